@@ -1,0 +1,110 @@
+// createApp(deps): the one Hono app, identical on Node and Workers (no runtime specifics here).
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { getCookie } from "hono/cookie";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import { adminHome } from "./admin/routes";
+import { requireAdminSession, requireApiToken } from "./auth/middleware";
+import { authPages, tokenApi } from "./auth/routes";
+import type { Deps } from "./deps";
+import { homeRoutes } from "./home/routes";
+import type { AppEnv } from "./http/env";
+import { problem } from "./http/problem";
+import { LANG_COOKIE, pickLang } from "./i18n";
+import { errorPage } from "./views/errors";
+
+const MB = 1024 * 1024;
+/** Routes that take large uploads set their own, larger limit. */
+const LARGE_BODY_PATHS = /\/imports(\/|$)/;
+
+/** Paths that are not browser forms of this site, so not subject to the Origin check. */
+const CSRF_EXEMPT = /^\/(api\/|webhooks\/|u\/)/;
+
+const isApi = (path: string) => path.startsWith("/api/");
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const publicOrigin = new URL(deps.config.publicUrl).origin;
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      xFrameOptions: "DENY",
+      referrerPolicy: "same-origin",
+    }),
+  );
+
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    c.set("lang", pickLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language")));
+    await next();
+  });
+
+  app.use(async (c, next) => {
+    if (LARGE_BODY_PATHS.test(c.req.path)) return next();
+    return bodyLimit({
+      maxSize: MB,
+      onError: (c) =>
+        isApi(c.req.path)
+          ? problem(c, 413, "The request body is larger than 1 MB.")
+          : c.text("The request body is larger than 1 MB.", 413),
+    })(c, next);
+  });
+
+  const originCheck = csrf({
+    origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin,
+  });
+  app.use(async (c, next) => (CSRF_EXEMPT.test(c.req.path) ? next() : originCheck(c, next)));
+
+  app.use("/admin/*", async (c, next) =>
+    c.req.path === "/admin/login" ? next() : requireAdminSession(c, next),
+  );
+  app.use("/admin", requireAdminSession);
+  app.use("/api/v1/*", async (c, next) =>
+    c.req.path === "/api/v1/tokens" ? next() : requireApiToken(c, next),
+  );
+
+  app.route("/", homeRoutes);
+  app.route("/", authPages);
+  app.route("/", tokenApi);
+  app.route("/", adminHome);
+
+  app.notFound((c) =>
+    isApi(c.req.path)
+      ? problem(c, 404, `No resource at ${c.req.method} ${c.req.path}.`)
+      : errorPage(c, 404),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      // hono/csrf and friends throw these: answer in the client's format, without internals.
+      const message =
+        error.status === 403
+          ? "This form was submitted from another site, so it was refused. Reload the page and try again."
+          : error.message || "The request was refused.";
+      return isApi(c.req.path)
+        ? problem(c, error.status as 400, message)
+        : c.text(message, error.status);
+    }
+    console.error(`[relance] ${c.req.method} ${c.req.path} failed:`, error);
+    return isApi(c.req.path)
+      ? problem(c, 500, "An unexpected error occurred; nothing was changed.")
+      : errorPage(c, 500);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,87 @@
+// Admin sign-in and sign-out pages, and the API token endpoint.
+import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { z } from "zod";
+import type { AppEnv } from "../http/env";
+import { parseJson, problem } from "../http/problem";
+import { SESSION_COOKIE } from "./middleware";
+import { endSession, issueToken, signIn, startSession } from "./service";
+import { LoginPage } from "./views";
+
+const INVALID = "Wrong email or password.";
+const lockedMessage = (seconds: number) =>
+  `Too many failed attempts: this account is locked. Try again in ${Math.ceil(seconds / 60)} minutes.`;
+
+/** Only paths inside /admin may be the place to go after signing in. */
+const safeNext = (value: unknown) =>
+  typeof value === "string" && /^\/admin(\/[^\s]*)?$/.test(value) && !value.includes("//")
+    ? value
+    : "/admin";
+
+const credentials = z.object({
+  email: z.string().trim().min(1, "Enter your email address.").max(320, "Too long."),
+  password: z.string().min(1, "Enter your password.").max(1000, "Too long."),
+});
+
+export const authPages = new Hono<AppEnv>();
+
+authPages.get("/admin/login", (c) => c.html(<LoginPage next={safeNext(c.req.query("next"))} />));
+
+authPages.post("/admin/login", async (c) => {
+  const form = await c.req.parseBody();
+  const next = safeNext(form.next);
+  const parsed = credentials.safeParse(form);
+  const email = typeof form.email === "string" ? form.email : "";
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? INVALID;
+    return c.html(<LoginPage email={email} error={message} next={next} />, 422);
+  }
+  const result = await signIn(c.var.deps, parsed.data.email, parsed.data.password);
+  if (!result.ok) {
+    if (result.reason === "locked") {
+      c.header("Retry-After", String(result.retryAfterSeconds));
+      return c.html(
+        <LoginPage email={email} error={lockedMessage(result.retryAfterSeconds)} next={next} />,
+        429,
+      );
+    }
+    return c.html(<LoginPage email={email} error={INVALID} next={next} />, 401);
+  }
+  // A fresh id on every sign-in: a session id planted before sign-in is never promoted.
+  const old = getCookie(c, SESSION_COOKIE);
+  if (old) await endSession(c.var.deps, old);
+  const session = await startSession(c.var.deps, result.admin);
+  setCookie(c, SESSION_COOKIE, session.id, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: c.var.deps.config.publicUrl.startsWith("https:"),
+    expires: session.expiresAt,
+  });
+  return c.redirect(next, 303);
+});
+
+authPages.post("/admin/logout", async (c) => {
+  const id = getCookie(c, SESSION_COOKIE);
+  if (id) await endSession(c.var.deps, id);
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  return c.redirect("/admin/login", 303);
+});
+
+export const tokenApi = new Hono<AppEnv>();
+
+tokenApi.post("/api/v1/tokens", async (c) => {
+  const body = await parseJson(c, credentials);
+  if (!body.ok) return body.response;
+  const result = await signIn(c.var.deps, body.value.email, body.value.password);
+  if (!result.ok) {
+    if (result.reason === "locked") {
+      return problem(c, 429, lockedMessage(result.retryAfterSeconds), {
+        headers: { "Retry-After": String(result.retryAfterSeconds) },
+      });
+    }
+    return problem(c, 401, INVALID);
+  }
+  const { token, expiresAt } = await issueToken(c.var.deps, result.admin);
+  return c.json({ token, expires_at: expiresAt.toISOString() }, 201);
+});

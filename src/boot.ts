@@ -1,0 +1,35 @@
+// What both runtimes do before serving: migrate, settle the secret key, first admin, demo seed.
+import type { Client } from "@libsql/client";
+import { ensureFirstAdmin } from "./auth/service";
+import type { Config } from "./config";
+import { toBase64Url } from "./crypto";
+import { createDb, migrate } from "./db";
+import { type Clock, type Deps, systemClock, webRandomBytes } from "./deps";
+import { seedDemo } from "./seed";
+import { readOrCreateSetting } from "./settings";
+
+export type BootReport = { migrations: string[]; adminCreated: boolean; seeded: string[] };
+
+export async function boot(
+  config: Config,
+  client: Client,
+  options: { clock?: Clock; randomBytes?: (n: number) => Uint8Array } = {},
+): Promise<{ deps: Deps; report: BootReport }> {
+  const migrations = await migrate(client);
+  const db = createDb(client);
+  const randomBytes = options.randomBytes ?? webRandomBytes;
+  // On Node a missing SECRET_KEY is generated once and kept; config refuses that on Workers.
+  const secretKey =
+    config.secretKey ??
+    (await readOrCreateSetting(db, "secret_key", () => toBase64Url(randomBytes(32))));
+  const deps: Deps = {
+    config: { ...config, secretKey },
+    client,
+    db,
+    clock: options.clock ?? systemClock,
+    randomBytes,
+  };
+  const adminCreated = await ensureFirstAdmin(deps);
+  const seeded = config.seed === "demo" ? await seedDemo(deps) : [];
+  return { deps, report: { migrations, adminCreated, seeded } };
+}

@@ -1,0 +1,195 @@
+// Turns the environment into a typed config, once, and fails with one line naming the variable.
+import { z } from "zod";
+
+export type Runtime = "node" | "workers";
+
+const DEMO_ADMIN_EMAIL = "admin@relance.example";
+const DEMO_ADMIN_PASSWORD = "nets-d-or-2000";
+
+const port = z.coerce
+  .number({ error: "a port number between 1 and 65535" })
+  .int("a port number between 1 and 65535")
+  .min(1, "a port number between 1 and 65535")
+  .max(65535, "a port number between 1 and 65535");
+
+const rate = (what: string) => z.coerce.number({ error: what }).min(0, what).max(1, what);
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine(
+    (v) => /^(file:|libsql:\/\/|https?:\/\/|:memory:$)/.test(v),
+    "a file:… path, a libsql://… or https://… URL (Turso)",
+  );
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return url.protocol === "http:" || url.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, "an absolute http:// or https:// URL")
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const email = z.email("an email address");
+
+const schema = z
+  .object({
+    PORT: port.default(8787),
+    HOST: z.string().trim().min(1, "a host name or address").default("127.0.0.1"),
+    DATABASE_URL: databaseUrl.default("file:db/relance.db"),
+    DATABASE_AUTH_TOKEN: z.string().optional(),
+    PUBLIC_URL: httpUrl.optional(),
+    SECRET_KEY: z.string().min(32, "at least 32 characters of random text").optional(),
+    MAIL_TRANSPORT: z
+      .enum(["outbox", "resend"], { error: "`outbox` or `resend`" })
+      .default("outbox"),
+    RESEND_API_KEY: z.string().optional(),
+    RESEND_BASE_URL: httpUrl.optional(),
+    RESEND_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_/, "a Resend webhook signing secret starting with whsec_")
+      .optional(),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .min(3, "a sender such as Relance <news@example.org>")
+      .default("Les Nets d'Or <contact@netsdor.example>"),
+    MAIL_REPLY_TO: email.default("equipe@netsdor.example"),
+    SEND_RATE_PER_SECOND: z.coerce
+      .number({ error: "a positive number of provider calls per second" })
+      .positive("a positive number of provider calls per second")
+      .max(1000, "at most 1000 calls per second")
+      .default(2),
+    SEND_BATCH_SIZE: z.coerce
+      .number({ error: "a whole number of messages per batch, 1 to 100" })
+      .int("a whole number of messages per batch, 1 to 100")
+      .min(1, "a whole number of messages per batch, 1 to 100")
+      .max(100, "a whole number of messages per batch, 1 to 100 (Resend's batch limit)")
+      .default(100),
+    ADMIN_EMAIL: email.optional(),
+    ADMIN_PASSWORD: z.string().min(8, "at least 8 characters").optional(),
+    SEED: z.enum(["demo", "none"], { error: "`demo` or `none`" }).optional(),
+    BREAKER_BOUNCE_RATE: rate("a rate between 0 and 1, such as 0.05").default(0.05),
+    BREAKER_COMPLAINT_RATE: rate("a rate between 0 and 1, such as 0.003").default(0.003),
+    VOTE_LIMIT_PER_IP_PER_MINUTE: z.coerce
+      .number({ error: "a whole number of votes per minute" })
+      .int("a whole number of votes per minute")
+      .min(1, "at least 1 vote per minute")
+      .default(120),
+    EVENT_RETENTION_DAYS: z.coerce
+      .number({ error: "a whole number of days" })
+      .int("a whole number of days")
+      .min(1, "at least 1 day")
+      .default(90),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RESEND_API_KEY"],
+        message: "required when MAIL_TRANSPORT=resend",
+      });
+    }
+    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.ADMIN_EMAIL ? "ADMIN_PASSWORD" : "ADMIN_EMAIL"],
+        message: "set together with the other one (ADMIN_EMAIL and ADMIN_PASSWORD)",
+      });
+    }
+  });
+
+export type Config = {
+  runtime: Runtime;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  databaseAuthToken: string | undefined;
+  publicUrl: string;
+  /** Undefined on Node until boot reads (or creates) the one stored in the database. */
+  secretKey: string | undefined;
+  mail: {
+    transport: "outbox" | "resend";
+    resendApiKey: string | undefined;
+    resendBaseUrl: string | undefined;
+    resendWebhookSecret: string | undefined;
+    from: string;
+    replyTo: string;
+  };
+  sending: { ratePerSecond: number; batchSize: number };
+  admin: { email: string; password: string; isDemo: boolean };
+  seed: "demo" | "none";
+  breaker: { bounceRate: number; complaintRate: number };
+  voteLimitPerIpPerMinute: number;
+  eventRetentionDays: number;
+};
+
+/** A configuration the app cannot start with; `message` is the one line to print. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
+  // An empty variable means "not set": `PORT= npm start` should use the default.
+  const env = Object.fromEntries(
+    Object.entries(rawEnv).filter(([, v]) => typeof v === "string" && v.trim() !== ""),
+  );
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    const got = env[name];
+    const shown =
+      got === undefined ||
+      name.includes("SECRET") ||
+      name.includes("PASSWORD") ||
+      name.includes("KEY") ||
+      name.includes("TOKEN")
+        ? ""
+        : ` (got ${JSON.stringify(got)})`;
+    throw new ConfigError(
+      `Invalid ${name}${shown}: expected ${issue?.message ?? "a valid value"}.`,
+    );
+  }
+  const e = parsed.data;
+  if (runtime === "workers" && !e.SECRET_KEY) {
+    throw new ConfigError(
+      "Missing SECRET_KEY: required on Workers (set it with `wrangler secret put SECRET_KEY`, 32+ random characters).",
+    );
+  }
+  const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`;
+  return {
+    runtime,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databaseAuthToken: e.DATABASE_AUTH_TOKEN,
+    publicUrl,
+    secretKey: e.SECRET_KEY,
+    mail: {
+      transport: e.MAIL_TRANSPORT,
+      resendApiKey: e.RESEND_API_KEY,
+      resendBaseUrl: e.RESEND_BASE_URL,
+      resendWebhookSecret: e.RESEND_WEBHOOK_SECRET,
+      from: e.MAIL_FROM,
+      replyTo: e.MAIL_REPLY_TO,
+    },
+    sending: { ratePerSecond: e.SEND_RATE_PER_SECOND, batchSize: e.SEND_BATCH_SIZE },
+    admin: {
+      email: e.ADMIN_EMAIL ?? DEMO_ADMIN_EMAIL,
+      password: e.ADMIN_PASSWORD ?? DEMO_ADMIN_PASSWORD,
+      isDemo: e.ADMIN_EMAIL === undefined,
+    },
+    seed: e.SEED ?? (runtime === "node" ? "demo" : "none"),
+    breaker: { bounceRate: e.BREAKER_BOUNCE_RATE, complaintRate: e.BREAKER_COMPLAINT_RATE },
+    voteLimitPerIpPerMinute: e.VOTE_LIMIT_PER_IP_PER_MINUTE,
+    eventRetentionDays: e.EVENT_RETENTION_DAYS,
+  };
+}

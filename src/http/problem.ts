@@ -1,0 +1,83 @@
+// RFC 9457 problem details: the one shape of every error the JSON API returns.
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError, ZodType, z } from "zod";
+
+export type FieldError = { field: string; message: string };
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+};
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export function problem(
+  c: Context,
+  status: ContentfulStatusCode,
+  detail: string,
+  extra: { errors?: FieldError[]; type?: string; headers?: Record<string, string> } = {},
+): Response {
+  const body: Problem = {
+    type: extra.type ?? "about:blank",
+    title: TITLES[status] ?? "Error",
+    status,
+    detail,
+    ...(extra.errors ? { errors: extra.errors } : {}),
+  };
+  return c.body(JSON.stringify(body), status, {
+    "Content-Type": "application/problem+json",
+    ...extra.headers,
+  });
+}
+
+/** Turns a zod error into field errors, with dotted paths (`options.2`). */
+export function fieldErrors(error: ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.join(".") : "body",
+    message: issue.message,
+  }));
+}
+
+/**
+ * Parses a JSON body against a schema: malformed JSON is a 400, well-formed but invalid values
+ * a 422 listing each field. Either way the caller returns the response and changes nothing.
+ */
+export async function parseJson<S extends ZodType>(
+  c: Context,
+  schema: S,
+): Promise<{ ok: true; value: z.output<S> } | { ok: false; response: Response }> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await c.req.text());
+  } catch {
+    return { ok: false, response: problem(c, 400, "The request body is not valid JSON.") };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    return {
+      ok: false,
+      response: problem(c, 422, errors.map((e) => `${e.field}: ${e.message}`).join("; "), {
+        errors,
+      }),
+    };
+  }
+  return { ok: true, value: parsed.data };
+}

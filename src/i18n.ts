@@ -1,0 +1,24 @@
+// Public pages speak French and English: a `lang` cookie (the visible switch) wins over Accept-Language.
+export const LANGS = ["fr", "en"] as const;
+export type Lang = (typeof LANGS)[number];
+export const LANG_COOKIE = "lang";
+
+export const isLang = (value: unknown): value is Lang => LANGS.includes(value as Lang);
+
+/** Picks the language from the cookie, else the best Accept-Language match, else French. */
+export function pickLang(cookie: string | undefined, acceptLanguage: string | undefined): Lang {
+  if (isLang(cookie)) return cookie;
+  const ranked = (acceptLanguage ?? "")
+    .split(",")
+    .map((part) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = params.find((p) => p.trim().startsWith("q="));
+      return { lang: tag.trim().slice(0, 2).toLowerCase(), q: q ? Number(q.trim().slice(2)) : 1 };
+    })
+    .filter((entry) => isLang(entry.lang) && Number.isFinite(entry.q) && entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  return (ranked[0]?.lang as Lang | undefined) ?? "fr";
+}
+
+/** A dictionary per language; each domain keeps its own next to its views. */
+export type Dictionary<T> = Record<Lang, T>;

@@ -1,0 +1,28 @@
+// Node-only pieces: the embedded libSQL file, static files from public/, the environment.
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { createClient } from "@libsql/client";
+import { Hono } from "hono";
+import { createApp } from "./app";
+import type { Config } from "./config";
+import type { Deps } from "./deps";
+
+const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
+
+export function openNodeClient(config: Pick<Config, "databaseUrl" | "databaseAuthToken">) {
+  if (config.databaseUrl.startsWith("file:")) {
+    const path = config.databaseUrl.slice("file:".length);
+    if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  }
+  return createClient({ url: config.databaseUrl, authToken: config.databaseAuthToken });
+}
+
+/** The app with public/ in front of it, as `npm start` serves it (Workers serves public/ as assets). */
+export function createNodeApp(deps: Deps) {
+  const app = new Hono();
+  app.use("/*", serveStatic({ root: PUBLIC_DIR }));
+  app.route("/", createApp(deps));
+  return app;
+}

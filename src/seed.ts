@@ -1,0 +1,25 @@
+// The demo: recreates the January 2000 story on a new database. Each capability adds its step
+// here (list and contacts, incident, poll); each step runs once per database, ever.
+
+import { settings } from "../db/schema";
+import type { Deps } from "./deps";
+import { readSetting } from "./settings";
+
+export type SeedStep = { name: string; run(deps: Deps): Promise<void> };
+
+export const demoSteps: SeedStep[] = [];
+
+export async function seedDemo(deps: Deps, steps: SeedStep[] = demoSteps): Promise<string[]> {
+  const ran: string[] = [];
+  for (const step of steps) {
+    const key = `seed:${step.name}`;
+    if ((await readSetting(deps.db, key)) !== undefined) continue;
+    await step.run(deps);
+    await deps.db
+      .insert(settings)
+      .values({ key, value: deps.clock.now().toISOString() })
+      .onConflictDoNothing();
+    ran.push(step.name);
+  }
+  return ran;
+}

@@ -1,0 +1,133 @@
+// The page shells: a public layout (French or English, with the language switch) and the admin one.
+import { raw } from "hono/html";
+import type { Child } from "hono/jsx";
+import type { Dictionary, Lang } from "../i18n";
+
+const text: Dictionary<{
+  home: string;
+  switchTo: string;
+  other: Lang;
+  skip: string;
+  tagline: string;
+}> = {
+  fr: {
+    home: "Accueil",
+    switchTo: "English",
+    other: "en",
+    skip: "Aller au contenu",
+    tagline: "Listes avec consentement, incidents et sondages publics",
+  },
+  en: {
+    home: "Home",
+    switchTo: "Français",
+    other: "fr",
+    skip: "Skip to content",
+    tagline: "Consent-first lists, public incidents and polls",
+  },
+};
+
+function Head(props: { title: string }) {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="color-scheme" content="light dark" />
+      <title>{props.title} · Relance</title>
+      <link rel="stylesheet" href="/vendor/pico.min.css" />
+      <link rel="stylesheet" href="/app.css" />
+      <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+      <script src="/vendor/htmx.min.js" defer />
+    </head>
+  );
+}
+
+export function PublicLayout(props: { title: string; lang: Lang; path: string; children: Child }) {
+  const t = text[props.lang];
+  return (
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang={props.lang}>
+        <Head title={props.title} />
+        <body>
+          <a class="skip" href="#main">
+            {t.skip}
+          </a>
+          <header class="container">
+            <nav>
+              <ul>
+                <li>
+                  <a href="/" class="brand">
+                    <strong>Relance</strong>
+                  </a>
+                </li>
+              </ul>
+              <ul>
+                <li>
+                  <form method="post" action="/lang" class="lang-switch">
+                    <input type="hidden" name="lang" value={t.other} />
+                    <input type="hidden" name="back" value={props.path} />
+                    <button type="submit" class="outline secondary" lang={t.other}>
+                      {t.switchTo}
+                    </button>
+                  </form>
+                </li>
+              </ul>
+            </nav>
+          </header>
+          <main class="container" id="main">
+            {props.children}
+          </main>
+          <footer class="container">
+            <small>Relance — {t.tagline}</small>
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}
+
+/** Links of the admin navigation; each capability adds its own entry here. */
+export const ADMIN_NAV: { href: string; label: string }[] = [{ href: "/admin", label: "Home" }];
+
+export function AdminLayout(props: { title: string; email?: string; children: Child }) {
+  return (
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang="en">
+        <Head title={`${props.title} · Admin`} />
+        <body>
+          <header class="container">
+            <nav>
+              <ul>
+                <li>
+                  <a href="/admin" class="brand">
+                    <strong>Relance admin</strong>
+                  </a>
+                </li>
+              </ul>
+              {props.email ? (
+                <ul>
+                  {ADMIN_NAV.map((item) => (
+                    <li>
+                      <a href={item.href}>{item.label}</a>
+                    </li>
+                  ))}
+                  <li>
+                    <form method="post" action="/admin/logout" class="inline">
+                      <button type="submit" class="outline secondary">
+                        Sign out {props.email}
+                      </button>
+                    </form>
+                  </li>
+                </ul>
+              ) : null}
+            </nav>
+          </header>
+          <main class="container" id="main">
+            {props.children}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}

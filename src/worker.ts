@@ -1,0 +1,49 @@
+// Workers entry: the same app over libSQL-over-HTTP (Turso). Static files are served as assets.
+import { createClient } from "@libsql/client/web";
+import type { ExecutionContext, Hono } from "hono";
+import { createApp } from "./app";
+import { boot } from "./boot";
+import { ConfigError, parseConfig } from "./config";
+
+type Bindings = Record<string, unknown>;
+
+let ready: Promise<Hono> | undefined;
+
+/** Boots once per isolate (migrations are idempotent); a failed boot is retried on the next request. */
+function appFor(env: Bindings): Promise<Hono> {
+  ready ??= (async () => {
+    const strings = Object.fromEntries(
+      Object.entries(env).filter(
+        (entry): entry is [string, string] => typeof entry[1] === "string",
+      ),
+    );
+    const config = parseConfig(strings, "workers");
+    const client = createClient({ url: config.databaseUrl, authToken: config.databaseAuthToken });
+    const { deps } = await boot(config, client);
+    return createApp(deps) as unknown as Hono;
+  })().catch((error: unknown) => {
+    ready = undefined;
+    throw error;
+  });
+  return ready;
+}
+
+export default {
+  async fetch(request: Request, env: Bindings, ctx: ExecutionContext): Promise<Response> {
+    let app: Hono;
+    try {
+      app = await appFor(env);
+    } catch (error) {
+      const message =
+        error instanceof ConfigError
+          ? error.message
+          : "Relance could not start; see the Worker logs.";
+      console.error("relance: boot failed:", error);
+      return new Response(`Relance cannot start: ${message}\n`, {
+        status: 503,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
+    }
+    return app.fetch(request, env, ctx);
+  },
+};
