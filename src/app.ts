@@ -1,5 +1,5 @@
 // createApp(deps): the one Hono app, identical on Node and Workers (no runtime specifics here).
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
@@ -24,8 +24,14 @@ const CSRF_EXEMPT = /^\/(api\/|webhooks\/|u\/)/;
 
 const isApi = (path: string) => path.startsWith("/api/");
 
-export function createApp(deps: Deps) {
+export type AppOptions = {
+  /** Serves public/ where the runtime does not do it itself (Node; Workers serves assets). */
+  staticFiles?: MiddlewareHandler;
+};
+
+export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
+  if (options.staticFiles) app.use(options.staticFiles);
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 
   app.use(

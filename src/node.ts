@@ -4,7 +4,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createClient } from "@libsql/client";
-import { Hono } from "hono";
 import { createApp } from "./app";
 import type { Config } from "./config";
 import type { Deps } from "./deps";
@@ -21,8 +20,5 @@ export function openNodeClient(config: Pick<Config, "databaseUrl" | "databaseAut
 
 /** The app with public/ in front of it, as `npm start` serves it (Workers serves public/ as assets). */
 export function createNodeApp(deps: Deps) {
-  const app = new Hono();
-  app.use("/*", serveStatic({ root: PUBLIC_DIR }));
-  app.route("/", createApp(deps));
-  return app;
+  return createApp(deps, { staticFiles: serveStatic({ root: PUBLIC_DIR }) });
 }
