@@ -21,4 +21,12 @@ export const migrations: Migration[] = [
       "CREATE INDEX `login_failures_email_at_idx` ON `login_failures` (`email`,`at`);",
     ],
   },
+  {
+    tag: "0002_mail_outbox",
+    statements: [
+      "CREATE TABLE `mail_outbox` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`provider_id` text NOT NULL,\n\t`idempotency_key` text NOT NULL,\n\t`position` integer NOT NULL,\n\t`to_address` text NOT NULL,\n\t`from_address` text NOT NULL,\n\t`reply_to` text NOT NULL,\n\t`subject` text NOT NULL,\n\t`text` text NOT NULL,\n\t`html` text NOT NULL,\n\t`headers` text NOT NULL,\n\t`created_at` text NOT NULL\n);",
+      "CREATE UNIQUE INDEX `mail_outbox_provider_id_unique` ON `mail_outbox` (`provider_id`);",
+      "CREATE INDEX `mail_outbox_to_idx` ON `mail_outbox` (`to_address`,`id`);",
+    ],
+  },
 ];

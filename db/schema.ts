@@ -60,3 +60,27 @@ export const loginFailures = sqliteTable(
   },
   (t) => [index("login_failures_email_at_idx").on(t.email, t.at)],
 );
+
+/**
+ * Mail kept by the `outbox` transport (the default on Node): what would have been sent, shown in
+ * the admin's Mailbox and `GET /api/v1/outbox`, never leaving the machine. Unique per
+ * (idempotency key, position), like the provider: a retried batch does not store twice.
+ */
+export const mailOutbox = sqliteTable(
+  "mail_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    providerId: text("provider_id").notNull().unique(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    position: integer("position").notNull(),
+    to: text("to_address").notNull(),
+    from: text("from_address").notNull(),
+    replyTo: text("reply_to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("mail_outbox_to_idx").on(t.to, t.id)],
+);

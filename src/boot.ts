@@ -5,6 +5,8 @@ import type { Config } from "./config";
 import { toBase64Url } from "./crypto";
 import { createDb, migrate } from "./db";
 import { type Clock, type Deps, systemClock, webRandomBytes } from "./deps";
+import { mailProviderFor } from "./mail";
+import type { MailProvider } from "./mail/provider";
 import { seedDemo } from "./seed";
 import { readOrCreateSetting } from "./settings";
 
@@ -13,7 +15,11 @@ export type BootReport = { migrations: string[]; adminCreated: boolean; seeded: 
 export async function boot(
   config: Config,
   client: Client,
-  options: { clock?: Clock; randomBytes?: (n: number) => Uint8Array } = {},
+  options: {
+    clock?: Clock;
+    randomBytes?: (n: number) => Uint8Array;
+    mail?: MailProvider;
+  } = {},
 ): Promise<{ deps: Deps; report: BootReport }> {
   const migrations = await migrate(client);
   const db = createDb(client);
@@ -22,12 +28,14 @@ export async function boot(
   const secretKey =
     config.secretKey ??
     (await readOrCreateSetting(db, "secret_key", () => toBase64Url(randomBytes(32))));
+  const clock = options.clock ?? systemClock;
   const deps: Deps = {
     config: { ...config, secretKey },
     client,
     db,
-    clock: options.clock ?? systemClock,
+    clock,
     randomBytes,
+    mail: options.mail ?? mailProviderFor(config, db, clock),
   };
   const adminCreated = await ensureFirstAdmin(deps);
   const seeded = config.seed === "demo" ? await seedDemo(deps) : [];

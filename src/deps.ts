@@ -2,6 +2,7 @@
 import type { Client } from "@libsql/client";
 import type { Config } from "./config";
 import type { Db } from "./db";
+import type { MailProvider } from "./mail/provider";
 
 export type Clock = { now(): Date };
 
@@ -10,6 +11,8 @@ export type Deps = {
   client: Client;
   db: Db;
   clock: Clock;
+  /** Where mail goes: the database outbox (default on Node) or Resend. */
+  mail: MailProvider;
   /** Cryptographically random bytes (tests may make them deterministic). */
   randomBytes(length: number): Uint8Array;
 };

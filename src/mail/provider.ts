@@ -1,0 +1,60 @@
+// The mail provider interface. A message has exactly one recipient by construction: `to` is a
+// single parsed address, and there is no cc, bcc or list address anywhere in these types.
+
+declare const singleAddress: unique symbol;
+/** One mailbox, parsed by `singleRecipient`; a comma, semicolon or angle-bracket list cannot be one. */
+export type SingleAddress = string & { readonly [singleAddress]: true };
+
+/** Accepts exactly one plain address (`local@domain`), nothing that a mail server could split. */
+export function singleRecipient(address: string): SingleAddress {
+  const value = address.trim();
+  if (!/^[^\s@,;<>()"[\]\\:]+@[^\s@,;<>()"[\]\\:]+\.[^\s@,;<>()"[\]\\:]+$/.test(value)) {
+    throw new Error(`not a single recipient address: ${JSON.stringify(address)}`);
+  }
+  return value as SingleAddress;
+}
+
+/** Header values may not contain line breaks: they would let a name or subject add headers. */
+export function headerSafe(value: string): string {
+  return value.replace(/[\r\n\u2028\u2029]+/g, " ").trim();
+}
+
+export type MailMessage = {
+  readonly to: SingleAddress;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** The contact's own unsubscribe link: required on every message (RFC 8058 one-click). */
+  readonly unsubscribeUrl: string;
+  readonly cc?: never;
+  readonly bcc?: never;
+};
+
+/** The headers every message carries; Reply-To is always the configured human mailbox. */
+export function envelopeHeaders(message: MailMessage): Record<string, string> {
+  return {
+    "List-Unsubscribe": `<${headerSafe(message.unsubscribeUrl)}>`,
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+  };
+}
+
+export type MessageResult = { ok: true; providerId: string } | { ok: false; reason: string };
+
+export type BatchOutcome =
+  /** Answered: per message, in order, its provider id or why the provider refused it. */
+  | { kind: "sent"; results: MessageResult[] }
+  /** Nothing was sent (or it is unknown): try the same batch again with the same key. */
+  | { kind: "retry"; reason: string; retryAfterMs?: number }
+  /** The provider refused the batch for good (validation): fail these messages with the reason. */
+  | { kind: "rejected"; reason: string };
+
+export interface MailProvider {
+  readonly name: "outbox" | "resend";
+  /**
+   * Sends up to 100 messages in one call. The same idempotency key with the same messages must
+   * never deliver twice: callers retry a batch with its original key and identical payload.
+   */
+  sendBatch(messages: MailMessage[], idempotencyKey: string): Promise<BatchOutcome>;
+}
+
+export const MAX_BATCH = 100;
