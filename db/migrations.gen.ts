@@ -29,4 +29,10 @@ export const migrations: Migration[] = [
       "CREATE INDEX `mail_outbox_to_idx` ON `mail_outbox` (`to_address`,`id`);",
     ],
   },
+  {
+    tag: "0003_sending_state",
+    statements: [
+      "CREATE TABLE `sending_state` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`paused` integer DEFAULT false NOT NULL,\n\t`reason` text,\n\t`since` text,\n\t`by` text\n);",
+    ],
+  },
 ];

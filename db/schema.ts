@@ -84,3 +84,15 @@ export const mailOutbox = sqliteTable(
   },
   (t) => [index("mail_outbox_to_idx").on(t.to, t.id)],
 );
+
+/**
+ * The kill switch: one row. While `paused` is 1 no provider call starts; the dispatcher reads it
+ * before every call. Set by the admin button, the API, or the breaker (`by` = "breaker").
+ */
+export const sendingState = sqliteTable("sending_state", {
+  id: integer("id").primaryKey(),
+  paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+  reason: text("reason"),
+  since: text("since"),
+  by: text("by"),
+});

@@ -13,6 +13,7 @@ import { homeRoutes } from "./home/routes";
 import type { AppEnv } from "./http/env";
 import { problem } from "./http/problem";
 import { LANG_COOKIE, pickLang } from "./i18n";
+import { mailboxRoutes } from "./mailbox/routes";
 import { errorPage } from "./views/errors";
 
 const MB = 1024 * 1024;
@@ -86,6 +87,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", authPages);
   app.route("/", tokenApi);
   app.route("/", adminHome);
+  app.route("/", mailboxRoutes);
 
   app.notFound((c) =>
     isApi(c.req.path)

@@ -1,5 +1,5 @@
 // The `outbox` transport: mail is stored in the database for the admin to read, never sent.
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, lt, sql } from "drizzle-orm";
 import { mailOutbox } from "../../db/schema";
 import type { Db } from "../db";
 import type { Clock } from "../deps";
@@ -49,7 +49,8 @@ export type OutboxMessage = typeof mailOutbox.$inferSelect;
 /** The newest stored messages first, optionally only those to one address. */
 export function listOutbox(db: Db, options: { to?: string; limit?: number; before?: number } = {}) {
   const filters = [
-    options.to ? eq(mailOutbox.to, options.to) : undefined,
+    // Addresses compare case-insensitively, as everywhere in Relance.
+    options.to ? sql`lower(${mailOutbox.to}) = ${options.to.toLowerCase()}` : undefined,
     options.before ? lt(mailOutbox.id, options.before) : undefined,
   ].filter((f) => f !== undefined);
   return db

@@ -87,7 +87,37 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
 }
 
 /** Links of the admin navigation; each capability adds its own entry here. */
-export const ADMIN_NAV: { href: string; label: string }[] = [{ href: "/admin", label: "Home" }];
+export const ADMIN_NAV: { href: string; label: string }[] = [
+  { href: "/admin", label: "Home" },
+  { href: "/admin/sending", label: "Sending" },
+  { href: "/admin/mailbox", label: "Mailbox" },
+];
+
+/** The red button on every admin page; htmx refreshes the bar with the live state. */
+function SendingBar() {
+  return (
+    <div
+      id="sending-bar"
+      class="container sending-bar"
+      hx-get="/admin/sending/bar"
+      hx-trigger="load, every 5s"
+      hx-swap="innerHTML"
+    >
+      <StopAllSendingButton />
+    </div>
+  );
+}
+
+export function StopAllSendingButton() {
+  return (
+    <form method="post" action="/admin/sending/pause" class="inline">
+      <input type="hidden" name="reason" value="Stopped with the admin button" />
+      <button type="submit" class="stop-all">
+        Stop all sending
+      </button>
+    </form>
+  );
+}
 
 export function AdminLayout(props: { title: string; email?: string; children: Child }) {
   return (
@@ -123,6 +153,7 @@ export function AdminLayout(props: { title: string; email?: string; children: Ch
               ) : null}
             </nav>
           </header>
+          {props.email ? <SendingBar /> : null}
           <main class="container" id="main">
             {props.children}
           </main>

@@ -1,0 +1,73 @@
+import type { OutboxMessage } from "../mail/outbox-transport";
+import { AdminLayout } from "../views/layout";
+
+export function MailboxPage(props: {
+  email: string;
+  transport: "outbox" | "resend";
+  to: string;
+  messages: OutboxMessage[];
+  nextBefore: number | null;
+}) {
+  return (
+    <AdminLayout title="Mailbox" email={props.email}>
+      <h1>Mailbox</h1>
+      {props.transport === "outbox" ? (
+        <p>
+          With <code>MAIL_TRANSPORT=outbox</code> every message Relance would send is kept here and
+          never leaves the machine.
+        </p>
+      ) : (
+        <p class="notice">
+          Mail goes out through Resend (<code>MAIL_TRANSPORT=resend</code>): this mailbox only shows
+          what was kept while the outbox transport was in use.
+        </p>
+      )}
+      <form method="get" action="/admin/mailbox" role="search">
+        <input
+          type="search"
+          name="to"
+          placeholder="Recipient address"
+          value={props.to}
+          aria-label="Recipient address"
+        />
+        <button type="submit">Filter</button>
+      </form>
+      {props.messages.length === 0 ? (
+        <p class="muted">No message{props.to ? ` to ${props.to}` : ""}.</p>
+      ) : (
+        props.messages.map((m) => (
+          <details>
+            <summary>
+              <time datetime={m.createdAt}>{m.createdAt}</time> — to <strong>{m.to}</strong>:{" "}
+              {m.subject}
+            </summary>
+            <dl>
+              <dt>From</dt>
+              <dd>{m.from}</dd>
+              <dt>Reply-To</dt>
+              <dd>{m.replyTo}</dd>
+              {Object.entries(m.headers).map(([name, value]) => (
+                <>
+                  <dt>{name}</dt>
+                  <dd>
+                    <code>{value}</code>
+                  </dd>
+                </>
+              ))}
+            </dl>
+            <pre class="mail-text">{m.text}</pre>
+          </details>
+        ))
+      )}
+      {props.nextBefore ? (
+        <p>
+          <a
+            href={`/admin/mailbox?${new URLSearchParams({ ...(props.to ? { to: props.to } : {}), before: String(props.nextBefore) })}`}
+          >
+            Older messages
+          </a>
+        </p>
+      ) : null}
+    </AdminLayout>
+  );
+}
