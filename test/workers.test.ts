@@ -14,6 +14,7 @@ import { type HranaServer, startHranaServer } from "./hrana-server";
 const ROOT = join(import.meta.dirname, "..");
 const ADMIN = { email: "admin@workers.example", password: "correct horse battery" };
 const SECRET_KEY = "workers-test-secret-key-of-at-least-32-chars";
+const PUBLIC_URL = "https://relance.example.org";
 
 // workerd and scrypt in pure JS are slow on a small shared machine: be patient, assert nothing
 // about time.
@@ -88,6 +89,7 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
     ({ worker, origin } = await startWorker(bundle, {
       DATABASE_URL: db.url,
       SECRET_KEY,
+      PUBLIC_URL,
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       SEED: "none",
@@ -238,7 +240,13 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
     async () => {
       const { worker: diskless, origin: disklessOrigin } = await startWorker(
         bundle,
-        { SECRET_KEY, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, SEED: "none" },
+        {
+          SECRET_KEY,
+          PUBLIC_URL,
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+          SEED: "none",
+        },
         "none",
       );
       try {
