@@ -75,7 +75,6 @@ export async function importCsv(
   const rejected: ImportReport["rejected"] = [];
   let duplicatesInFile = 0;
   let pending: (q.StagedRow & { key: string })[] = [];
-  let nextLine = 1;
 
   const flush = async () => {
     if (pending.length === 0) return;
@@ -101,6 +100,7 @@ export async function importCsv(
 
     let header: Header | undefined;
     let width = 0;
+    let nextLine = 1;
     for await (const record of records as unknown as AsyncIterable<string[]>) {
       const line = nextLine;
       nextLine += 1 + breaksIn(record);
@@ -175,16 +175,17 @@ export async function importCsv(
     };
   } catch (error) {
     await q.discardStaged(deps.db, importId);
-    const malformed = asMalformed(error, nextLine);
+    const malformed = asMalformed(error);
     if (malformed) return { ok: false, status: malformed.status, message: malformed.message };
     throw error;
   }
 }
 
 /** csv-parse's errors (an unclosed quote, a huge record) become a message an admin can act on. */
-function asMalformed(error: unknown, line: number): MalformedFile | undefined {
+function asMalformed(error: unknown): MalformedFile | undefined {
   if (error instanceof MalformedFile) return error;
-  const code = (error as { code?: unknown })?.code;
+  const { code, lines } = (error ?? {}) as { code?: unknown; lines?: unknown };
+  const where = typeof lines === "number" ? `near line ${lines}, ` : "";
   if (typeof code === "string" && code.startsWith("CSV_")) {
     const detail =
       code === "CSV_QUOTE_NOT_CLOSED"
@@ -196,7 +197,7 @@ function asMalformed(error: unknown, line: number): MalformedFile | undefined {
             ? "a closing quote is followed by other characters"
             : "the CSV syntax is broken";
     return new MalformedFile(
-      `The file could not be read as CSV: near line ${line}, ${detail}. Nothing was imported.`,
+      `The file could not be read as CSV: ${where}${detail}. Nothing was imported.`,
     );
   }
   return undefined;
