@@ -53,7 +53,13 @@ const snapshot = async () => {
 const contacts = async () =>
   (
     (await (await t.api(bearer, "GET", `/api/v1/lists/${listId}/contacts?limit=500`)).json()) as {
-      items: { id: number; email: string; name: string | null; status: string; attributes: Record<string, string> }[];
+      items: {
+        id: number;
+        email: string;
+        name: string | null;
+        status: string;
+        attributes: Record<string, string>;
+      }[];
     }
   ).items;
 
@@ -67,13 +73,37 @@ describe("CSV import", () => {
     expect(report).toEqual({ imported: 2, updated: 0, duplicates: 0, rejected: [] });
     const items = await contacts();
     expect(items).toEqual([
-      { id: expect.any(Number), email: "ana@example.org", name: "Ana", status: "legacy", attributes: { site: "Le Site d'Ana", category: "Art" } },
-      { id: expect.any(Number), email: "bob@example.org", name: "Bob", status: "legacy", attributes: { category: "Sport" } },
+      {
+        id: expect.any(Number),
+        email: "ana@example.org",
+        name: "Ana",
+        status: "legacy",
+        attributes: { site: "Le Site d'Ana", category: "Art" },
+      },
+      {
+        id: expect.any(Number),
+        email: "bob@example.org",
+        name: "Bob",
+        status: "legacy",
+        attributes: { category: "Sport" },
+      },
     ]);
-    const events = await t.client.execute("SELECT event, source, actor, text_version FROM consent_events");
+    const events = await t.client.execute(
+      "SELECT event, source, actor, text_version FROM consent_events",
+    );
     expect(events.rows.map((r) => ({ ...r }))).toEqual([
-      { event: "imported", source: "extraction des participants 2000", actor: "admin@test.example", text_version: 1 },
-      { event: "imported", source: "extraction des participants 2000", actor: "admin@test.example", text_version: 1 },
+      {
+        event: "imported",
+        source: "extraction des participants 2000",
+        actor: "admin@test.example",
+        text_version: 1,
+      },
+      {
+        event: "imported",
+        source: "extraction des participants 2000",
+        actor: "admin@test.example",
+        text_version: 1,
+      },
     ]);
   });
 
@@ -83,7 +113,11 @@ describe("CSV import", () => {
     const report = await importCsv(csv);
     expect(report).toEqual({ imported: 2, updated: 0, duplicates: 0, rejected: [] });
     const [ana, bob] = await contacts();
-    expect(ana).toMatchObject({ email: "ana@example.org", name: "Ana\r\nLine two", attributes: { "Nom du site": 'A; B "quoted"' } });
+    expect(ana).toMatchObject({
+      email: "ana@example.org",
+      name: "Ana\r\nLine two",
+      attributes: { "Nom du site": 'A; B "quoted"' },
+    });
     expect(bob).toMatchObject({ email: "bob@example.org", name: "Bob" });
   });
 
@@ -132,30 +166,53 @@ describe("CSV import", () => {
   });
 
   test("re-importing the same file changes nothing and reports only duplicates", async () => {
-    const csv = "email,name,site\nana@example.org,Ana,a.example\nbad,Bad,x\nbob@example.org,Bob,b.example\n";
+    const csv =
+      "email,name,site\nana@example.org,Ana,a.example\nbad,Bad,x\nbob@example.org,Bob,b.example\n";
     const first = await importCsv(csv);
-    expect(first).toEqual({ imported: 2, updated: 0, duplicates: 0, rejected: [{ line: 3, reason: "invalid_email" }] });
+    expect(first).toEqual({
+      imported: 2,
+      updated: 0,
+      duplicates: 0,
+      rejected: [{ line: 3, reason: "invalid_email" }],
+    });
     const before = await t.client.execute("SELECT * FROM contacts");
     const eventsBefore = await t.client.execute("SELECT * FROM consent_events");
     const second = await importCsv(csv);
-    expect(second).toEqual({ imported: 0, updated: 0, duplicates: 2, rejected: [{ line: 3, reason: "invalid_email" }] });
+    expect(second).toEqual({
+      imported: 0,
+      updated: 0,
+      duplicates: 2,
+      rejected: [{ line: 3, reason: "invalid_email" }],
+    });
     expect((await t.client.execute("SELECT * FROM contacts")).rows).toEqual(before.rows);
-    expect((await t.client.execute("SELECT * FROM consent_events")).rows).toEqual(eventsBefore.rows);
+    expect((await t.client.execute("SELECT * FROM consent_events")).rows).toEqual(
+      eventsBefore.rows,
+    );
   });
 
   test("a row bringing new data for a member counts as updated and never touches consent", async () => {
     await importCsv("email,name,site\nana@example.org,Ana,a.example\n");
     await t.client.execute("UPDATE list_members SET status = 'confirmed'"); // as if she confirmed
-    const report = await importCsv("email,name,site,category\nana@example.org,Ana B,a.example,Art\n");
+    const report = await importCsv(
+      "email,name,site,category\nana@example.org,Ana B,a.example,Art\n",
+    );
     expect(report).toEqual({ imported: 0, updated: 1, duplicates: 0, rejected: [] });
     const [ana] = await contacts();
-    expect(ana).toMatchObject({ name: "Ana B", status: "confirmed", attributes: { site: "a.example", category: "Art" } });
+    expect(ana).toMatchObject({
+      name: "Ana B",
+      status: "confirmed",
+      attributes: { site: "a.example", category: "Art" },
+    });
     expect((await t.client.execute("SELECT count(*) AS n FROM consent_events")).rows[0]?.n).toBe(1);
   });
 
   test("an address known from another list joins this one as legacy", async () => {
     await importCsv("email\nana@example.org\n");
-    const other = await t.api(bearer, "POST", "/api/v1/lists", { slug: "other", name: "Other", purpose: "Other." });
+    const other = await t.api(bearer, "POST", "/api/v1/lists", {
+      slug: "other",
+      name: "Other",
+      purpose: "Other.",
+    });
     const otherId = ((await other.json()) as { id: number }).id;
     const res = await upload("email,name\nANA@example.org,Ana\n", "second", "text/csv", otherId);
     expect(await res.json()).toEqual({ imported: 1, updated: 0, duplicates: 0, rejected: [] });
@@ -165,19 +222,39 @@ describe("CSV import", () => {
   test("suppressed addresses are rejected as suppressed, and an erased contact stays out", async () => {
     await importCsv("email,name\nana@example.org,Ana\nbob@example.org,Bob\n");
     const ana = (await contacts()).find((c) => c.email === "ana@example.org");
-    expect((await t.api(bearer, "DELETE", `/api/v1/lists/${listId}/contacts/${ana?.id}`)).status).toBe(204);
-    const report = await importCsv("email,name\nnew@example.org,New\nANA@example.org,Ana again\nbob@example.org,Bob\n");
-    expect(report).toEqual({ imported: 1, updated: 0, duplicates: 1, rejected: [{ line: 3, reason: "suppressed" }] });
+    expect(
+      (await t.api(bearer, "DELETE", `/api/v1/lists/${listId}/contacts/${ana?.id}`)).status,
+    ).toBe(204);
+    const report = await importCsv(
+      "email,name\nnew@example.org,New\nANA@example.org,Ana again\nbob@example.org,Bob\n",
+    );
+    expect(report).toEqual({
+      imported: 1,
+      updated: 0,
+      duplicates: 1,
+      rejected: [{ line: 3, reason: "suppressed" }],
+    });
     const all = await contacts();
     expect(all.filter((c) => c.email?.toLowerCase() === "ana@example.org")).toEqual([]);
-    expect(all.find((c) => c.id === ana?.id)).toMatchObject({ status: "erased", email: null, name: null, attributes: null });
+    expect(all.find((c) => c.id === ana?.id)).toMatchObject({
+      status: "erased",
+      email: null,
+      name: null,
+      attributes: null,
+    });
   });
 
   test("each data row counts in exactly one bucket", async () => {
     await importCsv("email,name\nold@example.org,Old\nchanged@example.org,Before\n");
-    const csv = "email,name\nold@example.org,Old\nchanged@example.org,After\nnew@example.org,New\nnew@example.org,New\nbad,Bad\n";
+    const csv =
+      "email,name\nold@example.org,Old\nchanged@example.org,After\nnew@example.org,New\nnew@example.org,New\nbad,Bad\n";
     const report = await importCsv(csv);
-    expect(report).toEqual({ imported: 1, updated: 1, duplicates: 2, rejected: [{ line: 6, reason: "invalid_email" }] });
+    expect(report).toEqual({
+      imported: 1,
+      updated: 1,
+      duplicates: 2,
+      rejected: [{ line: 6, reason: "invalid_email" }],
+    });
     expect(total(report)).toBe(5);
   });
 
@@ -205,17 +282,28 @@ describe("malformed files are refused with a clear message and change nothing", 
   test("a binary file", () =>
     refused(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00]), 400, /binary/));
   test("a file that is not UTF-8", () =>
-    refused(new Uint8Array([0x65, 0x6d, 0x61, 0x69, 0x6c, 0x0a, 0xe9, 0x40, 0x78, 0x2e, 0x6f]), 400, /UTF-8/));
+    refused(
+      new Uint8Array([0x65, 0x6d, 0x61, 0x69, 0x6c, 0x0a, 0xe9, 0x40, 0x78, 0x2e, 0x6f]),
+      400,
+      /UTF-8/,
+    ));
   test("a broken quote after valid rows", () =>
-    refused(`email,name\n${"ok@example.org,Ok\n".repeat(600)}bad@example.org,"Open\n`, 400, /line 602, a quoted value is never closed/));
+    refused(
+      `email,name\n${"ok@example.org,Ok\n".repeat(600)}bad@example.org,"Open\n`,
+      400,
+      /line 602, a quoted value is never closed/,
+    ));
   test("a closing quote followed by text", () =>
     refused('email,name\nok@example.org,Ok\n"bad@example.org"x,Bad\n', 400, /closing quote/));
   test("binary content after 600 valid rows is caught before anything is applied", () => {
-    const text = new TextEncoder().encode(`email\n${Array.from({ length: 600 }, (_, i) => `r${i}@example.org`).join("\n")}\n`);
+    const text = new TextEncoder().encode(
+      `email\n${Array.from({ length: 600 }, (_, i) => `r${i}@example.org`).join("\n")}\n`,
+    );
     const body = new Uint8Array([...text, 0, 1, 2]);
     return refused(body, 400, /binary/);
   });
-  test("a wrong content type", () => refused("email\nx@example.org\n", 415, /text\/csv/, "application/json"));
+  test("a wrong content type", () =>
+    refused("email\nx@example.org\n", 415, /text\/csv/, "application/json"));
   test("a missing source is a 422 naming the field", async () => {
     const res = await upload("email\nx@example.org\n", "");
     expect(res.status).toBe(422);

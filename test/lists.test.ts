@@ -16,14 +16,22 @@ describe("lists API", () => {
     const res = await t.api(bearer, "POST", "/api/v1/lists", newList);
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ slug: "nets-2001", name: "Les Nets d'Or 2001", purpose: "News of the contest." });
+    expect(body).toMatchObject({
+      slug: "nets-2001",
+      name: "Les Nets d'Or 2001",
+      purpose: "News of the contest.",
+    });
     expect(typeof body.id).toBe("number");
   });
 
   test("lists lists and shows one with counts for every consent state", async () => {
-    const { id } = (await (await t.api(bearer, "POST", "/api/v1/lists", newList)).json()) as { id: number };
+    const { id } = (await (await t.api(bearer, "POST", "/api/v1/lists", newList)).json()) as {
+      id: number;
+    };
     await t.api(bearer, "POST", `/api/v1/lists/${id}/contacts`, { email: "a@example.org" });
-    const all = (await (await t.api(bearer, "GET", "/api/v1/lists")).json()) as { items: { id: number }[] };
+    const all = (await (await t.api(bearer, "GET", "/api/v1/lists")).json()) as {
+      items: { id: number }[];
+    };
     expect(all.items.map((l) => l.id)).toEqual([id]);
     const one = (await (await t.api(bearer, "GET", `/api/v1/lists/${id}`)).json()) as {
       counts: Record<string, number>;
@@ -49,15 +57,23 @@ describe("lists API", () => {
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     const body = (await res.json()) as { errors: { field: string }[] };
     expect(body.errors.map((e) => e.field)).toEqual(["slug"]);
-    const all = (await (await t.api(bearer, "GET", "/api/v1/lists")).json()) as { items: unknown[] };
+    const all = (await (await t.api(bearer, "GET", "/api/v1/lists")).json()) as {
+      items: unknown[];
+    };
     expect(all.items).toHaveLength(1);
   });
 
   test("malformed JSON is 400, invalid values 422, no token 401, unknown list 404", async () => {
     expect((await t.api(bearer, "POST", "/api/v1/lists", "{nope")).status).toBe(400);
-    const invalid = await t.api(bearer, "POST", "/api/v1/lists", { slug: "Bad Slug!", name: "", purpose: "x" });
+    const invalid = await t.api(bearer, "POST", "/api/v1/lists", {
+      slug: "Bad Slug!",
+      name: "",
+      purpose: "x",
+    });
     expect(invalid.status).toBe(422);
-    const fields = ((await invalid.json()) as { errors: { field: string }[] }).errors.map((e) => e.field);
+    const fields = ((await invalid.json()) as { errors: { field: string }[] }).errors.map(
+      (e) => e.field,
+    );
     expect(fields).toEqual(expect.arrayContaining(["slug", "name"]));
     expect((await t.request("/api/v1/lists")).status).toBe(401);
     expect((await t.api(bearer, "GET", "/api/v1/lists/999")).status).toBe(404);
@@ -65,11 +81,17 @@ describe("lists API", () => {
   });
 
   test("changing the purpose makes a new consent-text version; events record the version", async () => {
-    const { id } = (await (await t.api(bearer, "POST", "/api/v1/lists", newList)).json()) as { id: number };
+    const { id } = (await (await t.api(bearer, "POST", "/api/v1/lists", newList)).json()) as {
+      id: number;
+    };
     await t.api(bearer, "POST", `/api/v1/lists/${id}/contacts`, { email: "v1@example.org" });
-    const edited = await t.api(bearer, "PATCH", `/api/v1/lists/${id}`, { purpose: "News and the 2001 entry form." });
+    const edited = await t.api(bearer, "PATCH", `/api/v1/lists/${id}`, {
+      purpose: "News and the 2001 entry form.",
+    });
     expect(((await edited.json()) as { purpose_version: number }).purpose_version).toBe(2);
-    const same = await t.api(bearer, "PATCH", `/api/v1/lists/${id}`, { purpose: "News and the 2001 entry form." });
+    const same = await t.api(bearer, "PATCH", `/api/v1/lists/${id}`, {
+      purpose: "News and the 2001 entry form.",
+    });
     expect(((await same.json()) as { purpose_version: number }).purpose_version).toBe(2);
     await t.api(bearer, "POST", `/api/v1/lists/${id}/contacts`, { email: "v2@example.org" });
     const rows = await t.client.execute(
@@ -79,7 +101,9 @@ describe("lists API", () => {
       ["v1@example.org", 1],
       ["v2@example.org", 2],
     ]);
-    const versions = await t.client.execute("SELECT version, text FROM list_purposes ORDER BY version");
+    const versions = await t.client.execute(
+      "SELECT version, text FROM list_purposes ORDER BY version",
+    );
     expect(versions.rows.map((r) => r.version)).toEqual([1, 2]);
   });
 });
