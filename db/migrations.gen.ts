@@ -41,4 +41,15 @@ export const migrations: Migration[] = [
       "CREATE TABLE `suppressions` (\n\t`address_hash` text PRIMARY KEY NOT NULL,\n\t`reason` text NOT NULL,\n\t`created_at` text NOT NULL\n);",
     ],
   },
+  {
+    tag: "0003_lists_contacts",
+    statements: [
+      "PRAGMA foreign_keys=OFF;",
+      "CREATE TABLE `__new_import_rows` (\n\t`import_id` integer NOT NULL,\n\t`email_key` text NOT NULL,\n\t`line` integer NOT NULL,\n\t`email` text NOT NULL,\n\t`email_hash` text NOT NULL,\n\t`name` text,\n\t`attributes` text NOT NULL,\n\t`contact_id` integer,\n\t`outcome` text,\n\tPRIMARY KEY(`import_id`, `email_key`)\n);",
+      'INSERT INTO `__new_import_rows`("import_id", "email_key", "line", "email", "email_hash", "name", "attributes", "contact_id", "outcome") SELECT "import_id", "email_key", "line", "email", "email_hash", "name", "attributes", "contact_id", "outcome" FROM `import_rows`;',
+      "DROP TABLE `import_rows`;",
+      "ALTER TABLE `__new_import_rows` RENAME TO `import_rows`;",
+      "PRAGMA foreign_keys=ON;",
+    ],
+  },
 ];

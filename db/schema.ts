@@ -173,7 +173,7 @@ export const suppressions = sqliteTable("suppressions", {
 export const importRows = sqliteTable(
   "import_rows",
   {
-    importId: text("import_id").notNull(),
+    importId: integer("import_id").notNull(),
     emailKey: text("email_key").notNull(),
     line: integer("line").notNull(),
     email: text("email").notNull(),

@@ -76,7 +76,7 @@ describe("the ledger and the state column", () => {
     for (const m of members.rows) {
       const events = await t.client.execute({
         sql: "SELECT event FROM consent_events WHERE list_id = ? AND contact_id = ? ORDER BY id",
-        args: [m.list_id, m.contact_id],
+        args: [m.list_id ?? null, m.contact_id ?? null],
       });
       expect(deriveState(events.rows as unknown as { event: string }[])).toBe(m.status);
     }

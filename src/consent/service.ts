@@ -14,27 +14,20 @@ export type SuppressionReason =
   | "erased"
   | "admin";
 
-const hashers = new Map<string, (key: string) => Promise<string>>();
-
 /** The salted hash of an address key (see contacts/address.ts for what a key is). */
-export function hashAddress(deps: Deps, key: string): Promise<string> {
-  let hasher = hashers.get(deps.config.secretKey);
-  if (!hasher) {
-    hasher = addressHasher(deps.config.secretKey);
-    hashers.set(deps.config.secretKey, hasher);
-  }
-  return hasher(key);
+export function hashAddress(deps: Deps, key: string): string {
+  return addressHasher(deps.config.secretKey)(key);
 }
 
 export async function isSuppressed(deps: Deps, key: string): Promise<boolean> {
-  return (await q.suppressedAmong(deps.db, [await hashAddress(deps, key)])).length > 0;
+  return (await q.suppressedAmong(deps.db, [hashAddress(deps, key)])).length > 0;
 }
 
 /** Puts an address hash on the suppression list (idempotent: the first reason stays). */
 export async function suppressAddress(deps: Deps, key: string, reason: SuppressionReason) {
   await q.insertSuppression(
     deps.db,
-    await hashAddress(deps, key),
+    hashAddress(deps, key),
     reason,
     deps.clock.now().toISOString(),
   );

@@ -1,4 +1,5 @@
 // Every query contacts, their list memberships and CSV imports run.
+import type { Client } from "@libsql/client";
 import { and, asc, eq, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { contacts, importRows, listMembers } from "../../db/schema";
 import type { ConsentState } from "../consent/states";
@@ -44,6 +45,32 @@ const filterWhere = (listId: number, filter: ContactFilter) =>
       : undefined,
   );
 
+function buildPage(db: Db, withStatus: boolean, withSearch: boolean) {
+  return db
+    .select(contactColumns)
+    .from(listMembers)
+    .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
+    .where(
+      and(
+        eq(listMembers.listId, sql.placeholder("listId")),
+        withStatus ? eq(listMembers.status, sql.placeholder("status")) : undefined,
+        withSearch
+          ? or(
+              sql`${contacts.email} LIKE ${sql.placeholder("pattern")} ESCAPE '\\'`,
+              sql`${contacts.name} LIKE ${sql.placeholder("pattern")} ESCAPE '\\'`,
+            )
+          : undefined,
+        gt(listMembers.id, sql.placeholder("after")),
+      ),
+    )
+    .orderBy(asc(listMembers.id))
+    .limit(sql.placeholder("limit"))
+    .prepare();
+}
+
+/** Prepared once per database and filter shape: building the SQL costs more than running it. */
+const preparedPages = new WeakMap<Db, Map<string, ReturnType<typeof buildPage>>>();
+
 /** One page in membership order (ids only grow, so a page never skips nor repeats anyone). */
 export async function contactPage(
   db: Db,
@@ -52,13 +79,24 @@ export async function contactPage(
   afterMemberId: number,
   limit: number,
 ): Promise<ContactRow[]> {
-  const rows = await db
-    .select(contactColumns)
-    .from(listMembers)
-    .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
-    .where(and(filterWhere(listId, filter), gt(listMembers.id, afterMemberId)))
-    .orderBy(asc(listMembers.id))
-    .limit(limit);
+  const shape = `${Boolean(filter.status)}:${Boolean(filter.q)}`;
+  let byShape = preparedPages.get(db);
+  if (!byShape) {
+    byShape = new Map();
+    preparedPages.set(db, byShape);
+  }
+  let query = byShape.get(shape);
+  if (!query) {
+    query = buildPage(db, Boolean(filter.status), Boolean(filter.q));
+    byShape.set(shape, query);
+  }
+  const rows = await query.all({
+    listId,
+    status: filter.status,
+    pattern: filter.q ? likePattern(filter.q) : undefined,
+    after: afterMemberId,
+    limit,
+  });
   return rows.map((r) => ({ ...r, attributes: parseAttributes(r.attributes) }));
 }
 
@@ -202,7 +240,7 @@ export const contactsByIds = (db: Db, ids: number[]) =>
 // ---- CSV import staging -------------------------------------------------------------------
 
 export type StagedRow = {
-  importId: string;
+  importId: number;
   emailKey: string;
   line: number;
   email: string;
@@ -211,17 +249,32 @@ export type StagedRow = {
   attributes: string;
 };
 
-/** Stages rows; returns the lines kept (a repeated address in the file is not staged twice). */
-export const stageRows = async (db: Db, rows: StagedRow[]) =>
-  (
-    await db
-      .insert(importRows)
-      .values(rows)
-      .onConflictDoNothing()
-      .returning({ line: importRows.line })
-  ).map((r) => r.line);
+const STAGED_COLUMNS = "(import_id, email_key, line, email, email_hash, name, attributes)";
 
-export const discardStaged = (db: Db, importId: string) =>
+/**
+ * Stages rows; returns the lines kept (an address repeated in the file is not staged twice).
+ * Plain parameterised SQL on the client rather than drizzle's insert builder, which spends
+ * about 40 µs per row building the statement: most of an import's time on 100,000 rows.
+ */
+export const stageRows = async (client: Client, rows: StagedRow[]) => {
+  const placeholders = rows.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+  const args = rows.flatMap((r) => [
+    r.importId,
+    r.emailKey,
+    r.line,
+    r.email,
+    r.emailHash,
+    r.name,
+    r.attributes,
+  ]);
+  const result = await client.execute({
+    sql: `INSERT INTO import_rows ${STAGED_COLUMNS} VALUES ${placeholders} ON CONFLICT DO NOTHING RETURNING line`,
+    args,
+  });
+  return result.rows.map((r) => Number(r.line));
+};
+
+export const discardStaged = (db: Db, importId: number) =>
   db.delete(importRows).where(eq(importRows.importId, importId));
 
 /**
@@ -232,7 +285,7 @@ export const discardStaged = (db: Db, importId: string) =>
 export function applyImport(
   db: Db,
   p: {
-    importId: string;
+    importId: number;
     listId: number;
     at: string;
     source: string;

@@ -85,7 +85,7 @@ export async function addContact(
     q.insertContact(deps.db, {
       email: address.email,
       emailKey: address.key,
-      emailHash: await hashAddress(deps, address.key),
+      emailHash: hashAddress(deps, address.key),
       name: input.name ?? null,
       attributes: input.attributes ?? {},
       at,
@@ -156,7 +156,7 @@ export async function eraseContact(deps: Deps, contactId: number, actor: string,
   await deps.db.batch([
     consent.appendEventOnAllLists(deps.db, contactId, "erased", "erased", ctx),
     consent.setStateOnAllLists(deps.db, contactId, "erased", at),
-    consent.insertSuppression(deps.db, await hashAddress(deps, contact.emailKey), "erased", at),
+    consent.insertSuppression(deps.db, hashAddress(deps, contact.emailKey), "erased", at),
     q.erasePersonalData(deps.db, contactId, at),
   ]);
   return true;
@@ -249,7 +249,7 @@ export async function bulkAction(
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await q.contactsByIds(deps.db, ids.slice(i, i + 500));
       const keys = rows.flatMap((r) => (r.emailKey ? [r.emailKey] : []));
-      const hashes = await Promise.all(keys.map((k) => hashAddress(deps, k)));
+      const hashes = keys.map((k) => hashAddress(deps, k));
       if (hashes.length) {
         await deps.db.batch(
           hashes.map((h) => consent.insertSuppression(deps.db, h, "admin", at)) as [
