@@ -6,14 +6,17 @@ import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { adminHome } from "./admin/routes";
+import { auditAdmin } from "./audit/routes";
 import { requireAdminSession, requireApiToken } from "./auth/middleware";
 import { authPages, tokenApi } from "./auth/routes";
+import { contactsAdmin } from "./contacts/admin";
 import { contactsApi } from "./contacts/api";
 import type { Deps } from "./deps";
 import { homeRoutes } from "./home/routes";
 import type { AppEnv } from "./http/env";
 import { problem } from "./http/problem";
 import { LANG_COOKIE, pickLang } from "./i18n";
+import { listsAdmin } from "./lists/admin";
 import { listsApi } from "./lists/api";
 import { errorPage } from "./views/errors";
 
@@ -84,6 +87,9 @@ export function createApp(deps: Deps) {
   app.route("/", adminHome);
   app.route("/", listsApi);
   app.route("/", contactsApi);
+  app.route("/", listsAdmin);
+  app.route("/", contactsAdmin);
+  app.route("/", auditAdmin);
 
   app.notFound((c) =>
     isApi(c.req.path)

@@ -70,3 +70,5 @@ export async function recordConsentEvent(
 
 export const consentHistory = (deps: Deps, listId: number, contactId: number) =>
   q.memberHistory(deps.db, listId, contactId);
+
+export type ConsentHistoryEntry = Awaited<ReturnType<typeof consentHistory>>[number];
