@@ -30,7 +30,7 @@ export const migrations: Migration[] = [
       "CREATE INDEX `consent_events_member_idx` ON `consent_events` (`list_id`,`contact_id`,`id`);",
       "CREATE TABLE `contacts` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`email` text,\n\t`email_key` text,\n\t`email_hash` text,\n\t`name` text,\n\t`attributes` text,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\t`erased_at` text\n);",
       "CREATE UNIQUE INDEX `contacts_email_key_unique` ON `contacts` (`email_key`);",
-      "CREATE TABLE `import_rows` (\n\t`import_id` text NOT NULL,\n\t`email_key` text NOT NULL,\n\t`line` integer NOT NULL,\n\t`email` text NOT NULL,\n\t`email_hash` text NOT NULL,\n\t`name` text,\n\t`attributes` text NOT NULL,\n\t`contact_id` integer,\n\t`outcome` text,\n\tPRIMARY KEY(`import_id`, `email_key`)\n);",
+      "CREATE TABLE `import_rows` (\n\t`import_id` integer NOT NULL,\n\t`email_key` text NOT NULL,\n\t`line` integer NOT NULL,\n\t`email` text NOT NULL,\n\t`email_hash` text NOT NULL,\n\t`name` text,\n\t`attributes` text NOT NULL,\n\t`contact_id` integer,\n\t`outcome` text,\n\tPRIMARY KEY(`import_id`, `email_key`)\n);",
       "CREATE TABLE `list_members` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`list_id` integer NOT NULL,\n\t`contact_id` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\tFOREIGN KEY (`list_id`) REFERENCES `lists`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE no action\n);",
       "CREATE UNIQUE INDEX `list_members_list_contact_idx` ON `list_members` (`list_id`,`contact_id`);",
       "CREATE INDEX `list_members_list_status_idx` ON `list_members` (`list_id`,`status`);",
@@ -39,17 +39,6 @@ export const migrations: Migration[] = [
       "CREATE TABLE `lists` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`slug` text NOT NULL,\n\t`name` text NOT NULL,\n\t`purpose` text NOT NULL,\n\t`purpose_version` integer DEFAULT 1 NOT NULL,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\t`archived_at` text\n);",
       "CREATE UNIQUE INDEX `lists_slug_unique` ON `lists` (`slug`);",
       "CREATE TABLE `suppressions` (\n\t`address_hash` text PRIMARY KEY NOT NULL,\n\t`reason` text NOT NULL,\n\t`created_at` text NOT NULL\n);",
-    ],
-  },
-  {
-    tag: "0003_lists_contacts",
-    statements: [
-      "PRAGMA foreign_keys=OFF;",
-      "CREATE TABLE `__new_import_rows` (\n\t`import_id` integer NOT NULL,\n\t`email_key` text NOT NULL,\n\t`line` integer NOT NULL,\n\t`email` text NOT NULL,\n\t`email_hash` text NOT NULL,\n\t`name` text,\n\t`attributes` text NOT NULL,\n\t`contact_id` integer,\n\t`outcome` text,\n\tPRIMARY KEY(`import_id`, `email_key`)\n);",
-      'INSERT INTO `__new_import_rows`("import_id", "email_key", "line", "email", "email_hash", "name", "attributes", "contact_id", "outcome") SELECT "import_id", "email_key", "line", "email", "email_hash", "name", "attributes", "contact_id", "outcome" FROM `import_rows`;',
-      "DROP TABLE `import_rows`;",
-      "ALTER TABLE `__new_import_rows` RENAME TO `import_rows`;",
-      "PRAGMA foreign_keys=ON;",
     ],
   },
 ];

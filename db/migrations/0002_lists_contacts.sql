@@ -38,7 +38,7 @@ CREATE TABLE `contacts` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `contacts_email_key_unique` ON `contacts` (`email_key`);--> statement-breakpoint
 CREATE TABLE `import_rows` (
-	`import_id` text NOT NULL,
+	`import_id` integer NOT NULL,
 	`email_key` text NOT NULL,
 	`line` integer NOT NULL,
 	`email` text NOT NULL,
