@@ -145,3 +145,23 @@ test("click-to-edit: the name becomes a form, errors show inline, a save updates
   expect(errors.filter((e) => !e.includes("422"))).toEqual([]);
   await page.context().close();
 });
+
+test("the upload form imports a CSV through htmx and reports in place", async () => {
+  const { page, errors } = await signedInPage();
+  const url = `${server.url}/admin/lists/${listId}`;
+  await page.goto(url);
+  await page.waitForFunction(() => "htmx" in window);
+  await page.getByLabel("File").setInputFiles({
+    name: "new.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("email;name\nnew1@example.org;New 1\nnew2@example.org;New 2\nbad;Bad\n"),
+  });
+  await page.getByLabel(/^Source/).fill("browser upload");
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect
+    .poll(() => page.locator("#import-result").textContent())
+    .toContain("Imported 2, updated 0, 0 duplicates, 1 rejected.");
+  expect(page.url()).toBe(url);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});

@@ -108,7 +108,7 @@ export function demoParticipantsCsv(count = DEMO_PARTICIPANTS): string {
       [
         `${ascii(first)}.${ascii(last)}.${i}@example.org`,
         `${first} ${last}`,
-        `Le ${topic} de ${first}`,
+        `Le site ${topic} ${/^[AEIOUÉ]/.test(first) ? "d'" : "de "}${first}`,
         `http://www.${slug}.example.org/`,
         CATEGORIES[(i * 3) % CATEGORIES.length],
         i % 5 === 0 ? "en" : "fr",
