@@ -183,7 +183,7 @@ export default async function importBench() {
     `contacts page (50, by state): ${pageMs.toFixed(2)} ms vs bare SELECT ${bareMs.toFixed(2)} ms, ratio ${(pageMs / bareMs).toFixed(2)} (target ≤ 2)`,
   );
   console.log(
-    `peak RSS during the run: ${Math.round(peakRss / 1024 / 1024)} MB (target ≤ 300 MB at 1M rows)`,
+    `peak RSS while importing: ${Math.round(peakRss / 1024 / 1024)} MB (target ≤ 300 MB at 1M rows)`,
   );
   client.close();
   rmSync(dir, { recursive: true, force: true });
