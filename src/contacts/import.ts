@@ -8,7 +8,6 @@
 //                nothing new (so importing the same file again reports only duplicates)
 //   rejected   — {line, reason}: invalid_email, too_long, wrong_column_count, suppressed
 // Importing never changes a consent state: an existing member keeps its state and history.
-import { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { addressHasher } from "../consent/address-hash";
 import type { Deps } from "../deps";
@@ -87,19 +86,17 @@ export async function importCsv(
     duplicatesInFile += rows.length - kept.length;
   };
 
+  let parser: ReturnType<typeof parse> | undefined;
   try {
     const guarded = body.pipeThrough(guardBytes(options.maxBytes ?? MAX_IMPORT_BYTES));
     const { separator, stream } = await detectSeparator(guarded);
-    const source = Readable.fromWeb(stream as never);
-    const parser = parse({
+    parser = parse({
       bom: true,
       delimiter: separator,
       relax_column_count: true,
       max_record_size: 1 << 20,
     });
-    // pipe() does not forward errors: a refused byte must end the parse too.
-    source.on("error", (error) => parser.destroy(error));
-    source.pipe(parser);
+    void feed(stream, parser);
 
     let header: Header | undefined;
     let width = 0;
@@ -177,6 +174,7 @@ export async function importCsv(
       },
     };
   } catch (error) {
+    parser?.destroy(); // stops reading the upload
     await q.discardStaged(deps.db, importId);
     const malformed = asMalformed(error);
     if (malformed) return { ok: false, status: malformed.status, message: malformed.message };
@@ -204,6 +202,34 @@ function asMalformed(error: unknown): MalformedFile | undefined {
     );
   }
   return undefined;
+}
+
+/**
+ * Writes the byte stream into the parser, honouring its back-pressure; a refused byte (size,
+ * binary, encoding) ends the parse with that error. Only the parser's basic Writable side is
+ * used, so this runs the same on Node and on Workers (nodejs_compat).
+ */
+async function feed(stream: ReadableStream<Uint8Array>, parser: ReturnType<typeof parse>) {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!parser.write(value)) {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            parser.off("drain", wake).off("close", wake);
+            resolve();
+          };
+          parser.on("drain", wake).on("close", wake);
+        });
+      }
+      if (parser.destroyed) return void reader.cancel();
+    }
+    parser.end();
+  } catch (error) {
+    parser.destroy(error as Error);
+  }
 }
 
 /**
