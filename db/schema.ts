@@ -1,6 +1,13 @@
 // The map of Relance's data. Times are ISO 8601 strings (UTC), so they sort and read the same everywhere.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -96,3 +103,135 @@ export const sendingState = sqliteTable("sending_state", {
   since: text("since"),
   by: text("by"),
 });
+// ---- Lists, contacts and the consent ledger -------------------------------------------------
+
+/** A mailing list. `purpose` is what subscribers consent to; each change is a new version. */
+export const lists = sqliteTable("lists", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  purpose: text("purpose").notNull(),
+  purposeVersion: integer("purpose_version").notNull().default(1),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  archivedAt: text("archived_at"),
+});
+
+/** Every purpose text a list ever had: what a consent event's `text_version` refers to. */
+export const listPurposes = sqliteTable(
+  "list_purposes",
+  {
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    version: integer("version").notNull(),
+    text: text("text").notNull(),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.version] })],
+);
+
+/**
+ * A person, known by one address. `emailKey` (lower-cased, ASCII domain) makes addresses
+ * compare case-insensitively; `emailHash` is its HMAC, what suppression is keyed by. Erasure
+ * nulls every personal column and keeps the row, so the ledger still points somewhere.
+ */
+export const contacts = sqliteTable("contacts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  email: text("email"),
+  emailKey: text("email_key").unique(),
+  emailHash: text("email_hash"),
+  name: text("name"),
+  attributes: text("attributes", { mode: "json" }).$type<Record<string, string>>(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  erasedAt: text("erased_at"),
+});
+
+/**
+ * A contact on a list with its current consent state, kept equal to what consent_events say
+ * (both are written in the same batch). The id only grows, so it is the stable paging key.
+ */
+export const listMembers = sqliteTable(
+  "list_members",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    status: text("status").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("list_members_list_contact_idx").on(t.listId, t.contactId),
+    index("list_members_list_status_idx").on(t.listId, t.status),
+    index("list_members_contact_idx").on(t.contactId),
+  ],
+);
+
+/** The append-only consent ledger: never updated, never deleted. */
+export const consentEvents = sqliteTable(
+  "consent_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    event: text("event").notNull(),
+    at: text("at").notNull(),
+    source: text("source").notNull(),
+    textVersion: integer("text_version").notNull(),
+    ipHash: text("ip_hash"),
+    actor: text("actor").notNull(),
+  },
+  (t) => [index("consent_events_member_idx").on(t.listId, t.contactId, t.id)],
+);
+
+/** Addresses that must never be invited, mailed or re-imported, kept only as salted hashes. */
+export const suppressions = sqliteTable("suppressions", {
+  addressHash: text("address_hash").primaryKey(),
+  reason: text("reason").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/**
+ * Rows of an import in progress: a file is staged here first and applied in one batch, so a
+ * file found malformed halfway changes nothing. Emptied when the import ends.
+ */
+export const importRows = sqliteTable(
+  "import_rows",
+  {
+    importId: integer("import_id").notNull(),
+    emailKey: text("email_key").notNull(),
+    line: integer("line").notNull(),
+    email: text("email").notNull(),
+    emailHash: text("email_hash").notNull(),
+    name: text("name"),
+    attributes: text("attributes").notNull(),
+    contactId: integer("contact_id"),
+    outcome: text("outcome"),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.emailKey] })],
+);
+
+/** Who did what to how many: imports, bulk actions, exports, edits. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: text("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    listId: integer("list_id"),
+    summary: text("summary").notNull(),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_log_at_idx").on(t.at)],
+);

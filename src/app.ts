@@ -6,14 +6,19 @@ import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { adminHome } from "./admin/routes";
+import { auditAdmin } from "./audit/routes";
 import { requireAdminSession, requireApiToken } from "./auth/middleware";
 import { authPages, tokenApi } from "./auth/routes";
+import { contactsAdmin } from "./contacts/admin";
+import { contactsApi } from "./contacts/api";
 import type { Deps } from "./deps";
 import { homeRoutes } from "./home/routes";
 import type { AppEnv } from "./http/env";
 import { problem } from "./http/problem";
 import { LANG_COOKIE, pickLang } from "./i18n";
 import { mailboxRoutes } from "./mailbox/routes";
+import { listsAdmin } from "./lists/admin";
+import { listsApi } from "./lists/api";
 import { errorPage } from "./views/errors";
 
 const MB = 1024 * 1024;
@@ -88,6 +93,11 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", tokenApi);
   app.route("/", adminHome);
   app.route("/", mailboxRoutes);
+  app.route("/", listsApi);
+  app.route("/", contactsApi);
+  app.route("/", listsAdmin);
+  app.route("/", contactsAdmin);
+  app.route("/", auditAdmin);
 
   app.notFound((c) =>
     isApi(c.req.path)

@@ -3,11 +3,12 @@
 
 import { settings } from "../db/schema";
 import type { Deps } from "./deps";
+import { demoListStep } from "./lists/seed";
 import { readSetting } from "./settings";
 
 export type SeedStep = { name: string; run(deps: Deps): Promise<void> };
 
-export const demoSteps: SeedStep[] = [];
+export const demoSteps: SeedStep[] = [demoListStep];
 
 export async function seedDemo(deps: Deps, steps: SeedStep[] = demoSteps): Promise<string[]> {
   const ran: string[] = [];

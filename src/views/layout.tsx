@@ -89,8 +89,10 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
 /** Links of the admin navigation; each capability adds its own entry here. */
 export const ADMIN_NAV: { href: string; label: string }[] = [
   { href: "/admin", label: "Home" },
+  { href: "/admin/lists", label: "Lists" },
   { href: "/admin/sending", label: "Sending" },
   { href: "/admin/mailbox", label: "Mailbox" },
+  { href: "/admin/audit", label: "Audit log" },
 ];
 
 /** The red button on every admin page; htmx refreshes the bar with the live state. */

@@ -1,0 +1,37 @@
+import { AdminLayout } from "../views/layout";
+import type { AuditEntry } from "./service";
+
+export function AuditPage(props: { email: string; entries: AuditEntry[] }) {
+  return (
+    <AdminLayout title="Audit log" email={props.email}>
+      <h1>Audit log</h1>
+      <p class="muted">Who did what to how many: imports, edits, bulk actions and exports.</p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Admin</th>
+            <th scope="col">Action</th>
+            <th scope="col">List</th>
+            <th scope="col">What</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.entries.map((e) => (
+            <tr>
+              <td>
+                <time datetime={e.at}>{e.at}</time>
+              </td>
+              <td>{e.actor}</td>
+              <td>
+                <code>{e.action}</code>
+              </td>
+              <td>{e.listId ? <a href={`/admin/lists/${e.listId}`}>#{e.listId}</a> : "—"}</td>
+              <td>{e.summary}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,380 @@
+// Admin pages for a list's contacts: add, click-to-edit, history, erase, bulk actions, CSV
+// import (upload form) and export.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { consentHistory } from "../consent/service";
+import type { AppEnv } from "../http/env";
+import { listFromParam } from "../lists/load";
+import { countsByState, type List } from "../lists/service";
+import { ListPage } from "../lists/views";
+import { errorPage } from "../views/errors";
+import { MAX_IMPORT_BYTES } from "./csv-stream";
+import { importCsv } from "./import";
+import {
+  addContact,
+  attributesSchema,
+  type BulkAction,
+  bulkAction,
+  type ContactFilter,
+  type ContactRow,
+  contactPage,
+  countFiltered,
+  editContact,
+  eraseContact,
+  exportCsv,
+  findListContact,
+  pageQuery,
+} from "./service";
+import {
+  AddContactForm,
+  attributesToText,
+  ConfirmPage,
+  ContactDisplayRow,
+  ContactEditRow,
+  ContactPage,
+  type ContactsSectionProps,
+  ImportResult,
+  listUrl,
+} from "./views";
+
+export const contactsAdmin = new Hono<AppEnv>();
+
+const text = (value: unknown) => (typeof value === "string" ? value : "");
+
+/** Reads status, q and cursor from the query string; anything unreadable is simply ignored. */
+function readFilter(c: Context<AppEnv>) {
+  const parsed = pageQuery.safeParse(c.req.query());
+  return parsed.success ? parsed.data : { status: undefined, q: undefined, cursor: 0, limit: 50 };
+}
+
+export async function contactsSection(
+  c: Context<AppEnv>,
+  list: List,
+): Promise<ContactsSectionProps> {
+  const query = { ...readFilter(c), limit: 50 };
+  const filter: ContactFilter = { status: query.status, q: query.q };
+  const page = await contactPage(c.var.deps, list.id, query);
+  return {
+    list,
+    filter,
+    rows: page.items,
+    total: await countFiltered(c.var.deps, list.id, filter),
+    nextCursor: page.nextCursor,
+    paged: query.cursor > 0,
+  };
+}
+
+async function loadList(c: Context<AppEnv>) {
+  return listFromParam(c.var.deps, c.req.param("id"));
+}
+
+async function loadContact(c: Context<AppEnv>) {
+  const list = await loadList(c);
+  const raw = c.req.param("contactId") ?? "";
+  if (!list || !/^\d{1,15}$/.test(raw)) return undefined;
+  const contact = await findListContact(c.var.deps, list.id, Number(raw));
+  return contact && { list, contact };
+}
+
+/** Parses `name: value` lines into attributes, or says which line is wrong. */
+function parseAttributeLines(
+  raw: string,
+): { ok: true; value: Record<string, string> } | { ok: false; message: string } {
+  const value: Record<string, string> = {};
+  const lines = raw.split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
+    if (!line.trim()) continue;
+    const colon = line.indexOf(":");
+    if (colon <= 0) {
+      return { ok: false, message: `Line ${i + 1}: write each attribute as “name: value”.` };
+    }
+    value[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  const parsed = attributesSchema.safeParse(value);
+  if (!parsed.success) {
+    return { ok: false, message: parsed.error.issues[0]?.message ?? "Invalid attributes." };
+  }
+  return { ok: true, value };
+}
+
+/** Validates and saves the click-to-edit form; the error names the field. */
+async function saveEdit(c: Context<AppEnv>, list: List, contact: ContactRow) {
+  const form = await c.req.parseBody();
+  const name = text(form.name);
+  const attributesText = text(form.attributes);
+  const fail = (field: string, message: string) => ({
+    ok: false as const,
+    name,
+    attributesText,
+    error: { field, message },
+  });
+  if (name.trim().length > 1000) return fail("name", "The name is longer than 1,000 characters.");
+  const attributes = parseAttributeLines(attributesText);
+  if (!attributes.ok) return fail("attributes", attributes.message);
+  const result = await editContact(c.var.deps, list, contact, c.var.admin.email, {
+    name: name.trim() || null,
+    attributes: attributes.value,
+  });
+  if (!result.ok) return fail("name", result.message);
+  return { ok: true as const, contact: result.contact };
+}
+
+contactsAdmin.get("/admin/lists/:id/contacts/:contactId/edit", async (c) => {
+  const found = await loadContact(c);
+  if (!found) return errorPage(c, 404);
+  const { list, contact } = found;
+  return c.html(
+    <ContactEditRow
+      listId={list.id}
+      row={contact}
+      name={contact.name ?? ""}
+      attributes={attributesToText(contact.attributes)}
+    />,
+  );
+});
+
+contactsAdmin.get("/admin/lists/:id/contacts/:contactId/row", async (c) => {
+  const found = await loadContact(c);
+  if (!found) return errorPage(c, 404);
+  return c.html(<ContactDisplayRow listId={found.list.id} row={found.contact} />);
+});
+
+contactsAdmin.get("/admin/lists/:id/contacts/:contactId", async (c) => {
+  const found = await loadContact(c);
+  if (!found) return errorPage(c, 404);
+  const { list, contact } = found;
+  return c.html(
+    <ContactPage
+      email={c.var.admin.email}
+      list={list}
+      contact={contact}
+      history={await consentHistory(c.var.deps, list.id, contact.id)}
+      name={contact.name ?? ""}
+      attributes={attributesToText(contact.attributes)}
+      saved={c.req.query("saved") === "1"}
+    />,
+  );
+});
+
+contactsAdmin.post("/admin/lists/:id/contacts/:contactId", async (c) => {
+  const found = await loadContact(c);
+  if (!found) return errorPage(c, 404);
+  const { list, contact } = found;
+  const result = await saveEdit(c, list, contact);
+  const htmx = Boolean(c.req.header("HX-Request"));
+  if (result.ok) {
+    if (htmx) return c.html(<ContactDisplayRow listId={list.id} row={result.contact} />);
+    return c.redirect(`/admin/lists/${list.id}/contacts/${contact.id}?saved=1`, 303);
+  }
+  if (htmx) {
+    return c.html(
+      <ContactEditRow
+        listId={list.id}
+        row={contact}
+        name={result.name}
+        attributes={result.attributesText}
+        error={result.error}
+      />,
+      422,
+    );
+  }
+  return c.html(
+    <ContactPage
+      email={c.var.admin.email}
+      list={list}
+      contact={contact}
+      history={await consentHistory(c.var.deps, list.id, contact.id)}
+      name={result.name}
+      attributes={result.attributesText}
+      error={result.error}
+    />,
+    422,
+  );
+});
+
+contactsAdmin.get("/admin/lists/:id/contacts/:contactId/erase", async (c) => {
+  const found = await loadContact(c);
+  if (!found) return errorPage(c, 404);
+  const { list, contact } = found;
+  return c.html(
+    <ConfirmPage
+      email={c.var.admin.email}
+      title="Erase this contact?"
+      message={`${contact.email ?? "This contact"} will be erased from every list: address, name and attributes are deleted, the address is suppressed so no import brings it back. This cannot be undone.`}
+      action={`/admin/lists/${list.id}/contacts/${contact.id}/erase`}
+      hidden={{}}
+      button="Erase 1 contact"
+      back={`/admin/lists/${list.id}/contacts/${contact.id}`}
+    />,
+  );
+});
+
+contactsAdmin.post("/admin/lists/:id/contacts/:contactId/erase", async (c) => {
+  const found = await loadContact(c);
+  if (!found) return errorPage(c, 404);
+  const actor = c.var.admin.email;
+  await eraseContact(c.var.deps, found.contact.id, actor, `erased by ${actor}`);
+  return c.redirect(`/admin/lists/${found.list.id}/contacts/${found.contact.id}`, 303);
+});
+
+contactsAdmin.post("/admin/lists/:id/contacts", async (c) => {
+  const list = await loadList(c);
+  if (!list) return errorPage(c, 404);
+  const form = await c.req.parseBody();
+  const values = { email: text(form.email), name: text(form.name) };
+  const renderPage = async (addForm: ReturnType<typeof AddContactForm>, status: 200 | 409 | 422) =>
+    c.html(
+      <ListPage
+        email={c.var.admin.email}
+        list={list}
+        counts={await countsByState(c.var.deps, list.id)}
+        contacts={await contactsSection(c, list)}
+        addForm={addForm}
+      />,
+      status,
+    );
+  if (list.archivedAt) {
+    return renderPage(
+      <AddContactForm
+        listId={list.id}
+        values={values}
+        error={{ field: "email", message: "This list is archived." }}
+      />,
+      409,
+    );
+  }
+  if (values.name.length > 1000) {
+    return renderPage(
+      <AddContactForm
+        listId={list.id}
+        values={values}
+        error={{ field: "name", message: "The name is longer than 1,000 characters." }}
+      />,
+      422,
+    );
+  }
+  const result = await addContact(c.var.deps, list, c.var.admin.email, {
+    email: values.email,
+    name: values.name.trim() || null,
+  });
+  if (!result.ok) {
+    return renderPage(
+      <AddContactForm
+        listId={list.id}
+        values={values}
+        error={{ field: "email", message: result.message }}
+      />,
+      result.status,
+    );
+  }
+  return renderPage(<AddContactForm listId={list.id} added={result.contact.email ?? ""} />, 200);
+});
+
+contactsAdmin.post("/admin/lists/:id/imports", async (c) => {
+  const list = await loadList(c);
+  if (!list) return errorPage(c, 404);
+  const htmx = Boolean(c.req.header("HX-Request"));
+  const answer = async (
+    result: Parameters<typeof ImportResult>[0],
+    status: 200 | 400 | 413 | 422,
+  ) => {
+    if (htmx) return c.html(<ImportResult {...result} />, status);
+    return c.html(
+      <ListPage
+        email={c.var.admin.email}
+        list={list}
+        counts={await countsByState(c.var.deps, list.id)}
+        contacts={await contactsSection(c, list)}
+        addForm={
+          <>
+            <AddContactForm listId={list.id} />
+            <ImportResult {...result} />
+          </>
+        }
+      />,
+      status,
+    );
+  };
+  if (list.archivedAt) return answer({ error: "This list is archived." }, 422);
+  // The multipart envelope adds a little to the file itself.
+  if (Number(c.req.header("Content-Length") ?? "0") > MAX_IMPORT_BYTES + 64 * 1024) {
+    return answer({ error: "The file is larger than 50 MB; split it and import each part." }, 413);
+  }
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch {
+    return answer({ error: "The upload could not be read; choose the file again." }, 400);
+  }
+  const file = form.get("file");
+  const source = text(form.get("source")).trim();
+  if (!source || source.length > 500) {
+    return answer({ error: "Say where these addresses come from (at most 500 characters)." }, 422);
+  }
+  if (!(file instanceof File) || file.size === 0) {
+    return answer({ error: "Choose a CSV file to import." }, 422);
+  }
+  const result = await importCsv(
+    c.var.deps,
+    { listId: list.id, source, actor: c.var.admin.email },
+    file.stream(),
+  );
+  if (!result.ok) return answer({ error: result.message }, result.status);
+  if (htmx) c.header("HX-Trigger", "contacts-changed");
+  return answer({ report: result.report }, 200);
+});
+
+contactsAdmin.get("/admin/lists/:id/export.csv", async (c) => {
+  const list = await loadList(c);
+  if (!list) return errorPage(c, 404);
+  const { status, q } = readFilter(c);
+  const stream = await exportCsv(c.var.deps, list, c.var.admin.email, { status, q });
+  return c.body(stream, 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${list.slug}-contacts.csv"`,
+  });
+});
+
+const BULK_ACTIONS: BulkAction[] = ["suppress", "erase"];
+
+contactsAdmin.get("/admin/lists/:id/bulk", async (c) => {
+  const list = await loadList(c);
+  if (!list) return errorPage(c, 404);
+  const action = c.req.query("action") as BulkAction;
+  if (!BULK_ACTIONS.includes(action)) return errorPage(c, 404);
+  const { status, q } = readFilter(c);
+  const count = await countFiltered(c.var.deps, list.id, { status, q });
+  const what =
+    action === "erase"
+      ? "will be erased from every list: address, name and attributes deleted, address suppressed. This cannot be undone."
+      : "will be put on the suppression list: never invited or mailed again.";
+  return c.html(
+    <ConfirmPage
+      email={c.var.admin.email}
+      title={`${action === "erase" ? "Erase" : "Suppress"} ${count} contacts?`}
+      message={`${count} ${count === 1 ? "contact" : "contacts"}${status ? ` in state ${status}` : ""}${q ? ` matching “${q}”` : ""} ${what}`}
+      action={`/admin/lists/${list.id}/bulk`}
+      hidden={{ action, status: status ?? "", q: q ?? "", expected: String(count) }}
+      button={`${action === "erase" ? "Erase" : "Suppress"} ${count} contacts`}
+      back={listUrl(list.id, { status, q })}
+    />,
+  );
+});
+
+contactsAdmin.post("/admin/lists/:id/bulk", async (c) => {
+  const list = await loadList(c);
+  if (!list) return errorPage(c, 404);
+  const form = await c.req.parseBody();
+  const action = text(form.action) as BulkAction;
+  const parsed = pageQuery.safeParse({ status: text(form.status), q: text(form.q) });
+  if (!BULK_ACTIONS.includes(action) || !parsed.success) return errorPage(c, 404);
+  const filter = { status: parsed.data.status, q: parsed.data.q };
+  // The confirmation stated a number: if the view changed since, ask again rather than surprise.
+  const count = await countFiltered(c.var.deps, list.id, filter);
+  if (String(count) !== text(form.expected)) {
+    const back = `${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=${action}`;
+    return c.redirect(back, 303);
+  }
+  await bulkAction(c.var.deps, list, c.var.admin.email, action, filter);
+  return c.redirect(listUrl(list.id, filter), 303);
+});

@@ -1,0 +1,498 @@
+// Admin views of a list's contacts: the filterable, pageable table (htmx fragment or full page),
+// click-to-edit rows, add and import forms, a contact's consent history, confirmations.
+import type { ConsentHistoryEntry } from "../consent/service";
+import { CONSENT_STATES } from "../consent/states";
+import type { List } from "../lists/service";
+import { AdminLayout } from "../views/layout";
+import type { ImportReport } from "./import";
+import type { Attributes, ContactFilter, ContactRow } from "./service";
+
+/** The list page URL for a filter (and cursor): the same URL serves htmx and plain browsers. */
+export function listUrl(listId: number, filter: ContactFilter, cursor?: string, suffix = "") {
+  const params = new URLSearchParams();
+  if (filter.status) params.set("status", filter.status);
+  if (filter.q) params.set("q", filter.q);
+  if (cursor) params.set("cursor", cursor);
+  const query = params.toString();
+  return `/admin/lists/${listId}${suffix}${query ? `?${query}` : ""}`;
+}
+
+const contactUrl = (listId: number, contactId: number, suffix = "") =>
+  `/admin/lists/${listId}/contacts/${contactId}${suffix}`;
+
+/** Attributes as editable `name: value` lines. */
+export const attributesToText = (attributes: Attributes | null) =>
+  Object.entries(attributes ?? {})
+    .map(([k, v]) => `${k}: ${v ?? ""}`)
+    .join("\n");
+
+function AttributeList(props: { attributes: Attributes | null }) {
+  const entries = Object.entries(props.attributes ?? {});
+  if (!entries.length) return <span class="muted">—</span>;
+  return (
+    <dl class="attributes">
+      {entries.map(([k, v]) => (
+        <>
+          <dt>{k}</dt>
+          <dd>{String(v ?? "")}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+export function ContactDisplayRow(props: { listId: number; row: ContactRow }) {
+  const { row, listId } = props;
+  const erased = row.email === null;
+  return (
+    <tr id={`contact-${row.id}`}>
+      <td>{erased ? <em class="muted">erased</em> : row.email}</td>
+      <td>
+        {erased ? (
+          "—"
+        ) : (
+          <a
+            href={contactUrl(listId, row.id)}
+            class="click-to-edit"
+            title="Edit name and attributes"
+            hx-get={contactUrl(listId, row.id, "/edit")}
+            hx-target="closest tr"
+            hx-swap="outerHTML"
+          >
+            {row.name || <span class="muted">(no name)</span>}
+          </a>
+        )}
+      </td>
+      <td>
+        <span class={`state state-${row.status}`}>{row.status}</span>
+      </td>
+      <td>
+        <AttributeList attributes={row.attributes} />
+      </td>
+      <td>
+        <a href={contactUrl(listId, row.id)}>History</a>
+      </td>
+    </tr>
+  );
+}
+
+export function ContactEditRow(props: {
+  listId: number;
+  row: ContactRow;
+  name: string;
+  attributes: string;
+  error?: { field: string; message: string };
+}) {
+  const { row, listId, error } = props;
+  const url = contactUrl(listId, row.id);
+  return (
+    <tr id={`contact-${row.id}`} class="editing">
+      <td>{row.email}</td>
+      <td colspan={4}>
+        <form
+          method="post"
+          action={url}
+          hx-post={url}
+          hx-target="closest tr"
+          hx-swap="outerHTML"
+          class="edit-row"
+        >
+          <label>
+            Name
+            <input
+              name="name"
+              value={props.name}
+              aria-invalid={error?.field === "name" ? "true" : undefined}
+            />
+          </label>
+          <label>
+            Attributes (one <code>name: value</code> per line)
+            <textarea
+              name="attributes"
+              rows={Math.min(8, props.attributes.split("\n").length + 1)}
+              aria-invalid={error?.field === "attributes" ? "true" : undefined}
+            >
+              {props.attributes}
+            </textarea>
+          </label>
+          {error ? (
+            <p class="field-error" role="alert">
+              {error.message}
+            </p>
+          ) : null}
+          <div class="row-actions">
+            <button type="submit">Save</button>
+            <a
+              href={url}
+              class="secondary outline"
+              hx-get={contactUrl(listId, row.id, "/row")}
+              hx-target="closest tr"
+              hx-swap="outerHTML"
+            >
+              Cancel
+            </a>
+          </div>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+export type ContactsSectionProps = {
+  list: List;
+  filter: ContactFilter;
+  rows: ContactRow[];
+  total: number;
+  nextCursor: string | null;
+  paged: boolean;
+};
+
+/** The filter form, the table and the pager: swapped as one piece by htmx. */
+export function ContactsSection(props: ContactsSectionProps) {
+  const { list, filter } = props;
+  const here = listUrl(list.id, filter);
+  const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML" };
+  return (
+    <section id="contacts" aria-labelledby="contacts-title">
+      <h2 id="contacts-title">Contacts</h2>
+      <form
+        method="get"
+        action={`/admin/lists/${list.id}`}
+        hx-get={`/admin/lists/${list.id}`}
+        {...swap}
+        class="filters"
+      >
+        <label>
+          State
+          <select name="status">
+            <option value="">all states</option>
+            {CONSENT_STATES.map((s) => (
+              <option value={s} selected={filter.status === s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Search email or name
+          <input type="search" name="q" value={filter.q ?? ""} />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      <p role="status" id="contacts-count">
+        {props.total.toLocaleString("en")}{" "}
+        {props.total === 1 ? "contact matches" : "contacts match"}
+        {filter.status || filter.q ? " this filter" : ""}.
+      </p>
+      <div class="table-scroll">
+        <table class="contacts">
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Name</th>
+              <th scope="col">State</th>
+              <th scope="col">Attributes</th>
+              <th scope="col">Consent</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <ContactDisplayRow listId={list.id} row={row} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <nav aria-label="Pages" class="pager">
+        {props.paged ? (
+          <a href={here} hx-get={here} {...swap}>
+            First page
+          </a>
+        ) : null}
+        {props.nextCursor ? (
+          <a
+            href={listUrl(list.id, filter, props.nextCursor)}
+            hx-get={listUrl(list.id, filter, props.nextCursor)}
+            {...swap}
+            rel="next"
+          >
+            Next page
+          </a>
+        ) : null}
+      </nav>
+      <p class="section-actions">
+        <a href={listUrl(list.id, filter, undefined, "/export.csv")} download>
+          Export these {props.total.toLocaleString("en")} as CSV
+        </a>
+        {props.total > 0 ? (
+          <>
+            {" · "}
+            <a
+              href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=suppress`}
+            >
+              Suppress these…
+            </a>
+            {" · "}
+            <a
+              href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=erase`}
+            >
+              Erase these…
+            </a>
+          </>
+        ) : null}
+      </p>
+    </section>
+  );
+}
+
+export function AddContactForm(props: {
+  listId: number;
+  values?: { email?: string; name?: string };
+  error?: { field: string; message: string };
+  added?: string;
+}) {
+  const { error } = props;
+  return (
+    <form method="post" action={`/admin/lists/${props.listId}/contacts`} id="add-contact">
+      <h3>Add a contact</h3>
+      <p class="muted">
+        A typed address enters as <strong>legacy</strong>: it will be asked for consent, never
+        assumed to have given it.
+      </p>
+      {props.added ? (
+        <p class="notice" role="status">
+          Added {props.added}.
+        </p>
+      ) : null}
+      <div class="grid">
+        <label>
+          Email
+          <input
+            name="email"
+            type="email"
+            required
+            value={props.values?.email ?? ""}
+            aria-invalid={error?.field === "email" ? "true" : undefined}
+            aria-describedby={error ? "add-error" : undefined}
+          />
+        </label>
+        <label>
+          Name
+          <input name="name" value={props.values?.name ?? ""} />
+        </label>
+      </div>
+      {error ? (
+        <p class="field-error" id="add-error" role="alert">
+          {error.message}
+        </p>
+      ) : null}
+      <button type="submit">Add as legacy</button>
+    </form>
+  );
+}
+
+export function ImportResult(props: { report?: ImportReport; error?: string }) {
+  if (props.error) {
+    return (
+      <div id="import-result" class="notice error" role="alert">
+        {props.error}
+      </div>
+    );
+  }
+  const r = props.report;
+  if (!r) return <div id="import-result" />;
+  return (
+    <div id="import-result" class="notice" role="status">
+      <p>
+        Imported {r.imported}, updated {r.updated}, {r.duplicates} duplicates, {r.rejected.length}{" "}
+        rejected.
+      </p>
+      {r.rejected.length ? (
+        <details>
+          <summary>Rejected rows</summary>
+          <ul>
+            {r.rejected.slice(0, 200).map((x) => (
+              <li>
+                line {x.line}: {x.reason}
+              </li>
+            ))}
+            {r.rejected.length > 200 ? <li>… and {r.rejected.length - 200} more</li> : null}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+export function ImportForm(props: { listId: number; source?: string }) {
+  const url = `/admin/lists/${props.listId}/imports`;
+  return (
+    <form
+      method="post"
+      action={url}
+      enctype="multipart/form-data"
+      hx-post={url}
+      hx-target="#import-result"
+      hx-swap="outerHTML"
+      hx-indicator="#import-progress"
+      hx-disable="find button"
+      id="import-form"
+    >
+      <h3>Import a CSV file</h3>
+      <p class="muted">
+        A header row with an <code>email</code> column; <code>name</code> and any other column are
+        kept as attributes. Comma or semicolon separated, UTF-8, up to 50 MB. New addresses enter as{" "}
+        <strong>legacy</strong>; importing the same file again changes nothing.
+      </p>
+      <div class="grid">
+        <label>
+          File
+          <input type="file" name="file" accept=".csv,text/csv" required />
+        </label>
+        <label>
+          Source (where these addresses come from)
+          <input
+            name="source"
+            required
+            maxlength={500}
+            value={props.source ?? ""}
+            placeholder="extraction des participants 2000"
+          />
+        </label>
+      </div>
+      <button type="submit">Import</button>
+      <progress id="import-progress" class="htmx-indicator" aria-label="Importing" />
+      <ImportResult />
+    </form>
+  );
+}
+
+export function ContactPage(props: {
+  email: string;
+  list: List;
+  contact: ContactRow;
+  history: ConsentHistoryEntry[];
+  name: string;
+  attributes: string;
+  error?: { field: string; message: string };
+  saved?: boolean;
+}) {
+  const { list, contact, error } = props;
+  const url = contactUrl(list.id, contact.id);
+  const erased = contact.email === null;
+  return (
+    <AdminLayout title={erased ? "Erased contact" : (contact.email ?? "")} email={props.email}>
+      <nav aria-label="breadcrumb">
+        <ul>
+          <li>
+            <a href="/admin/lists">Lists</a>
+          </li>
+          <li>
+            <a href={`/admin/lists/${list.id}`}>{list.name}</a>
+          </li>
+          <li>{erased ? "erased contact" : contact.email}</li>
+        </ul>
+      </nav>
+      <h1>{erased ? "Erased contact" : contact.email}</h1>
+      <p>
+        State on this list: <span class={`state state-${contact.status}`}>{contact.status}</span>
+      </p>
+      {props.saved ? (
+        <p class="notice" role="status">
+          Saved.
+        </p>
+      ) : null}
+      {erased ? (
+        <p class="muted">
+          Address, name and attributes were erased; only the consent history remains.
+        </p>
+      ) : (
+        <form method="post" action={url}>
+          <label>
+            Name
+            <input
+              name="name"
+              value={props.name}
+              aria-invalid={error?.field === "name" ? "true" : undefined}
+            />
+          </label>
+          <label>
+            Attributes (one <code>name: value</code> per line)
+            <textarea
+              name="attributes"
+              rows={6}
+              aria-invalid={error?.field === "attributes" ? "true" : undefined}
+            >
+              {props.attributes}
+            </textarea>
+          </label>
+          {error ? (
+            <p class="field-error" role="alert">
+              {error.message}
+            </p>
+          ) : null}
+          <button type="submit">Save</button>{" "}
+          <a href={contactUrl(list.id, contact.id, "/erase")} class="secondary outline">
+            Erase this contact…
+          </a>
+        </form>
+      )}
+      <h2>Consent history</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Event</th>
+            <th scope="col">Source</th>
+            <th scope="col">Text version</th>
+            <th scope="col">Actor</th>
+            <th scope="col">IP hash</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.history.map((e) => (
+            <tr>
+              <td>
+                <time datetime={e.at}>{e.at}</time>
+              </td>
+              <td>{e.event}</td>
+              <td>{e.source}</td>
+              <td>v{e.textVersion}</td>
+              <td>{e.actor}</td>
+              <td>
+                <code>{e.ipHash ? `${e.ipHash.slice(0, 12)}…` : "—"}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}
+
+export function ConfirmPage(props: {
+  email: string;
+  title: string;
+  message: string;
+  action: string;
+  hidden: Record<string, string>;
+  button: string;
+  back: string;
+}) {
+  return (
+    <AdminLayout title={props.title} email={props.email}>
+      <article class="narrow">
+        <h1>{props.title}</h1>
+        <p>{props.message}</p>
+        <form method="post" action={props.action}>
+          {Object.entries(props.hidden).map(([name, value]) => (
+            <input type="hidden" name={name} value={value} />
+          ))}
+          <button type="submit" class="danger">
+            {props.button}
+          </button>{" "}
+          <a href={props.back}>Cancel</a>
+        </form>
+      </article>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,167 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { launchBrowser, startTestServer, type TestServer } from "./browser";
+
+let browser: Browser;
+let server: TestServer;
+let listId: number;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
+  const t = server.t;
+  const bearer = await t.token();
+  const res = await t.api(bearer, "POST", "/api/v1/lists", {
+    slug: "nets",
+    name: "Nets",
+    purpose: "News.",
+  });
+  listId = ((await res.json()) as { id: number }).id;
+  const rows = Array.from(
+    { length: 120 },
+    (_, i) => `p${String(i).padStart(3, "0")}@example.org,Participant ${i}`,
+  );
+  await t.request(`/api/v1/lists/${listId}/imports?source=browser`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "text/csv" },
+    body: `email,name\n${rows.join("\n")}\nzed@example.org,Zed\n`,
+  });
+  // One erased contact, so filtering by state has something to find.
+  const zed = (await t.client.execute("SELECT id FROM contacts WHERE email = 'zed@example.org'"))
+    .rows[0]?.id;
+  await t.api(bearer, "DELETE", `/api/v1/lists/${listId}/contacts/${zed}`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signedInPage(): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext();
+  const [name, value] = (await server.t.signIn()).split("=") as [string, string];
+  await context.addCookies([{ name, value, url: server.url }]);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  return { page, errors };
+}
+
+const emails = (page: Page) =>
+  page.locator("table.contacts tbody tr td:first-child").allTextContents();
+
+test("filtering and paging swap the contacts table in place", async () => {
+  const { page, errors } = await signedInPage();
+  const url = `${server.url}/admin/lists/${listId}`;
+  await page.goto(url);
+  await page.waitForFunction(() => "htmx" in window);
+  expect(await page.locator("#contacts-count").textContent()).toContain("121 contacts match");
+  const first = await emails(page);
+  expect(first).toHaveLength(50);
+  expect(first[0]).toBe("p000@example.org");
+
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect.poll(async () => (await emails(page))[0]).toBe("p050@example.org");
+  expect(page.url()).toBe(url); // swapped, not navigated
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect.poll(async () => (await emails(page))[0]).toBe("p100@example.org");
+  expect(await emails(page)).toHaveLength(21);
+  await expect.poll(() => page.getByRole("link", { name: "Next page" }).count()).toBe(0);
+
+  await page.locator('select[name="status"]').selectOption("erased");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect
+    .poll(() => page.locator("#contacts-count").textContent())
+    .toContain("1 contact matches this filter");
+  expect(await emails(page)).toEqual(["erased"]);
+
+  await page.locator('select[name="status"]').selectOption("");
+  await page.getByLabel("Search email or name").fill("Participant 11");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect
+    .poll(() => emails(page))
+    .toEqual([
+      "p011@example.org",
+      "p110@example.org",
+      "p111@example.org",
+      "p112@example.org",
+      "p113@example.org",
+      "p114@example.org",
+      "p115@example.org",
+      "p116@example.org",
+      "p117@example.org",
+      "p118@example.org",
+      "p119@example.org",
+    ]);
+  expect(page.url()).toBe(url);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test("the same filter and pager work without JavaScript", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const [name, value] = (await server.t.signIn()).split("=") as [string, string];
+  await context.addCookies([{ name, value, url: server.url }]);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/admin/lists/${listId}`);
+  await page.getByRole("link", { name: "Next page" }).click();
+  await page.waitForURL(/cursor=/);
+  expect((await emails(page))[0]).toBe("p050@example.org");
+  await page.locator('select[name="status"]').selectOption("erased");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.waitForURL(/status=erased/);
+  expect(await emails(page)).toEqual(["erased"]);
+  await context.close();
+});
+
+test("click-to-edit: the name becomes a form, errors show inline, a save updates the row", async () => {
+  const { page, errors } = await signedInPage();
+  await page.goto(`${server.url}/admin/lists/${listId}?q=p003`);
+  await page.waitForFunction(() => "htmx" in window);
+  await page.getByRole("link", { name: "Participant 3" }).click();
+  const nameInput = page.locator("tr.editing").getByLabel("Name", { exact: true });
+  await expect.poll(() => nameInput.count()).toBe(1);
+  await nameInput.fill("<b>Ana</b> Lopez");
+  await page
+    .locator("tr.editing")
+    .getByLabel(/Attributes/)
+    .fill("site ana.example");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect
+    .poll(() => page.locator("tr.editing [role=alert]").textContent())
+    .toContain("write each attribute as “name: value”");
+  await page
+    .locator("tr.editing")
+    .getByLabel(/Attributes/)
+    .fill("site: ana.example");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect.poll(() => page.locator("tr.editing").count()).toBe(0);
+  const row = page.locator("table.contacts tbody tr").first();
+  expect(await row.getByRole("link", { name: "<b>Ana</b> Lopez" }).count()).toBe(1); // text, not markup
+  expect(await row.textContent()).toContain("ana.example");
+  await page.reload();
+  expect(await page.locator("table.contacts tbody tr").first().textContent()).toContain(
+    "<b>Ana</b> Lopez",
+  );
+  expect(errors.filter((e) => !e.includes("422"))).toEqual([]);
+  await page.context().close();
+});
+
+test("the upload form imports a CSV through htmx and reports in place", async () => {
+  const { page, errors } = await signedInPage();
+  const url = `${server.url}/admin/lists/${listId}`;
+  await page.goto(url);
+  await page.waitForFunction(() => "htmx" in window);
+  await page.getByLabel("File").setInputFiles({
+    name: "new.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("email;name\nnew1@example.org;New 1\nnew2@example.org;New 2\nbad;Bad\n"),
+  });
+  await page.getByLabel(/^Source/).fill("browser upload");
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect
+    .poll(() => page.locator("#import-result").textContent())
+    .toContain("Imported 2, updated 0, 0 duplicates, 1 rejected.");
+  expect(page.url()).toBe(url);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
