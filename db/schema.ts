@@ -1,6 +1,13 @@
 // The map of Relance's data. Times are ISO 8601 strings (UTC), so they sort and read the same everywhere.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -96,3 +103,243 @@ export const sendingState = sqliteTable("sending_state", {
   since: text("since"),
   by: text("by"),
 });
+// ---- Lists, contacts and the consent ledger -------------------------------------------------
+
+/** A mailing list. `purpose` is what subscribers consent to; each change is a new version. */
+export const lists = sqliteTable("lists", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  purpose: text("purpose").notNull(),
+  purposeVersion: integer("purpose_version").notNull().default(1),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  archivedAt: text("archived_at"),
+});
+
+/** Every purpose text a list ever had: what a consent event's `text_version` refers to. */
+export const listPurposes = sqliteTable(
+  "list_purposes",
+  {
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    version: integer("version").notNull(),
+    text: text("text").notNull(),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.version] })],
+);
+
+/**
+ * A person, known by one address. `emailKey` (lower-cased, ASCII domain) makes addresses
+ * compare case-insensitively; `emailHash` is its HMAC, what suppression is keyed by. Erasure
+ * nulls every personal column and keeps the row, so the ledger still points somewhere.
+ */
+export const contacts = sqliteTable("contacts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  email: text("email"),
+  emailKey: text("email_key").unique(),
+  emailHash: text("email_hash"),
+  name: text("name"),
+  attributes: text("attributes", { mode: "json" }).$type<Record<string, string>>(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  erasedAt: text("erased_at"),
+});
+
+/**
+ * A contact on a list with its current consent state, kept equal to what consent_events say
+ * (both are written in the same batch). The id only grows, so it is the stable paging key.
+ */
+export const listMembers = sqliteTable(
+  "list_members",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    status: text("status").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("list_members_list_contact_idx").on(t.listId, t.contactId),
+    index("list_members_list_status_idx").on(t.listId, t.status),
+    index("list_members_contact_idx").on(t.contactId),
+  ],
+);
+
+/** The append-only consent ledger: never updated, never deleted. */
+export const consentEvents = sqliteTable(
+  "consent_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    event: text("event").notNull(),
+    at: text("at").notNull(),
+    source: text("source").notNull(),
+    textVersion: integer("text_version").notNull(),
+    ipHash: text("ip_hash"),
+    actor: text("actor").notNull(),
+  },
+  (t) => [index("consent_events_member_idx").on(t.listId, t.contactId, t.id)],
+);
+
+/** Addresses that must never be invited, mailed or re-imported, kept only as salted hashes. */
+export const suppressions = sqliteTable("suppressions", {
+  addressHash: text("address_hash").primaryKey(),
+  reason: text("reason").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/**
+ * Rows of an import in progress: a file is staged here first and applied in one batch, so a
+ * file found malformed halfway changes nothing. Emptied when the import ends.
+ */
+export const importRows = sqliteTable(
+  "import_rows",
+  {
+    importId: text("import_id").notNull(),
+    emailKey: text("email_key").notNull(),
+    line: integer("line").notNull(),
+    email: text("email").notNull(),
+    emailHash: text("email_hash").notNull(),
+    name: text("name"),
+    attributes: text("attributes").notNull(),
+    contactId: integer("contact_id"),
+    outcome: text("outcome"),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.emailKey] })],
+);
+
+/** Who did what to how many: imports, bulk actions, exports, edits. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: text("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    listId: integer("list_id"),
+    summary: text("summary").notNull(),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_log_at_idx").on(t.at)],
+);
+
+/** A campaign: what an admin writes for the confirmed members of one list. */
+export const campaigns = sqliteTable("campaigns", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  listId: integer("list_id")
+    .notNull()
+    .references(() => lists.id),
+  subject: text("subject").notNull(),
+  text: text("text").notNull(),
+  html: text("html"),
+  createdBy: text("created_by").notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/**
+ * One sending of a re-consent invitation or a campaign to one list, with its audit: who started
+ * it, when, how many it reached and how many were excluded, and why.
+ */
+export const sends = sqliteTable(
+  "sends",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["reconsent", "campaign"] }).notNull(),
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    campaignId: integer("campaign_id").references(() => campaigns.id),
+    status: text("status", { enum: ["queued", "sending", "done", "cancelled"] }).notNull(),
+    subject: text("subject").notNull(),
+    /** Re-consent only: when unanswered invitations expire. */
+    deadline: text("deadline"),
+    textVersion: integer("text_version").notNull(),
+    total: integer("total").notNull(),
+    excluded: text("excluded", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    finishedAt: text("finished_at"),
+    /** Re-consent only: when the deadline job expired the unanswered invitations. */
+    expiredAt: text("expired_at"),
+  },
+  (t) => [index("sends_status_idx").on(t.status, t.id)],
+);
+
+/**
+ * The outbox: one row per message, unique per (send, contact), so a send can never mail a contact
+ * twice. The payload is rendered when the row joins a batch and never changes afterwards, so a
+ * retried batch is byte-identical under the same Idempotency-Key.
+ */
+export const outboxMessages = sqliteTable(
+  "outbox_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    sendId: integer("send_id")
+      .notNull()
+      .references(() => sends.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    status: text("status", {
+      enum: ["queued", "claimed", "sent", "failed", "suppressed"],
+    }).notNull(),
+    batchId: integer("batch_id"),
+    payload: text("payload", { mode: "json" }).$type<{
+      to: string;
+      subject: string;
+      text: string;
+      html: string;
+      unsubscribeUrl: string;
+    }>(),
+    providerId: text("provider_id"),
+    error: text("error"),
+    /** What the provider's webhooks said afterwards (feeds the breaker). */
+    outcome: text("outcome", { enum: ["delivered", "bounced", "complained"] }),
+    outcomeAt: text("outcome_at"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("outbox_messages_send_contact_idx").on(t.sendId, t.contactId),
+    index("outbox_messages_send_status_idx").on(t.sendId, t.status, t.id),
+    index("outbox_messages_batch_idx").on(t.batchId),
+    index("outbox_messages_provider_idx").on(t.providerId),
+  ],
+);
+
+/**
+ * A provider call: up to SEND_BATCH_SIZE outbox rows, fixed once claimed, with the
+ * Idempotency-Key derived from those row ids. A retry reuses the key and the payload.
+ */
+export const sendBatches = sqliteTable(
+  "send_batches",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    sendId: integer("send_id")
+      .notNull()
+      .references(() => sends.id),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    status: text("status", { enum: ["pending", "sent", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at").notNull(),
+    /** While a dispatcher is calling the provider for this batch; others leave it alone. */
+    leaseUntil: text("lease_until"),
+    firstAttemptAt: text("first_attempt_at"),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("send_batches_due_idx").on(t.status, t.nextAttemptAt)],
+);

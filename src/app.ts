@@ -8,12 +8,15 @@ import { secureHeaders } from "hono/secure-headers";
 import { adminHome } from "./admin/routes";
 import { requireAdminSession, requireApiToken } from "./auth/middleware";
 import { authPages, tokenApi } from "./auth/routes";
+import { contactsApi } from "./contacts/api";
 import type { Deps } from "./deps";
 import { homeRoutes } from "./home/routes";
 import type { AppEnv } from "./http/env";
 import { problem } from "./http/problem";
 import { LANG_COOKIE, pickLang } from "./i18n";
+import { listsApi } from "./lists/api";
 import { mailboxRoutes } from "./mailbox/routes";
+import { sendingApi } from "./sending/api";
 import { errorPage } from "./views/errors";
 
 const MB = 1024 * 1024;
@@ -88,6 +91,9 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", tokenApi);
   app.route("/", adminHome);
   app.route("/", mailboxRoutes);
+  app.route("/", sendingApi);
+  app.route("/", listsApi);
+  app.route("/", contactsApi);
 
   app.notFound((c) =>
     isApi(c.req.path)

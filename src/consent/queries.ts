@@ -1,0 +1,112 @@
+// Every query the consent ledger and the suppression list run. Writers return unexecuted
+// statements so that a service can put the event and the state change in one db.batch.
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { consentEvents, listMembers, lists, suppressions } from "../../db/schema";
+import type { Db } from "../db";
+import type { ConsentEventName, ConsentState } from "./states";
+
+export type EventContext = { at: string; source: string; actor: string; ipHash?: string | null };
+
+export const findMember = async (db: Db, listId: number, contactId: number) =>
+  (
+    await db
+      .select()
+      .from(listMembers)
+      .where(and(eq(listMembers.listId, listId), eq(listMembers.contactId, contactId)))
+      .limit(1)
+  )[0];
+
+/**
+ * Appends `event` for one member, only if the member is still in `from`, recording the list's
+ * current purpose version. Pair it with `setMemberState` (same guard) in one batch.
+ */
+export const appendEventIf = (
+  db: Db,
+  member: { listId: number; contactId: number },
+  event: ConsentEventName,
+  from: ConsentState,
+  ctx: EventContext,
+) =>
+  db.run(sql`
+    INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
+    SELECT m.list_id, m.contact_id, ${event}, ${ctx.at}, ${ctx.source}, l.purpose_version,
+           ${ctx.ipHash ?? null}, ${ctx.actor}
+    FROM list_members m JOIN lists l ON l.id = m.list_id
+    WHERE m.list_id = ${member.listId} AND m.contact_id = ${member.contactId}
+      AND m.status = ${from}`);
+
+export const setMemberState = (
+  db: Db,
+  member: { listId: number; contactId: number },
+  from: ConsentState,
+  to: ConsentState,
+  at: string,
+) =>
+  db
+    .update(listMembers)
+    .set({ status: to, updatedAt: at })
+    .where(
+      and(
+        eq(listMembers.listId, member.listId),
+        eq(listMembers.contactId, member.contactId),
+        eq(listMembers.status, from),
+      ),
+    );
+
+/** Appends `event` on every list a contact is on, except where it already is `to`. */
+export const appendEventOnAllLists = (
+  db: Db,
+  contactId: number,
+  event: ConsentEventName,
+  to: ConsentState,
+  ctx: EventContext,
+) =>
+  db.run(sql`
+    INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
+    SELECT m.list_id, m.contact_id, ${event}, ${ctx.at}, ${ctx.source}, l.purpose_version,
+           ${ctx.ipHash ?? null}, ${ctx.actor}
+    FROM list_members m JOIN lists l ON l.id = m.list_id
+    WHERE m.contact_id = ${contactId} AND m.status <> ${to} AND m.status <> 'erased'`);
+
+export const setStateOnAllLists = (db: Db, contactId: number, to: ConsentState, at: string) =>
+  db
+    .update(listMembers)
+    .set({ status: to, updatedAt: at })
+    .where(
+      and(
+        eq(listMembers.contactId, contactId),
+        sql`${listMembers.status} <> ${to}`,
+        sql`${listMembers.status} <> 'erased'`,
+      ),
+    );
+
+export const memberHistory = (db: Db, listId: number, contactId: number) =>
+  db
+    .select({
+      id: consentEvents.id,
+      event: consentEvents.event,
+      at: consentEvents.at,
+      source: consentEvents.source,
+      textVersion: consentEvents.textVersion,
+      ipHash: consentEvents.ipHash,
+      actor: consentEvents.actor,
+    })
+    .from(consentEvents)
+    .where(and(eq(consentEvents.listId, listId), eq(consentEvents.contactId, contactId)))
+    .orderBy(asc(consentEvents.id));
+
+export const insertSuppression = (db: Db, addressHash: string, reason: string, at: string) =>
+  db.insert(suppressions).values({ addressHash, reason, createdAt: at }).onConflictDoNothing();
+
+export const suppressedAmong = async (db: Db, hashes: string[]) =>
+  hashes.length === 0
+    ? []
+    : (
+        await db
+          .select({ hash: suppressions.addressHash })
+          .from(suppressions)
+          .where(inArray(suppressions.addressHash, hashes))
+      ).map((r) => r.hash);
+
+export const currentPurposeVersion = async (db: Db, listId: number) =>
+  (await db.select({ v: lists.purposeVersion }).from(lists).where(eq(lists.id, listId)))[0]?.v;

@@ -1,0 +1,79 @@
+// The consent ledger's rules: every state change is an appended event plus the matching state
+// column, written together; suppression is consulted by hash.
+import type { Deps } from "../deps";
+import { addressHasher } from "./address-hash";
+import * as q from "./queries";
+import { type ConsentEventName, type ConsentState, InvalidTransition, nextState } from "./states";
+
+export type SuppressionReason =
+  | "bounced"
+  | "complained"
+  | "declined"
+  | "unsubscribed"
+  | "expired"
+  | "erased"
+  | "admin";
+
+const hashers = new Map<string, (key: string) => Promise<string>>();
+
+/** The salted hash of an address key (see contacts/address.ts for what a key is). */
+export function hashAddress(deps: Deps, key: string): Promise<string> {
+  let hasher = hashers.get(deps.config.secretKey);
+  if (!hasher) {
+    hasher = addressHasher(deps.config.secretKey);
+    hashers.set(deps.config.secretKey, hasher);
+  }
+  return hasher(key);
+}
+
+export async function isSuppressed(deps: Deps, key: string): Promise<boolean> {
+  return (await q.suppressedAmong(deps.db, [await hashAddress(deps, key)])).length > 0;
+}
+
+/** Puts an address hash on the suppression list (idempotent: the first reason stays). */
+export async function suppressAddress(deps: Deps, key: string, reason: SuppressionReason) {
+  await q.insertSuppression(
+    deps.db,
+    await hashAddress(deps, key),
+    reason,
+    deps.clock.now().toISOString(),
+  );
+}
+
+export type RecordResult =
+  | { ok: true; state: ConsentState }
+  | { ok: false; reason: "not_member" | "invalid_transition" | "conflict"; message: string };
+
+/**
+ * Appends one consent event for a member of a list and moves its state, in one batch. Both
+ * writes are guarded by the state read first, so a concurrent change makes this a no-op
+ * (`conflict`) rather than a ledger and a column that disagree.
+ */
+export async function recordConsentEvent(
+  deps: Deps,
+  member: { listId: number; contactId: number },
+  event: ConsentEventName,
+  ctx: { source: string; actor: string; ipHash?: string | null },
+): Promise<RecordResult> {
+  const current = await q.findMember(deps.db, member.listId, member.contactId);
+  if (!current) {
+    return { ok: false, reason: "not_member", message: "This contact is not on this list." };
+  }
+  const from = current.status as ConsentState;
+  const to = nextState(from, event);
+  if (to instanceof InvalidTransition) {
+    return { ok: false, reason: "invalid_transition", message: to.message };
+  }
+  const at = deps.clock.now().toISOString();
+  const [inserted] = await deps.db.batch([
+    q.appendEventIf(deps.db, member, event, from, { ...ctx, at }),
+    q.setMemberState(deps.db, member, from, to, at),
+  ]);
+  if (inserted.rowsAffected === 0) {
+    return { ok: false, reason: "conflict", message: "The contact's state changed meanwhile." };
+  }
+  return { ok: true, state: to };
+}
+
+export const consentHistory = (deps: Deps, listId: number, contactId: number) =>
+  q.memberHistory(deps.db, listId, contactId);

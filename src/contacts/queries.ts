@@ -1,0 +1,317 @@
+// Every query contacts, their list memberships and CSV imports run.
+import { and, asc, eq, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
+import { contacts, importRows, listMembers } from "../../db/schema";
+import type { ConsentState } from "../consent/states";
+import type { Db } from "../db";
+
+export type Attributes = Record<string, string | number | boolean | null>;
+
+export type ContactRow = {
+  memberId: number;
+  id: number;
+  email: string | null;
+  name: string | null;
+  status: string;
+  attributes: Attributes | null;
+};
+
+const contactColumns = {
+  memberId: listMembers.id,
+  id: contacts.id,
+  email: contacts.email,
+  name: contacts.name,
+  status: listMembers.status,
+  attributes: sql<string | null>`${contacts.attributes}`,
+};
+
+const parseAttributes = (raw: string | null): Attributes | null =>
+  raw === null ? null : (JSON.parse(raw) as Attributes);
+
+/** `%` and `_` typed in a search box are literal characters, not wildcards. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+export type ContactFilter = { status?: ConsentState; q?: string };
+
+const filterWhere = (listId: number, filter: ContactFilter) =>
+  and(
+    eq(listMembers.listId, listId),
+    filter.status ? eq(listMembers.status, filter.status) : undefined,
+    filter.q
+      ? or(
+          sql`${contacts.email} LIKE ${likePattern(filter.q)} ESCAPE '\\'`,
+          sql`${contacts.name} LIKE ${likePattern(filter.q)} ESCAPE '\\'`,
+        )
+      : undefined,
+  );
+
+/** One page in membership order (ids only grow, so a page never skips nor repeats anyone). */
+export async function contactPage(
+  db: Db,
+  listId: number,
+  filter: ContactFilter,
+  afterMemberId: number,
+  limit: number,
+): Promise<ContactRow[]> {
+  const rows = await db
+    .select(contactColumns)
+    .from(listMembers)
+    .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
+    .where(and(filterWhere(listId, filter), gt(listMembers.id, afterMemberId)))
+    .orderBy(asc(listMembers.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, attributes: parseAttributes(r.attributes) }));
+}
+
+export const countFiltered = async (db: Db, listId: number, filter: ContactFilter) =>
+  (
+    await db
+      .select({ n: sql<number>`count(*)` })
+      .from(listMembers)
+      .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
+      .where(filterWhere(listId, filter))
+  )[0]?.n ?? 0;
+
+/** Contact ids in a filtered view (for bulk actions), in membership order. */
+export const filteredContactIds = async (db: Db, listId: number, filter: ContactFilter) =>
+  (
+    await db
+      .select({ id: contacts.id })
+      .from(listMembers)
+      .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
+      .where(filterWhere(listId, filter))
+      .orderBy(asc(listMembers.id))
+  ).map((r) => r.id);
+
+/** Attribute names used in a filtered view, for the columns of a CSV export. */
+export const attributeKeys = async (db: Db, listId: number, filter: ContactFilter) =>
+  (
+    await db
+      .select({ key: sql<string>`DISTINCT j.key` })
+      .from(listMembers)
+      .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
+      .innerJoin(sql`json_each(${contacts.attributes}) AS j`, sql`1 = 1`)
+      .where(and(filterWhere(listId, filter), isNotNull(contacts.attributes)))
+      .orderBy(sql`j.key`)
+  ).map((r) => r.key);
+
+export async function findListContact(db: Db, listId: number, contactId: number) {
+  const row = (
+    await db
+      .select(contactColumns)
+      .from(listMembers)
+      .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
+      .where(and(eq(listMembers.listId, listId), eq(listMembers.contactId, contactId)))
+      .limit(1)
+  )[0];
+  return row && { ...row, attributes: parseAttributes(row.attributes) };
+}
+
+export const findContactByKey = async (db: Db, emailKey: string) =>
+  (await db.select().from(contacts).where(eq(contacts.emailKey, emailKey)).limit(1))[0];
+
+export const findContact = async (db: Db, id: number) =>
+  (await db.select().from(contacts).where(eq(contacts.id, id)).limit(1))[0];
+
+export const insertContact = (
+  db: Db,
+  row: {
+    email: string;
+    emailKey: string;
+    emailHash: string;
+    name: string | null;
+    attributes: Attributes;
+    at: string;
+  },
+) =>
+  db
+    .insert(contacts)
+    .values({
+      email: row.email,
+      emailKey: row.emailKey,
+      emailHash: row.emailHash,
+      name: row.name,
+      attributes: row.attributes as Record<string, string>,
+      createdAt: row.at,
+      updatedAt: row.at,
+    })
+    .onConflictDoNothing();
+
+/**
+ * Puts a contact (found by key) on a list as `legacy` with its first event, `event`. The event is
+ * written only when the member has no event yet, i.e. when this batch created the membership.
+ */
+export const addMemberByKey = (
+  db: Db,
+  listId: number,
+  emailKey: string,
+  event: "imported" | "added",
+  ctx: { at: string; source: string; actor: string },
+) => [
+  db.run(sql`
+    INSERT INTO list_members (list_id, contact_id, status, updated_at)
+    SELECT ${listId}, id, 'legacy', ${ctx.at} FROM contacts WHERE email_key = ${emailKey}
+    ON CONFLICT DO NOTHING`),
+  db.run(sql`
+    INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
+    SELECT m.list_id, m.contact_id, ${event}, ${ctx.at}, ${ctx.source}, l.purpose_version, NULL,
+           ${ctx.actor}
+    FROM list_members m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
+    WHERE m.list_id = ${listId} AND c.email_key = ${emailKey}
+      AND NOT EXISTS (SELECT 1 FROM consent_events e
+                      WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id)`),
+];
+
+export const updateContactData = (
+  db: Db,
+  id: number,
+  values: { name?: string | null; attributes?: Attributes },
+  at: string,
+) =>
+  db
+    .update(contacts)
+    .set({
+      ...(values.name !== undefined ? { name: values.name } : {}),
+      ...(values.attributes !== undefined
+        ? { attributes: values.attributes as Record<string, string> }
+        : {}),
+      updatedAt: at,
+    })
+    .where(and(eq(contacts.id, id), sql`${contacts.erasedAt} IS NULL`));
+
+/** Erasure: the address, name and attributes are gone; the row stays for the ledger. */
+export const erasePersonalData = (db: Db, id: number, at: string) =>
+  db
+    .update(contacts)
+    .set({
+      email: null,
+      emailKey: null,
+      emailHash: null,
+      name: null,
+      attributes: null,
+      erasedAt: at,
+      updatedAt: at,
+    })
+    .where(eq(contacts.id, id));
+
+export const contactsByIds = (db: Db, ids: number[]) =>
+  db
+    .select({ id: contacts.id, emailKey: contacts.emailKey })
+    .from(contacts)
+    .where(inArray(contacts.id, ids));
+
+// ---- CSV import staging -------------------------------------------------------------------
+
+export type StagedRow = {
+  importId: string;
+  emailKey: string;
+  line: number;
+  email: string;
+  emailHash: string;
+  name: string | null;
+  attributes: string;
+};
+
+/** Stages rows; returns the lines kept (a repeated address in the file is not staged twice). */
+export const stageRows = async (db: Db, rows: StagedRow[]) =>
+  (
+    await db
+      .insert(importRows)
+      .values(rows)
+      .onConflictDoNothing()
+      .returning({ line: importRows.line })
+  ).map((r) => r.line);
+
+export const discardStaged = (db: Db, importId: string) =>
+  db.delete(importRows).where(eq(importRows.importId, importId));
+
+/**
+ * Applies a staged import in one batch: classify each row, merge data into existing contacts,
+ * create new contacts, memberships (`legacy`) and their `imported` events, record the audit
+ * entry, report, and empty the staging rows. Set-based, so 100,000 rows are a few statements.
+ */
+export function applyImport(
+  db: Db,
+  p: {
+    importId: string;
+    listId: number;
+    at: string;
+    source: string;
+    actor: string;
+    rejectedInFile: number;
+    duplicatesInFile: number;
+  },
+) {
+  const same = (r: string, c: string) =>
+    sql.raw(
+      `(coalesce(${r}.name, ${c}.name) IS ${c}.name AND json_patch(${c}.attributes, ${r}.attributes) = ${c}.attributes)`,
+    );
+  const i = p.importId;
+  return [
+    db.run(sql`
+      UPDATE import_rows SET outcome = 'suppressed'
+      WHERE import_id = ${i} AND email_hash IN (SELECT address_hash FROM suppressions)`),
+    db.run(sql`
+      UPDATE import_rows
+      SET contact_id = (SELECT c.id FROM contacts c WHERE c.email_key = import_rows.email_key)
+      WHERE import_id = ${i} AND outcome IS NULL`),
+    db.run(sql`
+      UPDATE import_rows SET outcome = CASE
+        WHEN contact_id IS NULL THEN 'imported'
+        WHEN NOT EXISTS (SELECT 1 FROM list_members m
+                         WHERE m.list_id = ${p.listId} AND m.contact_id = import_rows.contact_id)
+          THEN 'imported'
+        WHEN EXISTS (SELECT 1 FROM contacts c
+                     WHERE c.id = import_rows.contact_id AND ${same("import_rows", "c")})
+          THEN 'duplicate'
+        ELSE 'updated' END
+      WHERE import_id = ${i} AND outcome IS NULL`),
+    db.run(sql`
+      UPDATE contacts
+      SET name = coalesce(r.name, contacts.name),
+          attributes = json_patch(contacts.attributes, r.attributes),
+          updated_at = ${p.at}
+      FROM import_rows r
+      WHERE r.import_id = ${i} AND r.contact_id = contacts.id
+        AND r.outcome IN ('imported', 'updated') AND NOT ${same("r", "contacts")}`),
+    db.run(sql`
+      INSERT INTO contacts (email, email_key, email_hash, name, attributes, created_at, updated_at)
+      SELECT email, email_key, email_hash, name, json(attributes), ${p.at}, ${p.at}
+      FROM import_rows
+      WHERE import_id = ${i} AND outcome = 'imported' AND contact_id IS NULL
+      ORDER BY line`),
+    db.run(sql`
+      INSERT INTO list_members (list_id, contact_id, status, updated_at)
+      SELECT ${p.listId}, c.id, 'legacy', ${p.at}
+      FROM import_rows r JOIN contacts c ON c.email_key = r.email_key
+      WHERE r.import_id = ${i} AND r.outcome = 'imported'
+      ORDER BY r.line`),
+    db.run(sql`
+      INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
+      SELECT m.list_id, m.contact_id, 'imported', ${p.at}, ${p.source}, l.purpose_version, NULL,
+             ${p.actor}
+      FROM import_rows r
+      JOIN contacts c ON c.email_key = r.email_key
+      JOIN list_members m ON m.list_id = ${p.listId} AND m.contact_id = c.id
+      JOIN lists l ON l.id = m.list_id
+      WHERE r.import_id = ${i} AND r.outcome = 'imported'
+      ORDER BY m.id`),
+    db.all<{ outcome: string; n: number }>(sql`
+      SELECT outcome, count(*) AS n FROM import_rows WHERE import_id = ${i} GROUP BY outcome`),
+    db.all<{ line: number }>(sql`
+      SELECT line FROM import_rows WHERE import_id = ${i} AND outcome = 'suppressed'`),
+    db.run(sql`
+      INSERT INTO audit_log (at, actor, action, list_id, summary, details)
+      SELECT ${p.at}, ${p.actor}, 'import', ${p.listId},
+        printf('Imported %d, updated %d, %d duplicates, %d rejected',
+               imported, updated, duplicates, rejected),
+        json_object('source', ${p.source}, 'imported', imported, 'updated', updated,
+                    'duplicates', duplicates, 'rejected', rejected)
+      FROM (SELECT
+        count(*) FILTER (WHERE outcome = 'imported') AS imported,
+        count(*) FILTER (WHERE outcome = 'updated') AS updated,
+        count(*) FILTER (WHERE outcome = 'duplicate') + ${p.duplicatesInFile} AS duplicates,
+        count(*) FILTER (WHERE outcome = 'suppressed') + ${p.rejectedInFile} AS rejected
+        FROM import_rows WHERE import_id = ${i})`),
+    db.delete(importRows).where(eq(importRows.importId, i)),
+  ] as const;
+}

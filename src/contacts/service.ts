@@ -1,0 +1,321 @@
+// Contacts on a list: add by hand (always `legacy`), edit name and attributes, erase, page
+// through with a keyset cursor, bulk suppress or erase, export.
+import { z } from "zod";
+import { auditStatement } from "../audit/service";
+import * as consent from "../consent/queries";
+import { hashAddress, isSuppressed } from "../consent/service";
+import { CONSENT_STATES, type ConsentState } from "../consent/states";
+import { toBase64Url } from "../crypto";
+import type { Deps } from "../deps";
+import type { FieldError } from "../http/problem";
+import type { List } from "../lists/service";
+import { parseAddress } from "./address";
+import { MAX_FIELD_LENGTH } from "./import";
+import * as q from "./queries";
+
+export type { Attributes, ContactFilter, ContactRow } from "./queries";
+
+const tooLong = `At most ${MAX_FIELD_LENGTH.toLocaleString("en")} characters.`;
+
+const name = z
+  .string()
+  .trim()
+  .max(MAX_FIELD_LENGTH, tooLong)
+  .nullable()
+  .transform((v) => v || null);
+
+export const attributesSchema = z
+  .record(
+    z.string().trim().min(1, "An attribute needs a name.").max(100, "At most 100 characters."),
+    z.union([z.string().max(MAX_FIELD_LENGTH, tooLong), z.number(), z.boolean(), z.null()]),
+  )
+  .refine((value) => Object.keys(value).length <= 100, "At most 100 attributes.");
+
+export const newContactInput = z.object({
+  email: z.string().max(MAX_FIELD_LENGTH, tooLong),
+  name: name.optional(),
+  attributes: attributesSchema.optional(),
+});
+
+export const contactEdit = z.object({
+  name: name.optional(),
+  attributes: attributesSchema.optional(),
+});
+
+export const contactJson = (row: q.ContactRow) => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  status: row.status,
+  attributes: row.attributes,
+});
+
+export type AddResult =
+  | { ok: true; contact: q.ContactRow }
+  | { ok: false; status: 409 | 422; message: string; errors?: FieldError[] };
+
+/** Adds an address typed by an admin. It enters as `legacy`: typing an address grants nothing. */
+export async function addContact(
+  deps: Deps,
+  list: List,
+  actor: string,
+  input: z.output<typeof newContactInput>,
+): Promise<AddResult> {
+  const address = parseAddress(input.email);
+  if ("error" in address) {
+    return {
+      ok: false,
+      status: 422,
+      message: address.error,
+      errors: [{ field: "email", message: address.error }],
+    };
+  }
+  if (await isSuppressed(deps, address.key)) {
+    const message =
+      "This address is on the suppression list (it bounced, complained, unsubscribed or was erased); it cannot be added again.";
+    return { ok: false, status: 422, message, errors: [{ field: "email", message }] };
+  }
+  const existing = await q.findContactByKey(deps.db, address.key);
+  if (existing && (await consent.findMember(deps.db, list.id, existing.id))) {
+    return { ok: false, status: 409, message: "This address is already on this list." };
+  }
+  const at = deps.clock.now().toISOString();
+  const source = `added by ${actor}`;
+  await deps.db.batch([
+    q.insertContact(deps.db, {
+      email: address.email,
+      emailKey: address.key,
+      emailHash: await hashAddress(deps, address.key),
+      name: input.name ?? null,
+      attributes: input.attributes ?? {},
+      at,
+    }),
+    ...q.addMemberByKey(deps.db, list.id, address.key, "added", { at, source, actor }),
+    auditStatement(deps, {
+      actor,
+      action: "contact.add",
+      listId: list.id,
+      summary: "Added 1 contact by hand",
+    }),
+  ]);
+  const contact = await q.findContactByKey(deps.db, address.key);
+  const row = contact && (await q.findListContact(deps.db, list.id, contact.id));
+  if (!row) throw new Error("the contact just added cannot be read back");
+  if (existing && (input.name !== undefined || input.attributes !== undefined)) {
+    return editContact(deps, list, row, actor, input) as Promise<AddResult>;
+  }
+  return { ok: true, contact: row };
+}
+
+export const findListContact = (deps: Deps, listId: number, contactId: number) =>
+  q.findListContact(deps.db, listId, contactId);
+
+/** Changes name and/or attributes (replacing the whole attribute set). Never the address. */
+export async function editContact(
+  deps: Deps,
+  list: List,
+  contact: q.ContactRow,
+  actor: string,
+  edit: z.output<typeof contactEdit>,
+): Promise<{ ok: true; contact: q.ContactRow } | { ok: false; status: 422; message: string }> {
+  if (contact.email === null) {
+    return {
+      ok: false,
+      status: 422,
+      message: "This contact was erased; there is nothing to edit.",
+    };
+  }
+  const changed = Object.keys(edit).filter((k) => edit[k as keyof typeof edit] !== undefined);
+  if (changed.length) {
+    await deps.db.batch([
+      q.updateContactData(deps.db, contact.id, edit, deps.clock.now().toISOString()),
+      auditStatement(deps, {
+        actor,
+        action: "contact.edit",
+        listId: list.id,
+        summary: `Edited contact #${contact.id} (${changed.join(", ")})`,
+        details: { contact_id: contact.id, fields: changed },
+      }),
+    ]);
+  }
+  const row = await q.findListContact(deps.db, list.id, contact.id);
+  if (!row) throw new Error("the contact just edited cannot be read back");
+  return { ok: true, contact: row };
+}
+
+/**
+ * Erases a person: an `erased` event on every list they are on, the address hash on the
+ * suppression list (so no re-import resurrects them), and address, name and attributes gone.
+ * All in one batch. Erasing an erased contact changes nothing.
+ */
+export async function eraseContact(deps: Deps, contactId: number, actor: string, source: string) {
+  const contact = await q.findContact(deps.db, contactId);
+  if (!contact || contact.erasedAt !== null || contact.emailKey === null) return false;
+  const at = deps.clock.now().toISOString();
+  const ctx = { at, source, actor };
+  await deps.db.batch([
+    consent.appendEventOnAllLists(deps.db, contactId, "erased", "erased", ctx),
+    consent.setStateOnAllLists(deps.db, contactId, "erased", at),
+    consent.insertSuppression(deps.db, await hashAddress(deps, contact.emailKey), "erased", at),
+    q.erasePersonalData(deps.db, contactId, at),
+  ]);
+  return true;
+}
+
+// ---- Paging -------------------------------------------------------------------------------
+
+export const MAX_PAGE = 500;
+export const DEFAULT_PAGE = 50;
+
+export const encodeCursor = (memberId: number) =>
+  toBase64Url(new TextEncoder().encode(`m${memberId}`));
+
+export function decodeCursor(cursor: string): number | undefined {
+  try {
+    const text = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    const match = /^m(\d{1,15})$/.exec(text);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const pageQuery = z.object({
+  status: z
+    .enum(CONSENT_STATES, { error: `One of: ${CONSENT_STATES.join(", ")}.` })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  q: z
+    .string()
+    .trim()
+    .max(200, "At most 200 characters.")
+    .optional()
+    .transform((v) => v || undefined),
+  limit: z.coerce
+    .number({ error: "A whole number." })
+    .int("A whole number.")
+    .min(1, "At least 1.")
+    .optional()
+    .transform((v) => Math.min(v ?? DEFAULT_PAGE, MAX_PAGE)),
+  cursor: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return 0;
+      const id = decodeCursor(v);
+      if (id === undefined) {
+        ctx.addIssue({ code: "custom", message: "Not a cursor from this API; start without one." });
+        return z.NEVER;
+      }
+      return id;
+    }),
+});
+export type PageQuery = z.output<typeof pageQuery>;
+
+export async function contactPage(deps: Deps, listId: number, query: PageQuery) {
+  const filter = { status: query.status as ConsentState | undefined, q: query.q };
+  const rows = await q.contactPage(deps.db, listId, filter, query.cursor, query.limit + 1);
+  const items = rows.slice(0, query.limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.memberId) : null,
+  };
+}
+
+export const countFiltered = (deps: Deps, listId: number, filter: q.ContactFilter) =>
+  q.countFiltered(deps.db, listId, filter);
+
+// ---- Bulk actions ---------------------------------------------------------------------------
+
+export type BulkAction = "suppress" | "erase";
+
+/** Suppresses or erases every contact in a filtered view; returns how many were affected. */
+export async function bulkAction(
+  deps: Deps,
+  list: List,
+  actor: string,
+  action: BulkAction,
+  filter: q.ContactFilter,
+): Promise<number> {
+  const ids = await q.filteredContactIds(deps.db, list.id, filter);
+  let affected = 0;
+  if (action === "erase") {
+    for (const id of ids) {
+      if (await eraseContact(deps, id, actor, `bulk erase by ${actor}`)) affected++;
+    }
+  } else {
+    const at = deps.clock.now().toISOString();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await q.contactsByIds(deps.db, ids.slice(i, i + 500));
+      const keys = rows.flatMap((r) => (r.emailKey ? [r.emailKey] : []));
+      const hashes = await Promise.all(keys.map((k) => hashAddress(deps, k)));
+      if (hashes.length) {
+        await deps.db.batch(
+          hashes.map((h) => consent.insertSuppression(deps.db, h, "admin", at)) as [
+            ReturnType<typeof consent.insertSuppression>,
+          ],
+        );
+      }
+      affected += hashes.length;
+    }
+  }
+  await auditStatement(deps, {
+    actor,
+    action: `bulk.${action}`,
+    listId: list.id,
+    summary: `${action === "erase" ? "Erased" : "Suppressed"} ${affected} contacts`,
+    details: { affected, filter },
+  });
+  return affected;
+}
+
+// ---- Export ---------------------------------------------------------------------------------
+
+/**
+ * A spreadsheet treats a cell starting with = + - @ (or a tab or carriage return) as a formula;
+ * prefixing a quote keeps it text (OWASP's CSV injection advice).
+ */
+export const neutraliseCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+const csvCell = (value: unknown) => {
+  const text = neutraliseCell(value === null || value === undefined ? "" : String(value));
+  return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** Streams the filtered view as CSV (email, name, status, then one column per attribute). */
+export async function exportCsv(
+  deps: Deps,
+  list: List,
+  actor: string,
+  filter: q.ContactFilter,
+): Promise<ReadableStream<Uint8Array>> {
+  const keys = await q.attributeKeys(deps.db, list.id, filter);
+  const total = await q.countFiltered(deps.db, list.id, filter);
+  await auditStatement(deps, {
+    actor,
+    action: "export",
+    listId: list.id,
+    summary: `Exported ${total} contacts as CSV`,
+    details: { count: total, filter },
+  });
+  const encoder = new TextEncoder();
+  const line = (cells: unknown[]) => encoder.encode(`${cells.map(csvCell).join(",")}\r\n`);
+  let after = 0;
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(line(["email", "name", "status", ...keys]));
+    },
+    async pull(controller) {
+      const rows = await q.contactPage(deps.db, list.id, filter, after, 1000);
+      for (const r of rows) {
+        controller.enqueue(
+          line([r.email, r.name, r.status, ...keys.map((k) => r.attributes?.[k] ?? "")]),
+        );
+      }
+      const last = rows[rows.length - 1];
+      if (!last) controller.close();
+      else after = last.memberId;
+    },
+  });
+}
