@@ -164,6 +164,11 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
       "Missing SECRET_KEY: required on Workers (set it with `wrangler secret put SECRET_KEY`, 32+ random characters).",
     );
   }
+  if (runtime === "workers" && !e.PUBLIC_URL) {
+    throw new ConfigError(
+      "Missing PUBLIC_URL: required on Workers (the https://… address of the site, used in mail links and for Secure cookies).",
+    );
+  }
   const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`;
   return {
     runtime,

@@ -18,6 +18,7 @@ function appFor(env: Bindings): Promise<Hono> {
       ),
     );
     const config = parseConfig(strings, "workers");
+    requireRemoteDatabase(config.databaseUrl, strings.DATABASE_URL);
     const client = createClient({ url: config.databaseUrl, authToken: config.databaseAuthToken });
     const { deps } = await boot(config, client);
     return createApp(deps) as unknown as Hono;
@@ -26,6 +27,16 @@ function appFor(env: Bindings): Promise<Hono> {
     throw error;
   });
   return ready;
+}
+
+/** A Worker has no disk: its database is Turso, reached over HTTP (libsql:, https: or http:). */
+function requireRemoteDatabase(url: string, given: string | undefined) {
+  if (/^(libsql|https?):\/\//.test(url)) return;
+  throw new ConfigError(
+    given?.trim()
+      ? `Invalid DATABASE_URL (got ${JSON.stringify(given.trim())}): expected a libsql://… or https://… URL (Turso); a Worker cannot open a file.`
+      : "Missing DATABASE_URL: required on Workers (the libsql://… URL of the Turso database, with DATABASE_AUTH_TOKEN as a secret).",
+  );
 }
 
 export default {

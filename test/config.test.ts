@@ -79,7 +79,9 @@ describe("parseConfig", () => {
   test("Workers refuses to start without SECRET_KEY; Node does not", () => {
     expect(configError({}, "workers")).toMatch(/^Missing SECRET_KEY: required on Workers/);
     expect(() => parseConfig({}, "node")).not.toThrow();
-    expect(parseConfig({ SECRET_KEY: "x".repeat(32) }, "workers").seed).toBe("none");
+    const workers = { SECRET_KEY: "x".repeat(32), PUBLIC_URL: "https://relance.example.org" };
+    expect(parseConfig(workers, "workers").seed).toBe("none");
+    expect(configError({ SECRET_KEY: "x".repeat(32) }, "workers")).toMatch(/^Missing PUBLIC_URL/);
   });
 });
 

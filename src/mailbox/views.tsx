@@ -22,16 +22,18 @@ export function MailboxPage(props: {
           what was kept while the outbox transport was in use.
         </p>
       )}
-      <form method="get" action="/admin/mailbox" role="search">
-        <input
-          type="search"
-          name="to"
-          placeholder="Recipient address"
-          value={props.to}
-          aria-label="Recipient address"
-        />
-        <button type="submit">Filter</button>
-      </form>
+      <search>
+        <form method="get" action="/admin/mailbox">
+          <input
+            type="search"
+            name="to"
+            placeholder="Recipient address"
+            value={props.to}
+            aria-label="Recipient address"
+          />
+          <button type="submit">Filter</button>
+        </form>
+      </search>
       {props.messages.length === 0 ? (
         <p class="muted">No message{props.to ? ` to ${props.to}` : ""}.</p>
       ) : (
