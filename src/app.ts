@@ -17,6 +17,7 @@ import { LANG_COOKIE, pickLang } from "./i18n";
 import { listsApi } from "./lists/api";
 import { mailboxRoutes } from "./mailbox/routes";
 import { sendingApi } from "./sending/api";
+import { sendingPages } from "./sending/routes";
 import { errorPage } from "./views/errors";
 
 const MB = 1024 * 1024;
@@ -92,6 +93,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", adminHome);
   app.route("/", mailboxRoutes);
   app.route("/", sendingApi);
+  app.route("/", sendingPages);
   app.route("/", listsApi);
   app.route("/", contactsApi);
 

@@ -89,6 +89,7 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
 /** Links of the admin navigation; each capability adds its own entry here. */
 export const ADMIN_NAV: { href: string; label: string }[] = [
   { href: "/admin", label: "Home" },
+  { href: "/admin/campaigns", label: "Campaigns" },
   { href: "/admin/sending", label: "Sending" },
   { href: "/admin/mailbox", label: "Mailbox" },
 ];
