@@ -55,4 +55,20 @@ export const migrations: Migration[] = [
       "CREATE TABLE `suppressions` (\n\t`address_hash` text PRIMARY KEY NOT NULL,\n\t`reason` text NOT NULL,\n\t`created_at` text NOT NULL\n);",
     ],
   },
+  {
+    tag: "0005_sending",
+    statements: [
+      "CREATE TABLE `campaigns` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`list_id` integer NOT NULL,\n\t`subject` text NOT NULL,\n\t`text` text NOT NULL,\n\t`html` text,\n\t`created_by` text NOT NULL,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\tFOREIGN KEY (`list_id`) REFERENCES `lists`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE TABLE `outbox_messages` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`send_id` integer NOT NULL,\n\t`contact_id` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`batch_id` integer,\n\t`payload` text,\n\t`provider_id` text,\n\t`error` text,\n\t`outcome` text,\n\t`outcome_at` text,\n\t`updated_at` text NOT NULL,\n\tFOREIGN KEY (`send_id`) REFERENCES `sends`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `outbox_messages_send_contact_idx` ON `outbox_messages` (`send_id`,`contact_id`);",
+      "CREATE INDEX `outbox_messages_send_status_idx` ON `outbox_messages` (`send_id`,`status`,`id`);",
+      "CREATE INDEX `outbox_messages_batch_idx` ON `outbox_messages` (`batch_id`);",
+      "CREATE INDEX `outbox_messages_provider_idx` ON `outbox_messages` (`provider_id`);",
+      "CREATE TABLE `send_batches` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`send_id` integer NOT NULL,\n\t`idempotency_key` text NOT NULL,\n\t`status` text NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`next_attempt_at` text NOT NULL,\n\t`lease_until` text,\n\t`first_attempt_at` text,\n\t`last_error` text,\n\t`created_at` text NOT NULL,\n\tFOREIGN KEY (`send_id`) REFERENCES `sends`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `send_batches_idempotency_key_unique` ON `send_batches` (`idempotency_key`);",
+      "CREATE INDEX `send_batches_due_idx` ON `send_batches` (`status`,`next_attempt_at`);",
+      "CREATE TABLE `sends` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`kind` text NOT NULL,\n\t`list_id` integer NOT NULL,\n\t`campaign_id` integer,\n\t`status` text NOT NULL,\n\t`subject` text NOT NULL,\n\t`deadline` text,\n\t`text_version` integer NOT NULL,\n\t`total` integer NOT NULL,\n\t`excluded` text NOT NULL,\n\t`created_by` text NOT NULL,\n\t`created_at` text NOT NULL,\n\t`finished_at` text,\n\t`expired_at` text,\n\tFOREIGN KEY (`list_id`) REFERENCES `lists`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`campaign_id`) REFERENCES `campaigns`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE INDEX `sends_status_idx` ON `sends` (`status`,`id`);",
+    ],
+  },
 ];

@@ -235,3 +235,111 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_log_at_idx").on(t.at)],
 );
+
+/** A campaign: what an admin writes for the confirmed members of one list. */
+export const campaigns = sqliteTable("campaigns", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  listId: integer("list_id")
+    .notNull()
+    .references(() => lists.id),
+  subject: text("subject").notNull(),
+  text: text("text").notNull(),
+  html: text("html"),
+  createdBy: text("created_by").notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/**
+ * One sending of a re-consent invitation or a campaign to one list, with its audit: who started
+ * it, when, how many it reached and how many were excluded, and why.
+ */
+export const sends = sqliteTable(
+  "sends",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["reconsent", "campaign"] }).notNull(),
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    campaignId: integer("campaign_id").references(() => campaigns.id),
+    status: text("status", { enum: ["queued", "sending", "done", "cancelled"] }).notNull(),
+    subject: text("subject").notNull(),
+    /** Re-consent only: when unanswered invitations expire. */
+    deadline: text("deadline"),
+    textVersion: integer("text_version").notNull(),
+    total: integer("total").notNull(),
+    excluded: text("excluded", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    finishedAt: text("finished_at"),
+    /** Re-consent only: when the deadline job expired the unanswered invitations. */
+    expiredAt: text("expired_at"),
+  },
+  (t) => [index("sends_status_idx").on(t.status, t.id)],
+);
+
+/**
+ * The outbox: one row per message, unique per (send, contact), so a send can never mail a contact
+ * twice. The payload is rendered when the row joins a batch and never changes afterwards, so a
+ * retried batch is byte-identical under the same Idempotency-Key.
+ */
+export const outboxMessages = sqliteTable(
+  "outbox_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    sendId: integer("send_id")
+      .notNull()
+      .references(() => sends.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    status: text("status", {
+      enum: ["queued", "claimed", "sent", "failed", "suppressed"],
+    }).notNull(),
+    batchId: integer("batch_id"),
+    payload: text("payload", { mode: "json" }).$type<{
+      to: string;
+      subject: string;
+      text: string;
+      html: string;
+      unsubscribeUrl: string;
+    }>(),
+    providerId: text("provider_id"),
+    error: text("error"),
+    /** What the provider's webhooks said afterwards (feeds the breaker). */
+    outcome: text("outcome", { enum: ["delivered", "bounced", "complained"] }),
+    outcomeAt: text("outcome_at"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("outbox_messages_send_contact_idx").on(t.sendId, t.contactId),
+    index("outbox_messages_send_status_idx").on(t.sendId, t.status, t.id),
+    index("outbox_messages_batch_idx").on(t.batchId),
+    index("outbox_messages_provider_idx").on(t.providerId),
+  ],
+);
+
+/**
+ * A provider call: up to SEND_BATCH_SIZE outbox rows, fixed once claimed, with the
+ * Idempotency-Key derived from those row ids. A retry reuses the key and the payload.
+ */
+export const sendBatches = sqliteTable(
+  "send_batches",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    sendId: integer("send_id")
+      .notNull()
+      .references(() => sends.id),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    status: text("status", { enum: ["pending", "sent", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at").notNull(),
+    /** While a dispatcher is calling the provider for this batch; others leave it alone. */
+    leaseUntil: text("lease_until"),
+    firstAttemptAt: text("first_attempt_at"),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("send_batches_due_idx").on(t.status, t.nextAttemptAt)],
+);

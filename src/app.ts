@@ -16,9 +16,11 @@ import { homeRoutes } from "./home/routes";
 import type { AppEnv } from "./http/env";
 import { problem } from "./http/problem";
 import { LANG_COOKIE, pickLang } from "./i18n";
-import { mailboxRoutes } from "./mailbox/routes";
 import { listsAdmin } from "./lists/admin";
 import { listsApi } from "./lists/api";
+import { mailboxRoutes } from "./mailbox/routes";
+import { sendingApi } from "./sending/api";
+import { sendingPages } from "./sending/routes";
 import { errorPage } from "./views/errors";
 
 const MB = 1024 * 1024;
@@ -98,6 +100,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", listsAdmin);
   app.route("/", contactsAdmin);
   app.route("/", auditAdmin);
+  app.route("/", sendingApi);
+  app.route("/", sendingPages);
 
   app.notFound((c) =>
     isApi(c.req.path)

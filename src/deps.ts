@@ -13,6 +13,8 @@ export type Deps = {
   clock: Clock;
   /** Where mail goes: the database outbox (default on Node) or Resend. */
   mail: MailProvider;
+  /** Wakes whatever dispatches the outbox (the in-process loop on Node), if anything. */
+  dispatcher?: { wake(): void };
   /** Cryptographically random bytes (tests may make them deterministic). */
   randomBytes(length: number): Uint8Array;
 };

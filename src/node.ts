@@ -7,6 +7,7 @@ import { createClient } from "@libsql/client";
 import { createApp } from "./app";
 import type { Config } from "./config";
 import type { Deps } from "./deps";
+import { expireUnansweredInvitations } from "./sending/service";
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
 
@@ -21,4 +22,14 @@ export function openNodeClient(config: Pick<Config, "databaseUrl" | "databaseAut
 /** The app with public/ in front of it, as `npm start` serves it (Workers serves public/ as assets). */
 export function createNodeApp(deps: Deps) {
   return createApp(deps, { staticFiles: serveStatic({ root: PUBLIC_DIR }) });
+}
+
+/** Jobs the Cron Trigger runs on Workers: on Node, once at start and then every hour. */
+export function startHourlyJobs(deps: Deps) {
+  const run = () =>
+    expireUnansweredInvitations(deps).catch((error: unknown) =>
+      console.error("[relance] expiring unanswered invitations failed:", error),
+    );
+  void run();
+  return setInterval(run, 60 * 60_000);
 }

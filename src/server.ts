@@ -2,12 +2,17 @@
 import { serve } from "@hono/node-server";
 import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
-import { createNodeApp, openNodeClient } from "./node";
+import { createNodeApp, openNodeClient, startHourlyJobs } from "./node";
+import { startDispatcher } from "./sending/dispatcher";
+import { windowRateLimiter } from "./sending/rate";
 
 async function main() {
   const config = parseConfig(process.env, "node");
   const client = openNodeClient(config);
   const { deps, report } = await boot(config, client);
+  const dispatcher = startDispatcher(deps, windowRateLimiter(config.sending.ratePerSecond));
+  deps.dispatcher = dispatcher;
+  const jobs = startHourlyJobs(deps);
   const app = createNodeApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
     const lines = [
@@ -30,8 +35,10 @@ async function main() {
     );
     process.exit(1);
   });
-  const stop = () => {
+  const stop = async () => {
     server.close();
+    clearInterval(jobs);
+    await dispatcher.stop();
     client.close();
     process.exit(0);
   };

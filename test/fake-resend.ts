@@ -158,6 +158,13 @@ export async function startFakeResend(options: { ratePerSecond?: number } = {}) 
     apiKey: "re_test_key",
     delivered,
     calls,
+    /** Forgets every call, delivery, key and pending failure (between tests). */
+    reset() {
+      delivered.length = 0;
+      calls.length = 0;
+      keys.clear();
+      failures.length = 0;
+    },
     /** The next `count` calls answer `status` (0 = hang without answering). */
     failNext(count: number, status: number, extra: { retryAfter?: string; name?: string } = {}) {
       for (let i = 0; i < count; i++) {

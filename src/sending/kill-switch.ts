@@ -1,6 +1,7 @@
 // Stop means stop: the one switch every provider call checks first.
 import { eq } from "drizzle-orm";
 import { sendingState } from "../../db/schema";
+import { recordAudit } from "../audit/service";
 import type { Db } from "../db";
 import type { Deps } from "../deps";
 
@@ -33,6 +34,11 @@ export async function pauseSending(deps: Deps, reason: string, by: string): Prom
       set: { paused: true, reason, since, by },
       setWhere: eq(sendingState.paused, false),
     });
+  await recordAudit(deps, {
+    actor: by,
+    action: "sending.paused",
+    summary: `All sending paused: ${reason}`,
+  });
   return sendingStateOf(deps.db);
 }
 

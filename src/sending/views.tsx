@@ -80,3 +80,358 @@ export function SendingPage(props: {
     </AdminLayout>
   );
 }
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** "3,800 contacts: 3,412 will be invited; excluded: 201 suppressed, 187 invited". */
+export function EligibilitySummary(props: {
+  recipients: number;
+  excluded: Record<string, number>;
+  verb: string;
+}) {
+  const excluded = Object.entries(props.excluded).filter(([, n]) => n > 0);
+  const total = props.recipients + excluded.reduce((sum, [, n]) => sum + n, 0);
+  return (
+    <p id="eligibility">
+      {fmt(total)} contacts: <strong>{fmt(props.recipients)}</strong> {props.verb}
+      {excluded.length ? (
+        <>; excluded: {excluded.map(([reason, n]) => `${fmt(n)} ${reason}`).join(", ")}</>
+      ) : null}
+      .
+    </p>
+  );
+}
+
+export type ProgressView = {
+  id: number;
+  kind: string;
+  status: string;
+  total: number;
+  queued: number;
+  sent: number;
+  failed: number;
+  suppressed: number;
+  ratePerSecond: number | null;
+  etaSeconds: number | null;
+};
+
+/** The live progress block, re-fetched by htmx every 2 s until the send is finished. */
+export function ProgressFragment(props: { p: ProgressView }) {
+  const p = props.p;
+  const done = p.sent + p.failed + p.suppressed;
+  const finished = p.status === "done" || p.status === "cancelled";
+  const poll = finished
+    ? {}
+    : {
+        "hx-get": `/admin/sends/${p.id}/progress`,
+        "hx-trigger": "every 2s",
+        "hx-swap": "outerHTML",
+      };
+  return (
+    <section id="progress" {...poll}>
+      <p>
+        Status: <strong data-status={p.status}>{p.status}</strong>
+      </p>
+      <progress value={done} max={Math.max(1, p.total)} aria-label="Progress" />
+      <dl class="counters">
+        <dt>Total</dt>
+        <dd>{fmt(p.total)}</dd>
+        <dt>Queued</dt>
+        <dd>{fmt(p.queued)}</dd>
+        <dt>Sent</dt>
+        <dd>{fmt(p.sent)}</dd>
+        <dt>Failed</dt>
+        <dd>{fmt(p.failed)}</dd>
+        <dt>Suppressed</dt>
+        <dd>{fmt(p.suppressed)}</dd>
+        <dt>Rate</dt>
+        <dd>{p.ratePerSecond === null ? "—" : `${p.ratePerSecond.toFixed(1)} messages/s`}</dd>
+        <dt>Time left</dt>
+        <dd>{p.etaSeconds === null ? "—" : `about ${Math.ceil(p.etaSeconds / 60)} min`}</dd>
+      </dl>
+    </section>
+  );
+}
+
+export function SendPage(props: {
+  email: string;
+  p: ProgressView;
+  subject: string;
+  listName: string;
+  createdBy: string;
+  createdAt: string;
+  excluded: Record<string, number>;
+}) {
+  return (
+    <AdminLayout title={`Send #${props.p.id}`} email={props.email}>
+      <h1>
+        {props.p.kind === "reconsent" ? "Re-consent invitation" : "Campaign"} #{props.p.id}
+      </h1>
+      <p>
+        To <strong>{props.listName}</strong>, started by {props.createdBy} at{" "}
+        <time datetime={props.createdAt}>{props.createdAt}</time>. Subject:{" "}
+        {props.subject || "(default)"}
+      </p>
+      <EligibilitySummary recipients={props.p.total} excluded={props.excluded} verb="queued" />
+      <ProgressFragment p={props.p} />
+    </AdminLayout>
+  );
+}
+
+export function SendsTable(props: {
+  rows: {
+    id: number;
+    kind: string;
+    status: string;
+    total: number;
+    createdAt: string;
+    createdBy: string;
+  }[];
+}) {
+  if (props.rows.length === 0) return <p class="muted">Nothing has been sent yet.</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>Send</th>
+          <th>Kind</th>
+          <th>Status</th>
+          <th>Recipients</th>
+          <th>Started</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((s) => (
+          <tr>
+            <td>
+              <a href={`/admin/sends/${s.id}`}>#{s.id}</a>
+            </td>
+            <td>{s.kind}</td>
+            <td>{s.status}</td>
+            <td>{fmt(s.total)}</td>
+            <td>
+              <time datetime={s.createdAt}>{s.createdAt}</time> by {s.createdBy}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export type FormErrors = Partial<Record<string, string>>;
+
+const FieldError = (props: { id: string; message?: string }) =>
+  props.message ? (
+    <small class="field-error" id={props.id}>
+      {props.message}
+    </small>
+  ) : null;
+
+/**
+ * The re-consent form: the numbers first, then the deadline, and the number to type to confirm
+ * (a deliberate act: the 2000 list went out with one click).
+ */
+export function ReconsentPage(props: {
+  email: string;
+  list: { id: number; name: string; purpose: string };
+  recipients: number;
+  excluded: Record<string, number>;
+  values: { deadline: string; subject: string; confirm: string };
+  errors: FormErrors;
+}) {
+  const e = props.errors;
+  return (
+    <AdminLayout title="Re-consent invitation" email={props.email}>
+      <h1>Ask “{props.list.name}” for consent again</h1>
+      <p>
+        Each <code>legacy</code> contact gets exactly one invitation, with a link to confirm or
+        decline. Those who have not answered by the deadline are erased.
+      </p>
+      <blockquote>{props.list.purpose}</blockquote>
+      <EligibilitySummary
+        recipients={props.recipients}
+        excluded={props.excluded}
+        verb="will be invited"
+      />
+      {props.recipients === 0 ? (
+        <p class="notice">
+          Nobody can be invited: every contact has already been asked, or is excluded.
+        </p>
+      ) : (
+        <form method="post" action={`/admin/lists/${props.list.id}/reconsent`}>
+          <label>
+            Deadline (UTC)
+            <input
+              type="datetime-local"
+              name="deadline"
+              required
+              value={props.values.deadline}
+              aria-invalid={e.deadline ? "true" : undefined}
+              aria-describedby={e.deadline ? "deadline-error" : undefined}
+            />
+          </label>
+          <FieldError id="deadline-error" message={e.deadline} />
+          <label>
+            Subject (optional)
+            <input
+              name="subject"
+              maxlength={200}
+              value={props.values.subject}
+              aria-invalid={e.subject ? "true" : undefined}
+            />
+          </label>
+          <FieldError id="subject-error" message={e.subject} />
+          <label>
+            Type {props.recipients} to confirm
+            <input
+              name="confirm"
+              inputmode="numeric"
+              autocomplete="off"
+              required
+              value={props.values.confirm}
+              aria-invalid={e.confirm ? "true" : undefined}
+              aria-describedby={e.confirm ? "confirm-error" : undefined}
+            />
+          </label>
+          <FieldError id="confirm-error" message={e.confirm} />
+          <input type="hidden" name="expected" value={String(props.recipients)} />
+          <button type="submit">Send {fmt(props.recipients)} invitations</button>
+        </form>
+      )}
+    </AdminLayout>
+  );
+}
+
+export function CampaignsPage(props: {
+  email: string;
+  lists: { id: number; name: string }[];
+  campaigns: { id: number; subject: string; listId: number; createdAt: string }[];
+  values: { list_id: string; subject: string; text: string; html: string };
+  errors: FormErrors;
+}) {
+  const e = props.errors;
+  const listName = new Map(props.lists.map((l) => [l.id, l.name]));
+  return (
+    <AdminLayout title="Campaigns" email={props.email}>
+      <h1>Campaigns</h1>
+      <p>A campaign reaches only the contacts who confirmed their consent for its list.</p>
+      {props.campaigns.length ? (
+        <ul>
+          {props.campaigns.map((c) => (
+            <li>
+              <a href={`/admin/campaigns/${c.id}`}>{c.subject}</a> —{" "}
+              {listName.get(c.listId) ?? `list #${c.listId}`}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">No campaign yet.</p>
+      )}
+      <h2>Write a campaign</h2>
+      <form method="post" action="/admin/campaigns">
+        <label>
+          List
+          <select name="list_id" required aria-invalid={e.list_id ? "true" : undefined}>
+            {props.lists.map((l) => (
+              <option value={String(l.id)} selected={props.values.list_id === String(l.id)}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <FieldError id="list_id-error" message={e.list_id} />
+        <label>
+          Subject
+          <input
+            name="subject"
+            required
+            maxlength={200}
+            value={props.values.subject}
+            aria-invalid={e.subject ? "true" : undefined}
+          />
+        </label>
+        <FieldError id="subject-error" message={e.subject} />
+        <label>
+          Text
+          <textarea name="text" rows={8} required aria-invalid={e.text ? "true" : undefined}>
+            {props.values.text}
+          </textarea>
+        </label>
+        <FieldError id="text-error" message={e.text} />
+        <label>
+          HTML (optional; without it the text is sent as HTML too)
+          <textarea name="html" rows={6} aria-invalid={e.html ? "true" : undefined}>
+            {props.values.html}
+          </textarea>
+        </label>
+        <FieldError id="html-error" message={e.html} />
+        <button type="submit">Save and preview</button>
+      </form>
+    </AdminLayout>
+  );
+}
+
+export function CampaignPage(props: {
+  email: string;
+  campaign: { id: number; subject: string; text: string };
+  listName: string;
+  recipients: number;
+  excluded: Record<string, number>;
+  previewHtml: string;
+  notice?: string;
+  confirmError?: string;
+}) {
+  return (
+    <AdminLayout title={props.campaign.subject} email={props.email}>
+      <h1>{props.campaign.subject}</h1>
+      <p>For the list “{props.listName}”.</p>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+      <h2>Preview</h2>
+      {/* A sandboxed srcdoc frame: the campaign's HTML is shown, never run. */}
+      <iframe
+        title="Preview of the campaign"
+        srcdoc={props.previewHtml}
+        sandbox=""
+        class="mail-preview"
+      />
+      <form method="post" action={`/admin/campaigns/${props.campaign.id}/test`}>
+        <button type="submit" class="secondary">
+          Send a test to {props.email}
+        </button>
+      </form>
+      <h2>Send</h2>
+      <EligibilitySummary
+        recipients={props.recipients}
+        excluded={props.excluded}
+        verb="will receive it"
+      />
+      {props.recipients === 0 ? (
+        <p class="notice">
+          Nobody can receive this campaign: no contact of this list has confirmed consent (or every
+          one who did is suppressed). Send a re-consent invitation first.
+        </p>
+      ) : (
+        <form method="post" action={`/admin/campaigns/${props.campaign.id}/send`}>
+          <label>
+            Type {props.recipients} to confirm
+            <input
+              name="confirm"
+              inputmode="numeric"
+              autocomplete="off"
+              required
+              aria-invalid={props.confirmError ? "true" : undefined}
+            />
+          </label>
+          <FieldError id="confirm-error" message={props.confirmError} />
+          <input type="hidden" name="expected" value={String(props.recipients)} />
+          <button type="submit">Send to {fmt(props.recipients)} contacts</button>
+        </form>
+      )}
+    </AdminLayout>
+  );
+}

@@ -90,6 +90,7 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
 export const ADMIN_NAV: { href: string; label: string }[] = [
   { href: "/admin", label: "Home" },
   { href: "/admin/lists", label: "Lists" },
+  { href: "/admin/campaigns", label: "Campaigns" },
   { href: "/admin/sending", label: "Sending" },
   { href: "/admin/mailbox", label: "Mailbox" },
   { href: "/admin/audit", label: "Audit log" },

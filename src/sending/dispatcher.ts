@@ -1,0 +1,376 @@
+// The sending pipeline, top to bottom: claim a batch of outbox rows, render them once, wait for
+// the rate limit, check the kill switch, call the provider with the batch's Idempotency-Key,
+// record what happened, repeat. Runtime-agnostic: Node loops over `runOnce` in-process
+// (`startDispatcher`); Workers calls it from a queue consumer and a cron trigger.
+import { and, eq, sql } from "drizzle-orm";
+import { outboxMessages, sendBatches, sends } from "../../db/schema";
+import type { ConsentState } from "../consent/states";
+import { sha256Hex } from "../crypto";
+import type { Deps } from "../deps";
+import { isLang, type Lang } from "../i18n";
+import { type BatchOutcome, type MailMessage, singleRecipient } from "../mail/provider";
+import { signToken } from "../tokens";
+import { stillEligible } from "./eligibility";
+import { isPaused } from "./kill-switch";
+import * as q from "./queries";
+import { backoffMs, type RateLimiter } from "./rate";
+import { renderCampaign, renderInvitation } from "./templates";
+
+/** How long a dispatcher may hold a batch it is calling the provider for (beyond the call timeout). */
+export const LEASE_MS = 2 * 60_000;
+/** The provider keeps idempotency keys 24 hours: past that a retry could deliver twice. */
+export const GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
+
+export type DispatchStep =
+  | { kind: "paused" }
+  | { kind: "idle"; nextAttemptAt: string | null }
+  | { kind: "skipped" }
+  | { kind: "called"; batchId: number; outcome: BatchOutcome["kind"]; messages: number };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** One step of the pipeline: at most one provider call. */
+export async function runOnce(deps: Deps, limiter: RateLimiter): Promise<DispatchStep> {
+  if (await isPaused(deps.db)) return { kind: "paused" };
+  const batch = (await leaseDueBatch(deps)) ?? (await claimNextBatch(deps));
+  if (batch === "skipped") return { kind: "skipped" };
+  if (!batch) {
+    await closeFinishedSends(deps);
+    return { kind: "idle", nextAttemptAt: await q.earliestPendingAttempt(deps.db) };
+  }
+  return callProvider(deps, limiter, batch);
+}
+
+/** A pending batch whose retry is due, leased so that no other dispatcher calls it meanwhile. */
+async function leaseDueBatch(deps: Deps): Promise<q.Batch | undefined> {
+  const now = deps.clock.now().getTime();
+  const due = await q.dueBatch(deps.db, iso(now));
+  if (!due) return undefined;
+  const leased = await deps.db
+    .update(sendBatches)
+    .set({ leaseUntil: iso(now + LEASE_MS) })
+    .where(
+      and(
+        eq(sendBatches.id, due.id),
+        eq(sendBatches.status, "pending"),
+        sql`(${sendBatches.leaseUntil} IS NULL OR ${sendBatches.leaseUntil} <= ${iso(now)})`,
+      ),
+    );
+  return leased.rowsAffected === 1 ? due : undefined;
+}
+
+/**
+ * Claims the next queued rows of the oldest active send into a new batch: checks each contact is
+ * still eligible (an unsubscribe or a bounce since enqueuing drops it), renders the payload once,
+ * and derives the Idempotency-Key from the row ids. All of it in one transaction.
+ */
+async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefined> {
+  const send = await q.oldestActiveSend(deps.db);
+  if (!send) return undefined;
+  const queued = await q.queuedMessages(deps.db, send.id, deps.config.sending.batchSize);
+  if (queued.length === 0) return "skipped"; // another dispatcher claimed them meanwhile
+  const now = deps.clock.now();
+  const facts = new Map(
+    (
+      await q.recipientFacts(
+        deps.db,
+        send.listId,
+        queued.map((m) => m.contactId),
+      )
+    ).map((f) => [f.contactId, f]),
+  );
+  const render = await renderer(deps, send);
+  const claims: { id: number; payload: q.Payload }[] = [];
+  const dropped: { id: number; reason: string }[] = [];
+  for (const message of queued) {
+    const fact = facts.get(message.contactId);
+    const state = (fact?.state ?? null) as ConsentState | null;
+    if (!fact?.email || !stillEligible(send.kind, state, Boolean(fact.suppressed))) {
+      dropped.push({
+        id: message.id,
+        reason: `no longer eligible (${fact?.suppressed ? "suppressed" : (state ?? "not on the list")})`,
+      });
+      continue;
+    }
+    try {
+      claims.push({
+        id: message.id,
+        payload: await render(fact as typeof fact & { email: string }),
+      });
+    } catch (error) {
+      dropped.push({
+        id: message.id,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  // Derived from the row ids, and from this instance's secret so that two Relance databases
+  // sharing one provider account can never collide on a key.
+  const key = `relance-s${send.id}-${(await sha256Hex(`${deps.config.secretKey}:${queued.map((m) => m.id).join(",")}`)).slice(0, 40)}`;
+  const at = now.toISOString();
+  const statements = [
+    ...dropped.map((d) =>
+      deps.db
+        .update(outboxMessages)
+        .set({ status: "suppressed", error: d.reason, updatedAt: at })
+        .where(and(eq(outboxMessages.id, d.id), eq(outboxMessages.status, "queued"))),
+    ),
+    deps.db
+      .update(sends)
+      .set({ status: "sending" })
+      .where(and(eq(sends.id, send.id), eq(sends.status, "queued"))),
+  ];
+  if (claims.length === 0) {
+    await deps.db.batch(
+      statements as [(typeof statements)[number], ...(typeof statements)[number][]],
+    );
+    return "skipped";
+  }
+  await deps.db.batch([
+    deps.db
+      .insert(sendBatches)
+      .values({
+        sendId: send.id,
+        idempotencyKey: key,
+        status: "pending",
+        nextAttemptAt: at,
+        leaseUntil: iso(now.getTime() + LEASE_MS),
+        createdAt: at,
+      })
+      .onConflictDoNothing(),
+    ...claims.map((c) =>
+      deps.db
+        .update(outboxMessages)
+        .set({
+          status: "claimed",
+          batchId: sql`(SELECT id FROM send_batches WHERE idempotency_key = ${key})`,
+          payload: c.payload,
+          updatedAt: at,
+        })
+        .where(and(eq(outboxMessages.id, c.id), eq(outboxMessages.status, "queued"))),
+    ),
+    ...statements,
+  ]);
+  return (await q.findBatchByKey(deps.db, key)) ?? "skipped";
+}
+
+type RecipientFacts = {
+  contactId: number;
+  email: string;
+  name: string | null;
+  attributes: unknown;
+};
+
+/** Builds the renderer of one send: the list, purpose text and campaign are read once. */
+async function renderer(deps: Deps, send: q.Send) {
+  const list = await q.listWithPurpose(deps.db, send.listId, send.textVersion);
+  if (!list)
+    throw new Error(
+      `send ${send.id}: list ${send.listId} or its purpose v${send.textVersion} is missing`,
+    );
+  const campaign = send.campaignId ? await q.findCampaign(deps.db, send.campaignId) : undefined;
+  const base = deps.config.publicUrl;
+  const secret = deps.config.secretKey;
+  return async (contact: RecipientFacts): Promise<q.Payload> => {
+    const to = singleRecipient(contact.email);
+    const attributes = (contact.attributes ?? {}) as Record<string, unknown>;
+    const language = String(attributes.language ?? attributes.lang ?? "")
+      .toLowerCase()
+      .slice(0, 2);
+    const lang: Lang = isLang(language) ? language : "fr";
+    const unsubscribeUrl = `${base}/u/${await signToken(secret, { p: "unsubscribe", c: contact.contactId, l: send.listId })}`;
+    if (send.kind === "reconsent") {
+      const deadline = send.deadline ?? deps.clock.now().toISOString();
+      const consentToken = await signToken(secret, {
+        p: "consent",
+        c: contact.contactId,
+        l: send.listId,
+        s: send.id,
+        e: new Date(deadline).getTime(),
+      });
+      const mail = renderInvitation({
+        lang,
+        listName: list.name,
+        purpose: list.purpose,
+        contactName: contact.name,
+        subject: send.subject,
+        deadline,
+        consentUrl: `${base}/c/${consentToken}`,
+        unsubscribeUrl,
+      });
+      return { to, ...mail, unsubscribeUrl };
+    }
+    if (!campaign) throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
+    const mail = renderCampaign({
+      lang,
+      listName: list.name,
+      subject: campaign.subject,
+      text: campaign.text,
+      html: campaign.html,
+      unsubscribeUrl,
+    });
+    return { to, ...mail, unsubscribeUrl };
+  };
+}
+
+/** Waits for the rate limit, checks the kill switch, calls the provider once, records the outcome. */
+async function callProvider(
+  deps: Deps,
+  limiter: RateLimiter,
+  batch: q.Batch,
+): Promise<DispatchStep> {
+  const rows = (await q.batchMessages(deps.db, batch.id)).filter(
+    (m) => m.status === "claimed" && m.payload,
+  );
+  if (rows.length === 0) {
+    await deps.db
+      .update(sendBatches)
+      .set({ status: "sent", leaseUntil: null })
+      .where(eq(sendBatches.id, batch.id));
+    return { kind: "skipped" };
+  }
+  await limiter.acquire();
+  // Stop means stop: a pause recorded while we waited wins over the call.
+  if (await isPaused(deps.db)) {
+    await deps.db.update(sendBatches).set({ leaseUntil: null }).where(eq(sendBatches.id, batch.id));
+    return { kind: "paused" };
+  }
+  const started = deps.clock.now().getTime();
+  const attempts = batch.attempts + 1;
+  const firstAttemptAt = batch.firstAttemptAt ?? iso(started);
+  await deps.db
+    .update(sendBatches)
+    .set({ attempts, firstAttemptAt, leaseUntil: iso(started + LEASE_MS) })
+    .where(eq(sendBatches.id, batch.id));
+
+  const messages: MailMessage[] = rows.map((m) => {
+    const p = m.payload as q.Payload;
+    return {
+      to: singleRecipient(p.to),
+      subject: p.subject,
+      text: p.text,
+      html: p.html,
+      unsubscribeUrl: p.unsubscribeUrl,
+    };
+  });
+  const outcome = await deps.mail.sendBatch(messages, batch.idempotencyKey);
+  const at = deps.clock.now().toISOString();
+
+  if (outcome.kind === "sent") {
+    await deps.db.batch([
+      deps.db
+        .update(sendBatches)
+        .set({ status: "sent", leaseUntil: null, lastError: null })
+        .where(eq(sendBatches.id, batch.id)),
+      ...rows.map((m, i) => {
+        const result = outcome.results[i] ?? {
+          ok: false as const,
+          reason: "no answer for this message",
+        };
+        return deps.db
+          .update(outboxMessages)
+          .set(
+            result.ok
+              ? { status: "sent", providerId: result.providerId, error: null, updatedAt: at }
+              : { status: "failed", error: result.reason, updatedAt: at },
+          )
+          .where(and(eq(outboxMessages.id, m.id), eq(outboxMessages.status, "claimed")));
+      }),
+    ]);
+  } else if (
+    outcome.kind === "rejected" ||
+    started - Date.parse(firstAttemptAt) >= GIVE_UP_AFTER_MS
+  ) {
+    const reason =
+      outcome.kind === "rejected" ? outcome.reason : `gave up after 24 hours: ${outcome.reason}`;
+    await failBatch(deps, batch.id, reason, at);
+  } else {
+    const jitter = (deps.randomBytes(1)[0] ?? 128) / 255;
+    const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(attempts, jitter));
+    await deps.db
+      .update(sendBatches)
+      .set({
+        nextAttemptAt: iso(deps.clock.now().getTime() + delay),
+        leaseUntil: null,
+        lastError: outcome.reason,
+      })
+      .where(eq(sendBatches.id, batch.id));
+  }
+  await closeFinishedSends(deps);
+  return { kind: "called", batchId: batch.id, outcome: outcome.kind, messages: rows.length };
+}
+
+async function failBatch(deps: Deps, batchId: number, reason: string, at: string) {
+  await deps.db.batch([
+    deps.db
+      .update(sendBatches)
+      .set({ status: "failed", leaseUntil: null, lastError: reason })
+      .where(eq(sendBatches.id, batchId)),
+    deps.db
+      .update(outboxMessages)
+      .set({ status: "failed", error: reason, updatedAt: at })
+      .where(and(eq(outboxMessages.batchId, batchId), eq(outboxMessages.status, "claimed"))),
+  ]);
+}
+
+/** Marks done every active send with no message left to send. */
+async function closeFinishedSends(deps: Deps) {
+  await deps.db.run(sql`
+    UPDATE sends SET status = 'done', finished_at = ${deps.clock.now().toISOString()}
+    WHERE status IN ('queued', 'sending')
+      AND NOT EXISTS (SELECT 1 FROM outbox_messages o
+                      WHERE o.send_id = sends.id AND o.status IN ('queued', 'claimed'))`);
+}
+
+/**
+ * On Node one process dispatches, so a lease left by a killed process is stale at start: freeing
+ * it lets an interrupted send resume at once rather than when the lease runs out.
+ */
+export async function releaseLeasesAfterRestart(deps: Deps) {
+  await deps.db
+    .update(sendBatches)
+    .set({ leaseUntil: null })
+    .where(eq(sendBatches.status, "pending"));
+}
+
+export type DispatcherHandle = { wake(): void; stop(): Promise<void> };
+
+/** The Node loop: step after step; when idle or paused, look again every `idleMs` (or when woken). */
+export function startDispatcher(
+  deps: Deps,
+  limiter: RateLimiter,
+  options: { idleMs?: number; onError?: (error: unknown) => void } = {},
+): DispatcherHandle {
+  const idleMs = options.idleMs ?? 1000;
+  let stopped = false;
+  let wake: () => void = () => {};
+  const nap = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const loop = (async () => {
+    await releaseLeasesAfterRestart(deps).catch(options.onError ?? (() => {}));
+    while (!stopped) {
+      try {
+        const step = await runOnce(deps, limiter);
+        if (step.kind === "idle" || step.kind === "paused") await nap(idleMs);
+      } catch (error) {
+        // Errors never crash the process: report, wait, try again.
+        (options.onError ?? ((e) => console.error("[relance] dispatcher:", e)))(error);
+        await nap(idleMs);
+      }
+    }
+  })();
+  return {
+    wake: () => wake(),
+    async stop() {
+      stopped = true;
+      wake();
+      await loop;
+    },
+  };
+}

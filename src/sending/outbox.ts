@@ -1,0 +1,79 @@
+// Starting a send: the eligibility report, then one outbox row per recipient, all in one
+// transaction (with the `invited` events of a re-consent send), so a send is all or nothing.
+import { sql } from "drizzle-orm";
+import type { Deps } from "../deps";
+import {
+  type Eligibility,
+  type Excluded,
+  eligibleMemberSql,
+  eligibleRecipients,
+  type SendKind,
+} from "./eligibility";
+import * as q from "./queries";
+
+export type SendRequest = {
+  kind: SendKind;
+  listId: number;
+  campaignId?: number;
+  subject: string;
+  /** Re-consent: when unanswered invitations expire (ISO 8601). */
+  deadline?: string;
+  textVersion: number;
+  actor: string;
+  dryRun?: boolean;
+};
+
+export type SendReport = { sendId: number | null; recipients: number; excluded: Excluded };
+
+export async function startSend(deps: Deps, request: SendRequest): Promise<SendReport> {
+  const eligibility: Eligibility = await eligibleRecipients(deps, request.kind, request.listId);
+  if (request.dryRun || eligibility.recipients === 0) {
+    return { sendId: null, recipients: eligibility.recipients, excluded: eligibility.excluded };
+  }
+  const at = deps.clock.now().toISOString();
+  const sendId = await q.insertSend(deps.db, {
+    kind: request.kind,
+    listId: request.listId,
+    campaignId: request.campaignId ?? null,
+    status: "queued",
+    subject: request.subject,
+    deadline: request.deadline ?? null,
+    textVersion: request.textVersion,
+    total: 0,
+    excluded: eligibility.excluded,
+    createdBy: request.actor,
+    createdAt: at,
+  });
+  if (sendId === undefined) throw new Error("the send could not be recorded");
+
+  const eligible = eligibleMemberSql(request.kind);
+  const ofThisSend = sql`m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId})`;
+  const source = `${request.kind} send #${sendId}`;
+  await deps.db.batch([
+    deps.db.run(sql`
+      INSERT INTO outbox_messages (send_id, contact_id, status, updated_at)
+      SELECT ${sendId}, m.contact_id, 'queued', ${at}
+      FROM list_members m JOIN contacts c ON c.id = m.contact_id
+      WHERE m.list_id = ${request.listId} AND ${eligible}
+      ORDER BY m.id`),
+    // Re-consent: the invitation is recorded in the ledger, and the member leaves `legacy`, in the
+    // same transaction as its outbox row, so a second send can never find it again.
+    ...(request.kind === "reconsent"
+      ? [
+          deps.db.run(sql`
+            INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
+            SELECT m.list_id, m.contact_id, 'invited', ${at}, ${source}, ${request.textVersion}, NULL, ${request.actor}
+            FROM list_members m
+            WHERE m.list_id = ${request.listId} AND m.status = 'legacy' AND ${ofThisSend}`),
+          deps.db.run(sql`
+            UPDATE list_members AS m SET status = 'invited', updated_at = ${at}
+            WHERE m.list_id = ${request.listId} AND m.status = 'legacy' AND ${ofThisSend}`),
+        ]
+      : []),
+    deps.db.run(sql`
+      UPDATE sends SET total = (SELECT count(*) FROM outbox_messages WHERE send_id = ${sendId})
+      WHERE id = ${sendId}`),
+  ]);
+  const send = await q.findSend(deps.db, sendId);
+  return { sendId, recipients: send?.total ?? 0, excluded: eligibility.excluded };
+}

@@ -1,0 +1,139 @@
+// Every query the sending pipeline runs: sends, outbox rows, batches.
+import { and, asc, count, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import {
+  campaigns,
+  contacts,
+  listMembers,
+  listPurposes,
+  lists,
+  outboxMessages,
+  sendBatches,
+  sends,
+  suppressions,
+} from "../../db/schema";
+import type { Db } from "../db";
+
+export type Send = typeof sends.$inferSelect;
+export type OutboxRow = typeof outboxMessages.$inferSelect;
+export type Batch = typeof sendBatches.$inferSelect;
+export type Payload = NonNullable<OutboxRow["payload"]>;
+
+export const findSend = async (db: Db, id: number) =>
+  (await db.select().from(sends).where(eq(sends.id, id)).limit(1))[0];
+
+export const insertSend = async (db: Db, row: typeof sends.$inferInsert) =>
+  (await db.insert(sends).values(row).returning({ id: sends.id }))[0]?.id;
+
+export const recentSends = (db: Db, limit = 20) =>
+  db.select().from(sends).orderBy(sql`${sends.id} DESC`).limit(limit);
+
+export const sendCounts = async (db: Db, sendId: number) => {
+  const rows = await db
+    .select({ status: outboxMessages.status, n: count() })
+    .from(outboxMessages)
+    .where(eq(outboxMessages.sendId, sendId))
+    .groupBy(outboxMessages.status);
+  const by = Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<
+    Record<OutboxRow["status"], number>
+  >;
+  return {
+    queued: (by.queued ?? 0) + (by.claimed ?? 0),
+    sent: by.sent ?? 0,
+    failed: by.failed ?? 0,
+    suppressed: by.suppressed ?? 0,
+  };
+};
+
+/** The oldest unfinished send that still has queued messages to claim. */
+export const oldestActiveSend = async (db: Db) =>
+  (
+    await db
+      .select()
+      .from(sends)
+      .where(
+        and(
+          inArray(sends.status, ["queued", "sending"]),
+          sql`EXISTS (SELECT 1 FROM outbox_messages o WHERE o.send_id = ${sends.id} AND o.status = 'queued')`,
+        ),
+      )
+      .orderBy(asc(sends.id))
+      .limit(1)
+  )[0];
+
+export const queuedMessages = (db: Db, sendId: number, limit: number) =>
+  db
+    .select({ id: outboxMessages.id, contactId: outboxMessages.contactId })
+    .from(outboxMessages)
+    .where(and(eq(outboxMessages.sendId, sendId), eq(outboxMessages.status, "queued")))
+    .orderBy(asc(outboxMessages.id))
+    .limit(limit);
+
+/** What rendering and the last eligibility check need to know about each contact. */
+export const recipientFacts = (db: Db, listId: number, contactIds: number[]) =>
+  db
+    .select({
+      contactId: contacts.id,
+      email: contacts.email,
+      name: contacts.name,
+      attributes: contacts.attributes,
+      state: listMembers.status,
+      suppressed: sql<number>`${suppressions.addressHash} IS NOT NULL`,
+    })
+    .from(contacts)
+    .leftJoin(
+      listMembers,
+      and(eq(listMembers.contactId, contacts.id), eq(listMembers.listId, listId)),
+    )
+    .leftJoin(suppressions, eq(suppressions.addressHash, contacts.emailHash))
+    .where(inArray(contacts.id, contactIds));
+
+export const listWithPurpose = async (db: Db, listId: number, version: number) =>
+  (
+    await db
+      .select({ name: lists.name, slug: lists.slug, purpose: listPurposes.text })
+      .from(lists)
+      .innerJoin(
+        listPurposes,
+        and(eq(listPurposes.listId, lists.id), eq(listPurposes.version, version)),
+      )
+      .where(eq(lists.id, listId))
+      .limit(1)
+  )[0];
+
+export const findCampaign = async (db: Db, id: number) =>
+  (await db.select().from(campaigns).where(eq(campaigns.id, id)).limit(1))[0];
+
+/** A batch whose retry time has come and that no dispatcher holds. */
+export const dueBatch = async (db: Db, now: string) =>
+  (
+    await db
+      .select()
+      .from(sendBatches)
+      .where(
+        and(
+          eq(sendBatches.status, "pending"),
+          lte(sendBatches.nextAttemptAt, now),
+          or(isNull(sendBatches.leaseUntil), lte(sendBatches.leaseUntil, now)),
+        ),
+      )
+      .orderBy(asc(sendBatches.nextAttemptAt), asc(sendBatches.id))
+      .limit(1)
+  )[0];
+
+export const earliestPendingAttempt = async (db: Db) =>
+  (
+    await db
+      .select({ at: sql<string>`min(${sendBatches.nextAttemptAt})` })
+      .from(sendBatches)
+      .where(eq(sendBatches.status, "pending"))
+  )[0]?.at ?? null;
+
+export const batchMessages = (db: Db, batchId: number) =>
+  db
+    .select()
+    .from(outboxMessages)
+    .where(eq(outboxMessages.batchId, batchId))
+    .orderBy(asc(outboxMessages.id));
+
+export const findBatchByKey = async (db: Db, key: string) =>
+  (await db.select().from(sendBatches).where(eq(sendBatches.idempotencyKey, key)).limit(1))[0];

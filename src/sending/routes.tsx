@@ -1,0 +1,316 @@
+// Admin pages for sending: the kill switch, re-consent, campaigns, and each send's progress.
+
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env";
+import { fieldErrors } from "../http/problem";
+import { listFromParam } from "../lists/load";
+import { allLists, findList } from "../lists/service";
+import { singleRecipient } from "../mail/provider";
+import { eligibleRecipients } from "./eligibility";
+import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
+import {
+  allCampaigns,
+  campaignInput,
+  createCampaign,
+  findCampaign,
+  inviteLegacyContacts,
+  overallRates,
+  recentSends,
+  reconsentInput,
+  type SendProgress,
+  sendCampaign,
+  sendProgress,
+} from "./service";
+import { renderCampaign } from "./templates";
+import {
+  CampaignPage,
+  CampaignsPage,
+  type FormErrors,
+  ProgressFragment,
+  type ProgressView,
+  ReconsentPage,
+  SendingBarContent,
+  SendingPage,
+  SendPage,
+  SendsTable,
+} from "./views";
+
+export const sendingPages = new Hono<AppEnv>();
+
+type C = Context<AppEnv>;
+
+const idParam = (raw: string | undefined) =>
+  raw && /^\d{1,15}$/.test(raw) ? Number(raw) : undefined;
+
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+function progressView(c: C, p: SendProgress): ProgressView {
+  const elapsed = (c.var.deps.clock.now().getTime() - Date.parse(p.createdAt)) / 1000;
+  const rate = p.sent > 0 && elapsed > 0 ? p.sent / elapsed : null;
+  return {
+    ...p,
+    ratePerSecond: rate,
+    etaSeconds: rate && p.queued > 0 && p.status !== "paused" ? p.queued / rate : null,
+  };
+}
+
+// ---- Kill switch ------------------------------------------------------------------------
+
+sendingPages.get("/admin/sending", async (c) => {
+  const [state, rates, sends] = await Promise.all([
+    sendingStateOf(c.var.deps.db),
+    overallRates(c.var.deps),
+    recentSends(c.var.deps),
+  ]);
+  return c.html(
+    <SendingPage
+      email={c.var.admin.email}
+      state={state}
+      rates={rates}
+      sends={<SendsTable rows={sends} />}
+    />,
+  );
+});
+
+sendingPages.get("/admin/sending/bar", async (c) =>
+  c.html(<SendingBarContent state={await sendingStateOf(c.var.deps.db)} />),
+);
+
+sendingPages.post("/admin/sending/pause", async (c) => {
+  const form = await c.req.parseBody();
+  const reason = str(form.reason).trim().slice(0, 500) || "Stopped with the admin button";
+  await pauseSending(c.var.deps, reason, c.var.admin.email);
+  return c.redirect("/admin/sending", 303);
+});
+
+sendingPages.post("/admin/sending/resume", async (c) => {
+  await resumeSending(c.var.deps, c.var.admin.email);
+  c.var.deps.dispatcher?.wake();
+  return c.redirect("/admin/sending", 303);
+});
+
+// ---- Sends --------------------------------------------------------------------------------
+
+sendingPages.get("/admin/sends/:id", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const p = id === undefined ? undefined : await sendProgress(c.var.deps, id);
+  if (!p) return c.notFound();
+  const list = await findList(c.var.deps, p.listId);
+  return c.html(
+    <SendPage
+      email={c.var.admin.email}
+      p={progressView(c, p)}
+      subject={p.subject}
+      listName={list?.name ?? `list #${p.listId}`}
+      createdBy={p.createdBy}
+      createdAt={p.createdAt}
+      excluded={p.excluded}
+    />,
+  );
+});
+
+sendingPages.get("/admin/sends/:id/progress", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const p = id === undefined ? undefined : await sendProgress(c.var.deps, id);
+  if (!p) return c.notFound();
+  return c.html(<ProgressFragment p={progressView(c, p)} />);
+});
+
+// ---- Re-consent ---------------------------------------------------------------------------
+
+/** The number typed must be the number shown: a deliberate act, not a stray click. */
+function confirmError(typed: string, expected: number): string | undefined {
+  if (typed.trim() === String(expected)) return undefined;
+  return `Type the number of recipients, ${expected}, to confirm.`;
+}
+
+async function reconsentPage(
+  c: C,
+  listId: string | undefined,
+  values = { deadline: "", subject: "", confirm: "" },
+  errors: FormErrors = {},
+  status: 200 | 409 | 422 = 200,
+) {
+  const list = await listFromParam(c.var.deps, listId);
+  if (!list) return c.notFound();
+  const eligibility = await eligibleRecipients(c.var.deps, "reconsent", list.id);
+  return c.html(
+    <ReconsentPage
+      email={c.var.admin.email}
+      list={list}
+      recipients={eligibility.recipients}
+      excluded={eligibility.excluded}
+      values={values}
+      errors={errors}
+    />,
+    status,
+  );
+}
+
+sendingPages.get("/admin/lists/:id/reconsent", (c) => reconsentPage(c, c.req.param("id")));
+
+sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
+  const list = await listFromParam(c.var.deps, c.req.param("id"));
+  if (!list) return c.notFound();
+  const form = await c.req.parseBody();
+  const values = {
+    deadline: str(form.deadline),
+    subject: str(form.subject),
+    confirm: str(form.confirm),
+  };
+  // datetime-local has no zone: the admin's input is taken as UTC, and said so in the page.
+  const deadline = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(values.deadline)
+    ? `${values.deadline}:00Z`
+    : values.deadline;
+  const eligibility = await eligibleRecipients(c.var.deps, "reconsent", list.id);
+  const errors: FormErrors = {};
+  const parsed = reconsentInput.safeParse({
+    deadline,
+    subject: values.subject.trim() || undefined,
+  });
+  if (!parsed.success) for (const e of fieldErrors(parsed.error)) errors[e.field] ??= e.message;
+  const typed = confirmError(values.confirm, eligibility.recipients);
+  if (typed) errors.confirm = typed;
+  if (!parsed.success || typed) return reconsentPage(c, c.req.param("id"), values, errors, 422);
+  const result = await inviteLegacyContacts(c.var.deps, c.var.admin.email, list, parsed.data);
+  if (!result.ok) {
+    for (const e of result.errors ?? [{ field: "deadline", message: result.detail }])
+      errors[e.field] = e.message;
+    return reconsentPage(c, c.req.param("id"), values, errors, 422);
+  }
+  c.var.deps.dispatcher?.wake();
+  return c.redirect(
+    result.sendId ? `/admin/sends/${result.sendId}` : `/admin/lists/${list.id}/reconsent`,
+    303,
+  );
+});
+
+// ---- Campaigns ----------------------------------------------------------------------------
+
+async function campaignsPage(
+  c: C,
+  values = { list_id: "", subject: "", text: "", html: "" },
+  errors: FormErrors = {},
+  status: 200 | 422 = 200,
+) {
+  const [lists, campaigns] = await Promise.all([allLists(c.var.deps), allCampaigns(c.var.deps)]);
+  return c.html(
+    <CampaignsPage
+      email={c.var.admin.email}
+      lists={lists.filter((l) => !l.archivedAt)}
+      campaigns={campaigns}
+      values={values}
+      errors={errors}
+    />,
+    status,
+  );
+}
+
+sendingPages.get("/admin/campaigns", (c) => campaignsPage(c));
+
+sendingPages.post("/admin/campaigns", async (c) => {
+  const form = await c.req.parseBody();
+  const values = {
+    list_id: str(form.list_id),
+    subject: str(form.subject),
+    text: str(form.text),
+    html: str(form.html),
+  };
+  const parsed = campaignInput.safeParse({
+    list_id: /^\d{1,15}$/.test(values.list_id) ? Number(values.list_id) : values.list_id,
+    subject: values.subject,
+    text: values.text,
+    html: values.html.trim() ? values.html : undefined,
+  });
+  if (!parsed.success) {
+    const errors: FormErrors = {};
+    for (const e of fieldErrors(parsed.error)) errors[e.field] ??= e.message;
+    return campaignsPage(c, values, errors, 422);
+  }
+  const list = await findList(c.var.deps, parsed.data.list_id);
+  const result = await createCampaign(c.var.deps, c.var.admin.email, list, parsed.data);
+  if (!result.ok) return campaignsPage(c, values, { list_id: result.errors[0]?.message }, 422);
+  return c.redirect(`/admin/campaigns/${result.campaign.id}`, 303);
+});
+
+async function campaignPage(
+  c: C,
+  id: string | undefined,
+  extra: { notice?: string; confirmError?: string } = {},
+  status: 200 | 422 = 200,
+) {
+  const cid = idParam(id);
+  const campaign = cid === undefined ? undefined : await findCampaign(c.var.deps, cid);
+  if (!campaign) return c.notFound();
+  const list = await findList(c.var.deps, campaign.listId);
+  if (!list) return c.notFound();
+  const eligibility = await eligibleRecipients(c.var.deps, "campaign", list.id);
+  const preview = renderCampaign({
+    lang: "fr",
+    listName: list.name,
+    subject: campaign.subject,
+    text: campaign.text,
+    html: campaign.html,
+    unsubscribeUrl: `${c.var.deps.config.publicUrl}/u/preview`,
+  });
+  return c.html(
+    <CampaignPage
+      email={c.var.admin.email}
+      campaign={campaign}
+      listName={list.name}
+      recipients={eligibility.recipients}
+      excluded={eligibility.excluded}
+      previewHtml={preview.html}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+sendingPages.get("/admin/campaigns/:id", (c) => campaignPage(c, c.req.param("id")));
+
+sendingPages.post("/admin/campaigns/:id/test", async (c) => {
+  const cid = idParam(c.req.param("id"));
+  const campaign = cid === undefined ? undefined : await findCampaign(c.var.deps, cid);
+  const list = campaign ? await findList(c.var.deps, campaign.listId) : undefined;
+  if (!campaign || !list) return c.notFound();
+  const unsubscribeUrl = `${c.var.deps.config.publicUrl}/u/preview`;
+  const mail = renderCampaign({
+    lang: "fr",
+    listName: list.name,
+    subject: `[TEST] ${campaign.subject}`,
+    text: campaign.text,
+    html: campaign.html,
+    unsubscribeUrl,
+  });
+  // A test goes to the admin's own address only, with a key of its own.
+  const key = `relance-test-${campaign.id}-${crypto.randomUUID()}`;
+  const outcome = await c.var.deps.mail.sendBatch(
+    [{ to: singleRecipient(c.var.admin.email), ...mail, unsubscribeUrl }],
+    key,
+  );
+  const notice =
+    outcome.kind === "sent" && outcome.results[0]?.ok
+      ? `A test was sent to ${c.var.admin.email}.`
+      : `The test could not be sent: ${outcome.kind === "sent" ? (outcome.results[0] as { reason?: string }).reason : outcome.reason}`;
+  return campaignPage(c, c.req.param("id"), { notice });
+});
+
+sendingPages.post("/admin/campaigns/:id/send", async (c) => {
+  const cid = idParam(c.req.param("id"));
+  const campaign = cid === undefined ? undefined : await findCampaign(c.var.deps, cid);
+  const list = campaign ? await findList(c.var.deps, campaign.listId) : undefined;
+  if (!campaign || !list) return c.notFound();
+  const form = await c.req.parseBody();
+  const eligibility = await eligibleRecipients(c.var.deps, "campaign", list.id);
+  const error = confirmError(str(form.confirm), eligibility.recipients);
+  if (error) return campaignPage(c, c.req.param("id"), { confirmError: error }, 422);
+  const result = await sendCampaign(c.var.deps, c.var.admin.email, campaign, list);
+  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 422);
+  c.var.deps.dispatcher?.wake();
+  return c.redirect(
+    result.sendId ? `/admin/sends/${result.sendId}` : `/admin/campaigns/${campaign.id}`,
+    303,
+  );
+});
