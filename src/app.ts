@@ -13,6 +13,10 @@ import { homeRoutes } from "./home/routes";
 import type { AppEnv } from "./http/env";
 import { problem } from "./http/problem";
 import { LANG_COOKIE, pickLang } from "./i18n";
+import { incidentAdmin } from "./incidents/admin";
+import { incidentApi, incidentPages } from "./incidents/routes";
+import { pollAdmin } from "./polls/admin";
+import { pollApi, pollPages } from "./polls/routes";
 import { errorPage } from "./views/errors";
 
 const MB = 1024 * 1024;
@@ -80,6 +84,12 @@ export function createApp(deps: Deps) {
   app.route("/", authPages);
   app.route("/", tokenApi);
   app.route("/", adminHome);
+  app.route("/", incidentPages);
+  app.route("/", incidentApi);
+  app.route("/", incidentAdmin);
+  app.route("/", pollPages);
+  app.route("/", pollApi);
+  app.route("/", pollAdmin);
 
   app.notFound((c) =>
     isApi(c.req.path)

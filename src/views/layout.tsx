@@ -87,7 +87,11 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
 }
 
 /** Links of the admin navigation; each capability adds its own entry here. */
-export const ADMIN_NAV: { href: string; label: string }[] = [{ href: "/admin", label: "Home" }];
+export const ADMIN_NAV: { href: string; label: string }[] = [
+  { href: "/admin", label: "Home" },
+  { href: "/admin/incidents", label: "Incidents" },
+  { href: "/admin/polls", label: "Polls" },
+];
 
 export function AdminLayout(props: { title: string; email?: string; children: Child }) {
   return (
