@@ -35,7 +35,11 @@ function entryHtml({ incident, updates }: FeedItem): string {
 /** `publicUrl` has no trailing slash; `now` dates an empty feed. */
 export function incidentsFeed(items: FeedItem[], publicUrl: string, now: string): string {
   // ISO 8601 UTC strings sort as the instants they name.
-  const updated = items.map((i) => i.incident.updatedAt).sort().at(-1) ?? now;
+  const updated =
+    items
+      .map((i) => i.incident.updatedAt)
+      .sort()
+      .at(-1) ?? now;
   const entries = items.map((item) => {
     const url = `${publicUrl}/incidents/${item.incident.slug}`;
     return `  <entry>
