@@ -3,11 +3,13 @@
 
 import { settings } from "../db/schema";
 import type { Deps } from "./deps";
+import { incidentDemoStep } from "./incidents/demo";
+import { pollDemoStep } from "./polls/demo";
 import { readSetting } from "./settings";
 
 export type SeedStep = { name: string; run(deps: Deps): Promise<void> };
 
-export const demoSteps: SeedStep[] = [];
+export const demoSteps: SeedStep[] = [incidentDemoStep, pollDemoStep];
 
 export async function seedDemo(deps: Deps, steps: SeedStep[] = demoSteps): Promise<string[]> {
   const ran: string[] = [];

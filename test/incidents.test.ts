@@ -121,7 +121,7 @@ describe("updates and the timeline", () => {
     expect(body.updates.map((u) => u.status)).toEqual(["resolved", "monitoring", "identified"]);
     for (const u of body.updates)
       expect(Object.keys(u).sort()).toEqual(["body", "created_at", "status"]);
-    expect(body.updates[0]?.created_at > (body.updates[1]?.created_at ?? "")).toBe(true);
+    expect((body.updates[0]?.created_at ?? "") > (body.updates[1]?.created_at ?? "")).toBe(true);
 
     const html = await (await t.request(`/incidents/${incident.slug}`)).text();
     const order = [
