@@ -56,15 +56,18 @@ export function createApp(deps: Deps) {
     await next();
   });
 
+  const limitBody = bodyLimit({
+    maxSize: MB,
+    onError: (c) =>
+      isApi(c.req.path)
+        ? problem(c, 413, "The request body is larger than 1 MB.")
+        : c.text("The request body is larger than 1 MB.", 413),
+  });
   app.use(async (c, next) => {
+    // GET and HEAD carry no body; asking for one makes the Node adapter build a full Request.
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
     if (LARGE_BODY_PATHS.test(c.req.path)) return next();
-    return bodyLimit({
-      maxSize: MB,
-      onError: (c) =>
-        isApi(c.req.path)
-          ? problem(c, 413, "The request body is larger than 1 MB.")
-          : c.text("The request body is larger than 1 MB.", 413),
-    })(c, next);
+    return limitBody(c, next);
   });
 
   const originCheck = csrf({

@@ -10,6 +10,8 @@ import type { Config } from "./config";
 import type { Deps } from "./deps";
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
+/** Every file in public/ has an extension; pages skip the (synchronous, throwing) disk lookup. */
+const ASSET_PATH = /\.[A-Za-z0-9]+$/;
 
 export function openNodeClient(config: Pick<Config, "databaseUrl" | "databaseAuthToken">) {
   if (config.databaseUrl.startsWith("file:")) {
@@ -22,7 +24,8 @@ export function openNodeClient(config: Pick<Config, "databaseUrl" | "databaseAut
 /** The app with public/ in front of it, as `npm start` serves it (Workers serves public/ as assets). */
 export function createNodeApp(deps: Deps) {
   const app = new Hono();
-  app.use("/*", serveStatic({ root: PUBLIC_DIR }));
+  const assets = serveStatic({ root: PUBLIC_DIR });
+  app.use("/*", (c, next) => (ASSET_PATH.test(c.req.path) ? assets(c, next) : next()));
   app.route("/", createApp(deps));
   return app;
 }

@@ -447,6 +447,28 @@ describe("results", () => {
   });
 });
 
+describe("the page every new visitor shares", () => {
+  test("shows the tally and state as they are now, right after a vote, a close and a reopen", async () => {
+    const poll = await newPoll({ results: "always" });
+    expect((await visit(poll.slug)).html).toContain("0 vote au total");
+    const { cookie } = await visit(poll.slug);
+    await vote(poll.slug, poll.options[0]?.id ?? 0, cookie);
+    expect((await visit(poll.slug)).html).toContain("1 vote au total");
+    await t.api(bearer, "POST", `/api/v1/polls/${poll.id}/close`);
+    const closed = (await visit(poll.slug)).html;
+    expect(closed).toContain("Sondage clos.");
+    expect(closed).not.toContain('name="option"');
+    await t.api(bearer, "POST", `/api/v1/polls/${poll.id}/reopen`);
+    expect((await visit(poll.slug)).html).toContain('name="option"');
+  });
+
+  test("a poll created after its slug was asked for is found at once", async () => {
+    expect((await t.request("/polls/later-poll")).status).toBe(404);
+    await newPoll({ slug: "later-poll" });
+    expect((await t.request("/polls/later-poll")).status).toBe(200);
+  });
+});
+
 describe("markup typed into a poll", () => {
   test("question and answers are rendered escaped in the page and the fragment", async () => {
     const poll = await newPoll({

@@ -372,7 +372,7 @@ pollAdmin.post("/admin/polls/:id/:action{close|reopen}", async (c) => {
   const id = idOf(c.req.param("id"));
   const poll = id === undefined ? undefined : await pollById(c.var.deps, id);
   if (!poll) return c.notFound();
-  await (c.req.param("action") === "close" ? closePoll : reopenPoll)(c.var.deps, poll.id);
+  await (c.req.param("action") === "close" ? closePoll : reopenPoll)(c.var.deps, poll);
   return c.redirect(`/admin/polls/${poll.id}`, 303);
 });
 

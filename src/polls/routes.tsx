@@ -7,14 +7,16 @@ import type { AppEnv } from "../http/env";
 import { parseJson, problem } from "../http/problem";
 import { isLang } from "../i18n";
 import { errorPage } from "../views/errors";
+import { remember } from "./cache";
 import {
   castVote,
   closePoll,
   createPoll,
-  findPoll,
   isClosed,
   newPollSchema,
+  type PollState,
   pollById,
+  pollDefinition,
   pollJson,
   pollState,
   pollSummary,
@@ -40,10 +42,10 @@ type C = Context<AppEnv>;
  */
 async function voterOf(c: C): Promise<{ id: string; isNew: boolean }> {
   const deps = c.var.deps;
-  const known = await verifyVoter(deps, getCookie(c, VOTER_COOKIE));
+  const known = verifyVoter(deps, getCookie(c, VOTER_COOKIE));
   if (known) return { id: known, isNew: false };
   const id = newVoterId(deps);
-  setCookie(c, VOTER_COOKIE, await signVoter(deps, id), {
+  setCookie(c, VOTER_COOKIE, signVoter(deps, id), {
     path: "/polls",
     httpOnly: true,
     sameSite: "Lax",
@@ -58,17 +60,25 @@ const wantsJson = (c: C) => /\bapplication\/json\b/.test(c.req.header("Accept") 
 export const pollPages = new Hono<AppEnv>();
 
 pollPages.get("/polls/:slug", async (c) => {
+  const deps = c.var.deps;
+  const slug = c.req.param("slug");
+  const lang = c.var.lang;
   const voter = await voterOf(c);
-  // A new voter cannot have voted yet: no need to look their choice up.
-  const state = await pollState(
-    c.var.deps,
-    c.req.param("slug"),
-    voter.isNew ? undefined : voter.id,
-  );
-  if (!state) return errorPage(c, 404);
+  const render = async (state: PollState | undefined) =>
+    state
+      ? String(await (<PollPage state={state} lang={lang} path={`/polls/${slug}`} />).toString())
+      : null;
+  // Every new visitor sees the same page (no choice yet): rendered at most once a second.
+  const html = voter.isNew
+    ? await remember(deps, `page:${slug}:${lang}`, async () => {
+        const state = await pollState(deps, slug, undefined);
+        return { value: await render(state), until: state?.poll.closesAt };
+      })
+    : await render(await pollState(deps, slug, voter.id));
+  if (html === null) return errorPage(c, 404);
   // Personal (the cookie, the voter's choice): never stored by shared caches.
   c.header("Cache-Control", "private, no-cache");
-  return c.html(<PollPage state={state} lang={c.var.lang} path={c.req.path} />);
+  return c.html(html);
 });
 
 const STATUS: Record<VoteMessage["kind"], 200 | 409 | 422 | 429> = {
@@ -84,7 +94,7 @@ pollPages.post("/polls/:slug/vote", async (c) => {
   const slug = c.req.param("slug");
   const form = await c.req.parseBody();
   const voter = await voterOf(c);
-  const ipHash = await hashAddress(
+  const ipHash = hashAddress(
     deps,
     clientAddress((name) => c.req.header(name)),
   );
@@ -114,7 +124,7 @@ pollPages.use("/polls/:slug/results", etag());
 
 pollPages.get("/polls/:slug/results", async (c) => {
   const deps = c.var.deps;
-  const poll = await findPoll(deps, c.req.param("slug"));
+  const poll = (await pollDefinition(deps, c.req.param("slug")))?.poll;
   const json = wantsJson(c);
   if (!poll) {
     return json ? problem(c, 404, "No poll has this slug.") : c.text("No poll has this slug.", 404);
@@ -155,7 +165,7 @@ for (const action of ["close", "reopen"] as const) {
     const id = idParam(c.req.param("id"));
     const poll = id === undefined ? undefined : await pollById(c.var.deps, id);
     if (!poll) return problem(c, 404, `No poll has the id ${c.req.param("id")}.`);
-    await (action === "close" ? closePoll : reopenPoll)(c.var.deps, poll.id);
+    await (action === "close" ? closePoll : reopenPoll)(c.var.deps, poll);
     return c.json(await pollSummary(c.var.deps, poll.id));
   });
 }

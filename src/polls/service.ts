@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import { slugField } from "../incidents/service";
+import { forgetPoll, remember } from "./cache";
 import { largestRemainderPercents } from "./percent";
 import {
   clearClosed,
@@ -118,6 +119,7 @@ export async function createPoll(
   );
   if (!created)
     return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
+  forgetPoll(deps, input.slug); // a remembered "no such poll"
   return { ok: true, created };
 }
 
@@ -146,6 +148,14 @@ export async function pollSummary(deps: Deps, pollId: number) {
 
 export const isClosed = (poll: Poll, now: Date) =>
   poll.closedAt !== null || (poll.closesAt !== null && poll.closesAt <= now.toISOString());
+
+/** The poll and its answers, as every request about it needs them (briefly cached, see cache.ts). */
+export const pollDefinition = (deps: Deps, slug: string) =>
+  remember(deps, `poll:${slug}`, async () => {
+    const poll = await findPollBySlug(deps.db, slug);
+    const options = poll ? await optionsOf(deps.db, poll.id) : [];
+    return { value: poll ? { poll, options } : undefined, until: poll?.closesAt };
+  });
 
 export type Results = {
   total: number;
@@ -193,10 +203,10 @@ export async function pollState(
   slug: string,
   voter: string | undefined,
 ): Promise<PollState | undefined> {
-  const poll = await findPollBySlug(deps.db, slug);
-  if (!poll) return undefined;
-  const [options, choice, incident] = await Promise.all([
-    optionsOf(deps.db, poll.id),
+  const definition = await pollDefinition(deps, slug);
+  if (!definition) return undefined;
+  const { poll, options } = definition;
+  const [choice, incident] = await Promise.all([
     voter ? voterChoice(deps.db, poll.id, voter) : undefined,
     poll.incidentId ? incidentOfPoll(deps.db, poll.incidentId) : undefined,
   ]);
@@ -206,7 +216,6 @@ export async function pollState(
   return { poll, options, closed, choice, results, incident };
 }
 
-export const findPoll = (deps: Deps, slug: string) => findPollBySlug(deps.db, slug);
 export const pollById = (deps: Deps, id: number) => findPollById(deps.db, id);
 export const pollOptions = (deps: Deps, pollId: number) => optionsOf(deps.db, pollId);
 
@@ -229,15 +238,15 @@ export async function castVote(
   deps: Deps,
   input: { slug: string; option: string | undefined; voter: string; ipHash: string },
 ): Promise<VoteOutcome> {
-  const poll = await findPollBySlug(deps.db, input.slug);
-  if (!poll) return { kind: "not_found" };
+  const definition = await pollDefinition(deps, input.slug);
+  if (!definition) return { kind: "not_found" };
+  const { poll, options } = definition;
   const now = deps.clock.now();
   if (isClosed(poll, now)) {
     const choice = await voterChoice(deps.db, poll.id, input.voter);
     return choice === undefined ? { kind: "closed" } : { kind: "already", optionId: choice };
   }
   const optionId = /^\d{1,15}$/.test(input.option ?? "") ? Number(input.option) : undefined;
-  const options = await optionsOf(deps.db, poll.id);
   if (optionId === undefined || !options.some((o) => o.id === optionId)) {
     return { kind: "invalid_option" };
   }
@@ -253,7 +262,10 @@ export async function castVote(
     },
     { windowStart, max: deps.config.voteLimitPerIpPerMinute },
   );
-  if (recorded) return { kind: "recorded", optionId };
+  if (recorded) {
+    forgetPoll(deps, poll.slug, ["page"]); // pages showing the tally
+    return { kind: "recorded", optionId };
+  }
   // Nothing written: a concurrent request of the same voter won, the poll just closed, or the limit.
   const raced = await voterChoice(deps.db, poll.id, input.voter);
   if (raced !== undefined) return { kind: "already", optionId: raced };
@@ -267,13 +279,15 @@ export async function castVote(
   };
 }
 
-export async function closePoll(deps: Deps, pollId: number) {
-  await setClosedAt(deps.db, pollId, deps.clock.now().toISOString());
+export async function closePoll(deps: Deps, poll: Poll) {
+  await setClosedAt(deps.db, poll.id, deps.clock.now().toISOString());
+  forgetPoll(deps, poll.slug);
 }
 
 /** Reopening also lifts a closing time already past, or the poll would stay closed. */
-export async function reopenPoll(deps: Deps, pollId: number) {
-  await clearClosed(deps.db, pollId, deps.clock.now().toISOString());
+export async function reopenPoll(deps: Deps, poll: Poll) {
+  await clearClosed(deps.db, poll.id, deps.clock.now().toISOString());
+  forgetPoll(deps, poll.slug);
 }
 
 export const openPollsNow = (deps: Deps) => openPolls(deps.db, deps.clock.now().toISOString(), 10);

@@ -1,4 +1,6 @@
 // Who is voting: a random voter id in a signed cookie, and a salted hash of the client's address.
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { constantTimeEqual, toBase64Url, toHex } from "../crypto";
 import type { Deps } from "../deps";
 
@@ -6,43 +8,38 @@ export const VOTER_COOKIE = "relance_voter";
 const VOTER_ID = /^[A-Za-z0-9_-]{22}$/;
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
+/** The key schedule is done once per secret; each message then costs two hash blocks. */
+const keyedBySecret = new Map<string, ReturnType<typeof hmac.create>>();
 
-/** HMAC-SHA256 under the secret key; the imported key is kept, as every vote and form needs it. */
-async function hmac(secret: string, text: string): Promise<string> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      "raw",
-      encoder.encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    keys.set(secret, key);
+/**
+ * HMAC-SHA256 under the secret key, computed synchronously by @noble/hashes: every form shown and
+ * every vote needs one or two, and WebCrypto's per-call overhead dominated the poll page's cost.
+ */
+function hmacHex(secret: string, text: string): string {
+  let keyed = keyedBySecret.get(secret);
+  if (!keyed) {
+    keyed = hmac.create(sha256, encoder.encode(secret));
+    keyedBySecret.set(secret, keyed);
   }
-  return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", await key, encoder.encode(text))));
+  return toHex(keyed.clone().update(encoder.encode(text)).digest());
 }
 
 export const newVoterId = (deps: Deps) => toBase64Url(deps.randomBytes(16));
 
 /** The cookie value for a voter id: `id.signature`. */
-export const signVoter = async (deps: Deps, id: string) =>
-  `${id}.${await hmac(deps.config.secretKey, `voter:${id}`)}`;
+export const signVoter = (deps: Deps, id: string) =>
+  `${id}.${hmacHex(deps.config.secretKey, `voter:${id}`)}`;
 
 /**
  * The voter id in a cookie value, or undefined when it is missing, malformed or its signature
  * does not verify (a tampered cookie is simply no voter: the visitor gets a new one).
  */
-export async function verifyVoter(
-  deps: Deps,
-  value: string | undefined,
-): Promise<string | undefined> {
+export function verifyVoter(deps: Deps, value: string | undefined): string | undefined {
   if (!value) return undefined;
   const dot = value.indexOf(".");
   const id = value.slice(0, dot);
   if (dot < 0 || !VOTER_ID.test(id)) return undefined;
-  const expected = await hmac(deps.config.secretKey, `voter:${id}`);
+  const expected = hmacHex(deps.config.secretKey, `voter:${id}`);
   return constantTimeEqual(value.slice(dot + 1), expected) ? id : undefined;
 }
 
@@ -63,4 +60,4 @@ export function clientAddress(header: (name: string) => string | undefined): str
 
 /** A salted hash: the address itself is never stored. */
 export const hashAddress = (deps: Deps, address: string) =>
-  hmac(deps.config.secretKey, `ip:${address}`);
+  hmacHex(deps.config.secretKey, `ip:${address}`);
