@@ -517,7 +517,13 @@ describe("admin pages", () => {
 
     const ok = await t.form(
       "/admin/polls",
-      { question: "Admin poll?", slug: "admin-poll", options: "Yes\nNo\n", results: "always" },
+      {
+        question: "Admin poll?",
+        slug: "admin-poll",
+        options: "Yes\nNo\n",
+        results: "always",
+        closes_at: "2026-03-01T12:00", // datetime-local, read as UTC
+      },
       { Cookie: session },
     );
     expect(ok.status).toBe(303);
@@ -525,6 +531,7 @@ describe("admin pages", () => {
     expect(location).toMatch(/^\/admin\/polls\/\d+$/);
     const page = await (await t.request(location, { headers: { Cookie: session } })).text();
     expect(page).toContain("Close the poll");
+    expect(page).toContain("closes 1 March 2026 at 13:00 CET");
 
     const close = await t.form(`${location}/close`, {}, { Cookie: session });
     expect(close.status).toBe(303);

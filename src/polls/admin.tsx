@@ -8,11 +8,11 @@ import { allIncidents } from "../incidents/service";
 import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
 import type { Poll } from "./queries";
-import { allPolls } from "./queries";
 import {
   closePoll,
   createPoll,
   isClosed,
+  listPolls,
   newPollSchema,
   pollById,
   RESULTS_VISIBILITY,
@@ -36,18 +36,22 @@ const lines = (value: string | undefined) =>
     .map((l) => l.trim())
     .filter(Boolean);
 
-/** The form's fields in the API's shape; a datetime-local value is read as UTC. */
+/** A datetime-local value (`2000-01-20T19:00`, seconds optional) read as UTC; anything else as typed. */
+const utcFromLocalInput = (value: string) =>
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(value)
+    ? `${value}:00Z`
+    : /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(value)
+      ? `${value}Z`
+      : value;
+
+/** The form's fields in the API's shape. */
 const fromForm = (v: Values) => ({
   slug: v.slug,
   question: v.question,
   question_en: v.question_en,
   options: lines(v.options),
   options_en: lines(v.options_en).length ? lines(v.options_en) : null,
-  closes_at: v.closes_at
-    ? /Z|[+-]\d\d:\d\d$/.test(v.closes_at)
-      ? v.closes_at
-      : `${v.closes_at}:00Z`.replace(/(:\d\d):00:00Z$/, "$1:00Z")
-    : null,
+  closes_at: v.closes_at ? utcFromLocalInput(v.closes_at) : null,
   incident_slug: v.incident_slug || null,
   results: v.results || undefined,
 });
@@ -316,7 +320,7 @@ export const pollAdmin = new Hono<AppEnv>();
 
 pollAdmin.get("/admin/polls", async (c) => {
   const deps = c.var.deps;
-  const [polls, incidents] = await Promise.all([allPolls(deps.db), allIncidents(deps)]);
+  const [polls, incidents] = await Promise.all([listPolls(deps), allIncidents(deps)]);
   return c.html(
     <PollListPage
       email={c.var.admin.email}
@@ -335,7 +339,7 @@ pollAdmin.post("/admin/polls", async (c) => {
     ? await createPoll(deps, parsed.data)
     : { ok: false as const, errors: fieldErrors(parsed.error) };
   if (!result.ok) {
-    const [polls, incidents] = await Promise.all([allPolls(deps.db), allIncidents(deps)]);
+    const [polls, incidents] = await Promise.all([listPolls(deps), allIncidents(deps)]);
     return c.html(
       <PollListPage
         email={c.var.admin.email}

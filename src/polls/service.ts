@@ -6,6 +6,7 @@ import { slugField } from "../incidents/service";
 import { forgetPoll, remember } from "./cache";
 import { largestRemainderPercents } from "./percent";
 import {
+  allPolls,
   clearClosed,
   countVotes,
   findPollById,
@@ -217,7 +218,7 @@ export async function pollState(
 }
 
 export const pollById = (deps: Deps, id: number) => findPollById(deps.db, id);
-export const pollOptions = (deps: Deps, pollId: number) => optionsOf(deps.db, pollId);
+export const listPolls = (deps: Deps) => allPolls(deps.db);
 
 export type VoteOutcome =
   | { kind: "recorded"; optionId: number }
