@@ -71,4 +71,22 @@ export const migrations: Migration[] = [
       "CREATE INDEX `sends_status_idx` ON `sends` (`status`,`id`);",
     ],
   },
+  {
+    tag: "0006_incidents_polls",
+    statements: [
+      "CREATE TABLE `incident_updates` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`incident_id` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`body` text NOT NULL,\n\t`body_en` text,\n\t`created_at` text NOT NULL,\n\tFOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `incident_updates_incident_idx` ON `incident_updates` (`incident_id`,`created_at`);",
+      "CREATE TABLE `incidents` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`slug` text NOT NULL,\n\t`title` text NOT NULL,\n\t`title_en` text,\n\t`status` text NOT NULL,\n\t`impact` text NOT NULL,\n\t`body` text NOT NULL,\n\t`body_en` text,\n\t`services` text DEFAULT '[]' NOT NULL,\n\t`postmortem` text,\n\t`postmortem_en` text,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\t`resolved_at` text\n);",
+      "CREATE UNIQUE INDEX `incidents_slug_unique` ON `incidents` (`slug`);",
+      "CREATE TABLE `poll_options` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`poll_id` integer NOT NULL,\n\t`position` integer NOT NULL,\n\t`label` text NOT NULL,\n\t`label_en` text,\n\tFOREIGN KEY (`poll_id`) REFERENCES `polls`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `poll_options_poll_idx` ON `poll_options` (`poll_id`,`position`);",
+      "CREATE TABLE `poll_votes` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`poll_id` integer NOT NULL,\n\t`option_id` integer NOT NULL,\n\t`voter` text NOT NULL,\n\t`ip_hash` text NOT NULL,\n\t`created_at` text NOT NULL,\n\tFOREIGN KEY (`poll_id`) REFERENCES `polls`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`option_id`) REFERENCES `poll_options`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE UNIQUE INDEX `poll_votes_poll_voter_uq` ON `poll_votes` (`poll_id`,`voter`);",
+      "CREATE INDEX `poll_votes_poll_option_idx` ON `poll_votes` (`poll_id`,`option_id`);",
+      "CREATE INDEX `poll_votes_poll_created_idx` ON `poll_votes` (`poll_id`,`created_at`);",
+      "CREATE INDEX `poll_votes_ip_created_idx` ON `poll_votes` (`ip_hash`,`created_at`);",
+      "CREATE TABLE `polls` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`slug` text NOT NULL,\n\t`question` text NOT NULL,\n\t`question_en` text,\n\t`results_visibility` text DEFAULT 'after_vote' NOT NULL,\n\t`closes_at` text,\n\t`closed_at` text,\n\t`incident_id` integer,\n\t`created_at` text NOT NULL,\n\tFOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE set null\n);",
+      "CREATE UNIQUE INDEX `polls_slug_unique` ON `polls` (`slug`);",
+    ],
+  },
 ];

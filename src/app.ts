@@ -16,9 +16,13 @@ import { homeRoutes } from "./home/routes";
 import type { AppEnv } from "./http/env";
 import { problem } from "./http/problem";
 import { LANG_COOKIE, pickLang } from "./i18n";
+import { incidentAdmin } from "./incidents/admin";
+import { incidentApi, incidentPages } from "./incidents/routes";
 import { listsAdmin } from "./lists/admin";
 import { listsApi } from "./lists/api";
 import { mailboxRoutes } from "./mailbox/routes";
+import { pollAdmin } from "./polls/admin";
+import { pollApi, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
 import { errorPage } from "./views/errors";
@@ -66,15 +70,18 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     await next();
   });
 
+  const limitBody = bodyLimit({
+    maxSize: MB,
+    onError: (c) =>
+      isApi(c.req.path)
+        ? problem(c, 413, "The request body is larger than 1 MB.")
+        : c.text("The request body is larger than 1 MB.", 413),
+  });
   app.use(async (c, next) => {
+    // GET and HEAD carry no body; asking for one makes the Node adapter build a full Request.
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
     if (LARGE_BODY_PATHS.test(c.req.path)) return next();
-    return bodyLimit({
-      maxSize: MB,
-      onError: (c) =>
-        isApi(c.req.path)
-          ? problem(c, 413, "The request body is larger than 1 MB.")
-          : c.text("The request body is larger than 1 MB.", 413),
-    })(c, next);
+    return limitBody(c, next);
   });
 
   const originCheck = csrf({
@@ -102,6 +109,12 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", auditAdmin);
   app.route("/", sendingApi);
   app.route("/", sendingPages);
+  app.route("/", incidentPages);
+  app.route("/", incidentApi);
+  app.route("/", incidentAdmin);
+  app.route("/", pollPages);
+  app.route("/", pollApi);
+  app.route("/", pollAdmin);
 
   app.notFound((c) =>
     isApi(c.req.path)

@@ -10,6 +10,8 @@ import type { Deps } from "./deps";
 import { expireUnansweredInvitations } from "./sending/service";
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
+/** Every file in public/ has an extension; pages skip the (synchronous, throwing) disk lookup. */
+const ASSET_PATH = /\.[A-Za-z0-9]+$/;
 
 export function openNodeClient(config: Pick<Config, "databaseUrl" | "databaseAuthToken">) {
   if (config.databaseUrl.startsWith("file:")) {
@@ -21,7 +23,10 @@ export function openNodeClient(config: Pick<Config, "databaseUrl" | "databaseAut
 
 /** The app with public/ in front of it, as `npm start` serves it (Workers serves public/ as assets). */
 export function createNodeApp(deps: Deps) {
-  return createApp(deps, { staticFiles: serveStatic({ root: PUBLIC_DIR }) });
+  const assets = serveStatic({ root: PUBLIC_DIR });
+  return createApp(deps, {
+    staticFiles: (c, next) => (ASSET_PATH.test(c.req.path) ? assets(c, next) : next()),
+  });
 }
 
 /** Jobs the Cron Trigger runs on Workers: on Node, once at start and then every hour. */

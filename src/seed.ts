@@ -3,12 +3,14 @@
 
 import { settings } from "../db/schema";
 import type { Deps } from "./deps";
+import { incidentDemoStep } from "./incidents/demo";
 import { demoListStep } from "./lists/seed";
+import { pollDemoStep } from "./polls/demo";
 import { readSetting } from "./settings";
 
 export type SeedStep = { name: string; run(deps: Deps): Promise<void> };
 
-export const demoSteps: SeedStep[] = [demoListStep];
+export const demoSteps: SeedStep[] = [demoListStep, incidentDemoStep, pollDemoStep];
 
 export async function seedDemo(deps: Deps, steps: SeedStep[] = demoSteps): Promise<string[]> {
   const ran: string[] = [];

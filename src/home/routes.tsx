@@ -4,12 +4,32 @@ import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import type { AppEnv } from "../http/env";
 import { isLang, LANG_COOKIE } from "../i18n";
+import { openAndRecentIncidents } from "../incidents/service";
+import { IncidentsSection } from "../incidents/views";
+import { openPollsNow } from "../polls/service";
+import { PollsSection } from "../polls/views";
 import { PublicLayout } from "../views/layout";
 import { HomePage, StatusFragment } from "./views";
 
 export const homeRoutes = new Hono<AppEnv>();
 
-homeRoutes.get("/", (c) => c.html(<HomePage lang={c.var.lang} />));
+homeRoutes.get("/", async (c) => {
+  const [incidents, polls] = await Promise.all([
+    openAndRecentIncidents(c.var.deps),
+    openPollsNow(c.var.deps),
+  ]);
+  return c.html(
+    <HomePage
+      lang={c.var.lang}
+      sections={
+        <>
+          <IncidentsSection incidents={incidents} lang={c.var.lang} />
+          <PollsSection polls={polls} lang={c.var.lang} />
+        </>
+      }
+    />,
+  );
+});
 
 homeRoutes.get("/status", async (c) => {
   await c.var.deps.db.run(sql`select 1`);

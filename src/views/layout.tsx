@@ -92,6 +92,8 @@ export const ADMIN_NAV: { href: string; label: string }[] = [
   { href: "/admin/lists", label: "Lists" },
   { href: "/admin/campaigns", label: "Campaigns" },
   { href: "/admin/sending", label: "Sending" },
+  { href: "/admin/incidents", label: "Incidents" },
+  { href: "/admin/polls", label: "Polls" },
   { href: "/admin/mailbox", label: "Mailbox" },
   { href: "/admin/audit", label: "Audit log" },
 ];

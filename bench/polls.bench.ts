@@ -1,0 +1,244 @@
+// `npm run bench -- polls`: GET /polls/:slug and POST /polls/:slug/vote on Node, each against its
+// own baseline measured in the same run (a bare Hono hello-world; a bare Hono handler doing one
+// INSERT into the same libSQL file), then checks that the tally equals the votes accepted.
+//
+// The servers run in a child process so that autocannon (this process) never shares their event
+// loop; all of them listen on 127.0.0.1 only. Total time is about 40 seconds.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+const CONNECTIONS = 50;
+const SECONDS = 2;
+const ROUNDS = 3;
+const SERVER_FLAG = "RELANCE_BENCH_POLLS_SERVER";
+
+type Ports = { app: number; hello: number; insert: number; slug: string; options: number[] };
+
+/** Child process: the real app, the two baselines, and a poll to vote on. */
+async function serveAll(): Promise<void> {
+  const [
+    { serve },
+    { createClient },
+    { Hono },
+    { boot },
+    { parseConfig },
+    { createNodeApp },
+    { createPoll },
+  ] = await Promise.all([
+    import("@hono/node-server"),
+    import("@libsql/client"),
+    import("hono"),
+    import("../src/boot"),
+    import("../src/config"),
+    import("../src/node"),
+    import("../src/polls/service"),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), "relance-bench-"));
+  const url = `file:${join(dir, "bench.db")}`;
+  const config = parseConfig(
+    {
+      DATABASE_URL: url,
+      SEED: "none",
+      SECRET_KEY: "bench-secret-key-that-is-at-least-32-chars",
+      ADMIN_EMAIL: "admin@bench.example",
+      ADMIN_PASSWORD: "bench password",
+    },
+    "node",
+  );
+  const client = createClient({ url });
+  const { deps } = await boot(config, client);
+  const poll = await createPoll(deps, {
+    slug: "bench",
+    question: "Que doit-on faire de lui ?",
+    question_en: null,
+    options: [
+      "Le pardonner",
+      "Lui confisquer son clavier",
+      "Le priver de café",
+      "Le renvoyer",
+      "La pendaison",
+    ],
+    options_en: null,
+    closes_at: null,
+    incident_slug: null,
+    results: "always",
+  });
+  // The INSERT baseline writes into a poll of its own so the checked tally stays exact.
+  const other = await createPoll(deps, {
+    slug: "baseline",
+    question: "Baseline",
+    question_en: null,
+    options: ["A", "B"],
+    options_en: null,
+    closes_at: null,
+    incident_slug: null,
+    results: "always",
+  });
+  if (!poll.ok || !other.ok) throw new Error("could not create the bench polls");
+  const baselinePoll = other.created.poll.id;
+  const baselineOption = other.created.options[0]?.id ?? 0;
+
+  const hello = new Hono().get("/", (c) => c.text("Hello, World!"));
+  let n = 0;
+  const insert = new Hono().post("/vote", async (c) => {
+    n++;
+    await client.execute({
+      sql: "INSERT INTO poll_votes (poll_id, option_id, voter, ip_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+      args: [baselinePoll, baselineOption, `baseline-${n}`, "baseline", new Date().toISOString()],
+    });
+    return c.text("ok");
+  });
+  const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
+    new Promise<number>((resolve) => {
+      const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(info.port));
+      process.on("SIGTERM", () => server.close());
+    });
+  const ports: Ports = {
+    app: await listen(createNodeApp(deps).fetch),
+    hello: await listen(hello.fetch),
+    insert: await listen(insert.fetch),
+    slug: poll.created.poll.slug,
+    options: poll.created.options.map((o) => o.id),
+  };
+  process.on("SIGTERM", () => {
+    client.close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+  console.log(JSON.stringify(ports));
+}
+
+function startServers(): Promise<{ child: ChildProcess; ports: Ports }> {
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], {
+    env: { ...process.env, [SERVER_FLAG]: "1" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once("line", (line) =>
+      resolve({ child, ports: JSON.parse(line) as Ports }),
+    );
+  });
+}
+
+const run = (opts: autocannon.Options) =>
+  new Promise<autocannon.Result>((resolve, reject) =>
+    autocannon({ connections: CONNECTIONS, ...opts }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    ),
+  );
+
+/** How many INSERT-baseline requests take about SECONDS on this machine right now. */
+async function probeAmount(url: string): Promise<number> {
+  const probe = await run({ url, method: "POST", duration: 1 });
+  return Math.max(300, Math.round((probe.requests.total / probe.duration) * SECONDS));
+}
+
+const statusCount = (r: autocannon.Result, status: number) =>
+  r.statusCodeStats?.[`${status}` as `${number}`]?.count ?? 0;
+
+/** Adds up several runs of one measure. */
+class Measure {
+  requests = 0;
+  seconds = 0;
+  results: autocannon.Result[] = [];
+  add(r: autocannon.Result) {
+    this.requests += r.requests.total;
+    this.seconds += r.duration;
+    this.results.push(r);
+  }
+  get rate() {
+    return this.requests / this.seconds;
+  }
+  sum(pick: (r: autocannon.Result) => number) {
+    return this.results.reduce((total, r) => total + pick(r), 0);
+  }
+}
+
+export default async function bench(): Promise<void> {
+  const { child, ports } = await startServers();
+  try {
+    const base = (port: number) => `http://127.0.0.1:${port}`;
+
+    // Warm up the JIT and the database file on every path, briefly.
+    await run({ url: `${base(ports.hello)}/`, duration: 1 });
+    await run({ url: `${base(ports.app)}/polls/${ports.slug}`, duration: 1 });
+
+    // The machine is shared and noisy: each measure alternates with its baseline, in rounds.
+    const hello = new Measure();
+    const floor = new Measure();
+    const page = new Measure();
+    const insert = new Measure();
+    const votes = new Measure();
+    let i = 0;
+    let sent = 0;
+    let amount = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      hello.add(await run({ url: `${base(ports.hello)}/`, duration: SECONDS }));
+      floor.add(await run({ url: `${base(ports.app)}/no-such-page`, duration: SECONDS }));
+      page.add(await run({ url: `${base(ports.app)}/polls/${ports.slug}`, duration: SECONDS }));
+      // Votes run a fixed amount, so that both sides count every answer (none cut off in flight);
+      // their baseline runs the same amount, so both carry the same ramp-down at the end.
+      amount ||= await probeAmount(`${base(ports.insert)}/vote`);
+      insert.add(await run({ url: `${base(ports.insert)}/vote`, method: "POST", amount }));
+      // Distinct voters (no cookie: each request is a new browser) from distinct addresses (so
+      // the per-address limit does not apply).
+      sent += amount;
+      votes.add(
+        await run({
+          url: `${base(ports.app)}/polls/${ports.slug}/vote`,
+          amount,
+          requests: [
+            {
+              method: "POST",
+              setupRequest: (req) => {
+                i++;
+                return {
+                  ...req,
+                  headers: {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    Origin: base(ports.app),
+                    "X-Forwarded-For": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+                  },
+                  body: `option=${ports.options[i % ports.options.length]}`,
+                };
+              },
+            },
+          ],
+        }),
+      );
+    }
+    const tally = (await (
+      await fetch(`${base(ports.app)}/polls/${ports.slug}/results`, {
+        headers: { Accept: "application/json" },
+      })
+    ).json()) as { total: number };
+
+    const accepted = votes.sum((r) => statusCount(r, 303));
+    const pageRatio = page.rate / hello.rate;
+    const voteRatio = votes.rate / insert.rate;
+    const lines = [
+      "| measure | requests/s | ratio | target |",
+      "| --- | ---: | ---: | --- |",
+      `| bare Hono hello-world | ${hello.rate.toFixed(0)} | | |`,
+      `| GET of an unknown path through the app (shared middleware and a 404, for reference) | ${floor.rate.toFixed(0)} | ${((floor.rate / hello.rate) * 100).toFixed(0)}% | |`,
+      `| GET /polls/:slug (new visitor: cookie signed, page rendered) | ${page.rate.toFixed(0)} | ${(pageRatio * 100).toFixed(0)}% | ≥ 50% ${pageRatio >= 0.5 ? "✓" : "✗"} |`,
+      `| bare Hono handler, one INSERT | ${insert.rate.toFixed(0)} | | |`,
+      `| POST /polls/:slug/vote, distinct voters | ${votes.rate.toFixed(0)} | ${(voteRatio * 100).toFixed(0)}% | ≥ 60% ${voteRatio >= 0.6 ? "✓" : "✗"} |`,
+      "",
+      `Votes: ${sent} sent, ${accepted} accepted (303), ${votes.sum((r) => r.non2xx) - accepted} other non-2xx, ${votes.sum((r) => r.errors)} errors, ${votes.sum((r) => r.timeouts)} timeouts; final tally ${tally.total} (${tally.total === accepted ? "0 lost, 0 double ✓" : `MISMATCH by ${tally.total - accepted} ✗`}).`,
+      `Page: ${page.sum((r) => r.non2xx)} non-2xx, ${page.sum((r) => r.errors)} errors. ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per measure, Node ${process.version}.`,
+    ];
+    console.log(lines.join("\n"));
+    if (tally.total !== accepted) process.exitCode = 1;
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
+
+if (process.env[SERVER_FLAG]) await serveAll();

@@ -1,0 +1,320 @@
+// Admin pages for incidents: create, post updates (resolving is an update), write the postmortem.
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env";
+import { fieldErrors } from "../http/problem";
+import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
+import { AdminLayout } from "../views/layout";
+import { formatInstant } from "./format";
+import type { Incident } from "./queries";
+import {
+  allIncidents,
+  createIncident,
+  IMPACTS,
+  INCIDENT_STATUSES,
+  type IncidentPage,
+  incidentById,
+  newIncidentSchema,
+  newUpdateSchema,
+  postmortemSchema,
+  postUpdate,
+  servicesOf,
+  writePostmortem,
+} from "./service";
+import { statusText } from "./views";
+
+type Values = Record<string, string>;
+
+const formValues = (form: Record<string, unknown>): Values =>
+  Object.fromEntries(
+    Object.entries(form).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+
+const time = (iso: string) => <time datetime={iso}>{formatInstant(iso, "en")}</time>;
+
+function NewIncidentForm(props: { values?: Values; errors?: FormErrors }) {
+  const v = props.values ?? {};
+  return (
+    <form method="post" action="/admin/incidents">
+      <TextField name="title" label="Title" value={v.title} errors={props.errors} required />
+      <TextField
+        name="title_en"
+        label="Title in English (optional)"
+        value={v.title_en}
+        errors={props.errors}
+      />
+      <TextField
+        name="slug"
+        label="Slug"
+        value={v.slug}
+        errors={props.errors}
+        hint="The address: /incidents/SLUG. Lowercase letters, digits and hyphens."
+        required
+      />
+      <div class="grid">
+        <SelectField
+          name="status"
+          label="Status"
+          value={v.status}
+          options={INCIDENT_STATUSES}
+          errors={props.errors}
+        />
+        <SelectField
+          name="impact"
+          label="Impact"
+          value={v.impact ?? "minor"}
+          options={IMPACTS}
+          errors={props.errors}
+        />
+      </div>
+      <TextField
+        name="services"
+        label="Affected services"
+        value={v.services}
+        errors={props.errors}
+        hint="Separated by commas, e.g. mail, website."
+      />
+      <TextArea
+        name="body"
+        label="What is happening (Markdown)"
+        value={v.body}
+        errors={props.errors}
+        required
+      />
+      <TextArea
+        name="body_en"
+        label="In English (optional)"
+        value={v.body_en}
+        errors={props.errors}
+      />
+      <button type="submit">Publish the incident</button>
+    </form>
+  );
+}
+
+function IncidentListPage(props: {
+  email: string;
+  incidents: Incident[];
+  values?: Values;
+  errors?: FormErrors;
+}) {
+  return (
+    <AdminLayout title="Incidents" email={props.email}>
+      <h1>Incidents</h1>
+      {props.incidents.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th>Title</th>
+              <th>Status</th>
+              <th>Impact</th>
+              <th>Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.incidents.map((i) => (
+              <tr>
+                <td>
+                  <a href={`/admin/incidents/${i.id}`}>{i.title}</a>
+                </td>
+                <td>{statusText("en", i.status)}</td>
+                <td>{i.impact}</td>
+                <td>{time(i.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">No incident yet.</p>
+      )}
+      <details open={props.errors !== undefined}>
+        <summary>New incident</summary>
+        <NewIncidentForm values={props.values} errors={props.errors} />
+      </details>
+    </AdminLayout>
+  );
+}
+
+function IncidentAdminPage(props: {
+  email: string;
+  page: IncidentPage;
+  update?: { values: Values; errors: FormErrors };
+  postmortem?: { values: Values; errors: FormErrors };
+  saved?: string;
+}) {
+  const { incident, updates } = props.page;
+  const u = props.update?.values ?? {};
+  const p = props.postmortem?.values ?? {
+    postmortem: incident.postmortem ?? "",
+    postmortem_en: incident.postmortemEn ?? "",
+  };
+  return (
+    <AdminLayout title={incident.title} email={props.email}>
+      <hgroup>
+        <h1>{incident.title}</h1>
+        <p>
+          {statusText("en", incident.status)} · impact {incident.impact}
+          {servicesOf(incident).length ? ` · ${servicesOf(incident).join(", ")}` : ""} ·{" "}
+          <a href={`/incidents/${incident.slug}`}>public page</a>
+        </p>
+      </hgroup>
+      {props.saved ? (
+        <p class="notice" role="status">
+          {props.saved}
+        </p>
+      ) : null}
+      <section>
+        <h2>Post an update</h2>
+        <form method="post" action={`/admin/incidents/${incident.id}/updates`}>
+          <SelectField
+            name="status"
+            label="New status"
+            value={u.status ?? incident.status}
+            options={INCIDENT_STATUSES.map((s) => ({ value: s, label: statusText("en", s) }))}
+            errors={props.update?.errors}
+          />
+          <TextArea
+            name="body"
+            label="What changed (Markdown)"
+            value={u.body}
+            errors={props.update?.errors}
+            required
+          />
+          <TextArea
+            name="body_en"
+            label="In English (optional)"
+            value={u.body_en}
+            errors={props.update?.errors}
+          />
+          <button type="submit">Post the update</button>
+        </form>
+        {incident.status !== "resolved" ? (
+          <form method="post" action={`/admin/incidents/${incident.id}/updates`}>
+            <input type="hidden" name="status" value="resolved" />
+            <input type="hidden" name="body" value="Résolu. / Resolved." />
+            <button type="submit" class="secondary">
+              Resolve now
+            </button>
+          </form>
+        ) : null}
+      </section>
+      <section>
+        <h2>Timeline</h2>
+        <ol reversed>
+          {updates.map((up) => (
+            <li>
+              <strong>{statusText("en", up.status)}</strong> — {time(up.createdAt)}
+              <pre class="source">{up.body}</pre>
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section>
+        <h2>Postmortem</h2>
+        <form method="post" action={`/admin/incidents/${incident.id}/postmortem`}>
+          <TextArea
+            name="postmortem"
+            label="Postmortem (Markdown)"
+            value={p.postmortem}
+            rows={10}
+            errors={props.postmortem?.errors}
+          />
+          <TextArea
+            name="postmortem_en"
+            label="In English (optional)"
+            value={p.postmortem_en}
+            rows={6}
+            errors={props.postmortem?.errors}
+          />
+          <button type="submit">Save the postmortem</button>
+        </form>
+      </section>
+    </AdminLayout>
+  );
+}
+
+const idOf = (value: string) => (/^\d{1,15}$/.test(value) ? Number(value) : undefined);
+
+export const incidentAdmin = new Hono<AppEnv>();
+
+incidentAdmin.get("/admin/incidents", async (c) =>
+  c.html(<IncidentListPage email={c.var.admin.email} incidents={await allIncidents(c.var.deps)} />),
+);
+
+incidentAdmin.post("/admin/incidents", async (c) => {
+  const values = formValues(await c.req.parseBody());
+  const parsed = newIncidentSchema.safeParse({
+    ...values,
+    services: (values.services ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  });
+  const result = parsed.success
+    ? await createIncident(c.var.deps, parsed.data)
+    : { ok: false as const, errors: fieldErrors(parsed.error) };
+  if (!result.ok) {
+    return c.html(
+      <IncidentListPage
+        email={c.var.admin.email}
+        incidents={await allIncidents(c.var.deps)}
+        values={values}
+        errors={errorsByField(result.errors)}
+      />,
+      422,
+    );
+  }
+  return c.redirect(`/admin/incidents/${result.incident.id}`, 303);
+});
+
+incidentAdmin.get("/admin/incidents/:id", async (c) => {
+  const id = idOf(c.req.param("id"));
+  const page = id === undefined ? undefined : await incidentById(c.var.deps, id);
+  if (!page) return c.notFound();
+  const saved =
+    c.req.query("saved") === "update"
+      ? "Update posted."
+      : c.req.query("saved")
+        ? "Postmortem saved."
+        : undefined;
+  return c.html(<IncidentAdminPage email={c.var.admin.email} page={page} saved={saved} />);
+});
+
+incidentAdmin.post("/admin/incidents/:id/updates", async (c) => {
+  const id = idOf(c.req.param("id"));
+  const page = id === undefined ? undefined : await incidentById(c.var.deps, id);
+  if (!page || id === undefined) return c.notFound();
+  const values = formValues(await c.req.parseBody());
+  const parsed = newUpdateSchema.safeParse(values);
+  if (!parsed.success) {
+    return c.html(
+      <IncidentAdminPage
+        email={c.var.admin.email}
+        page={page}
+        update={{ values, errors: errorsByField(fieldErrors(parsed.error)) }}
+      />,
+      422,
+    );
+  }
+  await postUpdate(c.var.deps, id, parsed.data);
+  return c.redirect(`/admin/incidents/${id}?saved=update`, 303);
+});
+
+incidentAdmin.post("/admin/incidents/:id/postmortem", async (c) => {
+  const id = idOf(c.req.param("id"));
+  const page = id === undefined ? undefined : await incidentById(c.var.deps, id);
+  if (!page || id === undefined) return c.notFound();
+  const values = formValues(await c.req.parseBody());
+  const parsed = postmortemSchema.safeParse(values);
+  if (!parsed.success) {
+    return c.html(
+      <IncidentAdminPage
+        email={c.var.admin.email}
+        page={page}
+        postmortem={{ values, errors: errorsByField(fieldErrors(parsed.error)) }}
+      />,
+      422,
+    );
+  }
+  await writePostmortem(c.var.deps, id, parsed.data);
+  return c.redirect(`/admin/incidents/${id}?saved=postmortem`, 303);
+});

@@ -1,0 +1,215 @@
+// The rules of incidents: what a valid incident and update are, and how the timeline moves.
+import { z } from "zod";
+import type { Deps } from "../deps";
+import type { FieldError } from "../http/problem";
+import {
+  appendUpdate,
+  findIncidentById,
+  findIncidentBySlug,
+  type Incident,
+  type IncidentUpdate,
+  incidentsRecentlyUpdated,
+  insertIncident,
+  latestResolved,
+  openIncidents,
+  pollsOfIncident,
+  updateIncident,
+  updatesNewestFirst,
+  updatesOf,
+} from "./queries";
+
+export const INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
+export const IMPACTS = ["none", "minor", "major", "critical"] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export type Impact = (typeof IMPACTS)[number];
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MARKDOWN_MAX = 20_000;
+
+export const slugField = z
+  .string({ error: "Enter a slug." })
+  .trim()
+  .min(1, "Enter a slug.")
+  .max(100, "At most 100 characters.")
+  .regex(SLUG_PATTERN, "Use lowercase letters, digits and single hyphens, like `mail-outage`.");
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters.`)
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : null));
+
+const status = z.enum(INCIDENT_STATUSES, {
+  error: `One of ${INCIDENT_STATUSES.join(", ")}.`,
+});
+
+/** Field names are the API's (snake_case), and the admin forms use the same names. */
+export const newIncidentSchema = z.object({
+  slug: slugField,
+  title: z
+    .string({ error: "Enter a title." })
+    .trim()
+    .min(1, "Enter a title.")
+    .max(200, "At most 200 characters."),
+  title_en: optionalText(200),
+  status,
+  impact: z.enum(IMPACTS, { error: `One of ${IMPACTS.join(", ")}.` }),
+  body: z
+    .string({ error: "Describe the incident." })
+    .trim()
+    .min(1, "Describe the incident.")
+    .max(MARKDOWN_MAX, `At most ${MARKDOWN_MAX} characters.`),
+  body_en: optionalText(MARKDOWN_MAX),
+  services: z
+    .array(
+      z.string().trim().min(1, "A service name cannot be empty.").max(80, "At most 80 characters."),
+    )
+    .max(20, "At most 20 services.")
+    .optional()
+    .default([]),
+});
+export type NewIncident = z.output<typeof newIncidentSchema>;
+
+export const newUpdateSchema = z.object({
+  status,
+  body: z
+    .string({ error: "Write what changed." })
+    .trim()
+    .min(1, "Write what changed.")
+    .max(MARKDOWN_MAX, `At most ${MARKDOWN_MAX} characters.`),
+  body_en: optionalText(MARKDOWN_MAX),
+});
+export type NewUpdate = z.output<typeof newUpdateSchema>;
+
+export const postmortemSchema = z.object({
+  postmortem: optionalText(MARKDOWN_MAX),
+  postmortem_en: optionalText(MARKDOWN_MAX),
+});
+
+const nowIso = (deps: Deps) => deps.clock.now().toISOString();
+
+export async function createIncident(
+  deps: Deps,
+  input: NewIncident,
+): Promise<{ ok: true; incident: Incident } | { ok: false; errors: FieldError[] }> {
+  const now = nowIso(deps);
+  const incident = await insertIncident(deps.db, {
+    slug: input.slug,
+    title: input.title,
+    titleEn: input.title_en,
+    status: input.status,
+    impact: input.impact,
+    body: input.body,
+    bodyEn: input.body_en,
+    services: JSON.stringify(input.services),
+    createdAt: now,
+    updatedAt: now,
+    resolvedAt: input.status === "resolved" ? now : null,
+  });
+  if (!incident) {
+    return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
+  }
+  return { ok: true, incident };
+}
+
+/** Appends an update to the timeline; the incident takes its status (resolved, or reopened). */
+export async function postUpdate(
+  deps: Deps,
+  incidentId: number,
+  input: NewUpdate,
+): Promise<IncidentUpdate | undefined> {
+  const incident = await findIncidentById(deps.db, incidentId);
+  if (!incident) return undefined;
+  const now = nowIso(deps);
+  const resolvedAt = input.status === "resolved" ? (incident.resolvedAt ?? now) : null;
+  return appendUpdate(
+    deps.db,
+    { incidentId, status: input.status, body: input.body, bodyEn: input.body_en, createdAt: now },
+    resolvedAt,
+  );
+}
+
+export async function writePostmortem(
+  deps: Deps,
+  incidentId: number,
+  input: z.output<typeof postmortemSchema>,
+): Promise<boolean> {
+  const incident = await findIncidentById(deps.db, incidentId);
+  if (!incident) return false;
+  await updateIncident(deps.db, incidentId, {
+    postmortem: input.postmortem,
+    postmortemEn: input.postmortem_en,
+    updatedAt: nowIso(deps),
+  });
+  return true;
+}
+
+export const servicesOf = (incident: Incident): string[] => {
+  try {
+    const parsed: unknown = JSON.parse(incident.services);
+    return Array.isArray(parsed) ? parsed.filter((s): s is string => typeof s === "string") : [];
+  } catch {
+    return [];
+  }
+};
+
+export type IncidentPage = {
+  incident: Incident;
+  updates: IncidentUpdate[];
+  polls: { slug: string; question: string; questionEn: string | null }[];
+};
+
+export async function incidentPage(deps: Deps, slug: string): Promise<IncidentPage | undefined> {
+  const incident = await findIncidentBySlug(deps.db, slug);
+  if (!incident) return undefined;
+  const [updates, polls] = await Promise.all([
+    updatesNewestFirst(deps.db, incident.id),
+    pollsOfIncident(deps.db, incident.id),
+  ]);
+  return { incident, updates, polls };
+}
+
+export async function incidentById(deps: Deps, id: number): Promise<IncidentPage | undefined> {
+  const incident = await findIncidentById(deps.db, id);
+  return incident ? incidentPage(deps, incident.slug) : undefined;
+}
+
+/** The public JSON shape of an incident (part of the HTTP contract). */
+export const incidentJson = ({ incident, updates }: IncidentPage) => ({
+  slug: incident.slug,
+  title: incident.title,
+  status: incident.status,
+  impact: incident.impact,
+  body: incident.body,
+  created_at: incident.createdAt,
+  updates: updates.map((u) => ({ status: u.status, body: u.body, created_at: u.createdAt })),
+});
+
+/** For the home page: every open incident (up to 20), then the 5 latest resolved ones. */
+export async function openAndRecentIncidents(deps: Deps): Promise<Incident[]> {
+  const [open, resolved] = await Promise.all([
+    openIncidents(deps.db, 20),
+    latestResolved(deps.db, 5),
+  ]);
+  return [...open, ...resolved];
+}
+
+export const allIncidents = (deps: Deps) => incidentsRecentlyUpdated(deps.db, 200);
+
+/** The latest incidents with their timelines, for the Atom feed. */
+export async function feedIncidents(deps: Deps, limit = 50) {
+  const rows = await incidentsRecentlyUpdated(deps.db, limit);
+  const updates = rows.length
+    ? await updatesOf(
+        deps.db,
+        rows.map((r) => r.id),
+      )
+    : [];
+  return rows.map((incident) => ({
+    incident,
+    updates: updates.filter((u) => u.incidentId === incident.id),
+  }));
+}

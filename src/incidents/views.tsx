@@ -1,0 +1,191 @@
+// Public incident pages: the incident, its timeline newest first, its postmortem and its polls.
+import type { Dictionary, Lang } from "../i18n";
+import { PublicLayout } from "../views/layout";
+import { formatInstant, inLang } from "./format";
+import { renderMarkdown } from "./markdown";
+import type { Incident } from "./queries";
+import { type Impact, type IncidentPage, type IncidentStatus, servicesOf } from "./service";
+
+const text: Dictionary<{
+  status: Record<IncidentStatus, string>;
+  impact: Record<Impact, string>;
+  impactLabel: string;
+  statusLabel: string;
+  services: string;
+  started: string;
+  timeline: string;
+  noUpdates: string;
+  postmortem: string;
+  noPostmortem: string;
+  polls: string;
+  feed: string;
+  openIncidents: string;
+  recentIncidents: string;
+  noIncidents: string;
+}> = {
+  fr: {
+    status: {
+      investigating: "Analyse en cours",
+      identified: "Cause identifiée",
+      monitoring: "Sous surveillance",
+      resolved: "Résolu",
+    },
+    impact: { none: "aucun", minor: "mineur", major: "majeur", critical: "critique" },
+    impactLabel: "Impact",
+    statusLabel: "État",
+    services: "Services touchés",
+    started: "Début",
+    timeline: "Chronologie",
+    noUpdates: "Pas encore de mise à jour.",
+    postmortem: "Analyse après incident",
+    noPostmortem: "L'analyse après incident sera publiée ici.",
+    polls: "Sondages",
+    feed: "Suivre les incidents (Atom)",
+    openIncidents: "Incidents en cours",
+    recentIncidents: "Incidents récents",
+    noIncidents: "Aucun incident en cours.",
+  },
+  en: {
+    status: {
+      investigating: "Investigating",
+      identified: "Identified",
+      monitoring: "Monitoring",
+      resolved: "Resolved",
+    },
+    impact: { none: "none", minor: "minor", major: "major", critical: "critical" },
+    impactLabel: "Impact",
+    statusLabel: "Status",
+    services: "Affected services",
+    started: "Started",
+    timeline: "Timeline",
+    noUpdates: "No update yet.",
+    postmortem: "Postmortem",
+    noPostmortem: "The postmortem will be published here.",
+    polls: "Polls",
+    feed: "Follow incidents (Atom)",
+    openIncidents: "Open incidents",
+    recentIncidents: "Recent incidents",
+    noIncidents: "No open incident.",
+  },
+};
+
+export const statusText = (lang: Lang, status: string) =>
+  text[lang].status[status as IncidentStatus] ?? status;
+
+function Markdown(props: { source: string }) {
+  return (
+    <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(props.source) }} />
+  );
+}
+
+function Time(props: { iso: string; lang: Lang }) {
+  return <time datetime={props.iso}>{formatInstant(props.iso, props.lang)}</time>;
+}
+
+export function IncidentPublicPage(props: { page: IncidentPage; lang: Lang; path: string }) {
+  const { incident, updates, polls } = props.page;
+  const t = text[props.lang];
+  const services = servicesOf(incident);
+  const title = inLang(props.lang, incident.title, incident.titleEn);
+  const postmortem = inLang(props.lang, incident.postmortem ?? "", incident.postmortemEn);
+  return (
+    <PublicLayout title={title} lang={props.lang} path={props.path}>
+      <article class="incident">
+        <header>
+          <h1>{title}</h1>
+          <p>
+            <span class={`badge status-${incident.status}`}>
+              {t.statusLabel} : {statusText(props.lang, incident.status)}
+            </span>{" "}
+            <span class={`badge impact-${incident.impact}`}>
+              {t.impactLabel} : {t.impact[incident.impact as Impact] ?? incident.impact}
+            </span>
+          </p>
+          <p class="muted">
+            {t.started} <Time iso={incident.createdAt} lang={props.lang} />
+            {services.length ? (
+              <>
+                {" · "}
+                {t.services} : {services.join(", ")}
+              </>
+            ) : null}
+          </p>
+        </header>
+        <Markdown source={inLang(props.lang, incident.body, incident.bodyEn)} />
+        <section aria-labelledby="timeline-title">
+          <h2 id="timeline-title">{t.timeline}</h2>
+          {updates.length ? (
+            <ol class="timeline" reversed>
+              {updates.map((u) => (
+                <li class="timeline-entry">
+                  <p>
+                    <strong class={`status-${u.status}`}>{statusText(props.lang, u.status)}</strong>
+                    {" — "}
+                    <Time iso={u.createdAt} lang={props.lang} />
+                  </p>
+                  <Markdown source={inLang(props.lang, u.body, u.bodyEn)} />
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <p class="muted">{t.noUpdates}</p>
+          )}
+        </section>
+        <section aria-labelledby="postmortem-title">
+          <h2 id="postmortem-title">{t.postmortem}</h2>
+          {postmortem ? <Markdown source={postmortem} /> : <p class="muted">{t.noPostmortem}</p>}
+        </section>
+        {polls.length ? (
+          <section aria-labelledby="polls-title">
+            <h2 id="polls-title">{t.polls}</h2>
+            <ul>
+              {polls.map((p) => (
+                <li>
+                  <a href={`/polls/${p.slug}`}>{inLang(props.lang, p.question, p.questionEn)}</a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        <footer>
+          <a href="/incidents.atom" type="application/atom+xml">
+            {t.feed}
+          </a>
+        </footer>
+      </article>
+    </PublicLayout>
+  );
+}
+
+/** The home page's incident section: open ones first, then those resolved recently. */
+export function IncidentsSection(props: { incidents: Incident[]; lang: Lang }) {
+  const t = text[props.lang];
+  const open = props.incidents.filter((i) => !i.resolvedAt);
+  const recent = props.incidents.filter((i) => i.resolvedAt);
+  const item = (i: Incident) => (
+    <li>
+      <a href={`/incidents/${i.slug}`}>{inLang(props.lang, i.title, i.titleEn)}</a>{" "}
+      <span class={`badge status-${i.status}`}>{statusText(props.lang, i.status)}</span>{" "}
+      <small class="muted">
+        <Time iso={i.updatedAt} lang={props.lang} />
+      </small>
+    </li>
+  );
+  return (
+    <section aria-labelledby="incidents-title">
+      <h2 id="incidents-title">{t.openIncidents}</h2>
+      {open.length ? <ul>{open.map(item)}</ul> : <p class="muted">{t.noIncidents}</p>}
+      {recent.length ? (
+        <>
+          <h3>{t.recentIncidents}</h3>
+          <ul>{recent.map(item)}</ul>
+        </>
+      ) : null}
+      <p>
+        <a href="/incidents.atom" type="application/atom+xml">
+          {t.feed}
+        </a>
+      </p>
+    </section>
+  );
+}

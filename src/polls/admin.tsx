@@ -1,0 +1,391 @@
+// Admin pages for polls: create, close and reopen, results over time, votes per hour as CSV.
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env";
+import { fieldErrors } from "../http/problem";
+import { formatInstant } from "../incidents/format";
+import type { Incident } from "../incidents/queries";
+import { allIncidents } from "../incidents/service";
+import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
+import { AdminLayout } from "../views/layout";
+import type { Poll } from "./queries";
+import {
+  closePoll,
+  createPoll,
+  isClosed,
+  listPolls,
+  newPollSchema,
+  pollById,
+  RESULTS_VISIBILITY,
+  type Results,
+  reopenPoll,
+  resultsOf,
+  resultsOverTime,
+  votesPerHourCsv,
+} from "./service";
+
+type Values = Record<string, string>;
+
+const formValues = (form: Record<string, unknown>): Values =>
+  Object.fromEntries(
+    Object.entries(form).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+
+const lines = (value: string | undefined) =>
+  (value ?? "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/** A datetime-local value (`2000-01-20T19:00`, seconds optional) read as UTC; anything else as typed. */
+const utcFromLocalInput = (value: string) =>
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(value)
+    ? `${value}:00Z`
+    : /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(value)
+      ? `${value}Z`
+      : value;
+
+/** The form's fields in the API's shape. */
+const fromForm = (v: Values) => ({
+  slug: v.slug,
+  question: v.question,
+  question_en: v.question_en,
+  options: lines(v.options),
+  options_en: lines(v.options_en).length ? lines(v.options_en) : null,
+  closes_at: v.closes_at ? utcFromLocalInput(v.closes_at) : null,
+  incident_slug: v.incident_slug || null,
+  results: v.results || undefined,
+});
+
+function NewPollForm(props: { values?: Values; errors?: FormErrors; incidents: Incident[] }) {
+  const v = props.values ?? {};
+  const e = props.errors;
+  return (
+    <form method="post" action="/admin/polls">
+      <TextField name="question" label="Question" value={v.question} errors={e} required />
+      <TextField
+        name="question_en"
+        label="Question in English (optional)"
+        value={v.question_en}
+        errors={e}
+      />
+      <TextField
+        name="slug"
+        label="Slug"
+        value={v.slug}
+        errors={e}
+        hint="The address: /polls/SLUG."
+        required
+      />
+      <TextArea
+        name="options"
+        label="Answers, one per line (2 to 10)"
+        value={v.options}
+        errors={e}
+        rows={6}
+        required
+      />
+      <TextArea
+        name="options_en"
+        label="Answers in English, one per line, same order (optional)"
+        value={v.options_en}
+        errors={e}
+        rows={6}
+      />
+      <div class="grid">
+        <TextField
+          name="closes_at"
+          type="datetime-local"
+          label="Closes at (UTC, optional)"
+          value={v.closes_at}
+          errors={e}
+        />
+        <SelectField
+          name="results"
+          label="Show results"
+          value={v.results ?? "after_vote"}
+          options={RESULTS_VISIBILITY.map((r) => ({
+            value: r,
+            label: r === "always" ? "always" : "after voting (or once closed)",
+          }))}
+          errors={e}
+        />
+        <SelectField
+          name="incident_slug"
+          label="About the incident"
+          value={v.incident_slug ?? ""}
+          options={[
+            { value: "", label: "none" },
+            ...props.incidents.map((i) => ({ value: i.slug, label: i.title })),
+          ]}
+          errors={e}
+        />
+      </div>
+      <button type="submit">Create the poll</button>
+    </form>
+  );
+}
+
+function PollListPage(props: {
+  email: string;
+  polls: Poll[];
+  now: Date;
+  incidents: Incident[];
+  values?: Values;
+  errors?: FormErrors;
+}) {
+  return (
+    <AdminLayout title="Polls" email={props.email}>
+      <h1>Polls</h1>
+      {props.polls.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th>Question</th>
+              <th>State</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.polls.map((p) => (
+              <tr>
+                <td>
+                  <a href={`/admin/polls/${p.id}`}>{p.question}</a>
+                </td>
+                <td>{isClosed(p, props.now) ? "closed" : "open"}</td>
+                <td>{formatInstant(p.createdAt, "en")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">No poll yet.</p>
+      )}
+      <details open={props.errors !== undefined}>
+        <summary>New poll</summary>
+        <NewPollForm values={props.values} errors={props.errors} incidents={props.incidents} />
+      </details>
+    </AdminLayout>
+  );
+}
+
+const PALETTE = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#ff7f0e",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+];
+
+/** Cumulative votes per answer, hour by hour: a small server-drawn SVG (no script, no inline style). */
+function VotesChart(props: Awaited<ReturnType<typeof resultsOverTime>>) {
+  const { options, series } = props;
+  if (!series.length)
+    return <p class="muted">No vote yet: the chart appears with the first one.</p>;
+  const width = 640;
+  const height = 220;
+  const pad = 30;
+  const max = Math.max(1, ...series.flatMap((s) => s.counts));
+  const x = (i: number) =>
+    pad +
+    (series.length === 1 ? (width - 2 * pad) / 2 : (i * (width - 2 * pad)) / (series.length - 1));
+  const y = (n: number) => height - pad - (n * (height - 2 * pad)) / max;
+  const first = series[0]?.hour ?? "";
+  const last = series[series.length - 1]?.hour ?? "";
+  return (
+    <figure>
+      <svg
+        class="chart"
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-labelledby="chart-title"
+        xmlns="http://www.w3.org/2000/svg"
+      >
+        <title id="chart-title">
+          Cumulative votes per answer, from {first} to {last} (hours in UTC)
+        </title>
+        <line x1={pad} y1={height - pad} x2={width - pad} y2={height - pad} stroke="currentColor" />
+        <line x1={pad} y1={pad} x2={pad} y2={height - pad} stroke="currentColor" />
+        <text x={pad - 4} y={pad + 4} text-anchor="end" font-size="10" fill="currentColor">
+          {max}
+        </text>
+        <text x={pad} y={height - 8} font-size="10" fill="currentColor">
+          {first.slice(0, 13)}h
+        </text>
+        <text x={width - pad} y={height - 8} text-anchor="end" font-size="10" fill="currentColor">
+          {last.slice(0, 13)}h
+        </text>
+        {options.map((o, k) => {
+          const points = series.map((s, i) => `${x(i)},${y(s.counts[k] ?? 0)}`).join(" ");
+          const color = PALETTE[k % PALETTE.length];
+          return series.length === 1 ? (
+            <circle cx={x(0)} cy={y(series[0]?.counts[k] ?? 0)} r="4" fill={color}>
+              <title>{o.label}</title>
+            </circle>
+          ) : (
+            <polyline points={points} fill="none" stroke={color} stroke-width="2">
+              <title>{o.label}</title>
+            </polyline>
+          );
+        })}
+      </svg>
+      <figcaption>
+        <ul class="legend">
+          {options.map((o, k) => (
+            <li>
+              <svg width="12" height="12" aria-hidden="true">
+                <rect width="12" height="12" fill={PALETTE[k % PALETTE.length]} />
+              </svg>{" "}
+              {o.label}
+            </li>
+          ))}
+        </ul>
+      </figcaption>
+    </figure>
+  );
+}
+
+function PollAdminPage(props: {
+  email: string;
+  poll: Poll;
+  closed: boolean;
+  results: Results;
+  chart: Awaited<ReturnType<typeof resultsOverTime>>;
+}) {
+  const { poll, results } = props;
+  return (
+    <AdminLayout title={poll.question} email={props.email}>
+      <hgroup>
+        <h1>{poll.question}</h1>
+        <p>
+          {props.closed ? "Closed" : "Open"}
+          {poll.closesAt ? ` · closes ${formatInstant(poll.closesAt, "en")}` : ""} · results shown{" "}
+          {poll.resultsVisibility === "always" ? "always" : "after voting"} ·{" "}
+          <a href={`/polls/${poll.slug}`}>public page</a>
+        </p>
+      </hgroup>
+      <form
+        method="post"
+        action={`/admin/polls/${poll.id}/${props.closed ? "reopen" : "close"}`}
+        class="inline"
+      >
+        <button type="submit" class={props.closed ? "" : "secondary"}>
+          {props.closed ? "Reopen the poll" : "Close the poll"}
+        </button>
+      </form>
+      <h2>Results</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Answer</th>
+            <th>Votes</th>
+            <th>Percent</th>
+          </tr>
+        </thead>
+        <tbody>
+          {results.options.map((o) => (
+            <tr>
+              <td>{o.label}</td>
+              <td>{o.votes}</td>
+              <td>{o.percent}%</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th>Total</th>
+            <th>{results.total}</th>
+            <th>{results.total ? "100%" : "—"}</th>
+          </tr>
+        </tfoot>
+      </table>
+      <h2>Over time</h2>
+      <VotesChart {...props.chart} />
+      <p>
+        <a href={`/admin/polls/${poll.id}/votes.csv`} download>
+          Download votes per answer per hour (CSV)
+        </a>
+      </p>
+    </AdminLayout>
+  );
+}
+
+const idOf = (value: string) => (/^\d{1,15}$/.test(value) ? Number(value) : undefined);
+
+export const pollAdmin = new Hono<AppEnv>();
+
+pollAdmin.get("/admin/polls", async (c) => {
+  const deps = c.var.deps;
+  const [polls, incidents] = await Promise.all([listPolls(deps), allIncidents(deps)]);
+  return c.html(
+    <PollListPage
+      email={c.var.admin.email}
+      polls={polls}
+      incidents={incidents}
+      now={deps.clock.now()}
+    />,
+  );
+});
+
+pollAdmin.post("/admin/polls", async (c) => {
+  const deps = c.var.deps;
+  const values = formValues(await c.req.parseBody());
+  const parsed = newPollSchema.safeParse(fromForm(values));
+  const result = parsed.success
+    ? await createPoll(deps, parsed.data)
+    : { ok: false as const, errors: fieldErrors(parsed.error) };
+  if (!result.ok) {
+    const [polls, incidents] = await Promise.all([listPolls(deps), allIncidents(deps)]);
+    return c.html(
+      <PollListPage
+        email={c.var.admin.email}
+        polls={polls}
+        incidents={incidents}
+        now={deps.clock.now()}
+        values={values}
+        errors={errorsByField(result.errors)}
+      />,
+      422,
+    );
+  }
+  return c.redirect(`/admin/polls/${result.created.poll.id}`, 303);
+});
+
+pollAdmin.get("/admin/polls/:id", async (c) => {
+  const deps = c.var.deps;
+  const id = idOf(c.req.param("id"));
+  const poll = id === undefined ? undefined : await pollById(deps, id);
+  if (!poll) return c.notFound();
+  const [results, chart] = await Promise.all([resultsOf(deps, poll), resultsOverTime(deps, poll)]);
+  return c.html(
+    <PollAdminPage
+      email={c.var.admin.email}
+      poll={poll}
+      closed={isClosed(poll, deps.clock.now())}
+      results={results}
+      chart={chart}
+    />,
+  );
+});
+
+pollAdmin.post("/admin/polls/:id/:action{close|reopen}", async (c) => {
+  const id = idOf(c.req.param("id"));
+  const poll = id === undefined ? undefined : await pollById(c.var.deps, id);
+  if (!poll) return c.notFound();
+  await (c.req.param("action") === "close" ? closePoll : reopenPoll)(c.var.deps, poll);
+  return c.redirect(`/admin/polls/${poll.id}`, 303);
+});
+
+pollAdmin.get("/admin/polls/:id/votes.csv", async (c) => {
+  const id = idOf(c.req.param("id"));
+  const poll = id === undefined ? undefined : await pollById(c.var.deps, id);
+  if (!poll) return c.notFound();
+  return c.body(await votesPerHourCsv(c.var.deps, poll), 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="poll-${poll.slug}-votes-per-hour.csv"`,
+  });
+});

@@ -1,0 +1,171 @@
+// Public poll pages, the vote endpoint, live results (HTML fragment or JSON), and the polls API.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { etag } from "hono/etag";
+import type { AppEnv } from "../http/env";
+import { parseJson, problem } from "../http/problem";
+import { isLang } from "../i18n";
+import { errorPage } from "../views/errors";
+import { remember } from "./cache";
+import {
+  castVote,
+  closePoll,
+  createPoll,
+  isClosed,
+  newPollSchema,
+  type PollState,
+  pollById,
+  pollDefinition,
+  pollJson,
+  pollState,
+  pollSummary,
+  reopenPoll,
+  resultsJson,
+  resultsOf,
+} from "./service";
+import { LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
+import {
+  clientAddress,
+  hashAddress,
+  newVoterId,
+  signVoter,
+  VOTER_COOKIE,
+  verifyVoter,
+} from "./voter";
+
+type C = Context<AppEnv>;
+
+/**
+ * The visitor's voter id: the one in a valid signed cookie, or a new one (set on the response)
+ * when the cookie is missing or does not verify, so a tampered cookie is just a new visitor.
+ */
+async function voterOf(c: C): Promise<{ id: string; isNew: boolean }> {
+  const deps = c.var.deps;
+  const known = verifyVoter(deps, getCookie(c, VOTER_COOKIE));
+  if (known) return { id: known, isNew: false };
+  const id = newVoterId(deps);
+  setCookie(c, VOTER_COOKIE, signVoter(deps, id), {
+    path: "/polls",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: deps.config.publicUrl.startsWith("https:"),
+    maxAge: 365 * 24 * 3600,
+  });
+  return { id, isNew: true };
+}
+
+const wantsJson = (c: C) => /\bapplication\/json\b/.test(c.req.header("Accept") ?? "");
+
+export const pollPages = new Hono<AppEnv>();
+
+pollPages.get("/polls/:slug", async (c) => {
+  const deps = c.var.deps;
+  const slug = c.req.param("slug");
+  const lang = c.var.lang;
+  const voter = await voterOf(c);
+  const render = async (state: PollState | undefined) =>
+    state
+      ? String(await (<PollPage state={state} lang={lang} path={`/polls/${slug}`} />).toString())
+      : null;
+  // Every new visitor sees the same page (no choice yet): rendered at most once a second.
+  const html = voter.isNew
+    ? await remember(deps, `page:${slug}:${lang}`, async () => {
+        const state = await pollState(deps, slug, undefined);
+        return { value: await render(state), until: state?.poll.closesAt };
+      })
+    : await render(await pollState(deps, slug, voter.id));
+  if (html === null) return errorPage(c, 404);
+  // Personal (the cookie, the voter's choice): never stored by shared caches.
+  c.header("Cache-Control", "private, no-cache");
+  return c.html(html);
+});
+
+const STATUS: Record<VoteMessage["kind"], 200 | 409 | 422 | 429> = {
+  recorded: 200,
+  already: 200,
+  closed: 409,
+  invalid_option: 422,
+  rate_limited: 429,
+};
+
+pollPages.post("/polls/:slug/vote", async (c) => {
+  const deps = c.var.deps;
+  const slug = c.req.param("slug");
+  const form = await c.req.parseBody();
+  const voter = await voterOf(c);
+  const ipHash = hashAddress(
+    deps,
+    clientAddress((name) => c.req.header(name)),
+  );
+  const outcome = await castVote(deps, {
+    slug,
+    option: typeof form.option === "string" ? form.option : undefined,
+    voter: voter.id,
+    ipHash,
+  });
+  if (outcome.kind === "not_found") return errorPage(c, 404);
+  if (outcome.kind === "rate_limited") c.header("Retry-After", String(outcome.retryAfterSeconds));
+  const isHtmx = c.req.header("HX-Request") === "true";
+  const accepted = outcome.kind === "recorded" || outcome.kind === "already";
+  // Post/Redirect/Get for the plain form: the page then shows the recorded choice.
+  if (accepted && !isHtmx) return c.redirect(`/polls/${slug}`, 303);
+  const state = await pollState(deps, slug, voter.id);
+  if (!state) return errorPage(c, 404);
+  const status = STATUS[outcome.kind];
+  if (isHtmx) return c.html(<PollBox state={state} lang={c.var.lang} message={outcome} />, status);
+  return c.html(
+    <PollPage state={state} lang={c.var.lang} path={`/polls/${slug}`} message={outcome} />,
+    status,
+  );
+});
+
+pollPages.use("/polls/:slug/results", etag());
+
+pollPages.get("/polls/:slug/results", async (c) => {
+  const deps = c.var.deps;
+  const poll = (await pollDefinition(deps, c.req.param("slug")))?.poll;
+  const json = wantsJson(c);
+  if (!poll) {
+    return json ? problem(c, 404, "No poll has this slug.") : c.text("No poll has this slug.", 404);
+  }
+  const results = await resultsOf(deps, poll);
+  // The same for every visitor: shared caches (the edge) may keep it 2 s; browsers revalidate
+  // with the ETag each time, and an unchanged tally costs a 304.
+  c.header("Cache-Control", "public, max-age=0, s-maxage=2");
+  if (json) {
+    c.header("Vary", "Accept");
+    return c.json(resultsJson(results));
+  }
+  const queryLang = c.req.query("lang");
+  const lang = isLang(queryLang) ? queryLang : c.var.lang;
+  c.header("Vary", isLang(queryLang) ? "Accept" : "Accept, Accept-Language, Cookie");
+  const closed = isClosed(poll, deps.clock.now());
+  return c.html(<LiveResults slug={poll.slug} results={results} lang={lang} closed={closed} />);
+});
+
+export const pollApi = new Hono<AppEnv>();
+
+pollApi.post("/api/v1/polls", async (c) => {
+  const body = await parseJson(c, newPollSchema);
+  if (!body.ok) return body.response;
+  const result = await createPoll(c.var.deps, body.value);
+  if (!result.ok) {
+    return problem(c, 422, result.errors.map((e) => `${e.field}: ${e.message}`).join("; "), {
+      errors: result.errors,
+    });
+  }
+  return c.json(pollJson(result.created, body.value.incident_slug), 201);
+});
+
+const idParam = (value: string) => (/^\d{1,15}$/.test(value) ? Number(value) : undefined);
+
+for (const action of ["close", "reopen"] as const) {
+  pollApi.post(`/api/v1/polls/:id/${action}`, async (c) => {
+    const id = idParam(c.req.param("id"));
+    const poll = id === undefined ? undefined : await pollById(c.var.deps, id);
+    if (!poll) return problem(c, 404, `No poll has the id ${c.req.param("id")}.`);
+    await (action === "close" ? closePoll : reopenPoll)(c.var.deps, poll);
+    return c.json(await pollSummary(c.var.deps, poll.id));
+  });
+}

@@ -1,0 +1,63 @@
+// Who is voting: a random voter id in a signed cookie, and a salted hash of the client's address.
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { constantTimeEqual, toBase64Url, toHex } from "../crypto";
+import type { Deps } from "../deps";
+
+export const VOTER_COOKIE = "relance_voter";
+const VOTER_ID = /^[A-Za-z0-9_-]{22}$/;
+
+const encoder = new TextEncoder();
+/** The key schedule is done once per secret; each message then costs two hash blocks. */
+const keyedBySecret = new Map<string, ReturnType<typeof hmac.create>>();
+
+/**
+ * HMAC-SHA256 under the secret key, computed synchronously by @noble/hashes: every form shown and
+ * every vote needs one or two, and WebCrypto's per-call overhead dominated the poll page's cost.
+ */
+function hmacHex(secret: string, text: string): string {
+  let keyed = keyedBySecret.get(secret);
+  if (!keyed) {
+    keyed = hmac.create(sha256, encoder.encode(secret));
+    keyedBySecret.set(secret, keyed);
+  }
+  return toHex(keyed.clone().update(encoder.encode(text)).digest());
+}
+
+export const newVoterId = (deps: Deps) => toBase64Url(deps.randomBytes(16));
+
+/** The cookie value for a voter id: `id.signature`. */
+export const signVoter = (deps: Deps, id: string) =>
+  `${id}.${hmacHex(deps.config.secretKey, `voter:${id}`)}`;
+
+/**
+ * The voter id in a cookie value, or undefined when it is missing, malformed or its signature
+ * does not verify (a tampered cookie is simply no voter: the visitor gets a new one).
+ */
+export function verifyVoter(deps: Deps, value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const dot = value.indexOf(".");
+  const id = value.slice(0, dot);
+  if (dot < 0 || !VOTER_ID.test(id)) return undefined;
+  const expected = hmacHex(deps.config.secretKey, `voter:${id}`);
+  return constantTimeEqual(value.slice(dot + 1), expected) ? id : undefined;
+}
+
+/**
+ * The client's address, as well as a portable app can know it: `cf-connecting-ip` (set by
+ * Cloudflare, which Workers sit behind), else the first `x-forwarded-for` hop (set by a reverse
+ * proxy in front of Node), else one shared bucket. Reading the socket is runtime-specific, so a
+ * Node server reached directly puts every visitor in that one bucket; these headers can be forged
+ * by a client when no proxy overwrites them, which only lets it pick its own rate-limit bucket.
+ * The address is used only to rate-limit, never to deduplicate votes.
+ */
+export function clientAddress(header: (name: string) => string | undefined): string {
+  const cf = header("cf-connecting-ip")?.trim();
+  if (cf) return cf;
+  const forwarded = header("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || "unknown";
+}
+
+/** A salted hash: the address itself is never stored. */
+export const hashAddress = (deps: Deps, address: string) =>
+  hmacHex(deps.config.secretKey, `ip:${address}`);
