@@ -7,7 +7,7 @@ import { createClient } from "@libsql/client";
 import { createApp } from "./app";
 import type { Config } from "./config";
 import type { Deps } from "./deps";
-import { expireUnansweredInvitations } from "./sending/service";
+import { runPeriodicJobs } from "./jobs";
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
 /** Every file in public/ has an extension; pages skip the (synchronous, throwing) disk lookup. */
@@ -31,10 +31,7 @@ export function createNodeApp(deps: Deps) {
 
 /** Jobs the Cron Trigger runs on Workers: on Node, once at start and then every hour. */
 export function startHourlyJobs(deps: Deps) {
-  const run = () =>
-    expireUnansweredInvitations(deps).catch((error: unknown) =>
-      console.error("[relance] expiring unanswered invitations failed:", error),
-    );
-  void run();
+  const run = () => void runPeriodicJobs(deps);
+  run();
   return setInterval(run, 60 * 60_000);
 }

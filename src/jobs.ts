@@ -1,0 +1,27 @@
+// Periodic jobs: run hourly by the Node process and by the Cron Trigger on Workers. Each
+// capability adds its job here; a failing job is reported and does not stop the others.
+import type { Deps } from "./deps";
+import { expireUnansweredInvitations } from "./sending/service";
+
+export type Job = { name: string; run(deps: Deps): Promise<unknown> };
+
+export const periodicJobs: Job[] = [
+  { name: "expire unanswered re-consent invitations", run: expireUnansweredInvitations },
+];
+
+export async function runPeriodicJobs(
+  deps: Deps,
+  jobs: Job[] = periodicJobs,
+): Promise<{ name: string; ok: boolean }[]> {
+  const results: { name: string; ok: boolean }[] = [];
+  for (const job of jobs) {
+    try {
+      await job.run(deps);
+      results.push({ name: job.name, ok: true });
+    } catch (error) {
+      console.error(`[relance] job "${job.name}" failed:`, error);
+      results.push({ name: job.name, ok: false });
+    }
+  }
+  return results;
+}
