@@ -13,6 +13,7 @@ import { contactsAdmin } from "./contacts/admin";
 import { contactsApi } from "./contacts/api";
 import type { Deps } from "./deps";
 import { homeRoutes } from "./home/routes";
+import type { ClientAddressReader } from "./http/client-address";
 import type { AppEnv } from "./http/env";
 import { problem } from "./http/problem";
 import { LANG_COOKIE, pickLang } from "./i18n";
@@ -39,6 +40,8 @@ const isApi = (path: string) => path.startsWith("/api/");
 export type AppOptions = {
   /** Serves public/ where the runtime does not do it itself (Node; Workers serves assets). */
   staticFiles?: MiddlewareHandler;
+  /** How this runtime knows the client's address (socket on Node, CF-Connecting-IP on Workers). */
+  clientAddress?: ClientAddressReader;
 };
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
@@ -66,6 +69,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 
   app.use(async (c, next) => {
     c.set("deps", deps);
+    c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
     c.set("lang", pickLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language")));
     await next();
   });

@@ -2,11 +2,13 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createClient } from "@libsql/client";
 import { createApp } from "./app";
 import type { Config } from "./config";
 import type { Deps } from "./deps";
+import { nodeClientAddress } from "./http/client-address";
 import { runPeriodicJobs } from "./jobs";
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
@@ -26,6 +28,7 @@ export function createNodeApp(deps: Deps) {
   const assets = serveStatic({ root: PUBLIC_DIR });
   return createApp(deps, {
     staticFiles: (c, next) => (ASSET_PATH.test(c.req.path) ? assets(c, next) : next()),
+    clientAddress: nodeClientAddress((c) => getConnInfo(c).remote.address),
   });
 }
 

@@ -4,6 +4,7 @@ import type { ExecutionContext, Hono } from "hono";
 import { createApp } from "./app";
 import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
+import { workersClientAddress } from "./http/client-address";
 
 type Bindings = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ function appFor(env: Bindings): Promise<Hono> {
     requireRemoteDatabase(config.databaseUrl, strings.DATABASE_URL);
     const client = createClient({ url: config.databaseUrl, authToken: config.databaseAuthToken });
     const { deps } = await boot(config, client);
-    return createApp(deps) as unknown as Hono;
+    return createApp(deps, { clientAddress: workersClientAddress }) as unknown as Hono;
   })().catch((error: unknown) => {
     ready = undefined;
     throw error;

@@ -25,14 +25,7 @@ import {
   resultsOf,
 } from "./service";
 import { LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
-import {
-  clientAddress,
-  hashAddress,
-  newVoterId,
-  signVoter,
-  VOTER_COOKIE,
-  verifyVoter,
-} from "./voter";
+import { hashAddress, newVoterId, signVoter, VOTER_COOKIE, verifyVoter } from "./voter";
 
 type C = Context<AppEnv>;
 
@@ -94,10 +87,7 @@ pollPages.post("/polls/:slug/vote", async (c) => {
   const slug = c.req.param("slug");
   const form = await c.req.parseBody();
   const voter = await voterOf(c);
-  const ipHash = hashAddress(
-    deps,
-    clientAddress((name) => c.req.header(name)),
-  );
+  const ipHash = hashAddress(deps, c.var.clientAddress);
   const outcome = await castVote(deps, {
     slug,
     option: typeof form.option === "string" ? form.option : undefined,

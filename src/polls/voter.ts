@@ -43,21 +43,6 @@ export function verifyVoter(deps: Deps, value: string | undefined): string | und
   return constantTimeEqual(value.slice(dot + 1), expected) ? id : undefined;
 }
 
-/**
- * The client's address, as well as a portable app can know it: `cf-connecting-ip` (set by
- * Cloudflare, which Workers sit behind), else the first `x-forwarded-for` hop (set by a reverse
- * proxy in front of Node), else one shared bucket. Reading the socket is runtime-specific, so a
- * Node server reached directly puts every visitor in that one bucket; these headers can be forged
- * by a client when no proxy overwrites them, which only lets it pick its own rate-limit bucket.
- * The address is used only to rate-limit, never to deduplicate votes.
- */
-export function clientAddress(header: (name: string) => string | undefined): string {
-  const cf = header("cf-connecting-ip")?.trim();
-  if (cf) return cf;
-  const forwarded = header("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || "unknown";
-}
-
 /** A salted hash: the address itself is never stored. */
 export const hashAddress = (deps: Deps, address: string) =>
   hmacHex(deps.config.secretKey, `ip:${address}`);

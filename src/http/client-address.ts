@@ -1,0 +1,34 @@
+// The client's address, for rate limits and salted IP hashes only (never to identify a voter).
+// Each runtime knows it differently, so the entry point passes a reader to createApp.
+import type { Context } from "hono";
+
+export type ClientAddressReader = (c: Context) => string | undefined;
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+/** The last hop of X-Forwarded-For: what a proxy in front of us appended, not what a client typed. */
+const lastForwardedHop = (c: Context) =>
+  c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim() || undefined;
+
+/**
+ * Node: the socket's address. When the socket is the machine itself (a reverse proxy on the
+ * same host), the proxy's X-Forwarded-For names the client. A remote client cannot forge that,
+ * since its own socket is not loopback. Requests without a socket (tests through app.request)
+ * read X-Forwarded-For.
+ */
+export const nodeClientAddress =
+  (socketAddress: (c: Context) => string | undefined): ClientAddressReader =>
+  (c) => {
+    let socket: string | undefined;
+    try {
+      socket = socketAddress(c);
+    } catch {
+      return lastForwardedHop(c);
+    }
+    if (!socket) return lastForwardedHop(c);
+    return LOOPBACK.test(socket) ? (lastForwardedHop(c) ?? socket) : socket;
+  };
+
+/** Workers: Cloudflare sets CF-Connecting-IP itself; a client cannot override it. */
+export const workersClientAddress: ClientAddressReader = (c) =>
+  c.req.header("cf-connecting-ip") ?? undefined;
