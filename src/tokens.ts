@@ -25,15 +25,24 @@ function fromBase64Url(text: string): string {
   return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
 
+/** Imported once per secret: every invitation needs two tokens. */
+const keys = new Map<string, Promise<CryptoKey>>();
+
 async function mac(secret: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(`relance-token:${secret}`),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(`relance-token:${secret}`),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    keys.set(secret, key);
+  }
+  return toBase64Url(
+    new Uint8Array(await crypto.subtle.sign("HMAC", await key, encoder.encode(body))),
   );
-  return toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(body))));
 }
 
 export async function signToken(secret: string, payload: TokenPayload): Promise<string> {

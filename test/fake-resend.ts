@@ -58,7 +58,12 @@ export async function startFakeResend(options: { ratePerSecond?: number } = {}) 
     });
 
   const server = createServer(async (req, res) => {
-    const raw = await read(req);
+    let raw: string;
+    try {
+      raw = await read(req);
+    } catch {
+      return; // the client went away mid-body (a killed dispatcher): nothing to answer
+    }
     const path = req.url ?? "";
     const key = req.headers["idempotency-key"] as string | undefined;
     const record = (status: number, count: number) =>

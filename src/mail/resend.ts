@@ -63,6 +63,8 @@ export function resendProvider(settings: ResendSettings): MailProvider {
         if (error) {
           const status = error.statusCode;
           const reason = `${status ?? "network"} ${error.name}: ${error.message}`;
+          // Same key, other payload: retrying can never succeed (the sender settings changed).
+          if (error.name === "invalid_idempotent_request") return { kind: "rejected", reason };
           if (status !== null && PERMANENT.has(status)) return { kind: "rejected", reason };
           return { kind: "retry", reason, retryAfterMs: retryAfterMs(headers) };
         }

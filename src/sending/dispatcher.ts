@@ -138,17 +138,15 @@ async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefin
         createdAt: at,
       })
       .onConflictDoNothing(),
-    ...claims.map((c) =>
-      deps.db
-        .update(outboxMessages)
-        .set({
-          status: "claimed",
-          batchId: sql`(SELECT id FROM send_batches WHERE idempotency_key = ${key})`,
-          payload: c.payload,
-          updatedAt: at,
-        })
-        .where(and(eq(outboxMessages.id, c.id), eq(outboxMessages.status, "queued"))),
-    ),
+    // One set-based statement for the whole batch (a row lookup per id, not a scan).
+    deps.db.run(sql`
+      UPDATE outbox_messages
+      SET status = 'claimed',
+          batch_id = (SELECT id FROM send_batches WHERE idempotency_key = ${key}),
+          payload = j.value ->> '$.payload',
+          updated_at = ${at}
+      FROM json_each(${JSON.stringify(claims.map((c) => ({ id: c.id, payload: JSON.stringify(c.payload) })))}) AS j
+      WHERE outbox_messages.id = j.value ->> '$.id' AND outbox_messages.status = 'queued'`),
     ...statements,
   ]);
   return (await q.findBatchByKey(deps.db, key)) ?? "skipped";
@@ -235,13 +233,11 @@ async function callProvider(
     await deps.db.update(sendBatches).set({ leaseUntil: null }).where(eq(sendBatches.id, batch.id));
     return { kind: "paused" };
   }
+  // Nothing is written between the limiter and the call, so calls leave at the limiter's pace;
+  // the attempt is recorded with its outcome (the lease already keeps other dispatchers away).
   const started = deps.clock.now().getTime();
   const attempts = batch.attempts + 1;
   const firstAttemptAt = batch.firstAttemptAt ?? iso(started);
-  await deps.db
-    .update(sendBatches)
-    .set({ attempts, firstAttemptAt, leaseUntil: iso(started + LEASE_MS) })
-    .where(eq(sendBatches.id, batch.id));
 
   const messages: MailMessage[] = rows.map((m) => {
     const p = m.payload as q.Payload;
@@ -260,22 +256,26 @@ async function callProvider(
     await deps.db.batch([
       deps.db
         .update(sendBatches)
-        .set({ status: "sent", leaseUntil: null, lastError: null })
+        .set({ status: "sent", attempts, firstAttemptAt, leaseUntil: null, lastError: null })
         .where(eq(sendBatches.id, batch.id)),
-      ...rows.map((m, i) => {
-        const result = outcome.results[i] ?? {
-          ok: false as const,
-          reason: "no answer for this message",
-        };
-        return deps.db
-          .update(outboxMessages)
-          .set(
-            result.ok
-              ? { status: "sent", providerId: result.providerId, error: null, updatedAt: at }
-              : { status: "failed", error: result.reason, updatedAt: at },
-          )
-          .where(and(eq(outboxMessages.id, m.id), eq(outboxMessages.status, "claimed")));
-      }),
+      deps.db.run(sql`
+        UPDATE outbox_messages
+        SET status = j.value ->> '$.status',
+            provider_id = j.value ->> '$.providerId',
+            error = j.value ->> '$.error',
+            updated_at = ${at}
+        FROM json_each(${JSON.stringify(
+          rows.map((m, i) => {
+            const result = outcome.results[i] ?? {
+              ok: false as const,
+              reason: "no answer for this message",
+            };
+            return result.ok
+              ? { id: m.id, status: "sent", providerId: result.providerId, error: null }
+              : { id: m.id, status: "failed", providerId: null, error: result.reason };
+          }),
+        )}) AS j
+        WHERE outbox_messages.id = j.value ->> '$.id' AND outbox_messages.status = 'claimed'`),
     ]);
   } else if (
     outcome.kind === "rejected" ||
@@ -283,13 +283,15 @@ async function callProvider(
   ) {
     const reason =
       outcome.kind === "rejected" ? outcome.reason : `gave up after 24 hours: ${outcome.reason}`;
-    await failBatch(deps, batch.id, reason, at);
+    await failBatch(deps, batch.id, reason, at, { attempts, firstAttemptAt });
   } else {
     const jitter = (deps.randomBytes(1)[0] ?? 128) / 255;
     const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(attempts, jitter));
     await deps.db
       .update(sendBatches)
       .set({
+        attempts,
+        firstAttemptAt,
         nextAttemptAt: iso(deps.clock.now().getTime() + delay),
         leaseUntil: null,
         lastError: outcome.reason,
@@ -300,11 +302,17 @@ async function callProvider(
   return { kind: "called", batchId: batch.id, outcome: outcome.kind, messages: rows.length };
 }
 
-async function failBatch(deps: Deps, batchId: number, reason: string, at: string) {
+async function failBatch(
+  deps: Deps,
+  batchId: number,
+  reason: string,
+  at: string,
+  attempt: { attempts: number; firstAttemptAt: string },
+) {
   await deps.db.batch([
     deps.db
       .update(sendBatches)
-      .set({ status: "failed", leaseUntil: null, lastError: reason })
+      .set({ status: "failed", ...attempt, leaseUntil: null, lastError: reason })
       .where(eq(sendBatches.id, batchId)),
     deps.db
       .update(outboxMessages)
