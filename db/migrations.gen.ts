@@ -89,4 +89,11 @@ export const migrations: Migration[] = [
       "CREATE UNIQUE INDEX `polls_slug_unique` ON `polls` (`slug`);",
     ],
   },
+  {
+    tag: "0007_rate_limits",
+    statements: [
+      "CREATE TABLE `rate_limit_hits` (\n\t`key` text NOT NULL,\n\t`window_start` integer NOT NULL,\n\t`hits` integer NOT NULL,\n\tPRIMARY KEY(`key`, `window_start`)\n);",
+      "CREATE INDEX `rate_limit_hits_window_idx` ON `rate_limit_hits` (`window_start`);",
+    ],
+  },
 ];

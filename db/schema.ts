@@ -439,3 +439,20 @@ export const pollVotes = sqliteTable(
     index("poll_votes_ip_created_idx").on(t.ipHash, t.createdAt),
   ],
 );
+
+/**
+ * Abuse limits that must hold across processes and Worker isolates: hits per (key, window). The
+ * key holds a salted hash of the client's address, never the address.
+ */
+export const rateLimitHits = sqliteTable(
+  "rate_limit_hits",
+  {
+    key: text("key").notNull(),
+    windowStart: integer("window_start").notNull(),
+    hits: integer("hits").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.key, t.windowStart] }),
+    index("rate_limit_hits_window_idx").on(t.windowStart),
+  ],
+);

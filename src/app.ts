@@ -16,6 +16,8 @@ import { homeRoutes } from "./home/routes";
 import type { ClientAddressReader } from "./http/client-address";
 import type { AppEnv } from "./http/env";
 import { problem } from "./http/problem";
+import { LIMITS, limitPerClient } from "./http/rate-limit";
+import { isDatabaseUnavailable } from "./http/unavailable";
 import { LANG_COOKIE, pickLang } from "./i18n";
 import { incidentAdmin } from "./incidents/admin";
 import { incidentApi, incidentPages } from "./incidents/routes";
@@ -93,6 +95,12 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   });
   app.use(async (c, next) => (CSRF_EXEMPT.test(c.req.path) ? next() : originCheck(c, next)));
 
+  // Abuse limits per client address, before any work is done (issue: sign-in, tokens, subscribe, webhooks).
+  app.post("/admin/login", limitPerClient(LIMITS.signIn));
+  app.post("/api/v1/tokens", limitPerClient(LIMITS.signIn));
+  app.post("/lists/:slug/subscribe", limitPerClient(LIMITS.subscribe));
+  app.post("/webhooks/*", limitPerClient(LIMITS.webhook));
+
   app.use("/admin/*", async (c, next) =>
     c.req.path === "/admin/login" ? next() : requireAdminSession(c, next),
   );
@@ -136,6 +144,20 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
       return isApi(c.req.path)
         ? problem(c, error.status as 400, message)
         : c.text(message, error.status);
+    }
+    if (isDatabaseUnavailable(error)) {
+      console.error(
+        `[relance] ${c.req.method} ${c.req.path}: database unavailable:`,
+        error.message,
+      );
+      c.header("Retry-After", "5");
+      return isApi(c.req.path)
+        ? problem(
+            c,
+            503,
+            "The database is unavailable for a moment; nothing was changed. Retry shortly.",
+          )
+        : errorPage(c, 503);
     }
     console.error(`[relance] ${c.req.method} ${c.req.path} failed:`, error);
     return isApi(c.req.path)

@@ -1,12 +1,14 @@
 // Periodic jobs: run hourly by the Node process and by the Cron Trigger on Workers. Each
 // capability adds its job here; a failing job is reported and does not stop the others.
 import type { Deps } from "./deps";
+import { pruneRateLimits } from "./http/rate-limit";
 import { expireUnansweredInvitations } from "./sending/service";
 
 export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
 export const periodicJobs: Job[] = [
   { name: "expire unanswered re-consent invitations", run: expireUnansweredInvitations },
+  { name: "prune rate-limit windows", run: pruneRateLimits },
 ];
 
 export async function runPeriodicJobs(

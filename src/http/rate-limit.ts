@@ -1,0 +1,71 @@
+// Abuse limits per client address, counted in the database so that they hold across Node
+// processes and Worker isolates. Over the limit: 429 with Retry-After, and nothing else runs.
+import { lt, sql } from "drizzle-orm";
+import type { Context, MiddlewareHandler } from "hono";
+import { rateLimitHits } from "../../db/schema";
+import { hmacHex } from "../crypto";
+import type { Deps } from "../deps";
+import type { AppEnv } from "./env";
+import { problem } from "./problem";
+
+export type Limit = { name: string; limit: number; windowSeconds: number };
+
+/** Counts one hit for `key` in the current window; returns whether it is allowed and for how long not. */
+export async function hit(
+  deps: Deps,
+  key: string,
+  limit: Limit,
+): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+  const now = deps.clock.now().getTime();
+  const windowMs = limit.windowSeconds * 1000;
+  const windowStart = Math.floor(now / windowMs) * windowMs;
+  const rows = await deps.db.all<{ hits: number }>(sql`
+    INSERT INTO rate_limit_hits (key, window_start, hits) VALUES (${`${limit.name}:${key}`}, ${windowStart}, 1)
+    ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1
+    RETURNING hits`);
+  const hits = Number(rows[0]?.hits ?? 1);
+  return {
+    allowed: hits <= limit.limit,
+    retryAfterSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)),
+  };
+}
+
+/** A middleware limiting the requests it guards per client address. */
+export function limitPerClient(limit: Limit): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const deps = c.var.deps;
+    const key = await hmacHex(deps.config.secretKey, `ip:${c.var.clientAddress}`);
+    const verdict = await hit(deps, key.slice(0, 32), limit);
+    if (verdict.allowed) return next();
+    return tooMany(c, verdict.retryAfterSeconds);
+  };
+}
+
+function tooMany(c: Context<AppEnv>, retryAfterSeconds: number) {
+  const message = `Too many requests from your address. Try again in ${retryAfterSeconds} seconds.`;
+  const headers = { "Retry-After": String(retryAfterSeconds) };
+  if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")) {
+    return problem(c, 429, message, { headers });
+  }
+  return c.text(
+    c.var.lang === "en"
+      ? message
+      : `Trop de requêtes depuis votre adresse. Réessayez dans ${retryAfterSeconds} secondes.`,
+    429,
+    headers,
+  );
+}
+
+/** Drops windows older than a day (a periodic job): the table stays small. */
+export async function pruneRateLimits(deps: Deps) {
+  await deps.db
+    .delete(rateLimitHits)
+    .where(lt(rateLimitHits.windowStart, deps.clock.now().getTime() - 86_400_000));
+}
+
+/** The limits Relance applies, per client address (the per-account lockout is separate). */
+export const LIMITS = {
+  signIn: { name: "sign-in", limit: 30, windowSeconds: 60 },
+  subscribe: { name: "subscribe", limit: 10, windowSeconds: 60 },
+  webhook: { name: "webhook", limit: 1200, windowSeconds: 60 },
+} satisfies Record<string, Limit>;
