@@ -140,6 +140,16 @@ export function ListPage(props: {
         </p>
       </hgroup>
       <blockquote class="purpose">{list.purpose}</blockquote>
+      {list.archivedAt ? null : (
+        <p class="section-actions">
+          <a href={`/admin/lists/${list.id}/reconsent`} class="button-link">
+            Ask for consent again…
+          </a>{" "}
+          <a href="/admin/campaigns" class="button-link">
+            Write a campaign…
+          </a>
+        </p>
+      )}
       <p class="section-actions">
         <a href={`/admin/lists/${list.id}/edit`}>Edit name and purpose</a>
         {" · "}
