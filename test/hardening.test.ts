@@ -157,3 +157,29 @@ describe("faults", () => {
     expect(failures.rows[0]?.n).toBe(0);
   }, 60_000);
 });
+
+describe("body size limits", () => {
+  test("a 10 MB body is refused on every write route without a 5xx (413, or 400 for a CSV import)", async () => {
+    const token = await t.token();
+    const cookie = await t.signIn();
+    const big = "x".repeat(10 * 1024 * 1024);
+    const writes = routes().filter((r) => r.method !== "GET" && r.method !== "HEAD");
+    for (const route of writes) {
+      const res = await t.request(route.path, {
+        method: route.method,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Cookie: cookie,
+          Origin: ORIGIN,
+          "Content-Type": route.path.includes("/imports")
+            ? "text/csv"
+            : "application/x-www-form-urlencoded",
+        },
+        body: big,
+      });
+      const key = `${route.method} ${route.path}`;
+      expect(res.status, key).toBeLessThan(500);
+      expect(res.status, key).toBeGreaterThanOrEqual(400);
+    }
+  }, 120_000);
+});

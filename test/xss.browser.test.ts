@@ -123,7 +123,8 @@ test("admin pages: list, contacts, campaign preview, mailbox, audit, login error
     expect(res?.status(), path).toBe(200);
     await expectClean(page, path);
     // The payloads are there, as text.
-    if (path === `/admin/lists/${listId}`) expect(await page.textContent("main")).toContain('<b data-xss="1">');
+    if (path === `/admin/lists/${listId}`)
+      expect(await page.textContent("main")).toContain('<b data-xss="1">');
   }
   // The campaign preview frame is sandboxed: even its own document runs nothing.
   const frame = page.frameLocator("iframe.mail-preview");
