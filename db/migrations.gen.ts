@@ -96,4 +96,13 @@ export const migrations: Migration[] = [
       "CREATE INDEX `rate_limit_hits_window_idx` ON `rate_limit_hits` (`window_start`);",
     ],
   },
+  {
+    tag: "0008_participant",
+    statements: [
+      "CREATE TABLE `registrations` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`list_id` integer NOT NULL,\n\t`contact_id` integer NOT NULL,\n\t`data` text NOT NULL,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\tFOREIGN KEY (`list_id`) REFERENCES `lists`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `registrations_list_contact_idx` ON `registrations` (`list_id`,`contact_id`);",
+      "ALTER TABLE `consent_events` ADD `ua_family` text;",
+      "ALTER TABLE `lists` ADD `registrations_close_at` text;",
+    ],
+  },
 ];

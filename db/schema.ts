@@ -115,6 +115,8 @@ export const lists = sqliteTable("lists", {
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
   archivedAt: text("archived_at"),
+  /** When this year's re-registrations close (participants may edit until then); null: open. */
+  registrationsCloseAt: text("registrations_close_at"),
 });
 
 /** Every purpose text a list ever had: what a consent event's `text_version` refers to. */
@@ -190,6 +192,8 @@ export const consentEvents = sqliteTable(
     textVersion: integer("text_version").notNull(),
     ipHash: text("ip_hash"),
     actor: text("actor").notNull(),
+    /** The browser family that answered (proof of a participant's own click), when known. */
+    uaFamily: text("ua_family"),
   },
   (t) => [index("consent_events_member_idx").on(t.listId, t.contactId, t.id)],
 );
@@ -258,7 +262,7 @@ export const sends = sqliteTable(
   "sends",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    kind: text("kind", { enum: ["reconsent", "campaign"] }).notNull(),
+    kind: text("kind", { enum: ["reconsent", "campaign", "subscribe"] }).notNull(),
     listId: integer("list_id")
       .notNull()
       .references(() => lists.id),
@@ -455,4 +459,28 @@ export const rateLimitHits = sqliteTable(
     primaryKey({ columns: [t.key, t.windowStart] }),
     index("rate_limit_hits_window_idx").on(t.windowStart),
   ],
+);
+
+// ---- Participants ---------------------------------------------------------------------------
+
+/**
+ * A participant's entry for this year's contest on one list, filled in after confirming:
+ * one per (list, contact), edited in place until the list's registrations close. Deleted when
+ * the contact is erased.
+ */
+export const registrations = sqliteTable(
+  "registrations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    data: text("data", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("registrations_list_contact_idx").on(t.listId, t.contactId)],
 );

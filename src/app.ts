@@ -24,6 +24,9 @@ import { incidentApi, incidentPages } from "./incidents/routes";
 import { listsAdmin } from "./lists/admin";
 import { listsApi } from "./lists/api";
 import { mailboxRoutes } from "./mailbox/routes";
+import { registrationsAdmin } from "./participant/admin";
+import { registrationsApi } from "./participant/api";
+import { participantPages } from "./participant/routes";
 import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
@@ -127,6 +130,9 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", pollPages);
   app.route("/", pollApi);
   app.route("/", pollAdmin);
+  app.route("/", participantPages);
+  app.route("/", registrationsApi);
+  app.route("/", registrationsAdmin);
 
   app.notFound((c) =>
     isApi(c.req.path)

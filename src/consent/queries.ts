@@ -5,7 +5,19 @@ import { consentEvents, listMembers, lists, suppressions } from "../../db/schema
 import type { Db } from "../db";
 import type { ConsentEventName, ConsentState } from "./states";
 
-export type EventContext = { at: string; source: string; actor: string; ipHash?: string | null };
+export type EventContext = {
+  at: string;
+  source: string;
+  actor: string;
+  ipHash?: string | null;
+  /** The browser family of a participant's own answer (proof of consent), when known. */
+  uaFamily?: string | null;
+  /**
+   * The consent-text version the person was shown, when it is not the list's current one (an
+   * invitation quotes the version of its send).
+   */
+  textVersion?: number;
+};
 
 export const findMember = async (db: Db, listId: number, contactId: number) =>
   (
@@ -28,9 +40,10 @@ export const appendEventIf = (
   ctx: EventContext,
 ) =>
   db.run(sql`
-    INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
-    SELECT m.list_id, m.contact_id, ${event}, ${ctx.at}, ${ctx.source}, l.purpose_version,
-           ${ctx.ipHash ?? null}, ${ctx.actor}
+    INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor, ua_family)
+    SELECT m.list_id, m.contact_id, ${event}, ${ctx.at}, ${ctx.source},
+           coalesce(${ctx.textVersion ?? null}, l.purpose_version),
+           ${ctx.ipHash ?? null}, ${ctx.actor}, ${ctx.uaFamily ?? null}
     FROM list_members m JOIN lists l ON l.id = m.list_id
     WHERE m.list_id = ${member.listId} AND m.contact_id = ${member.contactId}
       AND m.status = ${from}`);
@@ -62,9 +75,9 @@ export const appendEventOnAllLists = (
   ctx: EventContext,
 ) =>
   db.run(sql`
-    INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
+    INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor, ua_family)
     SELECT m.list_id, m.contact_id, ${event}, ${ctx.at}, ${ctx.source}, l.purpose_version,
-           ${ctx.ipHash ?? null}, ${ctx.actor}
+           ${ctx.ipHash ?? null}, ${ctx.actor}, ${ctx.uaFamily ?? null}
     FROM list_members m JOIN lists l ON l.id = m.list_id
     WHERE m.contact_id = ${contactId} AND m.status <> ${to} AND m.status <> 'erased'`);
 
@@ -90,6 +103,7 @@ export const memberHistory = (db: Db, listId: number, contactId: number) =>
       textVersion: consentEvents.textVersion,
       ipHash: consentEvents.ipHash,
       actor: consentEvents.actor,
+      uaFamily: consentEvents.uaFamily,
     })
     .from(consentEvents)
     .where(and(eq(consentEvents.listId, listId), eq(consentEvents.contactId, contactId)))

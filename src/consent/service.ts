@@ -46,7 +46,7 @@ export async function recordConsentEvent(
   deps: Deps,
   member: { listId: number; contactId: number },
   event: ConsentEventName,
-  ctx: { source: string; actor: string; ipHash?: string | null },
+  ctx: Omit<q.EventContext, "at">,
 ): Promise<RecordResult> {
   const current = await q.findMember(deps.db, member.listId, member.contactId);
   if (!current) {

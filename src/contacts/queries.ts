@@ -1,7 +1,14 @@
 // Every query contacts, their list memberships and CSV imports run.
 import type { Client } from "@libsql/client";
 import { and, asc, eq, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
-import { contacts, importRows, listMembers } from "../../db/schema";
+import {
+  contacts,
+  importRows,
+  listMembers,
+  mailOutbox,
+  outboxMessages,
+  registrations,
+} from "../../db/schema";
 import type { ConsentState } from "../consent/states";
 import type { Db } from "../db";
 
@@ -215,6 +222,23 @@ export const updateContactData = (
       updatedAt: at,
     })
     .where(and(eq(contacts.id, id), sql`${contacts.erasedAt} IS NULL`));
+
+/**
+ * Erasure, part one (before `erasePersonalData`, which forgets the address these match by): the
+ * person's contest entries, the rendered copies of mail sent to them (a claimed row keeps its
+ * payload, so a batch being retried stays identical), and the dev outbox's copies.
+ */
+export const eraseTraces = (db: Db, id: number) =>
+  [
+    db.delete(registrations).where(eq(registrations.contactId, id)),
+    db
+      .update(outboxMessages)
+      .set({ payload: null })
+      .where(and(eq(outboxMessages.contactId, id), sql`${outboxMessages.status} <> 'claimed'`)),
+    db
+      .delete(mailOutbox)
+      .where(sql`lower(${mailOutbox.to}) = (SELECT lower(email) FROM contacts WHERE id = ${id})`),
+  ] as const;
 
 /** Erasure: the address, name and attributes are gone; the row stays for the ledger. */
 export const erasePersonalData = (db: Db, id: number, at: string) =>

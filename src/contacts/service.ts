@@ -157,6 +157,7 @@ export async function eraseContact(deps: Deps, contactId: number, actor: string,
     consent.appendEventOnAllLists(deps.db, contactId, "erased", "erased", ctx),
     consent.setStateOnAllLists(deps.db, contactId, "erased", at),
     consent.insertSuppression(deps.db, hashAddress(deps, contact.emailKey), "erased", at),
+    ...q.eraseTraces(deps.db, contactId),
     q.erasePersonalData(deps.db, contactId, at),
   ]);
   return true;

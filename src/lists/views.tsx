@@ -161,6 +161,10 @@ export function ListPage(props: {
         </form>
         {" · "}
         <a href={`/admin/audit?list=${list.id}`}>Audit log</a>
+        {" · "}
+        <a href={`/admin/lists/${list.id}/registrations`}>Registrations</a>
+        {" · "}
+        <a href={`/lists/${list.slug}/subscribe`}>Public subscribe form</a>
       </p>
       <section aria-labelledby="counts-title">
         <h2 id="counts-title">Consent states ({total.toLocaleString("en")} contacts)</h2>

@@ -14,7 +14,10 @@ import { stillEligible } from "./eligibility";
 import { isPaused } from "./kill-switch";
 import * as q from "./queries";
 import { backoffMs, type RateLimiter } from "./rate";
-import { renderCampaign, renderInvitation } from "./templates";
+import { renderCampaign, renderInvitation, renderSubscribeConfirmation } from "./templates";
+
+/** How long a subscriber's confirmation link stays valid after the request. */
+export const SUBSCRIBE_LINK_MS = 7 * 24 * 60 * 60_000;
 
 /** How long a dispatcher may hold a batch it is calling the provider for (beyond the call timeout). */
 export const LEASE_MS = 2 * 60_000;
@@ -177,6 +180,25 @@ async function renderer(deps: Deps, send: q.Send) {
       .slice(0, 2);
     const lang: Lang = isLang(language) ? language : "fr";
     const unsubscribeUrl = `${base}/u/${await signToken(secret, { p: "unsubscribe", c: contact.contactId, l: send.listId })}`;
+    const preferencesUrl = `${base}/p/${await signToken(secret, { p: "preferences", c: contact.contactId })}`;
+    if (send.kind === "subscribe") {
+      const confirmToken = await signToken(secret, {
+        p: "subscribe",
+        c: contact.contactId,
+        l: send.listId,
+        s: send.id,
+        e: Date.parse(send.createdAt) + SUBSCRIBE_LINK_MS,
+      });
+      const mail = renderSubscribeConfirmation({
+        lang,
+        listName: list.name,
+        purpose: list.purpose,
+        confirmUrl: `${base}/s/${confirmToken}`,
+        unsubscribeUrl,
+        preferencesUrl,
+      });
+      return { to, ...mail, unsubscribeUrl };
+    }
     if (send.kind === "reconsent") {
       const deadline = send.deadline ?? deps.clock.now().toISOString();
       const consentToken = await signToken(secret, {
@@ -195,6 +217,7 @@ async function renderer(deps: Deps, send: q.Send) {
         deadline,
         consentUrl: `${base}/c/${consentToken}`,
         unsubscribeUrl,
+        preferencesUrl,
       });
       return { to, ...mail, unsubscribeUrl };
     }
@@ -206,6 +229,7 @@ async function renderer(deps: Deps, send: q.Send) {
       text: campaign.text,
       html: campaign.html,
       unsubscribeUrl,
+      preferencesUrl,
     });
     return { to, ...mail, unsubscribeUrl };
   };

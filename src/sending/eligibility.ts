@@ -4,7 +4,11 @@ import { type SQL, sql } from "drizzle-orm";
 import { CONSENT_STATES, type ConsentState } from "../consent/states";
 import type { Deps } from "../deps";
 
-export type SendKind = "reconsent" | "campaign";
+/**
+ * `subscribe`: the double opt-in confirmation mail of one web subscriber (one send per request,
+ * one recipient), so that it goes through the same outbox, rate limit and kill switch.
+ */
+export type SendKind = "reconsent" | "campaign" | "subscribe";
 
 export const EXCLUSION_REASONS = [...CONSENT_STATES, "suppressed"] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
@@ -14,12 +18,14 @@ export type Excluded = Record<ExclusionReason, number>;
 const SELECTED_STATE: Record<SendKind, ConsentState> = {
   reconsent: "legacy",
   campaign: "confirmed",
+  subscribe: "pending",
 };
 
 /** The state a queued message's member must still be in when it goes out (enqueuing invites). */
 const DISPATCH_STATE: Record<SendKind, ConsentState> = {
   reconsent: "invited",
   campaign: "confirmed",
+  subscribe: "pending",
 };
 
 export type MemberFacts = {
@@ -62,7 +68,7 @@ export function eligibleMemberSql(kind: SendKind): SQL {
   const base = sql`m.status = ${SELECTED_STATE[kind]}
     AND c.email IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.address_hash = c.email_hash)`;
-  if (kind === "campaign") return base;
+  if (kind !== "reconsent") return base;
   return sql`${base} AND NOT EXISTS (
     SELECT 1 FROM consent_events e
     WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id AND e.event = 'invited')`;

@@ -6,11 +6,12 @@ import { campaigns, consentEvents, listMembers, outboxMessages, sends } from "..
 import { auditStatement, recordAudit } from "../audit/service";
 import { insertSuppression } from "../consent/queries";
 import { hashAddress } from "../consent/service";
-import { erasePersonalData } from "../contacts/queries";
+import { erasePersonalData, eraseTraces } from "../contacts/queries";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import type { List } from "../lists/service";
 import { type BreakerVerdict, judgeOutcomes, type Outcome } from "./breaker";
+import type { SendKind } from "./eligibility";
 import { isPaused, pauseSending } from "./kill-switch";
 import { type SendReport, startSend } from "./outbox";
 import * as q from "./queries";
@@ -168,7 +169,7 @@ export async function sendCampaign(
 
 export type SendProgress = {
   id: number;
-  kind: "reconsent" | "campaign";
+  kind: SendKind;
   status: "queued" | "sending" | "paused" | "done" | "cancelled";
   total: number;
   queued: number;
@@ -297,7 +298,10 @@ export async function expireUnansweredInvitations(deps: Deps): Promise<number> {
           statements.push(
             insertSuppression(deps.db, await hashAddress(deps, m.email_key), "expired", now),
           );
-        statements.push(erasePersonalData(deps.db, m.contact_id, now));
+        statements.push(
+          ...eraseTraces(deps.db, m.contact_id),
+          erasePersonalData(deps.db, m.contact_id, now),
+        );
       }
       await deps.db.batch(
         statements as [(typeof statements)[number], ...(typeof statements)[number][]],

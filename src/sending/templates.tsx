@@ -14,6 +14,7 @@ const invitation: Dictionary<{
   confirm: string;
   silence: string;
   unsubscribe: string;
+  preferences: string;
   date: (iso: string) => string;
 }> = {
   fr: {
@@ -27,6 +28,7 @@ const invitation: Dictionary<{
     silence:
       "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Ce message est le seul que vous recevrez.",
     unsubscribe: "Ne plus rien recevoir",
+    preferences: "Gérer vos préférences et vos données",
     date: (iso) =>
       new Date(iso).toLocaleDateString("fr-FR", {
         day: "numeric",
@@ -46,6 +48,7 @@ const invitation: Dictionary<{
     silence:
       "If we do not hear from you, we will erase your data on that date and never write again. This is the only message you will get.",
     unsubscribe: "Receive nothing more",
+    preferences: "Manage your preferences and your data",
     date: (iso) =>
       new Date(iso).toLocaleDateString("en-GB", {
         day: "numeric",
@@ -56,14 +59,55 @@ const invitation: Dictionary<{
   },
 };
 
-const campaignFooter: Dictionary<{ why: (list: string) => string; unsubscribe: string }> = {
+const campaignFooter: Dictionary<{
+  why: (list: string) => string;
+  unsubscribe: string;
+  preferences: string;
+}> = {
   fr: {
     why: (list) => `Vous recevez ce message parce que vous avez accepté de recevoir « ${list} ».`,
     unsubscribe: "Se désabonner en un clic",
+    preferences: "Préférences et données",
   },
   en: {
     why: (list) => `You get this message because you agreed to receive "${list}".`,
     unsubscribe: "Unsubscribe in one click",
+    preferences: "Preferences and data",
+  },
+};
+
+const subscribeConfirmation: Dictionary<{
+  subject: (list: string) => string;
+  hello: string;
+  why: (list: string) => string;
+  purpose: string;
+  confirm: string;
+  ignore: string;
+  unsubscribe: string;
+  preferences: string;
+}> = {
+  fr: {
+    subject: (list) => `Confirmez votre inscription : ${list}`,
+    hello: "Bonjour,",
+    why: (list) =>
+      `Quelqu'un (vous, nous l'espérons) a demandé à recevoir « ${list} » à cette adresse.`,
+    purpose: "Ce à quoi vous consentez :",
+    confirm: "Confirmer mon inscription",
+    ignore:
+      "Si ce n'est pas vous, ignorez ce message : sans confirmation, vous ne recevrez rien d'autre.",
+    unsubscribe: "Ne plus rien recevoir",
+    preferences: "Gérer vos préférences et vos données",
+  },
+  en: {
+    subject: (list) => `Confirm your subscription: ${list}`,
+    hello: "Hello,",
+    why: (list) => `Someone (you, we hope) asked to receive "${list}" at this address.`,
+    purpose: "What you would agree to:",
+    confirm: "Confirm my subscription",
+    ignore:
+      "If it was not you, ignore this message: without a confirmation you will get nothing else.",
+    unsubscribe: "Receive nothing more",
+    preferences: "Manage your preferences and your data",
   },
 };
 
@@ -88,6 +132,7 @@ export function renderInvitation(input: {
   deadline: string;
   consentUrl: string;
   unsubscribeUrl: string;
+  preferencesUrl: string;
 }): Rendered {
   const t = invitation[input.lang];
   const deadline = t.date(input.deadline);
@@ -106,6 +151,7 @@ export function renderInvitation(input: {
     t.silence,
     "",
     `${t.unsubscribe} : ${input.unsubscribeUrl}`,
+    `${t.preferences} : ${input.preferencesUrl}`,
   ].join("\n");
   const html = toHtml(
     <Mail lang={input.lang}>
@@ -122,12 +168,61 @@ export function renderInvitation(input: {
       <p>{t.silence}</p>
       <p>
         <small>
-          <a href={input.unsubscribeUrl}>{t.unsubscribe}</a>
+          <a href={input.unsubscribeUrl}>{t.unsubscribe}</a> ·{" "}
+          <a href={input.preferencesUrl}>{t.preferences}</a>
         </small>
       </p>
     </Mail>,
   );
   return { subject, text, html };
+}
+
+/** The double opt-in mail: nothing else is ever sent to a subscriber before they click. */
+export function renderSubscribeConfirmation(input: {
+  lang: Lang;
+  listName: string;
+  purpose: string;
+  confirmUrl: string;
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+}): Rendered {
+  const t = subscribeConfirmation[input.lang];
+  const text = [
+    t.hello,
+    "",
+    t.why(input.listName),
+    "",
+    t.purpose,
+    input.purpose,
+    "",
+    `${t.confirm} : ${input.confirmUrl}`,
+    "",
+    t.ignore,
+    "",
+    `${t.unsubscribe} : ${input.unsubscribeUrl}`,
+    `${t.preferences} : ${input.preferencesUrl}`,
+  ].join("\n");
+  const html = toHtml(
+    <Mail lang={input.lang}>
+      <p>{t.hello}</p>
+      <p>{t.why(input.listName)}</p>
+      <p>
+        <strong>{t.purpose}</strong>
+      </p>
+      <blockquote>{input.purpose}</blockquote>
+      <p>
+        <a href={input.confirmUrl}>{t.confirm}</a>
+      </p>
+      <p>{t.ignore}</p>
+      <p>
+        <small>
+          <a href={input.unsubscribeUrl}>{t.unsubscribe}</a> ·{" "}
+          <a href={input.preferencesUrl}>{t.preferences}</a>
+        </small>
+      </p>
+    </Mail>,
+  );
+  return { subject: t.subject(input.listName), text, html };
 }
 
 export function renderCampaign(input: {
@@ -137,13 +232,21 @@ export function renderCampaign(input: {
   text: string;
   html: string | null;
   unsubscribeUrl: string;
+  preferencesUrl?: string;
 }): Rendered {
   const f = campaignFooter[input.lang];
-  const text = `${input.text}\n\n--\n${f.why(input.listName)}\n${f.unsubscribe} : ${input.unsubscribeUrl}`;
+  const preferences = input.preferencesUrl ? `\n${f.preferences} : ${input.preferencesUrl}` : "";
+  const text = `${input.text}\n\n--\n${f.why(input.listName)}\n${f.unsubscribe} : ${input.unsubscribeUrl}${preferences}`;
   const footer = String(
     <p>
       <small>
         {f.why(input.listName)} <a href={input.unsubscribeUrl}>{f.unsubscribe}</a>
+        {input.preferencesUrl ? (
+          <>
+            {" · "}
+            <a href={input.preferencesUrl}>{f.preferences}</a>
+          </>
+        ) : null}
       </small>
     </p>,
   );

@@ -2,6 +2,12 @@ import type { Child } from "hono/jsx";
 import { AdminLayout, StopAllSendingButton } from "../views/layout";
 import type { SendingState } from "./kill-switch";
 
+const SEND_TITLES = {
+  reconsent: "Re-consent invitation",
+  campaign: "Campaign",
+  subscribe: "Subscription confirmation",
+};
+
 export function PausedNotice(props: { state: SendingState }) {
   return (
     <p class="paused-banner" role="status">
@@ -165,7 +171,7 @@ export function SendPage(props: {
   return (
     <AdminLayout title={`Send #${props.p.id}`} email={props.email}>
       <h1>
-        {props.p.kind === "reconsent" ? "Re-consent invitation" : "Campaign"} #{props.p.id}
+        {SEND_TITLES[props.p.kind as keyof typeof SEND_TITLES] ?? "Send"} #{props.p.id}
       </h1>
       <p>
         To <strong>{props.listName}</strong>, started by {props.createdBy} at{" "}

@@ -1,0 +1,147 @@
+// Admin page of a list's re-registrations: every entry received, and when entries close.
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env";
+import { listFromParam } from "../lists/load";
+import type { List } from "../lists/service";
+import { errorPage } from "../views/errors";
+import { AdminLayout } from "../views/layout";
+import {
+  listRegistrations,
+  REGISTRATION_FIELDS,
+  type Registration,
+  setRegistrationsClose,
+} from "./registration";
+
+export const registrationsAdmin = new Hono<AppEnv>();
+
+/** A datetime-local value (`2001-03-31T23:59`) read as UTC. */
+function closeTimeFrom(value: unknown): string | null | "invalid" {
+  if (typeof value !== "string" || value.trim() === "") return null;
+  const v = value.trim();
+  const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(v) ? `${v}:00Z` : v;
+  const ms = /^\d{4}-\d\d-\d\dT/.test(iso) ? Date.parse(iso) : Number.NaN;
+  return Number.isNaN(ms) ? "invalid" : new Date(ms).toISOString();
+}
+
+const HEADINGS = { name: "Name", site: "Site", url: "URL", category: "Category" };
+
+function RegistrationsPage(props: {
+  email: string;
+  list: List;
+  registrations: Registration[];
+  error?: string;
+  now: Date;
+}) {
+  const { list } = props;
+  const closeValue = list.registrationsCloseAt?.slice(0, 16) ?? "";
+  const open =
+    list.registrationsCloseAt === null ||
+    props.now.getTime() < Date.parse(list.registrationsCloseAt);
+  return (
+    <AdminLayout title={`Registrations · ${list.name}`} email={props.email}>
+      <nav aria-label="breadcrumb">
+        <ul>
+          <li>
+            <a href="/admin/lists">Lists</a>
+          </li>
+          <li>
+            <a href={`/admin/lists/${list.id}`}>{list.name}</a>
+          </li>
+          <li>Registrations</li>
+        </ul>
+      </nav>
+      <h1>Registrations ({props.registrations.length.toLocaleString("en")})</h1>
+      <p>
+        Participants who confirmed can enter this year's contest from their invitation link, and
+        edit their entry until registrations close. Entries are erased with their contact. Also at{" "}
+        <code>GET /api/v1/lists/{list.id}/registrations</code>.
+      </p>
+      <form method="post" action={`/admin/lists/${list.id}/registrations/close`}>
+        <label>
+          Registrations close at (UTC; empty: open)
+          <input
+            type="datetime-local"
+            name="closes_at"
+            value={closeValue}
+            aria-invalid={props.error ? "true" : undefined}
+            aria-describedby={props.error ? "closes_at-error" : undefined}
+          />
+          {props.error ? (
+            <small class="field-error" id="closes_at-error">
+              {props.error}
+            </small>
+          ) : null}
+        </label>
+        <button type="submit" class="outline">
+          Save closing time
+        </button>{" "}
+        <span class="muted">{open ? "Registrations are open." : "Registrations are closed."}</span>
+      </form>
+      {props.registrations.length === 0 ? (
+        <p class="muted">No registration yet.</p>
+      ) : (
+        <div class="overflow-auto">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Contact</th>
+                {REGISTRATION_FIELDS.map((f) => (
+                  <th scope="col">{HEADINGS[f]}</th>
+                ))}
+                <th scope="col">Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.registrations.map((r) => (
+                <tr>
+                  <td>{r.id}</td>
+                  <td>
+                    <a href={`/admin/lists/${list.id}/contacts/${r.contactId}`}>#{r.contactId}</a>
+                  </td>
+                  {REGISTRATION_FIELDS.map((f) => (
+                    <td>{r.data[f] ?? ""}</td>
+                  ))}
+                  <td>
+                    <time datetime={r.updatedAt}>{r.updatedAt}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </AdminLayout>
+  );
+}
+
+async function render(c: Context<AppEnv>, list: List, error?: string) {
+  return c.html(
+    <RegistrationsPage
+      email={c.var.admin.email}
+      list={list}
+      registrations={await listRegistrations(c.var.deps, list.id)}
+      error={error}
+      now={c.var.deps.clock.now()}
+    />,
+    error ? 422 : 200,
+  );
+}
+
+registrationsAdmin.get("/admin/lists/:id/registrations", async (c) => {
+  const list = await listFromParam(c.var.deps, c.req.param("id"));
+  if (!list) return errorPage(c, 404);
+  return render(c, list);
+});
+
+registrationsAdmin.post("/admin/lists/:id/registrations/close", async (c) => {
+  const list = await listFromParam(c.var.deps, c.req.param("id"));
+  if (!list) return errorPage(c, 404);
+  const closeAt = closeTimeFrom((await c.req.parseBody()).closes_at);
+  if (closeAt === "invalid") {
+    return render(c, list, "Give a date and time such as 2001-03-31T23:59 (UTC).");
+  }
+  await setRegistrationsClose(c.var.deps, list.id, closeAt);
+  return c.redirect(`/admin/lists/${list.id}/registrations`, 303);
+});

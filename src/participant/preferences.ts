@@ -1,0 +1,163 @@
+// What a person may do with their own data from a link in any mail: see their lists, leave or
+// rejoin one, choose a language, download everything, erase everything.
+import { findMember } from "../consent/queries";
+import { hashAddress, recordConsentEvent, suppressAddress } from "../consent/service";
+import type { ConsentState } from "../consent/states";
+import { findContact } from "../contacts/queries";
+import { eraseContact } from "../contacts/service";
+import type { Deps } from "../deps";
+import type { Lang } from "../i18n";
+import { findList } from "../lists/service";
+import type { Proof } from "./proof";
+import * as q from "./queries";
+import { queueConfirmation } from "./subscribe";
+
+/** States in which a person still hears from a list (or may): leaving one is an unsubscribe. */
+const ACTIVE: readonly ConsentState[] = ["legacy", "invited", "pending", "confirmed"];
+export const isActive = (state: string) => ACTIVE.includes(state as ConsentState);
+
+export type Person = {
+  id: number;
+  email: string | null;
+  name: string | null;
+  attributes: Record<string, unknown> | null;
+  createdAt: string;
+  erased: boolean;
+};
+
+export async function findPerson(deps: Deps, contactId: number): Promise<Person | undefined> {
+  const c = await findContact(deps.db, contactId);
+  return (
+    c && {
+      id: c.id,
+      email: c.email,
+      name: c.name,
+      attributes: c.attributes,
+      createdAt: c.createdAt,
+      erased: c.erasedAt !== null,
+    }
+  );
+}
+
+export const membershipsOf = (deps: Deps, contactId: number) => q.memberships(deps.db, contactId);
+export type Membership = Awaited<ReturnType<typeof membershipsOf>>[number];
+
+export type UnsubscribeOutcome = "unsubscribed" | "already" | "not_member" | "erased";
+
+/**
+ * Unsubscribes a person from one list (idempotent). Once they hear from no list at all, the
+ * address goes on the suppression list (reason `unsubscribed`).
+ */
+export async function unsubscribe(
+  deps: Deps,
+  contactId: number,
+  listId: number,
+  source: string,
+  proof: Proof,
+): Promise<UnsubscribeOutcome> {
+  const member = await findMember(deps.db, listId, contactId);
+  if (!member) return "not_member";
+  if (member.status === "erased") return "erased";
+  if (member.status !== "unsubscribed") {
+    const result = await recordConsentEvent(deps, { listId, contactId }, "unsubscribed", {
+      source,
+      actor: "participant",
+      ...proof,
+    });
+    if (!result.ok && result.reason !== "conflict") return "already";
+  }
+  const remaining = (await q.memberships(deps.db, contactId)).filter((m) => isActive(m.status));
+  const contact = await findContact(deps.db, contactId);
+  if (remaining.length === 0 && contact?.emailKey) {
+    await suppressAddress(deps, contact.emailKey, "unsubscribed");
+  }
+  return member.status === "unsubscribed" ? "already" : "unsubscribed";
+}
+
+export type ResubscribeOutcome = "pending" | "not_allowed";
+
+/**
+ * Rejoins a list the person left: double opt-in again (`pending` and a confirmation mail),
+ * never confirmed silently. A suppression they caused themselves by leaving every list is
+ * lifted, since this request comes from their own link; any other reason stands.
+ */
+export async function resubscribe(
+  deps: Deps,
+  contactId: number,
+  listId: number,
+  proof: Proof,
+): Promise<ResubscribeOutcome> {
+  const [member, contact, list] = await Promise.all([
+    findMember(deps.db, listId, contactId),
+    findContact(deps.db, contactId),
+    findList(deps, listId),
+  ]);
+  if (!member || !contact?.emailKey || !list || list.archivedAt) return "not_allowed";
+  if (member.status === "unsubscribed") {
+    await q.liftOwnUnsubscribeSuppression(deps.db, hashAddress(deps, contact.emailKey));
+    const result = await recordConsentEvent(deps, { listId, contactId }, "subscribed", {
+      source: "preferences page",
+      actor: "participant",
+      ...proof,
+    });
+    if (!result.ok) return "not_allowed";
+  } else if (member.status !== "pending") {
+    return "not_allowed";
+  }
+  await queueConfirmation(deps, list, contactId);
+  return "pending";
+}
+
+export async function setLanguage(deps: Deps, contactId: number, lang: Lang) {
+  await q.setLanguageAttribute(deps.db, contactId, lang, deps.clock.now().toISOString());
+}
+
+/** Everything Relance holds about a person, as one JSON document. */
+export async function exportData(deps: Deps, person: Person) {
+  const [lists, events, registrations, messages] = await Promise.all([
+    q.memberships(deps.db, person.id),
+    q.consentEventsOf(deps.db, person.id),
+    q.registrationsOf(deps.db, person.id),
+    q.messagesOf(deps.db, person.id),
+  ]);
+  const listName = new Map(lists.map((l) => [l.listId, l.name]));
+  return {
+    exported_at: deps.clock.now().toISOString(),
+    contact: {
+      id: person.id,
+      email: person.email,
+      name: person.name,
+      attributes: person.attributes,
+      created_at: person.createdAt,
+    },
+    lists: lists.map((l) => ({ list: l.name, slug: l.slug, status: l.status })),
+    consent_history: events.map((e) => ({
+      list: listName.get(e.listId) ?? null,
+      event: e.event,
+      at: e.at,
+      source: e.source,
+      text_version: e.textVersion,
+      ip_hash: e.ipHash,
+      user_agent_family: e.uaFamily,
+    })),
+    registrations: registrations.map((r) => ({
+      list: listName.get(r.listId) ?? null,
+      data: r.data,
+      created_at: r.createdAt,
+      updated_at: r.updatedAt,
+    })),
+    messages: messages.map((m) => ({
+      list: listName.get(m.listId) ?? null,
+      kind: m.kind,
+      status: m.status,
+      at: m.updatedAt,
+      to: m.payload?.to ?? null,
+      subject: m.payload?.subject ?? null,
+      text: m.payload?.text ?? null,
+    })),
+  };
+}
+
+/** Erases everything but the suppression hash (which keeps the address from coming back). */
+export const eraseEverything = (deps: Deps, contactId: number) =>
+  eraseContact(deps, contactId, "participant", "erased by the person (preferences page)");

@@ -1,0 +1,211 @@
+// Every query the participant site runs: memberships, registrations, subscriptions, the export.
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import {
+  consentEvents,
+  contacts,
+  listMembers,
+  lists,
+  outboxMessages,
+  registrations,
+  sends,
+  suppressions,
+} from "../../db/schema";
+import type { Db } from "../db";
+import { eligibleMemberSql, emptyExcluded } from "../sending/eligibility";
+
+export type Registration = typeof registrations.$inferSelect;
+
+/** Every list a contact is on, with its state, in list order. */
+export const memberships = (db: Db, contactId: number) =>
+  db
+    .select({
+      listId: lists.id,
+      slug: lists.slug,
+      name: lists.name,
+      purpose: lists.purpose,
+      status: listMembers.status,
+    })
+    .from(listMembers)
+    .innerJoin(lists, eq(lists.id, listMembers.listId))
+    .where(eq(listMembers.contactId, contactId))
+    .orderBy(asc(lists.id));
+
+export const findRegistration = async (db: Db, listId: number, contactId: number) =>
+  (
+    await db
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.listId, listId), eq(registrations.contactId, contactId)))
+      .limit(1)
+  )[0];
+
+/** One registration per (list, contact): a second save edits the first. */
+export const upsertRegistration = (
+  db: Db,
+  row: { listId: number; contactId: number; data: Record<string, string>; at: string },
+) =>
+  db
+    .insert(registrations)
+    .values({
+      listId: row.listId,
+      contactId: row.contactId,
+      data: row.data,
+      createdAt: row.at,
+      updatedAt: row.at,
+    })
+    .onConflictDoUpdate({
+      target: [registrations.listId, registrations.contactId],
+      set: { data: row.data, updatedAt: row.at },
+    });
+
+export const registrationsOfList = (db: Db, listId: number) =>
+  db
+    .select()
+    .from(registrations)
+    .where(eq(registrations.listId, listId))
+    .orderBy(asc(registrations.id));
+
+export const setRegistrationsClose = (db: Db, listId: number, closeAt: string | null) =>
+  db.update(lists).set({ registrationsCloseAt: closeAt }).where(eq(lists.id, listId));
+
+/** The contact's preferred language, kept as the `language` attribute the mail renderer reads. */
+export const setLanguageAttribute = (db: Db, contactId: number, lang: string, at: string) =>
+  db
+    .update(contacts)
+    .set({
+      attributes: sql`json_set(coalesce(${contacts.attributes}, '{}'), '$.language', ${lang})`,
+      updatedAt: at,
+    })
+    .where(and(eq(contacts.id, contactId), sql`${contacts.erasedAt} IS NULL`));
+
+/** A suppression the person caused by unsubscribing from everything (and only that reason). */
+export const liftOwnUnsubscribeSuppression = (db: Db, addressHash: string) =>
+  db
+    .delete(suppressions)
+    .where(and(eq(suppressions.addressHash, addressHash), eq(suppressions.reason, "unsubscribed")));
+
+// ---- Public subscription ----------------------------------------------------------------
+
+/**
+ * A web subscriber joins a list as `pending`, with its `subscribed` event carrying the proof.
+ * Both statements are no-ops when the contact is already on the list.
+ */
+export const joinAsPending = (
+  db: Db,
+  member: { listId: number; contactId: number },
+  ctx: { at: string; source: string; ipHash: string | null; uaFamily: string | null },
+) => [
+  db.run(sql`
+    INSERT INTO list_members (list_id, contact_id, status, updated_at)
+    VALUES (${member.listId}, ${member.contactId}, 'pending', ${ctx.at})
+    ON CONFLICT DO NOTHING`),
+  db.run(sql`
+    INSERT INTO consent_events
+      (list_id, contact_id, event, at, source, text_version, ip_hash, actor, ua_family)
+    SELECT m.list_id, m.contact_id, 'subscribed', ${ctx.at}, ${ctx.source}, l.purpose_version,
+           ${ctx.ipHash}, 'participant', ${ctx.uaFamily}
+    FROM list_members m JOIN lists l ON l.id = m.list_id
+    WHERE m.list_id = ${member.listId} AND m.contact_id = ${member.contactId}
+      AND NOT EXISTS (SELECT 1 FROM consent_events e
+                      WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id)`),
+];
+
+/** Whether a confirmation mail to this member was queued since `since`. */
+export const confirmationSentSince = async (
+  db: Db,
+  member: { listId: number; contactId: number },
+  since: string,
+) =>
+  (
+    await db
+      .select({ id: outboxMessages.id })
+      .from(outboxMessages)
+      .innerJoin(sends, eq(sends.id, outboxMessages.sendId))
+      .where(
+        and(
+          eq(sends.kind, "subscribe"),
+          eq(sends.listId, member.listId),
+          eq(outboxMessages.contactId, member.contactId),
+          gt(sends.createdAt, since),
+        ),
+      )
+      .limit(1)
+  ).length > 0;
+
+export const insertSubscribeSend = async (
+  db: Db,
+  row: { listId: number; textVersion: number; at: string },
+) =>
+  (
+    await db
+      .insert(sends)
+      .values({
+        kind: "subscribe",
+        listId: row.listId,
+        status: "queued",
+        subject: "",
+        textVersion: row.textVersion,
+        total: 0,
+        excluded: emptyExcluded(),
+        createdBy: "subscribe form",
+        createdAt: row.at,
+      })
+      .returning({ id: sends.id })
+  )[0]?.id;
+
+/** The outbox row of a subscribe send, only if the member passes the one eligibility rule. */
+export const enqueueConfirmation = (
+  db: Db,
+  sendId: number,
+  member: { listId: number; contactId: number },
+  at: string,
+) => [
+  db.run(sql`
+    INSERT INTO outbox_messages (send_id, contact_id, status, updated_at)
+    SELECT ${sendId}, m.contact_id, 'queued', ${at}
+    FROM list_members m JOIN contacts c ON c.id = m.contact_id
+    WHERE m.list_id = ${member.listId} AND m.contact_id = ${member.contactId}
+      AND ${eligibleMemberSql("subscribe")}`),
+  db.run(sql`
+    UPDATE sends SET total = (SELECT count(*) FROM outbox_messages WHERE send_id = ${sendId})
+    WHERE id = ${sendId}`),
+];
+
+// ---- Export -------------------------------------------------------------------------------
+
+export const consentEventsOf = (db: Db, contactId: number) =>
+  db
+    .select({
+      listId: consentEvents.listId,
+      event: consentEvents.event,
+      at: consentEvents.at,
+      source: consentEvents.source,
+      textVersion: consentEvents.textVersion,
+      ipHash: consentEvents.ipHash,
+      uaFamily: consentEvents.uaFamily,
+    })
+    .from(consentEvents)
+    .where(eq(consentEvents.contactId, contactId))
+    .orderBy(asc(consentEvents.id));
+
+export const registrationsOf = (db: Db, contactId: number) =>
+  db
+    .select()
+    .from(registrations)
+    .where(eq(registrations.contactId, contactId))
+    .orderBy(asc(registrations.id));
+
+/** The messages Relance queued for a contact, with what each said once rendered. */
+export const messagesOf = (db: Db, contactId: number) =>
+  db
+    .select({
+      listId: sends.listId,
+      kind: sends.kind,
+      status: outboxMessages.status,
+      payload: outboxMessages.payload,
+      updatedAt: outboxMessages.updatedAt,
+    })
+    .from(outboxMessages)
+    .innerJoin(sends, eq(sends.id, outboxMessages.sendId))
+    .where(eq(outboxMessages.contactId, contactId))
+    .orderBy(asc(outboxMessages.id));
