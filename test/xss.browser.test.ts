@@ -141,3 +141,39 @@ test("admin pages: list, contacts, campaign preview, mailbox, audit, login error
   expect(ADMIN.email).toBeTruthy();
   await anonymous.close();
 });
+
+test("participant pages: consent, re-registration pre-filled from hostile attributes, preferences, unsubscribe", async () => {
+  const { signToken } = await import("../src/tokens");
+  const t = server.t;
+  const token = await t.token();
+  const deadline = "2026-12-31T00:00:00Z";
+  const sent = (await (
+    await t.api(token, "POST", `/api/v1/lists/${listId}/reconsent`, { deadline })
+  ).json()) as { send_id: number };
+  const contact = Number(
+    (await t.client.execute("SELECT id FROM contacts WHERE email = 'x1@example.org'")).rows[0]?.id,
+  );
+  const secret = t.deps.config.secretKey;
+  const consent = await signToken(secret, {
+    p: "consent",
+    c: contact,
+    l: listId,
+    s: sent.send_id,
+    e: Date.parse(deadline),
+  });
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/c/${consent}`);
+  await expectClean(page, "/c/ consent page");
+  await page.getByRole("button", { name: "Je confirme" }).click();
+  await page.waitForLoadState();
+  await expectClean(page, "/c/ after confirming (re-registration form pre-filled)");
+  for (const path of [
+    `/p/${await signToken(secret, { p: "preferences", c: contact })}`,
+    `/u/${await signToken(secret, { p: "unsubscribe", c: contact, l: listId })}`,
+    `/lists/xss/subscribe`,
+  ]) {
+    await page.goto(`${server.url}${path}`);
+    await expectClean(page, path);
+  }
+  await page.close();
+});
