@@ -26,6 +26,7 @@ import { pollApi, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
 import { errorPage } from "./views/errors";
+import { webhookRoutes } from "./webhooks/routes";
 
 const MB = 1024 * 1024;
 /** Routes that take large uploads set their own, larger limit. */
@@ -115,6 +116,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", pollPages);
   app.route("/", pollApi);
   app.route("/", pollAdmin);
+  app.route("/", webhookRoutes);
 
   app.notFound((c) =>
     isApi(c.req.path)

@@ -2,11 +2,13 @@
 // capability adds its job here; a failing job is reported and does not stop the others.
 import type { Deps } from "./deps";
 import { expireUnansweredInvitations } from "./sending/service";
+import { pruneOldWebhookEvents } from "./webhooks/service";
 
 export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
 export const periodicJobs: Job[] = [
   { name: "expire unanswered re-consent invitations", run: expireUnansweredInvitations },
+  { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },
 ];
 
 export async function runPeriodicJobs(
