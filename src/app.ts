@@ -11,6 +11,7 @@ import { requireAdminSession, requireApiToken } from "./auth/middleware";
 import { authPages, tokenApi } from "./auth/routes";
 import { contactsAdmin } from "./contacts/admin";
 import { contactsApi } from "./contacts/api";
+import { deliverabilityAdmin } from "./deliverability/routes";
 import type { Deps } from "./deps";
 import { homeRoutes } from "./home/routes";
 import type { AppEnv } from "./http/env";
@@ -25,6 +26,7 @@ import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
+import { suppressionAdmin } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
 import { webhookRoutes } from "./webhooks/routes";
 
@@ -117,6 +119,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", pollApi);
   app.route("/", pollAdmin);
   app.route("/", webhookRoutes);
+  app.route("/", suppressionAdmin);
+  app.route("/", deliverabilityAdmin);
 
   app.notFound((c) =>
     isApi(c.req.path)

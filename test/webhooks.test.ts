@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { runPeriodicJobs } from "../src/jobs";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
-import { listWithContacts, moveTo } from "./sending-helpers";
+import { dispatchUntilIdle, listWithContacts } from "./sending-helpers";
 import {
   bounceEvent,
   campaignReport,
@@ -306,7 +306,7 @@ describe("events", () => {
     // Later sends to the same address bounce again.
     t.clock.advance(10 * DAY);
     const { send_id: second } = await campaignReport(t, bearer, listId);
-    await import("./sending-helpers").then((h) => h.dispatchUntilIdle(t.deps));
+    await dispatchUntilIdle(t.deps);
     const secondId = await providerIdOf(second as number, m.contactId);
     const undetermined = await postWebhook(t, bounceEvent(secondId, "Undetermined"));
     expect(await undetermined.json()).toMatchObject({ kind: "bounced_transient" });
@@ -314,7 +314,7 @@ describe("events", () => {
 
     t.clock.advance(10 * DAY);
     const { send_id: third } = await campaignReport(t, bearer, listId);
-    await import("./sending-helpers").then((h) => h.dispatchUntilIdle(t.deps));
+    await dispatchUntilIdle(t.deps);
     const thirdId = await providerIdOf(third as number, m.contactId);
     const res = await postWebhook(t, bounceEvent(thirdId, "Transient"));
     expect(await res.json()).toMatchObject({ kind: "bounced" });
@@ -365,7 +365,10 @@ describe("events", () => {
         suppressed: { message: "This address is on the account's suppression list", type: "" },
       }),
     );
-    expect(await outcomeOf(a)).toMatchObject({ status: "failed", error: "failed: reached_daily_quota" });
+    expect(await outcomeOf(a)).toMatchObject({
+      status: "failed",
+      error: "failed: reached_daily_quota",
+    });
     expect(await outcomeOf(b)).toMatchObject({
       status: "failed",
       error: "suppressed by the provider: This address is on the account's suppression list",
@@ -379,7 +382,11 @@ describe("events", () => {
     const m = messages[0] as SentMessage;
     const before = await snapshot();
     for (const type of ["email.opened", "domain.updated", "something.new"]) {
-      const res = await postWebhook(t, { type, created_at: "now", data: { email_id: m.providerId } });
+      const res = await postWebhook(t, {
+        type,
+        created_at: "now",
+        data: { email_id: m.providerId },
+      });
       expect(res.status, type).toBe(200);
     }
     const rows = await t.client.execute("SELECT type, kind FROM webhook_events ORDER BY id");
@@ -431,7 +438,7 @@ describe("events", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ kind: "received" });
     // Even with the dispatcher running, nothing goes out.
-    await import("./sending-helpers").then((h) => h.dispatchUntilIdle(t.deps));
+    await dispatchUntilIdle(t.deps);
     await runPeriodicJobs(t.deps);
     expect(fake.calls.length).toBe(callsBefore);
     expect(fake.delivered.length).toBe(deliveredBefore);
@@ -492,7 +499,7 @@ describe("retention", () => {
     const app = await createTestApp({ ...resendEnv(), EVENT_RETENTION_DAYS: "3" });
     try {
       const token = await app.token();
-      const { messages } = await sentCampaignIn(app, token, 10);
+      const { messages } = await sentCampaign(app, token, 10);
       const perDay = 5;
       let peak = 0;
       for (let day = 0; day < 12; day++) {
@@ -527,7 +534,3 @@ describe("retention", () => {
     }
   });
 });
-
-async function sentCampaignIn(app: TestApp, token: string, n: number) {
-  return sentCampaign(app, token, n);
-}

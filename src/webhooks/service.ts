@@ -146,7 +146,11 @@ async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promis
       };
     }
     default:
-      return { ...base, effect: "Stored; Relance does not act on this event type.", statements: [] };
+      return {
+        ...base,
+        effect: "Stored; Relance does not act on this event type.",
+        statements: [],
+      };
   }
 }
 
