@@ -98,6 +98,7 @@ export const migrations: Migration[] = [
       "CREATE INDEX `webhook_events_kind_idx` ON `webhook_events` (`kind`,`id`);",
       "CREATE INDEX `webhook_events_contact_idx` ON `webhook_events` (`contact_id`,`kind`,`received_at`);",
       "CREATE INDEX `outbox_messages_outcome_idx` ON `outbox_messages` (`outcome_at`);",
+      "CREATE INDEX `outbox_messages_send_outcome_idx` ON `outbox_messages` (`send_id`,`outcome_at`);",
       "CREATE INDEX `suppressions_created_idx` ON `suppressions` (`created_at`);",
     ],
   },

@@ -322,6 +322,8 @@ export const outboxMessages = sqliteTable(
     index("outbox_messages_batch_idx").on(t.batchId),
     index("outbox_messages_provider_idx").on(t.providerId),
     index("outbox_messages_outcome_idx").on(t.outcomeAt),
+    // The breaker reads a send's latest 500 outcomes after every webhook.
+    index("outbox_messages_send_outcome_idx").on(t.sendId, t.outcomeAt),
   ],
 );
 

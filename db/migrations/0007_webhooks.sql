@@ -17,4 +17,5 @@ CREATE INDEX `webhook_events_received_idx` ON `webhook_events` (`received_at`);-
 CREATE INDEX `webhook_events_kind_idx` ON `webhook_events` (`kind`,`id`);--> statement-breakpoint
 CREATE INDEX `webhook_events_contact_idx` ON `webhook_events` (`contact_id`,`kind`,`received_at`);--> statement-breakpoint
 CREATE INDEX `outbox_messages_outcome_idx` ON `outbox_messages` (`outcome_at`);--> statement-breakpoint
+CREATE INDEX `outbox_messages_send_outcome_idx` ON `outbox_messages` (`send_id`,`outcome_at`);--> statement-breakpoint
 CREATE INDEX `suppressions_created_idx` ON `suppressions` (`created_at`);
