@@ -105,4 +105,17 @@ export const migrations: Migration[] = [
       "ALTER TABLE `lists` ADD `registrations_close_at` text;",
     ],
   },
+  {
+    tag: "0009_webhooks",
+    statements: [
+      "CREATE TABLE `webhook_events` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`svix_id` text NOT NULL,\n\t`type` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`provider_id` text,\n\t`message_id` integer,\n\t`send_id` integer,\n\t`contact_id` integer,\n\t`effect` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`received_at` text NOT NULL\n);",
+      "CREATE UNIQUE INDEX `webhook_events_svix_id_unique` ON `webhook_events` (`svix_id`);",
+      "CREATE INDEX `webhook_events_received_idx` ON `webhook_events` (`received_at`);",
+      "CREATE INDEX `webhook_events_kind_idx` ON `webhook_events` (`kind`,`id`);",
+      "CREATE INDEX `webhook_events_contact_idx` ON `webhook_events` (`contact_id`,`kind`,`received_at`);",
+      "CREATE INDEX `outbox_messages_outcome_idx` ON `outbox_messages` (`outcome_at`);",
+      "CREATE INDEX `outbox_messages_send_outcome_idx` ON `outbox_messages` (`send_id`,`outcome_at`);",
+      "CREATE INDEX `suppressions_created_idx` ON `suppressions` (`created_at`);",
+    ],
+  },
 ];

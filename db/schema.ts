@@ -199,11 +199,15 @@ export const consentEvents = sqliteTable(
 );
 
 /** Addresses that must never be invited, mailed or re-imported, kept only as salted hashes. */
-export const suppressions = sqliteTable("suppressions", {
-  addressHash: text("address_hash").primaryKey(),
-  reason: text("reason").notNull(),
-  createdAt: text("created_at").notNull(),
-});
+export const suppressions = sqliteTable(
+  "suppressions",
+  {
+    addressHash: text("address_hash").primaryKey(),
+    reason: text("reason").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("suppressions_created_idx").on(t.createdAt)],
+);
 
 /**
  * Rows of an import in progress: a file is staged here first and applied in one batch, so a
@@ -321,6 +325,9 @@ export const outboxMessages = sqliteTable(
     index("outbox_messages_send_status_idx").on(t.sendId, t.status, t.id),
     index("outbox_messages_batch_idx").on(t.batchId),
     index("outbox_messages_provider_idx").on(t.providerId),
+    index("outbox_messages_outcome_idx").on(t.outcomeAt),
+    // The breaker reads a send's latest 500 outcomes after every webhook.
+    index("outbox_messages_send_outcome_idx").on(t.sendId, t.outcomeAt),
   ],
 );
 
@@ -483,4 +490,47 @@ export const registrations = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [uniqueIndex("registrations_list_contact_idx").on(t.listId, t.contactId)],
+);
+
+// ---- Provider webhooks ----------------------------------------------------------------------
+
+export const WEBHOOK_EVENT_KINDS = [
+  "delivered",
+  "bounced",
+  "bounced_transient",
+  "complained",
+  "failed",
+  "suppressed",
+  "received",
+  "other",
+] as const;
+
+/**
+ * Every signed webhook the provider sent: the raw body as received, what it meant here (`kind`),
+ * the message it refers to when known, and what Relance did (`effect`). These rows are also the
+ * message events the deliverability pages read. Unique per svix-id, so a replay changes nothing;
+ * pruned after EVENT_RETENTION_DAYS (consent events and suppressions are kept).
+ */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    svixId: text("svix_id").notNull().unique(),
+    type: text("type").notNull(),
+    kind: text("kind", { enum: WEBHOOK_EVENT_KINDS }).notNull(),
+    /** The provider's email id (`data.email_id`), when the event has one. */
+    providerId: text("provider_id"),
+    /** The outbox message with that provider id; null when none is known (the event is kept). */
+    messageId: integer("message_id"),
+    sendId: integer("send_id"),
+    contactId: integer("contact_id"),
+    effect: text("effect").notNull(),
+    payload: text("payload").notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [
+    index("webhook_events_received_idx").on(t.receivedAt),
+    index("webhook_events_kind_idx").on(t.kind, t.id),
+    index("webhook_events_contact_idx").on(t.contactId, t.kind, t.receivedAt),
+  ],
 );

@@ -11,6 +11,7 @@ import { requireAdminSession, requireApiToken } from "./auth/middleware";
 import { authPages, tokenApi } from "./auth/routes";
 import { contactsAdmin } from "./contacts/admin";
 import { contactsApi } from "./contacts/api";
+import { deliverabilityAdmin } from "./deliverability/routes";
 import type { Deps } from "./deps";
 import { homeRoutes } from "./home/routes";
 import type { ClientAddressReader } from "./http/client-address";
@@ -31,7 +32,9 @@ import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
+import { suppressionAdmin } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
+import { webhookRoutes } from "./webhooks/routes";
 
 const MB = 1024 * 1024;
 /** Routes that take large uploads set their own, larger limit. */
@@ -133,6 +136,9 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", participantPages);
   app.route("/", registrationsApi);
   app.route("/", registrationsAdmin);
+  app.route("/", webhookRoutes);
+  app.route("/", suppressionAdmin);
+  app.route("/", deliverabilityAdmin);
 
   app.notFound((c) =>
     isApi(c.req.path)

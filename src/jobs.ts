@@ -3,12 +3,14 @@
 import type { Deps } from "./deps";
 import { pruneRateLimits } from "./http/rate-limit";
 import { expireUnansweredInvitations } from "./sending/service";
+import { pruneOldWebhookEvents } from "./webhooks/service";
 
 export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
 export const periodicJobs: Job[] = [
   { name: "expire unanswered re-consent invitations", run: expireUnansweredInvitations },
   { name: "prune rate-limit windows", run: pruneRateLimits },
+  { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },
 ];
 
 export async function runPeriodicJobs(

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_startWorker } from "wrangler";
 import { migrations } from "../db/migrations.gen";
 import { type HranaServer, startHranaServer } from "./hrana-server";
+import { svixSignature, WEBHOOK_SECRET } from "./webhook-helpers";
 
 const ROOT = join(import.meta.dirname, "..");
 const ADMIN = { email: "admin@workers.example", password: "correct horse battery" };
@@ -93,6 +94,7 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       SEED: "none",
+      RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET,
     }));
   }, START_TIMEOUT * 2);
 
@@ -206,6 +208,36 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
       } finally {
         turso.close();
       }
+    },
+    REQUEST_TIMEOUT,
+  );
+
+  it(
+    "verifies Svix-signed webhooks: a signed event is stored, a forged one refused",
+    async () => {
+      const body = JSON.stringify({
+        type: "email.received",
+        created_at: "2026-01-15T08:10:00.000Z",
+        data: { email_id: "in_workers", from: "p1@example.org", to: [], subject: "RE" },
+      });
+      const post = (signature: string) =>
+        fetch(`${origin}/webhooks/resend`, {
+          method: "POST",
+          headers: {
+            "svix-id": "msg_workers",
+            "svix-timestamp": String(ts),
+            "svix-signature": signature,
+          },
+          body,
+        });
+      const ts = Math.floor(Date.now() / 1000);
+      const forged = await post(
+        svixSignature(`whsec_${btoa("not the secret")}`, "msg_workers", ts, body),
+      );
+      expect(forged.status).toBe(401);
+      const signed = await post(svixSignature(WEBHOOK_SECRET, "msg_workers", ts, body));
+      expect(signed.status).toBe(200);
+      expect(await signed.json()).toMatchObject({ kind: "received" });
     },
     REQUEST_TIMEOUT,
   );

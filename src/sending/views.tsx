@@ -180,6 +180,11 @@ export function SendPage(props: {
       </p>
       <EligibilitySummary recipients={props.p.total} excluded={props.excluded} verb="queued" />
       <ProgressFragment p={props.p} />
+      <p>
+        <a href={`/admin/deliverability/sends/${props.p.id}`}>
+          Deliverability: delivered, bounced, complained
+        </a>
+      </p>
     </AdminLayout>
   );
 }

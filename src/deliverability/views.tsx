@@ -1,0 +1,168 @@
+// Admin views: the deliverability panel (overall and per send) and the inbound mail Relance keeps.
+
+import { AdminLayout } from "../views/layout";
+import type { InboundMail } from "../webhooks/service";
+import { OutcomeChart } from "./chart";
+import type { Deliverability } from "./service";
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+const pct = (n: number) => `${(n * 100).toFixed(2)}%`;
+
+function Panel(props: { d: Deliverability; title: string }) {
+  const { d } = props;
+  return (
+    <section class="deliverability" aria-label={props.title}>
+      <table class="deliverability-totals">
+        <tbody>
+          <tr>
+            <th scope="row">Delivered</th>
+            <td data-outcome="delivered">{fmt(d.delivered)}</td>
+            <td>{d.outcomes ? pct(d.delivered / d.outcomes) : "—"}</td>
+          </tr>
+          <tr>
+            <th scope="row">Bounced (permanent)</th>
+            <td data-outcome="bounced">{fmt(d.bounced)}</td>
+            <td data-rate="bounce">{pct(d.bounceRate)}</td>
+          </tr>
+          <tr>
+            <th scope="row">Complained</th>
+            <td data-outcome="complained">{fmt(d.complained)}</td>
+            <td data-rate="complaint">{pct(d.complaintRate)}</td>
+          </tr>
+          <tr>
+            <th scope="row">Transient bounces</th>
+            <td data-outcome="transient">{fmt(d.transientBounces)}</td>
+            <td class="muted">counted; three in 30 days suppress</td>
+          </tr>
+        </tbody>
+      </table>
+      <p class="muted">
+        Rates are over the {fmt(d.outcomes)} outcomes the provider reported
+        {d.messages ? ` (${fmt(d.messages)} messages, ${fmt(d.failed)} failed)` : ""}.
+      </p>
+      <OutcomeChart series={d.series} unit={d.unit} title={props.title} />
+    </section>
+  );
+}
+
+export type SendRow = {
+  id: number;
+  kind: string;
+  subject: string;
+  created_at: string;
+  messages: number;
+  delivered: number | null;
+  bounced: number | null;
+  complained: number | null;
+};
+
+export function OverallPage(props: { email: string; d: Deliverability; sends: SendRow[] }) {
+  return (
+    <AdminLayout title="Deliverability" email={props.email}>
+      <h1>Deliverability</h1>
+      <p>
+        The last 30 days, from the provider's webhooks. See also the{" "}
+        <a href="/admin/suppressions">suppression list</a> and the{" "}
+        <a href="/admin/inbound">inbound mail</a>.
+      </p>
+      <Panel d={props.d} title="All sends, last 30 days" />
+      <h2>Recent sends</h2>
+      {props.sends.length === 0 ? (
+        <p class="muted">Nothing has been sent yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Send</th>
+              <th scope="col">Started</th>
+              <th scope="col">Messages</th>
+              <th scope="col">Delivered</th>
+              <th scope="col">Bounced</th>
+              <th scope="col">Complained</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.sends.map((s) => (
+              <tr>
+                <td>
+                  <a href={`/admin/deliverability/sends/${s.id}`}>
+                    #{s.id} {s.kind === "reconsent" ? "re-consent" : s.subject}
+                  </a>
+                </td>
+                <td>
+                  <time datetime={s.created_at}>{s.created_at}</time>
+                </td>
+                <td>{fmt(s.messages)}</td>
+                <td>{fmt(s.delivered ?? 0)}</td>
+                <td>{fmt(s.bounced ?? 0)}</td>
+                <td>{fmt(s.complained ?? 0)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </AdminLayout>
+  );
+}
+
+export function SendDeliverabilityPage(props: {
+  email: string;
+  d: Deliverability;
+  send: { id: number; kind: string; subject: string; createdAt: string };
+}) {
+  const { send } = props;
+  const title = `Send #${send.id}`;
+  return (
+    <AdminLayout title={`Deliverability of send #${send.id}`} email={props.email}>
+      <h1>Deliverability of send #{send.id}</h1>
+      <p>
+        <a href={`/admin/sends/${send.id}`}>
+          {send.kind === "reconsent" ? "Re-consent invitation" : "Campaign"} #{send.id}
+        </a>
+        {send.subject ? ` — ${send.subject}` : ""}, started{" "}
+        <time datetime={send.createdAt}>{send.createdAt}</time>.{" "}
+        <a href="/admin/deliverability">All sends</a>
+      </p>
+      <Panel d={props.d} title={title} />
+    </AdminLayout>
+  );
+}
+
+export function InboundPage(props: { email: string; mail: InboundMail[] }) {
+  return (
+    <AdminLayout title="Inbound mail" email={props.email}>
+      <h1>Inbound mail</h1>
+      <p class="muted">
+        Mail the provider received for this domain. Relance redistributes nothing: these are kept
+        for you to read here and are never forwarded to anyone. Replies to Relance's mail go to the
+        human Reply-To mailbox. The content stays with the provider.
+      </p>
+      {props.mail.length === 0 ? (
+        <p class="muted">No inbound mail.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Received</th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">Subject</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.mail.map((m) => (
+              <tr>
+                <td>
+                  <time datetime={m.receivedAt}>{m.receivedAt}</time>
+                </td>
+                <td>{m.from}</td>
+                <td>{m.to.join(", ")}</td>
+                <td>{m.subject || <span class="muted">(no subject)</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </AdminLayout>
+  );
+}

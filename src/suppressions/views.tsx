@@ -1,0 +1,140 @@
+// The suppression admin page: counts per reason, search by address or reason, lift with a reason.
+import type { FieldError } from "../http/problem";
+import { AdminLayout } from "../views/layout";
+import { SUPPRESSION_REASONS, type SuppressionQuery, type SuppressionSearch } from "./service";
+
+export type RowError = { hash: string; message: string; note: string };
+
+export function SuppressionsPage(props: {
+  email: string;
+  query: SuppressionQuery;
+  search: SuppressionSearch;
+  notice?: string;
+  rowError?: RowError;
+}) {
+  const { query, search } = props;
+  const addressError = search.errors.find((e: FieldError) => e.field === "address");
+  const total = search.counts.reduce((sum, c) => sum + c.n, 0);
+  return (
+    <AdminLayout title="Suppressions" email={props.email}>
+      <h1>Suppressions</h1>
+      <p class="muted">
+        Addresses that are never invited, mailed or re-imported. Only a salted hash of each is kept;
+        the address shows when a contact still has it. Lifting a suppression leaves the consent
+        ledger as it is: a bounced or unsubscribed contact stays so until it consents again.
+      </p>
+      <p>
+        {total.toLocaleString("en")} suppressed
+        {search.counts.length ? ": " : "."}
+        {search.counts.map((c, i) => (
+          <>
+            {i ? ", " : ""}
+            <a href={`/admin/suppressions?reason=${encodeURIComponent(c.reason)}`}>
+              {c.n.toLocaleString("en")} {c.reason}
+            </a>
+          </>
+        ))}
+      </p>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+      <form method="get" action="/admin/suppressions" class="suppression-search">
+        <label>
+          Address
+          <input
+            type="search"
+            name="address"
+            value={query.address}
+            maxlength={320}
+            placeholder="someone@example.org"
+            aria-invalid={addressError ? "true" : undefined}
+            aria-describedby={addressError ? "address-error" : undefined}
+          />
+          {addressError ? (
+            <small class="field-error" id="address-error" role="alert">
+              {addressError.message}
+            </small>
+          ) : null}
+        </label>
+        <label>
+          Reason
+          <select name="reason">
+            <option value="">Any reason</option>
+            {SUPPRESSION_REASONS.map((r) => (
+              <option value={r} selected={query.reason === r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      {search.rows.length === 0 ? (
+        <p class="muted">
+          {query.address && !addressError
+            ? "This address is not on the suppression list."
+            : "No suppression matches."}
+        </p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Address</th>
+              <th scope="col">Hash</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Since</th>
+              <th scope="col">Lift</th>
+            </tr>
+          </thead>
+          <tbody>
+            {search.rows.map((row) => {
+              const error = props.rowError?.hash === row.addressHash ? props.rowError : undefined;
+              const id = `note-${row.addressHash.slice(0, 16)}`;
+              return (
+                <tr>
+                  <td>{row.email ?? <span class="muted">(not kept)</span>}</td>
+                  <td>
+                    <code title={row.addressHash}>{row.addressHash.slice(0, 12)}…</code>
+                  </td>
+                  <td>{row.reason}</td>
+                  <td>
+                    <time datetime={row.createdAt}>{row.createdAt}</time>
+                  </td>
+                  <td>
+                    <form method="post" action="/admin/suppressions/remove" class="inline-form">
+                      <input type="hidden" name="hash" value={row.addressHash} />
+                      <input type="hidden" name="address" value={query.address} />
+                      <label>
+                        Why may it be mailed again?
+                        <input
+                          name="note"
+                          id={id}
+                          required
+                          minlength={3}
+                          maxlength={500}
+                          value={error?.note ?? ""}
+                          aria-invalid={error ? "true" : undefined}
+                          aria-describedby={error ? `${id}-error` : undefined}
+                        />
+                      </label>
+                      {error ? (
+                        <small class="field-error" id={`${id}-error`} role="alert">
+                          {error.message}
+                        </small>
+                      ) : null}
+                      <button type="submit" class="secondary">
+                        Lift suppression
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,101 @@
+// Every query the webhook endpoint and the retention job run.
+import { and, count, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
+import { contacts, outboxMessages, webhookEvents } from "../../db/schema";
+import type { Db } from "../db";
+
+export type WebhookEvent = typeof webhookEvents.$inferSelect;
+export type NewWebhookEvent = typeof webhookEvents.$inferInsert;
+type Outcome = "delivered" | "bounced" | "complained";
+
+export const isStored = async (db: Db, svixId: string) =>
+  (
+    await db
+      .select({ id: webhookEvents.id })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.svixId, svixId))
+      .limit(1)
+  ).length > 0;
+
+export const insertEvent = (db: Db, row: NewWebhookEvent) => db.insert(webhookEvents).values(row);
+
+/** The message the provider knows by `providerId`, with its contact's address key. */
+export const messageByProviderId = async (db: Db, providerId: string) =>
+  (
+    await db
+      .select({
+        id: outboxMessages.id,
+        sendId: outboxMessages.sendId,
+        contactId: outboxMessages.contactId,
+        status: outboxMessages.status,
+        outcome: outboxMessages.outcome,
+        emailKey: contacts.emailKey,
+      })
+      .from(outboxMessages)
+      .innerJoin(contacts, eq(contacts.id, outboxMessages.contactId))
+      .where(eq(outboxMessages.providerId, providerId))
+      .orderBy(desc(outboxMessages.id))
+      .limit(1)
+  )[0];
+
+export type KnownMessage = NonNullable<Awaited<ReturnType<typeof messageByProviderId>>>;
+
+export const transientBouncesSince = async (db: Db, contactId: number, since: string) =>
+  (
+    await db
+      .select({ n: count() })
+      .from(webhookEvents)
+      .where(
+        and(
+          eq(webhookEvents.contactId, contactId),
+          eq(webhookEvents.kind, "bounced_transient"),
+          gte(webhookEvents.receivedAt, since),
+        ),
+      )
+  )[0]?.n ?? 0;
+
+/**
+ * Records what the provider said about a message. A worse outcome replaces a better one
+ * (delivered < bounced < complained: a bounce or a complaint can follow a delivery), never the
+ * reverse, so a late `delivered` cannot hide a bounce.
+ */
+export const setOutcome = (db: Db, messageId: number, outcome: Outcome, at: string) => {
+  const replaceable: Outcome[] =
+    outcome === "complained"
+      ? ["delivered", "bounced"]
+      : outcome === "bounced"
+        ? ["delivered"]
+        : [];
+  return db
+    .update(outboxMessages)
+    .set({ outcome, outcomeAt: at, updatedAt: at })
+    .where(
+      and(
+        eq(outboxMessages.id, messageId),
+        replaceable.length
+          ? or(isNull(outboxMessages.outcome), inArray(outboxMessages.outcome, replaceable))
+          : isNull(outboxMessages.outcome),
+      ),
+    );
+};
+
+export const failMessage = (db: Db, messageId: number, error: string, at: string) =>
+  db
+    .update(outboxMessages)
+    .set({ status: "failed", error, updatedAt: at })
+    .where(and(eq(outboxMessages.id, messageId), eq(outboxMessages.status, "sent")));
+
+/** Deletes up to `limit` events received before `cutoff`; returns how many. */
+export const deleteEventsBefore = async (db: Db, cutoff: string, limit: number) =>
+  (
+    await db.run(sql`
+      DELETE FROM webhook_events WHERE id IN (
+        SELECT id FROM webhook_events WHERE received_at < ${cutoff} LIMIT ${limit})`)
+  ).rowsAffected;
+
+export const inboundEvents = (db: Db, limit: number) =>
+  db
+    .select()
+    .from(webhookEvents)
+    .where(eq(webhookEvents.kind, "received"))
+    .orderBy(desc(webhookEvents.id))
+    .limit(limit);

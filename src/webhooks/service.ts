@@ -1,0 +1,281 @@
+// What a provider webhook does: each signed event is stored once (by svix-id) together with its
+// effect, in one batch — outcomes, consent events on every list, suppression — then the breaker
+// looks at the send. Also the retention of those events and the inbound mail the admin reads.
+import type { BatchItem } from "drizzle-orm/batch";
+import type { WEBHOOK_EVENT_KINDS } from "../../db/schema";
+import * as consent from "../consent/queries";
+import { hashAddress } from "../consent/service";
+import type { Deps } from "../deps";
+import { checkBreaker } from "../sending/service";
+import {
+  bouncedData,
+  emailEventData,
+  failedData,
+  isPermanentBounce,
+  type ReceivedEmail,
+  receivedData,
+  suppressedData,
+  type WebhookEnvelope,
+  webhookEnvelope,
+} from "./events";
+import * as q from "./queries";
+
+export type WebhookEventKind = (typeof WEBHOOK_EVENT_KINDS)[number];
+
+const DAY_MS = 24 * 60 * 60_000;
+/** Three transient bounces of one address within 30 days count as a permanent one. */
+export const TRANSIENT_BOUNCE_WINDOW_DAYS = 30;
+export const TRANSIENT_BOUNCES_AS_PERMANENT = 3;
+
+export type IngestResult =
+  | { status: "stored"; kind: WebhookEventKind; effect: string }
+  | { status: "replay" }
+  | { status: "malformed"; detail: string };
+
+type Plan = {
+  kind: WebhookEventKind;
+  effect: string;
+  message?: q.KnownMessage;
+  statements: BatchItem<"sqlite">[];
+  /** An outcome was recorded: the breaker should judge the send again. */
+  judge?: boolean;
+};
+
+/**
+ * Applies one verified event. A replayed svix-id changes nothing; an event about a message
+ * Relance does not know, or of a type it does not act on, is kept for inspection.
+ */
+export async function ingestResendEvent(
+  deps: Deps,
+  svixId: string,
+  body: string,
+): Promise<IngestResult> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { status: "malformed", detail: "The body is not valid JSON." };
+  }
+  const envelope = webhookEnvelope.safeParse(json);
+  if (!envelope.success) {
+    return {
+      status: "malformed",
+      detail: "The body is not a webhook event: expected an object with `type` and `data`.",
+    };
+  }
+  if (await q.isStored(deps.db, svixId)) return { status: "replay" };
+
+  const at = deps.clock.now().toISOString();
+  const plan = await planEvent(deps, envelope.data, at);
+  const event = q.insertEvent(deps.db, {
+    svixId,
+    type: envelope.data.type,
+    kind: plan.kind,
+    providerId: providerIdOf(envelope.data),
+    messageId: plan.message?.id ?? null,
+    sendId: plan.message?.sendId ?? null,
+    contactId: plan.message?.contactId ?? null,
+    effect: plan.effect,
+    payload: body,
+    receivedAt: at,
+  });
+  try {
+    // The event row and its effects commit together: a crash leaves neither, and the provider's
+    // retry applies it then.
+    await deps.db.batch([event, ...plan.statements]);
+  } catch (error) {
+    // Two deliveries of one svix-id at the same instant: the unique key let one through.
+    if (await q.isStored(deps.db, svixId)) return { status: "replay" };
+    throw error;
+  }
+  if (plan.judge && plan.message) await checkBreaker(deps, plan.message.sendId);
+  return { status: "stored", kind: plan.kind, effect: plan.effect };
+}
+
+async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promise<Plan> {
+  if (event.type === "email.received") {
+    return {
+      kind: "received",
+      effect: "Inbound mail: stored for the admin to read, never forwarded.",
+      statements: [],
+    };
+  }
+  const ref = emailEventData.safeParse(event.data);
+  if (!ref.success) {
+    return { kind: "other", effect: "No data.email_id: stored only.", statements: [] };
+  }
+  const providerId = ref.data.email_id;
+  const kind = kindOf(event);
+  const message = await q.messageByProviderId(deps.db, providerId);
+  if (!message) {
+    return {
+      kind,
+      effect: `No message is known by provider id ${providerId}: kept for inspection.`,
+      statements: [],
+    };
+  }
+  const base = { kind, message };
+  switch (event.type) {
+    case "email.delivered":
+      return {
+        ...base,
+        effect: "Message delivered.",
+        statements: [q.setOutcome(deps.db, message.id, "delivered", at)],
+        judge: true,
+      };
+    case "email.bounced":
+      return planBounce(deps, event, message, at);
+    case "email.complained":
+      return planBadAddress(deps, event.type, message, "complained", at, "Complaint");
+    case "email.failed": {
+      const reason = failedData.parse(event.data).failed.reason || "no reason given";
+      return {
+        ...base,
+        effect: `Message failed: ${reason}`,
+        statements: [q.failMessage(deps.db, message.id, `failed: ${reason}`, at)],
+      };
+    }
+    case "email.suppressed": {
+      const reason = suppressedData.parse(event.data).suppressed.message || "no reason given";
+      return {
+        ...base,
+        effect: `Resend suppressed the message: ${reason}`,
+        statements: [
+          q.failMessage(deps.db, message.id, `suppressed by the provider: ${reason}`, at),
+        ],
+      };
+    }
+    default:
+      return {
+        ...base,
+        effect: "Stored; Relance does not act on this event type.",
+        statements: [],
+      };
+  }
+}
+
+const providerIdOf = (event: WebhookEnvelope) =>
+  typeof event.data.email_id === "string" ? event.data.email_id.slice(0, 200) : null;
+
+function kindOf(event: WebhookEnvelope): WebhookEventKind {
+  switch (event.type) {
+    case "email.delivered":
+      return "delivered";
+    case "email.bounced": {
+      const bounce = bouncedData.safeParse(event.data);
+      return bounce.success && isPermanentBounce(bounce.data.bounce)
+        ? "bounced"
+        : "bounced_transient";
+    }
+    case "email.complained":
+      return "complained";
+    case "email.failed":
+      return "failed";
+    case "email.suppressed":
+      return "suppressed";
+    default:
+      return "other";
+  }
+}
+
+/** A permanent bounce acts at once; a transient one only on the third within 30 days. */
+async function planBounce(
+  deps: Deps,
+  event: WebhookEnvelope,
+  message: q.KnownMessage,
+  at: string,
+): Promise<Plan> {
+  const parsed = bouncedData.safeParse(event.data);
+  const bounce = parsed.success ? parsed.data.bounce : { type: "" };
+  const detail = [bounce.type || "Unclassified", bounce.subType, bounce.message]
+    .filter(Boolean)
+    .join(" / ");
+  if (isPermanentBounce(bounce)) {
+    return planBadAddress(deps, event.type, message, "bounced", at, `Permanent bounce (${detail})`);
+  }
+  const since = new Date(Date.parse(at) - TRANSIENT_BOUNCE_WINDOW_DAYS * DAY_MS).toISOString();
+  const count = (await q.transientBouncesSince(deps.db, message.contactId, since)) + 1;
+  if (count < TRANSIENT_BOUNCES_AS_PERMANENT) {
+    return {
+      kind: "bounced_transient",
+      message,
+      effect: `Transient bounce (${detail}): ${count} of ${TRANSIENT_BOUNCES_AS_PERMANENT} within ${TRANSIENT_BOUNCE_WINDOW_DAYS} days, counted, not suppressed.`,
+      statements: [],
+    };
+  }
+  return planBadAddress(
+    deps,
+    event.type,
+    message,
+    "bounced",
+    at,
+    `Transient bounce number ${count} within ${TRANSIENT_BOUNCE_WINDOW_DAYS} days, treated as permanent (${detail})`,
+  );
+}
+
+/**
+ * A hard bounce or a complaint: the message's outcome, the contact `bounced`/`complained` on
+ * every list (appended to the ledger), and the address hash on the suppression list — one batch
+ * with the event itself.
+ */
+function planBadAddress(
+  deps: Deps,
+  type: string,
+  message: q.KnownMessage,
+  what: "bounced" | "complained",
+  at: string,
+  description: string,
+): Plan {
+  const ctx = {
+    at,
+    source: `resend ${type} for message #${message.id} (send #${message.sendId})`,
+    actor: "resend",
+  };
+  const statements: BatchItem<"sqlite">[] = [
+    q.setOutcome(deps.db, message.id, what, at),
+    consent.appendEventOnAllLists(deps.db, message.contactId, what, what, ctx),
+    consent.setStateOnAllLists(deps.db, message.contactId, what, at),
+  ];
+  // An erased contact has no address key left; its hash was suppressed when it was erased.
+  if (message.emailKey) {
+    statements.push(
+      consent.insertSuppression(deps.db, hashAddress(deps, message.emailKey), what, at),
+    );
+  }
+  return {
+    kind: what,
+    message,
+    effect: `${description}: contact ${what} on every list, address suppressed.`,
+    statements,
+    judge: true,
+  };
+}
+
+/** Deletes stored webhook events older than EVENT_RETENTION_DAYS, in small batches. */
+export async function pruneOldWebhookEvents(deps: Deps): Promise<number> {
+  const cutoff = new Date(
+    deps.clock.now().getTime() - deps.config.eventRetentionDays * DAY_MS,
+  ).toISOString();
+  let deleted = 0;
+  for (;;) {
+    const n = await q.deleteEventsBefore(deps.db, cutoff, 1000);
+    deleted += n;
+    if (n < 1000) return deleted;
+  }
+}
+
+export type InboundMail = ReceivedEmail & { id: number; receivedAt: string; svixId: string };
+
+/** The latest inbound messages' envelopes (the provider keeps their content). */
+export async function inboundMail(deps: Deps, limit = 200): Promise<InboundMail[]> {
+  const rows = await q.inboundEvents(deps.db, limit);
+  return rows.map((row) => {
+    let data: unknown = {};
+    try {
+      data = (JSON.parse(row.payload) as { data?: unknown }).data ?? {};
+    } catch {}
+    const parsed = receivedData.safeParse(data);
+    const mail = parsed.success ? parsed.data : { email_id: "", from: "", to: [], subject: "" };
+    return { ...mail, id: row.id, receivedAt: row.receivedAt, svixId: row.svixId };
+  });
+}

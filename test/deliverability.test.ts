@@ -1,0 +1,232 @@
+// The admin side of webhooks: the suppression list (search, lift with a reason, CSRF, audit), the
+// deliverability panel overall and per send, and the inbound mail page.
+import { beforeEach, describe, expect, test } from "vitest";
+import { createTestApp, type TestApp } from "./helpers";
+import {
+  bounceEvent,
+  emailEvent,
+  postWebhook,
+  type SentMessage,
+  sentCampaign,
+  WEBHOOK_SECRET,
+} from "./webhook-helpers";
+
+let t: TestApp;
+let bearer: string;
+let cookie: string;
+
+beforeEach(async () => {
+  t = await createTestApp({ RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET });
+  bearer = await t.token();
+  cookie = await t.signIn();
+  return () => t.close();
+});
+
+const page = async (path: string) => {
+  const res = await t.request(path, { headers: { Cookie: cookie } });
+  return { status: res.status, html: await res.text() };
+};
+const suppressionCount = async () =>
+  Number((await t.client.execute("SELECT count(*) AS n FROM suppressions")).rows[0]?.n);
+const hashOf = async (contactId: number) =>
+  String(
+    (
+      await t.client.execute({
+        sql: "SELECT email_hash FROM contacts WHERE id = ?",
+        args: [contactId],
+      })
+    ).rows[0]?.email_hash,
+  );
+
+/** A campaign of 4 where the first contact bounced permanently and the second complained. */
+async function bouncedAndComplained() {
+  const sent = await sentCampaign(t, bearer, 4);
+  const [a, b] = sent.messages as [SentMessage, SentMessage];
+  expect((await postWebhook(t, bounceEvent(a.providerId, "Permanent"))).status).toBe(200);
+  expect((await postWebhook(t, emailEvent("email.complained", b.providerId))).status).toBe(200);
+  return { ...sent, bounced: a, complained: b };
+}
+
+describe("the suppression page", () => {
+  test("needs a session", async () => {
+    const res = await t.request("/admin/suppressions");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toMatch(/^\/admin\/login/);
+  });
+
+  test("lists suppressions with reason and date, filters by reason, finds an address however it is typed", async () => {
+    const { bounced, complained } = await bouncedAndComplained();
+    const all = await page("/admin/suppressions");
+    expect(all.status).toBe(200);
+    expect(all.html).toContain("2 suppressed");
+    expect(all.html).toContain(bounced.email);
+    expect(all.html).toContain(complained.email);
+    expect(all.html).toContain('<time datetime="2026-01-15T08:00:00.000Z">');
+
+    const onlyBounced = await page("/admin/suppressions?reason=bounced");
+    expect(onlyBounced.html).toContain(bounced.email);
+    expect(onlyBounced.html).not.toContain(complained.email);
+
+    const typed = ` ${bounced.email.toUpperCase()} `;
+    const found = await page(`/admin/suppressions?address=${encodeURIComponent(typed)}`);
+    expect(found.status).toBe(200);
+    expect(found.html).toContain(bounced.email);
+    expect(found.html).toContain((await hashOf(bounced.contactId)).slice(0, 12));
+    expect(found.html).not.toContain(complained.email);
+
+    const unknown = await page("/admin/suppressions?address=nobody%40example.org");
+    expect(unknown.html).toContain("This address is not on the suppression list.");
+
+    const invalid = await page("/admin/suppressions?address=not-an-address");
+    expect(invalid.status).toBe(422);
+    expect(invalid.html).toContain('aria-invalid="true"');
+    expect(invalid.html).toContain("The address has no @.");
+  });
+
+  test("a suppression whose contact was erased is still found by address, without showing it", async () => {
+    const { messages } = await sentCampaign(t, bearer, 2);
+    const m = messages[0] as SentMessage;
+    const hash = await hashOf(m.contactId);
+    const erase = await t.api(
+      bearer,
+      "DELETE",
+      `/api/v1/lists/${(await listIdOf(m.contactId)) as number}/contacts/${m.contactId}`,
+    );
+    expect(erase.status).toBeLessThan(300);
+    const found = await page(`/admin/suppressions?address=${encodeURIComponent(m.email)}`);
+    expect(found.html).toContain("erased");
+    expect(found.html).toContain("(not kept)");
+    // The address is not kept: the row shows only the hash of what was typed.
+    expect(found.html).toContain(hash.slice(0, 12));
+  });
+
+  test("lifting needs a reason, the site's Origin, and is audited; the ledger is untouched", async () => {
+    const { bounced } = await bouncedAndComplained();
+    const hash = await hashOf(bounced.contactId);
+
+    // From another site (no Origin): refused, nothing changed.
+    const forged = await t.request("/admin/suppressions/remove", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
+      body: new URLSearchParams({ hash, note: "forged" }).toString(),
+    });
+    expect(forged.status).toBe(403);
+    const crossSite = await t.form(
+      "/admin/suppressions/remove",
+      { hash, note: "forged" },
+      { Cookie: cookie, Origin: "https://evil.example" },
+    );
+    expect(crossSite.status).toBe(403);
+    expect(await suppressionCount()).toBe(2);
+
+    // Without a reason: the page again, with the message next to the field.
+    const noReason = await t.form(
+      "/admin/suppressions/remove",
+      { hash, note: " ", address: bounced.email },
+      { Cookie: cookie },
+    );
+    expect(noReason.status).toBe(422);
+    const html = await noReason.text();
+    expect(html).toContain("Say why this address may be mailed again");
+    expect(html).toContain('aria-invalid="true"');
+    expect(await suppressionCount()).toBe(2);
+
+    // A hash that is not on the list.
+    const unknown = await t.form(
+      "/admin/suppressions/remove",
+      { hash: "0".repeat(64), note: "no such thing" },
+      { Cookie: cookie },
+    );
+    expect(unknown.status).toBe(404);
+    expect(await suppressionCount()).toBe(2);
+
+    const lifted = await t.form(
+      "/admin/suppressions/remove",
+      { hash, note: "Mailbox fixed, confirmed by phone", address: bounced.email },
+      { Cookie: cookie },
+    );
+    expect(lifted.status).toBe(303);
+    expect(lifted.headers.get("location")).toContain("/admin/suppressions?lifted=1");
+    expect(await suppressionCount()).toBe(1);
+    const after = await page(lifted.headers.get("location") as string);
+    expect(after.html).toContain("Suppression lifted; recorded in the audit log.");
+    expect(after.html).toContain("This address is not on the suppression list.");
+
+    const audit = await t.client.execute(
+      "SELECT actor, action, summary, details FROM audit_log WHERE action = 'suppression.removed'",
+    );
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0]).toMatchObject({ actor: "admin@test.example" });
+    expect(String(audit.rows[0]?.summary)).toContain("Mailbox fixed, confirmed by phone");
+    expect(JSON.parse(String(audit.rows[0]?.details))).toMatchObject({
+      address_hash: hash,
+      reason: "bounced",
+      note: "Mailbox fixed, confirmed by phone",
+    });
+    // The ledger is append-only: the contact is still bounced until it consents again.
+    const state = await t.client.execute({
+      sql: "SELECT status FROM list_members WHERE contact_id = ?",
+      args: [bounced.contactId],
+    });
+    expect(state.rows.map((r) => r.status)).toEqual(["bounced"]);
+  });
+});
+
+describe("the deliverability panel", () => {
+  test("overall: counts, rates, a chart, and each send linked", async () => {
+    const { sendId, messages } = await bouncedAndComplained();
+    for (const m of messages.slice(2))
+      await postWebhook(t, emailEvent("email.delivered", m.providerId));
+    const { status, html } = await page("/admin/deliverability");
+    expect(status).toBe(200);
+    expect(html).toContain('<td data-outcome="delivered">2</td>');
+    expect(html).toContain('<td data-outcome="bounced">1</td>');
+    expect(html).toContain('<td data-outcome="complained">1</td>');
+    expect(html).toContain('<td data-rate="bounce">25.00%</td>');
+    expect(html).toContain('<td data-rate="complaint">25.00%</td>');
+    expect(html).toContain("<svg");
+    expect(html).toContain('class="bar-delivered"');
+    expect(html).toContain('class="bar-bounced"');
+    expect(html).toContain("2026-01-15: 2 delivered, 1 bounced, 1 complained");
+    expect(html).toContain(`href="/admin/deliverability/sends/${sendId}"`);
+    expect(html).toContain('href="/admin/suppressions"');
+    expect(html).toContain('href="/admin/inbound"');
+  });
+
+  test("per send, hour by hour, reached from the send's page and from the navigation", async () => {
+    const first = await bouncedAndComplained();
+    t.clock.advance(2 * 60 * 60_000);
+    const m = first.messages[3] as SentMessage;
+    await postWebhook(t, emailEvent("email.delivered", m.providerId));
+
+    const sendPage = await page(`/admin/sends/${first.sendId}`);
+    expect(sendPage.html).toContain(`href="/admin/deliverability/sends/${first.sendId}"`);
+    expect(sendPage.html).toContain('href="/admin/deliverability"');
+
+    const { status, html } = await page(`/admin/deliverability/sends/${first.sendId}`);
+    expect(status).toBe(200);
+    expect(html).toContain('<td data-outcome="delivered">1</td>');
+    expect(html).toContain('<td data-outcome="bounced">1</td>');
+    expect(html).toContain('<td data-rate="bounce">33.33%</td>');
+    expect(html).toContain("2026-01-15T08: 0 delivered, 1 bounced, 1 complained");
+    expect(html).toContain("2026-01-15T10: 1 delivered, 0 bounced, 0 complained");
+    expect(html).toContain("per hour");
+
+    expect((await page("/admin/deliverability/sends/999")).status).toBe(404);
+    expect((await page("/admin/deliverability/sends/abc")).status).toBe(404);
+  });
+
+  test("with nothing sent, the pages still render", async () => {
+    expect((await page("/admin/deliverability")).html).toContain("Nothing has been sent yet.");
+    expect((await page("/admin/inbound")).html).toContain("No inbound mail.");
+    expect((await page("/admin/suppressions")).html).toContain("0 suppressed.");
+  });
+});
+
+async function listIdOf(contactId: number) {
+  const row = await t.client.execute({
+    sql: "SELECT list_id FROM list_members WHERE contact_id = ?",
+    args: [contactId],
+  });
+  return Number(row.rows[0]?.list_id);
+}
