@@ -89,4 +89,11 @@ export const migrations: Migration[] = [
       "CREATE UNIQUE INDEX `polls_slug_unique` ON `polls` (`slug`);",
     ],
   },
+  {
+    tag: "0007_provider_calls",
+    statements: [
+      "CREATE TABLE `provider_calls` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`started_at` integer NOT NULL\n);",
+      "CREATE INDEX `provider_calls_started_idx` ON `provider_calls` (`started_at`);",
+    ],
+  },
 ];
