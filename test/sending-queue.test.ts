@@ -47,7 +47,7 @@ const deliveredTo = () => fake.delivered.map((e) => String(e.to)).sort();
 
 /** A provider that always answers "try again later" (a 5xx, a 429 with Retry-After). */
 const unavailable = (retryAfterMs: number): MailProvider => ({
-  name: "unavailable",
+  name: "resend",
   sendBatch: async () => ({ kind: "retry", reason: "503 unavailable", retryAfterMs }),
 });
 
