@@ -1,5 +1,6 @@
 // The Worker that `wrangler deploy` would upload (src/worker.ts bundled with wrangler.toml), run
-// inside workerd on the local Hrana server: proof that Relance runs on Cloudflare Workers + Turso.
+// inside workerd with its Queue and crons, on the local Hrana server and the Resend fake: proof
+// that Relance runs, and sends, on Cloudflare Workers + Turso + Queues.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
