@@ -45,16 +45,28 @@ function buildForDeploy(outdir: string) {
 }
 
 /**
- * wrangler.toml without its [assets] table. Locally, a Worker with assets cannot receive a Cron
- * Trigger (workerd's asset router fails to pass the ScheduledController on: DataCloneError);
- * on Cloudflare, crons do not go through the router. The cron tests run this config.
+ * wrangler.toml without some of its tables (`assets`, `queues.producers`…). Locally, a Worker with
+ * assets cannot receive a Cron Trigger (workerd's asset router fails to pass the
+ * ScheduledController on: DataCloneError); on Cloudflare, crons do not go through the router. So
+ * the cron tests run the config without [assets].
  */
-function configWithoutAssets(dir: string) {
-  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
-  const withoutAssets = toml.replace(/^\[assets\]\n(?:[^[\n].*\n)*/m, "");
-  if (withoutAssets === toml) throw new Error("wrangler.toml has no [assets] table to leave out");
-  const file = join(dir, "wrangler.no-assets.toml");
-  writeFileSync(file, withoutAssets);
+function configWithout(dir: string, tables: string[]) {
+  let toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  for (const table of tables) {
+    const name = table.replace(/\./g, "\\.");
+    const without = toml.replace(
+      new RegExp(`^\\[{1,2}${name}\\]{1,2}\\n(?:[^[\\n].*\\n)*`, "gm"),
+      "",
+    );
+    if (without === toml) throw new Error(`wrangler.toml has no [${table}] table to leave out`);
+    toml = without;
+  }
+  const file = join(dir, `wrangler.without-${tables.join("-")}.toml`);
+  // Written elsewhere, so paths relative to the project (the assets directory) become absolute.
+  writeFileSync(
+    file,
+    toml.replace(/= "\.\/([^"]*)"/g, (_, path) => `= "${join(ROOT, path)}"`),
+  );
   return file;
 }
 
@@ -130,7 +142,7 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
       bundle,
       vars,
       "error",
-      configWithoutAssets(outdir),
+      configWithout(outdir, ["assets"]),
     ));
   }, START_TIMEOUT * 3);
 
@@ -510,6 +522,26 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
         expect(await res.text()).toContain("SECRET_KEY");
       } finally {
         await keyless.dispose();
+      }
+    },
+    START_TIMEOUT,
+  );
+
+  it(
+    "refuses to start without the Queue producer binding: 503 naming SEND_QUEUE",
+    async () => {
+      const { worker: queueless, origin: queuelessOrigin } = await startWorker(
+        bundle,
+        { DATABASE_URL: db.url, SECRET_KEY, PUBLIC_URL, SEED: "none" },
+        "none",
+        configWithout(outdir, ["queues.producers", "queues.consumers"]),
+      );
+      try {
+        const res = await fetch(`${queuelessOrigin}/`);
+        expect(res.status).toBe(503);
+        expect(await res.text()).toContain("Missing SEND_QUEUE");
+      } finally {
+        await queueless.dispose();
       }
     },
     START_TIMEOUT,
