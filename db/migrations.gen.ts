@@ -118,4 +118,11 @@ export const migrations: Migration[] = [
       "CREATE INDEX `suppressions_created_idx` ON `suppressions` (`created_at`);",
     ],
   },
+  {
+    tag: "0010_provider_calls",
+    statements: [
+      "CREATE TABLE `provider_calls` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`started_at` integer NOT NULL\n);",
+      "CREATE INDEX `provider_calls_started_idx` ON `provider_calls` (`started_at`);",
+    ],
+  },
 ];

@@ -534,3 +534,17 @@ export const webhookEvents = sqliteTable(
     index("webhook_events_contact_idx").on(t.contactId, t.kind, t.receivedAt),
   ],
 );
+
+/**
+ * When each provider call started (ms since the epoch, database time), for the rate limit shared
+ * by every dispatcher on Workers: one atomic INSERT … SELECT … WHERE admits a call only while the
+ * current window holds fewer than the allowed calls. Rows older than a minute are pruned.
+ */
+export const providerCalls = sqliteTable(
+  "provider_calls",
+  {
+    id: integer("id").primaryKey(),
+    startedAt: integer("started_at").notNull(),
+  },
+  (t) => [index("provider_calls_started_idx").on(t.startedAt)],
+);

@@ -1,5 +1,5 @@
 // createApp(deps): the one Hono app, identical on Node and Workers (no runtime specifics here).
-import { Hono, type MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
@@ -50,6 +50,8 @@ export type AppOptions = {
   staticFiles?: MiddlewareHandler;
   /** How this runtime knows the client's address (socket on Node, CF-Connecting-IP on Workers). */
   clientAddress?: ClientAddressReader;
+  /** Deps for one request (Workers: waking the dispatcher is a Queue send kept alive by this request). */
+  requestDeps?: (deps: Deps, c: Context) => Deps;
 };
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
@@ -76,7 +78,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   );
 
   app.use(async (c, next) => {
-    c.set("deps", deps);
+    c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);
     c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
     c.set("lang", pickLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language")));
     await next();

@@ -1,17 +1,55 @@
-// Workers entry: the same app over libSQL-over-HTTP (Turso). Static files are served as assets.
+// Workers entry: the same app over libSQL-over-HTTP (Turso). `fetch` serves it (static files are
+// assets); `queue` is the dispatcher, one bounded run per message; `scheduled` (Cron Trigger) is
+// the dispatcher's safety net and runs the periodic jobs. Bindings: wrangler.toml.
 import { createClient } from "@libsql/client/web";
 import type { ExecutionContext, Hono } from "hono";
 import { createApp } from "./app";
 import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
+import type { Deps } from "./deps";
 import { workersClientAddress } from "./http/client-address";
+import { runPeriodicJobs } from "./jobs";
+import {
+  DISPATCH_MESSAGE,
+  type DispatchMessage,
+  dispatchForAWhile,
+  enqueueIfWorkDue,
+} from "./sending/queue";
+import type { RateLimiter } from "./sending/rate";
+import { dbRateLimiter } from "./sending/rate-db";
 
-type Bindings = Record<string, unknown>;
+/** The Queue producer binding (`[[queues.producers]]` in wrangler.toml). */
+type DispatchQueue = {
+  send(body: DispatchMessage, options?: { delaySeconds?: number }): Promise<void>;
+};
 
-let ready: Promise<Hono> | undefined;
+type Bindings = Record<string, unknown> & { SEND_QUEUE?: DispatchQueue };
 
-/** Boots once per isolate (migrations are idempotent); a failed boot is retried on the next request. */
-function appFor(env: Bindings): Promise<Hono> {
+/** The parts of Cloudflare's queue and cron types this Worker uses. */
+type QueueMessage = {
+  readonly id: string;
+  readonly attempts: number;
+  ack(): void;
+  retry(options?: { delaySeconds?: number }): void;
+};
+type MessageBatch = {
+  readonly queue: string;
+  readonly messages: readonly QueueMessage[];
+  retryAll(options?: { delaySeconds?: number }): void;
+};
+type ScheduledController = { readonly cron: string; readonly scheduledTime: number };
+
+/** The cron in wrangler.toml that also runs the periodic jobs; every cron runs the safety net. */
+const HOURLY_CRON = "0 * * * *";
+/** After an unexpected error, the queue hands the message back this much later. */
+const ERROR_RETRY_SECONDS = 30;
+
+type Edge = { app: Hono; deps: Deps; limiter: RateLimiter };
+
+let ready: Promise<Edge> | undefined;
+
+/** Boots once per isolate (migrations are idempotent); a failed boot is retried on the next call. */
+function edgeFor(env: Bindings): Promise<Edge> {
   ready ??= (async () => {
     const strings = Object.fromEntries(
       Object.entries(env).filter(
@@ -20,9 +58,19 @@ function appFor(env: Bindings): Promise<Hono> {
     );
     const config = parseConfig(strings, "workers");
     requireRemoteDatabase(config.databaseUrl, strings.DATABASE_URL);
+    queueOf(env);
     const client = createClient({ url: config.databaseUrl, authToken: config.databaseAuthToken });
     const { deps } = await boot(config, client);
-    return createApp(deps, { clientAddress: workersClientAddress }) as unknown as Hono;
+    const app = createApp(deps, {
+      clientAddress: workersClientAddress,
+      requestDeps: (shared, c) => ({
+        ...shared,
+        dispatcher: queueWaker(c.env as Bindings, c.executionCtx),
+      }),
+    }) as unknown as Hono;
+    // Many consumers may run at once, in many isolates: the rate limit lives in the database.
+    const limiter = dbRateLimiter(client, config.sending.ratePerSecond);
+    return { app, deps, limiter };
   })().catch((error: unknown) => {
     ready = undefined;
     throw error;
@@ -40,11 +88,35 @@ function requireRemoteDatabase(url: string, given: string | undefined) {
   );
 }
 
+function queueOf(env: Bindings): DispatchQueue {
+  const queue = env.SEND_QUEUE;
+  if (queue && typeof queue.send === "function") return queue;
+  throw new ConfigError(
+    "Missing SEND_QUEUE: the Queue producer binding of wrangler.toml (create the queue with `wrangler queues create relance-dispatch`).",
+  );
+}
+
+/** Wakes the dispatcher: one message on the Queue, kept alive past the response by waitUntil. */
+function queueWaker(env: Bindings, ctx: ExecutionContext): NonNullable<Deps["dispatcher"]> {
+  return {
+    wake() {
+      ctx.waitUntil(
+        queueOf(env)
+          .send(DISPATCH_MESSAGE)
+          .catch((error: unknown) => {
+            // The cron's safety net enqueues within a minute anyway.
+            console.error("relance: could not enqueue a dispatch message:", error);
+          }),
+      );
+    },
+  };
+}
+
 export default {
   async fetch(request: Request, env: Bindings, ctx: ExecutionContext): Promise<Response> {
     let app: Hono;
     try {
-      app = await appFor(env);
+      app = (await edgeFor(env)).app;
     } catch (error) {
       const message =
         error instanceof ConfigError
@@ -57,5 +129,40 @@ export default {
       });
     }
     return app.fetch(request, env, ctx);
+  },
+
+  /**
+   * Every message means "there may be something to send", so a batch of them is one run of the
+   * dispatcher; the first message carries what comes next, the others are acknowledged.
+   */
+  async queue(batch: MessageBatch, env: Bindings, ctx: ExecutionContext): Promise<void> {
+    const [first, ...rest] = batch.messages;
+    if (!first) return;
+    try {
+      const { deps, limiter } = await edgeFor(env);
+      const { verdict } = await dispatchForAWhile(
+        { ...deps, dispatcher: queueWaker(env, ctx) },
+        limiter,
+      );
+      if (verdict.kind === "retry") {
+        // A batch waits for its retry time: the Queue's own retry, with that delay.
+        first.retry({ delaySeconds: verdict.delaySeconds });
+      } else {
+        if (verdict.kind === "continue") await queueOf(env).send(DISPATCH_MESSAGE);
+        first.ack();
+      }
+      for (const message of rest) message.ack();
+    } catch (error) {
+      console.error("relance: dispatch failed:", error);
+      batch.retryAll({ delaySeconds: ERROR_RETRY_SECONDS });
+    }
+  },
+
+  /** The safety net (a lost message, retries run out, a consumer that died holding a lease). */
+  async scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
+    const { deps } = await edgeFor(env);
+    const work = { ...deps, dispatcher: queueWaker(env, ctx) };
+    await enqueueIfWorkDue(work, (message) => queueOf(env).send(message));
+    if (controller.cron === HOURLY_CRON) await runPeriodicJobs(work);
   },
 };

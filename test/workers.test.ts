@@ -1,7 +1,8 @@
 // The Worker that `wrangler deploy` would upload (src/worker.ts bundled with wrangler.toml), run
-// inside workerd on the local Hrana server: proof that Relance runs on Cloudflare Workers + Turso.
+// inside workerd with its Queue and crons, on the local Hrana server and the Resend fake: proof
+// that Relance runs, and sends, on Cloudflare Workers + Turso + Queues.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -9,6 +10,7 @@ import { createClient } from "@libsql/client/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_startWorker } from "wrangler";
 import { migrations } from "../db/migrations.gen";
+import { type FakeResend, startFakeResend } from "./fake-resend";
 import { type HranaServer, startHranaServer } from "./hrana-server";
 import { svixSignature, WEBHOOK_SECRET } from "./webhook-helpers";
 
@@ -21,6 +23,10 @@ const PUBLIC_URL = "https://relance.example.org";
 // about time.
 const START_TIMEOUT = 180_000;
 const REQUEST_TIMEOUT = 120_000;
+/** How long a send through the Queue may take to finish before the test gives up. */
+const SEND_TIMEOUT = 240_000;
+/** The every-minute Cron Trigger of wrangler.toml. */
+const SAFETY_NET_CRON = "* * * * *";
 
 type Worker = Awaited<ReturnType<typeof unstable_startWorker>>;
 
@@ -40,6 +46,32 @@ function buildForDeploy(outdir: string) {
 }
 
 /**
+ * wrangler.toml without some of its tables (`assets`, `queues.producers`…). Locally, a Worker with
+ * assets cannot receive a Cron Trigger (workerd's asset router fails to pass the
+ * ScheduledController on: DataCloneError); on Cloudflare, crons do not go through the router. So
+ * the cron tests run the config without [assets].
+ */
+function configWithout(dir: string, tables: string[]) {
+  let toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  for (const table of tables) {
+    const name = table.replace(/\./g, "\\.");
+    const without = toml.replace(
+      new RegExp(`^\\[{1,2}${name}\\]{1,2}\\n(?:[^[\\n].*\\n)*`, "gm"),
+      "",
+    );
+    if (without === toml) throw new Error(`wrangler.toml has no [${table}] table to leave out`);
+    toml = without;
+  }
+  const file = join(dir, `wrangler.without-${tables.join("-")}.toml`);
+  // Written elsewhere, so paths relative to the project (the assets directory) become absolute.
+  writeFileSync(
+    file,
+    toml.replace(/= "\.\/([^"]*)"/g, (_, path) => `= "${join(ROOT, path)}"`),
+  );
+  return file;
+}
+
+/**
  * Starts the built bundle under workerd with wrangler.toml (assets, flags, vars) and these
  * variables. Running the prebuilt bundle, not src/, also keeps wrangler's watcher from
  * reloading the Worker mid-test when someone edits a source file.
@@ -48,9 +80,10 @@ async function startWorker(
   bundle: string,
   vars: Record<string, string>,
   logLevel: "error" | "none" = "error",
+  config = join(ROOT, "wrangler.toml"),
 ) {
   const worker = await unstable_startWorker({
-    config: join(ROOT, "wrangler.toml"),
+    config,
     entrypoint: bundle,
     build: { bundle: false },
     // A path that does not exist: no developer's .dev.vars or .env leaks into the test.
@@ -81,26 +114,45 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
   const bundle = join(outdir, "worker.js");
   let build: { stdout: string; stderr: string };
   let db: HranaServer;
+  let resend: FakeResend;
   let worker: Worker | undefined;
   let origin: string;
+  /** The same bundle, database and settings, started without assets so that crons can run. */
+  let cronWorker: Worker | undefined;
+  let cronOrigin: string;
 
   beforeAll(async () => {
     build = await buildForDeploy(outdir);
     db = await startHranaServer();
-    ({ worker, origin } = await startWorker(bundle, {
+    resend = await startFakeResend();
+    const vars = {
       DATABASE_URL: db.url,
       SECRET_KEY,
       PUBLIC_URL,
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       SEED: "none",
+      MAIL_TRANSPORT: "resend",
+      RESEND_API_KEY: resend.apiKey,
+      RESEND_BASE_URL: resend.url,
+      SEND_BATCH_SIZE: "4",
+      SEND_RATE_PER_SECOND: "5",
       RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    }));
-  }, START_TIMEOUT * 2);
+    };
+    ({ worker, origin } = await startWorker(bundle, vars));
+    ({ worker: cronWorker, origin: cronOrigin } = await startWorker(
+      bundle,
+      vars,
+      "error",
+      configWithout(outdir, ["assets"]),
+    ));
+  }, START_TIMEOUT * 3);
 
   afterAll(async () => {
     await worker?.dispose();
+    await cronWorker?.dispose();
     await db?.stop();
+    await resend?.stop();
     rmSync(outdir, { recursive: true, force: true });
   }, START_TIMEOUT);
 
@@ -212,6 +264,246 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
     REQUEST_TIMEOUT,
   );
 
+  // --- sending through the Queue, the kill switch, the cron, a vote ------------------------------
+
+  let bearer: string | undefined;
+  const api = async (method: string, path: string, body?: unknown, type = "application/json") => {
+    bearer ??= await issueToken();
+    return fetch(`${origin}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${bearer}`,
+        ...(body === undefined ? {} : { "Content-Type": type }),
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+  };
+  const issueToken = async () => {
+    const res = await fetch(`${origin}/api/v1/tokens`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(ADMIN),
+    });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { token: string }).token;
+  };
+
+  /** A list of `count` imported (legacy) contacts whose addresses start with `prefix`. */
+  const listOf = async (slug: string, prefix: string, count: number) => {
+    const created = await api("POST", "/api/v1/lists", {
+      slug,
+      name: `Liste ${slug}`,
+      purpose: "Recevoir les nouvelles du concours des Nets d'Or 2001.",
+    });
+    expect(created.status).toBe(201);
+    const listId = ((await created.json()) as { id: number }).id;
+    const addresses = Array.from({ length: count }, (_, i) => `${prefix}${i}@example.org`);
+    const csv = `email,name\n${addresses.map((a, i) => `${a},Participant ${i}`).join("\n")}\n`;
+    const imported = await api(
+      "POST",
+      `/api/v1/lists/${listId}/imports?source=test`,
+      csv,
+      "text/csv",
+    );
+    expect(imported.status).toBe(200);
+    expect(await imported.json()).toMatchObject({ imported: count });
+    return { listId, addresses };
+  };
+
+  type Send = { id: number; status: string; total: number; sent: number; failed: number };
+  const reconsent = async (listId: number, recipients: number) => {
+    const res = await api("POST", `/api/v1/lists/${listId}/reconsent`, {
+      deadline: "2099-01-01T00:00:00.000Z",
+    });
+    expect(res.status).toBe(202);
+    const report = (await res.json()) as { send_id: number; recipients: number };
+    expect(report.recipients).toBe(recipients);
+    return report.send_id;
+  };
+  const sendOf = async (id: number) =>
+    (await (await api("GET", `/api/v1/sends/${id}`)).json()) as Send;
+
+  /** Polls the send until it is done (the test's own timeout bounds the wait). */
+  const untilDone = async (id: number) => {
+    for (;;) {
+      const send = await sendOf(id);
+      if (send.status === "done") return send;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+
+  /** How many emails the fake Resend accepted for each of these addresses. */
+  const deliveries = (addresses: string[]) =>
+    addresses.map(
+      (a) =>
+        resend.delivered.filter((e) => e.to === a || (Array.isArray(e.to) && e.to.includes(a)))
+          .length,
+    );
+
+  const turso = async <T>(run: (client: ReturnType<typeof createClient>) => Promise<T>) => {
+    const client = createClient({ url: db.url });
+    try {
+      return await run(client);
+    } finally {
+      client.close();
+    }
+  };
+
+  /** Runs a Cron Trigger as Cloudflare would, through workerd's local trigger endpoint. */
+  const cron = async (expression: string) => {
+    const res = await fetch(
+      `${cronOrigin}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(expression)}`,
+    );
+    return { status: res.status, outcome: await res.text() };
+  };
+
+  /** Long enough for a message on the local Queue to reach the consumer (max_batch_timeout 1 s). */
+  const queueSettles = () => new Promise((resolve) => setTimeout(resolve, 3000));
+
+  it(
+    "sends a re-consent invitation through the Queue to completion: one email per contact, within the rate limit kept in Turso",
+    async () => {
+      const { listId, addresses } = await listOf("queue", "q", 10);
+      const callsBefore = resend.calls.length;
+      const sendId = await reconsent(listId, 10);
+      const done = await untilDone(sendId);
+      expect(done).toMatchObject({ status: "done", total: 10, sent: 10, failed: 0 });
+      expect(deliveries(addresses)).toEqual(addresses.map(() => 1));
+      for (const email of resend.delivered.filter((e) => addresses.includes(String(e.to)))) {
+        expect(email.to).toEqual(expect.any(String)); // one recipient, never a list
+        expect(email.text).toContain(`${PUBLIC_URL}/c/`);
+      }
+      // Batches of SEND_BATCH_SIZE (4): three calls, each admitted by the database rate limiter.
+      const calls = resend.calls.slice(callsBefore).filter((c) => c.status === 200);
+      expect(calls.map((c) => c.count)).toEqual([4, 4, 2]);
+      const admitted = await turso((c) => c.execute("SELECT count(*) AS n FROM provider_calls"));
+      expect(Number(admitted.rows[0]?.n)).toBeGreaterThanOrEqual(3);
+    },
+    SEND_TIMEOUT,
+  );
+
+  it(
+    "stops at the kill switch: paused, the Queue consumer and the cron call nothing; resumed, the send completes once per contact",
+    async () => {
+      const { listId, addresses } = await listOf("stop", "s", 6);
+      const paused = await api("POST", "/api/v1/sending/pause", { reason: "workerd test" });
+      try {
+        expect(paused.status).toBe(200);
+        expect(await paused.json()).toMatchObject({ paused: true });
+        const sendId = await reconsent(listId, 6); // enqueues a dispatch message
+        await queueSettles();
+        expect(await cron(SAFETY_NET_CRON)).toEqual({ status: 200, outcome: "ok" });
+        await queueSettles();
+        expect(deliveries(addresses)).toEqual(addresses.map(() => 0));
+        expect(await sendOf(sendId)).toMatchObject({ sent: 0, total: 6 });
+
+        const resumed = await api("POST", "/api/v1/sending/resume"); // enqueues again
+        expect(await resumed.json()).toMatchObject({ paused: false });
+        expect(await untilDone(sendId)).toMatchObject({ status: "done", sent: 6 });
+        expect(deliveries(addresses)).toEqual(addresses.map(() => 1));
+      } finally {
+        await api("POST", "/api/v1/sending/resume");
+      }
+    },
+    SEND_TIMEOUT,
+  );
+
+  it(
+    "the cron's safety net enqueues work the Queue was never told about",
+    async () => {
+      const { listId, addresses } = await listOf("cron", "c", 5);
+      expect((await api("POST", "/api/v1/sending/pause", { reason: "cron test" })).status).toBe(
+        200,
+      );
+      try {
+        const sendId = await reconsent(listId, 5);
+        // The send's own message meets the pause; then sending resumes behind the app's back,
+        // so no message is on its way: only the cron can get the send going.
+        await queueSettles();
+        await turso((c) => c.execute("UPDATE sending_state SET paused = 0, reason = NULL"));
+        expect(deliveries(addresses)).toEqual(addresses.map(() => 0));
+
+        expect(await cron(SAFETY_NET_CRON)).toEqual({ status: 200, outcome: "ok" });
+        expect(await untilDone(sendId)).toMatchObject({ status: "done", sent: 5 });
+        expect(deliveries(addresses)).toEqual(addresses.map(() => 1));
+      } finally {
+        await api("POST", "/api/v1/sending/resume");
+      }
+    },
+    SEND_TIMEOUT,
+  );
+
+  it(
+    "runs the periodic jobs from the hourly cron: unanswered invitations past their deadline expire",
+    async () => {
+      const { listId } = await listOf("expiry", "e", 3);
+      const sendId = await reconsent(listId, 3);
+      await untilDone(sendId);
+      const statuses = () =>
+        turso(async (c) =>
+          (
+            await c.execute({
+              sql: "SELECT status, count(*) AS n FROM list_members WHERE list_id = ? GROUP BY 1",
+              args: [listId],
+            })
+          ).rows.map((r) => [r.status, Number(r.n)]),
+        );
+      expect(await statuses()).toEqual([["invited", 3]]);
+      await turso((c) =>
+        c.execute({
+          sql: "UPDATE sends SET deadline = '2000-01-01T00:00:00.000Z' WHERE id = ?",
+          args: [sendId],
+        }),
+      );
+      expect(await cron("0 * * * *")).toEqual({ status: 200, outcome: "ok" });
+      expect(await statuses()).toEqual([["expired", 3]]);
+    },
+    SEND_TIMEOUT,
+  );
+
+  it(
+    "records a vote on a poll, once per voter, and counts it in the results",
+    async () => {
+      const created = await api("POST", "/api/v1/polls", {
+        slug: "sort-admin",
+        question: "Que faire de notre administrateur de liste ?",
+        options: ["Le gracier", "Le pendre"],
+      });
+      expect(created.status).toBe(201);
+      const page = await get("/polls/sort-admin");
+      expect(page.status).toBe(200);
+      const cookie = page.headers.get("set-cookie")?.split(";")[0] as string;
+      const options = [...(await page.text()).matchAll(/name="option" value="(\d+)"/g)].map(
+        (m) => m[1] as string,
+      );
+      expect(options).toHaveLength(2);
+      const vote = () =>
+        fetch(`${origin}/polls/sort-admin/vote`, {
+          method: "POST",
+          redirect: "manual",
+          headers: {
+            "Content-Type": "application/x-www-form-urlencoded",
+            Origin: origin,
+            Cookie: cookie,
+          },
+          body: new URLSearchParams({ option: options[0] as string }).toString(),
+        });
+      const first = await vote();
+      expect(first.status).toBe(303);
+      expect(first.headers.get("location")).toBe("/polls/sort-admin");
+      expect((await vote()).status).toBe(303); // a double click counts once
+      const results = await get("/polls/sort-admin/results", { Accept: "application/json" });
+      expect(await results.json()).toMatchObject({
+        total: 1,
+        options: [
+          { label: "Le gracier", votes: 1, percent: 100 },
+          { label: "Le pendre", votes: 0, percent: 0 },
+        ],
+      });
+    },
+    REQUEST_TIMEOUT,
+  );
+
   it(
     "verifies Svix-signed webhooks: a signed event is stored, a forged one refused",
     async () => {
@@ -262,6 +554,26 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
         expect(await res.text()).toContain("SECRET_KEY");
       } finally {
         await keyless.dispose();
+      }
+    },
+    START_TIMEOUT,
+  );
+
+  it(
+    "refuses to start without the Queue producer binding: 503 naming SEND_QUEUE",
+    async () => {
+      const { worker: queueless, origin: queuelessOrigin } = await startWorker(
+        bundle,
+        { DATABASE_URL: db.url, SECRET_KEY, PUBLIC_URL, SEED: "none" },
+        "none",
+        configWithout(outdir, ["queues.producers", "queues.consumers"]),
+      );
+      try {
+        const res = await fetch(`${queuelessOrigin}/`);
+        expect(res.status).toBe(503);
+        expect(await res.text()).toContain("Missing SEND_QUEUE");
+      } finally {
+        await queueless.dispose();
       }
     },
     START_TIMEOUT,

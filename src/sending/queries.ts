@@ -137,3 +137,39 @@ export const batchMessages = (db: Db, batchId: number) =>
 
 export const findBatchByKey = async (db: Db, key: string) =>
   (await db.select().from(sendBatches).where(eq(sendBatches.idempotencyKey, key)).limit(1))[0];
+
+/**
+ * When the next pending batch may be called: its retry time, or the end of its lease when another
+ * dispatcher holds it (or held it, and died).
+ */
+export const nextCallableAt = async (db: Db) =>
+  (
+    await db
+      .select({
+        at: sql<
+          string | null
+        >`min(max(${sendBatches.nextAttemptAt}, coalesce(${sendBatches.leaseUntil}, '')))`,
+      })
+      .from(sendBatches)
+      .where(eq(sendBatches.status, "pending"))
+  )[0]?.at ?? null;
+
+/**
+ * Whether a dispatcher has work now: queued rows of an active send to claim, or a pending batch
+ * whose retry is due and that no live lease holds.
+ */
+export const dispatchWorkDue = async (db: Db, now: string) =>
+  Boolean(
+    (
+      await db.get<{ due: number }>(sql`
+        SELECT EXISTS (
+                 SELECT 1 FROM sends s
+                 WHERE s.status IN ('queued', 'sending')
+                   AND EXISTS (SELECT 1 FROM outbox_messages o
+                               WHERE o.send_id = s.id AND o.status = 'queued'))
+            OR EXISTS (
+                 SELECT 1 FROM send_batches b
+                 WHERE b.status = 'pending' AND b.next_attempt_at <= ${now}
+                   AND (b.lease_until IS NULL OR b.lease_until <= ${now})) AS due`)
+    )?.due,
+  );

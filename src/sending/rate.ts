@@ -11,11 +11,18 @@ export function waitBeforeNextCall(
   now: number,
   ratePerSecond: number,
 ): number {
-  const capacity = Math.max(1, Math.floor(ratePerSecond));
-  const windowMs = ratePerSecond >= 1 ? 1000 : 1000 / ratePerSecond;
+  const { capacity, windowMs } = rateWindow(ratePerSecond);
   if (recentStarts.length < capacity) return 0;
   const oldestInWindow = recentStarts[recentStarts.length - capacity] ?? 0;
   return Math.max(0, oldestInWindow + windowMs - now);
+}
+
+/** The window rule's numbers: at most `capacity` call starts in any `windowMs` milliseconds. */
+export function rateWindow(ratePerSecond: number): { capacity: number; windowMs: number } {
+  return {
+    capacity: Math.max(1, Math.floor(ratePerSecond)),
+    windowMs: ratePerSecond >= 1 ? 1000 : 1000 / ratePerSecond,
+  };
 }
 
 export interface RateLimiter {
