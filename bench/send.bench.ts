@@ -40,10 +40,10 @@ type FakeStats = {
 };
 
 /** The fake Resend in its own process, driven over IPC. */
-async function startFakeProcess() {
+export async function startFakeProcess(rate = RATE) {
   const script = `
     import { startFakeResend } from "./test/fake-resend.ts";
-    const fake = await startFakeResend({ ratePerSecond: ${RATE} });
+    const fake = await startFakeResend({ ratePerSecond: ${rate} });
     process.on("message", async (m) => {
       if (m === "stats") process.send({
         calls: fake.calls.map((c) => [c.at, c.status, c.count]),
@@ -72,10 +72,10 @@ async function startFakeProcess() {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Builds a list of `count` legacy contacts through the real CSV importer. */
-async function legacyList(deps: Deps, slug: string, count: number, from: number) {
+export async function legacyList(deps: Deps, slug: string, count: number, from: number) {
   const created = await createList(deps, "bench", {
     slug,
     name: `Bench ${slug}`,
@@ -98,7 +98,7 @@ async function legacyList(deps: Deps, slug: string, count: number, from: number)
   return created.list;
 }
 
-async function invite(deps: Deps, list: Awaited<ReturnType<typeof legacyList>>) {
+export async function invite(deps: Deps, list: Awaited<ReturnType<typeof legacyList>>) {
   const report = await inviteLegacyContacts(
     deps,
     "bench",
@@ -110,7 +110,7 @@ async function invite(deps: Deps, list: Awaited<ReturnType<typeof legacyList>>) 
 }
 
 /** Waits for the send to be done, looking at its status only (a cheap query, not a count). */
-async function untilDone(deps: Deps, sendId: number) {
+export async function untilDone(deps: Deps, sendId: number) {
   for (;;) {
     const rows = await deps.client.execute({
       sql: "SELECT status FROM sends WHERE id = ?",

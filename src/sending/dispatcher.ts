@@ -129,7 +129,7 @@ async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefin
     );
     return "skipped";
   }
-  await deps.db.batch([
+  const [created] = await deps.db.batch([
     deps.db
       .insert(sendBatches)
       .values({
@@ -140,7 +140,8 @@ async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefin
         leaseUntil: iso(now.getTime() + LEASE_MS),
         createdAt: at,
       })
-      .onConflictDoNothing(),
+      .onConflictDoNothing()
+      .returning({ id: sendBatches.id }),
     // One set-based statement for the whole batch (a row lookup per id, not a scan).
     deps.db.run(sql`
       UPDATE outbox_messages
@@ -152,6 +153,8 @@ async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefin
       WHERE outbox_messages.id = j.value ->> '$.id' AND outbox_messages.status = 'queued'`),
     ...statements,
   ]);
+  // Another dispatcher claimed the same rows first (same ids, same key): the batch is its to call.
+  if (created.length === 0) return "skipped";
   return (await q.findBatchByKey(deps.db, key)) ?? "skipped";
 }
 
