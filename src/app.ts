@@ -56,9 +56,6 @@ export type AppOptions = {
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
-  if (options.staticFiles) app.use(options.staticFiles);
-  const publicOrigin = new URL(deps.config.publicUrl).origin;
-
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -76,6 +73,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
       referrerPolicy: "same-origin",
     }),
   );
+  if (options.staticFiles) app.use(options.staticFiles);
+  const publicOrigin = new URL(deps.config.publicUrl).origin;
 
   app.use(async (c, next) => {
     c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);

@@ -183,3 +183,26 @@ describe("body size limits", () => {
     }
   }, 120_000);
 });
+
+describe("security headers", () => {
+  test("every kind of response carries the CSP and the anti-framing headers", async () => {
+    const responses = {
+      page: await t.request("/"),
+      redirect: await t.request("/admin"),
+      notFound: await t.request("/nope"),
+      apiUnauthorized: await t.request("/api/v1/lists"),
+      csrfRefused: await t.form("/admin/login", ADMIN, { Origin: "https://evil.example" }),
+      tooLarge: await t.request("/api/v1/tokens", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: "x".repeat(1024 * 1024 + 1),
+      }),
+      asset: await t.request("/app.css"),
+    };
+    for (const [kind, res] of Object.entries(responses)) {
+      expect(res.headers.get("content-security-policy"), kind).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("x-frame-options"), kind).toBe("DENY");
+      expect(res.headers.get("x-content-type-options"), kind).toBe("nosniff");
+    }
+  });
+});
