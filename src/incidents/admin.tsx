@@ -1,6 +1,7 @@
 // Admin pages for incidents: create, post updates (resolving is an update), write the postmortem.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
+import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
 import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
@@ -232,8 +233,6 @@ function IncidentAdminPage(props: {
   );
 }
 
-const idOf = (value: string) => (/^\d{1,15}$/.test(value) ? Number(value) : undefined);
-
 export const incidentAdmin = new Hono<AppEnv>();
 
 incidentAdmin.get("/admin/incidents", async (c) =>
@@ -267,7 +266,7 @@ incidentAdmin.post("/admin/incidents", async (c) => {
 });
 
 incidentAdmin.get("/admin/incidents/:id", async (c) => {
-  const id = idOf(c.req.param("id"));
+  const id = idParam(c.req.param("id"));
   const page = id === undefined ? undefined : await incidentById(c.var.deps, id);
   if (!page) return c.notFound();
   const saved =
@@ -280,7 +279,7 @@ incidentAdmin.get("/admin/incidents/:id", async (c) => {
 });
 
 incidentAdmin.post("/admin/incidents/:id/updates", async (c) => {
-  const id = idOf(c.req.param("id"));
+  const id = idParam(c.req.param("id"));
   const page = id === undefined ? undefined : await incidentById(c.var.deps, id);
   if (!page || id === undefined) return c.notFound();
   const values = formValues(await c.req.parseBody());
@@ -300,7 +299,7 @@ incidentAdmin.post("/admin/incidents/:id/updates", async (c) => {
 });
 
 incidentAdmin.post("/admin/incidents/:id/postmortem", async (c) => {
-  const id = idOf(c.req.param("id"));
+  const id = idParam(c.req.param("id"));
   const page = id === undefined ? undefined : await incidentById(c.var.deps, id);
   if (!page || id === undefined) return c.notFound();
   const values = formValues(await c.req.parseBody());

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
 import type { AppEnv } from "../http/env";
+import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { errorPage } from "../views/errors";
 import { incidentsFeed } from "./atom";
@@ -59,8 +60,6 @@ incidentPages.get("/incidents/:slug", async (c) => {
 });
 
 export const incidentApi = new Hono<AppEnv>();
-
-const idParam = (value: string) => (/^\d{1,15}$/.test(value) ? Number(value) : undefined);
 
 const notFound = (c: Parameters<typeof problem>[0], id: string) =>
   problem(c, 404, `No incident has the id ${id}.`);

@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../http/env";
+import { idParam } from "../http/params";
 import { isLang, LANG_COOKIE, type Lang } from "../i18n";
 import * as listQueries from "../lists/queries";
 import { findList } from "../lists/service";
@@ -317,13 +318,10 @@ participantPages.get("/p/:token", async (c) => {
   );
 });
 
-const listIdParam = (raw: string | undefined) =>
-  raw && /^\d{1,15}$/.test(raw) ? Number(raw) : undefined;
-
 participantPages.post("/p/:token/lists/:listId/leave", async (c) => {
   const opened = await openPreferences(c);
   if ("response" in opened) return opened.response;
-  const listId = listIdParam(c.req.param("listId"));
+  const listId = idParam(c.req.param("listId"));
   if (listId === undefined) return goneLink(c);
   await unsubscribe(c.var.deps, opened.person.id, listId, "preferences page", proofOf(c));
   return c.redirect(`${opened.base}?done=left`, 303);
@@ -332,7 +330,7 @@ participantPages.post("/p/:token/lists/:listId/leave", async (c) => {
 participantPages.post("/p/:token/lists/:listId/rejoin", async (c) => {
   const opened = await openPreferences(c);
   if ("response" in opened) return opened.response;
-  const listId = listIdParam(c.req.param("listId"));
+  const listId = idParam(c.req.param("listId"));
   if (listId === undefined) return goneLink(c);
   await resubscribe(c.var.deps, opened.person.id, listId, proofOf(c));
   return c.redirect(`${opened.base}?done=pending`, 303);

@@ -1,6 +1,7 @@
 // Admin pages for polls: create, close and reopen, results over time, votes per hour as CSV.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
+import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
 import { formatInstant } from "../incidents/format";
 import type { Incident } from "../incidents/queries";
@@ -314,8 +315,6 @@ function PollAdminPage(props: {
   );
 }
 
-const idOf = (value: string) => (/^\d{1,15}$/.test(value) ? Number(value) : undefined);
-
 export const pollAdmin = new Hono<AppEnv>();
 
 pollAdmin.get("/admin/polls", async (c) => {
@@ -357,7 +356,7 @@ pollAdmin.post("/admin/polls", async (c) => {
 
 pollAdmin.get("/admin/polls/:id", async (c) => {
   const deps = c.var.deps;
-  const id = idOf(c.req.param("id"));
+  const id = idParam(c.req.param("id"));
   const poll = id === undefined ? undefined : await pollById(deps, id);
   if (!poll) return c.notFound();
   const [results, chart] = await Promise.all([resultsOf(deps, poll), resultsOverTime(deps, poll)]);
@@ -373,7 +372,7 @@ pollAdmin.get("/admin/polls/:id", async (c) => {
 });
 
 pollAdmin.post("/admin/polls/:id/:action{close|reopen}", async (c) => {
-  const id = idOf(c.req.param("id"));
+  const id = idParam(c.req.param("id"));
   const poll = id === undefined ? undefined : await pollById(c.var.deps, id);
   if (!poll) return c.notFound();
   await (c.req.param("action") === "close" ? closePoll : reopenPoll)(c.var.deps, poll);
@@ -381,7 +380,7 @@ pollAdmin.post("/admin/polls/:id/:action{close|reopen}", async (c) => {
 });
 
 pollAdmin.get("/admin/polls/:id/votes.csv", async (c) => {
-  const id = idOf(c.req.param("id"));
+  const id = idParam(c.req.param("id"));
   const poll = id === undefined ? undefined : await pollById(c.var.deps, id);
   if (!poll) return c.notFound();
   return c.body(await votesPerHourCsv(c.var.deps, poll), 200, {

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { etag } from "hono/etag";
 import type { AppEnv } from "../http/env";
+import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { isLang } from "../i18n";
 import { errorPage } from "../views/errors";
@@ -147,8 +148,6 @@ pollApi.post("/api/v1/polls", async (c) => {
   }
   return c.json(pollJson(result.created, body.value.incident_slug), 201);
 });
-
-const idParam = (value: string) => (/^\d{1,15}$/.test(value) ? Number(value) : undefined);
 
 for (const action of ["close", "reopen"] as const) {
   pollApi.post(`/api/v1/polls/:id/${action}`, async (c) => {

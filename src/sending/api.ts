@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../http/env";
+import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { listFromParam } from "../lists/load";
 import { findList } from "../lists/service";
@@ -20,9 +21,6 @@ import {
 } from "./service";
 
 export const sendingApi = new Hono<AppEnv>();
-
-const idParam = (raw: string | undefined) =>
-  raw && /^\d{1,15}$/.test(raw) ? Number(raw) : undefined;
 
 const refused = (c: Parameters<typeof problem>[0], r: Refusal) =>
   problem(c, r.status, r.detail, { errors: r.errors });

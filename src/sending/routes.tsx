@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
+import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
 import { listFromParam } from "../lists/load";
 import { allLists, findList } from "../lists/service";
@@ -39,9 +40,6 @@ import {
 export const sendingPages = new Hono<AppEnv>();
 
 type C = Context<AppEnv>;
-
-const idParam = (raw: string | undefined) =>
-  raw && /^\d{1,15}$/.test(raw) ? Number(raw) : undefined;
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
