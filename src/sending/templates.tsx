@@ -5,6 +5,22 @@ import type { Dictionary, Lang } from "../i18n";
 
 export type Rendered = { subject: string; text: string; html: string };
 
+/** Built once: constructing a date format per message was a sixth of the dispatcher's CPU. */
+const dateFormats: Dictionary<Intl.DateTimeFormat> = {
+  fr: new Intl.DateTimeFormat("fr-FR", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  }),
+  en: new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  }),
+};
+
 const invitation: Dictionary<{
   subject: (list: string) => string;
   hello: (name: string | null) => string;
@@ -29,13 +45,7 @@ const invitation: Dictionary<{
       "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Ce message est le seul que vous recevrez.",
     unsubscribe: "Ne plus rien recevoir",
     preferences: "Gérer vos préférences et vos données",
-    date: (iso) =>
-      new Date(iso).toLocaleDateString("fr-FR", {
-        day: "numeric",
-        month: "long",
-        year: "numeric",
-        timeZone: "UTC",
-      }),
+    date: (iso) => dateFormats.fr.format(new Date(iso)),
   },
   en: {
     subject: (list) => `${list}: would you like to keep hearing from us?`,
@@ -49,13 +59,7 @@ const invitation: Dictionary<{
       "If we do not hear from you, we will erase your data on that date and never write again. This is the only message you will get.",
     unsubscribe: "Receive nothing more",
     preferences: "Manage your preferences and your data",
-    date: (iso) =>
-      new Date(iso).toLocaleDateString("en-GB", {
-        day: "numeric",
-        month: "long",
-        year: "numeric",
-        timeZone: "UTC",
-      }),
+    date: (iso) => dateFormats.en.format(new Date(iso)),
   },
 };
 
