@@ -81,3 +81,27 @@ test("the Mailbox page shows each message escaped", async () => {
   expect(html).not.toContain("<img src=x");
   expect(html).toContain("Stop all sending");
 });
+
+test("links in a kept mail are clickable in the Mailbox, and only http(s) ones", async () => {
+  await t.deps.mail.sendBatch(
+    [
+      {
+        to: singleRecipient("carol@example.org"),
+        subject: "Links",
+        text: "Confirm: http://127.0.0.1:8787/c/abc.def\njavascript:alert(1)\n<a href=x>",
+        html: "<p>x</p>",
+        unsubscribeUrl: "http://127.0.0.1:8787/u/ghi",
+      },
+    ],
+    "links-key",
+  );
+  const cookie = await t.signIn();
+  const html = await (
+    await t.request("/admin/mailbox?to=carol@example.org", { headers: { Cookie: cookie } })
+  ).text();
+  expect(html).toContain(
+    '<a href="http://127.0.0.1:8787/c/abc.def">http://127.0.0.1:8787/c/abc.def</a>',
+  );
+  expect(html).not.toContain('href="javascript');
+  expect(html).toContain("&lt;a href=x&gt;");
+});

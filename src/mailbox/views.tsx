@@ -1,6 +1,12 @@
 import type { OutboxMessage } from "../mail/outbox-transport";
 import { AdminLayout } from "../views/layout";
 
+/** The mail's text with its http(s) links clickable, so the admin can play the participant. */
+function LinkedText(props: { text: string }) {
+  const parts = props.text.split(/(https?:\/\/[^\s<>"]+)/g);
+  return <>{parts.map((part, i) => (i % 2 === 1 ? <a href={part}>{part}</a> : part))}</>;
+}
+
 export function MailboxPage(props: {
   email: string;
   transport: "outbox" | "resend";
@@ -57,7 +63,9 @@ export function MailboxPage(props: {
                 </>
               ))}
             </dl>
-            <pre class="mail-text">{m.text}</pre>
+            <pre class="mail-text">
+              <LinkedText text={m.text} />
+            </pre>
           </details>
         ))
       )}
