@@ -125,6 +125,30 @@ function Mail(props: { lang: Lang; children: Child }) {
   );
 }
 
+/** What the reader consents to, quoted as the list states it. */
+function Purpose(props: { label: string; text: string }) {
+  return (
+    <>
+      <p>
+        <strong>{props.label}</strong>
+      </p>
+      <blockquote>{props.text}</blockquote>
+    </>
+  );
+}
+
+/** Every message ends with the way out: unsubscribe in one click, or manage everything. */
+function MailFooter(props: { unsubscribe: [string, string]; preferences: [string, string] }) {
+  return (
+    <p>
+      <small>
+        <a href={props.unsubscribe[0]}>{props.unsubscribe[1]}</a> ·{" "}
+        <a href={props.preferences[0]}>{props.preferences[1]}</a>
+      </small>
+    </p>
+  );
+}
+
 const toHtml = (node: unknown) => `<!DOCTYPE html>${String(node)}`;
 
 export function renderInvitation(input: {
@@ -161,21 +185,16 @@ export function renderInvitation(input: {
     <Mail lang={input.lang}>
       <p>{t.hello(input.contactName)}</p>
       <p>{t.why(input.listName)}</p>
-      <p>
-        <strong>{t.purpose}</strong>
-      </p>
-      <blockquote>{input.purpose}</blockquote>
+      <Purpose label={t.purpose} text={input.purpose} />
       <p>{t.ask(deadline)}</p>
       <p>
         <a href={input.consentUrl}>{t.confirm}</a>
       </p>
       <p>{t.silence}</p>
-      <p>
-        <small>
-          <a href={input.unsubscribeUrl}>{t.unsubscribe}</a> ·{" "}
-          <a href={input.preferencesUrl}>{t.preferences}</a>
-        </small>
-      </p>
+      <MailFooter
+        unsubscribe={[input.unsubscribeUrl, t.unsubscribe]}
+        preferences={[input.preferencesUrl, t.preferences]}
+      />
     </Mail>,
   );
   return { subject, text, html };
@@ -210,20 +229,15 @@ export function renderSubscribeConfirmation(input: {
     <Mail lang={input.lang}>
       <p>{t.hello}</p>
       <p>{t.why(input.listName)}</p>
-      <p>
-        <strong>{t.purpose}</strong>
-      </p>
-      <blockquote>{input.purpose}</blockquote>
+      <Purpose label={t.purpose} text={input.purpose} />
       <p>
         <a href={input.confirmUrl}>{t.confirm}</a>
       </p>
       <p>{t.ignore}</p>
-      <p>
-        <small>
-          <a href={input.unsubscribeUrl}>{t.unsubscribe}</a> ·{" "}
-          <a href={input.preferencesUrl}>{t.preferences}</a>
-        </small>
-      </p>
+      <MailFooter
+        unsubscribe={[input.unsubscribeUrl, t.unsubscribe]}
+        preferences={[input.preferencesUrl, t.preferences]}
+      />
     </Mail>,
   );
   return { subject: t.subject(input.listName), text, html };
