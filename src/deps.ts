@@ -21,5 +21,19 @@ export type Deps = {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export const webRandomBytes = (length: number): Uint8Array =>
-  crypto.getRandomValues(new Uint8Array(length));
+/** A pool refilled 4 KB at a time: one system call per few hundred ids, not one per id. */
+const POOL_SIZE = 4096;
+let pool = new Uint8Array(0);
+let offset = 0;
+
+export function webRandomBytes(length: number): Uint8Array {
+  if (length > POOL_SIZE) return crypto.getRandomValues(new Uint8Array(length));
+  if (offset + length > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_SIZE));
+    offset = 0;
+  }
+  // A copy, never a view: no two callers ever share bytes.
+  const bytes = pool.slice(offset, offset + length);
+  offset += length;
+  return bytes;
+}
