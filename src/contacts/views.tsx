@@ -76,6 +76,43 @@ export function ContactDisplayRow(props: { listId: number; row: ContactRow }) {
   );
 }
 
+/** The editable part of a contact (the address is never edited), with its error in place. */
+function ContactFields(props: {
+  name: string;
+  attributes: string;
+  rows: number;
+  error?: { field: string; message: string };
+}) {
+  const { error } = props;
+  return (
+    <>
+      <label>
+        Name
+        <input
+          name="name"
+          value={props.name}
+          aria-invalid={error?.field === "name" ? "true" : undefined}
+        />
+      </label>
+      <label>
+        Attributes (one <code>name: value</code> per line)
+        <textarea
+          name="attributes"
+          rows={props.rows}
+          aria-invalid={error?.field === "attributes" ? "true" : undefined}
+        >
+          {props.attributes}
+        </textarea>
+      </label>
+      {error ? (
+        <p class="field-error" role="alert">
+          {error.message}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 export function ContactEditRow(props: {
   listId: number;
   row: ContactRow;
@@ -97,29 +134,12 @@ export function ContactEditRow(props: {
           hx-swap="outerHTML"
           class="edit-row"
         >
-          <label>
-            Name
-            <input
-              name="name"
-              value={props.name}
-              aria-invalid={error?.field === "name" ? "true" : undefined}
-            />
-          </label>
-          <label>
-            Attributes (one <code>name: value</code> per line)
-            <textarea
-              name="attributes"
-              rows={Math.min(8, props.attributes.split("\n").length + 1)}
-              aria-invalid={error?.field === "attributes" ? "true" : undefined}
-            >
-              {props.attributes}
-            </textarea>
-          </label>
-          {error ? (
-            <p class="field-error" role="alert">
-              {error.message}
-            </p>
-          ) : null}
+          <ContactFields
+            name={props.name}
+            attributes={props.attributes}
+            error={error}
+            rows={Math.min(8, props.attributes.split("\n").length + 1)}
+          />
           <div class="row-actions">
             <button type="submit">Save</button>
             <a
@@ -407,29 +427,7 @@ export function ContactPage(props: {
         </p>
       ) : (
         <form method="post" action={url}>
-          <label>
-            Name
-            <input
-              name="name"
-              value={props.name}
-              aria-invalid={error?.field === "name" ? "true" : undefined}
-            />
-          </label>
-          <label>
-            Attributes (one <code>name: value</code> per line)
-            <textarea
-              name="attributes"
-              rows={6}
-              aria-invalid={error?.field === "attributes" ? "true" : undefined}
-            >
-              {props.attributes}
-            </textarea>
-          </label>
-          {error ? (
-            <p class="field-error" role="alert">
-              {error.message}
-            </p>
-          ) : null}
+          <ContactFields name={props.name} attributes={props.attributes} error={error} rows={6} />
           <button type="submit">Save</button>{" "}
           <a href={contactUrl(list.id, contact.id, "/erase")} class="secondary outline">
             Erase this contact…
