@@ -40,6 +40,7 @@ async function simulate(CONSUMERS: number) {
         SEED: "none",
         SECRET_KEY: "bench-secret-key-that-is-at-least-32-chars",
         MAIL_TRANSPORT: "resend",
+        MAIL_REPLY_TO: "equipe@netsdor.example",
         RESEND_API_KEY: fake.apiKey,
         RESEND_BASE_URL: fake.url,
         SEND_RATE_PER_SECOND: String(RATE),

@@ -142,6 +142,7 @@ export default async function sendBench() {
         ADMIN_EMAIL: "admin@bench.example",
         ADMIN_PASSWORD: "bench password",
         MAIL_TRANSPORT: "resend",
+        MAIL_REPLY_TO: "equipe@netsdor.example",
         RESEND_API_KEY: fake.apiKey,
         RESEND_BASE_URL: fake.url,
         SEND_RATE_PER_SECOND: String(RATE),

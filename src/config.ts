@@ -159,6 +159,12 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     );
   }
   const e = parsed.data;
+  // Replies must reach people: with real mail, the human mailbox is never left to a demo default.
+  if (e.MAIL_TRANSPORT === "resend" && env.MAIL_REPLY_TO === undefined) {
+    throw new ConfigError(
+      "Missing MAIL_REPLY_TO: required when MAIL_TRANSPORT=resend (the human mailbox replies go to).",
+    );
+  }
   if (runtime === "workers" && !e.SECRET_KEY) {
     throw new ConfigError(
       "Missing SECRET_KEY: required on Workers (set it with `wrangler secret put SECRET_KEY`, 32+ random characters).",

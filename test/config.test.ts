@@ -72,6 +72,19 @@ describe("parseConfig", () => {
     expect(text).not.toContain("\n");
   });
 
+  test("with real mail, the human Reply-To mailbox must be set explicitly", () => {
+    const resend = { MAIL_TRANSPORT: "resend", RESEND_API_KEY: "re_x" };
+    expect(configError(resend)).toMatch(
+      /^Missing MAIL_REPLY_TO: required when MAIL_TRANSPORT=resend/,
+    );
+    expect(parseConfig({ ...resend, MAIL_REPLY_TO: "team@example.org" }, "node").mail.replyTo).toBe(
+      "team@example.org",
+    );
+    expect(configError({ ...resend, MAIL_REPLY_TO: "not an address" })).toMatch(
+      /^Invalid MAIL_REPLY_TO/,
+    );
+  });
+
   test("a secret is never echoed back in the error", () => {
     expect(configError({ SECRET_KEY: "hunter2" })).not.toContain("hunter2");
   });

@@ -107,6 +107,7 @@ test("killing the dispatcher at random instants neither loses nor duplicates a m
   // Prepared once, through the API: a list of legacy contacts and one re-consent send.
   const t = await createTestApp({
     MAIL_TRANSPORT: "resend",
+    MAIL_REPLY_TO: "equipe@netsdor.example",
     RESEND_API_KEY: fake.apiKey,
     RESEND_BASE_URL: fake.url,
     SEND_BATCH_SIZE: String(BATCH_SIZE),
@@ -137,6 +138,7 @@ test("killing the dispatcher at random instants neither loses nor duplicates a m
       SECRET_KEY: t.deps.config.secretKey,
       PUBLIC_URL: ORIGIN,
       MAIL_TRANSPORT: "resend",
+      MAIL_REPLY_TO: "equipe@netsdor.example",
       RESEND_API_KEY: fake.apiKey,
       RESEND_BASE_URL: fake.url,
       SEND_BATCH_SIZE: String(BATCH_SIZE),

@@ -60,6 +60,7 @@ test("GET /api/v1/outbox refuses bad parameters and anonymous callers", async ()
 test("the outbox API does not exist with MAIL_TRANSPORT=resend", async () => {
   const resend = await createTestApp({
     MAIL_TRANSPORT: "resend",
+    MAIL_REPLY_TO: "equipe@netsdor.example",
     RESEND_API_KEY: "re_x",
     RESEND_BASE_URL: "http://127.0.0.1:9",
   });

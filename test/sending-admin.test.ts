@@ -151,3 +151,16 @@ describe("campaigns from the admin", () => {
     expect((await listOutbox(t.deps.db, { to: "p0@example.org" })).length).toBe(1);
   });
 });
+
+test("pausing twice keeps the first reason and is audited once", async () => {
+  await post("/admin/sending/pause", { reason: "first" });
+  await post("/admin/sending/pause", { reason: "second" });
+  const state = (await (await t.api(bearer, "GET", "/api/v1/sending")).json()) as {
+    reason: string;
+  };
+  expect(state.reason).toBe("first");
+  const audited = await t.client.execute(
+    "SELECT count(*) AS n FROM audit_log WHERE action = 'sending.paused'",
+  );
+  expect(audited.rows[0]?.n).toBe(1);
+});

@@ -26,6 +26,7 @@ beforeEach(async () => {
   fake.reset();
   t = await createTestApp({
     MAIL_TRANSPORT: "resend",
+    MAIL_REPLY_TO: "equipe@netsdor.example",
     RESEND_API_KEY: fake.apiKey,
     RESEND_BASE_URL: fake.url,
     SEND_BATCH_SIZE: "3",

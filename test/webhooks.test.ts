@@ -29,6 +29,7 @@ afterAll(() => fake.stop());
 
 const resendEnv = () => ({
   MAIL_TRANSPORT: "resend",
+  MAIL_REPLY_TO: "equipe@netsdor.example",
   RESEND_API_KEY: fake.apiKey,
   RESEND_BASE_URL: fake.url,
   RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET,

@@ -133,6 +133,7 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
       ADMIN_PASSWORD: ADMIN.password,
       SEED: "none",
       MAIL_TRANSPORT: "resend",
+      MAIL_REPLY_TO: "equipe@netsdor.example",
       RESEND_API_KEY: resend.apiKey,
       RESEND_BASE_URL: resend.url,
       SEND_BATCH_SIZE: "4",

@@ -26,7 +26,7 @@ export const isPaused = async (db: Db) => (await sendingStateOf(db)).paused;
 /** Pauses all sending; pausing again keeps the first reason and time. */
 export async function pauseSending(deps: Deps, reason: string, by: string): Promise<SendingState> {
   const since = deps.clock.now().toISOString();
-  await deps.db
+  const changed = await deps.db
     .insert(sendingState)
     .values({ id: ROW, paused: true, reason, since, by })
     .onConflictDoUpdate({
@@ -34,11 +34,14 @@ export async function pauseSending(deps: Deps, reason: string, by: string): Prom
       set: { paused: true, reason, since, by },
       setWhere: eq(sendingState.paused, false),
     });
-  await recordAudit(deps, {
-    actor: by,
-    action: "sending.paused",
-    summary: `All sending paused: ${reason}`,
-  });
+  // Only a real change is audited: pressing the button twice is one pause.
+  if (changed.rowsAffected > 0) {
+    await recordAudit(deps, {
+      actor: by,
+      action: "sending.paused",
+      summary: `All sending paused: ${reason}`,
+    });
+  }
   return sendingStateOf(deps.db);
 }
 
