@@ -4,7 +4,6 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
 import { adminHome } from "./admin/routes";
 import { auditAdmin } from "./audit/routes";
 import { requireAdminSession, requireApiToken } from "./auth/middleware";
@@ -18,6 +17,7 @@ import type { ClientAddressReader } from "./http/client-address";
 import type { AppEnv } from "./http/env";
 import { problem } from "./http/problem";
 import { LIMITS, limitPerClient } from "./http/rate-limit";
+import { securityHeaders } from "./http/security-headers";
 import { isDatabaseUnavailable } from "./http/unavailable";
 import { LANG_COOKIE, pickLang } from "./i18n";
 import { incidentAdmin } from "./incidents/admin";
@@ -29,7 +29,7 @@ import { registrationsAdmin } from "./participant/admin";
 import { registrationsApi } from "./participant/api";
 import { participantPages } from "./participant/routes";
 import { pollAdmin } from "./polls/admin";
-import { pollApi, pollPages } from "./polls/routes";
+import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
 import { suppressionAdmin } from "./suppressions/routes";
@@ -56,30 +56,18 @@ export type AppOptions = {
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-      xFrameOptions: "DENY",
-      referrerPolicy: "same-origin",
-    }),
-  );
+  const langOf = (c: Context) =>
+    pickLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language"));
+  // A spike on a poll page (everyone arrives at once) is served from memory, before the rest.
+  app.get("/polls/:slug", pollPageFromMemory(deps, langOf));
+  app.use(securityHeaders);
   if (options.staticFiles) app.use(options.staticFiles);
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 
   app.use(async (c, next) => {
     c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);
     c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
-    c.set("lang", pickLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language")));
+    c.set("lang", langOf(c));
     await next();
   });
 

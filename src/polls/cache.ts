@@ -9,15 +9,25 @@ const TTL_MS = 1000;
 
 type Entry = { value: unknown; expiresAt: number };
 
-const stores = new WeakMap<Deps, Map<string, Entry>>();
+/**
+ * One memory per database handle: on Workers each request gets its own deps object (its own
+ * dispatcher waker) around the isolate's one handle, and the memory must outlive the request.
+ */
+const stores = new WeakMap<object, Map<string, Entry>>();
 
 function storeOf(deps: Deps): Map<string, Entry> {
-  let store = stores.get(deps);
+  let store = stores.get(deps.db);
   if (!store) {
     store = new Map();
-    stores.set(deps, store);
+    stores.set(deps.db, store);
   }
   return store;
+}
+
+/** The value under `key` if it is still fresh, without loading anything. */
+export function peek<T>(deps: Deps, key: string): T | undefined {
+  const hit = storeOf(deps).get(key);
+  return hit && hit.expiresAt > deps.clock.now().getTime() ? (hit.value as T) : undefined;
 }
 
 /**

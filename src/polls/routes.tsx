@@ -1,14 +1,16 @@
 // Public poll pages, the vote endpoint, live results (HTML fragment or JSON), and the polls API.
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
+import { generateCookie, getCookie, setCookie } from "hono/cookie";
 import { etag } from "hono/etag";
+import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
-import { isLang } from "../i18n";
+import { securedResponse } from "../http/security-headers";
+import { isLang, type Lang } from "../i18n";
 import { errorPage } from "../views/errors";
-import { remember } from "./cache";
+import { peek, remember } from "./cache";
 import {
   castVote,
   closePoll,
@@ -30,6 +32,16 @@ import { hashAddress, newVoterId, signVoter, VOTER_COOKIE, verifyVoter } from ".
 
 type C = Context<AppEnv>;
 
+/** The voter cookie's attributes. */
+const voterCookieOptions = (deps: Deps) =>
+  ({
+    path: "/polls",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: deps.config.publicUrl.startsWith("https:"),
+    maxAge: 365 * 24 * 3600,
+  }) as const;
+
 /**
  * The visitor's voter id: the one in a valid signed cookie, or a new one (set on the response)
  * when the cookie is missing or does not verify, so a tampered cookie is just a new visitor.
@@ -39,13 +51,7 @@ async function voterOf(c: C): Promise<{ id: string; isNew: boolean }> {
   const known = verifyVoter(deps, getCookie(c, VOTER_COOKIE));
   if (known) return { id: known, isNew: false };
   const id = newVoterId(deps);
-  setCookie(c, VOTER_COOKIE, signVoter(deps, id), {
-    path: "/polls",
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: deps.config.publicUrl.startsWith("https:"),
-    maxAge: 365 * 24 * 3600,
-  });
+  setCookie(c, VOTER_COOKIE, signVoter(deps, id), voterCookieOptions(deps));
   return { id, isNew: true };
 }
 
@@ -53,27 +59,68 @@ const wantsJson = (c: C) => /\bapplication\/json\b/.test(c.req.header("Accept") 
 
 export const pollPages = new Hono<AppEnv>();
 
+const encoder = new TextEncoder();
+
 pollPages.get("/polls/:slug", async (c) => {
   const deps = c.var.deps;
   const slug = c.req.param("slug");
   const lang = c.var.lang;
-  const voter = await voterOf(c);
   const render = async (state: PollState | undefined) =>
     state
       ? String(await (<PollPage state={state} lang={lang} path={`/polls/${slug}`} />).toString())
       : null;
-  // Every new visitor sees the same page (no choice yet): rendered at most once a second.
-  const html = voter.isNew
-    ? await remember(deps, `page:${slug}:${lang}`, async () => {
-        const state = await pollState(deps, slug, undefined);
-        return { value: await render(state), until: state?.poll.closesAt };
-      })
-    : await render(await pollState(deps, slug, voter.id));
-  if (html === null) return errorPage(c, 404);
-  // Personal (the cookie, the voter's choice): never stored by shared caches.
-  c.header("Cache-Control", "private, no-cache");
-  return c.html(html);
+  const known = verifyVoter(deps, getCookie(c, VOTER_COOKIE));
+  if (known) {
+    const html = await render(await pollState(deps, slug, known));
+    if (html === null) return errorPage(c, 404);
+    // Personal (the voter's choice): never stored by shared caches.
+    c.header("Cache-Control", "private, no-cache");
+    return c.html(html);
+  }
+  // A new visitor (or a tampered cookie): everyone sees the same page, with no choice yet. It is
+  // rendered and encoded at most once a second per language (a spike is one render a second).
+  const page = await remember(deps, newVisitorPageKey(slug, lang), async () => {
+    const state = await pollState(deps, slug, undefined);
+    const html = await render(state);
+    return { value: html === null ? null : encoder.encode(html), until: state?.poll.closesAt };
+  });
+  if (page === null) return errorPage(c, 404);
+  return newVisitorResponse(deps, page);
 });
+
+const newVisitorPageKey = (slug: string, lang: Lang) => `page:${slug}:${lang}`;
+
+/** The remembered page with its own signed voter cookie: the only per-visitor work. */
+function newVisitorResponse(deps: Deps, page: Uint8Array<ArrayBuffer>): Response {
+  const cookie = generateCookie(
+    VOTER_COOKIE,
+    signVoter(deps, newVoterId(deps)),
+    voterCookieOptions(deps),
+  );
+  return securedResponse(page, 200, {
+    "content-type": "text/html; charset=UTF-8",
+    // Personal (the cookie): never stored by shared caches.
+    "cache-control": "private, no-cache",
+    "set-cookie": cookie,
+  });
+}
+
+/**
+ * Placed first in the app: a new visitor's GET of a poll page rendered within the last second is
+ * answered from memory, before the rest of the middleware (which a GET of this page does not
+ * need: no session, no form, no body, no rate limit; the security headers are in the response).
+ * Anything else, including the first visitor of each second, takes the normal route below.
+ */
+export function pollPageFromMemory(deps: Deps, langOf: (c: Context) => Lang): MiddlewareHandler {
+  return async (c, next) => {
+    if (verifyVoter(deps, getCookie(c, VOTER_COOKIE))) return next();
+    const page = peek<Uint8Array<ArrayBuffer> | null>(
+      deps,
+      newVisitorPageKey(c.req.param("slug") ?? "", langOf(c)),
+    );
+    return page ? newVisitorResponse(deps, page) : next();
+  };
+}
 
 const STATUS: Record<VoteMessage["kind"], 200 | 409 | 422 | 429> = {
   recorded: 200,
