@@ -368,6 +368,69 @@ describe("the per-address rate limit", () => {
   });
 });
 
+describe("votes arriving together (one commit for many)", () => {
+  test("each keeps its own checks: one per voter, the per-address limit, nothing lost", async () => {
+    const app = await createTestApp({ VOTE_LIMIT_PER_IP_PER_MINUTE: "3" });
+    const batch = app.client.batch.bind(app.client);
+    let commits = 0;
+    app.client.batch = (...args: Parameters<typeof batch>) => {
+      commits++;
+      return batch(...args);
+    };
+    try {
+      const poll = await newPoll({}, app, await app.token());
+      const option = (i: number) => poll.options[i % poll.options.length]?.id ?? 0;
+      const { cookie } = await visit(poll.slug, app);
+      const before = commits;
+      const answers = await Promise.all([
+        // A script from one address clearing its cookie: 3 count, the rest are refused.
+        ...Array.from({ length: 10 }, (_, i) =>
+          vote(poll.slug, option(i), undefined, { "X-Forwarded-For": "198.51.100.9" }, app),
+        ),
+        // One voter clicking five times: counted once.
+        ...Array.from({ length: 5 }, (_, i) =>
+          vote(poll.slug, option(i), cookie, { "X-Forwarded-For": "198.51.100.10" }, app),
+        ),
+        // Twenty people, each from their own address.
+        ...Array.from({ length: 20 }, (_, i) =>
+          vote(poll.slug, option(i), undefined, { "X-Forwarded-For": `192.0.2.${i + 1}` }, app),
+        ),
+      ]);
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.slice(0, 10).filter((s) => s === 303)).toHaveLength(3);
+      expect(statuses.slice(0, 10).filter((s) => s === 429)).toHaveLength(7);
+      expect(statuses.slice(10)).toEqual(Array(25).fill(303));
+      expect((await results(poll.slug, app)).total).toBe(3 + 1 + 20);
+      // Fewer commits than votes: they were written together.
+      expect(commits - before).toBeLessThan(35);
+    } finally {
+      app.close();
+    }
+  });
+
+  test("a vote that fails does not take the others of its commit with it", async () => {
+    const poll = await newPoll();
+    const { writeVote } = await import("../src/polls/vote-writer");
+    const now = t.clock.now().toISOString();
+    const limit = { windowStart: "2000-01-01T00:00:00.000Z", max: 1000 };
+    const good = (voter: string) => ({
+      pollId: poll.id,
+      optionId: poll.options[0]?.id ?? 0,
+      voter,
+      ipHash: `hash-${voter}`,
+      createdAt: now,
+    });
+    const outcomes = await Promise.allSettled([
+      writeVote(t.deps, good("a"), limit),
+      writeVote(t.deps, { ...good("b"), voter: null as unknown as string }, limit), // NOT NULL
+      writeVote(t.deps, good("c"), limit),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(outcomes[0]).toEqual({ status: "fulfilled", value: true });
+    expect((await results(poll.slug)).total).toBe(2);
+  });
+});
+
 describe("results", () => {
   test("JSON results are {total, options: [{id, label, votes, percent}]}, percents adding to 100", async () => {
     const poll = await newPoll();
@@ -457,6 +520,29 @@ describe("the page every new visitor shares", () => {
     expect(closed).not.toContain('name="option"');
     await t.api(bearer, "POST", `/api/v1/polls/${poll.id}/reopen`);
     expect((await visit(poll.slug)).html).toContain('name="option"');
+  });
+
+  test("from memory it is the same page as when rendered, each visitor with their own voter cookie", async () => {
+    const poll = await newPoll({ results: "always" });
+    const rendered = await t.request(`/polls/${poll.slug}`); // renders and remembers
+    const remembered = await t.request(`/polls/${poll.slug}`); // from memory, before the middleware
+    const headersOf = (res: Response) =>
+      [...res.headers].filter(([name]) => name !== "set-cookie" && name !== "date");
+    expect(headersOf(remembered)).toEqual(headersOf(rendered));
+    expect(remembered.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(await remembered.text()).toBe(await rendered.text());
+    const cookies = [rendered, remembered].map(
+      (res) => res.headers.get("set-cookie")?.split(";")[0] ?? "",
+    );
+    expect(cookies[0]).not.toBe(cookies[1]);
+    expect(remembered.headers.get("set-cookie")).toContain("HttpOnly");
+    // Both cookies are real voters: each vote counts, and each sees its own choice.
+    for (const [i, cookie] of cookies.entries()) {
+      expect((await vote(poll.slug, poll.options[i]?.id ?? 0, cookie)).status).toBe(303);
+      const page = await t.request(`/polls/${poll.slug}`, { headers: { Cookie: cookie } });
+      expect(await page.text()).toContain("Votre choix");
+    }
+    expect((await results(poll.slug)).total).toBe(2);
   });
 
   test("a poll created after its slug was asked for is found at once", async () => {

@@ -73,12 +73,22 @@ export const voterChoice = async (db: Db, pollId: number, voter: string) =>
  * when the poll is closed, or when this address hash cast `limit` votes since `windowStart`.
  * Returns whether a row was written.
  */
-export async function insertVoteOnce(
-  db: Db,
-  vote: { pollId: number; optionId: number; voter: string; ipHash: string; createdAt: string },
-  limit: { windowStart: string; max: number },
-): Promise<boolean> {
-  const result = await db.run(sql`
+export type NewVote = {
+  pollId: number;
+  optionId: number;
+  voter: string;
+  ipHash: string;
+  createdAt: string;
+};
+export type VoteLimit = { windowStart: string; max: number };
+
+/**
+ * One vote, written only if this voter has not voted on this poll, the poll is open, and the
+ * address hash is under its limit: all checked by the INSERT itself, so nothing can slip between
+ * a check and the write.
+ */
+const insertVoteStatement = (db: Db, vote: NewVote, limit: VoteLimit) =>
+  db.run(sql`
     INSERT INTO poll_votes (poll_id, option_id, voter, ip_hash, created_at)
     SELECT ${vote.pollId}, ${vote.optionId}, ${vote.voter}, ${vote.ipHash}, ${vote.createdAt}
     WHERE (
@@ -90,7 +100,24 @@ export async function insertVoteOnce(
           AND (closes_at IS NULL OR closes_at > ${vote.createdAt})
       )
     ON CONFLICT (poll_id, voter) DO NOTHING`);
-  return result.rowsAffected === 1;
+
+export async function insertVoteOnce(db: Db, vote: NewVote, limit: VoteLimit): Promise<boolean> {
+  return (await insertVoteStatement(db, vote, limit)).rowsAffected === 1;
+}
+
+/**
+ * Several votes in one transaction (one commit): each statement sees the ones before it, so
+ * the unique voter and the per-address limit hold exactly as if they were written one by one.
+ * Whether each was written, in order.
+ */
+export async function insertVotesOnce(
+  db: Db,
+  votes: { vote: NewVote; limit: VoteLimit }[],
+): Promise<boolean[]> {
+  const [first, ...rest] = votes.map(({ vote, limit }) => insertVoteStatement(db, vote, limit));
+  if (!first) return [];
+  const results = await db.batch([first, ...rest]);
+  return results.map((r) => r.rowsAffected === 1);
 }
 
 /** The oldest vote of this address hash inside the window: when the next vote becomes possible. */

@@ -14,7 +14,6 @@ import {
   incidentIdBySlug,
   incidentOfPoll,
   insertPoll,
-  insertVoteOnce,
   oldestVoteSince,
   openPolls,
   optionsOf,
@@ -24,6 +23,7 @@ import {
   voterChoice,
   votesPerHour,
 } from "./queries";
+import { writeVote } from "./vote-writer";
 
 export const RESULTS_VISIBILITY = ["after_vote", "always"] as const;
 const LABEL_MAX = 200;
@@ -252,8 +252,8 @@ export async function castVote(
     return { kind: "invalid_option" };
   }
   const windowStart = new Date(now.getTime() - MINUTE).toISOString();
-  const recorded = await insertVoteOnce(
-    deps.db,
+  const recorded = await writeVote(
+    deps,
     {
       pollId: poll.id,
       optionId,
