@@ -56,10 +56,6 @@ export type AppOptions = {
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
-  const langOf = (c: Context) =>
-    pickLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language"));
-  // A spike on a poll page (everyone arrives at once) is served from memory, before the rest.
-  app.get("/polls/:slug", pollPageFromMemory(deps, langOf));
   app.use(securityHeaders);
   if (options.staticFiles) app.use(options.staticFiles);
   const publicOrigin = new URL(deps.config.publicUrl).origin;
@@ -67,7 +63,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.use(async (c, next) => {
     c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);
     c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
-    c.set("lang", langOf(c));
+    c.set("lang", pickLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language")));
     await next();
   });
 
@@ -166,6 +162,11 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
       : errorPage(c, 500);
   });
 
+  // A spike on a poll page (everyone arrives at once) is answered from memory, before the router.
+  const fromMemory = pollPageFromMemory(deps);
+  const route = app.fetch;
+  app.fetch = (request, env, executionCtx) =>
+    fromMemory(request) ?? route(request, env, executionCtx);
   return app;
 }
 

@@ -545,6 +545,33 @@ describe("the page every new visitor shares", () => {
     expect((await results(poll.slug)).total).toBe(2);
   });
 
+  test("visitors arriving together when the memory is empty share one database read and render", async () => {
+    const app = await createTestApp();
+    const execute = app.client.execute.bind(app.client);
+    let reads = 0;
+    app.client.execute = (...args: Parameters<typeof execute>) => {
+      reads++;
+      return execute(...args);
+    };
+    try {
+      const poll = await newPoll({ results: "always" }, app, await app.token());
+      const coldReads = async (visitors: number) => {
+        app.clock.advance(5_000); // the remembered page has expired
+        const before = reads;
+        const pages = await Promise.all(
+          Array.from({ length: visitors }, () => app.request(`/polls/${poll.slug}`)),
+        );
+        expect(pages.map((p) => p.status)).toEqual(Array(visitors).fill(200));
+        return reads - before;
+      };
+      const one = await coldReads(1);
+      expect(one).toBeGreaterThan(0);
+      expect(await coldReads(30)).toBe(one);
+    } finally {
+      app.close();
+    }
+  });
+
   test("a poll created after its slug was asked for is found at once", async () => {
     expect((await t.request("/polls/later-poll")).status).toBe(404);
     await newPoll({ slug: "later-poll" });

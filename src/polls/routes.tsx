@@ -1,14 +1,15 @@
 // Public poll pages, the vote endpoint, live results (HTML fragment or JSON), and the polls API.
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { generateCookie, getCookie, setCookie } from "hono/cookie";
 import { etag } from "hono/etag";
+import { parse as parseCookie } from "hono/utils/cookie";
 import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { securedResponse } from "../http/security-headers";
-import { isLang, type Lang } from "../i18n";
+import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
 import { peek, remember } from "./cache";
 import {
@@ -90,13 +91,20 @@ pollPages.get("/polls/:slug", async (c) => {
 
 const newVisitorPageKey = (slug: string, lang: Lang) => `page:${slug}:${lang}`;
 
+/** The voter cookie's attributes as hono/cookie writes them, worked out once per configuration. */
+const cookieAttributes = new WeakMap<object, string>();
+
 /** The remembered page with its own signed voter cookie: the only per-visitor work. */
 function newVisitorResponse(deps: Deps, page: Uint8Array<ArrayBuffer>): Response {
-  const cookie = generateCookie(
-    VOTER_COOKIE,
-    signVoter(deps, newVoterId(deps)),
-    voterCookieOptions(deps),
-  );
+  let attributes = cookieAttributes.get(deps.config);
+  if (attributes === undefined) {
+    attributes = generateCookie(VOTER_COOKIE, "", voterCookieOptions(deps)).slice(
+      VOTER_COOKIE.length + 1,
+    );
+    cookieAttributes.set(deps.config, attributes);
+  }
+  // The value is base64url, a dot and hex: nothing in it needs encoding.
+  const cookie = `${VOTER_COOKIE}=${signVoter(deps, newVoterId(deps))}${attributes}`;
   return securedResponse(page, 200, {
     "content-type": "text/html; charset=UTF-8",
     // Personal (the cookie): never stored by shared caches.
@@ -105,20 +113,33 @@ function newVisitorResponse(deps: Deps, page: Uint8Array<ArrayBuffer>): Response
   });
 }
 
+/** `/polls/slug`, exactly: anything else (a trailing slash, an encoded character) takes the app. */
+const POLL_PAGE_PATH = /^\/polls\/([a-z0-9-]+)$/;
+
 /**
- * Placed first in the app: a new visitor's GET of a poll page rendered within the last second is
- * answered from memory, before the rest of the middleware (which a GET of this page does not
+ * In front of the router: a new visitor's GET of a poll page rendered within the last second is
+ * answered from memory, synchronously, without the middleware (which a GET of this page does not
  * need: no session, no form, no body, no rate limit; the security headers are in the response).
- * Anything else, including the first visitor of each second, takes the normal route below.
+ * Anything else, including the first visitor of each second, gets undefined and takes the app.
  */
-export function pollPageFromMemory(deps: Deps, langOf: (c: Context) => Lang): MiddlewareHandler {
-  return async (c, next) => {
-    if (verifyVoter(deps, getCookie(c, VOTER_COOKIE))) return next();
-    const page = peek<Uint8Array<ArrayBuffer> | null>(
-      deps,
-      newVisitorPageKey(c.req.param("slug") ?? "", langOf(c)),
+export function pollPageFromMemory(deps: Deps): (request: Request) => Response | undefined {
+  return (request) => {
+    if (request.method !== "GET") return undefined;
+    const url = request.url;
+    const start = url.indexOf("/", url.indexOf("//") + 2);
+    const query = url.indexOf("?", start);
+    const slug = POLL_PAGE_PATH.exec(query < 0 ? url.slice(start) : url.slice(start, query))?.[1];
+    if (!slug) return undefined;
+    const cookies = request.headers.get("cookie");
+    if (cookies && verifyVoter(deps, parseCookie(cookies, VOTER_COOKIE)[VOTER_COOKIE])) {
+      return undefined;
+    }
+    const lang = pickLang(
+      cookies ? parseCookie(cookies, LANG_COOKIE)[LANG_COOKIE] : undefined,
+      request.headers.get("accept-language") ?? undefined,
     );
-    return page ? newVisitorResponse(deps, page) : next();
+    const page = peek<Uint8Array<ArrayBuffer> | null>(deps, newVisitorPageKey(slug, lang));
+    return page ? newVisitorResponse(deps, page) : undefined;
   };
 }
 

@@ -1,28 +1,17 @@
 // Who is voting: a random voter id in a signed cookie, and a salted hash of the client's address.
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { constantTimeEqual, toBase64Url, toHex } from "../crypto";
+import { createHmac } from "node:crypto";
+import { constantTimeEqual, toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
 
 export const VOTER_COOKIE = "relance_voter";
 const VOTER_ID = /^[A-Za-z0-9_-]{22}$/;
 
-const encoder = new TextEncoder();
-/** The key schedule is done once per secret; each message then costs two hash blocks. */
-const keyedBySecret = new Map<string, ReturnType<typeof hmac.create>>();
-
 /**
- * HMAC-SHA256 under the secret key, computed synchronously by @noble/hashes: every form shown and
- * every vote needs one or two, and WebCrypto's per-call overhead dominated the poll page's cost.
+ * HMAC-SHA256 under the secret key, computed synchronously by node:crypto (on Workers through
+ * nodejs_compat): every new visitor of a poll page needs one, and every vote one or two.
  */
-function hmacHex(secret: string, text: string): string {
-  let keyed = keyedBySecret.get(secret);
-  if (!keyed) {
-    keyed = hmac.create(sha256, encoder.encode(secret));
-    keyedBySecret.set(secret, keyed);
-  }
-  return toHex(keyed.clone().update(encoder.encode(text)).digest());
-}
+const hmacHex = (secret: string, text: string) =>
+  createHmac("sha256", secret).update(text).digest("hex");
 
 export const newVoterId = (deps: Deps) => toBase64Url(deps.randomBytes(16));
 
