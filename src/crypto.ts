@@ -1,10 +1,26 @@
 // Small web-standard crypto helpers shared by sessions, tokens and hashed identifiers.
 const encoder = new TextEncoder();
 
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** Base64url without padding, from a table (every new poll visitor needs one). */
 export function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out +=
+      (BASE64URL[n >> 18] ?? "") +
+      (BASE64URL[(n >> 12) & 63] ?? "") +
+      (BASE64URL[(n >> 6) & 63] ?? "") +
+      (BASE64URL[n & 63] ?? "");
+  }
+  if (i < bytes.length) {
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8);
+    out += (BASE64URL[n >> 18] ?? "") + (BASE64URL[(n >> 12) & 63] ?? "");
+    if (i + 1 < bytes.length) out += BASE64URL[(n >> 6) & 63] ?? "";
+  }
+  return out;
 }
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));

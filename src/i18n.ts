@@ -8,6 +8,7 @@ export const isLang = (value: unknown): value is Lang => LANGS.includes(value as
 /** Picks the language from the cookie, else the best Accept-Language match, else French. */
 export function pickLang(cookie: string | undefined, acceptLanguage: string | undefined): Lang {
   if (isLang(cookie)) return cookie;
+  if (!acceptLanguage) return "fr";
   const ranked = (acceptLanguage ?? "")
     .split(",")
     .map((part) => {
