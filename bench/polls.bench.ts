@@ -17,7 +17,14 @@ const SECONDS = 2;
 const ROUNDS = 3;
 const SERVER_FLAG = "RELANCE_BENCH_POLLS_SERVER";
 
-type Ports = { app: number; hello: number; insert: number; slug: string; options: number[] };
+type Ports = {
+  app: number;
+  hello: number;
+  copy: number;
+  insert: number;
+  slug: string;
+  options: number[];
+};
 
 /** Child process: the real app, the two baselines, and a poll to vote on. */
 async function serveAll(): Promise<void> {
@@ -93,14 +100,21 @@ async function serveAll(): Promise<void> {
     });
     return c.text("ok");
   });
+  const app = createNodeApp(deps);
+  // For reference: the very bytes and headers of the page, from a bare handler (no cookie signed).
+  const sample = await app.request(`/polls/${poll.created.poll.slug}`);
+  const copyHeaders = Object.fromEntries(sample.headers);
+  const copyBody = new Uint8Array(await sample.arrayBuffer());
+  const copy = new Hono().get("/", () => new Response(copyBody, { headers: copyHeaders }));
   const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
     new Promise<number>((resolve) => {
       const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(info.port));
       process.on("SIGTERM", () => server.close());
     });
   const ports: Ports = {
-    app: await listen(createNodeApp(deps).fetch),
+    app: await listen(app.fetch),
     hello: await listen(hello.fetch),
+    copy: await listen(copy.fetch),
     insert: await listen(insert.fetch),
     slug: poll.created.poll.slug,
     options: poll.created.options.map((o) => o.id),
@@ -171,6 +185,7 @@ export default async function bench(): Promise<void> {
 
     // The machine is shared and noisy: each measure alternates with its baseline, in rounds.
     const hello = new Measure();
+    const copy = new Measure();
     const floor = new Measure();
     const page = new Measure();
     const insert = new Measure();
@@ -180,6 +195,7 @@ export default async function bench(): Promise<void> {
     let amount = 0;
     for (let round = 0; round < ROUNDS; round++) {
       hello.add(await run({ url: `${base(ports.hello)}/`, duration: SECONDS }));
+      copy.add(await run({ url: `${base(ports.copy)}/`, duration: SECONDS }));
       floor.add(await run({ url: `${base(ports.app)}/no-such-page`, duration: SECONDS }));
       page.add(await run({ url: `${base(ports.app)}/polls/${ports.slug}`, duration: SECONDS }));
       // Votes run a fixed amount, so that both sides count every answer (none cut off in flight);
@@ -226,6 +242,7 @@ export default async function bench(): Promise<void> {
       "| measure | requests/s | ratio | target |",
       "| --- | ---: | ---: | --- |",
       `| bare Hono hello-world | ${hello.rate.toFixed(0)} | | |`,
+      `| the page's own bytes and headers from a bare handler (for reference: the transport's share) | ${copy.rate.toFixed(0)} | ${((copy.rate / hello.rate) * 100).toFixed(0)}% | |`,
       `| GET of an unknown path through the app (shared middleware and a 404, for reference) | ${floor.rate.toFixed(0)} | ${((floor.rate / hello.rate) * 100).toFixed(0)}% | |`,
       `| GET /polls/:slug (new visitor: cookie signed, page rendered) | ${page.rate.toFixed(0)} | ${(pageRatio * 100).toFixed(0)}% | ≥ 50% ${pageRatio >= 0.5 ? "✓" : "✗"} |`,
       `| bare Hono handler, one INSERT | ${insert.rate.toFixed(0)} | | |`,
