@@ -14,7 +14,7 @@ import { stillEligible } from "./eligibility";
 import { isPaused } from "./kill-switch";
 import * as q from "./queries";
 import { backoffMs, type RateLimiter } from "./rate";
-import { renderCampaign, renderInvitation, renderSubscribeConfirmation } from "./templates";
+import { prepareCampaign, prepareInvitation, prepareSubscribeConfirmation } from "./templates";
 
 /** How long a subscriber's confirmation link stays valid after the request. */
 export const SUBSCRIBE_LINK_MS = 7 * 24 * 60 * 60_000;
@@ -35,14 +35,20 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** One step of the pipeline: at most one provider call. */
 export async function runOnce(deps: Deps, limiter: RateLimiter): Promise<DispatchStep> {
   if (await isPaused(deps.db)) return { kind: "paused" };
-  const batch = (await leaseDueBatch(deps)) ?? (await claimNextBatch(deps));
-  if (batch === "skipped") return { kind: "skipped" };
-  if (!batch) {
+  const due = await leaseDueBatch(deps);
+  // A retried batch reads its messages back; a batch just claimed brings them along.
+  const claim: Claim | "skipped" | undefined = due ? { batch: due } : await claimNextBatch(deps);
+  if (claim === "skipped") return { kind: "skipped" };
+  if (!claim) {
     await closeFinishedSends(deps);
     return { kind: "idle", nextAttemptAt: await q.earliestPendingAttempt(deps.db) };
   }
-  return callProvider(deps, limiter, batch);
+  return callProvider(deps, limiter, claim.batch, claim.messages);
 }
+
+/** A batch's claimed rows, each with the message stored for it. */
+type Claimed = { id: number; payload: q.Payload }[];
+type Claim = { batch: q.Batch; messages?: Claimed };
 
 /** A pending batch whose retry is due, leased so that no other dispatcher calls it meanwhile. */
 async function leaseDueBatch(deps: Deps): Promise<q.Batch | undefined> {
@@ -67,7 +73,7 @@ async function leaseDueBatch(deps: Deps): Promise<q.Batch | undefined> {
  * still eligible (an unsubscribe or a bounce since enqueuing drops it), renders the payload once,
  * and derives the Idempotency-Key from the row ids. All of it in one transaction.
  */
-async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefined> {
+async function claimNextBatch(deps: Deps): Promise<Required<Claim> | "skipped" | undefined> {
   const send = await q.oldestActiveSend(deps.db);
   if (!send) return undefined;
   const queued = await q.queuedMessages(deps.db, send.id, deps.config.sending.batchSize);
@@ -83,7 +89,7 @@ async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefin
     ).map((f) => [f.contactId, f]),
   );
   const render = await renderer(deps, send);
-  const claims: { id: number; payload: q.Payload }[] = [];
+  const claims: q.BatchMessage[] = [];
   const dropped: { id: number; reason: string }[] = [];
   for (const message of queued) {
     const fact = facts.get(message.contactId);
@@ -96,10 +102,7 @@ async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefin
       continue;
     }
     try {
-      claims.push({
-        id: message.id,
-        payload: await render(fact as typeof fact & { email: string }),
-      });
+      claims.push({ id: message.id, ...(await render(fact as typeof fact & { email: string })) });
     } catch (error) {
       dropped.push({
         id: message.id,
@@ -129,7 +132,7 @@ async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefin
     );
     return "skipped";
   }
-  const [created] = await deps.db.batch([
+  const [created, claimed] = await deps.db.batch([
     deps.db
       .insert(sendBatches)
       .values({
@@ -141,21 +144,34 @@ async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefin
         createdAt: at,
       })
       .onConflictDoNothing()
-      .returning({ id: sendBatches.id }),
-    // One set-based statement for the whole batch (a row lookup per id, not a scan).
-    deps.db.run(sql`
+      .returning(),
+    // One set-based statement for the whole batch (a row lookup per id, not a scan); the rows
+    // stay small, since the rendered messages are stored once, with the batch.
+    deps.db.all<{ id: number }>(sql`
       UPDATE outbox_messages
       SET status = 'claimed',
           batch_id = (SELECT id FROM send_batches WHERE idempotency_key = ${key}),
-          payload = j.value ->> '$.payload',
           updated_at = ${at}
-      FROM json_each(${JSON.stringify(claims.map((c) => ({ id: c.id, payload: JSON.stringify(c.payload) })))}) AS j
-      WHERE outbox_messages.id = j.value ->> '$.id' AND outbox_messages.status = 'queued'`),
+      WHERE id IN (SELECT value FROM json_each(${JSON.stringify(claims.map((c) => c.id))}))
+        AND status = 'queued'
+      RETURNING id`),
+    // Never replaced: when another dispatcher claimed the same rows first, its messages stand.
+    deps.db.run(sql`
+      INSERT INTO batch_payloads (batch_id, messages)
+      SELECT id, ${JSON.stringify(claims)} FROM send_batches WHERE idempotency_key = ${key}
+      ON CONFLICT DO NOTHING`),
     ...statements,
   ]);
   // Another dispatcher claimed the same rows first (same ids, same key): the batch is its to call.
-  if (created.length === 0) return "skipped";
-  return (await q.findBatchByKey(deps.db, key)) ?? "skipped";
+  const batch = created[0];
+  if (!batch) return "skipped";
+  // The rows this transaction claimed, with the messages it stored for them: what a retry would
+  // read back from the database, without reading it back.
+  const ids = new Set(claimed.map((r) => Number(r.id)));
+  return {
+    batch,
+    messages: claims.filter((c) => ids.has(c.id)).map((payload) => ({ id: payload.id, payload })),
+  };
 }
 
 type RecipientFacts = {
@@ -165,7 +181,10 @@ type RecipientFacts = {
   attributes: unknown;
 };
 
-/** Builds the renderer of one send: the list, purpose text and campaign are read once. */
+/**
+ * Builds the renderer of one send for one batch: the list, purpose text and campaign are read, and
+ * the mail rendered (per language), once; each message then only gets its name and signed links.
+ */
 async function renderer(deps: Deps, send: q.Send) {
   const list = await q.listWithPurpose(deps.db, send.listId, send.textVersion);
   if (!list)
@@ -175,6 +194,25 @@ async function renderer(deps: Deps, send: q.Send) {
   const campaign = send.campaignId ? await q.findCampaign(deps.db, send.campaignId) : undefined;
   const base = deps.config.publicUrl;
   const secret = deps.config.secretKey;
+  const deadline = send.deadline ?? deps.clock.now().toISOString();
+  const subscribeMail = prepareSubscribeConfirmation({
+    listName: list.name,
+    purpose: list.purpose,
+  });
+  const invitationMail = prepareInvitation({
+    listName: list.name,
+    purpose: list.purpose,
+    subject: send.subject,
+    deadline,
+  });
+  const campaignMail =
+    campaign &&
+    prepareCampaign({
+      listName: list.name,
+      subject: campaign.subject,
+      text: campaign.text,
+      html: campaign.html,
+    });
   return async (contact: RecipientFacts): Promise<q.Payload> => {
     const to = singleRecipient(contact.email);
     const attributes = (contact.attributes ?? {}) as Record<string, unknown>;
@@ -192,10 +230,8 @@ async function renderer(deps: Deps, send: q.Send) {
         s: send.id,
         e: Date.parse(send.createdAt) + SUBSCRIBE_LINK_MS,
       });
-      const mail = renderSubscribeConfirmation({
+      const mail = subscribeMail({
         lang,
-        listName: list.name,
-        purpose: list.purpose,
         confirmUrl: `${base}/s/${confirmToken}`,
         unsubscribeUrl,
         preferencesUrl,
@@ -203,7 +239,6 @@ async function renderer(deps: Deps, send: q.Send) {
       return { to, ...mail, unsubscribeUrl };
     }
     if (send.kind === "reconsent") {
-      const deadline = send.deadline ?? deps.clock.now().toISOString();
       const consentToken = await signToken(secret, {
         p: "consent",
         c: contact.contactId,
@@ -211,29 +246,17 @@ async function renderer(deps: Deps, send: q.Send) {
         s: send.id,
         e: new Date(deadline).getTime(),
       });
-      const mail = renderInvitation({
+      const mail = invitationMail({
         lang,
-        listName: list.name,
-        purpose: list.purpose,
         contactName: contact.name,
-        subject: send.subject,
-        deadline,
         consentUrl: `${base}/c/${consentToken}`,
         unsubscribeUrl,
         preferencesUrl,
       });
       return { to, ...mail, unsubscribeUrl };
     }
-    if (!campaign) throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
-    const mail = renderCampaign({
-      lang,
-      listName: list.name,
-      subject: campaign.subject,
-      text: campaign.text,
-      html: campaign.html,
-      unsubscribeUrl,
-      preferencesUrl,
-    });
+    if (!campaignMail) throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
+    const mail = campaignMail({ lang, unsubscribeUrl, preferencesUrl });
     return { to, ...mail, unsubscribeUrl };
   };
 }
@@ -243,15 +266,17 @@ async function callProvider(
   deps: Deps,
   limiter: RateLimiter,
   batch: q.Batch,
+  claimed?: Claimed,
 ): Promise<DispatchStep> {
-  const rows = (await q.batchMessages(deps.db, batch.id)).filter(
-    (m) => m.status === "claimed" && m.payload,
-  );
+  const rows = claimed ?? (await claimedMessages(deps, batch.id));
   if (rows.length === 0) {
-    await deps.db
-      .update(sendBatches)
-      .set({ status: "sent", leaseUntil: null })
-      .where(eq(sendBatches.id, batch.id));
+    await deps.db.batch([
+      deps.db
+        .update(sendBatches)
+        .set({ status: "sent", leaseUntil: null })
+        .where(eq(sendBatches.id, batch.id)),
+      ...q.forgetErasedInBatch(deps.db, batch.id),
+    ]);
     return { kind: "skipped" };
   }
   await limiter.acquire();
@@ -266,16 +291,13 @@ async function callProvider(
   const attempts = batch.attempts + 1;
   const firstAttemptAt = batch.firstAttemptAt ?? iso(started);
 
-  const messages: MailMessage[] = rows.map((m) => {
-    const p = m.payload as q.Payload;
-    return {
-      to: singleRecipient(p.to),
-      subject: p.subject,
-      text: p.text,
-      html: p.html,
-      unsubscribeUrl: p.unsubscribeUrl,
-    };
-  });
+  const messages: MailMessage[] = rows.map(({ payload: p }) => ({
+    to: singleRecipient(p.to),
+    subject: p.subject,
+    text: p.text,
+    html: p.html,
+    unsubscribeUrl: p.unsubscribeUrl,
+  }));
   const outcome = await deps.mail.sendBatch(messages, batch.idempotencyKey);
   const at = deps.clock.now().toISOString();
 
@@ -285,6 +307,7 @@ async function callProvider(
         .update(sendBatches)
         .set({ status: "sent", attempts, firstAttemptAt, leaseUntil: null, lastError: null })
         .where(eq(sendBatches.id, batch.id)),
+      ...q.forgetErasedInBatch(deps.db, batch.id),
       deps.db.run(sql`
         UPDATE outbox_messages
         SET status = j.value ->> '$.status',
@@ -345,7 +368,26 @@ async function failBatch(
       .update(outboxMessages)
       .set({ status: "failed", error: reason, updatedAt: at })
       .where(and(eq(outboxMessages.batchId, batchId), eq(outboxMessages.status, "claimed"))),
+    ...q.forgetErasedInBatch(deps.db, batchId),
   ]);
+}
+
+/**
+ * The batch's claimed rows with the message each one carries: the one stored with the batch when
+ * it was claimed, or, for a batch claimed before batch payloads existed, the one on the row.
+ */
+async function claimedMessages(deps: Deps, batchId: number): Promise<Claimed> {
+  const [rows, stored] = await Promise.all([
+    q.batchMessages(deps.db, batchId),
+    q.batchPayload(deps.db, batchId),
+  ]);
+  const byId = new Map((stored ?? []).map((m) => [m.id, m]));
+  const claimed: Claimed = [];
+  for (const row of rows) {
+    const payload = byId.get(row.id) ?? row.legacyPayload;
+    if (row.status === "claimed" && payload) claimed.push({ id: row.id, payload });
+  }
+  return claimed;
 }
 
 /** Marks done every active send with no message left to send. */

@@ -1,6 +1,8 @@
 // Every query the sending pipeline runs: sends, outbox rows, batches.
 import { and, asc, count, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import {
+  type BatchMessage,
+  batchPayloads,
   campaigns,
   contacts,
   listMembers,
@@ -17,6 +19,7 @@ export type Send = typeof sends.$inferSelect;
 export type OutboxRow = typeof outboxMessages.$inferSelect;
 export type Batch = typeof sendBatches.$inferSelect;
 export type Payload = NonNullable<OutboxRow["payload"]>;
+export type { BatchMessage };
 
 export const findSend = async (db: Db, id: number) =>
   (await db.select().from(sends).where(eq(sends.id, id)).limit(1))[0];
@@ -128,15 +131,53 @@ export const earliestPendingAttempt = async (db: Db) =>
       .where(eq(sendBatches.status, "pending"))
   )[0]?.at ?? null;
 
+/** A batch's rows, with the payload only a row claimed before `batch_payloads` existed holds. */
 export const batchMessages = (db: Db, batchId: number) =>
   db
-    .select()
+    .select({
+      id: outboxMessages.id,
+      status: outboxMessages.status,
+      legacyPayload: outboxMessages.payload,
+    })
     .from(outboxMessages)
     .where(eq(outboxMessages.batchId, batchId))
     .orderBy(asc(outboxMessages.id));
 
-export const findBatchByKey = async (db: Db, key: string) =>
-  (await db.select().from(sendBatches).where(eq(sendBatches.idempotencyKey, key)).limit(1))[0];
+/** The messages rendered for a batch when it was claimed (none for a batch claimed before them). */
+export const batchPayload = async (db: Db, batchId: number) =>
+  (
+    await db
+      .select({ messages: batchPayloads.messages })
+      .from(batchPayloads)
+      .where(eq(batchPayloads.batchId, batchId))
+      .limit(1)
+  )[0]?.messages;
+
+/**
+ * Once a batch is finished, the messages of contacts erased while it was in flight (kept until
+ * then, so that a retry stayed identical) go: from the batch's payload, and from the rows of a
+ * batch claimed before `batch_payloads` existed. Changes nothing when no such contact is in it.
+ */
+export const forgetErasedInBatch = (db: Db, batchId: number) =>
+  [
+    db.run(sql`
+      UPDATE batch_payloads
+      SET messages = (
+        SELECT json_group_array(json(j.value) ORDER BY j.key)
+        FROM json_each(batch_payloads.messages) AS j
+        WHERE NOT EXISTS (
+          SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
+          WHERE o.id = j.value ->> '$.id' AND c.erased_at IS NOT NULL))
+      WHERE batch_id = ${batchId}
+        AND EXISTS (
+          SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
+          WHERE o.batch_id = ${batchId} AND c.erased_at IS NOT NULL)`),
+    db.run(sql`
+      UPDATE outbox_messages SET payload = NULL
+      WHERE batch_id = ${batchId} AND payload IS NOT NULL
+        AND EXISTS (SELECT 1 FROM contacts c
+                    WHERE c.id = outbox_messages.contact_id AND c.erased_at IS NOT NULL)`),
+  ] as const;
 
 /**
  * When the next pending batch may be called: its retry time, or the end of its lease when another
