@@ -1,10 +1,22 @@
 // Small web-standard crypto helpers shared by sessions, tokens and hashed identifiers.
 const encoder = new TextEncoder();
 
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** Base64url without padding, of `bytes` (or of its first `length` bytes). */
+export function toBase64Url(bytes: Uint8Array, length = bytes.length): string {
+  const digit = (n: number) => BASE64URL[n & 63] as string;
+  let out = "";
+  let i = 0;
+  for (; i + 2 < length; i += 3) {
+    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += digit(n >> 18) + digit(n >> 12) + digit(n >> 6) + digit(n);
+  }
+  if (i < length) {
+    const n = ((bytes[i] ?? 0) << 16) | (i + 1 < length ? (bytes[i + 1] ?? 0) << 8 : 0);
+    out += digit(n >> 18) + digit(n >> 12) + (i + 1 < length ? digit(n >> 6) : "");
+  }
+  return out;
 }
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));

@@ -76,33 +76,31 @@ async function leaseDueBatch(deps: Deps): Promise<q.Batch | undefined> {
 async function claimNextBatch(deps: Deps): Promise<Required<Claim> | "skipped" | undefined> {
   const send = await q.oldestActiveSend(deps.db);
   if (!send) return undefined;
-  const queued = await q.queuedMessages(deps.db, send.id, deps.config.sending.batchSize);
+  const queued = await q.queuedRecipients(
+    deps.db,
+    send.id,
+    send.listId,
+    deps.config.sending.batchSize,
+  );
   if (queued.length === 0) return "skipped"; // another dispatcher claimed them meanwhile
   const now = deps.clock.now();
-  const facts = new Map(
-    (
-      await q.recipientFacts(
-        deps.db,
-        send.listId,
-        queued.map((m) => m.contactId),
-      )
-    ).map((f) => [f.contactId, f]),
-  );
   const render = await renderer(deps, send);
   const claims: q.BatchMessage[] = [];
   const dropped: { id: number; reason: string }[] = [];
   for (const message of queued) {
-    const fact = facts.get(message.contactId);
-    const state = (fact?.state ?? null) as ConsentState | null;
-    if (!fact?.email || !stillEligible(send.kind, state, Boolean(fact.suppressed))) {
+    const state = message.state as ConsentState | null;
+    if (!message.email || !stillEligible(send.kind, state, Boolean(message.suppressed))) {
       dropped.push({
         id: message.id,
-        reason: `no longer eligible (${fact?.suppressed ? "suppressed" : (state ?? "not on the list")})`,
+        reason: `no longer eligible (${message.suppressed ? "suppressed" : (state ?? "not on the list")})`,
       });
       continue;
     }
     try {
-      claims.push({ id: message.id, ...(await render(fact as typeof fact & { email: string })) });
+      claims.push({
+        id: message.id,
+        ...(await render(message as typeof message & { email: string })),
+      });
     } catch (error) {
       dropped.push({
         id: message.id,

@@ -63,32 +63,31 @@ export const oldestActiveSend = async (db: Db) =>
       .limit(1)
   )[0];
 
-export const queuedMessages = (db: Db, sendId: number, limit: number) =>
-  db
-    .select({ id: outboxMessages.id, contactId: outboxMessages.contactId })
-    .from(outboxMessages)
-    .where(and(eq(outboxMessages.sendId, sendId), eq(outboxMessages.status, "queued")))
-    .orderBy(asc(outboxMessages.id))
-    .limit(limit);
-
-/** What rendering and the last eligibility check need to know about each contact. */
-export const recipientFacts = (db: Db, listId: number, contactIds: number[]) =>
+/**
+ * The next queued rows of a send, oldest first, each with what rendering and the last eligibility
+ * check need to know about its contact (one query: a row lookup per join, no scan).
+ */
+export const queuedRecipients = (db: Db, sendId: number, listId: number, limit: number) =>
   db
     .select({
-      contactId: contacts.id,
+      id: outboxMessages.id,
+      contactId: outboxMessages.contactId,
       email: contacts.email,
       name: contacts.name,
       attributes: contacts.attributes,
       state: listMembers.status,
       suppressed: sql<number>`${suppressions.addressHash} IS NOT NULL`,
     })
-    .from(contacts)
+    .from(outboxMessages)
+    .leftJoin(contacts, eq(contacts.id, outboxMessages.contactId))
     .leftJoin(
       listMembers,
-      and(eq(listMembers.contactId, contacts.id), eq(listMembers.listId, listId)),
+      and(eq(listMembers.contactId, outboxMessages.contactId), eq(listMembers.listId, listId)),
     )
     .leftJoin(suppressions, eq(suppressions.addressHash, contacts.emailHash))
-    .where(inArray(contacts.id, contactIds));
+    .where(and(eq(outboxMessages.sendId, sendId), eq(outboxMessages.status, "queued")))
+    .orderBy(asc(outboxMessages.id))
+    .limit(limit);
 
 export const listWithPurpose = async (db: Db, listId: number, version: number) =>
   (
