@@ -73,7 +73,7 @@ async function leaseDueBatch(deps: Deps): Promise<q.Batch | undefined> {
  * still eligible (an unsubscribe or a bounce since enqueuing drops it), renders the payload once,
  * and derives the Idempotency-Key from the row ids. All of it in one transaction.
  */
-async function claimNextBatch(deps: Deps): Promise<Required<Claim> | "skipped" | undefined> {
+async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined> {
   const send = await q.oldestActiveSend(deps.db);
   if (!send) return undefined;
   const queued = await q.queuedRecipients(
@@ -145,14 +145,13 @@ async function claimNextBatch(deps: Deps): Promise<Required<Claim> | "skipped" |
       .returning(),
     // One set-based statement for the whole batch (a row lookup per id, not a scan); the rows
     // stay small, since the rendered messages are stored once, with the batch.
-    deps.db.all<{ id: number }>(sql`
+    deps.db.run(sql`
       UPDATE outbox_messages
       SET status = 'claimed',
           batch_id = (SELECT id FROM send_batches WHERE idempotency_key = ${key}),
           updated_at = ${at}
       WHERE id IN (SELECT value FROM json_each(${JSON.stringify(claims.map((c) => c.id))}))
-        AND status = 'queued'
-      RETURNING id`),
+        AND status = 'queued'`),
     // Never replaced: when another dispatcher claimed the same rows first, its messages stand.
     deps.db.run(sql`
       INSERT INTO batch_payloads (batch_id, messages)
@@ -163,13 +162,10 @@ async function claimNextBatch(deps: Deps): Promise<Required<Claim> | "skipped" |
   // Another dispatcher claimed the same rows first (same ids, same key): the batch is its to call.
   const batch = created[0];
   if (!batch) return "skipped";
-  // The rows this transaction claimed, with the messages it stored for them: what a retry would
-  // read back from the database, without reading it back.
-  const ids = new Set(claimed.map((r) => Number(r.id)));
-  return {
-    batch,
-    messages: claims.filter((c) => ids.has(c.id)).map((payload) => ({ id: payload.id, payload })),
-  };
+  // Every row claimed, as is the rule: the call takes the messages just stored, as a retry would
+  // read them back. Otherwise (a row left the queue meanwhile) it reads back what was claimed.
+  if (claimed.rowsAffected !== claims.length) return { batch, messages: undefined };
+  return { batch, messages: claims.map((payload) => ({ id: payload.id, payload })) };
 }
 
 type RecipientFacts = {
@@ -324,6 +320,8 @@ async function callProvider(
           }),
         )}) AS j
         WHERE outbox_messages.id = j.value ->> '$.id' AND outbox_messages.status = 'claimed'`),
+      // In the same transaction: the send is done as soon as its last batch is.
+      closeFinishedSends(deps),
     ]);
   } else if (
     outcome.kind === "rejected" ||
@@ -346,7 +344,6 @@ async function callProvider(
       })
       .where(eq(sendBatches.id, batch.id));
   }
-  await closeFinishedSends(deps);
   return { kind: "called", batchId: batch.id, outcome: outcome.kind, messages: rows.length };
 }
 
@@ -367,6 +364,7 @@ async function failBatch(
       .set({ status: "failed", error: reason, updatedAt: at })
       .where(and(eq(outboxMessages.batchId, batchId), eq(outboxMessages.status, "claimed"))),
     ...q.forgetErasedInBatch(deps.db, batchId),
+    closeFinishedSends(deps),
   ]);
 }
 
@@ -388,14 +386,13 @@ async function claimedMessages(deps: Deps, batchId: number): Promise<Claimed> {
   return claimed;
 }
 
-/** Marks done every active send with no message left to send. */
-async function closeFinishedSends(deps: Deps) {
-  await deps.db.run(sql`
+/** Marks done every active send with no message left to send (awaited, or in a batch). */
+const closeFinishedSends = (deps: Deps) =>
+  deps.db.run(sql`
     UPDATE sends SET status = 'done', finished_at = ${deps.clock.now().toISOString()}
     WHERE status IN ('queued', 'sending')
       AND NOT EXISTS (SELECT 1 FROM outbox_messages o
                       WHERE o.send_id = sends.id AND o.status IN ('queued', 'claimed'))`);
-}
 
 /**
  * On Node one process dispatches, so a lease left by a killed process is stale at start: freeing
