@@ -1,4 +1,6 @@
 // Small web-standard crypto helpers shared by sessions, tokens and hashed identifiers.
+import { sha256 } from "@noble/hashes/sha2.js";
+
 const encoder = new TextEncoder();
 
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -27,8 +29,12 @@ export function toHex(bytes: Uint8Array): string {
   return hex;
 }
 
+/**
+ * SHA-256, hex-encoded; computed synchronously by @noble/hashes (the dispatcher derives a key per
+ * batch, where WebCrypto's asynchronous round trip cost more than the hash).
+ */
 export async function sha256Hex(text: string): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
+  return toHex(sha256(encoder.encode(text)));
 }
 
 /** HMAC-SHA256 of `text` under `secret`, hex-encoded: salted hashes of addresses and IPs. */

@@ -1,6 +1,6 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { expect, test } from "vitest";
-import { toBase64Url } from "../src/crypto";
+import { sha256Hex, toBase64Url } from "../src/crypto";
 import { signToken, type TokenPayload, verifyToken } from "../src/tokens";
 
 const SECRET = "test-secret-key-that-is-at-least-32-chars";
@@ -44,4 +44,10 @@ test("a long forged body is refused as a bad signature, and signing still works 
   });
   const token = await signToken(SECRET, { p: "preferences", c: 5 });
   expect((await verifyToken(SECRET, token, "preferences", new Date())).ok).toBe(true);
+});
+
+test("sha256Hex is SHA-256 in hex", async () => {
+  for (const text of ["", "abc", "relance:1,2,3", "é".repeat(100)]) {
+    expect(await sha256Hex(text)).toBe(createHash("sha256").update(text).digest("hex"));
+  }
 });

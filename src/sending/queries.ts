@@ -4,14 +4,11 @@ import {
   type BatchMessage,
   batchPayloads,
   campaigns,
-  contacts,
-  listMembers,
   listPurposes,
   lists,
   outboxMessages,
   sendBatches,
   sends,
-  suppressions,
 } from "../../db/schema";
 import type { Db } from "../db";
 
@@ -65,29 +62,33 @@ export const oldestActiveSend = async (db: Db) =>
 
 /**
  * The next queued rows of a send, oldest first, each with what rendering and the last eligibility
- * check need to know about its contact (one query: a row lookup per join, no scan).
+ * check need to know about its contact: one query (a row lookup per join, no scan), in SQL rather
+ * than the query builder, whose per-row mapping of 100 rows was a visible share of the dispatcher.
  */
-export const queuedRecipients = (db: Db, sendId: number, listId: number, limit: number) =>
-  db
-    .select({
-      id: outboxMessages.id,
-      contactId: outboxMessages.contactId,
-      email: contacts.email,
-      name: contacts.name,
-      attributes: contacts.attributes,
-      state: listMembers.status,
-      suppressed: sql<number>`${suppressions.addressHash} IS NOT NULL`,
-    })
-    .from(outboxMessages)
-    .leftJoin(contacts, eq(contacts.id, outboxMessages.contactId))
-    .leftJoin(
-      listMembers,
-      and(eq(listMembers.contactId, outboxMessages.contactId), eq(listMembers.listId, listId)),
-    )
-    .leftJoin(suppressions, eq(suppressions.addressHash, contacts.emailHash))
-    .where(and(eq(outboxMessages.sendId, sendId), eq(outboxMessages.status, "queued")))
-    .orderBy(asc(outboxMessages.id))
-    .limit(limit);
+export const queuedRecipients = async (db: Db, sendId: number, listId: number, limit: number) =>
+  (
+    await db.all<{
+      id: number;
+      contactId: number;
+      email: string | null;
+      name: string | null;
+      attributes: string | null;
+      state: string | null;
+      suppressed: number;
+    }>(sql`
+      SELECT o.id, o.contact_id AS contactId, c.email, c.name, c.attributes, m.status AS state,
+             s.address_hash IS NOT NULL AS suppressed
+      FROM outbox_messages o
+      LEFT JOIN contacts c ON c.id = o.contact_id
+      LEFT JOIN list_members m ON m.list_id = ${listId} AND m.contact_id = o.contact_id
+      LEFT JOIN suppressions s ON s.address_hash = c.email_hash
+      WHERE o.send_id = ${sendId} AND o.status = 'queued'
+      ORDER BY o.id
+      LIMIT ${limit}`)
+  ).map((r) => ({
+    ...r,
+    attributes: r.attributes === null ? null : (JSON.parse(r.attributes) as unknown),
+  }));
 
 export const listWithPurpose = async (db: Db, listId: number, version: number) =>
   (
