@@ -6,6 +6,7 @@ import { afterEach, beforeEach, expect, test } from "vitest";
 import { migrations } from "../db/migrations.gen";
 import { boot } from "../src/boot";
 import { parseConfig } from "../src/config";
+import { eraseContact } from "../src/contacts/service";
 import { migrate } from "../src/db";
 import { singleRecipient } from "../src/mail/provider";
 import { resendProvider } from "../src/mail/resend";
@@ -160,6 +161,9 @@ test("a batch claimed before batch payloads existed is sent after the upgrade wi
       subject: legacy[1]?.subject,
     });
 
+    // p1 is erased while the batch is in flight: the batch keeps their message until it is done.
+    expect(await eraseContact(deps, 1, "admin", "test")).toBe(true);
+
     // The retry: same key, and a payload the fake finds identical (otherwise it answers 409).
     expect(await runOnce(deps, windowRateLimiter(100))).toMatchObject({
       kind: "called",
@@ -178,6 +182,10 @@ test("a batch claimed before batch payloads existed is sent after the upgrade wi
       ["sent", "fake-1"],
       ["sent", "fake-2"],
     ]);
+    // Done, the batch forgets the erased contact's message; the other one stays for the export.
+    const payloads = await client.execute("SELECT payload FROM outbox_messages ORDER BY id");
+    expect(payloads.rows[0]?.payload).toBeNull();
+    expect(JSON.parse(String(payloads.rows[1]?.payload))).toEqual(legacy[1]);
   } finally {
     await fake.stop();
   }

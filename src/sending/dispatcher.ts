@@ -119,15 +119,21 @@ async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined
         .set({ status: "suppressed", error: d.reason, updatedAt: at })
         .where(and(eq(outboxMessages.id, d.id), eq(outboxMessages.status, "queued"))),
     ),
-    deps.db
-      .update(sends)
-      .set({ status: "sending" })
-      .where(and(eq(sends.id, send.id), eq(sends.status, "queued"))),
+    // Once per send: its first batch marks it as sending.
+    ...(send.status === "queued"
+      ? [
+          deps.db
+            .update(sends)
+            .set({ status: "sending" })
+            .where(and(eq(sends.id, send.id), eq(sends.status, "queued"))),
+        ]
+      : []),
   ];
   if (claims.length === 0) {
-    await deps.db.batch(
-      statements as [(typeof statements)[number], ...(typeof statements)[number][]],
-    );
+    if (statements.length > 0)
+      await deps.db.batch(
+        statements as [(typeof statements)[number], ...(typeof statements)[number][]],
+      );
     return "skipped";
   }
   const [created, claimed] = await deps.db.batch([
@@ -263,6 +269,8 @@ async function callProvider(
   claimed?: Claimed,
 ): Promise<DispatchStep> {
   const rows = claimed ?? (await claimedMessages(deps, batch.id));
+  // A batch just claimed stored its messages with the batch, none on its rows.
+  const legacyRows = claimed === undefined;
   if (rows.length === 0) {
     await deps.db.batch([
       deps.db
@@ -301,7 +309,7 @@ async function callProvider(
         .update(sendBatches)
         .set({ status: "sent", attempts, firstAttemptAt, leaseUntil: null, lastError: null })
         .where(eq(sendBatches.id, batch.id)),
-      ...q.forgetErasedInBatch(deps.db, batch.id),
+      ...q.forgetErasedInBatch(deps.db, batch.id, legacyRows),
       deps.db.run(sql`
         UPDATE outbox_messages
         SET status = j.value ->> '$.status',
@@ -329,7 +337,7 @@ async function callProvider(
   ) {
     const reason =
       outcome.kind === "rejected" ? outcome.reason : `gave up after 24 hours: ${outcome.reason}`;
-    await failBatch(deps, batch.id, reason, at, { attempts, firstAttemptAt });
+    await failBatch(deps, batch.id, reason, at, { attempts, firstAttemptAt }, legacyRows);
   } else {
     const jitter = (deps.randomBytes(1)[0] ?? 128) / 255;
     const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(attempts, jitter));
@@ -353,6 +361,7 @@ async function failBatch(
   reason: string,
   at: string,
   attempt: { attempts: number; firstAttemptAt: string },
+  legacyRows = true,
 ) {
   await deps.db.batch([
     deps.db
@@ -363,7 +372,7 @@ async function failBatch(
       .update(outboxMessages)
       .set({ status: "failed", error: reason, updatedAt: at })
       .where(and(eq(outboxMessages.batchId, batchId), eq(outboxMessages.status, "claimed"))),
-    ...q.forgetErasedInBatch(deps.db, batchId),
+    ...q.forgetErasedInBatch(deps.db, batchId, legacyRows),
     closeFinishedSends(deps),
   ]);
 }

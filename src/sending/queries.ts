@@ -156,9 +156,10 @@ export const batchPayload = async (db: Db, batchId: number) =>
 /**
  * Once a batch is finished, the messages of contacts erased while it was in flight (kept until
  * then, so that a retry stayed identical) go: from the batch's payload, and from the rows of a
- * batch claimed before `batch_payloads` existed. Changes nothing when no such contact is in it.
+ * batch claimed before `batch_payloads` existed (`legacyRows`: false for a batch known to have
+ * been claimed since). Changes nothing when no such contact is in it.
  */
-export const forgetErasedInBatch = (db: Db, batchId: number) =>
+export const forgetErasedInBatch = (db: Db, batchId: number, legacyRows = true) =>
   [
     db.run(sql`
       UPDATE batch_payloads
@@ -172,11 +173,15 @@ export const forgetErasedInBatch = (db: Db, batchId: number) =>
         AND EXISTS (
           SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
           WHERE o.batch_id = ${batchId} AND c.erased_at IS NOT NULL)`),
-    db.run(sql`
-      UPDATE outbox_messages SET payload = NULL
-      WHERE batch_id = ${batchId} AND payload IS NOT NULL
-        AND EXISTS (SELECT 1 FROM contacts c
-                    WHERE c.id = outbox_messages.contact_id AND c.erased_at IS NOT NULL)`),
+    ...(legacyRows
+      ? [
+          db.run(sql`
+            UPDATE outbox_messages SET payload = NULL
+            WHERE batch_id = ${batchId} AND payload IS NOT NULL
+              AND EXISTS (SELECT 1 FROM contacts c
+                          WHERE c.id = outbox_messages.contact_id AND c.erased_at IS NOT NULL)`),
+        ]
+      : []),
   ] as const;
 
 /**
