@@ -382,10 +382,9 @@ async function failBatch(
  * it was claimed, or, for a batch claimed before batch payloads existed, the one on the row.
  */
 async function claimedMessages(deps: Deps, batchId: number): Promise<Claimed> {
-  const [rows, stored] = await Promise.all([
-    q.batchMessages(deps.db, batchId),
-    q.batchPayload(deps.db, batchId),
-  ]);
+  // One after the other: concurrent queries would make the client open a second connection.
+  const rows = await q.batchMessages(deps.db, batchId);
+  const stored = await q.batchPayload(deps.db, batchId);
   const byId = new Map((stored ?? []).map((m) => [m.id, m]));
   const claimed: Claimed = [];
   for (const row of rows) {
