@@ -125,4 +125,11 @@ export const migrations: Migration[] = [
       "CREATE INDEX `provider_calls_started_idx` ON `provider_calls` (`started_at`);",
     ],
   },
+  {
+    tag: "0011_batch_payloads",
+    statements: [
+      "CREATE TABLE `batch_payloads` (\n\t`batch_id` integer PRIMARY KEY NOT NULL,\n\t`messages` text NOT NULL,\n\tFOREIGN KEY (`batch_id`) REFERENCES `send_batches`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE INDEX `outbox_messages_contact_idx` ON `outbox_messages` (`contact_id`);",
+    ],
+  },
 ];

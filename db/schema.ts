@@ -289,8 +289,9 @@ export const sends = sqliteTable(
 
 /**
  * The outbox: one row per message, unique per (send, contact), so a send can never mail a contact
- * twice. The payload is rendered when the row joins a batch and never changes afterwards, so a
- * retried batch is byte-identical under the same Idempotency-Key.
+ * twice. A row stays small: what it says once rendered is stored with its batch
+ * (`batch_payloads`), written once when the row joins the batch and never changed while the batch
+ * may be retried, so a retried batch is byte-identical under the same Idempotency-Key.
  */
 export const outboxMessages = sqliteTable(
   "outbox_messages",
@@ -306,6 +307,10 @@ export const outboxMessages = sqliteTable(
       enum: ["queued", "claimed", "sent", "failed", "suppressed"],
     }).notNull(),
     batchId: integer("batch_id"),
+    /**
+     * Legacy: the rendered message of a row claimed before `batch_payloads` existed (still sent
+     * on a retry, and still exported). Rows claimed since hold null here.
+     */
     payload: text("payload", { mode: "json" }).$type<{
       to: string;
       subject: string;
@@ -324,6 +329,8 @@ export const outboxMessages = sqliteTable(
     uniqueIndex("outbox_messages_send_contact_idx").on(t.sendId, t.contactId),
     index("outbox_messages_send_status_idx").on(t.sendId, t.status, t.id),
     index("outbox_messages_batch_idx").on(t.batchId),
+    // Erasure and the participant's export look a contact's messages up.
+    index("outbox_messages_contact_idx").on(t.contactId),
     index("outbox_messages_provider_idx").on(t.providerId),
     index("outbox_messages_outcome_idx").on(t.outcomeAt),
     // The breaker reads a send's latest 500 outcomes after every webhook.
@@ -548,3 +555,28 @@ export const providerCalls = sqliteTable(
   },
   (t) => [index("provider_calls_started_idx").on(t.startedAt)],
 );
+
+/** One rendered message of a batch, keyed by its outbox row. */
+export type BatchMessage = {
+  id: number;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  unsubscribeUrl: string;
+};
+
+/**
+ * The rendered messages of a batch, in one row written when the batch is claimed and never
+ * rewritten while the batch may be retried: a retry sends exactly these messages under the same
+ * Idempotency-Key. Storing them per batch rather than per outbox row keeps the outbox rows small,
+ * so claiming a batch and recording its outcome rewrite small rows only. Kept with the send (the
+ * participant's export lists the messages sent to them); erasing a contact removes their message
+ * once its batch is finished.
+ */
+export const batchPayloads = sqliteTable("batch_payloads", {
+  batchId: integer("batch_id")
+    .primaryKey()
+    .references(() => sendBatches.id),
+  messages: text("messages", { mode: "json" }).$type<BatchMessage[]>().notNull(),
+});

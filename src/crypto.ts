@@ -1,24 +1,22 @@
 // Small web-standard crypto helpers shared by sessions, tokens and hashed identifiers.
+import { sha256 } from "@noble/hashes/sha2.js";
+
 const encoder = new TextEncoder();
 
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/** Base64url without padding, from a table (every new poll visitor needs one). */
-export function toBase64Url(bytes: Uint8Array): string {
+/** Base64url without padding, of `bytes` (or of its first `length` bytes). */
+export function toBase64Url(bytes: Uint8Array, length = bytes.length): string {
+  const digit = (n: number) => BASE64URL[n & 63] as string;
   let out = "";
   let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
+  for (; i + 2 < length; i += 3) {
     const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out +=
-      (BASE64URL[n >> 18] ?? "") +
-      (BASE64URL[(n >> 12) & 63] ?? "") +
-      (BASE64URL[(n >> 6) & 63] ?? "") +
-      (BASE64URL[n & 63] ?? "");
+    out += digit(n >> 18) + digit(n >> 12) + digit(n >> 6) + digit(n);
   }
-  if (i < bytes.length) {
-    const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8);
-    out += (BASE64URL[n >> 18] ?? "") + (BASE64URL[(n >> 12) & 63] ?? "");
-    if (i + 1 < bytes.length) out += BASE64URL[(n >> 6) & 63] ?? "";
+  if (i < length) {
+    const n = ((bytes[i] ?? 0) << 16) | (i + 1 < length ? (bytes[i + 1] ?? 0) << 8 : 0);
+    out += digit(n >> 18) + digit(n >> 12) + (i + 1 < length ? digit(n >> 6) : "");
   }
   return out;
 }
@@ -31,8 +29,12 @@ export function toHex(bytes: Uint8Array): string {
   return hex;
 }
 
+/**
+ * SHA-256, hex-encoded; computed synchronously by @noble/hashes (the dispatcher derives a key per
+ * batch, where WebCrypto's asynchronous round trip cost more than the hash).
+ */
 export async function sha256Hex(text: string): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))));
+  return toHex(sha256(encoder.encode(text)));
 }
 
 /** HMAC-SHA256 of `text` under `secret`, hex-encoded: salted hashes of addresses and IPs. */

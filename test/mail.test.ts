@@ -2,6 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { listOutbox, outboxProvider } from "../src/mail/outbox-transport";
 import { headerSafe, type MailMessage, singleRecipient } from "../src/mail/provider";
 import { resendProvider } from "../src/mail/resend";
+import {
+  prepareCampaign,
+  prepareInvitation,
+  prepareSubscribeConfirmation,
+  renderCampaign,
+  renderInvitation,
+  renderSubscribeConfirmation,
+} from "../src/sending/templates";
+import { XSS_ALL, XSS_PAYLOADS } from "./corpus/xss";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
 
@@ -160,5 +169,77 @@ describe("the outbox transport", () => {
     expect((await listOutbox(t.deps.db, { to: "a@example.org" })).map((m) => m.to)).toEqual([
       "a@example.org",
     ]);
+  });
+});
+
+describe("mail prepared once per send", () => {
+  const fixed = {
+    listName: `Les Nets d'Or & <2001>`,
+    purpose: `Recevoir "les nouvelles" ${XSS_ALL}`,
+  };
+  const people: (string | null)[] = [
+    null,
+    "",
+    "Alice Martin",
+    ...XSS_PAYLOADS,
+    "\u{E000}0\u{E001}",
+  ];
+  const links = (i: number) => ({
+    unsubscribeUrl: `https://relance.example/u/tok${i}.sig?a=1&b="2"`,
+    preferencesUrl: `https://relance.example/p/<tok${i}>`,
+  });
+
+  test("gives the very strings a full render gives, whatever the name and links hold", () => {
+    const deadline = "2026-03-01T00:00:00.000Z";
+    const invitation = prepareInvitation({ ...fixed, subject: null, deadline });
+    const confirmation = prepareSubscribeConfirmation(fixed);
+    for (const campaignHtml of [null, `<h1>Bonjour</h1>${XSS_ALL}`]) {
+      const campaign = prepareCampaign({
+        listName: fixed.listName,
+        subject: "La lettre",
+        text: `Bonjour ${XSS_ALL}`,
+        html: campaignHtml,
+      });
+      for (const lang of ["fr", "en"] as const) {
+        people.forEach((contactName, i) => {
+          const slots = { lang, ...links(i) };
+          expect(campaign(slots)).toEqual(
+            renderCampaign({
+              ...slots,
+              listName: fixed.listName,
+              subject: "La lettre",
+              text: `Bonjour ${XSS_ALL}`,
+              html: campaignHtml,
+            }),
+          );
+          const consentUrl = `https://relance.example/c/${contactName}`;
+          expect(invitation({ ...slots, contactName, consentUrl })).toEqual(
+            renderInvitation({
+              ...fixed,
+              ...slots,
+              subject: null,
+              deadline,
+              contactName,
+              consentUrl,
+            }),
+          );
+          const confirmUrl = `https://relance.example/s/${i}'`;
+          expect(confirmation({ ...slots, confirmUrl })).toEqual(
+            renderSubscribeConfirmation({ ...fixed, ...slots, confirmUrl }),
+          );
+        });
+        // Without a preferences link, the campaign footer has none.
+        const bare = campaign({ lang, unsubscribeUrl: "https://relance.example/u/x" });
+        expect(bare.html).not.toContain("/p/");
+      }
+    }
+  });
+
+  test("a list name holding the placeholder marks is rendered in full for each message", () => {
+    const odd = prepareSubscribeConfirmation({ ...fixed, listName: "\u{E000}0\u{E001}" });
+    const slots = { lang: "fr" as const, confirmUrl: "https://x/s/1", ...links(1) };
+    expect(odd(slots)).toEqual(
+      renderSubscribeConfirmation({ ...fixed, listName: "\u{E000}0\u{E001}", ...slots }),
+    );
   });
 });

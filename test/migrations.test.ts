@@ -4,7 +4,16 @@ import { join } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { migrations } from "../db/migrations.gen";
+import { boot } from "../src/boot";
+import { parseConfig } from "../src/config";
+import { eraseContact } from "../src/contacts/service";
 import { migrate } from "../src/db";
+import { singleRecipient } from "../src/mail/provider";
+import { resendProvider } from "../src/mail/resend";
+import { messagesOf } from "../src/participant/queries";
+import { runOnce } from "../src/sending/dispatcher";
+import { windowRateLimiter } from "../src/sending/rate";
+import { startFakeResend } from "./fake-resend";
 
 let dir: string;
 let client: Client;
@@ -71,4 +80,113 @@ test("a migration that fails halfway leaves nothing of itself behind", async () 
   expect(await tables()).not.toContain("half");
   const recorded = await client.execute("SELECT tag FROM _migrations WHERE tag = '9999_broken'");
   expect(recorded.rows).toHaveLength(0);
+});
+
+test("a batch claimed before batch payloads existed is sent after the upgrade with its identical payload", async () => {
+  // The database as the previous version left it: a batch claimed, its call made but its answer
+  // lost (a timeout), each outbox row holding its own rendered message.
+  const upTo = migrations.findIndex((m) => m.tag.endsWith("_batch_payloads"));
+  expect(upTo).toBeGreaterThan(0);
+  await migrate(client, migrations.slice(0, upTo));
+  const at = "2026-01-15T08:00:00.000Z";
+  const key = "relance-s1-0123456789abcdef0123456789abcdef01234567";
+  const legacy = [1, 2].map((n) => ({
+    to: `p${n}@example.org`,
+    subject: "Les Nets d'Or 2001 : souhaitez-vous continuer à recevoir nos messages ?",
+    text: `Bonjour Participant ${n},\n\nhttp://127.0.0.1:8787/c/consent${n}`,
+    html: `<!DOCTYPE html><html lang="fr"><body><p>Bonjour Participant ${n},</p></body></html>`,
+    unsubscribeUrl: `http://127.0.0.1:8787/u/unsubscribe${n}`,
+  }));
+  await client.batch([
+    {
+      sql: "INSERT INTO lists (id, slug, name, purpose, created_at, updated_at) VALUES (1, 'nets', 'Les Nets', 'Nouvelles', ?, ?)",
+      args: [at, at],
+    },
+    ...[1, 2].map((n) => ({
+      sql: "INSERT INTO contacts (id, email, email_key, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+      args: [n, `p${n}@example.org`, `p${n}@example.org`, `Participant ${n}`, at, at],
+    })),
+    {
+      sql: `INSERT INTO sends (id, kind, list_id, status, subject, deadline, text_version, total, excluded, created_by, created_at)
+            VALUES (1, 'reconsent', 1, 'sending', '', '2026-03-01T00:00:00.000Z', 1, 2, '{}', 'admin', ?)`,
+      args: [at],
+    },
+    {
+      sql: `INSERT INTO send_batches (id, send_id, idempotency_key, status, attempts, next_attempt_at, first_attempt_at, last_error, created_at)
+            VALUES (1, 1, ?, 'pending', 1, ?, ?, 'timeout', ?)`,
+      args: [key, at, at, at],
+    },
+    ...legacy.map((payload, i) => ({
+      sql: "INSERT INTO outbox_messages (id, send_id, contact_id, status, batch_id, payload, updated_at) VALUES (?, 1, ?, 'claimed', 1, ?, ?)",
+      args: [i + 1, i + 1, JSON.stringify(payload), at],
+    })),
+  ]);
+  const fake = await startFakeResend();
+  try {
+    const settings = {
+      apiKey: fake.apiKey,
+      baseUrl: fake.url,
+      from: "Relance <relance@netsdor.example>",
+      replyTo: "equipe@netsdor.example",
+    };
+    // The call the previous version made (the same adapter, from the same rows).
+    const first = await resendProvider(settings).sendBatch(
+      legacy.map((p) => ({ ...p, to: singleRecipient(p.to) })),
+      key,
+    );
+    expect(first.kind).toBe("sent");
+
+    const config = parseConfig(
+      {
+        DATABASE_URL: `file:${join(dir, "db.sqlite")}`,
+        SEED: "none",
+        SECRET_KEY: "test-secret-key-that-is-at-least-32-chars",
+        ADMIN_EMAIL: "admin@test.example",
+        ADMIN_PASSWORD: "correct horse battery",
+        MAIL_TRANSPORT: "resend",
+        RESEND_API_KEY: fake.apiKey,
+        RESEND_BASE_URL: fake.url,
+        MAIL_FROM: settings.from,
+        MAIL_REPLY_TO: settings.replyTo,
+      },
+      "node",
+    );
+    const { deps, report } = await boot(config, client, {
+      clock: { now: () => new Date("2026-01-15T09:00:00.000Z") },
+    });
+    expect(report.migrations).toEqual(migrations.slice(upTo).map((m) => m.tag));
+    // The export still reads what the old rows say.
+    expect((await messagesOf(deps.db, 2))[0]?.payload).toMatchObject({
+      to: "p2@example.org",
+      subject: legacy[1]?.subject,
+    });
+
+    // p1 is erased while the batch is in flight: the batch keeps their message until it is done.
+    expect(await eraseContact(deps, 1, "admin", "test")).toBe(true);
+
+    // The retry: same key, and a payload the fake finds identical (otherwise it answers 409).
+    expect(await runOnce(deps, windowRateLimiter(100))).toMatchObject({
+      kind: "called",
+      outcome: "sent",
+      messages: 2,
+    });
+    expect(fake.calls.map((c) => [c.idempotencyKey, c.status])).toEqual([
+      [key, 200],
+      [key, 200],
+    ]);
+    expect(fake.delivered.map((e) => e.to)).toEqual(["p1@example.org", "p2@example.org"]);
+    const rows = await client.execute(
+      "SELECT status, provider_id FROM outbox_messages ORDER BY id",
+    );
+    expect(rows.rows.map((r) => [r.status, r.provider_id])).toEqual([
+      ["sent", "fake-1"],
+      ["sent", "fake-2"],
+    ]);
+    // Done, the batch forgets the erased contact's message; the other one stays for the export.
+    const payloads = await client.execute("SELECT payload FROM outbox_messages ORDER BY id");
+    expect(payloads.rows[0]?.payload).toBeNull();
+    expect(JSON.parse(String(payloads.rows[1]?.payload))).toEqual(legacy[1]);
+  } finally {
+    await fake.stop();
+  }
 });

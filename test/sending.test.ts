@@ -441,3 +441,71 @@ describe("faults, retries and the kill switch", () => {
     expect(state.bounce_rate).toBeCloseTo(7 / 120);
   });
 });
+
+describe("rendered messages, stored once per batch", () => {
+  const stored = async () =>
+    (
+      await t.client.execute("SELECT batch_id, messages FROM batch_payloads ORDER BY batch_id")
+    ).rows.map((r) => ({
+      batchId: Number(r.batch_id),
+      messages: JSON.parse(String(r.messages)) as { id: number; to: string; text: string }[],
+    }));
+
+  test("each batch stores its messages once, as sent; the outbox rows hold none", async () => {
+    const { listId } = await listWithContacts(t, bearer, 15);
+    await reconsent(listId);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(15);
+    const batches = await stored();
+    expect(batches.map((b) => b.messages.length)).toEqual([10, 5]);
+    const rows = await t.client.execute(
+      "SELECT id, batch_id, payload, provider_id FROM outbox_messages ORDER BY id",
+    );
+    expect(rows.rows.every((r) => r.payload === null)).toBe(true);
+    // Stored in row order, each what the provider received for that row.
+    const byProviderId = new Map(fake.delivered.map((e) => [e.id, e]));
+    for (const row of rows.rows) {
+      const message = batches
+        .find((b) => b.batchId === Number(row.batch_id))
+        ?.messages.find((m) => m.id === Number(row.id));
+      const email = byProviderId.get(String(row.provider_id));
+      expect(message).toMatchObject({ to: email?.to, text: email?.text, html: email?.html });
+    }
+    expect(batches[0]?.messages.map((m) => m.id)).toEqual(rows.rows.slice(0, 10).map((r) => r.id));
+  });
+
+  test("erasing a contact removes their message from a finished batch, and only theirs", async () => {
+    const { listId, contacts } = await listWithContacts(t, bearer, 3);
+    await reconsent(listId);
+    await dispatchUntilIdle(t.deps);
+    const p1 = contacts.get("p1@example.org") as number;
+    expect((await t.api(bearer, "DELETE", `/api/v1/lists/${listId}/contacts/${p1}`)).status).toBe(
+      204,
+    );
+    const [batch] = await stored();
+    expect(batch?.messages.map((m) => m.to)).toEqual(["p0@example.org", "p2@example.org"]);
+    expect(JSON.stringify(batch)).not.toContain("p1@example.org");
+    expect(JSON.stringify(batch)).not.toContain("Participant 1");
+  });
+
+  test("a contact erased while their batch waits for a retry: the retry is identical, then their message goes", async () => {
+    const { listId, contacts } = await listWithContacts(t, bearer, 3);
+    await reconsent(listId);
+    fake.failNext(1, 503);
+    expect(await runOnce(t.deps, fastLimiter())).toMatchObject({ outcome: "retry" });
+    const p1 = contacts.get("p1@example.org") as number;
+    expect((await t.api(bearer, "DELETE", `/api/v1/lists/${listId}/contacts/${p1}`)).status).toBe(
+      204,
+    );
+    // In flight, the batch keeps the message: a retry must send the same bytes under its key.
+    expect(JSON.stringify(await stored())).toContain("p1@example.org");
+    t.clock.advance(60_000);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls.map((c) => c.status)).toEqual([503, 200]);
+    expect(new Set(fake.calls.map((c) => c.idempotencyKey)).size).toBe(1);
+    // Finished, it forgets the erased contact.
+    const [batch] = await stored();
+    expect(batch?.messages.map((m) => m.to)).toEqual(["p0@example.org", "p2@example.org"]);
+    expect(JSON.stringify(batch)).not.toContain("Participant 1");
+  });
+});

@@ -225,12 +225,23 @@ export const updateContactData = (
 
 /**
  * Erasure, part one (before `erasePersonalData`, which forgets the address these match by): the
- * person's contest entries, the rendered copies of mail sent to them (a claimed row keeps its
- * payload, so a batch being retried stays identical), and the dev outbox's copies.
+ * person's contest entries, the rendered copies of mail sent to them, and the dev outbox's copies.
+ * A batch still in flight keeps its copy, so that a retry stays identical under its key; the
+ * dispatcher removes it when the batch is finished (`forgetErasedInBatch`).
  */
 export const eraseTraces = (db: Db, id: number) =>
   [
     db.delete(registrations).where(eq(registrations.contactId, id)),
+    db.run(sql`
+      UPDATE batch_payloads
+      SET messages = (
+        SELECT json_group_array(json(j.value) ORDER BY j.key)
+        FROM json_each(batch_payloads.messages) AS j
+        WHERE j.value ->> '$.id' NOT IN (SELECT id FROM outbox_messages WHERE contact_id = ${id}))
+      WHERE batch_id IN (
+        SELECT b.id FROM outbox_messages o JOIN send_batches b ON b.id = o.batch_id
+        WHERE o.contact_id = ${id} AND b.status <> 'pending')`),
+    // Rows claimed before batch payloads existed carry their own copy.
     db
       .update(outboxMessages)
       .set({ payload: null })

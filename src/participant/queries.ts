@@ -1,6 +1,7 @@
 // Every query the participant site runs: memberships, registrations, subscriptions, the export.
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import {
+  type BatchMessage,
   consentEvents,
   contacts,
   listMembers,
@@ -195,14 +196,22 @@ export const registrationsOf = (db: Db, contactId: number) =>
     .where(eq(registrations.contactId, contactId))
     .orderBy(asc(registrations.id));
 
-/** The messages Relance queued for a contact, with what each said once rendered. */
+/**
+ * The messages Relance queued for a contact, with what each said once rendered: the copy stored
+ * with its batch, or on the row itself for a batch claimed before batch payloads existed.
+ */
 export const messagesOf = (db: Db, contactId: number) =>
   db
     .select({
       listId: sends.listId,
       kind: sends.kind,
       status: outboxMessages.status,
-      payload: outboxMessages.payload,
+      payload: sql<string | null>`coalesce(
+        (SELECT j.value FROM batch_payloads p, json_each(p.messages) AS j
+         WHERE p.batch_id = ${outboxMessages.batchId} AND j.value ->> '$.id' = ${outboxMessages.id}),
+        ${outboxMessages.payload})`.mapWith((value: string | null) =>
+        value === null ? null : (JSON.parse(value) as Partial<BatchMessage>),
+      ),
       updatedAt: outboxMessages.updatedAt,
     })
     .from(outboxMessages)

@@ -14,7 +14,7 @@ import { stillEligible } from "./eligibility";
 import { isPaused } from "./kill-switch";
 import * as q from "./queries";
 import { backoffMs, type RateLimiter } from "./rate";
-import { renderCampaign, renderInvitation, renderSubscribeConfirmation } from "./templates";
+import { prepareCampaign, prepareInvitation, prepareSubscribeConfirmation } from "./templates";
 
 /** How long a subscriber's confirmation link stays valid after the request. */
 export const SUBSCRIBE_LINK_MS = 7 * 24 * 60 * 60_000;
@@ -35,14 +35,20 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** One step of the pipeline: at most one provider call. */
 export async function runOnce(deps: Deps, limiter: RateLimiter): Promise<DispatchStep> {
   if (await isPaused(deps.db)) return { kind: "paused" };
-  const batch = (await leaseDueBatch(deps)) ?? (await claimNextBatch(deps));
-  if (batch === "skipped") return { kind: "skipped" };
-  if (!batch) {
+  const due = await leaseDueBatch(deps);
+  // A retried batch reads its messages back; a batch just claimed brings them along.
+  const claim: Claim | "skipped" | undefined = due ? { batch: due } : await claimNextBatch(deps);
+  if (claim === "skipped") return { kind: "skipped" };
+  if (!claim) {
     await closeFinishedSends(deps);
     return { kind: "idle", nextAttemptAt: await q.earliestPendingAttempt(deps.db) };
   }
-  return callProvider(deps, limiter, batch);
+  return callProvider(deps, limiter, claim.batch, claim.messages);
 }
+
+/** A batch's claimed rows, each with the message stored for it. */
+type Claimed = { id: number; payload: q.Payload }[];
+type Claim = { batch: q.Batch; messages?: Claimed };
 
 /** A pending batch whose retry is due, leased so that no other dispatcher calls it meanwhile. */
 async function leaseDueBatch(deps: Deps): Promise<q.Batch | undefined> {
@@ -67,38 +73,33 @@ async function leaseDueBatch(deps: Deps): Promise<q.Batch | undefined> {
  * still eligible (an unsubscribe or a bounce since enqueuing drops it), renders the payload once,
  * and derives the Idempotency-Key from the row ids. All of it in one transaction.
  */
-async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefined> {
+async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined> {
   const send = await q.oldestActiveSend(deps.db);
   if (!send) return undefined;
-  const queued = await q.queuedMessages(deps.db, send.id, deps.config.sending.batchSize);
+  const queued = await q.queuedRecipients(
+    deps.db,
+    send.id,
+    send.listId,
+    deps.config.sending.batchSize,
+  );
   if (queued.length === 0) return "skipped"; // another dispatcher claimed them meanwhile
   const now = deps.clock.now();
-  const facts = new Map(
-    (
-      await q.recipientFacts(
-        deps.db,
-        send.listId,
-        queued.map((m) => m.contactId),
-      )
-    ).map((f) => [f.contactId, f]),
-  );
   const render = await renderer(deps, send);
-  const claims: { id: number; payload: q.Payload }[] = [];
+  const claims: q.BatchMessage[] = [];
   const dropped: { id: number; reason: string }[] = [];
   for (const message of queued) {
-    const fact = facts.get(message.contactId);
-    const state = (fact?.state ?? null) as ConsentState | null;
-    if (!fact?.email || !stillEligible(send.kind, state, Boolean(fact.suppressed))) {
+    const state = message.state as ConsentState | null;
+    if (!message.email || !stillEligible(send.kind, state, Boolean(message.suppressed))) {
       dropped.push({
         id: message.id,
-        reason: `no longer eligible (${fact?.suppressed ? "suppressed" : (state ?? "not on the list")})`,
+        reason: `no longer eligible (${message.suppressed ? "suppressed" : (state ?? "not on the list")})`,
       });
       continue;
     }
     try {
       claims.push({
         id: message.id,
-        payload: await render(fact as typeof fact & { email: string }),
+        ...(await render(message as typeof message & { email: string })),
       });
     } catch (error) {
       dropped.push({
@@ -118,18 +119,24 @@ async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefin
         .set({ status: "suppressed", error: d.reason, updatedAt: at })
         .where(and(eq(outboxMessages.id, d.id), eq(outboxMessages.status, "queued"))),
     ),
-    deps.db
-      .update(sends)
-      .set({ status: "sending" })
-      .where(and(eq(sends.id, send.id), eq(sends.status, "queued"))),
+    // Once per send: its first batch marks it as sending.
+    ...(send.status === "queued"
+      ? [
+          deps.db
+            .update(sends)
+            .set({ status: "sending" })
+            .where(and(eq(sends.id, send.id), eq(sends.status, "queued"))),
+        ]
+      : []),
   ];
   if (claims.length === 0) {
-    await deps.db.batch(
-      statements as [(typeof statements)[number], ...(typeof statements)[number][]],
-    );
+    if (statements.length > 0)
+      await deps.db.batch(
+        statements as [(typeof statements)[number], ...(typeof statements)[number][]],
+      );
     return "skipped";
   }
-  const [created] = await deps.db.batch([
+  const [created, claimed] = await deps.db.batch([
     deps.db
       .insert(sendBatches)
       .values({
@@ -141,21 +148,30 @@ async function claimNextBatch(deps: Deps): Promise<q.Batch | "skipped" | undefin
         createdAt: at,
       })
       .onConflictDoNothing()
-      .returning({ id: sendBatches.id }),
-    // One set-based statement for the whole batch (a row lookup per id, not a scan).
+      .returning(),
+    // One set-based statement for the whole batch (a row lookup per id, not a scan); the rows
+    // stay small, since the rendered messages are stored once, with the batch.
     deps.db.run(sql`
       UPDATE outbox_messages
       SET status = 'claimed',
           batch_id = (SELECT id FROM send_batches WHERE idempotency_key = ${key}),
-          payload = j.value ->> '$.payload',
           updated_at = ${at}
-      FROM json_each(${JSON.stringify(claims.map((c) => ({ id: c.id, payload: JSON.stringify(c.payload) })))}) AS j
-      WHERE outbox_messages.id = j.value ->> '$.id' AND outbox_messages.status = 'queued'`),
+      WHERE id IN (SELECT value FROM json_each(${JSON.stringify(claims.map((c) => c.id))}))
+        AND status = 'queued'`),
+    // Never replaced: when another dispatcher claimed the same rows first, its messages stand.
+    deps.db.run(sql`
+      INSERT INTO batch_payloads (batch_id, messages)
+      SELECT id, ${JSON.stringify(claims)} FROM send_batches WHERE idempotency_key = ${key}
+      ON CONFLICT DO NOTHING`),
     ...statements,
   ]);
   // Another dispatcher claimed the same rows first (same ids, same key): the batch is its to call.
-  if (created.length === 0) return "skipped";
-  return (await q.findBatchByKey(deps.db, key)) ?? "skipped";
+  const batch = created[0];
+  if (!batch) return "skipped";
+  // Every row claimed, as is the rule: the call takes the messages just stored, as a retry would
+  // read them back. Otherwise (a row left the queue meanwhile) it reads back what was claimed.
+  if (claimed.rowsAffected !== claims.length) return { batch, messages: undefined };
+  return { batch, messages: claims.map((payload) => ({ id: payload.id, payload })) };
 }
 
 type RecipientFacts = {
@@ -165,7 +181,10 @@ type RecipientFacts = {
   attributes: unknown;
 };
 
-/** Builds the renderer of one send: the list, purpose text and campaign are read once. */
+/**
+ * Builds the renderer of one send for one batch: the list, purpose text and campaign are read, and
+ * the mail rendered (per language), once; each message then only gets its name and signed links.
+ */
 async function renderer(deps: Deps, send: q.Send) {
   const list = await q.listWithPurpose(deps.db, send.listId, send.textVersion);
   if (!list)
@@ -175,6 +194,25 @@ async function renderer(deps: Deps, send: q.Send) {
   const campaign = send.campaignId ? await q.findCampaign(deps.db, send.campaignId) : undefined;
   const base = deps.config.publicUrl;
   const secret = deps.config.secretKey;
+  const deadline = send.deadline ?? deps.clock.now().toISOString();
+  const subscribeMail = prepareSubscribeConfirmation({
+    listName: list.name,
+    purpose: list.purpose,
+  });
+  const invitationMail = prepareInvitation({
+    listName: list.name,
+    purpose: list.purpose,
+    subject: send.subject,
+    deadline,
+  });
+  const campaignMail =
+    campaign &&
+    prepareCampaign({
+      listName: list.name,
+      subject: campaign.subject,
+      text: campaign.text,
+      html: campaign.html,
+    });
   return async (contact: RecipientFacts): Promise<q.Payload> => {
     const to = singleRecipient(contact.email);
     const attributes = (contact.attributes ?? {}) as Record<string, unknown>;
@@ -192,10 +230,8 @@ async function renderer(deps: Deps, send: q.Send) {
         s: send.id,
         e: Date.parse(send.createdAt) + SUBSCRIBE_LINK_MS,
       });
-      const mail = renderSubscribeConfirmation({
+      const mail = subscribeMail({
         lang,
-        listName: list.name,
-        purpose: list.purpose,
         confirmUrl: `${base}/s/${confirmToken}`,
         unsubscribeUrl,
         preferencesUrl,
@@ -203,7 +239,6 @@ async function renderer(deps: Deps, send: q.Send) {
       return { to, ...mail, unsubscribeUrl };
     }
     if (send.kind === "reconsent") {
-      const deadline = send.deadline ?? deps.clock.now().toISOString();
       const consentToken = await signToken(secret, {
         p: "consent",
         c: contact.contactId,
@@ -211,29 +246,17 @@ async function renderer(deps: Deps, send: q.Send) {
         s: send.id,
         e: new Date(deadline).getTime(),
       });
-      const mail = renderInvitation({
+      const mail = invitationMail({
         lang,
-        listName: list.name,
-        purpose: list.purpose,
         contactName: contact.name,
-        subject: send.subject,
-        deadline,
         consentUrl: `${base}/c/${consentToken}`,
         unsubscribeUrl,
         preferencesUrl,
       });
       return { to, ...mail, unsubscribeUrl };
     }
-    if (!campaign) throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
-    const mail = renderCampaign({
-      lang,
-      listName: list.name,
-      subject: campaign.subject,
-      text: campaign.text,
-      html: campaign.html,
-      unsubscribeUrl,
-      preferencesUrl,
-    });
+    if (!campaignMail) throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
+    const mail = campaignMail({ lang, unsubscribeUrl, preferencesUrl });
     return { to, ...mail, unsubscribeUrl };
   };
 }
@@ -243,15 +266,19 @@ async function callProvider(
   deps: Deps,
   limiter: RateLimiter,
   batch: q.Batch,
+  claimed?: Claimed,
 ): Promise<DispatchStep> {
-  const rows = (await q.batchMessages(deps.db, batch.id)).filter(
-    (m) => m.status === "claimed" && m.payload,
-  );
+  const rows = claimed ?? (await claimedMessages(deps, batch.id));
+  // A batch just claimed stored its messages with the batch, none on its rows.
+  const legacyRows = claimed === undefined;
   if (rows.length === 0) {
-    await deps.db
-      .update(sendBatches)
-      .set({ status: "sent", leaseUntil: null })
-      .where(eq(sendBatches.id, batch.id));
+    await deps.db.batch([
+      deps.db
+        .update(sendBatches)
+        .set({ status: "sent", leaseUntil: null })
+        .where(eq(sendBatches.id, batch.id)),
+      ...q.forgetErasedInBatch(deps.db, batch.id),
+    ]);
     return { kind: "skipped" };
   }
   await limiter.acquire();
@@ -266,16 +293,13 @@ async function callProvider(
   const attempts = batch.attempts + 1;
   const firstAttemptAt = batch.firstAttemptAt ?? iso(started);
 
-  const messages: MailMessage[] = rows.map((m) => {
-    const p = m.payload as q.Payload;
-    return {
-      to: singleRecipient(p.to),
-      subject: p.subject,
-      text: p.text,
-      html: p.html,
-      unsubscribeUrl: p.unsubscribeUrl,
-    };
-  });
+  const messages: MailMessage[] = rows.map(({ payload: p }) => ({
+    to: singleRecipient(p.to),
+    subject: p.subject,
+    text: p.text,
+    html: p.html,
+    unsubscribeUrl: p.unsubscribeUrl,
+  }));
   const outcome = await deps.mail.sendBatch(messages, batch.idempotencyKey);
   const at = deps.clock.now().toISOString();
 
@@ -285,6 +309,7 @@ async function callProvider(
         .update(sendBatches)
         .set({ status: "sent", attempts, firstAttemptAt, leaseUntil: null, lastError: null })
         .where(eq(sendBatches.id, batch.id)),
+      ...q.forgetErasedInBatch(deps.db, batch.id, legacyRows),
       deps.db.run(sql`
         UPDATE outbox_messages
         SET status = j.value ->> '$.status',
@@ -303,6 +328,8 @@ async function callProvider(
           }),
         )}) AS j
         WHERE outbox_messages.id = j.value ->> '$.id' AND outbox_messages.status = 'claimed'`),
+      // In the same transaction: the send is done as soon as its last batch is.
+      closeFinishedSends(deps),
     ]);
   } else if (
     outcome.kind === "rejected" ||
@@ -310,7 +337,7 @@ async function callProvider(
   ) {
     const reason =
       outcome.kind === "rejected" ? outcome.reason : `gave up after 24 hours: ${outcome.reason}`;
-    await failBatch(deps, batch.id, reason, at, { attempts, firstAttemptAt });
+    await failBatch(deps, batch.id, reason, at, { attempts, firstAttemptAt }, legacyRows);
   } else {
     const jitter = (deps.randomBytes(1)[0] ?? 128) / 255;
     const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(attempts, jitter));
@@ -325,7 +352,6 @@ async function callProvider(
       })
       .where(eq(sendBatches.id, batch.id));
   }
-  await closeFinishedSends(deps);
   return { kind: "called", batchId: batch.id, outcome: outcome.kind, messages: rows.length };
 }
 
@@ -335,6 +361,7 @@ async function failBatch(
   reason: string,
   at: string,
   attempt: { attempts: number; firstAttemptAt: string },
+  legacyRows = true,
 ) {
   await deps.db.batch([
     deps.db
@@ -345,17 +372,35 @@ async function failBatch(
       .update(outboxMessages)
       .set({ status: "failed", error: reason, updatedAt: at })
       .where(and(eq(outboxMessages.batchId, batchId), eq(outboxMessages.status, "claimed"))),
+    ...q.forgetErasedInBatch(deps.db, batchId, legacyRows),
+    closeFinishedSends(deps),
   ]);
 }
 
-/** Marks done every active send with no message left to send. */
-async function closeFinishedSends(deps: Deps) {
-  await deps.db.run(sql`
+/**
+ * The batch's claimed rows with the message each one carries: the one stored with the batch when
+ * it was claimed, or, for a batch claimed before batch payloads existed, the one on the row.
+ */
+async function claimedMessages(deps: Deps, batchId: number): Promise<Claimed> {
+  // One after the other: concurrent queries would make the client open a second connection.
+  const rows = await q.batchMessages(deps.db, batchId);
+  const stored = await q.batchPayload(deps.db, batchId);
+  const byId = new Map((stored ?? []).map((m) => [m.id, m]));
+  const claimed: Claimed = [];
+  for (const row of rows) {
+    const payload = byId.get(row.id) ?? row.legacyPayload;
+    if (row.status === "claimed" && payload) claimed.push({ id: row.id, payload });
+  }
+  return claimed;
+}
+
+/** Marks done every active send with no message left to send (awaited, or in a batch). */
+const closeFinishedSends = (deps: Deps) =>
+  deps.db.run(sql`
     UPDATE sends SET status = 'done', finished_at = ${deps.clock.now().toISOString()}
     WHERE status IN ('queued', 'sending')
       AND NOT EXISTS (SELECT 1 FROM outbox_messages o
                       WHERE o.send_id = sends.id AND o.status IN ('queued', 'claimed'))`);
-}
 
 /**
  * On Node one process dispatches, so a lease left by a killed process is stale at start: freeing

@@ -1,15 +1,14 @@
 // Every query the sending pipeline runs: sends, outbox rows, batches.
 import { and, asc, count, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import {
+  type BatchMessage,
+  batchPayloads,
   campaigns,
-  contacts,
-  listMembers,
   listPurposes,
   lists,
   outboxMessages,
   sendBatches,
   sends,
-  suppressions,
 } from "../../db/schema";
 import type { Db } from "../db";
 
@@ -17,6 +16,7 @@ export type Send = typeof sends.$inferSelect;
 export type OutboxRow = typeof outboxMessages.$inferSelect;
 export type Batch = typeof sendBatches.$inferSelect;
 export type Payload = NonNullable<OutboxRow["payload"]>;
+export type { BatchMessage };
 
 export const findSend = async (db: Db, id: number) =>
   (await db.select().from(sends).where(eq(sends.id, id)).limit(1))[0];
@@ -60,32 +60,35 @@ export const oldestActiveSend = async (db: Db) =>
       .limit(1)
   )[0];
 
-export const queuedMessages = (db: Db, sendId: number, limit: number) =>
-  db
-    .select({ id: outboxMessages.id, contactId: outboxMessages.contactId })
-    .from(outboxMessages)
-    .where(and(eq(outboxMessages.sendId, sendId), eq(outboxMessages.status, "queued")))
-    .orderBy(asc(outboxMessages.id))
-    .limit(limit);
-
-/** What rendering and the last eligibility check need to know about each contact. */
-export const recipientFacts = (db: Db, listId: number, contactIds: number[]) =>
-  db
-    .select({
-      contactId: contacts.id,
-      email: contacts.email,
-      name: contacts.name,
-      attributes: contacts.attributes,
-      state: listMembers.status,
-      suppressed: sql<number>`${suppressions.addressHash} IS NOT NULL`,
-    })
-    .from(contacts)
-    .leftJoin(
-      listMembers,
-      and(eq(listMembers.contactId, contacts.id), eq(listMembers.listId, listId)),
-    )
-    .leftJoin(suppressions, eq(suppressions.addressHash, contacts.emailHash))
-    .where(inArray(contacts.id, contactIds));
+/**
+ * The next queued rows of a send, oldest first, each with what rendering and the last eligibility
+ * check need to know about its contact: one query (a row lookup per join, no scan), in SQL rather
+ * than the query builder, whose per-row mapping of 100 rows was a visible share of the dispatcher.
+ */
+export const queuedRecipients = async (db: Db, sendId: number, listId: number, limit: number) =>
+  (
+    await db.all<{
+      id: number;
+      contactId: number;
+      email: string | null;
+      name: string | null;
+      attributes: string | null;
+      state: string | null;
+      suppressed: number;
+    }>(sql`
+      SELECT o.id, o.contact_id AS contactId, c.email, c.name, c.attributes, m.status AS state,
+             s.address_hash IS NOT NULL AS suppressed
+      FROM outbox_messages o
+      LEFT JOIN contacts c ON c.id = o.contact_id
+      LEFT JOIN list_members m ON m.list_id = ${listId} AND m.contact_id = o.contact_id
+      LEFT JOIN suppressions s ON s.address_hash = c.email_hash
+      WHERE o.send_id = ${sendId} AND o.status = 'queued'
+      ORDER BY o.id
+      LIMIT ${limit}`)
+  ).map((r) => ({
+    ...r,
+    attributes: r.attributes === null ? null : (JSON.parse(r.attributes) as unknown),
+  }));
 
 export const listWithPurpose = async (db: Db, listId: number, version: number) =>
   (
@@ -128,15 +131,58 @@ export const earliestPendingAttempt = async (db: Db) =>
       .where(eq(sendBatches.status, "pending"))
   )[0]?.at ?? null;
 
+/** A batch's rows, with the payload only a row claimed before `batch_payloads` existed holds. */
 export const batchMessages = (db: Db, batchId: number) =>
   db
-    .select()
+    .select({
+      id: outboxMessages.id,
+      status: outboxMessages.status,
+      legacyPayload: outboxMessages.payload,
+    })
     .from(outboxMessages)
     .where(eq(outboxMessages.batchId, batchId))
     .orderBy(asc(outboxMessages.id));
 
-export const findBatchByKey = async (db: Db, key: string) =>
-  (await db.select().from(sendBatches).where(eq(sendBatches.idempotencyKey, key)).limit(1))[0];
+/** The messages rendered for a batch when it was claimed (none for a batch claimed before them). */
+export const batchPayload = async (db: Db, batchId: number) =>
+  (
+    await db
+      .select({ messages: batchPayloads.messages })
+      .from(batchPayloads)
+      .where(eq(batchPayloads.batchId, batchId))
+      .limit(1)
+  )[0]?.messages;
+
+/**
+ * Once a batch is finished, the messages of contacts erased while it was in flight (kept until
+ * then, so that a retry stayed identical) go: from the batch's payload, and from the rows of a
+ * batch claimed before `batch_payloads` existed (`legacyRows`: false for a batch known to have
+ * been claimed since). Changes nothing when no such contact is in it.
+ */
+export const forgetErasedInBatch = (db: Db, batchId: number, legacyRows = true) =>
+  [
+    db.run(sql`
+      UPDATE batch_payloads
+      SET messages = (
+        SELECT json_group_array(json(j.value) ORDER BY j.key)
+        FROM json_each(batch_payloads.messages) AS j
+        WHERE NOT EXISTS (
+          SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
+          WHERE o.id = j.value ->> '$.id' AND c.erased_at IS NOT NULL))
+      WHERE batch_id = ${batchId}
+        AND EXISTS (
+          SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
+          WHERE o.batch_id = ${batchId} AND c.erased_at IS NOT NULL)`),
+    ...(legacyRows
+      ? [
+          db.run(sql`
+            UPDATE outbox_messages SET payload = NULL
+            WHERE batch_id = ${batchId} AND payload IS NOT NULL
+              AND EXISTS (SELECT 1 FROM contacts c
+                          WHERE c.id = outbox_messages.contact_id AND c.erased_at IS NOT NULL)`),
+        ]
+      : []),
+  ] as const;
 
 /**
  * When the next pending batch may be called: its retry time, or the end of its lease when another
