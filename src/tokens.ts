@@ -1,7 +1,6 @@
 // Signed, purpose-bound tokens for the links in mail (/c/, /u/, /p/): an HMAC over a small JSON
 // payload. A token for one purpose never opens another, and a changed byte never verifies.
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { createHmac } from "node:crypto";
 import { constantTimeEqual, toBase64Url } from "./crypto";
 
 export type TokenPurpose = "consent" | "unsubscribe" | "preferences" | "subscribe";
@@ -27,41 +26,20 @@ function fromBase64Url(text: string): string {
   return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
 
-/**
- * HMAC-SHA256, keyed once per secret and computed synchronously by @noble/hashes: every message
- * carries two or three tokens, and WebCrypto's per-call cost was a sixth of the dispatcher's CPU.
- * Each call copies the keyed state into the same scratch instance and writes into the same
- * buffers, so signing allocates nothing but the token string.
- */
-type Keyed = {
-  _cloneInto(to: Keyed): Keyed;
-  clone(): Keyed;
-  update(data: Uint8Array): unknown;
-  digestInto(out: Uint8Array): void;
-};
-const keyed = new Map<string, { key: Keyed; scratch: Keyed }>();
-const digest = new Uint8Array(32);
+/** The UTF-8 bytes of `text` in a shared buffer (grown when needed); returns their count. */
 let bytes = new Uint8Array(256);
-
-/** The UTF-8 bytes of `text` in the shared buffer (grown when needed); returns their count. */
 function encodeShared(text: string): number {
   if (text.length * 3 > bytes.length) bytes = new Uint8Array(text.length * 3);
   return encoder.encodeInto(text, bytes).written;
 }
 
-function mac(secret: string, body: string): string {
-  let entry = keyed.get(secret);
-  if (!entry) {
-    const key = hmac.create(sha256, encoder.encode(`relance-token:${secret}`)) as unknown as Keyed;
-    entry = { key, scratch: key.clone() };
-    keyed.set(secret, entry);
-  }
-  const length = encodeShared(body);
-  const h = entry.key._cloneInto(entry.scratch);
-  h.update(bytes.subarray(0, length));
-  h.digestInto(digest);
-  return toBase64Url(digest);
-}
+/**
+ * HMAC-SHA256 computed synchronously by node:crypto (on Workers through nodejs_compat): every
+ * message carries two or three tokens, and WebCrypto's asynchronous round trip was a sixth of
+ * the dispatcher's CPU.
+ */
+const mac = (secret: string, body: string) =>
+  createHmac("sha256", `relance-token:${secret}`).update(body).digest("base64url");
 
 export async function signToken(secret: string, payload: TokenPayload): Promise<string> {
   const length = encodeShared(JSON.stringify(payload)); // first: it may replace the buffer
