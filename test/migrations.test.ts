@@ -190,3 +190,15 @@ test("a batch claimed before batch payloads existed is sent after the upgrade wi
     await fake.stop();
   }
 });
+
+test("the embedded file keeps a write-ahead log; a commit stays synced to disk (synchronous FULL)", async () => {
+  const config = parseConfig(
+    { DATABASE_URL: `file:${join(dir, "db.sqlite")}`, SEED: "none", SECRET_KEY: "k".repeat(40) },
+    "node",
+  );
+  await boot(config, client);
+  const pragma = async (name: string) =>
+    Object.values((await client.execute(`PRAGMA ${name}`)).rows[0] ?? {})[0];
+  expect(String(await pragma("journal_mode")).toLowerCase()).toBe("wal");
+  expect(Number(await pragma("synchronous"))).toBe(2); // FULL
+});
