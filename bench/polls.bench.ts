@@ -249,6 +249,7 @@ export default async function bench(): Promise<void> {
       `| POST /polls/:slug/vote, distinct voters | ${votes.rate.toFixed(0)} | ${(voteRatio * 100).toFixed(0)}% | ≥ 60% ${voteRatio >= 0.6 ? "✓" : "✗"} |`,
       "",
       `Votes: ${sent} sent, ${accepted} accepted (303), ${votes.sum((r) => r.non2xx) - accepted} other non-2xx, ${votes.sum((r) => r.errors)} errors, ${votes.sum((r) => r.timeouts)} timeouts; final tally ${tally.total} (${tally.total === accepted ? "0 lost, 0 double ✓" : `MISMATCH by ${tally.total - accepted} ✗`}).`,
+      `Page per round (req/s, and against that round's hello-world): ${page.results.map((r, i) => `${Math.round(r.requests.total / r.duration)} (${Math.round((r.requests.total / r.duration / ((hello.results[i]?.requests.total ?? 0) / (hello.results[i]?.duration ?? 1))) * 100)} %)`).join(", ")}.`,
       `Page: ${page.sum((r) => r.non2xx)} non-2xx, ${page.sum((r) => r.errors)} errors. ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per measure, Node ${process.version}.`,
     ];
     console.log(lines.join("\n"));
