@@ -8,7 +8,7 @@ import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
-import { securedResponse } from "../http/security-headers";
+import { SECURITY_HEADERS } from "../http/security-headers";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
 import { peek, remember } from "./cache";
@@ -105,11 +105,17 @@ function newVisitorResponse(deps: Deps, page: Uint8Array<ArrayBuffer>): Response
   }
   // The value is base64url, a dot and hex: nothing in it needs encoding.
   const cookie = `${VOTER_COOKIE}=${signVoter(deps, newVoterId(deps))}${attributes}`;
-  return securedResponse(page, 200, {
-    "content-type": "text/html; charset=UTF-8",
-    // Personal (the cookie): never stored by shared caches.
-    "cache-control": "private, no-cache",
-    "set-cookie": cookie,
+  // Plain headers (no Headers object for the Node adapter to walk), security headers included:
+  // served from memory, this response never meets the middleware that sets them.
+  return new Response(page, {
+    status: 200,
+    headers: {
+      ...SECURITY_HEADERS,
+      "content-type": "text/html; charset=UTF-8",
+      // Personal (the cookie): never stored by shared caches.
+      "cache-control": "private, no-cache",
+      "set-cookie": cookie,
+    },
   });
 }
 
