@@ -39,18 +39,6 @@ export async function sha256Hex(text: string): Promise<string> {
   return toHex(sha256(encoder.encode(text)));
 }
 
-/** HMAC-SHA256 of `text` under `secret`, hex-encoded: salted hashes of addresses and IPs. */
-export async function hmacHex(secret: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(text))));
-}
-
 /** Compares two strings in time independent of where they differ. */
 export function constantTimeEqual(a: string, b: string): boolean {
   const x = encoder.encode(a);

@@ -3,8 +3,8 @@
 import { lt, sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { rateLimitHits } from "../../db/schema";
-import { hmacHex } from "../crypto";
 import type { Deps } from "../deps";
+import { hashClientAddress } from "./client-address";
 import type { AppEnv } from "./env";
 import { problem } from "./problem";
 
@@ -34,7 +34,7 @@ export async function hit(
 export function limitPerClient(limit: Limit): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const deps = c.var.deps;
-    const key = await hmacHex(deps.config.secretKey, `ip:${c.var.clientAddress}`);
+    const key = hashClientAddress(deps, c.var.clientAddress);
     const verdict = await hit(deps, key.slice(0, 32), limit);
     if (verdict.allowed) return next();
     return tooMany(c, verdict.retryAfterSeconds);

@@ -4,12 +4,12 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { isLang, LANG_COOKIE, type Lang } from "../i18n";
 import * as listQueries from "../lists/queries";
 import { findList } from "../lists/service";
-import { hashAddress } from "../polls/voter";
 import { signToken } from "../tokens";
 import { errorPage } from "../views/errors";
 import {
@@ -93,7 +93,7 @@ function langFor(c: C, attributes?: Record<string, unknown> | null): Lang {
 
 function proofOf(c: C): Proof {
   return {
-    ipHash: hashAddress(c.var.deps, c.var.clientAddress),
+    ipHash: hashClientAddress(c.var.deps, c.var.clientAddress),
     uaFamily: userAgentFamily(c.req.header("User-Agent")),
   };
 }

@@ -5,6 +5,7 @@ import { generateCookie, getCookie, setCookie } from "hono/cookie";
 import { etag } from "hono/etag";
 import { parse as parseCookie } from "hono/utils/cookie";
 import type { Deps } from "../deps";
+import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
@@ -29,7 +30,7 @@ import {
   resultsOf,
 } from "./service";
 import { LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
-import { hashAddress, newVoterId, signVoter, VOTER_COOKIE, verifyVoter } from "./voter";
+import { newVoterId, signVoter, VOTER_COOKIE, verifyVoter } from "./voter";
 
 type C = Context<AppEnv>;
 
@@ -162,7 +163,7 @@ pollPages.post("/polls/:slug/vote", async (c) => {
   const slug = c.req.param("slug");
   const form = await c.req.parseBody();
   const voter = await voterOf(c);
-  const ipHash = hashAddress(deps, c.var.clientAddress);
+  const ipHash = hashClientAddress(deps, c.var.clientAddress);
   const outcome = await castVote(deps, {
     slug,
     option: typeof form.option === "string" ? form.option : undefined,

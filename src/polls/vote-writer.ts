@@ -22,9 +22,8 @@ type Writer = { queue: Pending[]; scheduled: boolean };
 
 const writers = new WeakMap<object, Writer>();
 
-/** After the I/O already received (the check phase on Node), so that it joins this commit. */
-const afterPendingIo: (run: () => void) => void =
-  typeof setImmediate === "function" ? (run) => setImmediate(run) : (run) => setTimeout(run, 0);
+/** After the I/O already received (Node's check phase), so that it joins this commit. */
+const afterPendingIo = (run: () => void) => setImmediate(run);
 
 /** Writes the vote (with its checks) and tells whether it was written. */
 export function writeVote(deps: Deps, vote: NewVote, limit: VoteLimit): Promise<boolean> {

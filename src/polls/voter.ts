@@ -31,7 +31,3 @@ export function verifyVoter(deps: Deps, value: string | undefined): string | und
   const expected = hmacHex(deps.config.secretKey, `voter:${id}`);
   return constantTimeEqual(value.slice(dot + 1), expected) ? id : undefined;
 }
-
-/** A salted hash: the address itself is never stored. */
-export const hashAddress = (deps: Deps, address: string) =>
-  hmacHex(deps.config.secretKey, `ip:${address}`);
