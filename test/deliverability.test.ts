@@ -98,6 +98,24 @@ describe("the suppression page", () => {
     expect(found.html).toContain("(not kept)");
     // The address is not kept: the row shows only the hash of what was typed.
     expect(found.html).toContain(hash.slice(0, 12));
+    // An erasure is never lifted by an admin (invariant 2): no form, and a forged POST is refused.
+    expect(found.html).toContain("only they can lift it");
+    const rows = async () =>
+      (
+        await t.client.execute({
+          sql: "SELECT count(*) AS n FROM suppressions WHERE address_hash = ?",
+          args: [hash],
+        })
+      ).rows[0]?.n;
+    expect(await rows()).toBe(1);
+    const lift = await t.form(
+      "/admin/suppressions/remove",
+      { hash, note: "they asked on the phone", address: m.email },
+      { Cookie: cookie },
+    );
+    expect(lift.status).toBe(409);
+    expect(await lift.text()).toContain("never lifted");
+    expect(await rows()).toBe(1);
   });
 
   test("lifting needs a reason, the site's Origin, and is audited; the ledger is untouched", async () => {

@@ -22,7 +22,7 @@ suppressionAdmin.post("/admin/suppressions/remove", async (c) => {
   const query = suppressionQuery.parse({ address: form.address });
   const note = typeof form.note === "string" ? form.note : "";
   const parsed = removalInput.safeParse({ hash: form.hash, note });
-  const rerender = async (hash: string, message: string, status: 404 | 422) => {
+  const rerender = async (hash: string, message: string, status: 404 | 409 | 422) => {
     const search = await searchSuppressions(c.var.deps, query);
     return c.html(
       <SuppressionsPage
@@ -40,7 +40,7 @@ suppressionAdmin.post("/admin/suppressions/remove", async (c) => {
     return rerender(typeof form.hash === "string" ? form.hash : "", message, 422);
   }
   const result = await removeSuppression(c.var.deps, c.var.admin.email, parsed.data);
-  if (!result.ok) return rerender(parsed.data.hash, result.message, 404);
+  if (!result.ok) return rerender(parsed.data.hash, result.message, result.status);
   const back = query.address ? `&address=${encodeURIComponent(query.address)}` : "";
   return c.redirect(`/admin/suppressions?lifted=1${back}`, 303);
 });

@@ -20,6 +20,13 @@ export const SUPPRESSION_REASONS = [
   "admin",
 ] as const;
 
+/**
+ * What an admin may lift: suppressions the provider or an admin caused. The others record the
+ * person's own choice or their erasure (invariant 2: never invited or mailed again); only the
+ * person can subscribe again.
+ */
+export const LIFTABLE_REASONS: readonly string[] = ["bounced", "complained", "admin"];
+
 export const suppressionQuery = z.object({
   address: z.string().trim().max(320).catch(""),
   reason: z.enum(SUPPRESSION_REASONS).optional().catch(undefined),
@@ -69,9 +76,18 @@ export async function removeSuppression(
   deps: Deps,
   actor: string,
   input: RemovalInput,
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<{ ok: true } | { ok: false; status: 404 | 409; message: string }> {
   const row = await q.suppressionByHash(deps.db, input.hash);
-  if (!row) return { ok: false, message: "This address is not on the suppression list." };
+  if (!row) {
+    return { ok: false, status: 404, message: "This address is not on the suppression list." };
+  }
+  if (!LIFTABLE_REASONS.includes(row.reason)) {
+    return {
+      ok: false,
+      status: 409,
+      message: `This suppression (${row.reason}) is the person's own choice or erasure, and is never lifted: only they can subscribe again.`,
+    };
+  }
   await deps.db.batch([
     q.deleteSuppression(deps.db, input.hash),
     auditStatement(deps, {

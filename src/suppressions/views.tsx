@@ -1,7 +1,12 @@
 // The suppression admin page: counts per reason, search by address or reason, lift with a reason.
 import type { FieldError } from "../http/problem";
 import { AdminLayout } from "../views/layout";
-import { SUPPRESSION_REASONS, type SuppressionQuery, type SuppressionSearch } from "./service";
+import {
+  LIFTABLE_REASONS,
+  SUPPRESSION_REASONS,
+  type SuppressionQuery,
+  type SuppressionSearch,
+} from "./service";
 
 export type RowError = { hash: string; message: string; note: string };
 
@@ -103,31 +108,40 @@ export function SuppressionsPage(props: {
                     <time datetime={row.createdAt}>{row.createdAt}</time>
                   </td>
                   <td>
-                    <form method="post" action="/admin/suppressions/remove" class="inline-form">
-                      <input type="hidden" name="hash" value={row.addressHash} />
-                      <input type="hidden" name="address" value={query.address} />
-                      <label>
-                        Why may it be mailed again?
-                        <input
-                          name="note"
-                          id={id}
-                          required
-                          minlength={3}
-                          maxlength={500}
-                          value={error?.note ?? ""}
-                          aria-invalid={error ? "true" : undefined}
-                          aria-describedby={error ? `${id}-error` : undefined}
-                        />
-                      </label>
-                      {error ? (
-                        <small class="field-error" id={`${id}-error`} role="alert">
-                          {error.message}
-                        </small>
-                      ) : null}
-                      <button type="submit" class="secondary">
-                        Lift suppression
-                      </button>
-                    </form>
+                    {LIFTABLE_REASONS.includes(row.reason) ? (
+                      <form method="post" action="/admin/suppressions/remove" class="inline-form">
+                        <input type="hidden" name="hash" value={row.addressHash} />
+                        <input type="hidden" name="address" value={query.address} />
+                        <label>
+                          Why may it be mailed again?
+                          <input
+                            name="note"
+                            id={id}
+                            required
+                            minlength={3}
+                            maxlength={500}
+                            value={error?.note ?? ""}
+                            aria-invalid={error ? "true" : undefined}
+                            aria-describedby={error ? `${id}-error` : undefined}
+                          />
+                        </label>
+                        {error ? (
+                          <small class="field-error" id={`${id}-error`} role="alert">
+                            {error.message}
+                          </small>
+                        ) : null}
+                        <button type="submit" class="secondary">
+                          Lift suppression
+                        </button>
+                      </form>
+                    ) : (
+                      <span
+                        class={error ? "field-error" : "muted"}
+                        role={error ? "alert" : undefined}
+                      >
+                        {error?.message ?? "The person's own choice: only they can lift it."}
+                      </span>
+                    )}
                   </td>
                 </tr>
               );
