@@ -474,6 +474,36 @@ describe("rendered messages, stored once per batch", () => {
     expect(batches[0]?.messages.map((m) => m.id)).toEqual(rows.rows.slice(0, 10).map((r) => r.id));
   });
 
+  test("a row that leaves the queue just before its batch is claimed is not stored with it", async () => {
+    const { listId, contacts } = await listWithContacts(t, bearer, 3);
+    await reconsent(listId);
+    const p1 = contacts.get("p1@example.org") as number;
+    // Another request (a bounce, an unsubscribe) takes p1's row out of the queue between the
+    // dispatcher's read and its claim.
+    const batch = t.client.batch.bind(t.client);
+    let raced = false;
+    t.client.batch = async (...args: Parameters<typeof batch>) => {
+      if (!raced) {
+        raced = true;
+        await t.client.execute({
+          sql: "UPDATE outbox_messages SET status = 'suppressed' WHERE contact_id = ?",
+          args: [p1],
+        });
+      }
+      return batch(...args);
+    };
+    try {
+      await dispatchUntilIdle(t.deps);
+    } finally {
+      t.client.batch = batch;
+    }
+    expect(raced).toBe(true);
+    expect(fake.delivered.map((e) => e.to)).toEqual(["p0@example.org", "p2@example.org"]);
+    const [stored1] = await stored();
+    expect(stored1?.messages.map((m) => m.to)).toEqual(["p0@example.org", "p2@example.org"]);
+    expect(JSON.stringify(stored1)).not.toContain("p1@example.org");
+  });
+
   test("erasing a contact removes their message from a finished batch, and only theirs", async () => {
     const { listId, contacts } = await listWithContacts(t, bearer, 3);
     await reconsent(listId);

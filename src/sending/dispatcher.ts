@@ -159,9 +159,20 @@ async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined
       WHERE id IN (SELECT value FROM json_each(${JSON.stringify(claims.map((c) => c.id))}))
         AND status = 'queued'`),
     // Never replaced: when another dispatcher claimed the same rows first, its messages stand.
+    // Only the messages of rows this batch got: when one left the queue meanwhile (counted from
+    // the index, so the usual case stores the text as it is), its copy is not kept, since erasure
+    // finds a contact's copies through their rows' batches.
     deps.db.run(sql`
       INSERT INTO batch_payloads (batch_id, messages)
-      SELECT id, ${JSON.stringify(claims)} FROM send_batches WHERE idempotency_key = ${key}
+      SELECT b.id,
+        CASE WHEN (SELECT count(*) FROM outbox_messages WHERE batch_id = b.id) = ${claims.length}
+          THEN ${JSON.stringify(claims)}
+          ELSE (
+            SELECT json_group_array(json(j.value) ORDER BY j.key)
+            FROM json_each(${JSON.stringify(claims)}) AS j
+            JOIN outbox_messages o ON o.id = j.value ->> '$.id' AND o.batch_id = b.id)
+        END
+      FROM send_batches b WHERE b.idempotency_key = ${key}
       ON CONFLICT DO NOTHING`),
     ...statements,
   ]);
