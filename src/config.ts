@@ -84,7 +84,9 @@ const schema = z
     EVENT_RETENTION_DAYS: z.coerce
       .number({ error: "a whole number of days" })
       .int("a whole number of days")
-      .min(1, "at least 1 day")
+      // Three transient bounces within 30 days count as a permanent one: counted from the kept
+      // events, so keeping fewer days would quietly shorten that window.
+      .min(30, "at least 30 days (the transient-bounce window)")
       .default(90),
   })
   .superRefine((env, ctx) => {

@@ -64,6 +64,10 @@ describe("parseConfig", () => {
       /^Invalid RESEND_API_KEY: expected required when MAIL_TRANSPORT=resend/,
     ],
     [{ BREAKER_BOUNCE_RATE: "2" }, /^Invalid BREAKER_BOUNCE_RATE/],
+    [
+      { EVENT_RETENTION_DAYS: "7" },
+      /^Invalid EVENT_RETENTION_DAYS \(got "7"\): expected at least 30 days/,
+    ],
     [{ ADMIN_EMAIL: "boss@example.org" }, /^Invalid ADMIN_PASSWORD/],
     [{ SECRET_KEY: "short" }, /^Invalid SECRET_KEY: expected at least 32/],
   ])("%j is refused with one line naming the variable", (env, message) => {
