@@ -132,4 +132,8 @@ export const migrations: Migration[] = [
       "CREATE INDEX `outbox_messages_contact_idx` ON `outbox_messages` (`contact_id`);",
     ],
   },
+  {
+    tag: "0012_batch_templates",
+    statements: ["ALTER TABLE `batch_payloads` ADD `templates` text;"],
+  },
 ];

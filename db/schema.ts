@@ -567,16 +567,38 @@ export type BatchMessage = {
 };
 
 /**
- * The rendered messages of a batch, in one row written when the batch is claimed and never
- * rewritten while the batch may be retried: a retry sends exactly these messages under the same
- * Idempotency-Key. Storing them per batch rather than per outbox row keeps the outbox rows small,
- * so claiming a batch and recording its outcome rewrite small rows only. Kept with the send (the
- * participant's export lists the messages sent to them); erasing a contact removes their message
- * once its batch is finished.
+ * A mail rendered once for a send, with marks where each message has its own values: each part
+ * is split at the marks, odd items naming the slot (an index into `slots`) whose value goes there.
+ */
+export type MailTemplate = {
+  slots: string[];
+  subject: string[];
+  text: string[];
+  html: string[];
+};
+
+/** One message of a batch as stored: the template it fills in and its own values. */
+export type TemplatedMessage = { id: number; to: string; t: string; v: string[] };
+
+/** A stored message: templated, or rendered in full (batches claimed before templates, odd lists). */
+export type StoredMessage = BatchMessage | TemplatedMessage;
+
+/**
+ * The messages of a batch, in one row written when the batch is claimed and never rewritten
+ * while the batch may be retried: a retry sends exactly these messages under the same
+ * Idempotency-Key. Each message is its template's key and its own values (name, links), the
+ * templates (one per language and wording, rendered once per send) being stored beside them, so
+ * a batch stores about a fifth of what its rendered mail weighs; filling a template in gives the
+ * very strings a full render gives. Storing them per batch rather than per outbox row keeps the
+ * outbox rows small, so claiming a batch and recording its outcome rewrite small rows only. Kept
+ * with the send (the participant's export lists the messages sent to them); erasing a contact
+ * removes their message once its batch is finished.
  */
 export const batchPayloads = sqliteTable("batch_payloads", {
   batchId: integer("batch_id")
     .primaryKey()
     .references(() => sendBatches.id),
-  messages: text("messages", { mode: "json" }).$type<BatchMessage[]>().notNull(),
+  messages: text("messages", { mode: "json" }).$type<StoredMessage[]>().notNull(),
+  /** The templates the messages fill in, by key; null for a batch of rendered messages only. */
+  templates: text("templates", { mode: "json" }).$type<Record<string, MailTemplate>>(),
 });

@@ -9,6 +9,7 @@ import {
   renderCampaign,
   renderInvitation,
   renderSubscribeConfirmation,
+  storedMail,
 } from "../src/sending/templates";
 import { XSS_ALL, XSS_PAYLOADS } from "./corpus/xss";
 import { type FakeResend, startFakeResend } from "./fake-resend";
@@ -232,6 +233,29 @@ describe("mail prepared once per send", () => {
         const bare = campaign({ lang, unsubscribeUrl: "https://relance.example/u/x" });
         expect(bare.html).not.toContain("/p/");
       }
+    }
+  });
+
+  test("stored as its template key and values, then filled in again, a message is the same", () => {
+    const invitation = prepareInvitation({ ...fixed, subject: null, deadline: "2026-03-01" });
+    for (const lang of ["fr", "en"] as const) {
+      people.forEach((contactName, i) => {
+        const input = { lang, ...links(i), contactName, consentUrl: `https://x/c/${i}&"` };
+        const composed = invitation.compose(input);
+        if ("rendered" in composed) throw new Error("a template was expected");
+        // As the dispatcher stores them: JSON, the message apart from the templates.
+        const message = JSON.parse(
+          JSON.stringify({ id: i, to: "p@example.org", t: composed.key, v: composed.values }),
+        );
+        const templates = JSON.parse(JSON.stringify({ [composed.key]: composed.template }));
+        expect(storedMail(message, templates)).toEqual({
+          to: "p@example.org",
+          ...invitation(input),
+          unsubscribeUrl: input.unsubscribeUrl,
+        });
+        // Without its template, a message is not made up.
+        expect(storedMail(message, {})).toBeUndefined();
+      });
     }
   });
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { MailTemplate, StoredMessage } from "../db/schema";
 import { suppressAddress } from "../src/consent/service";
 import { runOnce } from "../src/sending/dispatcher";
 import { checkBreaker, expireUnansweredInvitations } from "../src/sending/service";
+import { storedMail } from "../src/sending/templates";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
 import { dispatchUntilIdle, fastLimiter, listWithContacts, moveTo } from "./sending-helpers";
@@ -443,13 +445,22 @@ describe("faults, retries and the kill switch", () => {
 });
 
 describe("rendered messages, stored once per batch", () => {
+  /** Each batch's stored messages, as stored and filled in with the batch's templates. */
   const stored = async () =>
     (
-      await t.client.execute("SELECT batch_id, messages FROM batch_payloads ORDER BY batch_id")
-    ).rows.map((r) => ({
-      batchId: Number(r.batch_id),
-      messages: JSON.parse(String(r.messages)) as { id: number; to: string; text: string }[],
-    }));
+      await t.client.execute(
+        "SELECT batch_id, messages, templates FROM batch_payloads ORDER BY batch_id",
+      )
+    ).rows.map((r) => {
+      const raw = JSON.parse(String(r.messages)) as StoredMessage[];
+      const templates = r.templates === null ? null : JSON.parse(String(r.templates));
+      return {
+        batchId: Number(r.batch_id),
+        raw,
+        templates: templates as Record<string, MailTemplate> | null,
+        messages: raw.map((m) => ({ id: m.id, ...storedMail(m, templates) })),
+      };
+    });
 
   test("each batch stores its messages once, as sent; the outbox rows hold none", async () => {
     const { listId } = await listWithContacts(t, bearer, 15);
@@ -462,14 +473,25 @@ describe("rendered messages, stored once per batch", () => {
       "SELECT id, batch_id, payload, provider_id FROM outbox_messages ORDER BY id",
     );
     expect(rows.rows.every((r) => r.payload === null)).toBe(true);
-    // Stored in row order, each what the provider received for that row.
+    // Compactly: each message is its template's key and its own values (name, links); the
+    // templates, rendered once per language and wording, are stored beside them.
+    for (const batch of batches) {
+      for (const m of batch.raw) expect(Object.keys(m).sort()).toEqual(["id", "t", "to", "v"]);
+      expect(Object.keys(batch.templates ?? {}).length).toBeLessThanOrEqual(2);
+    }
+    // Stored in row order, each, filled in, what the provider received for that row.
     const byProviderId = new Map(fake.delivered.map((e) => [e.id, e]));
     for (const row of rows.rows) {
       const message = batches
         .find((b) => b.batchId === Number(row.batch_id))
         ?.messages.find((m) => m.id === Number(row.id));
       const email = byProviderId.get(String(row.provider_id));
-      expect(message).toMatchObject({ to: email?.to, text: email?.text, html: email?.html });
+      expect(message).toMatchObject({
+        to: email?.to,
+        subject: email?.subject,
+        text: email?.text,
+        html: email?.html,
+      });
     }
     expect(batches[0]?.messages.map((m) => m.id)).toEqual(rows.rows.slice(0, 10).map((r) => r.id));
   });

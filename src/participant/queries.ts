@@ -1,18 +1,20 @@
 // Every query the participant site runs: memberships, registrations, subscriptions, the export.
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import {
-  type BatchMessage,
   consentEvents,
   contacts,
   listMembers,
   lists,
+  type MailTemplate,
   outboxMessages,
   registrations,
+  type StoredMessage,
   sends,
   suppressions,
 } from "../../db/schema";
 import type { Db } from "../db";
 import { eligibleMemberSql, emptyExcluded } from "../sending/eligibility";
+import { storedMail } from "../sending/templates";
 
 export type Registration = typeof registrations.$inferSelect;
 
@@ -197,24 +199,29 @@ export const registrationsOf = (db: Db, contactId: number) =>
     .orderBy(asc(registrations.id));
 
 /**
- * The messages Relance queued for a contact, with what each said once rendered: the copy stored
- * with its batch, or on the row itself for a batch claimed before batch payloads existed.
+ * The messages Relance queued for a contact, with what each said: the copy stored with its batch
+ * (its template filled in), or on the row itself for a batch claimed before batch payloads existed.
  */
-export const messagesOf = (db: Db, contactId: number) =>
-  db
-    .select({
-      listId: sends.listId,
-      kind: sends.kind,
-      status: outboxMessages.status,
-      payload: sql<string | null>`coalesce(
-        (SELECT j.value FROM batch_payloads p, json_each(p.messages) AS j
-         WHERE p.batch_id = ${outboxMessages.batchId} AND j.value ->> '$.id' = ${outboxMessages.id}),
-        ${outboxMessages.payload})`.mapWith((value: string | null) =>
-        value === null ? null : (JSON.parse(value) as Partial<BatchMessage>),
-      ),
-      updatedAt: outboxMessages.updatedAt,
-    })
-    .from(outboxMessages)
-    .innerJoin(sends, eq(sends.id, outboxMessages.sendId))
-    .where(eq(outboxMessages.contactId, contactId))
-    .orderBy(asc(outboxMessages.id));
+export const messagesOf = async (db: Db, contactId: number) =>
+  (
+    await db
+      .select({
+        listId: sends.listId,
+        kind: sends.kind,
+        status: outboxMessages.status,
+        stored: sql<string | null>`(
+          SELECT json_array(json(j.value), json(p.templates)) FROM batch_payloads p, json_each(p.messages) AS j
+          WHERE p.batch_id = ${outboxMessages.batchId} AND j.value ->> '$.id' = ${outboxMessages.id})`,
+        legacyPayload: outboxMessages.payload,
+        updatedAt: outboxMessages.updatedAt,
+      })
+      .from(outboxMessages)
+      .innerJoin(sends, eq(sends.id, outboxMessages.sendId))
+      .where(eq(outboxMessages.contactId, contactId))
+      .orderBy(asc(outboxMessages.id))
+  ).map(({ stored, legacyPayload, ...message }) => {
+    const [copy, templates] = stored
+      ? (JSON.parse(stored) as [StoredMessage, Record<string, MailTemplate> | null])
+      : [];
+    return { ...message, payload: copy ? storedMail(copy, templates) : legacyPayload };
+  });

@@ -3,7 +3,13 @@
 // record what happened, repeat. Runtime-agnostic: Node loops over `runOnce` in-process
 // (`startDispatcher`); Workers calls it from a queue consumer and a cron trigger.
 import { and, eq, sql } from "drizzle-orm";
-import { outboxMessages, sendBatches, sends } from "../../db/schema";
+import {
+  type MailTemplate,
+  outboxMessages,
+  type StoredMessage,
+  sendBatches,
+  sends,
+} from "../../db/schema";
 import type { ConsentState } from "../consent/states";
 import { sha256Hex } from "../crypto";
 import type { Deps } from "../deps";
@@ -14,7 +20,14 @@ import { stillEligible } from "./eligibility";
 import { isPaused } from "./kill-switch";
 import * as q from "./queries";
 import { backoffMs, type RateLimiter } from "./rate";
-import { prepareCampaign, prepareInvitation, prepareSubscribeConfirmation } from "./templates";
+import {
+  type Composed,
+  fillTemplate,
+  prepareCampaign,
+  prepareInvitation,
+  prepareSubscribeConfirmation,
+  storedMail,
+} from "./templates";
 
 /** How long a subscriber's confirmation link stays valid after the request. */
 export const SUBSCRIBE_LINK_MS = 7 * 24 * 60 * 60_000;
@@ -85,7 +98,11 @@ async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined
   if (queued.length === 0) return "skipped"; // another dispatcher claimed them meanwhile
   const now = deps.clock.now();
   const render = await renderer(deps, send);
-  const claims: q.BatchMessage[] = [];
+  // What the call sends (in memory), and what is stored: each message's template key and values,
+  // beside the templates themselves.
+  const claims: Claimed = [];
+  const stored: StoredMessage[] = [];
+  const templates: Record<string, MailTemplate> = {};
   const dropped: { id: number; reason: string }[] = [];
   for (const message of queued) {
     const state = message.state as ConsentState | null;
@@ -97,10 +114,22 @@ async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined
       continue;
     }
     try {
-      claims.push({
-        id: message.id,
-        ...(await render(message as typeof message & { email: string })),
-      });
+      const { to, unsubscribeUrl, composed } = await render(
+        message as typeof message & { email: string },
+      );
+      if ("rendered" in composed) {
+        const payload = { to, ...composed.rendered, unsubscribeUrl };
+        stored.push({ id: message.id, ...payload });
+        claims.push({ id: message.id, payload });
+      } else {
+        const { key, template, values } = composed;
+        templates[key] = template;
+        stored.push({ id: message.id, to, t: key, v: values });
+        claims.push({
+          id: message.id,
+          payload: { to, ...fillTemplate(template, values), unsubscribeUrl },
+        });
+      }
     } catch (error) {
       dropped.push({
         id: message.id,
@@ -159,21 +188,24 @@ async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined
       WHERE id IN (SELECT value FROM json_each(${JSON.stringify(claims.map((c) => c.id))}))
         AND status = 'queued'`),
     // Never replaced: when another dispatcher claimed the same rows first, its messages stand.
-    // Only the messages of rows this batch got: when one left the queue meanwhile (counted from
-    // the index, so the usual case stores the text as it is), its copy is not kept, since erasure
-    // finds a contact's copies through their rows' batches.
+    // The messages are serialised and bound once (they are most of what a batch writes).
     deps.db.run(sql`
-      INSERT INTO batch_payloads (batch_id, messages)
-      SELECT b.id,
-        CASE WHEN (SELECT count(*) FROM outbox_messages WHERE batch_id = b.id) = ${claims.length}
-          THEN ${JSON.stringify(claims)}
-          ELSE (
-            SELECT json_group_array(json(j.value) ORDER BY j.key)
-            FROM json_each(${JSON.stringify(claims)}) AS j
-            JOIN outbox_messages o ON o.id = j.value ->> '$.id' AND o.batch_id = b.id)
-        END
-      FROM send_batches b WHERE b.idempotency_key = ${key}
+      INSERT INTO batch_payloads (batch_id, messages, templates)
+      SELECT id, ${JSON.stringify(stored)}, ${Object.keys(templates).length ? JSON.stringify(templates) : null}
+      FROM send_batches WHERE idempotency_key = ${key}
       ON CONFLICT DO NOTHING`),
+    // Only the messages of rows this batch got: when one left the queue meanwhile (counted from
+    // the index, so the usual case changes nothing), its copy goes, since erasure finds a
+    // contact's copies through their rows' batches.
+    deps.db.run(sql`
+      UPDATE batch_payloads
+      SET messages = (
+        SELECT json_group_array(json(j.value) ORDER BY j.key)
+        FROM json_each(batch_payloads.messages) AS j
+        JOIN outbox_messages o ON o.id = j.value ->> '$.id' AND o.batch_id = batch_payloads.batch_id)
+      WHERE batch_id = (SELECT id FROM send_batches WHERE idempotency_key = ${key})
+        AND (SELECT count(*) FROM outbox_messages WHERE batch_id = batch_payloads.batch_id)
+            <> ${claims.length}`),
     ...statements,
   ]);
   // Another dispatcher claimed the same rows first (same ids, same key): the batch is its to call.
@@ -182,7 +214,7 @@ async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined
   // Every row claimed, as is the rule: the call takes the messages just stored, as a retry would
   // read them back. Otherwise (a row left the queue meanwhile) it reads back what was claimed.
   if (claimed.rowsAffected !== claims.length) return { batch, messages: undefined };
-  return { batch, messages: claims.map((payload) => ({ id: payload.id, payload })) };
+  return { batch, messages: claims };
 }
 
 type RecipientFacts = {
@@ -224,7 +256,7 @@ async function renderer(deps: Deps, send: q.Send) {
       text: campaign.text,
       html: campaign.html,
     });
-  return async (contact: RecipientFacts): Promise<q.Payload> => {
+  return async (contact: RecipientFacts): Promise<Rendering> => {
     const to = singleRecipient(contact.email);
     const attributes = (contact.attributes ?? {}) as Record<string, unknown>;
     const language = String(attributes.language ?? attributes.lang ?? "")
@@ -241,13 +273,13 @@ async function renderer(deps: Deps, send: q.Send) {
         s: send.id,
         e: Date.parse(send.createdAt) + SUBSCRIBE_LINK_MS,
       });
-      const mail = subscribeMail({
+      const composed = subscribeMail.compose({
         lang,
         confirmUrl: `${base}/s/${confirmToken}`,
         unsubscribeUrl,
         preferencesUrl,
       });
-      return { to, ...mail, unsubscribeUrl };
+      return { to, unsubscribeUrl, composed };
     }
     if (send.kind === "reconsent") {
       const consentToken = await signToken(secret, {
@@ -257,20 +289,23 @@ async function renderer(deps: Deps, send: q.Send) {
         s: send.id,
         e: new Date(deadline).getTime(),
       });
-      const mail = invitationMail({
+      const composed = invitationMail.compose({
         lang,
         contactName: contact.name,
         consentUrl: `${base}/c/${consentToken}`,
         unsubscribeUrl,
         preferencesUrl,
       });
-      return { to, ...mail, unsubscribeUrl };
+      return { to, unsubscribeUrl, composed };
     }
     if (!campaignMail) throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
-    const mail = campaignMail({ lang, unsubscribeUrl, preferencesUrl });
-    return { to, ...mail, unsubscribeUrl };
+    const composed = campaignMail.compose({ lang, unsubscribeUrl, preferencesUrl });
+    return { to, unsubscribeUrl, composed };
   };
 }
+
+/** One message of a send, composed: its recipient, its unsubscribe link, its mail. */
+type Rendering = { to: string; unsubscribeUrl: string; composed: Composed };
 
 /** Waits for the rate limit, checks the kill switch, calls the provider once, records the outcome. */
 async function callProvider(
@@ -396,10 +431,11 @@ async function claimedMessages(deps: Deps, batchId: number): Promise<Claimed> {
   // One after the other: concurrent queries would make the client open a second connection.
   const rows = await q.batchMessages(deps.db, batchId);
   const stored = await q.batchPayload(deps.db, batchId);
-  const byId = new Map((stored ?? []).map((m) => [m.id, m]));
+  const byId = new Map((stored?.messages ?? []).map((m) => [m.id, m]));
   const claimed: Claimed = [];
   for (const row of rows) {
-    const payload = byId.get(row.id) ?? row.legacyPayload;
+    const message = byId.get(row.id);
+    const payload = message ? storedMail(message, stored?.templates) : row.legacyPayload;
     if (row.status === "claimed" && payload) claimed.push({ id: row.id, payload });
   }
   return claimed;

@@ -143,15 +143,15 @@ export const batchMessages = (db: Db, batchId: number) =>
     .where(eq(outboxMessages.batchId, batchId))
     .orderBy(asc(outboxMessages.id));
 
-/** The messages rendered for a batch when it was claimed (none for a batch claimed before them). */
+/** The messages stored for a batch when it was claimed (none for a batch claimed before them). */
 export const batchPayload = async (db: Db, batchId: number) =>
   (
     await db
-      .select({ messages: batchPayloads.messages })
+      .select({ messages: batchPayloads.messages, templates: batchPayloads.templates })
       .from(batchPayloads)
       .where(eq(batchPayloads.batchId, batchId))
       .limit(1)
-  )[0]?.messages;
+  )[0];
 
 /**
  * Once a batch is finished, the messages of contacts erased while it was in flight (kept until

@@ -2,6 +2,7 @@
 // English. Every message ends with the unsubscribe link; names are always escaped.
 import type { Child } from "hono/jsx";
 import { escapeToBuffer } from "hono/utils/html";
+import type { BatchMessage, MailTemplate, StoredMessage } from "../../db/schema";
 import type { Dictionary, Lang } from "../i18n";
 
 export type Rendered = { subject: string; text: string; html: string };
@@ -286,22 +287,12 @@ const CLOSE = "\u{E001}";
 const MARK = /\u{E000}(\d+)\u{E001}/u;
 
 /**
- * Renders a mail once with a mark in place of each per-message value, then fills the marks in for
- * each message: as they are in the subject and the text, escaped in the HTML exactly as JSX escapes
- * them, so that the result is the very string a full render gives (test/mail.test.ts compares
- * them). One render per send and language instead of one per message: rendering was a tenth of the
- * dispatcher's CPU. A missing or empty value may change the wording ("Hello," without a name), so
- * it is rendered as it is, once per pattern of missing values. Should a fixed input ever hold a
- * mark character, every message is rendered in full instead.
+ * Fills a template in with one message's values: as they are in the subject and the text, escaped
+ * in the HTML exactly as JSX escapes them. A retried batch is filled in again from what was
+ * stored, so this must stay the same from one version of Relance to the next.
  */
-function prepared<I extends { lang: Lang }, K extends keyof I & string>(
-  render: (input: I) => Rendered,
-  fixed: Omit<I, K | "lang">,
-  slots: readonly K[],
-) {
-  const marked = Object.values(fixed).some((v) => typeof v === "string" && v.includes(OPEN));
-  const templates = new Map<string, Record<keyof Rendered, string[]>>();
-  const fill = (parts: string[], values: string[], html: boolean) => {
+export function fillTemplate(template: MailTemplate, values: readonly string[]): Rendered {
+  const fill = (parts: string[], html: boolean) => {
     const out: [string] = [parts[0] ?? ""];
     for (let i = 1; i < parts.length; i += 2) {
       const value = values[Number(parts[i])] ?? "";
@@ -311,9 +302,39 @@ function prepared<I extends { lang: Lang }, K extends keyof I & string>(
     }
     return out[0];
   };
-  return (input: Pick<I, K | "lang">): Rendered => {
+  return {
+    subject: fill(template.subject, false),
+    text: fill(template.text, false),
+    html: fill(template.html, true),
+  };
+}
+
+/** A message of a prepared mail: the template it fills in (by key) and its values. */
+export type Composed =
+  | { key: string; template: MailTemplate; values: string[] }
+  | { rendered: Rendered };
+
+/** A prepared mail: the message for these values, or how it is composed (to store it compactly). */
+export type PreparedMail<In> = ((input: In) => Rendered) & { compose(input: In): Composed };
+
+/**
+ * Renders a mail once with a mark in place of each per-message value, then fills the marks in for
+ * each message (`fillTemplate`), so that the result is the very string a full render gives
+ * (test/mail.test.ts compares them). One render per send and language instead of one per message:
+ * rendering was a tenth of the dispatcher's CPU. A missing or empty value may change the wording
+ * ("Hello," without a name), so it is rendered as it is, once per pattern of missing values. Should
+ * a fixed input ever hold a mark character, every message is rendered in full instead.
+ */
+function prepared<I extends { lang: Lang }, K extends keyof I & string>(
+  render: (input: I) => Rendered,
+  fixed: Omit<I, K | "lang">,
+  slots: readonly K[],
+): PreparedMail<Pick<I, K | "lang">> {
+  const marked = Object.values(fixed).some((v) => typeof v === "string" && v.includes(OPEN));
+  const templates = new Map<string, MailTemplate>();
+  const compose = (input: Pick<I, K | "lang">): Composed => {
     const whole = { ...fixed, ...input } as unknown as I;
-    if (marked) return render(whole);
+    if (marked) return { rendered: render(whole) };
     const values = slots.map((k) => input[k] as unknown as string | null | undefined);
     // A missing or empty value is rendered as it is (it may change the wording), not marked.
     const key = `${input.lang}:${values.map((v) => (v ? "s" : v === "" ? "e" : String(v)[0])).join("")}`;
@@ -324,19 +345,22 @@ function prepared<I extends { lang: Lang }, K extends keyof I & string>(
       );
       const once = render({ ...whole, ...marks });
       template = {
+        slots: [...slots],
         subject: once.subject.split(MARK),
         text: once.text.split(MARK),
         html: once.html.split(MARK),
       };
       templates.set(key, template);
     }
-    const strings = values.map((v) => v || "");
-    return {
-      subject: fill(template.subject, strings, false),
-      text: fill(template.text, strings, false),
-      html: fill(template.html, strings, true),
-    };
+    return { key, template, values: values.map((v) => v || "") };
   };
+  const mail = (input: Pick<I, K | "lang">): Rendered => {
+    const composed = compose(input);
+    return "rendered" in composed
+      ? composed.rendered
+      : fillTemplate(composed.template, composed.values);
+  };
+  return Object.assign(mail, { compose });
 }
 
 type InvitationInput = Parameters<typeof renderInvitation>[0];
@@ -357,3 +381,24 @@ export const prepareSubscribeConfirmation = (
 /** The messages of one campaign send: the two links differ per message. */
 export const prepareCampaign = (fixed: Omit<CampaignInput, "lang" | (typeof LINKS)[number]>) =>
   prepared(renderCampaign, fixed, LINKS);
+
+/**
+ * A stored message as it is sent: rendered in full, or its template filled in with its values
+ * (undefined when the batch does not hold that template).
+ */
+export function storedMail(
+  message: StoredMessage,
+  templates: Record<string, MailTemplate> | null | undefined,
+): Omit<BatchMessage, "id"> | undefined {
+  if (!("t" in message)) {
+    const { id: _id, ...rendered } = message;
+    return rendered;
+  }
+  const template = templates?.[message.t];
+  if (!template) return undefined;
+  return {
+    to: message.to,
+    ...fillTemplate(template, message.v),
+    unsubscribeUrl: message.v[template.slots.indexOf("unsubscribeUrl")] ?? "",
+  };
+}

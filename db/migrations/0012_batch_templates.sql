@@ -1,0 +1,1 @@
+ALTER TABLE `batch_payloads` ADD `templates` text;
