@@ -1,6 +1,8 @@
 // The admin side of webhooks: the suppression list (search, lift with a reason, CSRF, audit), the
 // deliverability panel overall and per send, and the inbound mail page.
 import { beforeEach, describe, expect, test } from "vitest";
+import { SUPPRESSION_REASONS } from "../src/suppressions/service";
+import { SelectField, TextField } from "../src/views/fields";
 import { createTestApp, type TestApp } from "./helpers";
 import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
 import {
@@ -83,6 +85,40 @@ describe("the suppression page", () => {
     expect(invalid.status).toBe(422);
     expect(invalid.html).toContain('aria-invalid="true"');
     expect(invalid.html).toContain("The address has no @.");
+  });
+
+  test("the search form is made of the shared fields: the typed address and its error, the reason kept", async () => {
+    const errors = { address: "The address has no @." };
+    const address = (value: string, e = {}) =>
+      String(
+        TextField({
+          name: "address",
+          label: "Address",
+          type: "search",
+          value,
+          maxlength: 320,
+          placeholder: "someone@example.org",
+          errors: e,
+        }),
+      );
+    const reason = (value?: string) =>
+      String(
+        SelectField({
+          name: "reason",
+          label: "Reason",
+          value,
+          options: [{ value: "", label: "Any reason" }, ...SUPPRESSION_REASONS],
+        }),
+      );
+    const invalid = await page("/admin/suppressions?address=not-an-address");
+    expect(invalid.status).toBe(422);
+    expect(invalid.html).toContain(address("not-an-address", errors));
+    expect(invalid.html).toContain('aria-describedby="address-error"');
+    expect(invalid.html).toContain(reason());
+    const byReason = await page("/admin/suppressions?reason=complained");
+    expect(byReason.html).toContain(address(""));
+    expect(byReason.html).toContain(reason("complained"));
+    expect(byReason.html).toContain('<option value="complained" selected="">complained</option>');
   });
 
   test("a suppression whose contact was erased is still found by address, without showing it", async () => {
