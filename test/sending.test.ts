@@ -11,7 +11,7 @@ let t: TestApp;
 let bearer: string;
 
 beforeAll(async () => {
-  fake = await startFakeResend();
+  fake = await startFakeResend({ recordBodyDigests: true });
 });
 afterAll(() => fake.stop());
 
@@ -335,6 +335,44 @@ describe("faults, retries and the kill switch", () => {
     expect(fake.calls.map((c) => c.status)).toEqual([503, 503, 200]);
     expect(new Set(fake.calls.map((c) => c.idempotencyKey)).size).toBe(1);
     expect(fake.delivered).toHaveLength(5);
+  });
+
+  test("a 5xx on a batch's first call: its retry carries the same Idempotency-Key and the very same bytes", async () => {
+    const { listId, contacts } = await listWithContacts(t, bearer, 25);
+    await reconsent(listId);
+    fake.failNext(1, 503);
+    expect(await runOnce(t.deps, fastLimiter())).toMatchObject({
+      kind: "called",
+      outcome: "retry",
+    });
+    // Meanwhile the other batches go, a name in the failed batch changes and time passes: the
+    // retry sends what was claimed, not a new rendering.
+    const p0 = contacts.get("p0@example.org") as number;
+    const renamed = await t.api(bearer, "PATCH", `/api/v1/lists/${listId}/contacts/${p0}`, {
+      name: "Someone Else",
+    });
+    expect(renamed.status).toBe(200);
+    await dispatchUntilIdle(t.deps);
+    t.clock.advance(60_000);
+    await dispatchUntilIdle(t.deps);
+
+    const first = fake.calls[0];
+    expect(first).toMatchObject({
+      status: 503,
+      bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const sameKey = fake.calls.filter((c) => c.idempotencyKey === first?.idempotencyKey);
+    expect(sameKey.map((c) => [c.status, c.bodySha256])).toEqual([
+      [503, first?.bodySha256],
+      [200, first?.bodySha256],
+    ]);
+    // Three batches, three different bodies; each of the 25 delivered once, as first rendered.
+    expect(fake.calls.map((c) => c.status)).toEqual([503, 200, 200, 200]);
+    expect(new Set(fake.calls.map((c) => c.bodySha256)).size).toBe(3);
+    expect(fake.delivered).toHaveLength(25);
+    expect(fake.delivered.find((e) => e.to === "p0@example.org")?.text).toContain(
+      "Bonjour Participant 0,",
+    );
   });
 
   test("a 429 waits at least its retry-after", async () => {
