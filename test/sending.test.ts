@@ -4,6 +4,7 @@ import { runOnce } from "../src/sending/dispatcher";
 import { checkBreaker, expireUnansweredInvitations } from "../src/sending/service";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
+import { snapshot } from "./participant-helpers";
 import { dispatchUntilIdle, fastLimiter, listWithContacts, moveTo } from "./sending-helpers";
 
 let fake: FakeResend;
@@ -575,5 +576,46 @@ describe("rendered messages, stored once per batch", () => {
     const [batch] = await stored();
     expect(batch?.messages.map((m) => m.to)).toEqual(["p0@example.org", "p2@example.org"]);
     expect(JSON.stringify(batch)).not.toContain("Participant 1");
+  });
+
+  test("a contact erased while their batch waits for a retry, then the batch is refused: the others fail with the reason, the erased contact is nowhere", async () => {
+    const { listId, contacts } = await listWithContacts(t, bearer, 3);
+    const sendId = ((await (await reconsent(listId)).json()) as Report).send_id;
+    fake.failNext(1, 503);
+    expect(await runOnce(t.deps, fastLimiter())).toMatchObject({ outcome: "retry" });
+    const p1 = contacts.get("p1@example.org") as number;
+    expect((await t.api(bearer, "DELETE", `/api/v1/lists/${listId}/contacts/${p1}`)).status).toBe(
+      204,
+    );
+    fake.failNext(1, 422);
+    t.clock.advance(60_000);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls.map((c) => c.status)).toEqual([503, 422]);
+    expect(fake.delivered).toHaveLength(0);
+
+    const rows = await t.client.execute({
+      sql: "SELECT contact_id, status, error FROM outbox_messages WHERE send_id = ? ORDER BY id",
+      args: [sendId],
+    });
+    const others = rows.rows.filter((r) => Number(r.contact_id) !== p1);
+    expect(others).toHaveLength(2);
+    for (const row of others) {
+      expect(row.status).toBe("failed");
+      expect(String(row.error)).toMatch(/^422 validation_error/);
+    }
+    expect(await (await t.api(bearer, "GET", `/api/v1/sends/${sendId}`)).json()).toMatchObject({
+      status: "done",
+      sent: 0,
+      failed: 3,
+    });
+    // The batch is finished: its stored messages are the others' only, and nothing anywhere
+    // (outbox rows, batch payloads, events, audit) holds the erased address or name.
+    const [batch] = await stored();
+    expect(batch?.messages.map((m) => m.to)).toEqual(["p0@example.org", "p2@example.org"]);
+    const dump = JSON.stringify(await snapshot(t));
+    expect(dump).toContain("p0@example.org");
+    expect(dump).toContain("Participant 2");
+    expect(dump).not.toContain("p1@example.org");
+    expect(dump).not.toContain("Participant 1");
   });
 });
