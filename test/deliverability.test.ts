@@ -1,12 +1,16 @@
 // The admin side of webhooks: the suppression list (search, lift with a reason, CSRF, audit), the
 // deliverability panel overall and per send, and the inbound mail page.
 import { beforeEach, describe, expect, test } from "vitest";
+import { SUPPRESSION_REASONS } from "../src/suppressions/service";
+import { SelectField, TextField } from "../src/views/fields";
 import { createTestApp, type TestApp } from "./helpers";
+import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
 import {
   bounceEvent,
   emailEvent,
   postWebhook,
   type SentMessage,
+  sendCampaign,
   sentCampaign,
   WEBHOOK_SECRET,
 } from "./webhook-helpers";
@@ -81,6 +85,40 @@ describe("the suppression page", () => {
     expect(invalid.status).toBe(422);
     expect(invalid.html).toContain('aria-invalid="true"');
     expect(invalid.html).toContain("The address has no @.");
+  });
+
+  test("the search form is made of the shared fields: the typed address and its error, the reason kept", async () => {
+    const errors = { address: "The address has no @." };
+    const address = (value: string, e = {}) =>
+      String(
+        TextField({
+          name: "address",
+          label: "Address",
+          type: "search",
+          value,
+          maxlength: 320,
+          placeholder: "someone@example.org",
+          errors: e,
+        }),
+      );
+    const reason = (value?: string) =>
+      String(
+        SelectField({
+          name: "reason",
+          label: "Reason",
+          value,
+          options: [{ value: "", label: "Any reason" }, ...SUPPRESSION_REASONS],
+        }),
+      );
+    const invalid = await page("/admin/suppressions?address=not-an-address");
+    expect(invalid.status).toBe(422);
+    expect(invalid.html).toContain(address("not-an-address", errors));
+    expect(invalid.html).toContain('aria-describedby="address-error"');
+    expect(invalid.html).toContain(reason());
+    const byReason = await page("/admin/suppressions?reason=complained");
+    expect(byReason.html).toContain(address(""));
+    expect(byReason.html).toContain(reason("complained"));
+    expect(byReason.html).toContain('<option value="complained" selected="">complained</option>');
   });
 
   test("a suppression whose contact was erased is still found by address, without showing it", async () => {
@@ -209,6 +247,45 @@ describe("the deliverability panel", () => {
     expect(html).toContain(`href="/admin/deliverability/sends/${sendId}"`);
     expect(html).toContain('href="/admin/suppressions"');
     expect(html).toContain('href="/admin/inbound"');
+  });
+
+  test("overall: messages sent and failed over the period, by when they were sent or failed", async () => {
+    // Two messages the provider refused outright (a rejected batch: no outcome ever comes).
+    const refused = await listWithContacts(t, bearer, 2, "refused");
+    for (const id of refused.contacts.values())
+      await moveTo(t.deps, refused.listId, id, ["invited", "confirmed"]);
+    const refusedSend = await sendCampaign(t, bearer, refused.listId);
+    const mail = t.deps.mail;
+    t.deps.mail = { name: "resend", sendBatch: async () => ({ kind: "rejected", reason: "422" }) };
+    try {
+      await dispatchUntilIdle(t.deps);
+    } finally {
+      t.deps.mail = mail;
+    }
+    expect(await (await t.api(bearer, "GET", `/api/v1/sends/${refusedSend}`)).json()).toMatchObject(
+      { failed: 2, sent: 0 },
+    );
+    // Four sent, of which one failed afterwards (the provider's email.failed) and one delivered.
+    const { messages } = await sentCampaign(t, bearer, 4);
+    const [failed, delivered] = messages as [SentMessage, SentMessage];
+    const failure = emailEvent("email.failed", failed.providerId, { failed: { reason: "quota" } });
+    expect((await postWebhook(t, failure)).status).toBe(200);
+    expect((await postWebhook(t, emailEvent("email.delivered", delivered.providerId))).status).toBe(
+      200,
+    );
+
+    const { html } = await page("/admin/deliverability");
+    expect(html).toContain('<td data-count="sent">3</td>');
+    expect(html).toContain('<td data-count="failed">3</td>');
+    expect(html).toContain('<td data-outcome="delivered">1</td>');
+    expect(html).toContain("(6 messages)");
+
+    // A month later they are out of the period.
+    t.clock.advance(31 * 24 * 60 * 60_000);
+    cookie = await t.signIn(); // the session has long expired
+    const later = await page("/admin/deliverability");
+    expect(later.html).toContain('<td data-count="sent">0</td>');
+    expect(later.html).toContain('<td data-count="failed">0</td>');
   });
 
   test("per send, hour by hour, reached from the send's page and from the navigation", async () => {

@@ -1,6 +1,9 @@
 // A local fake of the Resend HTTP API (POST /emails/batch, POST /emails), for tests and benchmarks.
 // It keeps Idempotency-Keys like Resend (same key + same payload → same answer, delivered once;
 // same key + other payload → 409), can enforce a rate, and can be told to fail the next calls.
+// On request it records a SHA-256 of each call's raw body (never the body: the send benchmark
+// makes tens of thousands of calls).
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -23,13 +26,17 @@ export type FakeCall = {
   idempotencyKey: string | undefined;
   status: number;
   count: number;
+  /** Hex SHA-256 of the raw request body, with `recordBodyDigests` only. */
+  bodySha256?: string;
 };
 
 type Failure = { status: number; name: string; retryAfter?: string; hang?: boolean };
 
 export type FakeResend = Awaited<ReturnType<typeof startFakeResend>>;
 
-export async function startFakeResend(options: { ratePerSecond?: number } = {}) {
+export async function startFakeResend(
+  options: { ratePerSecond?: number; recordBodyDigests?: boolean } = {},
+) {
   /** Every accepted email, once per idempotent delivery. */
   const delivered: FakeEmail[] = [];
   const calls: FakeCall[] = [];
@@ -50,24 +57,35 @@ export async function startFakeResend(options: { ratePerSecond?: number } = {}) 
   };
 
   const read = (req: IncomingMessage) =>
-    new Promise<string>((resolve, reject) => {
+    new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      req.on("end", () => resolve(Buffer.concat(chunks)));
       req.on("error", reject);
     });
 
   const server = createServer(async (req, res) => {
-    let raw: string;
+    let bytes: Buffer;
     try {
-      raw = await read(req);
+      bytes = await read(req);
     } catch {
       return; // the client went away mid-body (a killed dispatcher): nothing to answer
     }
+    const raw = bytes.toString("utf8");
     const path = req.url ?? "";
     const key = req.headers["idempotency-key"] as string | undefined;
+    const bodySha256 = options.recordBodyDigests
+      ? createHash("sha256").update(bytes).digest("hex")
+      : undefined;
     const record = (status: number, count: number) =>
-      calls.push({ at: Date.now(), path, idempotencyKey: key, status, count });
+      calls.push({
+        at: Date.now(),
+        path,
+        idempotencyKey: key,
+        status,
+        count,
+        ...(bodySha256 ? { bodySha256 } : {}),
+      });
 
     if (req.headers.authorization !== "Bearer re_test_key") {
       record(401, 0);

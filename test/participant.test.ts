@@ -514,6 +514,17 @@ describe("preferences", () => {
       to: "alice@example.org",
     });
     expect(String(messages[0]?.subject)).toContain("Les Nets d'Or 2001");
+    // What the person needs of each message, and none of Relance's internal ids.
+    expect(Object.keys(messages[0] ?? {}).sort()).toEqual(
+      ["at", "kind", "list", "status", "subject", "text", "to"].sort(),
+    );
+    const keys = (value: unknown): string[] =>
+      Array.isArray(value)
+        ? value.flatMap(keys)
+        : value && typeof value === "object"
+          ? Object.entries(value).flatMap(([k, v]) => [k, ...keys(v)])
+          : [];
+    expect(keys(data).filter((k) => k === "id" || /_id$/i.test(k) || /Id$/.test(k))).toEqual([]);
     // Without the Origin of this site, the export form is refused (it is not a link).
     const foreign = await t.request(`${preferences}/export`, {
       method: "POST",

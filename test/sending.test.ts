@@ -6,6 +6,7 @@ import { checkBreaker, expireUnansweredInvitations } from "../src/sending/servic
 import { storedMail } from "../src/sending/templates";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
+import { snapshot } from "./participant-helpers";
 import { dispatchUntilIdle, fastLimiter, listWithContacts, moveTo } from "./sending-helpers";
 
 let fake: FakeResend;
@@ -13,7 +14,7 @@ let t: TestApp;
 let bearer: string;
 
 beforeAll(async () => {
-  fake = await startFakeResend();
+  fake = await startFakeResend({ recordBodyDigests: true });
 });
 afterAll(() => fake.stop());
 
@@ -339,6 +340,44 @@ describe("faults, retries and the kill switch", () => {
     expect(fake.delivered).toHaveLength(5);
   });
 
+  test("a 5xx on a batch's first call: its retry carries the same Idempotency-Key and the very same bytes", async () => {
+    const { listId, contacts } = await listWithContacts(t, bearer, 25);
+    await reconsent(listId);
+    fake.failNext(1, 503);
+    expect(await runOnce(t.deps, fastLimiter())).toMatchObject({
+      kind: "called",
+      outcome: "retry",
+    });
+    // Meanwhile the other batches go, a name in the failed batch changes and time passes: the
+    // retry sends what was claimed, not a new rendering.
+    const p0 = contacts.get("p0@example.org") as number;
+    const renamed = await t.api(bearer, "PATCH", `/api/v1/lists/${listId}/contacts/${p0}`, {
+      name: "Someone Else",
+    });
+    expect(renamed.status).toBe(200);
+    await dispatchUntilIdle(t.deps);
+    t.clock.advance(60_000);
+    await dispatchUntilIdle(t.deps);
+
+    const first = fake.calls[0];
+    expect(first).toMatchObject({
+      status: 503,
+      bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const sameKey = fake.calls.filter((c) => c.idempotencyKey === first?.idempotencyKey);
+    expect(sameKey.map((c) => [c.status, c.bodySha256])).toEqual([
+      [503, first?.bodySha256],
+      [200, first?.bodySha256],
+    ]);
+    // Three batches, three different bodies; each of the 25 delivered once, as first rendered.
+    expect(fake.calls.map((c) => c.status)).toEqual([503, 200, 200, 200]);
+    expect(new Set(fake.calls.map((c) => c.bodySha256)).size).toBe(3);
+    expect(fake.delivered).toHaveLength(25);
+    expect(fake.delivered.find((e) => e.to === "p0@example.org")?.text).toContain(
+      "Bonjour Participant 0,",
+    );
+  });
+
   test("a 429 waits at least its retry-after", async () => {
     await queuedInvitations(2);
     fake.failNext(1, 429, { retryAfter: "30" });
@@ -559,5 +598,46 @@ describe("rendered messages, stored once per batch", () => {
     const [batch] = await stored();
     expect(batch?.messages.map((m) => m.to)).toEqual(["p0@example.org", "p2@example.org"]);
     expect(JSON.stringify(batch)).not.toContain("Participant 1");
+  });
+
+  test("a contact erased while their batch waits for a retry, then the batch is refused: the others fail with the reason, the erased contact is nowhere", async () => {
+    const { listId, contacts } = await listWithContacts(t, bearer, 3);
+    const sendId = ((await (await reconsent(listId)).json()) as Report).send_id;
+    fake.failNext(1, 503);
+    expect(await runOnce(t.deps, fastLimiter())).toMatchObject({ outcome: "retry" });
+    const p1 = contacts.get("p1@example.org") as number;
+    expect((await t.api(bearer, "DELETE", `/api/v1/lists/${listId}/contacts/${p1}`)).status).toBe(
+      204,
+    );
+    fake.failNext(1, 422);
+    t.clock.advance(60_000);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls.map((c) => c.status)).toEqual([503, 422]);
+    expect(fake.delivered).toHaveLength(0);
+
+    const rows = await t.client.execute({
+      sql: "SELECT contact_id, status, error FROM outbox_messages WHERE send_id = ? ORDER BY id",
+      args: [sendId],
+    });
+    const others = rows.rows.filter((r) => Number(r.contact_id) !== p1);
+    expect(others).toHaveLength(2);
+    for (const row of others) {
+      expect(row.status).toBe("failed");
+      expect(String(row.error)).toMatch(/^422 validation_error/);
+    }
+    expect(await (await t.api(bearer, "GET", `/api/v1/sends/${sendId}`)).json()).toMatchObject({
+      status: "done",
+      sent: 0,
+      failed: 3,
+    });
+    // The batch is finished: its stored messages are the others' only, and nothing anywhere
+    // (outbox rows, batch payloads, events, audit) holds the erased address or name.
+    const [batch] = await stored();
+    expect(batch?.messages.map((m) => m.to)).toEqual(["p0@example.org", "p2@example.org"]);
+    const dump = JSON.stringify(await snapshot(t));
+    expect(dump).toContain("p0@example.org");
+    expect(dump).toContain("Participant 2");
+    expect(dump).not.toContain("p1@example.org");
+    expect(dump).not.toContain("Participant 1");
   });
 });

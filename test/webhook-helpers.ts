@@ -12,11 +12,8 @@ export function svixSignature(secret: string, id: string, timestamp: number, bod
   return `v1,${createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64")}`;
 }
 
-/**
- * Seconds since the epoch, from the real clock: the signature library checks the timestamp
- * against the real time (the app's TestClock only dates what Relance records).
- */
-export const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** Seconds since the epoch on the app's clock: the 5-minute window is measured against it. */
+export const clockSeconds = (t: TestApp) => Math.floor(t.clock.now().getTime() / 1000);
 
 let counter = 0;
 export const newSvixId = () => `msg_test${++counter}_${Math.random().toString(36).slice(2, 10)}`;
@@ -32,7 +29,7 @@ export type PostOptions = {
 export function postWebhook(t: TestApp, event: unknown, options: PostOptions = {}) {
   const body = typeof event === "string" ? event : JSON.stringify(event);
   const id = options.id ?? newSvixId();
-  const timestamp = options.timestamp ?? nowSeconds();
+  const timestamp = options.timestamp ?? clockSeconds(t);
   return t.request("/webhooks/resend", {
     method: "POST",
     headers: {

@@ -8,9 +8,9 @@ import { dispatchUntilIdle, listWithContacts } from "./sending-helpers";
 import {
   bounceEvent,
   campaignReport,
+  clockSeconds,
   emailEvent,
   newSvixId,
-  nowSeconds,
   postWebhook,
   type SentMessage,
   sentCampaign,
@@ -112,7 +112,7 @@ describe("the signature", () => {
 
     // Signed over one body, sent with another.
     const id = newSvixId();
-    const ts = nowSeconds();
+    const ts = clockSeconds(t);
     const signed = JSON.stringify(emailEvent("email.delivered", m.providerId));
     const tampered = await t.request("/webhooks/resend", {
       method: "POST",
@@ -164,21 +164,60 @@ describe("the signature", () => {
     const before = await snapshot();
     const event = bounceEvent(m.providerId, "Permanent");
 
-    const stale = await postWebhook(t, event, { timestamp: nowSeconds() - 10 * 60 });
+    const stale = await postWebhook(t, event, { timestamp: clockSeconds(t) - 10 * 60 });
     expect(stale.status).toBe(401);
     expect((await problemOf(stale)).detail).toBe(
       "The svix-timestamp is more than 5 minutes in the past.",
     );
-    const ahead = await postWebhook(t, event, { timestamp: nowSeconds() + 10 * 60 });
+    const ahead = await postWebhook(t, event, { timestamp: clockSeconds(t) + 10 * 60 });
     expect(ahead.status).toBe(401);
     expect((await problemOf(ahead)).detail).toBe(
       "The svix-timestamp is more than 5 minutes in the future.",
     );
     expect(await snapshot()).toEqual(before);
 
-    const recent = await postWebhook(t, event, { timestamp: nowSeconds() - 3 * 60 });
+    const recent = await postWebhook(t, event, { timestamp: clockSeconds(t) - 3 * 60 });
     expect(recent.status).toBe(200);
     expect(await isSuppressed(m.contactId)).toBe(true);
+  });
+
+  test("the window is measured on the app's clock (deps.clock), not the machine's", async () => {
+    const { messages } = await sentCampaign(t, bearer, 2);
+    const m = messages[0] as SentMessage;
+    const event = bounceEvent(m.providerId, "Permanent");
+    const before = await snapshot();
+
+    // Signed, then delivered 5 minutes and 1 second later by the app's clock: too old.
+    const signedAt = clockSeconds(t);
+    t.clock.advance(5 * 60_000 + 1000);
+    const late = await postWebhook(t, event, { timestamp: signedAt });
+    expect(late.status).toBe(401);
+    expect((await problemOf(late)).detail).toBe(
+      "The svix-timestamp is more than 5 minutes in the past.",
+    );
+    // Signed 5 minutes and 1 second ahead of the app's clock.
+    const early = await postWebhook(t, event, { timestamp: clockSeconds(t) + 5 * 60 + 1 });
+    expect(early.status).toBe(401);
+    expect((await problemOf(early)).detail).toBe(
+      "The svix-timestamp is more than 5 minutes in the future.",
+    );
+    // The machine's clock an hour ahead of the app's: its "now" is refused...
+    t.clock.set(new Date(Date.now() - 60 * 60_000));
+    const machineNow = await postWebhook(t, event, { timestamp: Math.floor(Date.now() / 1000) });
+    expect(machineNow.status).toBe(401);
+    expect((await problemOf(machineNow)).detail).toBe(
+      "The svix-timestamp is more than 5 minutes in the future.",
+    );
+    expect(await snapshot()).toEqual(before);
+    expect(await statesOf(m.contactId)).toEqual(["confirmed"]);
+
+    // ...and exactly 5 minutes before the app's clock, an hour from the machine's, is accepted.
+    const edge = await postWebhook(t, event, { timestamp: clockSeconds(t) - 5 * 60 });
+    expect(edge.status).toBe(200);
+    expect(await isSuppressed(m.contactId)).toBe(true);
+    expect((await t.client.execute("SELECT received_at FROM webhook_events")).rows).toEqual([
+      expect.objectContaining({ received_at: t.clock.now().toISOString() }),
+    ]);
   });
 
   test("a replayed svix-id is acknowledged and has no effect", async () => {

@@ -5,26 +5,48 @@ import type { Db } from "../db";
 
 export type Scope = { sendId: number } | { since: string };
 
+/** Rows whose outcome the provider reported within the scope (failed rows never have one). */
 const where = (scope: Scope) =>
   "sendId" in scope ? sql`o.send_id = ${scope.sendId}` : sql`o.outcome_at >= ${scope.since}`;
 
+type Totals = {
+  messages: number;
+  sent: number | null;
+  failed: number | null;
+  delivered: number | null;
+  bounced: number | null;
+  complained: number | null;
+};
+
+/**
+ * Per send, every row of the send. Overall, the sent and failed figures count the rows sent or
+ * failed over the period, dated by `updated_at` (set when a row is sent or fails, and again when
+ * its outcome arrives), and `messages` is their sum; the outcomes are dated by `outcome_at`.
+ */
 export const outcomeTotals = async (db: Db, scope: Scope) =>
   (
-    await db.all<{
-      messages: number;
-      sent: number | null;
-      failed: number | null;
-      delivered: number | null;
-      bounced: number | null;
-      complained: number | null;
-    }>(sql`
+    await db.all<Totals>(
+      "sendId" in scope
+        ? sql`
       SELECT count(*) AS messages,
              sum(o.status = 'sent') AS sent,
              sum(o.status = 'failed') AS failed,
              sum(o.outcome = 'delivered') AS delivered,
              sum(o.outcome = 'bounced') AS bounced,
              sum(o.outcome = 'complained') AS complained
-      FROM outbox_messages o WHERE ${where(scope)}`)
+      FROM outbox_messages o WHERE ${where(scope)}`
+        : sql`
+      SELECT d.messages, d.sent, d.failed, r.delivered, r.bounced, r.complained
+      FROM (SELECT count(*) AS messages,
+                   sum(o.status = 'sent') AS sent,
+                   sum(o.status = 'failed') AS failed
+            FROM outbox_messages o
+            WHERE o.status IN ('sent', 'failed') AND o.updated_at >= ${scope.since}) AS d,
+           (SELECT sum(o.outcome = 'delivered') AS delivered,
+                   sum(o.outcome = 'bounced') AS bounced,
+                   sum(o.outcome = 'complained') AS complained
+            FROM outbox_messages o WHERE ${where(scope)}) AS r`,
+    )
   )[0];
 
 /** Outcomes per time bucket: the first `width` characters of outcome_at (13 = hour, 10 = day). */

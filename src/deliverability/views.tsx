@@ -15,6 +15,16 @@ function Panel(props: { d: Deliverability; title: string }) {
       <table class="deliverability-totals">
         <tbody>
           <tr>
+            <th scope="row">Sent</th>
+            <td data-count="sent">{fmt(d.sent)}</td>
+            <td class="muted">accepted by the provider</td>
+          </tr>
+          <tr>
+            <th scope="row">Failed</th>
+            <td data-count="failed">{fmt(d.failed)}</td>
+            <td class="muted">refused, given up, or failed after sending</td>
+          </tr>
+          <tr>
             <th scope="row">Delivered</th>
             <td data-outcome="delivered">{fmt(d.delivered)}</td>
             <td>{d.outcomes ? pct(d.delivered / d.outcomes) : "—"}</td>
@@ -38,7 +48,7 @@ function Panel(props: { d: Deliverability; title: string }) {
       </table>
       <p class="muted">
         Rates are over the {fmt(d.outcomes)} outcomes the provider reported
-        {d.messages ? ` (${fmt(d.messages)} messages, ${fmt(d.failed)} failed)` : ""}.
+        {d.messages ? ` (${fmt(d.messages)} messages)` : ""}.
       </p>
       <OutcomeChart series={d.series} unit={d.unit} title={props.title} />
     </section>
@@ -61,8 +71,8 @@ export function OverallPage(props: { email: string; d: Deliverability; sends: Se
     <AdminLayout title="Deliverability" email={props.email}>
       <h1>Deliverability</h1>
       <p>
-        The last 30 days, from the provider's webhooks. See also the{" "}
-        <a href="/admin/suppressions">suppression list</a> and the{" "}
+        The last 30 days: messages sent or failed over the period, and the outcomes the provider's
+        webhooks reported. See also the <a href="/admin/suppressions">suppression list</a> and the{" "}
         <a href="/admin/inbound">inbound mail</a>.
       </p>
       <Panel d={props.d} title="All sends, last 30 days" />

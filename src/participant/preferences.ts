@@ -112,7 +112,11 @@ export async function setLanguage(deps: Deps, contactId: number, lang: Lang) {
   await q.setLanguageAttribute(deps.db, contactId, lang, deps.clock.now().toISOString());
 }
 
-/** Everything Relance holds about a person, as one JSON document. */
+/**
+ * Everything Relance holds about a person, as one JSON document. Internal row ids (the contact's,
+ * its messages', the lists') stay out: they mean nothing to the person and would only leak how
+ * the database is laid out.
+ */
 export async function exportData(deps: Deps, person: Person) {
   const [lists, events, registrations, messages] = await Promise.all([
     q.memberships(deps.db, person.id),
@@ -124,7 +128,6 @@ export async function exportData(deps: Deps, person: Person) {
   return {
     exported_at: deps.clock.now().toISOString(),
     contact: {
-      id: person.id,
       email: person.email,
       name: person.name,
       attributes: person.attributes,

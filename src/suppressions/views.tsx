@@ -1,5 +1,5 @@
 // The suppression admin page: counts per reason, search by address or reason, lift with a reason.
-import type { FieldError } from "../http/problem";
+import { errorsByField, SelectField, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
 import {
   LIFTABLE_REASONS,
@@ -18,7 +18,7 @@ export function SuppressionsPage(props: {
   rowError?: RowError;
 }) {
   const { query, search } = props;
-  const addressError = search.errors.find((e: FieldError) => e.field === "address");
+  const errors = errorsByField(search.errors);
   const total = search.counts.reduce((sum, c) => sum + c.n, 0);
   return (
     <AdminLayout title="Suppressions" email={props.email}>
@@ -46,39 +46,27 @@ export function SuppressionsPage(props: {
         </p>
       ) : null}
       <form method="get" action="/admin/suppressions" class="suppression-search">
-        <label>
-          Address
-          <input
-            type="search"
-            name="address"
-            value={query.address}
-            maxlength={320}
-            placeholder="someone@example.org"
-            aria-invalid={addressError ? "true" : undefined}
-            aria-describedby={addressError ? "address-error" : undefined}
-          />
-          {addressError ? (
-            <small class="field-error" id="address-error" role="alert">
-              {addressError.message}
-            </small>
-          ) : null}
-        </label>
-        <label>
-          Reason
-          <select name="reason">
-            <option value="">Any reason</option>
-            {SUPPRESSION_REASONS.map((r) => (
-              <option value={r} selected={query.reason === r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TextField
+          name="address"
+          label="Address"
+          type="search"
+          value={query.address}
+          maxlength={320}
+          placeholder="someone@example.org"
+          errors={errors}
+        />
+        <SelectField
+          name="reason"
+          label="Reason"
+          value={query.reason}
+          options={[{ value: "", label: "Any reason" }, ...SUPPRESSION_REASONS]}
+          errors={errors}
+        />
         <button type="submit">Search</button>
       </form>
       {search.rows.length === 0 ? (
         <p class="muted">
-          {query.address && !addressError
+          {query.address && !errors.address
             ? "This address is not on the suppression list."
             : "No suppression matches."}
         </p>

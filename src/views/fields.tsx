@@ -38,6 +38,7 @@ export function TextField(
     type?: string;
     required?: boolean;
     placeholder?: string;
+    maxlength?: number;
   },
 ) {
   const d = describe(props);
@@ -50,6 +51,7 @@ export function TextField(
         value={props.value ?? ""}
         required={props.required}
         placeholder={props.placeholder}
+        maxlength={props.maxlength}
         {...d.aria}
       />
       {props.hint ? <small>{props.hint}</small> : null}

@@ -32,11 +32,16 @@ webhookRoutes.post(
     const body = await c.req.text();
     let verification: ReturnType<typeof verifyResendSignature>;
     try {
-      verification = verifyResendSignature(secret, body, {
-        id: c.req.header("svix-id") ?? c.req.header("webhook-id"),
-        timestamp: c.req.header("svix-timestamp") ?? c.req.header("webhook-timestamp"),
-        signature: c.req.header("svix-signature") ?? c.req.header("webhook-signature"),
-      });
+      verification = verifyResendSignature(
+        secret,
+        body,
+        {
+          id: c.req.header("svix-id") ?? c.req.header("webhook-id"),
+          timestamp: c.req.header("svix-timestamp") ?? c.req.header("webhook-timestamp"),
+          signature: c.req.header("svix-signature") ?? c.req.header("webhook-signature"),
+        },
+        c.var.deps.clock.now(),
+      );
     } catch (error) {
       if (error instanceof InvalidWebhookSecret) return problem(c, 503, error.message);
       throw error;
