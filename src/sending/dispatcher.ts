@@ -97,7 +97,7 @@ async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined
   );
   if (queued.length === 0) return "skipped"; // another dispatcher claimed them meanwhile
   const now = deps.clock.now();
-  const render = await renderer(deps, send);
+  const render = await rendererOf(deps, send);
   // What the call sends (in memory), and what is stored: each message's template key and values,
   // beside the templates themselves.
   const claims: Claimed = [];
@@ -224,9 +224,28 @@ type RecipientFacts = {
   attributes: unknown;
 };
 
+type Renderer = Awaited<ReturnType<typeof renderer>>;
+
+/** The renderer of the send being dispatched, kept from one batch to the next (per database). */
+const renderers = new WeakMap<object, { sendId: number; render: Renderer }>();
+
 /**
- * Builds the renderer of one send for one batch: the list, purpose text and campaign are read, and
- * the mail rendered (per language), once; each message then only gets its name and signed links.
+ * The renderer of a send, built for its first batch and kept for the next ones, so that the list
+ * is read and the templates rendered once per send, not once per batch: a send's purpose version,
+ * subject, deadline and campaign never change (a list renamed meanwhile keeps, in this process,
+ * the name its send started with).
+ */
+async function rendererOf(deps: Deps, send: q.Send): Promise<Renderer> {
+  const kept = renderers.get(deps.db);
+  if (kept?.sendId === send.id) return kept.render;
+  const render = await renderer(deps, send);
+  renderers.set(deps.db, { sendId: send.id, render });
+  return render;
+}
+
+/**
+ * Builds the renderer of one send: the list, purpose text and campaign are read, and the mail
+ * rendered (per language and wording), once; each message then only gets its name and links.
  */
 async function renderer(deps: Deps, send: q.Send) {
   const list = await q.listWithPurpose(deps.db, send.listId, send.textVersion);
