@@ -1,5 +1,7 @@
-// Small web-standard crypto helpers shared by sessions, tokens and hashed identifiers.
-import { sha256 } from "@noble/hashes/sha2.js";
+// Small crypto helpers shared by sessions, tokens and hashed identifiers. node:crypto is
+// synchronous (Workers provides it under the nodejs_compat flag): WebCrypto's per-call async
+// round trip cost several times the hash itself on the paths that hash per message or request.
+import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
 
 const encoder = new TextEncoder();
 
@@ -31,12 +33,26 @@ export function toHex(bytes: Uint8Array): string {
   return hex;
 }
 
-/**
- * SHA-256, hex-encoded; computed synchronously by @noble/hashes (the dispatcher derives a key per
- * batch, where WebCrypto's asynchronous round trip cost more than the hash).
- */
+/** SHA-256, hex-encoded. */
 export async function sha256Hex(text: string): Promise<string> {
-  return toHex(sha256(encoder.encode(text)));
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** Imported HMAC keys by secret: a process holds one or two secrets, each imported once. */
+const hmacKeys = new Map<string, KeyObject>();
+
+/**
+ * HMAC-SHA256 of `text` under `secret`: link tokens, voter cookies and salted hashes of addresses
+ * need one per message or request, so the key is imported once rather than on every call.
+ */
+export function hmacSha256(secret: string, text: string, encoding: "hex" | "base64url"): string {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    if (hmacKeys.size >= 16) hmacKeys.clear();
+    key = createSecretKey(Buffer.from(secret, "utf8"));
+    hmacKeys.set(secret, key);
+  }
+  return createHmac("sha256", key).update(text, "utf8").digest(encoding);
 }
 
 /** Compares two strings in time independent of where they differ. */

@@ -1,16 +1,15 @@
 // The client's address, for rate limits and salted IP hashes only (never to identify a voter).
 // Each runtime knows it differently, so the entry point passes a reader to createApp.
-import { createHmac } from "node:crypto";
 import type { Context } from "hono";
+import { hmacSha256 } from "../crypto";
 import type { Deps } from "../deps";
 
 /**
  * The salted hash of a client address (HMAC-SHA256 under SECRET_KEY), the only form in which an
- * address is kept: per-address limits, vote rows, proof of consent. Synchronous node:crypto
- * (nodejs_compat on Workers).
+ * address is kept: per-address limits, vote rows, proof of consent.
  */
 export const hashClientAddress = (deps: Deps, address: string) =>
-  createHmac("sha256", deps.config.secretKey).update(`ip:${address}`).digest("hex");
+  hmacSha256(deps.config.secretKey, `ip:${address}`, "hex");
 
 export type ClientAddressReader = (c: Context) => string | undefined;
 

@@ -1,17 +1,11 @@
 // Who is voting: a random voter id in a signed cookie, and a salted hash of the client's address.
-import { createHmac } from "node:crypto";
-import { constantTimeEqual, toBase64Url } from "../crypto";
+import { constantTimeEqual, hmacSha256, toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
 
 export const VOTER_COOKIE = "relance_voter";
 const VOTER_ID = /^[A-Za-z0-9_-]{22}$/;
 
-/**
- * HMAC-SHA256 under the secret key, computed synchronously by node:crypto (on Workers through
- * nodejs_compat): every new visitor of a poll page needs one, and every vote one or two.
- */
-const hmacHex = (secret: string, text: string) =>
-  createHmac("sha256", secret).update(text).digest("hex");
+const hmacHex = (secret: string, text: string) => hmacSha256(secret, text, "hex");
 
 export const newVoterId = (deps: Deps) => toBase64Url(deps.randomBytes(16));
 
