@@ -1,6 +1,6 @@
 // Signed, purpose-bound tokens for the links in mail (/c/, /u/, /p/): an HMAC over a small JSON
 // payload. A token for one purpose never opens another, and a changed byte never verifies.
-import { constantTimeEqual, hmacSha256, toBase64Url } from "./crypto";
+import { constantTimeEqual, hmacSha256 } from "./crypto";
 
 export type TokenPurpose = "consent" | "unsubscribe" | "preferences" | "subscribe";
 
@@ -17,28 +17,12 @@ export type TokenPayload = {
   e?: number;
 };
 
-const encoder = new TextEncoder();
-
-function fromBase64Url(text: string): string {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  const binary = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
-  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-}
-
-/** The UTF-8 bytes of `text` in a shared buffer (grown when needed); returns their count. */
-let bytes = new Uint8Array(256);
-function encodeShared(text: string): number {
-  if (text.length * 3 > bytes.length) bytes = new Uint8Array(text.length * 3);
-  return encoder.encodeInto(text, bytes).written;
-}
-
 /** The token's signature: an HMAC under a key of its own, derived from SECRET_KEY. */
 const mac = (secret: string, body: string) =>
   hmacSha256(`relance-token:${secret}`, body, "base64url");
 
 export async function signToken(secret: string, payload: TokenPayload): Promise<string> {
-  const length = encodeShared(JSON.stringify(payload)); // first: it may replace the buffer
-  const body = toBase64Url(bytes, length);
+  const body = Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
   return `${body}.${mac(secret, body)}`;
 }
 
@@ -61,7 +45,7 @@ export async function verifyToken(
     return { ok: false, reason: "bad_signature" };
   let payload: TokenPayload;
   try {
-    payload = JSON.parse(fromBase64Url(body)) as TokenPayload;
+    payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TokenPayload;
   } catch {
     return { ok: false, reason: "malformed" };
   }

@@ -11,6 +11,7 @@ import {
 } from "../../db/schema";
 import type { ConsentState } from "../consent/states";
 import type { Db } from "../db";
+import { keptMessages } from "../sending/queries";
 
 export type Attributes = Record<string, string | number | boolean | null>;
 
@@ -234,10 +235,10 @@ export const eraseTraces = (db: Db, id: number) =>
     db.delete(registrations).where(eq(registrations.contactId, id)),
     db.run(sql`
       UPDATE batch_payloads
-      SET messages = (
-        SELECT json_group_array(json(j.value) ORDER BY j.key)
-        FROM json_each(batch_payloads.messages) AS j
-        WHERE j.value ->> '$.id' NOT IN (SELECT id FROM outbox_messages WHERE contact_id = ${id}))
+      SET messages = ${keptMessages(
+        sql`batch_payloads.messages`,
+        sql`j.value ->> '$.id' NOT IN (SELECT id FROM outbox_messages WHERE contact_id = ${id})`,
+      )}
       WHERE batch_id IN (
         SELECT b.id FROM outbox_messages o JOIN send_batches b ON b.id = o.batch_id
         WHERE o.contact_id = ${id} AND b.status <> 'pending')`),

@@ -188,24 +188,24 @@ async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined
       WHERE id IN (SELECT value FROM json_each(${JSON.stringify(claims.map((c) => c.id))}))
         AND status = 'queued'`),
     // Never replaced: when another dispatcher claimed the same rows first, its messages stand.
-    // The messages are serialised and bound once (they are most of what a batch writes).
-    deps.db.run(sql`
-      INSERT INTO batch_payloads (batch_id, messages, templates)
-      SELECT id, ${JSON.stringify(stored)}, ${Object.keys(templates).length ? JSON.stringify(templates) : null}
-      FROM send_batches WHERE idempotency_key = ${key}
-      ON CONFLICT DO NOTHING`),
     // Only the messages of rows this batch got: when one left the queue meanwhile (counted from
-    // the index, so the usual case changes nothing), its copy goes, since erasure finds a
-    // contact's copies through their rows' batches.
+    // the index, so the usual case stores the text as it is), its copy is not kept, since erasure
+    // finds a contact's copies through their rows' batches. The messages are bound once.
     deps.db.run(sql`
-      UPDATE batch_payloads
-      SET messages = (
-        SELECT json_group_array(json(j.value) ORDER BY j.key)
-        FROM json_each(batch_payloads.messages) AS j
-        JOIN outbox_messages o ON o.id = j.value ->> '$.id' AND o.batch_id = batch_payloads.batch_id)
-      WHERE batch_id = (SELECT id FROM send_batches WHERE idempotency_key = ${key})
-        AND (SELECT count(*) FROM outbox_messages WHERE batch_id = batch_payloads.batch_id)
-            <> ${claims.length}`),
+      WITH given(messages) AS (SELECT ${JSON.stringify(stored)})
+      INSERT INTO batch_payloads (batch_id, messages, templates)
+      SELECT b.id,
+        CASE WHEN (SELECT count(*) FROM outbox_messages WHERE batch_id = b.id) = ${claims.length}
+          THEN given.messages
+          ELSE ${q.keptMessages(
+            sql`given.messages`,
+            sql`EXISTS (SELECT 1 FROM outbox_messages o
+                        WHERE o.id = j.value ->> '$.id' AND o.batch_id = b.id)`,
+          )}
+        END,
+        ${Object.keys(templates).length ? JSON.stringify(templates) : null}
+      FROM send_batches b, given WHERE b.idempotency_key = ${key}
+      ON CONFLICT DO NOTHING`),
     ...statements,
   ]);
   // Another dispatcher claimed the same rows first (same ids, same key): the batch is its to call.

@@ -1,5 +1,5 @@
 // Every query the sending pipeline runs: sends, outbox rows, batches.
-import { and, asc, count, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import {
   type BatchMessage,
   batchPayloads,
@@ -154,6 +154,15 @@ export const batchPayload = async (db: Db, batchId: number) =>
   )[0];
 
 /**
+ * The messages of a batch's stored list (`messages`, a JSON array) that `keep` keeps, in their
+ * order; `keep` sees each message as `j.value`. Claiming and erasure both filter a batch's list.
+ */
+export const keptMessages = (messages: SQL, keep: SQL) => sql`(
+  SELECT json_group_array(json(j.value) ORDER BY j.key)
+  FROM json_each(${messages}) AS j
+  WHERE ${keep})`;
+
+/**
  * Once a batch is finished, the messages of contacts erased while it was in flight (kept until
  * then, so that a retry stayed identical) go: from the batch's payload, and from the rows of a
  * batch claimed before `batch_payloads` existed (`legacyRows`: false for a batch known to have
@@ -163,12 +172,12 @@ export const forgetErasedInBatch = (db: Db, batchId: number, legacyRows = true) 
   [
     db.run(sql`
       UPDATE batch_payloads
-      SET messages = (
-        SELECT json_group_array(json(j.value) ORDER BY j.key)
-        FROM json_each(batch_payloads.messages) AS j
-        WHERE NOT EXISTS (
+      SET messages = ${keptMessages(
+        sql`batch_payloads.messages`,
+        sql`NOT EXISTS (
           SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
-          WHERE o.id = j.value ->> '$.id' AND c.erased_at IS NOT NULL))
+          WHERE o.id = j.value ->> '$.id' AND c.erased_at IS NOT NULL)`,
+      )}
       WHERE batch_id = ${batchId}
         AND EXISTS (
           SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
