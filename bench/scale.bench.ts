@@ -14,7 +14,7 @@ import type { Deps } from "../src/deps";
 import { openNodeClient } from "../src/node";
 import { CONSUMER_BUDGET, dispatchForAWhile } from "../src/sending/queue";
 import { dbRateLimiter } from "../src/sending/rate-db";
-import { invite, legacyList, startFakeProcess } from "./send.bench";
+import { benchEnv, invite, legacyList, startFakeProcess } from "./send.bench";
 
 const RECIPIENTS = 10_000;
 const RATE = 5;
@@ -34,20 +34,7 @@ async function simulate(CONSUMERS: number) {
   const fake = await startFakeProcess(RATE);
   try {
     const url = `file:${join(dir, "scale.db")}`;
-    const config = parseConfig(
-      {
-        DATABASE_URL: url,
-        SEED: "none",
-        SECRET_KEY: "bench-secret-key-that-is-at-least-32-chars",
-        MAIL_TRANSPORT: "resend",
-        MAIL_REPLY_TO: "equipe@netsdor.example",
-        RESEND_API_KEY: fake.apiKey,
-        RESEND_BASE_URL: fake.url,
-        SEND_RATE_PER_SECOND: String(RATE),
-        SEND_BATCH_SIZE: String(BATCH_SIZE),
-      },
-      "node",
-    );
+    const config = parseConfig(benchEnv(url, fake, RATE), "node");
     const client = openNodeClient(config);
     const { deps } = await boot(config, client);
     const list = await legacyList(deps, `scale${CONSUMERS}`, RECIPIENTS, 0);

@@ -114,6 +114,25 @@ export async function startDispatcherProcess(env: Record<string, string>) {
   };
 }
 
+/** The settings of a bench's Relance: its database, the fake Resend, its rate, batches of 100. */
+export const benchEnv = (
+  databaseUrl: string,
+  fake: { apiKey: string; url: string },
+  rate: number,
+): Record<string, string> => ({
+  DATABASE_URL: databaseUrl,
+  SEED: "none",
+  SECRET_KEY: "bench-secret-key-that-is-at-least-32-chars",
+  ADMIN_EMAIL: "admin@bench.example",
+  ADMIN_PASSWORD: "bench password",
+  MAIL_TRANSPORT: "resend",
+  MAIL_REPLY_TO: "equipe@netsdor.example",
+  RESEND_API_KEY: fake.apiKey,
+  RESEND_BASE_URL: fake.url,
+  SEND_RATE_PER_SECOND: String(rate),
+  SEND_BATCH_SIZE: String(BATCH_SIZE),
+});
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Builds a list of `count` legacy contacts through the real CSV importer. */
@@ -176,19 +195,7 @@ export default async function sendBench() {
   const fake = await startFakeProcess();
   let dispatcher: Awaited<ReturnType<typeof startDispatcherProcess>> | undefined;
   try {
-    const env = {
-      DATABASE_URL: `file:${join(dir, "bench.db")}`,
-      SEED: "none",
-      SECRET_KEY: "bench-secret-key-that-is-at-least-32-chars",
-      ADMIN_EMAIL: "admin@bench.example",
-      ADMIN_PASSWORD: "bench password",
-      MAIL_TRANSPORT: "resend",
-      MAIL_REPLY_TO: "equipe@netsdor.example",
-      RESEND_API_KEY: fake.apiKey,
-      RESEND_BASE_URL: fake.url,
-      SEND_RATE_PER_SECOND: String(RATE),
-      SEND_BATCH_SIZE: String(BATCH_SIZE),
-    };
+    const env = benchEnv(`file:${join(dir, "bench.db")}`, fake, RATE);
     const config = parseConfig(env, "node");
     const client = openNodeClient(config);
     const { deps } = await boot(config, client);
