@@ -1,9 +1,11 @@
 // POST /webhooks/resend with real Svix signatures: refusals change nothing, each event type has
 // its effect, a replay has none, and bounces alone trip the breaker.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { eraseContact } from "../src/contacts/service";
 import { runPeriodicJobs } from "../src/jobs";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
+import { snapshot as everyRow } from "./participant-helpers";
 import { dispatchUntilIdle, listWithContacts } from "./sending-helpers";
 import {
   bounceEvent,
@@ -452,6 +454,67 @@ describe("events", () => {
     });
     expect(String(row?.effect)).toContain("No message is known by provider id re_not_ours");
     expect(await snapshot()).toEqual({ ...before, events: 1 });
+  });
+
+  test("erasing a contact scrubs their address from the provider's events, their inbound mail and batch errors", async () => {
+    const { messages } = await sentCampaign(t, bearer, 3);
+    const [other, erased] = messages as [SentMessage, SentMessage];
+    expect(
+      (
+        await postWebhook(
+          t,
+          emailEvent("email.delivered", erased.providerId, { to: [erased.email] }),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await postWebhook(t, emailEvent("email.delivered", other.providerId, { to: [other.email] })))
+        .status,
+    ).toBe(200);
+    const inbound = (from: string, id: string) => ({
+      type: "email.received",
+      created_at: "2026-01-15T08:10:00.000Z",
+      data: {
+        email_id: id,
+        created_at: "2026-01-15T08:10:00.000Z",
+        from,
+        to: ["contact@netsdor.example"],
+        subject: "RE",
+      },
+    });
+    expect((await postWebhook(t, inbound(erased.email.toUpperCase(), "in_1"))).status).toBe(200);
+    expect((await postWebhook(t, inbound(other.email, "in_2"))).status).toBe(200);
+    // A provider's refusal of the batch that quoted the address, on every row and on the batch.
+    await t.client.execute({
+      sql: "UPDATE outbox_messages SET error = ? WHERE batch_id = (SELECT batch_id FROM outbox_messages WHERE id = ?)",
+      args: [`422 validation_error: ${erased.email} is refused`, erased.id],
+    });
+    await t.client.execute({
+      sql: "UPDATE send_batches SET last_error = ? WHERE id = (SELECT batch_id FROM outbox_messages WHERE id = ?)",
+      args: [`422 validation_error: ${erased.email} is refused`, erased.id],
+    });
+
+    expect(await eraseContact(t.deps, erased.contactId, "admin", "test")).toBe(true);
+    const dump = JSON.stringify(await everyRow(t)).toLowerCase();
+    expect(dump).not.toContain(erased.email.toLowerCase());
+    // Only that address: the other person's events and mail stay as they were.
+    expect(dump).toContain(other.email.toLowerCase());
+    expect(await count("SELECT count(*) AS n FROM webhook_events")).toBe(4);
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM outbox_messages WHERE error LIKE '%[erased] is refused'",
+      ),
+    ).toBe(3);
+    // Their events keep their rows (a replayed svix-id stays a no-op), without the body; their
+    // inbound mail is listed as from an erased address.
+    const kept = await t.client.execute({
+      sql: "SELECT payload FROM webhook_events WHERE contact_id = ? OR provider_id = 'in_1'",
+      args: [erased.contactId],
+    });
+    expect(kept.rows.map((r) => JSON.parse(String(r.payload)).data.from)).toEqual([
+      "[erased]",
+      "[erased]",
+    ]);
   });
 
   test("inbound mail (email.received) is stored for the admin and never forwarded to anyone", async () => {

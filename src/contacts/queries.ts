@@ -1,6 +1,6 @@
 // Every query contacts, their list memberships and CSV imports run.
 import type { Client } from "@libsql/client";
-import { and, asc, eq, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
 import {
   contacts,
   importRows,
@@ -250,7 +250,40 @@ export const eraseTraces = (db: Db, id: number) =>
     db
       .delete(mailOutbox)
       .where(sql`lower(${mailOutbox.to}) = (SELECT lower(email) FROM contacts WHERE id = ${id})`),
+    // The provider's words may quote the address. Its events about the person, and the mail they
+    // sent in, keep their row (a replayed svix-id must stay a no-op) but not their body.
+    db.run(sql`
+      UPDATE webhook_events
+      SET payload = json_object('type', type, 'data', json_object(
+        'email_id', provider_id, 'from', '[erased]', 'to', json_array(), 'subject', ''))
+      FROM ${addressOf(id)} AS erased
+      WHERE webhook_events.contact_id = ${id}
+         OR (webhook_events.kind = 'received' AND instr(lower(payload), lower(erased.email)) > 0)`),
+    // The errors of the batches their messages were in lose the address (the whole text, should
+    // it be written in another case).
+    db.run(sql`
+      UPDATE outbox_messages SET error = ${scrubbed(sql`error`)}
+      FROM ${addressOf(id)} AS erased
+      WHERE outbox_messages.batch_id IN (SELECT batch_id FROM outbox_messages WHERE contact_id = ${id})
+        AND instr(lower(error), lower(erased.email)) > 0`),
+    db.run(sql`
+      UPDATE send_batches SET last_error = ${scrubbed(sql`last_error`)}
+      FROM ${addressOf(id)} AS erased
+      WHERE send_batches.id IN (SELECT batch_id FROM outbox_messages WHERE contact_id = ${id})
+        AND instr(lower(last_error), lower(erased.email)) > 0`),
   ] as const;
+
+/** The address of a contact about to be erased, as a one-row table. */
+const addressOf = (id: number) =>
+  sql`(SELECT email FROM contacts WHERE id = ${id} AND email IS NOT NULL)`;
+
+/** `text` without the erased address: replaced as written, in lower or upper case, else all of it. */
+const scrubbed = (text: SQL) => {
+  const replaced = sql`replace(replace(replace(${text}, erased.email, '[erased]'),
+    lower(erased.email), '[erased]'), upper(erased.email), '[erased]')`;
+  return sql`CASE WHEN instr(lower(${replaced}), lower(erased.email)) > 0
+    THEN 'the provider''s message named an erased address' ELSE ${replaced} END`;
+};
 
 /** Erasure: the address, name and attributes are gone; the row stays for the ledger. */
 export const erasePersonalData = (db: Db, id: number, at: string) =>
