@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { eraseContact } from "../src/contacts/service";
 import { runPeriodicJobs } from "../src/jobs";
+import { erasedEventBody } from "../src/webhooks/service";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
 import { snapshot as everyRow } from "./participant-helpers";
@@ -495,26 +496,43 @@ describe("events", () => {
     });
 
     expect(await eraseContact(t.deps, erased.contactId, "admin", "test")).toBe(true);
+    // An event arriving after the erasure does not bring the address back.
+    const late = emailEvent("email.failed", erased.providerId, {
+      to: [erased.email],
+      failed: { reason: `Mailbox ${erased.email} does not exist` },
+    });
+    expect((await postWebhook(t, late)).status).toBe(200);
     const dump = JSON.stringify(await everyRow(t)).toLowerCase();
     expect(dump).not.toContain(erased.email.toLowerCase());
     // Only that address: the other person's events and mail stay as they were.
     expect(dump).toContain(other.email.toLowerCase());
-    expect(await count("SELECT count(*) AS n FROM webhook_events")).toBe(4);
+    expect(await count("SELECT count(*) AS n FROM webhook_events")).toBe(5);
+    // The batch's other rows keep the rest of the refusal (the erased row's error is the late
+    // event's, below).
     expect(
       await count(
         "SELECT count(*) AS n FROM outbox_messages WHERE error LIKE '%[erased] is refused'",
       ),
-    ).toBe(3);
+    ).toBe(2);
     // Their events keep their rows (a replayed svix-id stays a no-op), without the body; their
     // inbound mail is listed as from an erased address.
     const kept = await t.client.execute({
       sql: "SELECT payload FROM webhook_events WHERE contact_id = ? OR provider_id = 'in_1'",
       args: [erased.contactId],
     });
-    expect(kept.rows.map((r) => JSON.parse(String(r.payload)).data.from)).toEqual([
-      "[erased]",
-      "[erased]",
+    expect(kept.rows.map((r) => JSON.parse(String(r.payload)))).toEqual([
+      JSON.parse(erasedEventBody("email.delivered", erased.providerId)),
+      JSON.parse(erasedEventBody("email.received", "in_1")),
+      JSON.parse(erasedEventBody("email.failed", erased.providerId)),
     ]);
+    const failed = await t.client.execute({
+      sql: "SELECT status, error FROM outbox_messages WHERE id = ?",
+      args: [erased.id],
+    });
+    expect(failed.rows[0]).toMatchObject({
+      status: "failed",
+      error: "failed: reason not kept: the contact is erased",
+    });
   });
 
   test("inbound mail (email.received) is stored for the admin and never forwarded to anyone", async () => {

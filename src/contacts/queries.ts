@@ -251,7 +251,8 @@ export const eraseTraces = (db: Db, id: number) =>
       .delete(mailOutbox)
       .where(sql`lower(${mailOutbox.to}) = (SELECT lower(email) FROM contacts WHERE id = ${id})`),
     // The provider's words may quote the address. Its events about the person, and the mail they
-    // sent in, keep their row (a replayed svix-id must stay a no-op) but not their body.
+    // sent in, keep their row (a replayed svix-id must stay a no-op) but not their body: what is
+    // left has the shape of `erasedEventBody`, which later events about them are stored as.
     db.run(sql`
       UPDATE webhook_events
       SET payload = json_object('type', type, 'data', json_object(
@@ -277,7 +278,10 @@ export const eraseTraces = (db: Db, id: number) =>
 const addressOf = (id: number) =>
   sql`(SELECT email FROM contacts WHERE id = ${id} AND email IS NOT NULL)`;
 
-/** `text` without the erased address: replaced as written, in lower or upper case, else all of it. */
+/**
+ * `text` without the erased address: replaced as written, in lower or upper case, else all of it.
+ * For a statement that joins `addressOf(id) AS erased`.
+ */
 const scrubbed = (text: SQL) => {
   const replaced = sql`replace(replace(replace(${text}, erased.email, '[erased]'),
     lower(erased.email), '[erased]'), upper(erased.email), '[erased]')`;

@@ -1,7 +1,6 @@
 // Every query the sending pipeline runs: sends, outbox rows, batches.
 import { and, asc, count, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import {
-  type BatchMessage,
   batchPayloads,
   campaigns,
   listPurposes,
@@ -16,7 +15,6 @@ export type Send = typeof sends.$inferSelect;
 export type OutboxRow = typeof outboxMessages.$inferSelect;
 export type Batch = typeof sendBatches.$inferSelect;
 export type Payload = NonNullable<OutboxRow["payload"]>;
-export type { BatchMessage };
 
 export const findSend = async (db: Db, id: number) =>
   (await db.select().from(sends).where(eq(sends.id, id)).limit(1))[0];

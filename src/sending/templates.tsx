@@ -315,7 +315,7 @@ export type Composed =
   | { rendered: Rendered };
 
 /** A prepared mail: the message for these values, or how it is composed (to store it compactly). */
-export type PreparedMail<In> = ((input: In) => Rendered) & { compose(input: In): Composed };
+type PreparedMail<In> = ((input: In) => Rendered) & { compose(input: In): Composed };
 
 /**
  * Renders a mail once with a mark in place of each per-message value, then fills the marks in for

@@ -67,6 +67,8 @@ export async function ingestResendEvent(
 
   const at = deps.clock.now().toISOString();
   const plan = await planEvent(deps, envelope.data, at);
+  // About a contact already erased: the body may quote their address, so it is not kept.
+  const erased = plan.message !== undefined && plan.message.emailKey === null;
   const event = q.insertEvent(deps.db, {
     svixId,
     type: envelope.data.type,
@@ -76,7 +78,7 @@ export async function ingestResendEvent(
     sendId: plan.message?.sendId ?? null,
     contactId: plan.message?.contactId ?? null,
     effect: plan.effect,
-    payload: body,
+    payload: erased ? erasedEventBody(envelope.data.type, providerIdOf(envelope.data)) : body,
     receivedAt: at,
   });
   try {
@@ -128,7 +130,7 @@ async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promis
     case "email.complained":
       return planBadAddress(deps, event.type, message, "complained", at, "Complaint");
     case "email.failed": {
-      const reason = failedData.parse(event.data).failed.reason || "no reason given";
+      const reason = keptReason(message, failedData.parse(event.data).failed.reason);
       return {
         ...base,
         effect: `Message failed: ${reason}`,
@@ -136,7 +138,7 @@ async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promis
       };
     }
     case "email.suppressed": {
-      const reason = suppressedData.parse(event.data).suppressed.message || "no reason given";
+      const reason = keptReason(message, suppressedData.parse(event.data).suppressed.message);
       return {
         ...base,
         effect: `Resend suppressed the message: ${reason}`,
@@ -153,6 +155,23 @@ async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promis
       };
   }
 }
+
+/**
+ * What is kept of an event about an erased contact, or of mail they sent in: its type and the
+ * provider's id, nothing the person wrote or was sent. Erasure (`eraseTraces`) empties the events
+ * already stored to this same shape.
+ */
+export const erasedEventBody = (type: string, providerId: string | null) =>
+  JSON.stringify({
+    type,
+    data: { email_id: providerId, from: "[erased]", to: [], subject: "" },
+  });
+
+/** The provider's reason, unless the contact is erased (it may quote their address). */
+const keptReason = (message: q.KnownMessage, reason: string | undefined) =>
+  message.emailKey === null
+    ? "reason not kept: the contact is erased"
+    : reason || "no reason given";
 
 const providerIdOf = (event: WebhookEnvelope) =>
   typeof event.data.email_id === "string" ? event.data.email_id.slice(0, 200) : null;
