@@ -2,11 +2,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient } from "@libsql/client";
 import { boot } from "../src/boot";
 import { parseConfig } from "../src/config";
 import type { Clock } from "../src/deps";
-import { createNodeApp } from "../src/node";
+import { createNodeApp, openNodeClient } from "../src/node";
 
 export const ADMIN = { email: "admin@test.example", password: "correct horse battery" };
 export const ORIGIN = "http://127.0.0.1:8787";
@@ -41,7 +40,7 @@ export async function createTestApp(env: Record<string, string> = {}) {
     },
     "node",
   );
-  const client = createClient({ url });
+  const client = openNodeClient(config);
   const clock = new TestClock();
   const { deps, report } = await boot(config, client, { clock });
   const app = createNodeApp(deps);

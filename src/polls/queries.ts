@@ -6,21 +6,38 @@ import type { Db } from "../db";
 export type Poll = typeof polls.$inferSelect;
 export type PollOption = typeof pollOptions.$inferSelect;
 
-/** Creates the poll and its options in one transaction; undefined when the slug is taken. */
+/**
+ * Creates the poll and its options in one transaction; undefined when the slug is taken. One
+ * batch, not an interactive transaction: nothing holds the database's write lock across an await,
+ * where every other writer of the process would find the file locked.
+ */
 export async function insertPoll(
   db: Db,
   poll: typeof polls.$inferInsert,
   options: { label: string; labelEn: string | null }[],
 ): Promise<{ poll: Poll; options: PollOption[] } | undefined> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.insert(polls).values(poll).onConflictDoNothing().returning();
-    if (!row) return undefined;
-    const inserted = await tx
-      .insert(pollOptions)
-      .values(options.map((o, position) => ({ pollId: row.id, position, ...o })))
-      .returning();
-    return { poll: row, options: inserted };
-  });
+  const pollId = sql`(SELECT id FROM polls WHERE slug = ${poll.slug})`;
+  try {
+    const [[row], inserted] = await db.batch([
+      db.insert(polls).values(poll).returning(),
+      db
+        .insert(pollOptions)
+        .values(options.map((o, position) => ({ pollId, position, ...o })))
+        .returning(),
+    ]);
+    return row ? { poll: row, options: inserted } : undefined;
+  } catch (error) {
+    // The slug taken: the batch rolled back as a whole.
+    if (violates(error, "polls.slug")) return undefined;
+    throw error;
+  }
+}
+
+/** Whether an error (or one of its causes) is SQLite refusing a duplicate in `column`. */
+function violates(error: unknown, column: string): boolean {
+  for (let e = error; e instanceof Error; e = e.cause)
+    if (e.message.includes(`UNIQUE constraint failed: ${column}`)) return true;
+  return false;
 }
 
 export const findPollBySlug = async (db: Db, slug: string) =>
