@@ -10,6 +10,7 @@ import type { Config } from "./config";
 import type { Deps } from "./deps";
 import { nodeClientAddress } from "./http/client-address";
 import { runPeriodicJobs } from "./jobs";
+import { cacheStatements } from "./statement-cache";
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
 /** Every file in public/ has an extension; pages skip the (synchronous, throwing) disk lookup. */
@@ -28,6 +29,7 @@ export function openNodeClient(config: Pick<Config, "databaseUrl" | "databaseAut
     const path = config.databaseUrl.slice("file:".length);
     if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   }
+  cacheStatements();
   return createClient({
     url: config.databaseUrl,
     authToken: config.databaseAuthToken,
