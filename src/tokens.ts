@@ -1,4 +1,4 @@
-// Signed, purpose-bound tokens for the links in mail (/c/, /u/, /p/): an HMAC over a small JSON
+// Signed, purpose-bound tokens for the links in mail (/c/, /u/, /p/, /s/): an HMAC over a small
 // payload. A token for one purpose never opens another, and a changed byte never verifies.
 import { constantTimeEqual, hmacSha256 } from "./crypto";
 
@@ -17,13 +17,64 @@ export type TokenPayload = {
   e?: number;
 };
 
-/** The token's signature: an HMAC under a key of its own, derived from SECRET_KEY. */
-const mac = (secret: string, body: string) =>
+// Two forms verify. Mail sent since 2026-11-29 carries the short one, a third of the length:
+//   the purpose's letter, then c, l, s, e in base 36 joined by "-", a dot, and a 128-bit tag
+//   ("c9ix-1-2-o6ss2mio.<22 characters>").
+// Mail sent before carries base64url(JSON), a dot and a full HMAC-SHA256; an unsubscribe link in
+// an old mail must keep working for ever. A JSON body starts with "eyJ", a short one with its
+// purpose's letter, so the two can never be taken for each other; each has its own key.
+
+const LETTER: Record<TokenPurpose, string> = {
+  consent: "c",
+  unsubscribe: "u",
+  preferences: "p",
+  subscribe: "s",
+};
+const PURPOSE: Record<string, TokenPurpose> = {
+  c: "consent",
+  u: "unsubscribe",
+  p: "preferences",
+  s: "subscribe",
+};
+/** The short body: a purpose letter and up to four base-36 numbers, absent ones left empty. */
+const SHORT_BODY = /^([cups])([0-9a-z]*(?:-[0-9a-z]*){0,3})$/;
+
+/** The short form's tag: the first 22 base64url characters (132 bits) of its HMAC. */
+const shortTag = (secret: string, body: string) =>
+  hmacSha256(`relance-token-2:${secret}`, body, "base64url").slice(0, 22);
+
+/** The JSON form's signature: an HMAC under a key of its own, derived from SECRET_KEY. */
+const jsonMac = (secret: string, body: string) =>
   hmacSha256(`relance-token:${secret}`, body, "base64url");
 
+const base36 = (n: number | undefined) => {
+  if (n === undefined) return "";
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`token field ${n} is not a count`);
+  return n.toString(36);
+};
+
 export async function signToken(secret: string, payload: TokenPayload): Promise<string> {
-  const body = Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
-  return `${body}.${mac(secret, body)}`;
+  const fields = [payload.c, payload.l, payload.s, payload.e].map(base36).join("-");
+  const body = `${LETTER[payload.p]}${fields.replace(/-+$/, "")}`;
+  return `${body}.${shortTag(secret, body)}`;
+}
+
+/** Reads a short body whose tag verified; undefined when its fields are not numbers. */
+function shortPayload(body: string): TokenPayload | undefined {
+  const match = SHORT_BODY.exec(body);
+  const purpose = PURPOSE[match?.[1] ?? ""];
+  if (!match || !purpose) return undefined;
+  const [c, l, s, e] = (match[2] ?? "").split("-").map((field) => {
+    if (field === "") return undefined;
+    const n = Number.parseInt(field, 36);
+    return Number.isSafeInteger(n) && n.toString(36) === field ? n : Number.NaN;
+  });
+  if ([c, l, s, e].some((n) => Number.isNaN(n))) return undefined;
+  const payload: TokenPayload = { p: purpose, c: c as number };
+  if (l !== undefined) payload.l = l;
+  if (s !== undefined) payload.s = s;
+  if (e !== undefined) payload.e = e;
+  return payload;
 }
 
 export type TokenCheck =
@@ -41,14 +92,21 @@ export async function verifyToken(
     return { ok: false, reason: "malformed" };
   }
   const [body = "", signature = ""] = token.split(".");
-  if (!constantTimeEqual(mac(secret, body), signature))
-    return { ok: false, reason: "bad_signature" };
-  let payload: TokenPayload;
-  try {
-    payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TokenPayload;
-  } catch {
-    return { ok: false, reason: "malformed" };
+  let payload: TokenPayload | undefined;
+  if (SHORT_BODY.test(body)) {
+    if (!constantTimeEqual(shortTag(secret, body), signature))
+      return { ok: false, reason: "bad_signature" };
+    payload = shortPayload(body);
+  } else {
+    if (!constantTimeEqual(jsonMac(secret, body), signature))
+      return { ok: false, reason: "bad_signature" };
+    try {
+      payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TokenPayload;
+    } catch {
+      payload = undefined;
+    }
   }
+  if (typeof payload !== "object" || payload === null) return { ok: false, reason: "malformed" };
   if (payload.p !== purpose) return { ok: false, reason: "wrong_purpose" };
   if (typeof payload.c !== "number") return { ok: false, reason: "malformed" };
   if (payload.e !== undefined && now.getTime() > payload.e) return { ok: false, reason: "expired" };
