@@ -54,10 +54,11 @@ export async function dispatchUntilIdle(
   deps: Deps,
   limiter: RateLimiter = fastLimiter(),
   max = 1000,
+  options: { claimAhead?: boolean } = {},
 ) {
   const steps = [];
   for (let i = 0; i < max; i++) {
-    const step = await runOnce(deps, limiter);
+    const step = await runOnce(deps, limiter, options);
     steps.push(step);
     if (step.kind === "idle" || step.kind === "paused") return steps;
   }

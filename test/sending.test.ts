@@ -641,3 +641,77 @@ describe("rendered messages, stored once per batch", () => {
     expect(dump).not.toContain("Participant 1");
   });
 });
+
+describe("claiming ahead (the Node loop): an outcome and the next claim share one transaction", () => {
+  const AHEAD = { claimAhead: true };
+  const invite = async (n: number) => {
+    const { listId } = await listWithContacts(t, bearer, n);
+    return ((await (await reconsent(listId)).json()) as Report).send_id as number;
+  };
+  const step = () => runOnce(t.deps, fastLimiter(), AHEAD);
+  const deliveredOnce = (n: number) => {
+    expect(fake.delivered).toHaveLength(n);
+    expect(new Set(fake.delivered.map((e) => String(e.to))).size).toBe(n);
+  };
+
+  test("every recipient gets one message, with one write transaction per batch", async () => {
+    const sendId = await invite(30);
+    const client = t.client as unknown as { batch: (...args: unknown[]) => Promise<unknown> };
+    const batch = client.batch.bind(t.client);
+    let transactions = 0;
+    client.batch = (...args) => {
+      transactions++;
+      return batch(...args);
+    };
+    await dispatchUntilIdle(t.deps, fastLimiter(), 1000, AHEAD);
+    client.batch = batch;
+    deliveredOnce(30);
+    expect(fake.calls.map((c) => c.status)).toEqual([200, 200, 200]);
+    // The first claim, then three outcomes, the first two with the next claim (not six).
+    expect(transactions).toBe(4);
+    expect(await (await t.api(bearer, "GET", `/api/v1/sends/${sendId}`)).json()).toMatchObject({
+      status: "done",
+      sent: 30,
+    });
+  });
+
+  test("a pause with a batch claimed ahead: no call, the batch is let go, then sent once on resume", async () => {
+    await invite(30);
+    expect(await step()).toMatchObject({ kind: "called", outcome: "sent" });
+    const ahead = await t.client.execute(
+      "SELECT id, lease_until FROM send_batches WHERE status = 'pending'",
+    );
+    expect(ahead.rows).toHaveLength(1);
+    expect(ahead.rows[0]?.lease_until).not.toBeNull();
+    await t.api(bearer, "POST", "/api/v1/sending/pause", { reason: "ahead" });
+    expect(await step()).toEqual({ kind: "paused" });
+    expect(fake.calls).toHaveLength(1);
+    const released = await t.client.execute({
+      sql: "SELECT lease_until FROM send_batches WHERE id = ?",
+      args: [Number(ahead.rows[0]?.id)],
+    });
+    expect(released.rows[0]?.lease_until).toBeNull();
+    await t.api(bearer, "POST", "/api/v1/sending/resume");
+    await dispatchUntilIdle(t.deps, fastLimiter(), 1000, AHEAD);
+    deliveredOnce(30);
+    expect(fake.calls).toHaveLength(3);
+    expect(new Set(fake.calls.map((c) => c.idempotencyKey)).size).toBe(3);
+  });
+
+  test("a retry that came due is called before the batch claimed ahead, which is called next", async () => {
+    await invite(30);
+    fake.failNext(1, 503);
+    expect(await step()).toMatchObject({ outcome: "retry" }); // batch A, retried in a while
+    expect(await step()).toMatchObject({ outcome: "sent" }); // batch B, and C claimed ahead
+    t.clock.advance(60_000);
+    expect(await step()).toMatchObject({ outcome: "sent" }); // A, due
+    expect(await step()).toMatchObject({ outcome: "sent" }); // C
+    const keys = fake.calls.map((c) => c.idempotencyKey);
+    expect(keys[2]).toBe(keys[0]);
+    expect(new Set(keys).size).toBe(3);
+    expect(await dispatchUntilIdle(t.deps, fastLimiter(), 1000, AHEAD)).toEqual([
+      { kind: "idle", nextAttemptAt: null },
+    ]);
+    deliveredOnce(30);
+  });
+});

@@ -45,19 +45,43 @@ export type DispatchStep =
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** One step of the pipeline: at most one provider call. */
-export async function runOnce(deps: Deps, limiter: RateLimiter): Promise<DispatchStep> {
-  if (await isPaused(deps.db)) return { kind: "paused" };
+/**
+ * One step of the pipeline: at most one provider call. With `claimAhead` (the Node loop, which
+ * always takes another step), a call that went through records its outcome and claims the next
+ * batch in one transaction, and the next step calls that batch.
+ */
+export async function runOnce(
+  deps: Deps,
+  limiter: RateLimiter,
+  options: { claimAhead?: boolean } = {},
+): Promise<DispatchStep> {
+  const ahead = claimedAhead.get(deps.db);
+  claimedAhead.delete(deps.db);
+  if (await isPaused(deps.db)) {
+    // Pausing may last: the batch claimed ahead goes back to the due batches, read back later.
+    if (ahead) await releaseLease(deps, ahead.batch.id);
+    return { kind: "paused" };
+  }
+  // A retry that came due goes first; a batch claimed ahead then waits for the next step.
   const due = await leaseDueBatch(deps);
+  if (due && ahead) claimedAhead.set(deps.db, ahead);
   // A retried batch reads its messages back; a batch just claimed brings them along.
-  const claim: Claim | "skipped" | undefined = due ? { batch: due } : await claimNextBatch(deps);
+  const claim: Claim | "skipped" | undefined = due
+    ? { batch: due }
+    : (ahead ?? (await claimNextBatch(deps)));
   if (claim === "skipped") return { kind: "skipped" };
   if (!claim) {
     await closeFinishedSends(deps);
     return { kind: "idle", nextAttemptAt: await q.earliestPendingAttempt(deps.db) };
   }
-  return callProvider(deps, limiter, claim.batch, claim.messages);
+  return callProvider(deps, limiter, claim.batch, claim.messages, options.claimAhead === true);
 }
+
+/** The batch claimed with the last outcome, per database, for the next step to call. */
+const claimedAhead = new WeakMap<object, Claim>();
+
+const releaseLease = (deps: Deps, batchId: number) =>
+  deps.db.update(sendBatches).set({ leaseUntil: null }).where(eq(sendBatches.id, batchId));
 
 /** A batch's claimed rows, each with the message stored for it. */
 type Claimed = { id: number; payload: q.Payload }[];
@@ -81,12 +105,30 @@ async function leaseDueBatch(deps: Deps): Promise<q.Batch | undefined> {
   return leased.rowsAffected === 1 ? due : undefined;
 }
 
-/**
- * Claims the next queued rows of the oldest active send into a new batch: checks each contact is
- * still eligible (an unsubscribe or a bounce since enqueuing drops it), renders the payload once,
- * and derives the Idempotency-Key from the row ids. All of it in one transaction.
- */
+/** Claims the next queued rows into a new batch (see `planClaim`), in a transaction of its own. */
 async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined> {
+  const plan = await planClaim(deps);
+  if (plan === undefined || plan === "skipped") return plan;
+  return plan.settle(await deps.db.batch(plan.statements));
+}
+
+/** Statements of one write transaction. */
+type Statements = Parameters<Deps["db"]["batch"]>[0];
+
+/**
+ * What claiming the next queued rows of the oldest active send writes: checks each contact is
+ * still eligible (an unsubscribe or a bounce since enqueuing drops it), renders the payload once,
+ * and derives the Idempotency-Key from the row ids. The statements run in one transaction (alone,
+ * or after the previous batch's outcome); `settle` reads their results.
+ */
+async function planClaim(deps: Deps): Promise<
+  | {
+      statements: Statements;
+      settle(results: readonly unknown[]): Claim | "skipped";
+    }
+  | "skipped"
+  | undefined
+> {
   const send = await q.oldestActiveSend(deps.db);
   if (!send) return undefined;
   const queued = await q.queuedRecipients(
@@ -159,62 +201,66 @@ async function claimNextBatch(deps: Deps): Promise<Claim | "skipped" | undefined
       : []),
   ];
   if (claims.length === 0) {
-    if (statements.length > 0)
-      await deps.db.batch(
-        statements as [(typeof statements)[number], ...(typeof statements)[number][]],
-      );
-    return "skipped";
+    const [first, ...rest] = statements;
+    return first ? { statements: [first, ...rest], settle: () => "skipped" } : "skipped";
   }
-  const [created, claimed] = await deps.db.batch([
-    deps.db
-      .insert(sendBatches)
-      .values({
-        sendId: send.id,
-        idempotencyKey: key,
-        status: "pending",
-        nextAttemptAt: at,
-        leaseUntil: iso(now.getTime() + LEASE_MS),
-        createdAt: at,
-      })
-      .onConflictDoNothing()
-      .returning(),
-    // One set-based statement for the whole batch (a row lookup per id, not a scan); the rows
-    // stay small, since the rendered messages are stored once, with the batch.
-    deps.db.run(sql`
-      UPDATE outbox_messages
-      SET status = 'claimed',
-          batch_id = (SELECT id FROM send_batches WHERE idempotency_key = ${key}),
-          updated_at = ${at}
-      WHERE id IN (SELECT value FROM json_each(${JSON.stringify(claims.map((c) => c.id))}))
-        AND status = 'queued'`),
-    // Never replaced: when another dispatcher claimed the same rows first, its messages stand.
-    // Only the messages of rows this batch got: when one left the queue meanwhile (counted from
-    // the index, so the usual case stores the text as it is), its copy is not kept, since erasure
-    // finds a contact's copies through their rows' batches. The messages are bound once.
-    deps.db.run(sql`
-      WITH given(messages) AS (SELECT ${JSON.stringify(stored)})
-      INSERT INTO batch_payloads (batch_id, messages, templates)
-      SELECT b.id,
-        CASE WHEN (SELECT count(*) FROM outbox_messages WHERE batch_id = b.id) = ${claims.length}
-          THEN given.messages
-          ELSE ${q.keptMessages(
-            sql`given.messages`,
-            sql`EXISTS (SELECT 1 FROM outbox_messages o
-                        WHERE o.id = j.value ->> '$.id' AND o.batch_id = b.id)`,
-          )}
-        END,
-        ${Object.keys(templates).length ? JSON.stringify(templates) : null}
-      FROM send_batches b, given WHERE b.idempotency_key = ${key}
-      ON CONFLICT DO NOTHING`),
-    ...statements,
-  ]);
-  // Another dispatcher claimed the same rows first (same ids, same key): the batch is its to call.
-  const batch = created[0];
-  if (!batch) return "skipped";
-  // Every row claimed, as is the rule: the call takes the messages just stored, as a retry would
-  // read them back. Otherwise (a row left the queue meanwhile) it reads back what was claimed.
-  if (claimed.rowsAffected !== claims.length) return { batch, messages: undefined };
-  return { batch, messages: claims };
+  return {
+    statements: [
+      deps.db
+        .insert(sendBatches)
+        .values({
+          sendId: send.id,
+          idempotencyKey: key,
+          status: "pending",
+          nextAttemptAt: at,
+          leaseUntil: iso(now.getTime() + LEASE_MS),
+          createdAt: at,
+        })
+        .onConflictDoNothing()
+        .returning(),
+      // One set-based statement for the whole batch (a row lookup per id, not a scan); the rows
+      // stay small, since the rendered messages are stored once, with the batch.
+      deps.db.run(sql`
+        UPDATE outbox_messages
+        SET status = 'claimed',
+            batch_id = (SELECT id FROM send_batches WHERE idempotency_key = ${key}),
+            updated_at = ${at}
+        WHERE id IN (SELECT value FROM json_each(${JSON.stringify(claims.map((c) => c.id))}))
+          AND status = 'queued'`),
+      // Never replaced: when another dispatcher claimed the same rows first, its messages stand.
+      // Only the messages of rows this batch got: when one left the queue meanwhile (counted from
+      // the index, so the usual case stores the text as it is), its copy is not kept, since
+      // erasure finds a contact's copies through their rows' batches. The messages are bound once.
+      deps.db.run(sql`
+        WITH given(messages) AS (SELECT ${JSON.stringify(stored)})
+        INSERT INTO batch_payloads (batch_id, messages, templates)
+        SELECT b.id,
+          CASE WHEN (SELECT count(*) FROM outbox_messages WHERE batch_id = b.id) = ${claims.length}
+            THEN given.messages
+            ELSE ${q.keptMessages(
+              sql`given.messages`,
+              sql`EXISTS (SELECT 1 FROM outbox_messages o
+                          WHERE o.id = j.value ->> '$.id' AND o.batch_id = b.id)`,
+            )}
+          END,
+          ${Object.keys(templates).length ? JSON.stringify(templates) : null}
+        FROM send_batches b, given WHERE b.idempotency_key = ${key}
+        ON CONFLICT DO NOTHING`),
+      ...statements,
+    ],
+    settle(results) {
+      const created = results[0] as q.Batch[];
+      const claimed = results[1] as { rowsAffected: number };
+      // Another dispatcher claimed the same rows first (same ids, same key): the batch is its to call.
+      const batch = created[0];
+      if (!batch) return "skipped";
+      // Every row claimed, as is the rule: the call takes the messages just stored, as a retry
+      // would read them back. Otherwise (a row left the queue meanwhile) it reads back what was
+      // claimed.
+      if (claimed.rowsAffected !== claims.length) return { batch, messages: undefined };
+      return { batch, messages: claims };
+    },
+  };
 }
 
 type RecipientFacts = {
@@ -331,7 +377,8 @@ async function callProvider(
   deps: Deps,
   limiter: RateLimiter,
   batch: q.Batch,
-  claimed?: Claimed,
+  claimed: Claimed | undefined,
+  claimAhead: boolean,
 ): Promise<DispatchStep> {
   const rows = claimed ?? (await claimedMessages(deps, batch.id));
   // A batch just claimed stored its messages with the batch, none on its rows.
@@ -349,7 +396,7 @@ async function callProvider(
   await limiter.acquire();
   // Stop means stop: a pause recorded while we waited wins over the call.
   if (await isPaused(deps.db)) {
-    await deps.db.update(sendBatches).set({ leaseUntil: null }).where(eq(sendBatches.id, batch.id));
+    await releaseLease(deps, batch.id);
     return { kind: "paused" };
   }
   // Nothing is written between the limiter and the call, so calls leave at the limiter's pace;
@@ -369,7 +416,7 @@ async function callProvider(
   const at = deps.clock.now().toISOString();
 
   if (outcome.kind === "sent") {
-    await deps.db.batch([
+    const recorded = [
       deps.db
         .update(sendBatches)
         .set({ status: "sent", attempts, firstAttemptAt, leaseUntil: null, lastError: null })
@@ -395,7 +442,13 @@ async function callProvider(
         WHERE outbox_messages.id = j.value ->> '$.id' AND outbox_messages.status = 'claimed'`),
       // In the same transaction: the send is done as soon as its last batch is.
       closeFinishedSends(deps),
-    ]);
+    ] as const;
+    // The next batch, claimed in the same transaction (one commit per batch instead of two).
+    const next = claimAhead && !claimedAhead.has(deps.db) ? await planClaim(deps) : undefined;
+    const ahead = typeof next === "object" ? next : undefined;
+    const results = await deps.db.batch([...recorded, ...(ahead?.statements ?? [])]);
+    const claim = ahead?.settle(results.slice(recorded.length));
+    if (typeof claim === "object") claimedAhead.set(deps.db, claim);
   } else if (
     outcome.kind === "rejected" ||
     started - Date.parse(firstAttemptAt) >= GIVE_UP_AFTER_MS
@@ -502,7 +555,7 @@ export function startDispatcher(
     await releaseLeasesAfterRestart(deps).catch(options.onError ?? (() => {}));
     while (!stopped) {
       try {
-        const step = await runOnce(deps, limiter);
+        const step = await runOnce(deps, limiter, { claimAhead: true });
         if (step.kind === "idle" || step.kind === "paused") await nap(idleMs);
       } catch (error) {
         // Errors never crash the process: report, wait, try again.
