@@ -24,8 +24,8 @@ export function cacheStatements() {
   const prepare = Database.prototype.prepare;
   const close = Database.prototype.close;
   Database.prototype.prepare = function (this: Connection, sql: string) {
-    let statements = kept.get(this);
-    if (!statements) kept.set(this, (statements = new Map()));
+    const statements = kept.get(this) ?? new Map<string, Database.Statement>();
+    if (statements.size === 0) kept.set(this, statements);
     const statement = statements.get(sql);
     if (statement) {
       // Most recently used last.
