@@ -600,6 +600,29 @@ describe("rendered messages, stored once per batch", () => {
     expect(JSON.stringify(batch)).not.toContain("Participant 1");
   });
 
+  test("a batch whose stored messages cannot be rebuilt fails its rows with the reason, and its send closes", async () => {
+    const { listId } = await listWithContacts(t, bearer, 3);
+    const sendId = ((await (await reconsent(listId)).json()) as Report).send_id;
+    fake.failNext(1, 503);
+    expect(await runOnce(t.deps, fastLimiter())).toMatchObject({ outcome: "retry" });
+    // A damaged database: the batch's templates are gone.
+    await t.client.execute("UPDATE batch_payloads SET templates = NULL");
+    t.clock.advance(60_000);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls).toHaveLength(1);
+    const rows = await t.client.execute({
+      sql: "SELECT status, error FROM outbox_messages WHERE send_id = ?",
+      args: [sendId],
+    });
+    expect(rows.rows.map((r) => [r.status, r.error])).toEqual(
+      Array(3).fill(["failed", "its stored message could not be read back; not sent"]),
+    );
+    expect(await (await t.api(bearer, "GET", `/api/v1/sends/${sendId}`)).json()).toMatchObject({
+      status: "done",
+      failed: 3,
+    });
+  });
+
   test("a contact erased while their batch waits for a retry, then the batch is refused: the others fail with the reason, the erased contact is nowhere", async () => {
     const { listId, contacts } = await listWithContacts(t, bearer, 3);
     const sendId = ((await (await reconsent(listId)).json()) as Report).send_id;

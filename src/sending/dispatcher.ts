@@ -2,7 +2,7 @@
 // the rate limit, check the kill switch, call the provider with the batch's Idempotency-Key,
 // record what happened, repeat. Runtime-agnostic: Node loops over `runOnce` in-process
 // (`startDispatcher`); Workers calls it from a queue consumer and a cron trigger.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import {
   type MailTemplate,
   outboxMessages,
@@ -380,9 +380,24 @@ async function callProvider(
   claimed: Claimed | undefined,
   claimAhead: boolean,
 ): Promise<DispatchStep> {
-  const rows = claimed ?? (await claimedMessages(deps, batch.id));
+  const read = claimed ? undefined : await claimedMessages(deps, batch.id);
+  const rows = claimed ?? read?.claimed ?? [];
   // A batch just claimed stored its messages with the batch, none on its rows.
   const legacyRows = claimed === undefined;
+  // A row whose message cannot be rebuilt (only a damaged database does that) is failed with
+  // the reason, rather than left claimed for ever, which would keep its send open.
+  if (read && read.unreadable.length > 0) {
+    await deps.db
+      .update(outboxMessages)
+      .set({
+        status: "failed",
+        error: "its stored message could not be read back; not sent",
+        updatedAt: deps.clock.now().toISOString(),
+      })
+      .where(
+        and(inArray(outboxMessages.id, read.unreadable), eq(outboxMessages.status, "claimed")),
+      );
+  }
   if (rows.length === 0) {
     await deps.db.batch([
       deps.db
@@ -497,20 +512,27 @@ async function failBatch(
 
 /**
  * The batch's claimed rows with the message each one carries: the one stored with the batch when
- * it was claimed, or, for a batch claimed before batch payloads existed, the one on the row.
+ * it was claimed, or, for a batch claimed before batch payloads existed, the one on the row; and
+ * the claimed rows whose message cannot be rebuilt.
  */
-async function claimedMessages(deps: Deps, batchId: number): Promise<Claimed> {
+async function claimedMessages(
+  deps: Deps,
+  batchId: number,
+): Promise<{ claimed: Claimed; unreadable: number[] }> {
   // One after the other: concurrent queries would make the client open a second connection.
   const rows = await q.batchMessages(deps.db, batchId);
   const stored = await q.batchPayload(deps.db, batchId);
   const byId = new Map((stored?.messages ?? []).map((m) => [m.id, m]));
   const claimed: Claimed = [];
+  const unreadable: number[] = [];
   for (const row of rows) {
+    if (row.status !== "claimed") continue;
     const message = byId.get(row.id);
     const payload = message ? storedMail(message, stored?.templates) : row.legacyPayload;
-    if (row.status === "claimed" && payload) claimed.push({ id: row.id, payload });
+    if (payload) claimed.push({ id: row.id, payload });
+    else unreadable.push(row.id);
   }
-  return claimed;
+  return { claimed, unreadable };
 }
 
 /** Marks done every active send with no message left to send (awaited, or in a batch). */
