@@ -726,7 +726,7 @@ describe("claiming ahead (the Node loop): an outcome and the next claim share on
     fake.failNext(1, 503);
     expect(await step()).toMatchObject({ outcome: "retry" }); // batch A, retried in a while
     expect(await step()).toMatchObject({ outcome: "sent" }); // batch B, and C claimed ahead
-    t.clock.advance(60_000);
+    t.clock.advance(5_000); // past A's backoff, well within C's lease
     expect(await step()).toMatchObject({ outcome: "sent" }); // A, due
     expect(await step()).toMatchObject({ outcome: "sent" }); // C
     const keys = fake.calls.map((c) => c.idempotencyKey);
@@ -736,5 +736,39 @@ describe("claiming ahead (the Node loop): an outcome and the next claim share on
       { kind: "idle", nextAttemptAt: null },
     ]);
     deliveredOnce(30);
+  });
+  test("a batch claimed ahead whose lease ran out is called once, as a due batch, never again from memory", async () => {
+    await invite(30);
+    expect(await step()).toMatchObject({ outcome: "sent" }); // A, and B claimed ahead
+    t.clock.advance(2 * 60_000 + 1); // B's lease runs out
+    fake.failNext(1, 503);
+    expect(await step()).toMatchObject({ outcome: "retry" }); // B, leased again as due
+    expect(await step()).toMatchObject({ outcome: "sent" }); // C: B waits for its backoff
+    t.clock.advance(60 * 60_000);
+    await dispatchUntilIdle(t.deps, fastLimiter(), 1000, AHEAD);
+    const keys = fake.calls.map((c) => c.idempotencyKey);
+    expect(fake.calls.map((c) => c.status)).toEqual([200, 503, 200, 200]);
+    expect(keys[3]).toBe(keys[1]); // B retried after its backoff, under its key
+    expect(new Set(keys).size).toBe(3);
+    deliveredOnce(30);
+  });
+
+  test("claiming ahead failing never costs the outcome of the call that went through", async () => {
+    const { listId } = await listWithContacts(t, bearer, 3);
+    await reconsent(listId);
+    // A second send whose purpose text is missing: rendering its first batch throws.
+    const other = await listWithContacts(t, bearer, 3, "other");
+    const broken = ((await (await reconsent(other.listId)).json()) as Report).send_id;
+    await t.client.execute({
+      sql: "UPDATE sends SET text_version = 999 WHERE id = ?",
+      args: [broken],
+    });
+    expect(await step()).toMatchObject({ outcome: "sent" }); // the first send's batch
+    const batches = await t.client.execute("SELECT status FROM send_batches");
+    expect(batches.rows.map((r) => r.status)).toEqual(["sent"]);
+    await expect(step()).rejects.toThrow(/purpose v999 is missing/);
+    t.clock.advance(10 * 60_000);
+    await expect(step()).rejects.toThrow(/purpose v999 is missing/);
+    expect(fake.calls).toHaveLength(1);
   });
 });

@@ -55,16 +55,24 @@ export async function runOnce(
   limiter: RateLimiter,
   options: { claimAhead?: boolean } = {},
 ): Promise<DispatchStep> {
-  const ahead = claimedAhead.get(deps.db);
+  let ahead = claimedAhead.get(deps.db);
   claimedAhead.delete(deps.db);
   if (await isPaused(deps.db)) {
     // Pausing may last: the batch claimed ahead goes back to the due batches, read back later.
     if (ahead) await releaseLease(deps, ahead.batch.id);
     return { kind: "paused" };
   }
-  // A retry that came due goes first; a batch claimed ahead then waits for the next step.
+  // A batch claimed ahead is called from memory only while its lease keeps others away, with
+  // time to spare for the rate limiter; otherwise it is left to come back as a due batch.
+  if (
+    ahead &&
+    Date.parse(ahead.batch.leaseUntil ?? "") - LEASE_MS / 2 <= deps.clock.now().getTime()
+  )
+    ahead = undefined;
+  // A retry that came due goes first; a batch claimed ahead then waits for the next step (unless
+  // it is that batch, its lease run out meanwhile).
   const due = await leaseDueBatch(deps);
-  if (due && ahead) claimedAhead.set(deps.db, ahead);
+  if (due && ahead && due.id !== ahead.batch.id) claimedAhead.set(deps.db, ahead);
   // A retried batch reads its messages back; a batch just claimed brings them along.
   const claim: Claim | "skipped" | undefined = due
     ? { batch: due }
@@ -459,11 +467,23 @@ async function callProvider(
       closeFinishedSends(deps),
     ] as const;
     // The next batch, claimed in the same transaction (one commit per batch instead of two).
-    const next = claimAhead && !claimedAhead.has(deps.db) ? await planClaim(deps) : undefined;
+    // Claiming must never cost the outcome of a call that went through: when planning or writing
+    // the claim fails, the outcome is written alone (the next step meets the failure again).
+    const next =
+      claimAhead && !claimedAhead.has(deps.db)
+        ? await planClaim(deps).catch(() => undefined)
+        : undefined;
     const ahead = typeof next === "object" ? next : undefined;
-    const results = await deps.db.batch([...recorded, ...(ahead?.statements ?? [])]);
-    const claim = ahead?.settle(results.slice(recorded.length));
-    if (typeof claim === "object") claimedAhead.set(deps.db, claim);
+    if (ahead) {
+      const results = await deps.db
+        .batch([...recorded, ...ahead.statements])
+        .catch(() => undefined);
+      const claim = results && ahead.settle(results.slice(recorded.length));
+      if (typeof claim === "object") claimedAhead.set(deps.db, claim);
+      if (!results) await deps.db.batch(recorded);
+    } else {
+      await deps.db.batch(recorded);
+    }
   } else if (
     outcome.kind === "rejected" ||
     started - Date.parse(firstAttemptAt) >= GIVE_UP_AFTER_MS
@@ -574,6 +594,7 @@ export function startDispatcher(
       };
     });
   const loop = (async () => {
+    claimedAhead.delete(deps.db); // its lease is released just below
     await releaseLeasesAfterRestart(deps).catch(options.onError ?? (() => {}));
     while (!stopped) {
       try {
