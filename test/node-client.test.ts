@@ -54,13 +54,28 @@ test("a write waits for another process's write on the same file, then lands", a
   expect(await values()).toEqual(["other", "server"]);
 });
 
-test("a write held longer than the wait fails with SQLITE_BUSY and writes nothing", async () => {
+test("a write held longer than the wait fails with SQLITE_BUSY, and the client's next writes are committed", async () => {
   const other = await otherProcessWriting(BUSY_TIMEOUT_MS + 1_000);
   await expect(client.execute("INSERT INTO t VALUES ('server')")).rejects.toMatchObject({
     code: "SQLITE_BUSY",
   });
   await once(other, "exit");
-  expect(await values()).toEqual(["other"]);
+  // The failed statement must not keep the connection in a transaction that never commits.
+  await client.execute("INSERT INTO t VALUES ('server, later')");
+  const fresh = openNodeClient({
+    databaseUrl: `file:${join(dir, "db.sqlite")}`,
+    databaseAuthToken: undefined,
+  });
+  try {
+    expect((await fresh.execute("SELECT v FROM t ORDER BY v")).rows.map((r) => r.v)).toEqual([
+      "other",
+      "server, later",
+    ]);
+    await fresh.execute("INSERT INTO t VALUES ('fresh')");
+  } finally {
+    fresh.close();
+  }
+  expect(await values()).toEqual(["fresh", "other", "server, later"]);
 }, 20_000);
 
 test("no code of the app opens an interactive transaction (it would hold the lock across awaits)", () => {

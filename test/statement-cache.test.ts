@@ -1,6 +1,6 @@
 // The prepared-statement cache on Node's embedded database: statements are prepared once per
-// connection and reused, and reuse never serves stale rows, a statement left failing, or a closed
-// connection.
+// connection and reused, and reuse never serves stale rows, stale bound values, stale columns, a
+// statement left failing or active, or a closed connection.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,4 +94,37 @@ test("a client closed and opened again on the file works as before", async () =>
   first.close();
   const again = open();
   expect((await again.execute("SELECT v FROM t")).rows.map((r) => r.v)).toEqual(["kept"]);
+});
+
+test("a run passing fewer values than an earlier one gets NULL for the others, not the old ones", async () => {
+  const client = open();
+  const positional = (args: number[]) =>
+    client.execute({ sql: "SELECT ?1 AS a, ?2 AS b", args }).then((r) => ({ ...r.rows[0] }));
+  expect(await positional([1, 2])).toEqual({ a: 1, b: 2 });
+  expect(await positional([3])).toEqual({ a: 3, b: null });
+  const named = (args: Record<string, number>) =>
+    client.execute({ sql: "SELECT :x AS x, :y AS y", args }).then((r) => ({ ...r.rows[0] }));
+  expect(await named({ x: 1, y: 2 })).toEqual({ x: 1, y: 2 });
+  expect(await named({ x: 3 })).toEqual({ x: 3, y: null });
+});
+
+test("after a schema change on the connection a query's columns are the new ones", async () => {
+  const client = open();
+  await client.execute({ sql: "INSERT INTO t (v) VALUES (?)", args: ["a"] });
+  expect((await client.execute("SELECT * FROM t")).columns).toEqual(["id", "v"]);
+  await client.execute("ALTER TABLE t ADD COLUMN w TEXT DEFAULT 'new'");
+  const after = await client.execute("SELECT * FROM t");
+  expect(after.columns).toEqual(["id", "v", "w"]);
+  expect({ ...after.rows[0] }).toEqual({ id: 1, v: "a", w: "new" });
+});
+
+test("PRAGMA statements and statements read with get() are never reused", () => {
+  cacheStatements();
+  const db = new Database(file);
+  const pragma = db.prepare("PRAGMA user_version");
+  expect(db.prepare("PRAGMA user_version")).not.toBe(pragma);
+  const query = db.prepare("SELECT v FROM t");
+  query.get();
+  expect(db.prepare("SELECT v FROM t")).not.toBe(query);
+  db.close();
 });
