@@ -70,25 +70,31 @@ function guarded(db: Connection, sql: string, statement: Statement, reused: bool
   let positions = 0; // the most positional values a run has bound
   const names = new Set<string>(); // the named values runs have bound
   /** The values of one run, with NULL for any an earlier run bound and this one does not pass. */
-  const fill = (params: unknown[]): [unknown[] | Record<string, unknown>] => {
+  const fill = (params: unknown[]): unknown[] => {
     const [only] = params;
-    if (params.length === 1 && only !== null && typeof only === "object" && !Array.isArray(only)) {
+    if (params.length === 1 && Array.isArray(only)) {
+      // The client's case: one array of values, as many as last time.
+      if (only.length >= positions) return params;
+      return [only.concat(Array(positions - only.length).fill(null))];
+    }
+    if (params.length === 1 && only !== null && typeof only === "object") {
       const values = { ...(only as Record<string, unknown>) };
       for (const name of names) if (!(name in values)) values[name] = null;
       return [values];
     }
-    const values = params.length === 1 && Array.isArray(only) ? [...only] : params.flat();
-    while (values.length < positions) values.push(null);
-    return [values];
+    const values = params.flat();
+    return [values.concat(Array(Math.max(0, positions - values.length)).fill(null))];
   };
   const run = <T>(method: (...params: unknown[]) => T, params: unknown[]): T => {
     const values = reused ? fill(params) : params;
     try {
       const result = method.apply(statement, values);
       const [bound] = values;
-      if (Array.isArray(bound)) positions = Math.max(positions, bound.length);
-      else if (bound !== null && typeof bound === "object")
+      if (Array.isArray(bound)) {
+        if (bound.length > positions) positions = bound.length;
+      } else if (bound !== null && typeof bound === "object") {
         for (const name of Object.keys(bound)) names.add(name);
+      }
       return result;
     } catch (error) {
       if (/^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code))) db.close();
