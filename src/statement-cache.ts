@@ -15,8 +15,14 @@
 //
 // And, cached or not: a statement that failed with SQLITE_BUSY (another process held the lock past
 // the busy timeout) stays active in the `libsql` package, holding its implicit transaction open,
-// so that the connection's later writes would never be committed. The connection is closed (which
-// rolls back) and the client, finding it closed, opens another.
+// so that the connection's later writes would never be committed. The connection is marked closed:
+// the client's pool, finding it so when the call returns, closes it (which rolls back) and opens
+// another. It is not closed under the call itself: `libsql` aborts the process when a caller then
+// reads `inTransaction` on a closed connection, as the client's `migrate` does.
+//
+// Not guarded, since the app never does either: a statement run with named values and then with
+// positional ones keeps the named values; a schema change made through another connection leaves
+// this one's kept statements reporting the old columns of a top-level `SELECT *`.
 import Database from "libsql";
 
 /** Distinct statements kept per connection; the least recently used goes first. */
@@ -97,7 +103,8 @@ function guarded(db: Connection, sql: string, statement: Statement, reused: bool
       }
       return result;
     } catch (error) {
-      if (/^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code))) db.close();
+      if (/^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code)))
+        (db as { open: boolean }).open = false;
       throw error;
     }
   };

@@ -78,6 +78,18 @@ test("a write held longer than the wait fails with SQLITE_BUSY, and the client's
   expect(await values()).toEqual(["fresh", "other", "server, later"]);
 }, 20_000);
 
+test("a write that fails with SQLITE_BUSY inside the client's migrate leaves the process and the client working", async () => {
+  const other = await otherProcessWriting(BUSY_TIMEOUT_MS + 1_000);
+  // migrate() reads the connection's transaction state after the failure: on a connection
+  // closed under it, libsql would abort the process.
+  await expect(
+    client.migrate([{ sql: "INSERT INTO t VALUES ('migrated')", args: [] }]),
+  ).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+  await once(other, "exit");
+  await client.execute("INSERT INTO t VALUES ('server, later')");
+  expect(await values()).toEqual(["other", "server, later"]);
+}, 20_000);
+
 test("no code of the app opens an interactive transaction (it would hold the lock across awaits)", () => {
   const sources = (folder: string): string[] =>
     readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
