@@ -25,14 +25,6 @@ export function toBase64Url(bytes: Uint8Array, length = bytes.length): string {
   return out;
 }
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
-
-export function toHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += HEX[byte];
-  return hex;
-}
-
 /** SHA-256, hex-encoded. */
 export async function sha256Hex(text: string): Promise<string> {
   return createHash("sha256").update(text, "utf8").digest("hex");

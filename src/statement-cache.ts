@@ -1,5 +1,5 @@
-// Node only: keeps the embedded database's prepared statements for reuse, and closes a connection
-// that a busy database left in a broken state.
+// Node only: keeps the embedded database's prepared statements for reuse, and has the client drop a
+// connection that a busy database left in a broken state.
 //
 // The libSQL client prepares every statement anew, each time it runs; the dispatcher runs the
 // same fifteen or so per batch of 100 messages, and preparing them was a tenth of its CPU
@@ -47,8 +47,11 @@ export function cacheStatements() {
   proto.prepare = function (this: Connection, sql: string) {
     if (SCHEMA_CHANGE.test(sql)) kept.delete(this);
     if (NEVER_KEPT.test(sql)) return guarded(this, sql, prepare.call(this, sql), false);
-    const statements = kept.get(this) ?? new Map<string, Statement>();
-    if (statements.size === 0) kept.set(this, statements);
+    let statements = kept.get(this);
+    if (!statements) {
+      statements = new Map();
+      kept.set(this, statements);
+    }
     const statement = statements.get(sql);
     if (statement) {
       // Most recently used last.
@@ -71,7 +74,10 @@ export function cacheStatements() {
   };
 }
 
-/** Wraps a statement's runs: NULL for values not passed again, and closing on SQLITE_BUSY. */
+/**
+ * Wraps a statement's runs: NULL for values not passed again; SQLITE_BUSY marks the connection
+ * closed.
+ */
 function guarded(db: Connection, sql: string, statement: Statement, reused: boolean): Statement {
   let positions = 0; // the most positional values a run has bound
   const names = new Set<string>(); // the named values runs have bound

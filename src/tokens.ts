@@ -18,7 +18,7 @@ export type TokenPayload = {
 };
 
 // Two forms verify. Mail sent since 2026-11-29 carries the short one, a third of the length:
-//   the purpose's letter, then c, l, s, e in base 36 joined by "-", a dot, and a 128-bit tag
+//   the purpose's letter, then c, l, s, e in base 36 joined by "-", a dot, and a 132-bit tag
 //   ("c9ix-1-2-o6ss2mio.<22 characters>").
 // Mail sent before carries base64url(JSON), a dot and a full HMAC-SHA256; an unsubscribe link in
 // an old mail must keep working for ever. A JSON body starts with "eyJ", a short one with its
@@ -30,12 +30,12 @@ const LETTER: Record<TokenPurpose, string> = {
   preferences: "p",
   subscribe: "s",
 };
-const PURPOSE: Record<string, TokenPurpose> = {
-  c: "consent",
-  u: "unsubscribe",
-  p: "preferences",
-  s: "subscribe",
-};
+const PURPOSE: Record<string, TokenPurpose> = Object.fromEntries(
+  (Object.entries(LETTER) as [TokenPurpose, string][]).map(([purpose, letter]) => [
+    letter,
+    purpose,
+  ]),
+);
 /** The short body: a purpose letter and up to four base-36 numbers, absent ones left empty. */
 const SHORT_BODY = /^([cups])([0-9a-z]*(?:-[0-9a-z]*){0,3})$/;
 

@@ -1,7 +1,7 @@
 // The small crypto helpers, against Node's own encoders.
 import fc from "fast-check";
 import { expect, test } from "vitest";
-import { toBase64Url, toHex } from "../src/crypto";
+import { toBase64Url } from "../src/crypto";
 
 test("toBase64Url matches Buffer's base64url for any bytes (every length modulo 3)", () => {
   fc.assert(
@@ -9,13 +9,5 @@ test("toBase64Url matches Buffer's base64url for any bytes (every length modulo 
       expect(toBase64Url(bytes)).toBe(Buffer.from(bytes).toString("base64url"));
     }),
     { numRuns: 500 },
-  );
-});
-
-test("toHex matches Buffer's hex for any bytes", () => {
-  fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 70 }), (bytes) => {
-      expect(toHex(bytes)).toBe(Buffer.from(bytes).toString("hex"));
-    }),
   );
 });

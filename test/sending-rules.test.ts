@@ -120,20 +120,17 @@ describe("the breaker", () => {
   });
 });
 
-describe("random bytes and hex", () => {
-  test("pooled random bytes never repeat a slice and hex matches the bytes", async () => {
+describe("random bytes", () => {
+  test("pooled random bytes never repeat a slice", async () => {
     const { webRandomBytes } = await import("../src/deps");
-    const { toHex } = await import("../src/crypto");
     const seen = new Set<string>();
     for (let i = 0; i < 2000; i++) {
       const bytes = webRandomBytes(16);
       expect(bytes).toHaveLength(16);
-      const hex = toHex(bytes);
-      expect(hex).toMatch(/^[0-9a-f]{32}$/);
+      const hex = Buffer.from(bytes).toString("hex");
       expect(seen.has(hex)).toBe(false);
       seen.add(hex);
     }
     expect(webRandomBytes(10_000)).toHaveLength(10_000);
-    expect(toHex(new Uint8Array([0, 15, 255]))).toBe("000fff");
   });
 });
