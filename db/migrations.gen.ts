@@ -136,4 +136,11 @@ export const migrations: Migration[] = [
     tag: "0012_batch_templates",
     statements: ["ALTER TABLE `batch_payloads` ADD `templates` text;"],
   },
+  {
+    tag: "0013_prune_payload_provider_hold",
+    statements: [
+      "ALTER TABLE `sending_state` ADD `provider_hold_until` text;",
+      "ALTER TABLE `outbox_messages` DROP COLUMN `payload`;",
+    ],
+  },
 ];

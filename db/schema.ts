@@ -102,6 +102,11 @@ export const sendingState = sqliteTable("sending_state", {
   reason: text("reason"),
   since: text("since"),
   by: text("by"),
+  /**
+   * No provider call starts before this time: the provider answered 429 with `retry-after`, which
+   * speaks for the whole account, so every dispatcher (every consumer, every isolate) waits.
+   */
+  providerHoldUntil: text("provider_hold_until"),
 });
 // ---- Lists, contacts and the consent ledger -------------------------------------------------
 
@@ -307,17 +312,6 @@ export const outboxMessages = sqliteTable(
       enum: ["queued", "claimed", "sent", "failed", "suppressed"],
     }).notNull(),
     batchId: integer("batch_id"),
-    /**
-     * Legacy: the rendered message of a row claimed before `batch_payloads` existed (still sent
-     * on a retry, and still exported). Rows claimed since hold null here.
-     */
-    payload: text("payload", { mode: "json" }).$type<{
-      to: string;
-      subject: string;
-      text: string;
-      html: string;
-      unsubscribeUrl: string;
-    }>(),
     providerId: text("provider_id"),
     error: text("error"),
     /** What the provider's webhooks said afterwards (feeds the breaker). */
@@ -556,16 +550,6 @@ export const providerCalls = sqliteTable(
   (t) => [index("provider_calls_started_idx").on(t.startedAt)],
 );
 
-/** One rendered message of a batch, keyed by its outbox row. */
-export type BatchMessage = {
-  id: number;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  unsubscribeUrl: string;
-};
-
 /**
  * A mail rendered once for a send, with marks where each message has its own values: each part
  * is split at the marks, odd items naming the slot (an index into `slots`) whose value goes there.
@@ -577,11 +561,8 @@ export type MailTemplate = {
   html: string[];
 };
 
-/** One message of a batch as stored: the template it fills in and its own values. */
-export type TemplatedMessage = { id: number; to: string; t: string; v: string[] };
-
-/** A stored message: templated, or rendered in full (batches claimed before templates, odd lists). */
-export type StoredMessage = BatchMessage | TemplatedMessage;
+/** One message of a batch as stored: its outbox row, the template it fills in and its own values. */
+export type StoredMessage = { id: number; to: string; t: string; v: string[] };
 
 /**
  * The messages of a batch, in one row written when the batch is claimed and never rewritten
@@ -599,6 +580,6 @@ export const batchPayloads = sqliteTable("batch_payloads", {
     .primaryKey()
     .references(() => sendBatches.id),
   messages: text("messages", { mode: "json" }).$type<StoredMessage[]>().notNull(),
-  /** The templates the messages fill in, by key; null for a batch of rendered messages only. */
+  /** The templates the messages fill in, by key (never null since Relance stores only these). */
   templates: text("templates", { mode: "json" }).$type<Record<string, MailTemplate>>(),
 });

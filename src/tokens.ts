@@ -17,12 +17,8 @@ export type TokenPayload = {
   e?: number;
 };
 
-// Two forms verify. Mail sent since 2026-11-29 carries the short one, a third of the length:
-//   the purpose's letter, then c, l, s, e in base 36 joined by "-", a dot, and a 132-bit tag
-//   ("c9ix-1-2-o6ss2mio.<22 characters>").
-// Mail sent before carries base64url(JSON), a dot and a full HMAC-SHA256; an unsubscribe link in
-// an old mail must keep working for ever. A JSON body starts with "eyJ", a short one with its
-// purpose's letter, so the two can never be taken for each other; each has its own key.
+// The body is the purpose's letter, then c, l, s, e in base 36 joined by "-"; a dot; a 132-bit tag
+// ("c9ix-1-2-o6ss2mio.<22 characters>").
 
 const LETTER: Record<TokenPurpose, string> = {
   consent: "c",
@@ -43,10 +39,6 @@ const SHORT_BODY = /^([cups])([0-9a-z]*(?:-[0-9a-z]*){0,3})$/;
 const shortTag = (secret: string, body: string) =>
   hmacSha256(`relance-token-2:${secret}`, body, "base64url").slice(0, 22);
 
-/** The JSON form's signature: an HMAC under a key of its own, derived from SECRET_KEY. */
-const jsonMac = (secret: string, body: string) =>
-  hmacSha256(`relance-token:${secret}`, body, "base64url");
-
 const base36 = (n: number | undefined) => {
   if (n === undefined) return "";
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`token field ${n} is not a count`);
@@ -59,7 +51,7 @@ export async function signToken(secret: string, payload: TokenPayload): Promise<
   return `${body}.${shortTag(secret, body)}`;
 }
 
-/** Reads a short body whose tag verified; undefined when its fields are not numbers. */
+/** Reads a short body whose tag verified; undefined when its fields are not numbers or c is missing. */
 function shortPayload(body: string): TokenPayload | undefined {
   const match = SHORT_BODY.exec(body);
   const purpose = PURPOSE[match?.[1] ?? ""];
@@ -69,8 +61,8 @@ function shortPayload(body: string): TokenPayload | undefined {
     const n = Number.parseInt(field, 36);
     return Number.isSafeInteger(n) && n.toString(36) === field ? n : Number.NaN;
   });
-  if ([c, l, s, e].some((n) => Number.isNaN(n))) return undefined;
-  const payload: TokenPayload = { p: purpose, c: c as number };
+  if (c === undefined || [c, l, s, e].some((n) => Number.isNaN(n))) return undefined;
+  const payload: TokenPayload = { p: purpose, c };
   if (l !== undefined) payload.l = l;
   if (s !== undefined) payload.s = s;
   if (e !== undefined) payload.e = e;
@@ -92,23 +84,12 @@ export async function verifyToken(
     return { ok: false, reason: "malformed" };
   }
   const [body = "", signature = ""] = token.split(".");
-  let payload: TokenPayload | undefined;
-  if (SHORT_BODY.test(body)) {
-    if (!constantTimeEqual(shortTag(secret, body), signature))
-      return { ok: false, reason: "bad_signature" };
-    payload = shortPayload(body);
-  } else {
-    if (!constantTimeEqual(jsonMac(secret, body), signature))
-      return { ok: false, reason: "bad_signature" };
-    try {
-      payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TokenPayload;
-    } catch {
-      payload = undefined;
-    }
-  }
-  if (typeof payload !== "object" || payload === null) return { ok: false, reason: "malformed" };
+  // A body of another shape was never signed by Relance (the JSON form of early builds included).
+  if (!SHORT_BODY.test(body) || !constantTimeEqual(shortTag(secret, body), signature))
+    return { ok: false, reason: "bad_signature" };
+  const payload = shortPayload(body);
+  if (!payload) return { ok: false, reason: "malformed" };
   if (payload.p !== purpose) return { ok: false, reason: "wrong_purpose" };
-  if (typeof payload.c !== "number") return { ok: false, reason: "malformed" };
   if (payload.e !== undefined && now.getTime() > payload.e) return { ok: false, reason: "expired" };
   return { ok: true, payload };
 }

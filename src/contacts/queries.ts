@@ -6,7 +6,6 @@ import {
   importRows,
   listMembers,
   mailOutbox,
-  outboxMessages,
   registrations,
 } from "../../db/schema";
 import type { ConsentState } from "../consent/states";
@@ -242,11 +241,6 @@ export const eraseTraces = (db: Db, id: number) =>
       WHERE batch_id IN (
         SELECT b.id FROM outbox_messages o JOIN send_batches b ON b.id = o.batch_id
         WHERE o.contact_id = ${id} AND b.status <> 'pending')`),
-    // Rows claimed before batch payloads existed carry their own copy.
-    db
-      .update(outboxMessages)
-      .set({ payload: null })
-      .where(and(eq(outboxMessages.contactId, id), sql`${outboxMessages.status} <> 'claimed'`)),
     db
       .delete(mailOutbox)
       .where(sql`lower(${mailOutbox.to}) = (SELECT lower(email) FROM contacts WHERE id = ${id})`),

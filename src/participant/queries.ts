@@ -198,10 +198,7 @@ export const registrationsOf = (db: Db, contactId: number) =>
     .where(eq(registrations.contactId, contactId))
     .orderBy(asc(registrations.id));
 
-/**
- * The messages Relance queued for a contact, with what each said: the copy stored with its batch
- * (its template filled in), or on the row itself for a batch claimed before batch payloads existed.
- */
+/** The messages Relance queued for a contact, with what each said (its batch's copy, filled in). */
 export const messagesOf = async (db: Db, contactId: number) =>
   (
     await db
@@ -212,16 +209,15 @@ export const messagesOf = async (db: Db, contactId: number) =>
         stored: sql<string | null>`(
           SELECT json_array(json(j.value), json(p.templates)) FROM batch_payloads p, json_each(p.messages) AS j
           WHERE p.batch_id = ${outboxMessages.batchId} AND j.value ->> '$.id' = ${outboxMessages.id})`,
-        legacyPayload: outboxMessages.payload,
         updatedAt: outboxMessages.updatedAt,
       })
       .from(outboxMessages)
       .innerJoin(sends, eq(sends.id, outboxMessages.sendId))
       .where(eq(outboxMessages.contactId, contactId))
       .orderBy(asc(outboxMessages.id))
-  ).map(({ stored, legacyPayload, ...message }) => {
+  ).map(({ stored, ...message }) => {
     const [copy, templates] = stored
-      ? (JSON.parse(stored) as [StoredMessage, Record<string, MailTemplate> | null])
+      ? (JSON.parse(stored) as [StoredMessage, Record<string, MailTemplate>])
       : [];
-    return { ...message, payload: copy ? storedMail(copy, templates) : legacyPayload };
+    return { ...message, payload: (copy && templates && storedMail(copy, templates)) || null };
   });

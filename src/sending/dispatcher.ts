@@ -23,6 +23,7 @@ import { backoffMs, type RateLimiter } from "./rate";
 import {
   type Composed,
   fillTemplate,
+  type MailPayload,
   prepareCampaign,
   prepareInvitation,
   prepareSubscribeConfirmation,
@@ -92,7 +93,7 @@ const releaseLease = (deps: Deps, batchId: number) =>
   deps.db.update(sendBatches).set({ leaseUntil: null }).where(eq(sendBatches.id, batchId));
 
 /** A batch's claimed rows, each with the message stored for it. */
-type Claimed = { id: number; payload: q.Payload }[];
+type Claimed = { id: number; payload: MailPayload }[];
 type Claim = { batch: q.Batch; messages?: Claimed };
 
 /** A pending batch whose retry is due, leased so that no other dispatcher calls it meanwhile. */
@@ -167,19 +168,13 @@ async function planClaim(deps: Deps): Promise<
       const { to, unsubscribeUrl, composed } = await render(
         message as typeof message & { email: string },
       );
-      if ("rendered" in composed) {
-        const payload = { to, ...composed.rendered, unsubscribeUrl };
-        stored.push({ id: message.id, ...payload });
-        claims.push({ id: message.id, payload });
-      } else {
-        const { key, template, values } = composed;
-        templates[key] = template;
-        stored.push({ id: message.id, to, t: key, v: values });
-        claims.push({
-          id: message.id,
-          payload: { to, ...fillTemplate(template, values), unsubscribeUrl },
-        });
-      }
+      const { key, template, values } = composed;
+      templates[key] = template;
+      stored.push({ id: message.id, to, t: key, v: values });
+      claims.push({
+        id: message.id,
+        payload: { to, ...fillTemplate(template, values), unsubscribeUrl },
+      });
     } catch (error) {
       dropped.push({
         id: message.id,
@@ -251,7 +246,7 @@ async function planClaim(deps: Deps): Promise<
                           WHERE o.id = j.value ->> '$.id' AND o.batch_id = b.id)`,
             )}
           END,
-          ${Object.keys(templates).length ? JSON.stringify(templates) : null}
+          ${JSON.stringify(templates)}
         FROM send_batches b, given WHERE b.idempotency_key = ${key}
         ON CONFLICT DO NOTHING`),
       ...statements,
@@ -390,8 +385,6 @@ async function callProvider(
 ): Promise<DispatchStep> {
   const read = claimed ? undefined : await claimedMessages(deps, batch.id);
   const rows = claimed ?? read?.claimed ?? [];
-  // A batch just claimed stored its messages with the batch, none on its rows.
-  const legacyRows = claimed === undefined;
   // A row whose message cannot be rebuilt (only a damaged database does that) is failed with
   // the reason, rather than left claimed for ever, which would keep its send open.
   if (read && read.unreadable.length > 0) {
@@ -412,7 +405,7 @@ async function callProvider(
         .update(sendBatches)
         .set({ status: "sent", leaseUntil: null })
         .where(eq(sendBatches.id, batch.id)),
-      ...q.forgetErasedInBatch(deps.db, batch.id),
+      q.forgetErasedInBatch(deps.db, batch.id),
     ]);
     return { kind: "skipped" };
   }
@@ -444,7 +437,7 @@ async function callProvider(
         .update(sendBatches)
         .set({ status: "sent", attempts, firstAttemptAt, leaseUntil: null, lastError: null })
         .where(eq(sendBatches.id, batch.id)),
-      ...q.forgetErasedInBatch(deps.db, batch.id, legacyRows),
+      q.forgetErasedInBatch(deps.db, batch.id),
       deps.db.run(sql`
         UPDATE outbox_messages
         SET status = j.value ->> '$.status',
@@ -490,7 +483,7 @@ async function callProvider(
   ) {
     const reason =
       outcome.kind === "rejected" ? outcome.reason : `gave up after 24 hours: ${outcome.reason}`;
-    await failBatch(deps, batch.id, reason, at, { attempts, firstAttemptAt }, legacyRows);
+    await failBatch(deps, batch.id, reason, at, { attempts, firstAttemptAt });
   } else {
     const jitter = (deps.randomBytes(1)[0] ?? 128) / 255;
     const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(attempts, jitter));
@@ -514,7 +507,6 @@ async function failBatch(
   reason: string,
   at: string,
   attempt: { attempts: number; firstAttemptAt: string },
-  legacyRows = true,
 ) {
   await deps.db.batch([
     deps.db
@@ -525,15 +517,14 @@ async function failBatch(
       .update(outboxMessages)
       .set({ status: "failed", error: reason, updatedAt: at })
       .where(and(eq(outboxMessages.batchId, batchId), eq(outboxMessages.status, "claimed"))),
-    ...q.forgetErasedInBatch(deps.db, batchId, legacyRows),
+    q.forgetErasedInBatch(deps.db, batchId),
     closeFinishedSends(deps),
   ]);
 }
 
 /**
- * The batch's claimed rows with the message each one carries: the one stored with the batch when
- * it was claimed, or, for a batch claimed before batch payloads existed, the one on the row; and
- * the claimed rows whose message cannot be rebuilt.
+ * The batch's claimed rows with the message stored for each when the batch was claimed, and the
+ * claimed rows whose message cannot be rebuilt.
  */
 async function claimedMessages(
   deps: Deps,
@@ -548,7 +539,7 @@ async function claimedMessages(
   for (const row of rows) {
     if (row.status !== "claimed") continue;
     const message = byId.get(row.id);
-    const payload = message ? storedMail(message, stored?.templates) : row.legacyPayload;
+    const payload = message && stored?.templates && storedMail(message, stored.templates);
     if (payload) claimed.push({ id: row.id, payload });
     else unreadable.push(row.id);
   }

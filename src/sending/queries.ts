@@ -14,7 +14,6 @@ import type { Db } from "../db";
 export type Send = typeof sends.$inferSelect;
 export type OutboxRow = typeof outboxMessages.$inferSelect;
 export type Batch = typeof sendBatches.$inferSelect;
-export type Payload = NonNullable<OutboxRow["payload"]>;
 
 export const findSend = async (db: Db, id: number) =>
   (await db.select().from(sends).where(eq(sends.id, id)).limit(1))[0];
@@ -129,19 +128,15 @@ export const earliestPendingAttempt = async (db: Db) =>
       .where(eq(sendBatches.status, "pending"))
   )[0]?.at ?? null;
 
-/** A batch's rows, with the payload only a row claimed before `batch_payloads` existed holds. */
+/** A batch's rows. */
 export const batchMessages = (db: Db, batchId: number) =>
   db
-    .select({
-      id: outboxMessages.id,
-      status: outboxMessages.status,
-      legacyPayload: outboxMessages.payload,
-    })
+    .select({ id: outboxMessages.id, status: outboxMessages.status })
     .from(outboxMessages)
     .where(eq(outboxMessages.batchId, batchId))
     .orderBy(asc(outboxMessages.id));
 
-/** The messages stored for a batch when it was claimed (none for a batch claimed before them). */
+/** The messages stored for a batch when it was claimed. */
 export const batchPayload = async (db: Db, batchId: number) =>
   (
     await db
@@ -162,34 +157,22 @@ export const keptMessages = (messages: SQL, keep: SQL) => sql`(
 
 /**
  * Once a batch is finished, the messages of contacts erased while it was in flight (kept until
- * then, so that a retry stayed identical) go: from the batch's payload, and from the rows of a
- * batch claimed before `batch_payloads` existed (`legacyRows`: false for a batch known to have
- * been claimed since). Changes nothing when no such contact is in it.
+ * then, so that a retry stayed identical) go from the batch's payload. Changes nothing when no
+ * such contact is in it.
  */
-export const forgetErasedInBatch = (db: Db, batchId: number, legacyRows = true) =>
-  [
-    db.run(sql`
-      UPDATE batch_payloads
-      SET messages = ${keptMessages(
-        sql`batch_payloads.messages`,
-        sql`NOT EXISTS (
-          SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
-          WHERE o.id = j.value ->> '$.id' AND c.erased_at IS NOT NULL)`,
-      )}
-      WHERE batch_id = ${batchId}
-        AND EXISTS (
-          SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
-          WHERE o.batch_id = ${batchId} AND c.erased_at IS NOT NULL)`),
-    ...(legacyRows
-      ? [
-          db.run(sql`
-            UPDATE outbox_messages SET payload = NULL
-            WHERE batch_id = ${batchId} AND payload IS NOT NULL
-              AND EXISTS (SELECT 1 FROM contacts c
-                          WHERE c.id = outbox_messages.contact_id AND c.erased_at IS NOT NULL)`),
-        ]
-      : []),
-  ] as const;
+export const forgetErasedInBatch = (db: Db, batchId: number) =>
+  db.run(sql`
+    UPDATE batch_payloads
+    SET messages = ${keptMessages(
+      sql`batch_payloads.messages`,
+      sql`NOT EXISTS (
+        SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
+        WHERE o.id = j.value ->> '$.id' AND c.erased_at IS NOT NULL)`,
+    )}
+    WHERE batch_id = ${batchId}
+      AND EXISTS (
+        SELECT 1 FROM outbox_messages o JOIN contacts c ON c.id = o.contact_id
+        WHERE o.batch_id = ${batchId} AND c.erased_at IS NOT NULL)`);
 
 /**
  * When the next pending batch may be called: its retry time, or the end of its lease when another

@@ -2,7 +2,7 @@
 // English. Every message ends with the unsubscribe link; names are always escaped.
 import type { Child } from "hono/jsx";
 import { escapeToBuffer } from "hono/utils/html";
-import type { BatchMessage, MailTemplate, StoredMessage } from "../../db/schema";
+import type { MailTemplate, StoredMessage } from "../../db/schema";
 import type { Dictionary, Lang } from "../i18n";
 
 export type Rendered = { subject: string; text: string; html: string };
@@ -310,31 +310,35 @@ export function fillTemplate(template: MailTemplate, values: readonly string[]):
 }
 
 /** A message of a prepared mail: the template it fills in (by key) and its values. */
-export type Composed =
-  | { key: string; template: MailTemplate; values: string[] }
-  | { rendered: Rendered };
+export type Composed = { key: string; template: MailTemplate; values: string[] };
 
 /** A prepared mail: the message for these values, or how it is composed (to store it compactly). */
 type PreparedMail<In> = ((input: In) => Rendered) & { compose(input: In): Composed };
+
+/** The marks are private-use characters, meaningless in mail: a fixed text holding one loses it. */
+const withoutMarks = <T extends object>(fixed: T): T =>
+  Object.fromEntries(
+    Object.entries(fixed).map(([k, v]) => [
+      k,
+      typeof v === "string" ? v.replace(/[\u{E000}\u{E001}]/gu, "\u{FFFD}") : v,
+    ]),
+  ) as T;
 
 /**
  * Renders a mail once with a mark in place of each per-message value, then fills the marks in for
  * each message (`fillTemplate`), so that the result is the very string a full render gives
  * (test/mail.test.ts compares them). One render per send and language instead of one per message:
  * rendering was a tenth of the dispatcher's CPU. A missing or empty value may change the wording
- * ("Hello," without a name), so it is rendered as it is, once per pattern of missing values. Should
- * a fixed input ever hold a mark character, every message is rendered in full instead.
+ * ("Hello," without a name), so it is rendered as it is, once per pattern of missing values.
  */
 function prepared<I extends { lang: Lang }, K extends keyof I & string>(
   render: (input: I) => Rendered,
-  fixed: Omit<I, K | "lang">,
+  given: Omit<I, K | "lang">,
   slots: readonly K[],
 ): PreparedMail<Pick<I, K | "lang">> {
-  const marked = Object.values(fixed).some((v) => typeof v === "string" && v.includes(OPEN));
+  const fixed = withoutMarks(given);
   const templates = new Map<string, MailTemplate>();
   const compose = (input: Pick<I, K | "lang">): Composed => {
-    const whole = { ...fixed, ...input } as unknown as I;
-    if (marked) return { rendered: render(whole) };
     const values = slots.map((k) => input[k] as unknown as string | null | undefined);
     // A missing or empty value is rendered as it is (it may change the wording), not marked.
     const key = `${input.lang}:${values.map((v) => (v ? "s" : v === "" ? "e" : String(v)[0])).join("")}`;
@@ -343,7 +347,7 @@ function prepared<I extends { lang: Lang }, K extends keyof I & string>(
       const marks = Object.fromEntries(
         slots.map((k, i) => [k, values[i] ? `${OPEN}${i}${CLOSE}` : values[i]]),
       );
-      const once = render({ ...whole, ...marks });
+      const once = render({ ...fixed, ...input, ...marks } as unknown as I);
       template = {
         slots: [...slots],
         subject: once.subject.split(MARK),
@@ -355,10 +359,8 @@ function prepared<I extends { lang: Lang }, K extends keyof I & string>(
     return { key, template, values: values.map((v) => v || "") };
   };
   const mail = (input: Pick<I, K | "lang">): Rendered => {
-    const composed = compose(input);
-    return "rendered" in composed
-      ? composed.rendered
-      : fillTemplate(composed.template, composed.values);
+    const { template, values } = compose(input);
+    return fillTemplate(template, values);
   };
   return Object.assign(mail, { compose });
 }
@@ -382,19 +384,12 @@ export const prepareSubscribeConfirmation = (
 export const prepareCampaign = (fixed: Omit<CampaignInput, "lang" | (typeof LINKS)[number]>) =>
   prepared(renderCampaign, fixed, LINKS);
 
-/**
- * A stored message as it is sent: rendered in full, or its template filled in with its values
- * (undefined when the batch does not hold that template).
- */
+/** A stored message as it is sent: its template filled in (undefined when the batch lacks it). */
 export function storedMail(
   message: StoredMessage,
-  templates: Record<string, MailTemplate> | null | undefined,
-): Omit<BatchMessage, "id"> | undefined {
-  if (!("t" in message)) {
-    const { id: _id, ...rendered } = message;
-    return rendered;
-  }
-  const template = templates?.[message.t];
+  templates: Record<string, MailTemplate>,
+): MailPayload | undefined {
+  const template = templates[message.t];
   if (!template) return undefined;
   return {
     to: message.to,
@@ -402,3 +397,6 @@ export function storedMail(
     unsubscribeUrl: message.v[template.slots.indexOf("unsubscribeUrl")] ?? "",
   };
 }
+
+/** One message ready for the provider, before its address is parsed. */
+export type MailPayload = Rendered & { to: string; unsubscribeUrl: string };
