@@ -12,8 +12,10 @@ import { parseConfig } from "../src/config";
 import { createDb } from "../src/db";
 import type { Deps } from "../src/deps";
 import { openNodeClient } from "../src/node";
-import { CONSUMER_BUDGET, dispatchForAWhile } from "../src/sending/queue";
+import { CONSUMER_BUDGET, dispatchForAWhile } from "../src/sending/consumer";
+import { createDispatcher } from "../src/sending/dispatcher";
 import { dbRateLimiter } from "../src/sending/rate-db";
+import { pipelineStore } from "../src/sending/store";
 import { benchEnv, invite, legacyList, startFakeProcess } from "./send.bench";
 
 const RECIPIENTS = 10_000;
@@ -47,7 +49,9 @@ async function simulate(CONSUMERS: number) {
     const consumers = Array.from({ length: CONSUMERS }, () => {
       const own = createClient({ url });
       const consumerDeps: Deps = { ...deps, client: own, db: createDb(own) };
-      return { client: own, deps: consumerDeps, limiter: dbRateLimiter(own, RATE) };
+      const dispatcher = createDispatcher(consumerDeps, { limiter: dbRateLimiter(own, RATE) });
+      const store = pipelineStore(consumerDeps.db);
+      return { client: own, consumer: { dispatcher, store, clock: consumerDeps.clock } };
     });
     let queueMessages = 0;
     const started = Date.now();
@@ -55,7 +59,7 @@ async function simulate(CONSUMERS: number) {
       consumers.map(async (c) => {
         for (;;) {
           queueMessages++;
-          const { verdict } = await dispatchForAWhile(c.deps, c.limiter, CONSUMER_BUDGET);
+          const { verdict } = await dispatchForAWhile(c.consumer, CONSUMER_BUDGET);
           if (verdict.kind === "ack") return;
           if (verdict.kind === "retry")
             await new Promise((r) => setTimeout(r, verdict.delaySeconds * 1000));

@@ -3,15 +3,17 @@ import { serve } from "@hono/node-server";
 import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
 import { createNodeApp, openNodeClient, startHourlyJobs } from "./node";
-import { startDispatcher } from "./sending/dispatcher";
+import { createDispatcher } from "./sending/dispatcher";
 import { windowRateLimiter } from "./sending/rate";
 
 async function main() {
   const config = parseConfig(process.env, "node");
   const client = openNodeClient(config);
   const { deps, report } = await boot(config, client);
-  const dispatcher = startDispatcher(deps, windowRateLimiter(config.sending.ratePerSecond));
+  const limiter = windowRateLimiter(config.sending.ratePerSecond);
+  const dispatcher = createDispatcher(deps, { limiter, claimAhead: true });
   deps.dispatcher = dispatcher;
+  void dispatcher.run();
   const jobs = startHourlyJobs(deps);
   const app = createNodeApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {

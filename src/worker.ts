@@ -10,13 +10,15 @@ import type { Deps } from "./deps";
 import { workersClientAddress } from "./http/client-address";
 import { runPeriodicJobs } from "./jobs";
 import {
+  type Consumer,
   DISPATCH_MESSAGE,
   type DispatchMessage,
   dispatchForAWhile,
   enqueueIfWorkDue,
-} from "./sending/queue";
-import type { RateLimiter } from "./sending/rate";
+} from "./sending/consumer";
+import { createDispatcher } from "./sending/dispatcher";
 import { dbRateLimiter } from "./sending/rate-db";
+import { pipelineStore } from "./sending/store";
 
 /** The Queue producer binding (`[[queues.producers]]` in wrangler.toml). */
 type DispatchQueue = {
@@ -44,7 +46,7 @@ const HOURLY_CRON = "0 * * * *";
 /** After an unexpected error, the queue hands the message back this much later. */
 const ERROR_RETRY_SECONDS = 30;
 
-type Edge = { app: Hono; deps: Deps; limiter: RateLimiter };
+type Edge = { app: Hono; deps: Deps; consumer: Consumer };
 
 let ready: Promise<Edge> | undefined;
 
@@ -68,9 +70,13 @@ function edgeFor(env: Bindings): Promise<Edge> {
         dispatcher: queueWaker(c.env as Bindings, c.executionCtx),
       }),
     }) as unknown as Hono;
-    // Many consumers may run at once, in many isolates: the rate limit lives in the database.
+    // Many consumers may run at once, in many isolates: the rate limit lives in the database. The
+    // isolate keeps its dispatcher (and the renderer of the send in progress) from one message to
+    // the next; it claims nothing ahead, since no step may follow.
+    const store = pipelineStore(deps.db);
     const limiter = dbRateLimiter(client, config.sending.ratePerSecond);
-    return { app, deps, limiter };
+    const dispatcher = createDispatcher(deps, { limiter, store });
+    return { app, deps, consumer: { dispatcher, store, clock: deps.clock } };
   })().catch((error: unknown) => {
     ready = undefined;
     throw error;
@@ -135,15 +141,12 @@ export default {
    * Every message means "there may be something to send", so a batch of them is one run of the
    * dispatcher; the first message carries what comes next, the others are acknowledged.
    */
-  async queue(batch: MessageBatch, env: Bindings, ctx: ExecutionContext): Promise<void> {
+  async queue(batch: MessageBatch, env: Bindings, _ctx: ExecutionContext): Promise<void> {
     const [first, ...rest] = batch.messages;
     if (!first) return;
     try {
-      const { deps, limiter } = await edgeFor(env);
-      const { verdict } = await dispatchForAWhile(
-        { ...deps, dispatcher: queueWaker(env, ctx) },
-        limiter,
-      );
+      const { consumer } = await edgeFor(env);
+      const { verdict } = await dispatchForAWhile(consumer);
       if (verdict.kind === "retry") {
         // A batch waits for its retry time: the Queue's own retry, with that delay.
         first.retry({ delaySeconds: verdict.delaySeconds });
@@ -160,9 +163,9 @@ export default {
 
   /** The safety net (a lost message, retries run out, a consumer that died holding a lease). */
   async scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
-    const { deps } = await edgeFor(env);
-    const work = { ...deps, dispatcher: queueWaker(env, ctx) };
-    await enqueueIfWorkDue(work, (message) => queueOf(env).send(message));
-    if (controller.cron === HOURLY_CRON) await runPeriodicJobs(work);
+    const { deps, consumer } = await edgeFor(env);
+    await enqueueIfWorkDue(consumer, (message) => queueOf(env).send(message));
+    if (controller.cron === HOURLY_CRON)
+      await runPeriodicJobs({ ...deps, dispatcher: queueWaker(env, ctx) });
   },
 };

@@ -3,7 +3,7 @@ import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createDb } from "../src/db";
 import type { Deps } from "../src/deps";
-import { runOnce } from "../src/sending/dispatcher";
+import { createDispatcher } from "../src/sending/dispatcher";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
 import { fastLimiter, listWithContacts } from "./sending-helpers";
@@ -35,12 +35,12 @@ test("three dispatchers racing over one send: every batch called once, every con
   const dispatchers = Array.from({ length: 3 }, () => {
     const client = createClient({ url: t.url });
     const deps: Deps = { ...t.deps, client, db: createDb(client) };
-    return { client, deps, limiter: fastLimiter() };
+    return { client, dispatcher: createDispatcher(deps, { limiter: fastLimiter() }) };
   });
   await Promise.all(
     dispatchers.map(async (d) => {
       for (let idle = 0; idle < 3; ) {
-        const step = await runOnce(d.deps, d.limiter);
+        const step = await d.dispatcher.step();
         idle = step.kind === "idle" ? idle + 1 : 0;
       }
     }),

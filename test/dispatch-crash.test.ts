@@ -46,12 +46,29 @@ type KillPlan =
   /** When the fake receives the run's n-th provider call, at once or a few ms later. */
   | { kind: "call"; n: number; ms: number | null };
 
+/**
+ * The kill plans come from a seeded generator (mulberry32): the test prints its seed, and
+ * DISPATCH_CRASH_SEED=<seed> replays the same plans (the instants still depend on the machine).
+ */
+const SEED = Number(process.env.DISPATCH_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 32));
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = seeded(SEED);
+
 function randomPlan(): KillPlan {
-  const r = Math.random();
-  if (r < 0.2) return { kind: "early", ms: Math.floor(Math.random() * 1500) };
-  if (r < 0.45) return { kind: "running", ms: Math.floor(120 * Math.random() ** 2) };
-  const n = 1 + Math.floor(Math.random() * 3);
-  return { kind: "call", n, ms: Math.random() < 0.5 ? null : Math.floor(Math.random() * 8) };
+  const r = random();
+  if (r < 0.2) return { kind: "early", ms: Math.floor(random() * 1500) };
+  if (r < 0.45) return { kind: "running", ms: Math.floor(120 * random() ** 2) };
+  const n = 1 + Math.floor(random() * 3);
+  return { kind: "call", n, ms: random() < 0.5 ? null : Math.floor(random() * 8) };
 }
 
 /** Spawns the dispatcher process on the prepared database. */
@@ -104,6 +121,7 @@ async function killedRun(env: Record<string, string>, plan: KillPlan, output: { 
 test("killing the dispatcher at random instants neither loses nor duplicates a message", {
   timeout: 300_000,
 }, async () => {
+  console.log(`dispatch crash test: seed ${SEED} (replay with DISPATCH_CRASH_SEED=${SEED})`);
   // Prepared once, through the API: a list of legacy contacts and one re-consent send.
   const t = await createTestApp({
     MAIL_TRANSPORT: "resend",
@@ -165,7 +183,7 @@ test("killing the dispatcher at random instants neither loses nor duplicates a m
     // The last process runs until nothing is left to send, then exits on its own.
     const last = spawnChild({ ...env, EXIT_WHEN_DONE: "1" }, output);
     const [code] = await once(last.child, "exit");
-    expect(code, output.stderr).toBe(0);
+    expect(code, `seed ${SEED}: ${output.stderr}`).toBe(0);
 
     const seen = new Set<string>();
     let retried = 0;
@@ -175,7 +193,7 @@ test("killing the dispatcher at random instants neither loses nor duplicates a m
       seen.add(call.idempotencyKey);
     }
     console.log(
-      `dispatch crash test: ${runs} killed runs (${kills.early} early, ${kills.running} while running, ` +
+      `dispatch crash test (seed ${SEED}): ${runs} killed runs (${kills.early} early, ${kills.running} while running, ` +
         `${kills.call} on a provider call) in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
         `${fake.calls.length} provider calls, ${retried} of them retries of a key seen before; ` +
         `${deliveredBeforeFinish} of ${RECIPIENTS} delivered before the last run`,
@@ -188,7 +206,7 @@ test("killing the dispatcher at random instants neither loses nor duplicates a m
       endings.filter((e) => e !== "killed"),
       output.stderr,
     ).toEqual([]);
-    expect(output.stderr).toBe("");
+    expect(output.stderr, `seed ${SEED}`).toBe("");
     // The kills landed between provider calls and the database updates that record them.
     expect(retried).toBeGreaterThan(0);
 

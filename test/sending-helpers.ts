@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import { recordConsentEvent } from "../src/consent/service";
 import type { ConsentEventName } from "../src/consent/states";
 import type { Deps } from "../src/deps";
-import { runOnce } from "../src/sending/dispatcher";
+import { createDispatcher } from "../src/sending/dispatcher";
 import { type RateLimiter, windowRateLimiter } from "../src/sending/rate";
 import type { TestApp } from "./helpers";
 
@@ -49,18 +49,25 @@ export async function moveTo(
 
 export const fastLimiter = (): RateLimiter => windowRateLimiter(10_000);
 
-/** Runs the pipeline until it has nothing due; returns the steps taken. */
+/**
+ * Runs the pipeline until it has nothing it may do now (idle, paused, or held by the provider);
+ * returns the steps taken.
+ */
 export async function dispatchUntilIdle(
   deps: Deps,
   limiter: RateLimiter = fastLimiter(),
   max = 1000,
   options: { claimAhead?: boolean } = {},
 ) {
+  const dispatcher = createDispatcher(deps, { limiter, ...options });
   const steps = [];
   for (let i = 0; i < max; i++) {
-    const step = await runOnce(deps, limiter, options);
+    const step = await dispatcher.step();
     steps.push(step);
-    if (step.kind === "idle" || step.kind === "paused") return steps;
+    if (step.kind === "idle" || step.kind === "paused" || step.kind === "held") {
+      await dispatcher.stop(); // lets go of a batch claimed ahead, as the Node loop does
+      return steps;
+    }
   }
   throw new Error("the dispatcher never became idle");
 }

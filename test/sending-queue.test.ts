@@ -2,13 +2,15 @@
 // Resend fake: bounded work per message, the verdict for the queue, and the cron's safety net.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { MailProvider } from "../src/mail/provider";
-import { pauseSending } from "../src/sending/kill-switch";
 import {
   DISPATCH_MESSAGE,
   type DispatchMessage,
   dispatchForAWhile,
   enqueueIfWorkDue,
-} from "../src/sending/queue";
+} from "../src/sending/consumer";
+import { createDispatcher } from "../src/sending/dispatcher";
+import { pauseSending } from "../src/sending/kill-switch";
+import { pipelineStore } from "../src/sending/store";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
 import { fastLimiter, listWithContacts } from "./sending-helpers";
@@ -44,6 +46,13 @@ const reconsent = async (contacts: number) => {
   return ((await res.json()) as { send_id: number }).send_id;
 };
 
+/** A consumer as the Worker makes one per isolate, over the test app's database. */
+const consumer = () => ({
+  dispatcher: createDispatcher(t.deps, { limiter: fastLimiter() }),
+  store: pipelineStore(t.deps.db),
+  clock: t.deps.clock,
+});
+
 const deliveredTo = () => fake.delivered.map((e) => String(e.to)).sort();
 
 /** A provider that always answers "try again later" (a 5xx, a 429 with Retry-After). */
@@ -55,12 +64,12 @@ const unavailable = (retryAfterMs: number): MailProvider => ({
 describe("dispatchForAWhile (one queue message's work)", () => {
   test("stops at its budget with work left (continue), then finishes the send (ack); each contact mailed once", async () => {
     const sendId = await reconsent(7); // 3 batches of 3, 3, 1
-    const first = await dispatchForAWhile(t.deps, fastLimiter(), { maxMs: 60_000, maxCalls: 2 });
+    const first = await dispatchForAWhile(consumer(), { maxMs: 60_000, maxCalls: 2 });
     expect(first.verdict).toEqual({ kind: "continue" });
     expect(first.steps.filter((s) => s.kind === "called")).toHaveLength(2);
     expect(fake.delivered).toHaveLength(6);
 
-    const second = await dispatchForAWhile(t.deps, fastLimiter(), { maxMs: 60_000, maxCalls: 2 });
+    const second = await dispatchForAWhile(consumer(), { maxMs: 60_000, maxCalls: 2 });
     expect(second.verdict).toEqual({ kind: "ack" });
     expect(deliveredTo()).toEqual(Array.from({ length: 7 }, (_, i) => `p${i}@example.org`).sort());
     const send = await t.api(bearer, "GET", `/api/v1/sends/${sendId}`);
@@ -70,7 +79,7 @@ describe("dispatchForAWhile (one queue message's work)", () => {
   test("while paused it calls nothing and acknowledges", async () => {
     await reconsent(4);
     await pauseSending(t.deps, "test", "admin@test.example");
-    const { verdict, steps } = await dispatchForAWhile(t.deps, fastLimiter());
+    const { verdict, steps } = await dispatchForAWhile(consumer());
     expect(verdict).toEqual({ kind: "ack" });
     expect(steps).toEqual([{ kind: "paused" }]);
     expect(fake.calls).toHaveLength(0);
@@ -79,7 +88,7 @@ describe("dispatchForAWhile (one queue message's work)", () => {
   test("a batch waiting for its retry asks the queue to retry the message when it is due", async () => {
     await reconsent(2);
     t.deps.mail = unavailable(90_000);
-    const { verdict, steps } = await dispatchForAWhile(t.deps, fastLimiter());
+    const { verdict, steps } = await dispatchForAWhile(consumer());
     expect(steps[0]).toMatchObject({ kind: "called", outcome: "retry" });
     expect(verdict).toEqual({ kind: "retry", delaySeconds: 90 });
   });
@@ -87,17 +96,17 @@ describe("dispatchForAWhile (one queue message's work)", () => {
   test("a batch leased by another consumer is waited for until its lease runs out", async () => {
     await reconsent(2);
     t.deps.mail = unavailable(1000);
-    await dispatchForAWhile(t.deps, fastLimiter());
+    await dispatchForAWhile(consumer());
     t.clock.advance(5_000); // the retry is due…
     const leaseUntil = new Date(t.clock.now().getTime() + 100_000).toISOString();
     await t.client.execute({ sql: "UPDATE send_batches SET lease_until = ?", args: [leaseUntil] });
-    const { verdict, steps } = await dispatchForAWhile(t.deps, fastLimiter());
+    const { verdict, steps } = await dispatchForAWhile(consumer());
     expect(steps).toEqual([expect.objectContaining({ kind: "idle" })]); // …but someone holds it
     expect(verdict).toEqual({ kind: "retry", delaySeconds: 100 });
   });
 
   test("nothing to send: acknowledge", async () => {
-    const { verdict } = await dispatchForAWhile(t.deps, fastLimiter());
+    const { verdict } = await dispatchForAWhile(consumer());
     expect(verdict).toEqual({ kind: "ack" });
   });
 });
@@ -110,38 +119,38 @@ describe("enqueueIfWorkDue (the cron's safety net)", () => {
 
   test("enqueues when a send has rows to claim, not when there is nothing or sending is paused", async () => {
     const idle = recorder();
-    expect(await enqueueIfWorkDue(t.deps, idle.enqueue)).toBe(false);
+    expect(await enqueueIfWorkDue(consumer(), idle.enqueue)).toBe(false);
     expect(idle.sent).toEqual([]);
 
     await reconsent(3);
     const paused = recorder();
     await pauseSending(t.deps, "test", "admin@test.example");
-    expect(await enqueueIfWorkDue(t.deps, paused.enqueue)).toBe(false);
+    expect(await enqueueIfWorkDue(consumer(), paused.enqueue)).toBe(false);
     expect(paused.sent).toEqual([]);
 
     await t.client.execute("UPDATE sending_state SET paused = 0");
     const due = recorder();
-    expect(await enqueueIfWorkDue(t.deps, due.enqueue)).toBe(true);
+    expect(await enqueueIfWorkDue(consumer(), due.enqueue)).toBe(true);
     expect(due.sent).toEqual([DISPATCH_MESSAGE]);
   });
 
   test("re-enqueues a batch whose lease expired, not one whose lease is live or retry is not due", async () => {
     await reconsent(3); // one batch
     t.deps.mail = unavailable(60_000);
-    await dispatchForAWhile(t.deps, fastLimiter());
+    await dispatchForAWhile(consumer());
     const notDue = recorder();
-    expect(await enqueueIfWorkDue(t.deps, notDue.enqueue)).toBe(false);
+    expect(await enqueueIfWorkDue(consumer(), notDue.enqueue)).toBe(false);
 
     t.clock.advance(61_000);
     // A consumer claimed it and died: its lease is live for a while, then expires.
     const until = new Date(t.clock.now().getTime() + 120_000).toISOString();
     await t.client.execute({ sql: "UPDATE send_batches SET lease_until = ?", args: [until] });
     const leased = recorder();
-    expect(await enqueueIfWorkDue(t.deps, leased.enqueue)).toBe(false);
+    expect(await enqueueIfWorkDue(consumer(), leased.enqueue)).toBe(false);
 
     t.clock.advance(121_000);
     const expired = recorder();
-    expect(await enqueueIfWorkDue(t.deps, expired.enqueue)).toBe(true);
+    expect(await enqueueIfWorkDue(consumer(), expired.enqueue)).toBe(true);
     expect(expired.sent).toEqual([DISPATCH_MESSAGE]);
   });
 });

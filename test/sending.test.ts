@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { MailTemplate, StoredMessage } from "../db/schema";
 import { suppressAddress } from "../src/consent/service";
-import { runOnce } from "../src/sending/dispatcher";
+import { createDispatcher, type Dispatcher, runOnce } from "../src/sending/dispatcher";
 import { checkBreaker, expireUnansweredInvitations } from "../src/sending/service";
 import { storedMail } from "../src/sending/templates";
 import { type FakeResend, startFakeResend } from "./fake-resend";
@@ -670,7 +670,11 @@ describe("claiming ahead (the Node loop): an outcome and the next claim share on
     const { listId } = await listWithContacts(t, bearer, n);
     return ((await (await reconsent(listId)).json()) as Report).send_id as number;
   };
-  const step = () => runOnce(t.deps, fastLimiter(), AHEAD);
+  let dispatcher: Dispatcher;
+  beforeEach(() => {
+    dispatcher = createDispatcher(t.deps, { limiter: fastLimiter(), ...AHEAD });
+  });
+  const step = () => dispatcher.step();
   const deliveredOnce = (n: number) => {
     expect(fake.delivered).toHaveLength(n);
     expect(new Set(fake.delivered.map((e) => String(e.to))).size).toBe(n);

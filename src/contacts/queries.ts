@@ -1,13 +1,7 @@
 // Every query contacts, their list memberships and CSV imports run.
 import type { Client } from "@libsql/client";
 import { and, asc, eq, gt, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
-import {
-  contacts,
-  importRows,
-  listMembers,
-  mailOutbox,
-  registrations,
-} from "../../db/schema";
+import { contacts, importRows, listMembers, mailOutbox, registrations } from "../../db/schema";
 import type { ConsentState } from "../consent/states";
 import type { Db } from "../db";
 import { keptMessages } from "../sending/queries";

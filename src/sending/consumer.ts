@@ -1,12 +1,10 @@
 // The dispatcher driven by a message queue (Cloudflare Queues on Workers). A message carries no
-// batch: it only says "there may be something to send". The consumer runs pipeline steps for a
+// batch: it only says "there may be something to send". The consumer takes pipeline steps for a
 // bounded time, then says what the queue should do next. Leases keep concurrent consumers off
 // each other's batches, and the database rate limiter keeps them, together, within the rate.
-import type { Deps } from "../deps";
-import { type DispatchStep, runOnce } from "./dispatcher";
-import { isPaused } from "./kill-switch";
-import * as q from "./queries";
-import type { RateLimiter } from "./rate";
+import type { Clock } from "../deps";
+import type { Dispatcher, DispatchStep } from "./dispatcher";
+import type { PipelineStore } from "./store";
 
 export type DispatchMessage = { kind: "dispatch" };
 export const DISPATCH_MESSAGE: DispatchMessage = { kind: "dispatch" };
@@ -27,13 +25,15 @@ export type QueueVerdict =
   | { kind: "ack" }
   /** The budget is spent and work remains: enqueue a fresh message and acknowledge this one. */
   | { kind: "continue" }
-  /** A batch waits for its retry time (or for a lease to run out): retry the message then. */
+  /** A batch waits for its retry time, a lease or the provider's hold: retry the message then. */
   | { kind: "retry"; delaySeconds: number };
 
-/** Runs pipeline steps until idle, paused or out of budget; `elapsed` measures the budget. */
+/** What a consumer works with: the isolate's dispatcher and store, and the clock. */
+export type Consumer = { dispatcher: Dispatcher; store: PipelineStore; clock: Clock };
+
+/** Takes pipeline steps until idle, paused, held or out of budget; `elapsed` measures the budget. */
 export async function dispatchForAWhile(
-  deps: Deps,
-  limiter: RateLimiter,
+  { dispatcher, store, clock }: Consumer,
   budget: Budget = CONSUMER_BUDGET,
   now: () => number = Date.now,
 ): Promise<{ verdict: QueueVerdict; steps: DispatchStep[] }> {
@@ -41,10 +41,14 @@ export async function dispatchForAWhile(
   const steps: DispatchStep[] = [];
   let calls = 0;
   for (;;) {
-    const step = await runOnce(deps, limiter);
+    const step = await dispatcher.step();
     steps.push(step);
     if (step.kind === "paused") return { verdict: { kind: "ack" }, steps };
-    if (step.kind === "idle") return { verdict: await waitingVerdict(deps), steps };
+    if (step.kind === "held") return { verdict: retryAt(step.until, clock), steps };
+    if (step.kind === "idle") {
+      const at = await store.nextCallableAt();
+      return { verdict: at ? retryAt(at, clock) : { kind: "ack" }, steps };
+    }
     if (step.kind === "called") calls++;
     if (calls >= budget.maxCalls || now() - started >= budget.maxMs) {
       return { verdict: { kind: "continue" }, steps };
@@ -52,10 +56,8 @@ export async function dispatchForAWhile(
   }
 }
 
-async function waitingVerdict(deps: Deps): Promise<QueueVerdict> {
-  const at = await q.nextCallableAt(deps.db);
-  if (!at) return { kind: "ack" };
-  const seconds = Math.ceil((Date.parse(at) - deps.clock.now().getTime()) / 1000);
+function retryAt(at: string, clock: Clock): QueueVerdict {
+  const seconds = Math.ceil((Date.parse(at) - clock.now().getTime()) / 1000);
   return { kind: "retry", delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(1, seconds)) };
 }
 
@@ -64,11 +66,11 @@ async function waitingVerdict(deps: Deps): Promise<QueueVerdict> {
  * that died holding a lease. When anything is due and sending is not paused, enqueue a message.
  */
 export async function enqueueIfWorkDue(
-  deps: Deps,
+  { store, clock }: Omit<Consumer, "dispatcher">,
   enqueue: (message: DispatchMessage) => Promise<void>,
 ): Promise<boolean> {
-  if (await isPaused(deps.db)) return false;
-  if (!(await q.dispatchWorkDue(deps.db, deps.clock.now().toISOString()))) return false;
+  if ((await store.gate()).paused) return false;
+  if (!(await store.workDue(clock.now().toISOString()))) return false;
   await enqueue(DISPATCH_MESSAGE);
   return true;
 }

@@ -1,0 +1,132 @@
+// The render stage of the pipeline: one send's mail, prepared once, then composed per recipient
+// with their name and signed links.
+import type { Config } from "../config";
+import { isLang, type Lang } from "../i18n";
+import { singleRecipient } from "../mail/provider";
+import { signToken } from "../tokens";
+import type { Send, SendMaterial } from "./store";
+import {
+  type Composed,
+  prepareCampaign,
+  prepareInvitation,
+  prepareSubscribeConfirmation,
+} from "./templates";
+
+/** How long a subscriber's confirmation link stays valid after the request. */
+export const SUBSCRIBE_LINK_MS = 7 * 24 * 60 * 60_000;
+
+export type RecipientFacts = {
+  contactId: number;
+  email: string;
+  name: string | null;
+  attributes: unknown;
+};
+
+/** One message of a send, composed: its recipient, its unsubscribe link, its mail. */
+export type Rendering = { to: string; unsubscribeUrl: string; composed: Composed };
+
+export type Render = (contact: RecipientFacts) => Promise<Rendering>;
+
+/** The links every message carries, and what a kind's mail needs to add its own. */
+type Links = {
+  lang: Lang;
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+  base: string;
+  sign: (payload: Parameters<typeof signToken>[1]) => Promise<string>;
+};
+
+/**
+ * Builds the renderer of one send: its mail is prepared (per language and wording) once, from
+ * what the send was made of (`material`, read once); each message then only gets its name and
+ * links. A send's purpose version, subject, deadline and campaign never change.
+ */
+export function sendRenderer(
+  config: Pick<Config, "publicUrl"> & { secretKey: string },
+  send: Send,
+  material: SendMaterial,
+  now: Date,
+): Render {
+  const compose = composerOf(send, material, now);
+  const base = config.publicUrl;
+  const sign = (payload: Parameters<typeof signToken>[1]) => signToken(config.secretKey, payload);
+  return async (contact) => {
+    const to = singleRecipient(contact.email);
+    const lang = languageOf(contact.attributes);
+    const unsubscribeUrl = `${base}/u/${await sign({ p: "unsubscribe", c: contact.contactId, l: send.listId })}`;
+    const preferencesUrl = `${base}/p/${await sign({ p: "preferences", c: contact.contactId })}`;
+    const composed = await compose(contact, { lang, unsubscribeUrl, preferencesUrl, base, sign });
+    return { to, unsubscribeUrl, composed };
+  };
+}
+
+/** The contact's language, from their attributes (`language`, else `lang`); French otherwise. */
+function languageOf(attributes: unknown): Lang {
+  const given = (attributes ?? {}) as Record<string, unknown>;
+  const language = String(given.language ?? given.lang ?? "")
+    .toLowerCase()
+    .slice(0, 2);
+  return isLang(language) ? language : "fr";
+}
+
+type Composer = (contact: RecipientFacts, links: Links) => Promise<Composed>;
+
+/** Per kind of send, its mail prepared once, and how one message of it is composed. */
+function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
+  const { list, campaign } = material;
+  const fixed = { listName: list.name, purpose: list.purpose };
+  if (send.kind === "subscribe") {
+    const mail = prepareSubscribeConfirmation(fixed);
+    return async (contact, { lang, unsubscribeUrl, preferencesUrl, base, sign }) => {
+      const e = Date.parse(send.createdAt) + SUBSCRIBE_LINK_MS;
+      const token = await sign({
+        p: "subscribe",
+        c: contact.contactId,
+        l: send.listId,
+        s: send.id,
+        e,
+      });
+      return mail.compose({
+        lang,
+        confirmUrl: `${base}/s/${token}`,
+        unsubscribeUrl,
+        preferencesUrl,
+      });
+    };
+  }
+  if (send.kind === "reconsent") {
+    const deadline = send.deadline ?? now.toISOString();
+    const mail = prepareInvitation({ ...fixed, subject: send.subject, deadline });
+    return async (contact, { lang, unsubscribeUrl, preferencesUrl, base, sign }) => {
+      const e = new Date(deadline).getTime();
+      const token = await sign({
+        p: "consent",
+        c: contact.contactId,
+        l: send.listId,
+        s: send.id,
+        e,
+      });
+      const consentUrl = `${base}/c/${token}`;
+      return mail.compose({
+        lang,
+        contactName: contact.name,
+        consentUrl,
+        unsubscribeUrl,
+        preferencesUrl,
+      });
+    };
+  }
+  // Each message of it is dropped with the reason, rather than the whole send stuck.
+  if (!campaign)
+    return async () => {
+      throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
+    };
+  const mail = prepareCampaign({
+    listName: list.name,
+    subject: campaign.subject,
+    text: campaign.text,
+    html: campaign.html,
+  });
+  return async (_contact, { lang, unsubscribeUrl, preferencesUrl }) =>
+    mail.compose({ lang, unsubscribeUrl, preferencesUrl });
+}
