@@ -117,6 +117,12 @@ describe("the Resend adapter, through the real SDK against a local fake", () => 
       kind: "retry",
       retryAfterMs: 7000,
     });
+    // A 429 without retry-after still asks the account to wait: a second, by default.
+    fake.failNext(1, 429);
+    expect(await provider().sendBatch([message("a@example.org")], "k429b")).toMatchObject({
+      kind: "retry",
+      retryAfterMs: 1000,
+    });
     fake.failNext(1, 503);
     expect(await provider().sendBatch([message("a@example.org")], "k503")).toMatchObject({
       kind: "retry",

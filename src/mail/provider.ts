@@ -43,7 +43,10 @@ export type MessageResult = { ok: true; providerId: string } | { ok: false; reas
 export type BatchOutcome =
   /** Answered: per message, in order, its provider id or why the provider refused it. */
   | { kind: "sent"; results: MessageResult[] }
-  /** Nothing was sent (or it is unknown): try the same batch again with the same key. */
+  /**
+   * Nothing was sent (or it is unknown): try the same batch again with the same key. With
+   * `retryAfterMs` (the provider's retry-after) no call of any batch starts before it has passed.
+   */
   | { kind: "retry"; reason: string; retryAfterMs?: number }
   /** The provider refused the batch for good (validation): fail these messages with the reason. */
   | { kind: "rejected"; reason: string };

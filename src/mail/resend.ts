@@ -26,6 +26,9 @@ export type ResendSettings = {
  */
 const PERMANENT = new Set([400, 422]);
 
+/** How long a 429 without retry-after holds every call. */
+const THROTTLED_MS = 1000;
+
 function retryAfterMs(headers: Record<string, string> | null): number | undefined {
   const value = headers?.["retry-after"];
   if (!value) return undefined;
@@ -66,7 +69,9 @@ export function resendProvider(settings: ResendSettings): MailProvider {
           // Same key, other payload: retrying can never succeed (the sender settings changed).
           if (error.name === "invalid_idempotent_request") return { kind: "rejected", reason };
           if (status !== null && PERMANENT.has(status)) return { kind: "rejected", reason };
-          return { kind: "retry", reason, retryAfterMs: retryAfterMs(headers) };
+          // A 429 speaks for the whole account: the dispatcher holds every call for retry-after.
+          const wait = retryAfterMs(headers) ?? (status === 429 ? THROTTLED_MS : undefined);
+          return { kind: "retry", reason, retryAfterMs: wait };
         }
         // Permissive validation: refused messages are listed by index, the others get ids in order.
         const refused = new Map((data.errors ?? []).map((e) => [e.index, e.message]));
