@@ -79,41 +79,60 @@ type Call = { id: number; payload: MailPayload };
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function createDispatcher(deps: PipelineDeps, options: DispatcherOptions): Dispatcher {
-  const store = options.store ?? pipelineStore(deps.db);
-  const now = () => deps.clock.now().getTime();
-  const report = options.onError ?? ((e: unknown) => console.error("[relance] dispatcher:", e));
-  let ahead: Claim | undefined;
-  let renderer: { sendId: number; render: Render } | undefined;
+  return new PipelineDispatcher(deps, options);
+}
 
-  async function step(): Promise<DispatchStep> {
-    const closed = gateVerdict(await store.gate(), now());
+class PipelineDispatcher implements Dispatcher {
+  private readonly store: PipelineStore;
+  /** The batch claimed with the last outcome, for the next step to call. */
+  private ahead: Claim | undefined;
+  /** The renderer of the send in progress, kept from one batch to the next. */
+  private renderer: { sendId: number; render: Render } | undefined;
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private endNap = () => {};
+
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly options: DispatcherOptions,
+  ) {
+    this.store = options.store ?? pipelineStore(deps.db);
+  }
+
+  private now = () => this.deps.clock.now().getTime();
+
+  async step(): Promise<DispatchStep> {
+    const { store } = this;
+    const closed = gateVerdict(await store.gate(), this.now());
     if (closed) {
-      await letGoOfAhead(); // it may stay closed a while: the batch goes back to the due ones
+      await this.letGoOfAhead(); // it may stay closed a while: the batch goes back to the due ones
       return closed;
     }
-    const claim = await take();
+    const claim = await this.take();
     if (claim === "skipped") return { kind: "skipped" };
     if (!claim) {
-      await store.closeFinishedSends(iso(now()));
+      await store.closeFinishedSends(iso(this.now()));
       return { kind: "idle", nextAttemptAt: await store.earliestPendingAttempt() };
     }
-    const calls = claim.calls ?? (await readBack(claim.batch));
+    const calls = claim.calls ?? (await this.readBack(claim.batch));
     if (calls.length === 0) {
       await store.commit([{ kind: "emptied", batchId: claim.batch.id }]);
       return { kind: "skipped" };
     }
-    await options.limiter.acquire();
+    await this.options.limiter.acquire();
     // Stop means stop: a pause (or a hold) recorded while we waited wins over the call. Nothing is
     // written between here and the call, so calls leave at the limiter's pace.
-    const late = gateVerdict(await store.gate(), now());
+    const late = gateVerdict(await store.gate(), this.now());
     if (late) {
       await store.releaseLease(claim.batch.id);
       return late;
     }
-    const started = now();
-    const outcome = await callProvider(deps.mail, claim.batch, calls);
-    const random = (deps.randomBytes(1)[0] ?? 128) / 255;
-    await record(recordOutcome(claim.batch, calls, outcome, { started, at: now(), random }));
+    const started = this.now();
+    const outcome = await callProvider(this.deps.mail, claim.batch, calls);
+    const random = (this.deps.randomBytes(1)[0] ?? 128) / 255;
+    await this.record(
+      recordOutcome(claim.batch, calls, outcome, { started, at: this.now(), random }),
+    );
     return {
       kind: "called",
       batchId: claim.batch.id,
@@ -123,58 +142,58 @@ export function createDispatcher(deps: PipelineDeps, options: DispatcherOptions)
   }
 
   /** The batch to call: a retry that came due first, then the batch claimed ahead, else a new one. */
-  async function take(): Promise<Claim | "skipped" | undefined> {
-    const at = now();
-    let kept = ahead;
-    ahead = undefined;
+  private async take(): Promise<Claim | "skipped" | undefined> {
+    const at = this.now();
+    let kept = this.ahead;
+    this.ahead = undefined;
     // Called from memory only while its lease keeps others away, with time to spare for the rate
     // limiter; otherwise it comes back as a due batch.
     if (kept && Date.parse(kept.batch.leaseUntil ?? "") - LEASE_MS / 2 <= at) kept = undefined;
-    const due = await store.leaseDueBatch(iso(at), iso(at + LEASE_MS));
+    const due = await this.store.leaseDueBatch(iso(at), iso(at + LEASE_MS));
     if (due) {
-      if (kept && kept.batch.id !== due.id) ahead = kept; // called at the next step
+      if (kept && kept.batch.id !== due.id) this.ahead = kept; // called at the next step
       return { batch: due };
     }
     if (kept) return kept;
-    const next = await planNextClaim();
+    const next = await this.planNextClaim();
     if (next === undefined || next === "skipped") return next;
-    const [claimed] = await store.commit([{ kind: "claim", plan: next.plan }]);
+    const [claimed] = await this.store.commit([{ kind: "claim", plan: next.plan }]);
     return claimOf(claimed, next.calls) ?? "skipped";
   }
 
   /** Reads the next queued rows of the oldest active send and renders them into a claim plan. */
-  async function planNextClaim(): Promise<
+  private async planNextClaim(): Promise<
     { plan: ClaimPlan; calls: Call[] } | "skipped" | undefined
   > {
-    const send = await store.nextSendToClaim();
+    const send = await this.store.nextSendToClaim();
     if (!send) return undefined;
-    const recipients = await store.queuedRecipients(send, deps.config.sending.batchSize);
+    const recipients = await this.store.queuedRecipients(send, this.deps.config.sending.batchSize);
     if (recipients.length === 0) return "skipped"; // another dispatcher claimed them meanwhile
-    const rendered = await renderBatch(send, recipients, await rendererOf(send));
-    return planClaim(send, recipients, rendered, deps.config.secretKey, now());
+    const rendered = await renderBatch(send, recipients, await this.rendererOf(send));
+    return planClaim(send, recipients, rendered, this.deps.config.secretKey, this.now());
   }
 
-  /** Kept from one batch to the next: the list is read and the mail prepared once per send. */
-  async function rendererOf(send: Send): Promise<Render> {
-    if (renderer?.sendId === send.id) return renderer.render;
-    const material = await store.sendMaterial(send);
+  /** The list is read and the mail prepared once per send, not once per batch. */
+  private async rendererOf(send: Send): Promise<Render> {
+    if (this.renderer?.sendId === send.id) return this.renderer.render;
+    const material = await this.store.sendMaterial(send);
     if (!material)
       throw new Error(
         `send ${send.id}: list ${send.listId} or its purpose v${send.textVersion} is missing`,
       );
-    renderer = {
-      sendId: send.id,
-      render: sendRenderer(deps.config, send, material, deps.clock.now()),
-    };
-    return renderer.render;
+    const render = sendRenderer(this.deps.config, send, material, this.deps.clock.now());
+    this.renderer = { sendId: send.id, render };
+    return render;
   }
 
   /** A retried batch's messages, rebuilt from what was stored; unreadable rows fail with why. */
-  async function readBack(batch: Batch): Promise<Call[]> {
-    const { calls, unreadable } = rebuildCalls(await store.claimedRows(batch.id));
+  private async readBack(batch: Batch): Promise<Call[]> {
+    const { calls, unreadable } = rebuildCalls(await this.store.claimedRows(batch.id));
     if (unreadable.length > 0) {
       const reason = "its stored message could not be read back; not sent";
-      await store.commit([{ kind: "unreadable", ids: unreadable, reason, at: iso(now()) }]);
+      await this.store.commit([
+        { kind: "unreadable", ids: unreadable, reason, at: iso(this.now()) },
+      ]);
     }
     return calls;
   }
@@ -184,67 +203,68 @@ export function createDispatcher(deps: PipelineDeps, options: DispatcherOptions)
    * Claiming must never cost that outcome: when planning or writing the claim fails, the outcome is
    * written alone (the next step meets the failure again).
    */
-  async function record(change: Change) {
-    if (!options.claimAhead || change.kind !== "sent" || ahead)
+  private async record(change: Change) {
+    const { store } = this;
+    if (!this.options.claimAhead || change.kind !== "sent" || this.ahead)
       return void (await store.commit([change]));
-    const next = await planNextClaim().catch(() => undefined);
+    const next = await this.planNextClaim().catch(() => undefined);
     if (typeof next !== "object") return void (await store.commit([change]));
     const claimed = await store
       .commit([change, { kind: "claim", plan: next.plan }])
       .catch(() => undefined);
     if (!claimed) return void (await store.commit([change]));
-    ahead = claimOf(claimed[0], next.calls);
+    this.ahead = claimOf(claimed[0], next.calls);
   }
 
-  async function letGoOfAhead() {
-    const kept = ahead;
-    ahead = undefined;
-    if (kept) await store.releaseLease(kept.batch.id);
+  private async letGoOfAhead() {
+    const kept = this.ahead;
+    this.ahead = undefined;
+    if (kept) await this.store.releaseLease(kept.batch.id);
   }
 
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let wake = () => {};
-  const nap = (ms: number) =>
-    new Promise<void>((resolve) => {
+  run(): Promise<void> {
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  /** Step after step; when idle or paused, look again every `idleMs` (or when woken). */
+  private async loop() {
+    const report =
+      this.options.onError ?? ((e: unknown) => console.error("[relance] dispatcher:", e));
+    const idleMs = this.options.idleMs ?? 1000;
+    this.ahead = undefined; // its lease is freed just below
+    await this.store.releaseAllLeases().catch(report);
+    while (!this.stopped) {
+      try {
+        const step = await this.step();
+        if (step.kind === "idle" || step.kind === "paused") await this.nap(idleMs);
+        if (step.kind === "held")
+          await this.nap(Math.min(60 * idleMs, Date.parse(step.until) - this.now()));
+      } catch (error) {
+        report(error); // errors never crash the process: report, wait, try again
+        await this.nap(idleMs);
+      }
+    }
+    await this.letGoOfAhead().catch(report);
+  }
+
+  private nap(ms: number) {
+    return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, Math.max(1, ms));
-      wake = () => {
+      this.endNap = () => {
         clearTimeout(timer);
         resolve();
       };
     });
-
-  async function loop() {
-    ahead = undefined; // its lease is freed just below
-    await store.releaseAllLeases().catch(report);
-    const idleMs = options.idleMs ?? 1000;
-    while (!stopped) {
-      try {
-        const taken = await step();
-        if (taken.kind === "idle" || taken.kind === "paused") await nap(idleMs);
-        if (taken.kind === "held")
-          await nap(Math.min(idleMs * 60, Date.parse(taken.until) - now()));
-      } catch (error) {
-        report(error); // errors never crash the process: report, wait, try again
-        await nap(idleMs);
-      }
-    }
-    await letGoOfAhead().catch(report);
   }
 
-  return {
-    step,
-    run: () => {
-      running ??= loop();
-      return running;
-    },
-    async stop() {
-      stopped = true;
-      wake();
-      await (running ?? letGoOfAhead());
-    },
-    wake: () => wake(),
-  };
+  async stop() {
+    this.stopped = true;
+    this.endNap();
+    await (this.running ?? this.letGoOfAhead());
+  }
+
+  wake = () => this.endNap();
 }
 
 /** One step of a dispatcher made for it (no batch claimed ahead): tests and one-off tools. */
