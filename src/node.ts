@@ -5,8 +5,10 @@ import { fileURLToPath } from "node:url";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createClient } from "@libsql/client";
+import { importRows } from "../db/schema";
 import { createApp } from "./app";
 import type { Config } from "./config";
+import type { Db } from "./db";
 import type { Deps } from "./deps";
 import { nodeClientAddress } from "./http/client-address";
 import { runPeriodicJobs } from "./jobs";
@@ -51,4 +53,13 @@ export function startHourlyJobs(deps: Deps) {
   const run = () => void runPeriodicJobs(deps);
   run();
   return setInterval(run, 60 * 60_000);
+}
+
+/**
+ * Staged rows of an import cut short (by a shutdown, a crash) hold addresses and names that must
+ * not outlive it. One Node process serves the database, so at its start and once its HTTP server
+ * has closed, no import is in progress and every staged row is such a leftover.
+ */
+export async function forgetStagedImports(db: Db) {
+  await db.delete(importRows);
 }

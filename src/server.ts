@@ -1,15 +1,34 @@
 // Node entry (`npm start`): config, embedded database, migrations, seed, then listen.
+
+import type { ServerType } from "@hono/node-server";
 import { serve } from "@hono/node-server";
 import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
-import { createNodeApp, openNodeClient, startHourlyJobs } from "./node";
+import { createNodeApp, forgetStagedImports, openNodeClient, startHourlyJobs } from "./node";
 import { createDispatcher } from "./sending/dispatcher";
 import { windowRateLimiter } from "./sending/rate";
+
+/** How long shutdown waits for work in flight: within the 10 s a SIGTERM usually allows. */
+const SHUTDOWN_GRACE_MS = 8_000;
+
+/** Stops accepting connections; lets requests in flight finish for `graceMs`, then cuts them. */
+function closeServer(server: ServerType, graceMs: number) {
+  return new Promise<void>((resolve) => {
+    const cut = setTimeout(() => {
+      if ("closeAllConnections" in server) server.closeAllConnections();
+    }, graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+  });
+}
 
 async function main() {
   const config = parseConfig(process.env, "node");
   const client = openNodeClient(config);
   const { deps, report } = await boot(config, client);
+  await forgetStagedImports(deps.db);
   const limiter = windowRateLimiter(config.sending.ratePerSecond);
   const dispatcher = createDispatcher(deps, { limiter, claimAhead: true });
   deps.dispatcher = dispatcher;
@@ -37,10 +56,17 @@ async function main() {
     );
     process.exit(1);
   });
+  let stopping = false;
   const stop = async () => {
-    server.close();
+    if (stopping) return;
+    stopping = true;
+    // Whatever hangs (a provider call, a slow request), the process ends within the grace period;
+    // a batch whose call was cut off is called again under its key after the restart.
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
     clearInterval(jobs);
-    await dispatcher.stop();
+    // No new request, no new batch; the request and the step in flight finish.
+    await Promise.all([closeServer(server, SHUTDOWN_GRACE_MS / 2), dispatcher.stop()]);
+    await forgetStagedImports(deps.db);
     client.close();
     process.exit(0);
   };
