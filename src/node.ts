@@ -7,6 +7,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { createClient } from "@libsql/client";
 import { importRows } from "../db/schema";
 import { createApp } from "./app";
+import { dropBusyConnections } from "./busy-connection";
 import type { Config } from "./config";
 import type { Db } from "./db";
 import type { Deps } from "./deps";
@@ -31,7 +32,11 @@ export function openNodeClient(config: Pick<Config, "databaseUrl" | "databaseAut
     const path = config.databaseUrl.slice("file:".length);
     if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   }
+  // Process-wide, once: the embedded driver patched (after a check that it is the one the patch
+  // was written for; a server on another refuses to start) to reuse prepared statements and to
+  // drop a connection SQLITE_BUSY broke.
   cacheStatements();
+  dropBusyConnections();
   return createClient({
     url: config.databaseUrl,
     authToken: config.databaseAuthToken,

@@ -1,5 +1,4 @@
-// Node only: keeps the embedded database's prepared statements for reuse, and has the client drop a
-// connection that a busy database left in a broken state.
+// Node only: keeps the embedded database's prepared statements for reuse.
 //
 // The libSQL client prepares every statement anew, each time it runs; the dispatcher runs the
 // same fifteen or so per batch of 100 messages, and preparing them was a tenth of its CPU
@@ -13,34 +12,55 @@
 //   empties its cache, and PRAGMA statements are never kept;
 // - `get` stops at the first row and leaves its statement active: such a statement is not kept.
 //
-// And, cached or not: a statement that failed with SQLITE_BUSY (another process held the lock past
-// the busy timeout) stays active in the `libsql` package, holding its implicit transaction open,
-// so that the connection's later writes would never be committed. The connection is marked closed:
-// the client's pool, finding it so when the call returns, closes it (which rolls back) and opens
-// another. It is not closed under the call itself: `libsql` aborts the process when a caller then
-// reads `inTransaction` on a closed connection, as the client's `migrate` does.
+// The patch leans on how `@libsql/client` uses `libsql` (a `prepare` per run, statements run to
+// their end, `open` checked when a connection goes back to its pool): it is written for the exact
+// versions in `DRIVER`, and `checkDriver` refuses to start with any other (see package.json).
 //
 // Not guarded, since the app never does either: a statement run with named values and then with
 // positional ones keeps the named values; a schema change made through another connection leaves
 // this one's kept statements reporting the old columns of a top-level `SELECT *`.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import Database from "libsql";
+
+/** The driver versions the cache was written and tested for; pinned exactly in package.json. */
+export const DRIVER: Readonly<Record<string, string>> = {
+  libsql: "0.5.29",
+  "@libsql/client": "0.18.0",
+};
 
 /** Distinct statements kept per connection; the least recently used goes first. */
 export const STATEMENTS_KEPT = 200;
 
 type Connection = Database.Database;
 type Statement = Database.Statement;
-const kept = new WeakMap<Connection, Map<string, Statement>>();
+/** Each connection's kept statements, on the connection itself (they live and go with it). */
+const KEPT = Symbol.for("relance.statement-cache.kept");
+type Keeping = Connection & { [KEPT]?: Map<string, Statement> };
+const kept = {
+  get: (db: Connection) => (db as Keeping)[KEPT],
+  set: (db: Connection, statements: Map<string, Statement>) => {
+    (db as Keeping)[KEPT] = statements;
+  },
+  delete: (db: Connection) => {
+    delete (db as Keeping)[KEPT];
+  },
+};
 /** Marks the package as patched (once, even if this module is loaded twice, as in tests). */
 const CACHING = Symbol.for("relance.statement-cache");
 
 const SCHEMA_CHANGE = /^\s*(CREATE|ALTER|DROP)\b/i;
 const NEVER_KEPT = /^\s*PRAGMA\b/i;
 
-/** Makes every `libsql` connection keep its prepared statements (idempotent). */
+/**
+ * Makes every `libsql` connection keep its prepared statements (idempotent), once `checkDriver`
+ * has found the driver it was written for.
+ */
 export function cacheStatements() {
   const proto = Database.prototype as Connection & { [CACHING]?: true };
   if (proto[CACHING]) return;
+  checkDriver();
   proto[CACHING] = true;
   const prepare = proto.prepare;
   const close = proto.close;
@@ -74,10 +94,7 @@ export function cacheStatements() {
   };
 }
 
-/**
- * Wraps a statement's runs: NULL for values not passed again; SQLITE_BUSY marks the connection
- * closed.
- */
+/** Wraps a statement's runs: NULL for values an earlier run bound and this one does not pass. */
 function guarded(db: Connection, sql: string, statement: Statement, reused: boolean): Statement {
   let positions = 0; // the most positional values a run has bound
   const names = new Set<string>(); // the named values runs have bound
@@ -99,20 +116,14 @@ function guarded(db: Connection, sql: string, statement: Statement, reused: bool
   };
   const run = <T>(method: (...params: unknown[]) => T, params: unknown[]): T => {
     const values = reused ? fill(params) : params;
-    try {
-      const result = method.apply(statement, values);
-      const [bound] = values;
-      if (Array.isArray(bound)) {
-        if (bound.length > positions) positions = bound.length;
-      } else if (bound !== null && typeof bound === "object") {
-        for (const name of Object.keys(bound)) names.add(name);
-      }
-      return result;
-    } catch (error) {
-      if (/^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code)))
-        (db as { open: boolean }).open = false;
-      throw error;
+    const result = method.apply(statement, values);
+    const [bound] = values;
+    if (Array.isArray(bound)) {
+      if (bound.length > positions) positions = bound.length;
+    } else if (bound !== null && typeof bound === "object") {
+      for (const name of Object.keys(bound)) names.add(name);
     }
+    return result;
   };
   const original = { run: statement.run, all: statement.all, get: statement.get };
   Object.assign(statement, {
@@ -125,4 +136,59 @@ function guarded(db: Connection, sql: string, statement: Statement, reused: bool
     },
   });
   return statement;
+}
+
+/** The driver is not the one the cache was written for: Relance refuses to start. */
+export class DriverChangedError extends Error {}
+
+/**
+ * Refuses a driver the cache was not written for: other versions than `expected`, or a
+ * connection or statement without what the cache and the client use.
+ */
+export function checkDriver(expected: Readonly<Record<string, string>> = DRIVER) {
+  const problems = Object.entries(expected).flatMap(([name, version]) => {
+    const found = installedVersion(name);
+    return found === version ? [] : [`${name} ${found ?? "(not found)"} instead of ${version}`];
+  });
+  problems.push(...shapeProblems());
+  if (problems.length === 0) return;
+  throw new DriverChangedError(
+    `the prepared-statement cache (src/statement-cache.ts) does not know this database driver: ${problems.join("; ")}. ` +
+      "Install the versions pinned in package.json, or check the cache's assumptions against the new driver and update DRIVER.",
+  );
+}
+
+/** A package's installed version, from the package.json above its entry point. */
+function installedVersion(name: string): string | undefined {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve(name));
+  } catch {
+    return undefined; // not installed
+  }
+  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+      if (pkg.name === name) return String(pkg.version);
+    } catch {
+      // no package.json at this level: look one up
+    }
+  }
+  return undefined;
+}
+
+/** What the cache and the client touch on a connection and a statement, present and usable. */
+function shapeProblems(): string[] {
+  const db = new Database(":memory:");
+  try {
+    const problems: string[] = [];
+    if (db.open !== true || typeof db.inTransaction !== "boolean")
+      problems.push("a connection has no `open` or `inTransaction` flag");
+    const statement = db.prepare("SELECT ?1 AS a");
+    for (const method of ["run", "all", "get", "raw", "safeIntegers", "columns"] as const)
+      if (typeof statement[method] !== "function") problems.push(`a statement has no ${method}()`);
+    return problems;
+  } finally {
+    db.close();
+  }
 }

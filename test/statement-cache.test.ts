@@ -8,7 +8,13 @@ import type { Client } from "@libsql/client";
 import Database from "libsql";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { openNodeClient } from "../src/node";
-import { cacheStatements, STATEMENTS_KEPT } from "../src/statement-cache";
+import {
+  cacheStatements,
+  checkDriver,
+  DRIVER,
+  DriverChangedError,
+  STATEMENTS_KEPT,
+} from "../src/statement-cache";
 
 let dir: string;
 let file: string;
@@ -127,4 +133,16 @@ test("PRAGMA statements and statements read with get() are never reused", () => 
   query.get();
   expect(db.prepare("SELECT v FROM t")).not.toBe(query);
   db.close();
+});
+
+test("the driver is checked before it is patched: another version is refused with what to do", () => {
+  expect(() => checkDriver()).not.toThrow();
+  const other = { ...DRIVER, libsql: "0.5.30" };
+  expect(() => checkDriver(other)).toThrow(DriverChangedError);
+  expect(() => checkDriver(other)).toThrow(
+    /libsql 0\.5\.29 instead of 0\.5\.30.*Install the versions pinned in package\.json/,
+  );
+  expect(() => checkDriver({ "not-a-driver": "1.0.0" })).toThrow(
+    /not-a-driver \(not found\) instead of 1\.0\.0/,
+  );
 });
