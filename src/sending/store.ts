@@ -1,7 +1,7 @@
 // The sending pipeline's store: every read and write the dispatcher makes, named, behind one
 // interface (a test may hand the dispatcher another). The dispatcher's stages describe writes as
 // values (`Change`); `commit` turns them into SQL and runs them in one transaction.
-import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import {
   batchPayloads,
   type MailTemplate,
@@ -114,30 +114,8 @@ const STATE_ROW = 1;
 
 export function pipelineStore(db: Db): PipelineStore {
   return {
-    gate: async () => {
-      const row = (
-        await db
-          .select({ paused: sendingState.paused, holdUntil: sendingState.providerHoldUntil })
-          .from(sendingState)
-          .where(eq(sendingState.id, STATE_ROW))
-          .limit(1)
-      )[0];
-      return row ?? { paused: false, holdUntil: null };
-    },
-    nextSendToClaim: async () =>
-      (
-        await db
-          .select()
-          .from(sends)
-          .where(
-            and(
-              inArray(sends.status, ["queued", "sending"]),
-              sql`EXISTS (SELECT 1 FROM outbox_messages o WHERE o.send_id = ${sends.id} AND o.status = 'queued')`,
-            ),
-          )
-          .orderBy(asc(sends.id))
-          .limit(1)
-      )[0],
+    gate: () => gate(db),
+    nextSendToClaim: () => nextSendToClaim(db),
     queuedRecipients: (send, limit) => queuedRecipients(db, send, limit),
     sendMaterial: async (send) => {
       const list = await q.listWithPurpose(db, send.listId, send.textVersion);
@@ -146,20 +124,7 @@ export function pipelineStore(db: Db): PipelineStore {
       return { list, campaign };
     },
     leaseDueBatch: (now, leaseUntil) => leaseDueBatch(db, now, leaseUntil),
-    claimedRows: async (batchId) => {
-      // One after the other: concurrent queries would make the client open a second connection.
-      const rows = await db
-        .select({ id: outboxMessages.id })
-        .from(outboxMessages)
-        .where(and(eq(outboxMessages.batchId, batchId), eq(outboxMessages.status, "claimed")))
-        .orderBy(asc(outboxMessages.id));
-      const stored = await db
-        .select({ messages: batchPayloads.messages, templates: batchPayloads.templates })
-        .from(batchPayloads)
-        .where(eq(batchPayloads.batchId, batchId))
-        .limit(1);
-      return { ids: rows.map((r) => r.id), stored: stored[0] ?? null };
-    },
+    claimedRows: (batchId) => claimedRows(db, batchId),
     releaseLease: async (batchId) => {
       await db.update(sendBatches).set({ leaseUntil: null }).where(eq(sendBatches.id, batchId));
     },
@@ -172,28 +137,66 @@ export function pipelineStore(db: Db): PipelineStore {
     closeFinishedSends: async (at) => {
       await closeFinishedSends(db, at);
     },
-    earliestPendingAttempt: async () =>
-      (
-        await db
-          .select({ at: sql<string | null>`min(${sendBatches.nextAttemptAt})` })
-          .from(sendBatches)
-          .where(eq(sendBatches.status, "pending"))
-      )[0]?.at ?? null,
-    nextCallableAt: async () =>
-      (
-        await db
-          .select({
-            at: sql<
-              string | null
-            >`min(max(${sendBatches.nextAttemptAt}, coalesce(${sendBatches.leaseUntil}, '')))`,
-          })
-          .from(sendBatches)
-          .where(eq(sendBatches.status, "pending"))
-      )[0]?.at ?? null,
+    earliestPendingAttempt: () => pendingBatchesAt(db, sql`min(${sendBatches.nextAttemptAt})`),
+    nextCallableAt: () =>
+      pendingBatchesAt(
+        db,
+        sql`min(max(${sendBatches.nextAttemptAt}, coalesce(${sendBatches.leaseUntil}, '')))`,
+      ),
     workDue: (now) => workDue(db, now),
     commit: (changes) => commit(db, changes),
   };
 }
+
+async function gate(db: Db): Promise<Gate> {
+  const row = (
+    await db
+      .select({ paused: sendingState.paused, holdUntil: sendingState.providerHoldUntil })
+      .from(sendingState)
+      .where(eq(sendingState.id, STATE_ROW))
+      .limit(1)
+  )[0];
+  return row ?? { paused: false, holdUntil: null };
+}
+
+const nextSendToClaim = async (db: Db) =>
+  (
+    await db
+      .select()
+      .from(sends)
+      .where(
+        and(
+          inArray(sends.status, ["queued", "sending"]),
+          sql`EXISTS (SELECT 1 FROM outbox_messages o WHERE o.send_id = ${sends.id} AND o.status = 'queued')`,
+        ),
+      )
+      .orderBy(asc(sends.id))
+      .limit(1)
+  )[0];
+
+async function claimedRows(db: Db, batchId: number) {
+  // One after the other: concurrent queries would make the client open a second connection.
+  const rows = await db
+    .select({ id: outboxMessages.id })
+    .from(outboxMessages)
+    .where(and(eq(outboxMessages.batchId, batchId), eq(outboxMessages.status, "claimed")))
+    .orderBy(asc(outboxMessages.id));
+  const stored = await db
+    .select({ messages: batchPayloads.messages, templates: batchPayloads.templates })
+    .from(batchPayloads)
+    .where(eq(batchPayloads.batchId, batchId))
+    .limit(1);
+  return { ids: rows.map((r) => r.id), stored: stored[0] ?? null };
+}
+
+/** A time computed over the pending batches (`at`), or null when there is none. */
+const pendingBatchesAt = async (db: Db, at: SQL) =>
+  (
+    await db
+      .select({ at: sql<string | null>`${at}` })
+      .from(sendBatches)
+      .where(eq(sendBatches.status, "pending"))
+  )[0]?.at ?? null;
 
 /**
  * One query (a row lookup per join, no scan), in SQL rather than the query builder, whose per-row
