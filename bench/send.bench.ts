@@ -78,15 +78,18 @@ export async function startDispatcherProcess(env: Record<string, string>) {
     import { boot } from "./src/boot.ts";
     import { parseConfig } from "./src/config.ts";
     import { openNodeClient } from "./src/node.ts";
-    import { startDispatcher } from "./src/sending/dispatcher.ts";
+    import { createDispatcher } from "./src/sending/dispatcher.ts";
     import { windowRateLimiter } from "./src/sending/rate.ts";
     const config = parseConfig(JSON.parse(process.env.RELANCE_BENCH_ENV), "node");
     const client = openNodeClient(config);
     const { deps } = await boot(config, client);
     const start = process.cpuUsage();
-    const dispatcher = startDispatcher(deps, windowRateLimiter(config.sending.ratePerSecond));
+    const limiter = windowRateLimiter(config.sending.ratePerSecond);
+    const dispatcher = createDispatcher(deps, { limiter, claimAhead: true });
+    void dispatcher.run();
     process.on("message", async (m) => {
-      if (m === "cpu") process.send(process.cpuUsage(start));
+      // maxRSS: the process's peak resident set so far, in KB.
+      if (m === "cpu") process.send({ ...process.cpuUsage(start), maxRssKb: process.resourceUsage().maxRSS });
       if (m === "stop") { await dispatcher.stop(); client.close(); process.exit(0); }
     });
     process.send("started");`;
@@ -101,10 +104,10 @@ export async function startDispatcherProcess(env: Record<string, string>) {
   );
   await once(child, "message");
   return {
-    /** The dispatcher's CPU since it started, in µs. */
-    async cpu(): Promise<NodeJS.CpuUsage> {
+    /** The dispatcher's CPU since it started, in µs, and its process's peak RSS so far, in KB. */
+    async cpu(): Promise<NodeJS.CpuUsage & { maxRssKb: number }> {
       child.send("cpu");
-      return ((await once(child, "message")) as [NodeJS.CpuUsage])[0];
+      return ((await once(child, "message")) as [NodeJS.CpuUsage & { maxRssKb: number }])[0];
     },
     async stop() {
       if (child.exitCode !== null) return;
@@ -247,6 +250,9 @@ export default async function sendBench() {
       `cpu: the dispatcher's process ${cpuMs.toFixed(0)} ms (user ${(dispatchCpu.user / 1000).toFixed(0)}, system ${(dispatchCpu.system / 1000).toFixed(0)}) ` +
         `for ${stats.delivered} messages = ${(cpuMs / stats.delivered).toFixed(3)} ms per message (target ≤ 0.2 ms); ` +
         `send done ${((finished - lastCall) / 1000).toFixed(1)} s after the last call`,
+    );
+    console.log(
+      `memory: the dispatcher's process peaked at ${(dispatchCpu.maxRssKb / 1024).toFixed(1)} MB RSS during the ${stats.delivered}-message send (target ≤ 120 MB)`,
     );
 
     // Pause latency: pause at random moments of a second send; count the calls that arrive after.
