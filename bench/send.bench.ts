@@ -1,5 +1,5 @@
 // The sending pipeline at scale: 50,000 re-consent invitations dispatched by the Node dispatcher
-// (startDispatcher, as `npm start` runs it) through the real Resend SDK to the local fake of the
+// (the dispatcher object's `run`, as `npm start` runs it) through the real Resend SDK to the local fake of the
 // Resend API, which allows R calls per second. Measures throughput against the fake's own count,
 // the dispatcher's CPU per message, and how long a pause takes to stop the provider calls.
 //
