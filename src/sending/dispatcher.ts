@@ -123,9 +123,9 @@ class PipelineDispatcher implements Dispatcher {
     // Stop means stop: a pause (or a hold) recorded while we waited wins over the call. Nothing is
     // written between here and the call, so calls leave at the limiter's pace.
     const late = gateVerdict(await store.gate(), this.now());
-    if (late) {
-      await store.releaseLease(claim.batch.id);
-      return late;
+    if (late || this.stopped) {
+      await store.releaseLease(claim.batch.id); // a shutdown lets go of a batch not yet called
+      return late ?? { kind: "skipped" };
     }
     const started = this.now();
     const outcome = await callProvider(this.deps.mail, claim.batch, calls);
