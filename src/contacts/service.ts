@@ -5,6 +5,7 @@ import { auditStatement } from "../audit/service";
 import * as consent from "../consent/queries";
 import { hashAddress, isSuppressed } from "../consent/service";
 import { CONSENT_STATES, type ConsentState } from "../consent/states";
+import { actorKindOf, moveOnAllLists } from "../consent/transitions";
 import { toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
@@ -154,8 +155,7 @@ export async function eraseContact(deps: Deps, contactId: number, actor: string,
   const at = deps.clock.now().toISOString();
   const ctx = { at, source, actor };
   await deps.db.batch([
-    consent.appendEventOnAllLists(deps.db, contactId, "erased", "erased", ctx),
-    consent.setStateOnAllLists(deps.db, contactId, "erased", at),
+    ...moveOnAllLists(deps.db, contactId, "erased", { ...ctx, by: actorKindOf(actor) }),
     consent.insertSuppression(deps.db, hashAddress(deps, contact.emailKey), "erased", at),
     ...q.eraseTraces(deps.db, contactId),
     q.erasePersonalData(deps.db, contactId, at),

@@ -97,6 +97,7 @@ export async function confirmInvitation(
     {
       source: source(invitation),
       actor: "participant",
+      by: "participant",
       textVersion: invitation.textVersion,
       ...proof,
     },
@@ -119,6 +120,7 @@ export async function declineInvitation(
     await recordConsentEvent(deps, member, "declined", {
       source: source(invitation),
       actor: "participant",
+      by: "participant",
       textVersion: invitation.textVersion,
       ...proof,
     });

@@ -62,6 +62,7 @@ export async function unsubscribe(
     const result = await recordConsentEvent(deps, { listId, contactId }, "unsubscribed", {
       source,
       actor: "participant",
+      by: "participant",
       ...proof,
     });
     if (!result.ok && result.reason !== "conflict") return "already";
@@ -98,6 +99,7 @@ export async function resubscribe(
     const result = await recordConsentEvent(deps, { listId, contactId }, "subscribed", {
       source: "preferences page",
       actor: "participant",
+      by: "participant",
       ...proof,
     });
     if (!result.ok) return "not_allowed";
