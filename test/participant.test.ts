@@ -135,7 +135,7 @@ describe("consent page", () => {
   });
 
   test("confirm records the proof once; a second click shows the same page", async () => {
-    const { listId, sendId } = await invitedParticipants(t, bearer);
+    const { listId } = await invitedParticipants(t, bearer);
     await t.api(bearer, "PATCH", `/api/v1/lists/${listId}`, { purpose: "Version deux." });
     const alice = await contactId(t, "alice@example.org");
     const links = await linksInMail(t, "alice@example.org");
