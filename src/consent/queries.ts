@@ -1,6 +1,6 @@
 // The consent ledger's and the suppression list's reads, and the suppression writer. State
 // changes and their events are written by transitions.ts only.
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { consentEvents, listMembers, suppressions } from "../../db/schema";
 import type { Db } from "../db";
 
@@ -55,3 +55,29 @@ export const suppressedAmong = async (db: Db, hashes: string[]) =>
           .from(suppressions)
           .where(inArray(suppressions.addressHash, hashes))
       ).map((r) => r.hash);
+
+/** Members still `pending` whose subscription was recorded at or before `cutoff`. */
+export const stalePendingMembers = (db: Db, cutoff: string, limit: number) =>
+  db.all<{ listId: number; contactId: number }>(sql`
+    SELECT m.list_id AS listId, m.contact_id AS contactId FROM list_members m
+    WHERE m.status = 'pending'
+      AND (SELECT max(e.at) FROM consent_events e
+           WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id
+             AND e.event = 'subscribed') <= ${cutoff}
+    ORDER BY m.id
+    LIMIT ${limit}`);
+
+/** Whether the contact holds a membership that keeps them: confirmed, pending or invited. */
+export const holdsActiveMembership = async (db: Db, contactId: number) =>
+  (
+    await db
+      .select({ id: listMembers.id })
+      .from(listMembers)
+      .where(
+        and(
+          eq(listMembers.contactId, contactId),
+          inArray(listMembers.status, ["confirmed", "pending", "invited"]),
+        ),
+      )
+      .limit(1)
+  ).length > 0;

@@ -147,16 +147,25 @@ export async function editContact(
 /**
  * Erases a person: an `erased` event on every list they are on, the address hash on the
  * suppression list (so no re-import resurrects them), and address, name and attributes gone.
- * All in one batch. Erasing an erased contact changes nothing.
+ * All in one batch. Erasing an erased contact changes nothing. `suppress: false` is for someone
+ * who never consented nor refused (a pending subscription that expired): they may subscribe again.
  */
-export async function eraseContact(deps: Deps, contactId: number, actor: string, source: string) {
+export async function eraseContact(
+  deps: Deps,
+  contactId: number,
+  actor: string,
+  source: string,
+  options: { suppress?: boolean } = {},
+) {
   const contact = await q.findContact(deps.db, contactId);
   if (!contact || contact.erasedAt !== null || contact.emailKey === null) return false;
   const at = deps.clock.now().toISOString();
   const ctx = { at, source, actor };
   await deps.db.batch([
     ...moveOnAllLists(deps.db, contactId, "erased", { ...ctx, by: actorKindOf(actor) }),
-    consent.insertSuppression(deps.db, hashAddress(deps, contact.emailKey), "erased", at),
+    ...(options.suppress === false
+      ? []
+      : [consent.insertSuppression(deps.db, hashAddress(deps, contact.emailKey), "erased", at)]),
     ...q.eraseTraces(deps.db, contactId),
     q.erasePersonalData(deps.db, contactId, at),
   ]);
