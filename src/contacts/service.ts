@@ -4,7 +4,7 @@ import { z } from "zod";
 import { auditStatement } from "../audit/service";
 import * as consent from "../consent/queries";
 import { hashAddress, isSuppressed } from "../consent/service";
-import { CONSENT_STATES, type ConsentState } from "../consent/states";
+import { CONSENT_STATES } from "../consent/states";
 import { actorKindOf, moveOnAllLists } from "../consent/transitions";
 import { toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
@@ -223,7 +223,7 @@ export const pageQuery = z.object({
 export type PageQuery = z.output<typeof pageQuery>;
 
 export async function contactPage(deps: Deps, listId: number, query: PageQuery) {
-  const filter = { status: query.status as ConsentState | undefined, q: query.q };
+  const filter = { status: query.status, q: query.q };
   const rows = await q.contactPage(deps.db, listId, filter, query.cursor, query.limit + 1);
   const items = rows.slice(0, query.limit);
   const last = items[items.length - 1];

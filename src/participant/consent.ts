@@ -55,7 +55,7 @@ export async function loadInvitation(
       attributes: contact.attributes,
       erased: contact.erasedAt !== null,
     },
-    state: (member?.status ?? null) as ConsentState | null,
+    state: member?.status ?? null,
   };
 }
 
@@ -146,7 +146,7 @@ async function reread(deps: Deps, invitation: Invitation): Promise<InvitationVie
   return invitationView(
     {
       ...invitation,
-      state: (member?.status ?? null) as ConsentState | null,
+      state: member?.status ?? null,
       contact: { ...invitation.contact, erased: contact?.erasedAt != null },
     },
     deps.clock.now(),

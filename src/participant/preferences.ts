@@ -14,7 +14,7 @@ import { queueConfirmation } from "./subscribe";
 
 /** States in which a person still hears from a list (or may): leaving one is an unsubscribe. */
 const ACTIVE: readonly ConsentState[] = ["legacy", "invited", "pending", "confirmed"];
-export const isActive = (state: string) => ACTIVE.includes(state as ConsentState);
+export const isActive = (state: ConsentState) => ACTIVE.includes(state);
 
 export type Person = {
   id: number;

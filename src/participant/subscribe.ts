@@ -86,9 +86,7 @@ export async function requestSubscription(
     if (!contact) throw new Error("the contact just added cannot be read back");
   }
   const member = { listId: list.id, contactId: contact.id };
-  const state = (await findMember(deps.db, list.id, contact.id))?.status as
-    | ConsentState
-    | undefined;
+  const state = (await findMember(deps.db, list.id, contact.id))?.status;
   const ctx = { source: `subscribe form of ${list.slug}`, ...proof };
   if (state === undefined) {
     const by = "participant";
@@ -163,7 +161,7 @@ export async function loadSubscription(
     purpose: list.purpose,
     textVersion: send.textVersion,
     contactId: payload.c,
-    state: (member?.status ?? null) as ConsentState | null,
+    state: member?.status ?? null,
   };
 }
 
