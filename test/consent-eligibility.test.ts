@@ -5,7 +5,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   countRecipients,
+  dispatchFactsSql,
   EXCLUSION_REASONS,
+  eligibleAtDispatch,
   eligibleMemberSql,
   emptyExcluded,
   exclusionReason,
@@ -14,8 +16,10 @@ import {
 } from "../src/consent/eligibility";
 import { hashAddress, recordConsentEvent, suppressAddress } from "../src/consent/service";
 import {
+  CONSENT_STATES,
   type ConsentEventName,
   type ConsentState,
+  EVENT_ON_ENQUEUE,
   InvalidTransition,
   MAIL_PURPOSES,
   nextState,
@@ -170,10 +174,65 @@ describe("the one consent rule", () => {
             const counts = await countRecipients(deps, purpose, listId);
             expect(counts, where).toEqual({ recipients: eligible.length, excluded: expected });
             expect(Object.keys(counts.excluded).sort()).toEqual([...EXCLUSION_REASONS].sort());
+            // The dispatcher's last check, on the facts it selects, agrees with the model's.
+            const dispatchFacts = await t.deps.db.all<{
+              id: number;
+              has_address: number;
+              suppressed: number;
+              simulated_confirmation: number;
+            }>(sql`
+              SELECT m.contact_id AS id, ${dispatchFactsSql}
+              FROM list_members m JOIN contacts c ON c.id = m.contact_id
+              WHERE m.list_id = ${listId} ORDER BY m.contact_id`);
+            for (const [i, row] of dispatchFacts.entries()) {
+              const model = members[i]?.member as MemberFacts;
+              const read = {
+                state: model.state,
+                hasAddress: Boolean(row.has_address),
+                suppressed: Boolean(row.suppressed),
+                simulatedConfirmation: Boolean(row.simulated_confirmation),
+              };
+              expect(eligibleAtDispatch(purpose, read, mode), where).toBe(
+                eligibleAtDispatch(purpose, model, mode),
+              );
+            }
           }
         }
       }),
       { numRuns: 40 },
     );
   }, 240_000);
+
+  test("whoever a send selects is still eligible when the message goes out, unless something changed (property)", () => {
+    const factsArb = fc.record({
+      state: fc.constantFrom(...CONSENT_STATES),
+      hasAddress: fc.boolean(),
+      suppressed: fc.boolean(),
+      invitedBefore: fc.boolean(),
+      simulatedConfirmation: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MAIL_PURPOSES),
+        factsArb,
+        fc.boolean(),
+        (purpose, facts, mailLeavesMachine) => {
+          const mode = { mailLeavesMachine };
+          if (exclusionReason(purpose, facts, mode) !== null) return;
+          const event = EVENT_ON_ENQUEUE[purpose];
+          const state = event ? nextState(facts.state, event) : facts.state;
+          expect(state).not.toBeInstanceOf(InvalidTransition);
+          expect(
+            eligibleAtDispatch(purpose, { ...facts, state: state as ConsentState }, mode),
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // Once mail leaves, a simulated confirmation is refused at the last check too.
+    const confirmed = { state: "confirmed", hasAddress: true, suppressed: false } as const;
+    const simulated = { ...confirmed, simulatedConfirmation: true };
+    expect(eligibleAtDispatch("campaign", simulated, { mailLeavesMachine: true })).toBe(false);
+    expect(eligibleAtDispatch("campaign", simulated, { mailLeavesMachine: false })).toBe(true);
+  });
 });

@@ -70,15 +70,31 @@ export function exclusionReason(
 
 /**
  * The rule when a queued message is about to go out: the member is in a state the send may reach
- * at dispatch (`statesAtDispatch`) and the address is not suppressed.
+ * at dispatch (`statesAtDispatch`: a re-consent recipient is `invited` by then), still has an
+ * address, is not suppressed, and (when mail leaves the machine) was not confirmed by a
+ * simulated answer. The dispatcher selects these facts with `dispatchFactsSql`.
  */
-export function stillEligible(
+export function eligibleAtDispatch(
+  purpose: MailPurpose,
+  m: Omit<MemberFacts, "state" | "invitedBefore"> & { state: ConsentState | null },
+  mode: MailMode,
+): boolean {
+  if (m.state === null || !statesAtDispatch(purpose).includes(m.state)) return false;
+  if (!m.hasAddress || m.suppressed) return false;
+  return !(mode.mailLeavesMachine && m.state === "confirmed" && m.simulatedConfirmation);
+}
+
+/** `eligibleAtDispatch` for a caller that knows only the state and the suppression. */
+export const stillEligible = (
   purpose: MailPurpose,
   state: ConsentState | null,
   suppressed: boolean,
-): boolean {
-  return state !== null && statesAtDispatch(purpose).includes(state) && !suppressed;
-}
+): boolean =>
+  eligibleAtDispatch(
+    purpose,
+    { state, hasAddress: true, suppressed, simulatedConfirmation: false },
+    { mailLeavesMachine: false },
+  );
 
 const suppressedSql = sql`EXISTS (SELECT 1 FROM suppressions s WHERE s.address_hash = c.email_hash)`;
 const invitedBeforeSql = sql`EXISTS (SELECT 1 FROM consent_events e
@@ -94,6 +110,13 @@ const inStates = (states: readonly ConsentState[]) =>
         states.map((s) => sql`${s}`),
         sql`, `,
       )})`;
+
+/**
+ * The facts `eligibleAtDispatch` needs, as SELECT columns over `list_members m JOIN contacts c`:
+ * `has_address`, `suppressed`, `simulated_confirmation`.
+ */
+export const dispatchFactsSql = sql`c.email IS NOT NULL AS has_address,
+  ${suppressedSql} AS suppressed, ${simulatedConfirmationSql} AS simulated_confirmation`;
 
 /**
  * `exclusionReason(...) === null` in SQL, over `list_members m JOIN contacts c`: what a send

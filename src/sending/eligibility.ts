@@ -10,9 +10,11 @@ export type SendKind = Extract<MailPurpose, "reconsent" | "campaign" | "subscrib
 
 export {
   countRecipients,
+  dispatchFactsSql,
   EXCLUSION_REASONS,
   type Excluded,
   type ExclusionReason,
+  eligibleAtDispatch,
   eligibleMemberSql,
   emptyExcluded,
   mailModeOf,
