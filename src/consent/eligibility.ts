@@ -4,6 +4,7 @@
 // test/consent-eligibility.test.ts proves the three agree over random contact histories.
 import { type SQL, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
+import { memberStatusIn } from "./sql";
 import {
   CONSENT_STATES,
   type ConsentState,
@@ -103,13 +104,6 @@ const simulatedConfirmationSql = sql`coalesce((SELECT e.source = ${SIMULATED_SOU
   FROM consent_events e
   WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id AND e.event = 'confirmed'
   ORDER BY e.id DESC LIMIT 1), 0)`;
-const inStates = (states: readonly ConsentState[]) =>
-  states.length === 0
-    ? sql`0`
-    : sql`m.status IN (${sql.join(
-        states.map((s) => sql`${s}`),
-        sql`, `,
-      )})`;
 
 /**
  * The facts `eligibleAtDispatch` needs, as SELECT columns over `list_members m JOIN contacts c`:
@@ -124,7 +118,7 @@ export const dispatchFactsSql = sql`c.email IS NOT NULL AS has_address,
  */
 export function eligibleMemberSql(purpose: MailPurpose, mode: MailMode): SQL {
   const states = statesReceiving(purpose);
-  const parts = [inStates(states), sql`c.email IS NOT NULL`, sql`NOT ${suppressedSql}`];
+  const parts = [memberStatusIn(states), sql`c.email IS NOT NULL`, sql`NOT ${suppressedSql}`];
   if (purpose === "reconsent") parts.push(sql`NOT ${invitedBeforeSql}`);
   if (mode.mailLeavesMachine && states.includes("confirmed")) {
     parts.push(sql`NOT (m.status = 'confirmed' AND ${simulatedConfirmationSql})`);

@@ -5,6 +5,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db";
 import type { EventContext } from "./queries";
+import { memberStatusIn } from "./sql";
 import {
   type ActorKind,
   type ConsentEventName,
@@ -27,12 +28,6 @@ function checkActor(event: ConsentEventName, by: ActorKind) {
   }
 }
 
-const inStates = (states: readonly ConsentState[]) =>
-  sql`m.status IN (${sql.join(
-    states.map((s) => sql`${s}`),
-    sql`, `,
-  )})`;
-
 /**
  * Moves every member `scope` matches (SQL over `list_members m`) that `event` may move, and
  * appends `event` for each. `from` names the states moved (each must be allowed by the table);
@@ -51,7 +46,7 @@ export function moveMembers(
   if (bad !== undefined || from.length === 0) {
     throw new ForbiddenTransition(`"${event}" cannot move a member from ${bad ?? "nothing"}.`);
   }
-  const guard = sql`(${scope}) AND ${inStates(from)}`;
+  const guard = sql`(${scope}) AND ${memberStatusIn(from)}`;
   return [
     db.run(sql`
       INSERT INTO consent_events
