@@ -8,6 +8,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import { CONSENT_STATES } from "../src/consent/states";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -170,7 +171,7 @@ export const listMembers = sqliteTable(
     contactId: integer("contact_id")
       .notNull()
       .references(() => contacts.id),
-    status: text("status").notNull(),
+    status: text("status", { enum: CONSENT_STATES }).notNull(),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [

@@ -1,5 +1,6 @@
 // Periodic jobs: run hourly by the Node process and by the Cron Trigger on Workers. Each
 // capability adds its job here; a failing job is reported and does not stop the others.
+import { expirePendingSubscriptions } from "./consent/pending-expiry";
 import type { Deps } from "./deps";
 import { pruneRateLimits } from "./http/rate-limit";
 import { expireUnansweredInvitations } from "./sending/service";
@@ -9,6 +10,10 @@ export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
 export const periodicJobs: Job[] = [
   { name: "expire unanswered re-consent invitations", run: expireUnansweredInvitations },
+  {
+    name: "erase pending subscriptions not confirmed within 7 days",
+    run: expirePendingSubscriptions,
+  },
   { name: "prune rate-limit windows", run: pruneRateLimits },
   { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },
 ];

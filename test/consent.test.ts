@@ -12,8 +12,15 @@ import {
   deriveState,
   InvalidTransition,
   nextState,
+  TRANSITIONS,
 } from "../src/consent/states";
 import { createTestApp, type TestApp } from "./helpers";
+
+/** The context of an event, made by the first kind of actor the rule table allows for it. */
+const by = <T extends object>(event: ConsentEventName, ctx: T) => ({
+  ...ctx,
+  by: TRANSITIONS[event].by[0] ?? "system",
+});
 
 describe("consent states", () => {
   test("an address typed or imported is legacy; confirmation needs an invitation first", () => {
@@ -93,31 +100,42 @@ describe("the ledger and the state column", () => {
     );
     const [a, b, c] = ids as [number, number, number];
     const ctx = { source: "test", actor: "system", ipHash: "h" };
-    expect(await recordConsentEvent(t.deps, { listId, contactId: a }, "invited", ctx)).toEqual({
+    expect(
+      await recordConsentEvent(t.deps, { listId, contactId: a }, "invited", by("invited", ctx)),
+    ).toEqual({
       ok: true,
       state: "invited",
     });
-    expect(await recordConsentEvent(t.deps, { listId, contactId: a }, "confirmed", ctx)).toEqual({
+    expect(
+      await recordConsentEvent(t.deps, { listId, contactId: a }, "confirmed", by("confirmed", ctx)),
+    ).toEqual({
       ok: true,
       state: "confirmed",
     });
-    expect(await recordConsentEvent(t.deps, { listId, contactId: b }, "bounced", ctx)).toEqual({
+    expect(
+      await recordConsentEvent(t.deps, { listId, contactId: b }, "bounced", by("bounced", ctx)),
+    ).toEqual({
       ok: true,
       state: "bounced",
     });
     // A refused transition writes nothing.
-    const refused = await recordConsentEvent(t.deps, { listId, contactId: c }, "confirmed", ctx);
+    const refused = await recordConsentEvent(
+      t.deps,
+      { listId, contactId: c },
+      "confirmed",
+      by("confirmed", ctx),
+    );
     expect(refused).toMatchObject({ ok: false, reason: "invalid_transition" });
     expect(
-      await recordConsentEvent(t.deps, { listId, contactId: 999 }, "invited", ctx),
+      await recordConsentEvent(t.deps, { listId, contactId: 999 }, "invited", by("invited", ctx)),
     ).toMatchObject({
       ok: false,
       reason: "not_member",
     });
     // Two concurrent changes from the same state: exactly one wins.
     const both = await Promise.all([
-      recordConsentEvent(t.deps, { listId, contactId: c }, "invited", ctx),
-      recordConsentEvent(t.deps, { listId, contactId: c }, "unsubscribed", ctx),
+      recordConsentEvent(t.deps, { listId, contactId: c }, "invited", by("invited", ctx)),
+      recordConsentEvent(t.deps, { listId, contactId: c }, "unsubscribed", by("unsubscribed", ctx)),
     ]);
     expect(both.filter((r) => r.ok)).toHaveLength(1);
     await t.api(bearer, "DELETE", `/api/v1/lists/${listId}/contacts/${a}`);
@@ -151,6 +169,7 @@ describe("the ledger and the state column", () => {
       await recordConsentEvent(t.deps, { listId, contactId }, event, {
         source: "walk",
         actor: "test",
+        by: TRANSITIONS[event].by[0] ?? "system",
       });
     }
     await expectLedgerAgrees();

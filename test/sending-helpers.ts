@@ -1,7 +1,7 @@
 // Builds a list with contacts through the real API, and drives the dispatcher until it is idle.
 import { expect } from "vitest";
 import { recordConsentEvent } from "../src/consent/service";
-import type { ConsentEventName } from "../src/consent/states";
+import { type ConsentEventName, TRANSITIONS } from "../src/consent/states";
 import type { Deps } from "../src/deps";
 import { createDispatcher } from "../src/sending/dispatcher";
 import { type RateLimiter, windowRateLimiter } from "../src/sending/rate";
@@ -42,6 +42,7 @@ export async function moveTo(
     const result = await recordConsentEvent(deps, { listId, contactId }, event, {
       source: "test",
       actor: "test",
+      by: TRANSITIONS[event].by[0] ?? "system",
     });
     expect(result.ok, `${event}: ${JSON.stringify(result)}`).toBe(true);
   }

@@ -1,9 +1,8 @@
-// Every query the consent ledger and the suppression list run. Writers return unexecuted
-// statements so that a service can put the event and the state change in one db.batch.
+// The consent ledger's and the suppression list's reads, and the suppression writer. State
+// changes and their events are written by transitions.ts only.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { consentEvents, listMembers, lists, suppressions } from "../../db/schema";
+import { consentEvents, listMembers, suppressions } from "../../db/schema";
 import type { Db } from "../db";
-import type { ConsentEventName, ConsentState } from "./states";
 
 export type EventContext = {
   at: string;
@@ -27,71 +26,6 @@ export const findMember = async (db: Db, listId: number, contactId: number) =>
       .where(and(eq(listMembers.listId, listId), eq(listMembers.contactId, contactId)))
       .limit(1)
   )[0];
-
-/**
- * Appends `event` for one member, only if the member is still in `from`, recording the list's
- * current purpose version. Pair it with `setMemberState` (same guard) in one batch.
- */
-export const appendEventIf = (
-  db: Db,
-  member: { listId: number; contactId: number },
-  event: ConsentEventName,
-  from: ConsentState,
-  ctx: EventContext,
-) =>
-  db.run(sql`
-    INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor, ua_family)
-    SELECT m.list_id, m.contact_id, ${event}, ${ctx.at}, ${ctx.source},
-           coalesce(${ctx.textVersion ?? null}, l.purpose_version),
-           ${ctx.ipHash ?? null}, ${ctx.actor}, ${ctx.uaFamily ?? null}
-    FROM list_members m JOIN lists l ON l.id = m.list_id
-    WHERE m.list_id = ${member.listId} AND m.contact_id = ${member.contactId}
-      AND m.status = ${from}`);
-
-export const setMemberState = (
-  db: Db,
-  member: { listId: number; contactId: number },
-  from: ConsentState,
-  to: ConsentState,
-  at: string,
-) =>
-  db
-    .update(listMembers)
-    .set({ status: to, updatedAt: at })
-    .where(
-      and(
-        eq(listMembers.listId, member.listId),
-        eq(listMembers.contactId, member.contactId),
-        eq(listMembers.status, from),
-      ),
-    );
-
-/** Appends `event` on every list a contact is on, except where it already is `to`. */
-export const appendEventOnAllLists = (
-  db: Db,
-  contactId: number,
-  event: ConsentEventName,
-  to: ConsentState,
-  ctx: EventContext,
-) =>
-  db.run(sql`
-    INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor, ua_family)
-    SELECT m.list_id, m.contact_id, ${event}, ${ctx.at}, ${ctx.source}, l.purpose_version,
-           ${ctx.ipHash ?? null}, ${ctx.actor}, ${ctx.uaFamily ?? null}
-    FROM list_members m JOIN lists l ON l.id = m.list_id
-    WHERE m.contact_id = ${contactId} AND m.status <> ${to} AND m.status <> 'erased'`);
-
-export const setStateOnAllLists = (db: Db, contactId: number, to: ConsentState, at: string) =>
-  db
-    .update(listMembers)
-    .set({ status: to, updatedAt: at })
-    .where(
-      and(
-        eq(listMembers.contactId, contactId),
-        sql`${listMembers.status} <> ${to}`,
-        sql`${listMembers.status} <> 'erased'`,
-      ),
-    );
 
 export const memberHistory = (db: Db, listId: number, contactId: number) =>
   db
@@ -122,5 +56,28 @@ export const suppressedAmong = async (db: Db, hashes: string[]) =>
           .where(inArray(suppressions.addressHash, hashes))
       ).map((r) => r.hash);
 
-export const currentPurposeVersion = async (db: Db, listId: number) =>
-  (await db.select({ v: lists.purposeVersion }).from(lists).where(eq(lists.id, listId)))[0]?.v;
+/** Members still `pending` whose subscription was recorded at or before `cutoff`. */
+export const stalePendingMembers = (db: Db, cutoff: string, limit: number) =>
+  db.all<{ listId: number; contactId: number }>(sql`
+    SELECT m.list_id AS listId, m.contact_id AS contactId FROM list_members m
+    WHERE m.status = 'pending'
+      AND (SELECT max(e.at) FROM consent_events e
+           WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id
+             AND e.event = 'subscribed') <= ${cutoff}
+    ORDER BY m.id
+    LIMIT ${limit}`);
+
+/** Whether the contact holds a membership that keeps them: confirmed, pending or invited. */
+export const holdsActiveMembership = async (db: Db, contactId: number) =>
+  (
+    await db
+      .select({ id: listMembers.id })
+      .from(listMembers)
+      .where(
+        and(
+          eq(listMembers.contactId, contactId),
+          inArray(listMembers.status, ["confirmed", "pending", "invited"]),
+        ),
+      )
+      .limit(1)
+  ).length > 0;

@@ -2,8 +2,10 @@
 // column, written together; suppression is consulted by hash.
 import type { Deps } from "../deps";
 import { addressHasher } from "./address-hash";
+import { mailModeOf, SIMULATED_SOURCE } from "./eligibility";
 import * as q from "./queries";
 import { type ConsentEventName, type ConsentState, InvalidTransition, nextState } from "./states";
+import { moveMember, type TransitionContext } from "./transitions";
 
 export type SuppressionReason =
   | "bounced"
@@ -46,26 +48,39 @@ export async function recordConsentEvent(
   deps: Deps,
   member: { listId: number; contactId: number },
   event: ConsentEventName,
-  ctx: Omit<q.EventContext, "at">,
+  ctx: Omit<TransitionContext, "at">,
 ): Promise<RecordResult> {
   const current = await q.findMember(deps.db, member.listId, member.contactId);
   if (!current) {
     return { ok: false, reason: "not_member", message: "This contact is not on this list." };
   }
-  const from = current.status as ConsentState;
+  const from = current.status;
   const to = nextState(from, event);
   if (to instanceof InvalidTransition) {
     return { ok: false, reason: "invalid_transition", message: to.message };
   }
   const at = deps.clock.now().toISOString();
-  const [inserted] = await deps.db.batch([
-    q.appendEventIf(deps.db, member, event, from, { ...ctx, at }),
-    q.setMemberState(deps.db, member, from, to, at),
-  ]);
+  const source = answerSource(deps, ctx);
+  const [inserted] = await deps.db.batch(
+    moveMember(deps.db, member, event, from, { ...ctx, source, at }),
+  );
   if (inserted.rowsAffected === 0) {
     return { ok: false, reason: "conflict", message: "The contact's state changed meanwhile." };
   }
   return { ok: true, state: to };
+}
+
+/**
+ * With the outbox transport no mail ever leaves the machine, so nobody outside could have
+ * received the link a participant answers through: every answer recorded then is simulated
+ * (opened from the admin's Mailbox) and never counts as consent once mail really leaves.
+ */
+export function answerSource(
+  deps: Pick<Deps, "config">,
+  ctx: { by: TransitionContext["by"]; source: string },
+) {
+  if (ctx.by !== "participant" || mailModeOf(deps).mailLeavesMachine) return ctx.source;
+  return SIMULATED_SOURCE;
 }
 
 export const consentHistory = (deps: Deps, listId: number, contactId: number) =>

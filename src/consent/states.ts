@@ -1,5 +1,7 @@
-// Consent states per (contact, list), the events that move them, and the one pure rule deriving
-// a state from the ledger. The `status` column is only ever written with what `nextState` says.
+// The consent rule table: each state per (contact, list), what mail it lets a member receive, and
+// which events may move it, by whom. Eligibility (TypeScript, SQL, counts) is derived from
+// `RECEIVES` in consent/eligibility.ts; every write of the state goes through consent/transitions.ts,
+// which follows `TRANSITIONS`.
 
 export const CONSENT_STATES = [
   "legacy",
@@ -30,29 +32,68 @@ export const CONSENT_EVENTS = [
 ] as const;
 export type ConsentEventName = (typeof CONSENT_EVENTS)[number];
 
-export const isConsentState = (value: unknown): value is ConsentState =>
-  CONSENT_STATES.includes(value as ConsentState);
+/**
+ * What a message is for. `reconsent` is the one invitation of a `legacy` member; `reminder` the
+ * one optional reminder of a member still `invited`; `subscribe` the double opt-in mail of a web
+ * subscriber; `incident` and `poll` are notifications and poll invitations to a list.
+ */
+export const MAIL_PURPOSES = [
+  "reconsent",
+  "reminder",
+  "campaign",
+  "incident",
+  "poll",
+  "subscribe",
+] as const;
+export type MailPurpose = (typeof MAIL_PURPOSES)[number];
 
-type Rule = { from: readonly (ConsentState | null)[] | "any"; to: ConsentState };
+/** Who makes a transition: the person, an admin, Relance itself, or the mail provider's webhook. */
+export type ActorKind = "participant" | "admin" | "system" | "provider";
+
+/** Per state, the mail a member in it may receive. Nothing else is mailed to anyone. */
+export const RECEIVES: Record<ConsentState, readonly MailPurpose[]> = {
+  legacy: ["reconsent"],
+  pending: ["subscribe"],
+  invited: ["reminder"],
+  confirmed: ["campaign", "incident", "poll"],
+  declined: [],
+  expired: [],
+  unsubscribed: [],
+  bounced: [],
+  complained: [],
+  erased: [],
+};
 
 /**
- * Which state each event leads to, and from which states it may happen. `null` is "not on the
- * list yet". Nothing follows `erased`: the person is gone.
+ * The event a send of a purpose records for each recipient as it enqueues them: the invitation
+ * itself moves `legacy` to `invited`, in the same transaction as the outbox row.
  */
-const RULES: Record<ConsentEventName, Rule> = {
+export const EVENT_ON_ENQUEUE: Partial<Record<MailPurpose, ConsentEventName>> = {
+  reconsent: "invited",
+};
+
+type Transition = {
+  /** `null` is "not on the list yet"; "any" is every state but `erased` (nothing follows it). */
+  from: readonly (ConsentState | null)[] | "any";
+  to: ConsentState;
+  by: readonly ActorKind[];
+};
+
+/** Which state each event leads to, from which states, and who may cause it. */
+export const TRANSITIONS: Record<ConsentEventName, Transition> = {
   // An address typed or imported never grants consent: it enters as `legacy`.
-  imported: { from: [null], to: "legacy" },
-  added: { from: [null], to: "legacy" },
-  subscribed: { from: [null, "unsubscribed"], to: "pending" },
+  imported: { from: [null], to: "legacy", by: ["admin"] },
+  added: { from: [null], to: "legacy", by: ["admin"] },
+  subscribed: { from: [null, "unsubscribed"], to: "pending", by: ["participant"] },
   // A reminder is a second `invited` while still invited.
-  invited: { from: ["legacy", "invited"], to: "invited" },
-  confirmed: { from: ["invited", "pending"], to: "confirmed" },
-  declined: { from: ["invited"], to: "declined" },
-  expired: { from: ["legacy", "invited", "pending"], to: "expired" },
-  unsubscribed: { from: "any", to: "unsubscribed" },
-  bounced: { from: "any", to: "bounced" },
-  complained: { from: "any", to: "complained" },
-  erased: { from: "any", to: "erased" },
+  invited: { from: ["legacy", "invited"], to: "invited", by: ["admin", "system"] },
+  confirmed: { from: ["invited", "pending"], to: "confirmed", by: ["participant"] },
+  declined: { from: ["invited"], to: "declined", by: ["participant"] },
+  expired: { from: ["legacy", "invited", "pending"], to: "expired", by: ["system"] },
+  unsubscribed: { from: "any", to: "unsubscribed", by: ["participant", "admin"] },
+  bounced: { from: "any", to: "bounced", by: ["provider"] },
+  complained: { from: "any", to: "complained", by: ["provider"] },
+  erased: { from: "any", to: "erased", by: ["participant", "admin", "system"] },
 };
 
 export class InvalidTransition extends Error {
@@ -70,7 +111,7 @@ export function nextState(
   current: ConsentState | null,
   event: ConsentEventName,
 ): ConsentState | InvalidTransition {
-  const rule = RULES[event];
+  const rule = TRANSITIONS[event];
   if (current === "erased") return new InvalidTransition(current, event);
   if (rule.from !== "any" && !rule.from.includes(current)) {
     return new InvalidTransition(current, event);
@@ -78,11 +119,32 @@ export function nextState(
   return rule.to;
 }
 
-/** The states from which `event` may happen (for set-based writes that filter in SQL). */
+/**
+ * The existing states from which `event` moves a member, for set-based writes that filter in SQL.
+ * An "any" event skips members already in its target state: bouncing twice changes nothing.
+ */
 export function statesAllowing(event: ConsentEventName): ConsentState[] {
-  const rule = RULES[event];
-  const from = rule.from === "any" ? CONSENT_STATES : rule.from;
-  return from.filter((s): s is ConsentState => s !== null && s !== "erased");
+  const rule = TRANSITIONS[event];
+  if (rule.from === "any") return CONSENT_STATES.filter((s) => s !== "erased" && s !== rule.to);
+  return rule.from.filter((s): s is ConsentState => s !== null);
+}
+
+/** The states whose members may receive mail of `purpose` (selected when a send starts). */
+export const statesReceiving = (purpose: MailPurpose): ConsentState[] =>
+  CONSENT_STATES.filter((s) => RECEIVES[s].includes(purpose));
+
+/**
+ * The states a queued message's member may be in when it goes out: the selected ones, moved by
+ * the event recorded on enqueuing (a re-consent invitation goes to an `invited` member).
+ */
+export function statesAtDispatch(purpose: MailPurpose): ConsentState[] {
+  const event = EVENT_ON_ENQUEUE[purpose];
+  if (event === undefined) return statesReceiving(purpose);
+  return statesReceiving(purpose).map((s) => {
+    const next = nextState(s, event);
+    if (next instanceof InvalidTransition) throw next;
+    return next;
+  });
 }
 
 /** Replays a ledger, oldest first: the state it proves. Throws if the ledger is inconsistent. */

@@ -3,6 +3,7 @@ import type { Client } from "@libsql/client";
 import { and, asc, eq, gt, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
 import { contacts, importRows, listMembers, mailOutbox, registrations } from "../../db/schema";
 import type { ConsentState } from "../consent/states";
+import { enterList } from "../consent/transitions";
 import type { Db } from "../db";
 import { keptMessages } from "../sending/queries";
 
@@ -185,20 +186,11 @@ export const addMemberByKey = (
   emailKey: string,
   event: "imported" | "added",
   ctx: { at: string; source: string; actor: string },
-) => [
-  db.run(sql`
-    INSERT INTO list_members (list_id, contact_id, status, updated_at)
-    SELECT ${listId}, id, 'legacy', ${ctx.at} FROM contacts WHERE email_key = ${emailKey}
-    ON CONFLICT DO NOTHING`),
-  db.run(sql`
-    INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
-    SELECT m.list_id, m.contact_id, ${event}, ${ctx.at}, ${ctx.source}, l.purpose_version, NULL,
-           ${ctx.actor}
-    FROM list_members m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
-    WHERE m.list_id = ${listId} AND c.email_key = ${emailKey}
-      AND NOT EXISTS (SELECT 1 FROM consent_events e
-                      WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id)`),
-];
+) =>
+  enterList(db, listId, { id: sql`id`, from: sql`contacts WHERE email_key = ${emailKey}` }, event, {
+    ...ctx,
+    by: "admin",
+  });
 
 export const updateContactData = (
   db: Db,
@@ -393,22 +385,18 @@ export function applyImport(
       FROM import_rows
       WHERE import_id = ${i} AND outcome = 'imported' AND contact_id IS NULL
       ORDER BY line`),
-    db.run(sql`
-      INSERT INTO list_members (list_id, contact_id, status, updated_at)
-      SELECT ${p.listId}, c.id, 'legacy', ${p.at}
-      FROM import_rows r JOIN contacts c ON c.email_key = r.email_key
-      WHERE r.import_id = ${i} AND r.outcome = 'imported'
-      ORDER BY r.line`),
-    db.run(sql`
-      INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
-      SELECT m.list_id, m.contact_id, 'imported', ${p.at}, ${p.source}, l.purpose_version, NULL,
-             ${p.actor}
-      FROM import_rows r
-      JOIN contacts c ON c.email_key = r.email_key
-      JOIN list_members m ON m.list_id = ${p.listId} AND m.contact_id = c.id
-      JOIN lists l ON l.id = m.list_id
-      WHERE r.import_id = ${i} AND r.outcome = 'imported'
-      ORDER BY m.id`),
+    ...enterList(
+      db,
+      p.listId,
+      {
+        id: sql`c.id`,
+        from: sql`import_rows r JOIN contacts c ON c.email_key = r.email_key
+          WHERE r.import_id = ${i} AND r.outcome = 'imported'`,
+        orderBy: sql`r.line`,
+      },
+      "imported",
+      { at: p.at, source: p.source, actor: p.actor, by: "admin" },
+    ),
     db.all<{ outcome: string; n: number }>(sql`
       SELECT outcome, count(*) AS n FROM import_rows WHERE import_id = ${i} GROUP BY outcome`),
     db.all<{ line: number }>(sql`

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { auditStatement } from "../audit/service";
 import * as consent from "../consent/queries";
 import { hashAddress, isSuppressed } from "../consent/service";
-import { CONSENT_STATES, type ConsentState } from "../consent/states";
+import { CONSENT_STATES } from "../consent/states";
+import { actorKindOf, moveOnAllLists } from "../consent/transitions";
 import { toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
@@ -146,17 +147,25 @@ export async function editContact(
 /**
  * Erases a person: an `erased` event on every list they are on, the address hash on the
  * suppression list (so no re-import resurrects them), and address, name and attributes gone.
- * All in one batch. Erasing an erased contact changes nothing.
+ * All in one batch. Erasing an erased contact changes nothing. `suppress: false` is for someone
+ * who never consented nor refused (a pending subscription that expired): they may subscribe again.
  */
-export async function eraseContact(deps: Deps, contactId: number, actor: string, source: string) {
+export async function eraseContact(
+  deps: Deps,
+  contactId: number,
+  actor: string,
+  source: string,
+  options: { suppress?: boolean } = {},
+) {
   const contact = await q.findContact(deps.db, contactId);
   if (!contact || contact.erasedAt !== null || contact.emailKey === null) return false;
   const at = deps.clock.now().toISOString();
   const ctx = { at, source, actor };
   await deps.db.batch([
-    consent.appendEventOnAllLists(deps.db, contactId, "erased", "erased", ctx),
-    consent.setStateOnAllLists(deps.db, contactId, "erased", at),
-    consent.insertSuppression(deps.db, hashAddress(deps, contact.emailKey), "erased", at),
+    ...moveOnAllLists(deps.db, contactId, "erased", { ...ctx, by: actorKindOf(actor) }),
+    ...(options.suppress === false
+      ? []
+      : [consent.insertSuppression(deps.db, hashAddress(deps, contact.emailKey), "erased", at)]),
     ...q.eraseTraces(deps.db, contactId),
     q.erasePersonalData(deps.db, contactId, at),
   ]);
@@ -214,7 +223,7 @@ export const pageQuery = z.object({
 export type PageQuery = z.output<typeof pageQuery>;
 
 export async function contactPage(deps: Deps, listId: number, query: PageQuery) {
-  const filter = { status: query.status as ConsentState | undefined, q: query.q };
+  const filter = { status: query.status, q: query.q };
   const rows = await q.contactPage(deps.db, listId, filter, query.cursor, query.limit + 1);
   const items = rows.slice(0, query.limit);
   const last = items[items.length - 1];

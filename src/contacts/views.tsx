@@ -1,5 +1,7 @@
 // Admin views of a list's contacts: the filterable, pageable table (htmx fragment or full page),
 // click-to-edit rows, add and import forms, a contact's consent history, confirmations.
+
+import { SIMULATED_SOURCE } from "../consent/eligibility";
 import type { ConsentHistoryEntry } from "../consent/service";
 import { CONSENT_STATES } from "../consent/states";
 import type { List } from "../lists/service";
@@ -453,7 +455,16 @@ export function ContactPage(props: {
                 <time datetime={e.at}>{e.at}</time>
               </td>
               <td>{e.event}</td>
-              <td>{e.source}</td>
+              <td>
+                {e.source === SIMULATED_SOURCE ? (
+                  <mark>
+                    simulated: answered while MAIL_TRANSPORT=outbox (no mail left the machine); not
+                    consent once mail leaves
+                  </mark>
+                ) : (
+                  e.source
+                )}
+              </td>
               <td>v{e.textVersion}</td>
               <td>{e.actor}</td>
               <td>

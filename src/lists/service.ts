@@ -98,7 +98,7 @@ export async function countsByState(deps: Deps, listId: number) {
     number
   >;
   for (const row of await q.stateCounts(deps.db, listId)) {
-    counts[row.status as ConsentState] = Number(row.n);
+    counts[row.status] = Number(row.n);
   }
   return counts;
 }

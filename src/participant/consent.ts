@@ -55,7 +55,7 @@ export async function loadInvitation(
       attributes: contact.attributes,
       erased: contact.erasedAt !== null,
     },
-    state: (member?.status ?? null) as ConsentState | null,
+    state: member?.status ?? null,
   };
 }
 
@@ -97,6 +97,7 @@ export async function confirmInvitation(
     {
       source: source(invitation),
       actor: "participant",
+      by: "participant",
       textVersion: invitation.textVersion,
       ...proof,
     },
@@ -119,6 +120,7 @@ export async function declineInvitation(
     await recordConsentEvent(deps, member, "declined", {
       source: source(invitation),
       actor: "participant",
+      by: "participant",
       textVersion: invitation.textVersion,
       ...proof,
     });
@@ -144,7 +146,7 @@ async function reread(deps: Deps, invitation: Invitation): Promise<InvitationVie
   return invitationView(
     {
       ...invitation,
-      state: (member?.status ?? null) as ConsentState | null,
+      state: member?.status ?? null,
       contact: { ...invitation.contact, erased: contact?.erasedAt != null },
     },
     deps.clock.now(),

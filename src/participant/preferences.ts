@@ -14,7 +14,7 @@ import { queueConfirmation } from "./subscribe";
 
 /** States in which a person still hears from a list (or may): leaving one is an unsubscribe. */
 const ACTIVE: readonly ConsentState[] = ["legacy", "invited", "pending", "confirmed"];
-export const isActive = (state: string) => ACTIVE.includes(state as ConsentState);
+export const isActive = (state: ConsentState) => ACTIVE.includes(state);
 
 export type Person = {
   id: number;
@@ -62,6 +62,7 @@ export async function unsubscribe(
     const result = await recordConsentEvent(deps, { listId, contactId }, "unsubscribed", {
       source,
       actor: "participant",
+      by: "participant",
       ...proof,
     });
     if (!result.ok && result.reason !== "conflict") return "already";
@@ -98,6 +99,7 @@ export async function resubscribe(
     const result = await recordConsentEvent(deps, { listId, contactId }, "subscribed", {
       source: "preferences page",
       actor: "participant",
+      by: "participant",
       ...proof,
     });
     if (!result.ok) return "not_allowed";

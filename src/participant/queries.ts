@@ -13,7 +13,6 @@ import {
   suppressions,
 } from "../../db/schema";
 import type { Db } from "../db";
-import { eligibleMemberSql, emptyExcluded } from "../sending/eligibility";
 import { storedMail } from "../sending/templates";
 
 export type Registration = typeof registrations.$inferSelect;
@@ -89,30 +88,6 @@ export const liftOwnUnsubscribeSuppression = (db: Db, addressHash: string) =>
 
 // ---- Public subscription ----------------------------------------------------------------
 
-/**
- * A web subscriber joins a list as `pending`, with its `subscribed` event carrying the proof.
- * Both statements are no-ops when the contact is already on the list.
- */
-export const joinAsPending = (
-  db: Db,
-  member: { listId: number; contactId: number },
-  ctx: { at: string; source: string; ipHash: string | null; uaFamily: string | null },
-) => [
-  db.run(sql`
-    INSERT INTO list_members (list_id, contact_id, status, updated_at)
-    VALUES (${member.listId}, ${member.contactId}, 'pending', ${ctx.at})
-    ON CONFLICT DO NOTHING`),
-  db.run(sql`
-    INSERT INTO consent_events
-      (list_id, contact_id, event, at, source, text_version, ip_hash, actor, ua_family)
-    SELECT m.list_id, m.contact_id, 'subscribed', ${ctx.at}, ${ctx.source}, l.purpose_version,
-           ${ctx.ipHash}, 'participant', ${ctx.uaFamily}
-    FROM list_members m JOIN lists l ON l.id = m.list_id
-    WHERE m.list_id = ${member.listId} AND m.contact_id = ${member.contactId}
-      AND NOT EXISTS (SELECT 1 FROM consent_events e
-                      WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id)`),
-];
-
 /** Whether a confirmation mail to this member was queued since `since`. */
 export const confirmationSentSince = async (
   db: Db,
@@ -134,45 +109,6 @@ export const confirmationSentSince = async (
       )
       .limit(1)
   ).length > 0;
-
-export const insertSubscribeSend = async (
-  db: Db,
-  row: { listId: number; textVersion: number; at: string },
-) =>
-  (
-    await db
-      .insert(sends)
-      .values({
-        kind: "subscribe",
-        listId: row.listId,
-        status: "queued",
-        subject: "",
-        textVersion: row.textVersion,
-        total: 0,
-        excluded: emptyExcluded(),
-        createdBy: "subscribe form",
-        createdAt: row.at,
-      })
-      .returning({ id: sends.id })
-  )[0]?.id;
-
-/** The outbox row of a subscribe send, only if the member passes the one eligibility rule. */
-export const enqueueConfirmation = (
-  db: Db,
-  sendId: number,
-  member: { listId: number; contactId: number },
-  at: string,
-) => [
-  db.run(sql`
-    INSERT INTO outbox_messages (send_id, contact_id, status, updated_at)
-    SELECT ${sendId}, m.contact_id, 'queued', ${at}
-    FROM list_members m JOIN contacts c ON c.id = m.contact_id
-    WHERE m.list_id = ${member.listId} AND m.contact_id = ${member.contactId}
-      AND ${eligibleMemberSql("subscribe")}`),
-  db.run(sql`
-    UPDATE sends SET total = (SELECT count(*) FROM outbox_messages WHERE send_id = ${sendId})
-    WHERE id = ${sendId}`),
-];
 
 // ---- Export -------------------------------------------------------------------------------
 

@@ -1,15 +1,18 @@
 // Public subscription with double opt-in: the visitor joins as `pending`, and a confirmation
 // mail goes through the outbox like any other (rate limit, kill switch, one recipient). The
 // answer is the same whether the address was new, known, pending, confirmed or suppressed.
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { findMember } from "../consent/queries";
-import { hashAddress, isSuppressed, recordConsentEvent } from "../consent/service";
+import { answerSource, hashAddress, isSuppressed, recordConsentEvent } from "../consent/service";
 import type { ConsentState } from "../consent/states";
+import { enterList } from "../consent/transitions";
 import { parseAddress } from "../contacts/address";
 import { findContactByKey, insertContact } from "../contacts/queries";
 import type { Deps } from "../deps";
 import type { Lang } from "../i18n";
 import type { List } from "../lists/service";
+import { startSend } from "../sending/outbox";
 import * as sendingQueries from "../sending/queries";
 import type { TokenPayload } from "../tokens";
 import type { Proof } from "./proof";
@@ -83,18 +86,26 @@ export async function requestSubscription(
     if (!contact) throw new Error("the contact just added cannot be read back");
   }
   const member = { listId: list.id, contactId: contact.id };
-  const state = (await findMember(deps.db, list.id, contact.id))?.status as
-    | ConsentState
-    | undefined;
+  const state = (await findMember(deps.db, list.id, contact.id))?.status;
   const ctx = { source: `subscribe form of ${list.slug}`, ...proof };
   if (state === undefined) {
+    const by = "participant";
+    const source = answerSource(deps, { by, source: ctx.source });
     await deps.db.batch(
-      q.joinAsPending(deps.db, member, { at, ...ctx }) as [
-        ReturnType<typeof q.joinAsPending>[number],
-      ],
+      enterList(
+        deps.db,
+        list.id,
+        { id: sql`c.id`, from: sql`contacts c WHERE c.id = ${contact.id}` },
+        "subscribed",
+        { ...ctx, source, at, actor: "participant", by },
+      ),
     );
   } else if (state === "unsubscribed") {
-    await recordConsentEvent(deps, member, "subscribed", { ...ctx, actor: "participant" });
+    await recordConsentEvent(deps, member, "subscribed", {
+      ...ctx,
+      actor: "participant",
+      by: "participant",
+    });
   } else if (state !== "pending") {
     return; // confirmed already, or a state only the person's own links may change
   }
@@ -110,21 +121,16 @@ export async function queueConfirmation(deps: Deps, list: List, contactId: numbe
   const now = deps.clock.now();
   const since = new Date(now.getTime() - CONFIRMATION_INTERVAL_MS).toISOString();
   if (await q.confirmationSentSince(deps.db, member, since)) return false;
-  const at = now.toISOString();
-  const sendId = await q.insertSubscribeSend(deps.db, {
+  const report = await startSend(deps, {
+    kind: "subscribe",
     listId: list.id,
+    contactId,
+    subject: "",
     textVersion: list.purposeVersion,
-    at,
+    actor: "subscribe form",
   });
-  if (sendId === undefined) throw new Error("the confirmation send could not be recorded");
-  const [inserted] = await deps.db.batch(
-    q.enqueueConfirmation(deps.db, sendId, member, at) as [
-      ReturnType<typeof q.enqueueConfirmation>[number],
-      ReturnType<typeof q.enqueueConfirmation>[number],
-    ],
-  );
   deps.dispatcher?.wake();
-  return inserted.rowsAffected > 0;
+  return report.sendId !== null;
 }
 
 export type ConfirmView = "question" | "confirmed" | "expired" | "closed";
@@ -155,7 +161,7 @@ export async function loadSubscription(
     purpose: list.purpose,
     textVersion: send.textVersion,
     contactId: payload.c,
-    state: (member?.status ?? null) as ConsentState | null,
+    state: member?.status ?? null,
   };
 }
 
@@ -181,6 +187,7 @@ export async function confirmSubscription(
     {
       source: `subscription confirmation (send #${s.sendId})`,
       actor: "participant",
+      by: "participant",
       textVersion: s.textVersion,
       ...proof,
     },

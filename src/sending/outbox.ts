@@ -1,12 +1,14 @@
-// Starting a send: the eligibility report, then one outbox row per recipient, all in one
-// transaction (with the `invited` events of a re-consent send), so a send is all or nothing.
+// Starting a send, the one door into the outbox: the recipient counts, then one outbox row per
+// recipient, all in one transaction (with the `invited` events of a re-consent send), so a send
+// is all or nothing, and a send that enqueues nobody does not exist.
 import { sql } from "drizzle-orm";
+import { actorKindOf, moveMembers } from "../consent/transitions";
 import type { Deps } from "../deps";
 import {
-  type Eligibility,
+  countRecipients,
   type Excluded,
   eligibleMemberSql,
-  eligibleRecipients,
+  mailModeOf,
   type SendKind,
 } from "./eligibility";
 import * as q from "./queries";
@@ -14,6 +16,8 @@ import * as q from "./queries";
 export type SendRequest = {
   kind: SendKind;
   listId: number;
+  /** Only this member of the list (a subscriber's confirmation mail). */
+  contactId?: number;
   campaignId?: number;
   subject: string;
   /** Re-consent: when unanswered invitations expire (ISO 8601). */
@@ -26,10 +30,10 @@ export type SendRequest = {
 export type SendReport = { sendId: number | null; recipients: number; excluded: Excluded };
 
 export async function startSend(deps: Deps, request: SendRequest): Promise<SendReport> {
-  const eligibility: Eligibility = await eligibleRecipients(deps, request.kind, request.listId);
-  if (request.dryRun || eligibility.recipients === 0) {
-    return { sendId: null, recipients: eligibility.recipients, excluded: eligibility.excluded };
-  }
+  const counts = await countRecipients(deps, request.kind, request.listId, request.contactId);
+  const none = { sendId: null, recipients: 0, excluded: counts.excluded };
+  if (request.dryRun) return { ...none, recipients: counts.recipients };
+  if (counts.recipients === 0) return none;
   const at = deps.clock.now().toISOString();
   const sendId = await q.insertSend(deps.db, {
     kind: request.kind,
@@ -40,40 +44,58 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
     deadline: request.deadline ?? null,
     textVersion: request.textVersion,
     total: 0,
-    excluded: eligibility.excluded,
+    excluded: counts.excluded,
     createdBy: request.actor,
     createdAt: at,
   });
   if (sendId === undefined) throw new Error("the send could not be recorded");
-
-  const eligible = eligibleMemberSql(request.kind);
-  const ofThisSend = sql`m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId})`;
-  const source = `${request.kind} send #${sendId}`;
-  await deps.db.batch([
-    deps.db.run(sql`
-      INSERT INTO outbox_messages (send_id, contact_id, status, updated_at)
-      SELECT ${sendId}, m.contact_id, 'queued', ${at}
-      FROM list_members m JOIN contacts c ON c.id = m.contact_id
-      WHERE m.list_id = ${request.listId} AND ${eligible}
-      ORDER BY m.id`),
-    // Re-consent: the invitation is recorded in the ledger, and the member leaves `legacy`, in the
-    // same transaction as its outbox row, so a second send can never find it again.
-    ...(request.kind === "reconsent"
-      ? [
-          deps.db.run(sql`
-            INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
-            SELECT m.list_id, m.contact_id, 'invited', ${at}, ${source}, ${request.textVersion}, NULL, ${request.actor}
-            FROM list_members m
-            WHERE m.list_id = ${request.listId} AND m.status = 'legacy' AND ${ofThisSend}`),
-          deps.db.run(sql`
-            UPDATE list_members AS m SET status = 'invited', updated_at = ${at}
-            WHERE m.list_id = ${request.listId} AND m.status = 'legacy' AND ${ofThisSend}`),
-        ]
-      : []),
+  const results = await deps.db.batch([
+    enqueue(deps, request, sendId, at),
+    ...recordInvitations(deps, request, sendId, at),
     deps.db.run(sql`
       UPDATE sends SET total = (SELECT count(*) FROM outbox_messages WHERE send_id = ${sendId})
       WHERE id = ${sendId}`),
+    // The counts and the enqueue read the database at different moments: if nobody was
+    // enqueued after all, the send is not kept (it answers `send_id: null`).
+    deps.db.run(sql`
+      DELETE FROM sends WHERE id = ${sendId}
+        AND NOT EXISTS (SELECT 1 FROM outbox_messages WHERE send_id = ${sendId})`),
   ]);
-  const send = await q.findSend(deps.db, sendId);
-  return { sendId, recipients: send?.total ?? 0, excluded: eligibility.excluded };
+  const enqueued = results[0].rowsAffected;
+  if (enqueued === 0) return none;
+  return { sendId, recipients: enqueued, excluded: counts.excluded };
+}
+
+/** One queued outbox row per member the rule lets receive this kind of mail. */
+function enqueue(deps: Deps, request: SendRequest, sendId: number, at: string) {
+  const one =
+    request.contactId === undefined ? sql`` : sql` AND m.contact_id = ${request.contactId}`;
+  return deps.db.run(sql`
+    INSERT INTO outbox_messages (send_id, contact_id, status, updated_at)
+    SELECT ${sendId}, m.contact_id, 'queued', ${at}
+    FROM list_members m JOIN contacts c ON c.id = m.contact_id
+    WHERE m.list_id = ${request.listId}${one} AND ${eligibleMemberSql(request.kind, mailModeOf(deps))}
+    ORDER BY m.id`);
+}
+
+/**
+ * Re-consent: the invitation is recorded in the ledger, and the member leaves `legacy`, in the
+ * same transaction as its outbox row, so a second send can never find it again.
+ */
+function recordInvitations(deps: Deps, request: SendRequest, sendId: number, at: string) {
+  if (request.kind !== "reconsent") return [];
+  return moveMembers(
+    deps.db,
+    sql`m.list_id = ${request.listId}
+      AND m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId})`,
+    "invited",
+    {
+      at,
+      source: `${request.kind} send #${sendId}`,
+      actor: request.actor,
+      by: actorKindOf(request.actor),
+      textVersion: request.textVersion,
+    },
+    ["legacy"],
+  );
 }

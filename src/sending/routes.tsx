@@ -8,7 +8,7 @@ import { fieldErrors } from "../http/problem";
 import { listFromParam } from "../lists/load";
 import { allLists, findList } from "../lists/service";
 import { singleRecipient } from "../mail/provider";
-import { eligibleRecipients } from "./eligibility";
+import { countRecipients } from "./eligibility";
 import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
 import {
   allCampaigns,
@@ -132,7 +132,7 @@ async function reconsentPage(
 ) {
   const list = await listFromParam(c.var.deps, listId);
   if (!list) return c.notFound();
-  const eligibility = await eligibleRecipients(c.var.deps, "reconsent", list.id);
+  const eligibility = await countRecipients(c.var.deps, "reconsent", list.id);
   return c.html(
     <ReconsentPage
       email={c.var.admin.email}
@@ -161,7 +161,7 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
   const deadline = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(values.deadline)
     ? `${values.deadline}:00Z`
     : values.deadline;
-  const eligibility = await eligibleRecipients(c.var.deps, "reconsent", list.id);
+  const eligibility = await countRecipients(c.var.deps, "reconsent", list.id);
   const errors: FormErrors = {};
   const parsed = reconsentInput.safeParse({
     deadline,
@@ -243,7 +243,7 @@ async function campaignPage(
   if (!campaign) return c.notFound();
   const list = await findList(c.var.deps, campaign.listId);
   if (!list) return c.notFound();
-  const eligibility = await eligibleRecipients(c.var.deps, "campaign", list.id);
+  const eligibility = await countRecipients(c.var.deps, "campaign", list.id);
   const preview = renderCampaign({
     lang: "fr",
     listName: list.name,
@@ -301,7 +301,7 @@ sendingPages.post("/admin/campaigns/:id/send", async (c) => {
   const list = campaign ? await findList(c.var.deps, campaign.listId) : undefined;
   if (!campaign || !list) return c.notFound();
   const form = await c.req.parseBody();
-  const eligibility = await eligibleRecipients(c.var.deps, "campaign", list.id);
+  const eligibility = await countRecipients(c.var.deps, "campaign", list.id);
   const error = confirmError(str(form.confirm), eligibility.recipients);
   if (error) return campaignPage(c, c.req.param("id"), { confirmError: error }, 422);
   const result = await sendCampaign(c.var.deps, c.var.admin.email, campaign, list);

@@ -5,6 +5,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { WEBHOOK_EVENT_KINDS } from "../../db/schema";
 import * as consent from "../consent/queries";
 import { hashAddress } from "../consent/service";
+import { moveOnAllLists } from "../consent/transitions";
 import type { Deps } from "../deps";
 import { checkBreaker } from "../sending/service";
 import {
@@ -252,8 +253,7 @@ function planBadAddress(
   };
   const statements: BatchItem<"sqlite">[] = [
     q.setOutcome(deps.db, message.id, what, at),
-    consent.appendEventOnAllLists(deps.db, message.contactId, what, what, ctx),
-    consent.setStateOnAllLists(deps.db, message.contactId, what, at),
+    ...moveOnAllLists(deps.db, message.contactId, what, { ...ctx, by: "provider" }),
   ];
   // An erased contact has no address key left; its hash was suppressed when it was erased.
   if (message.emailKey) {
