@@ -136,4 +136,13 @@ export const migrations: Migration[] = [
     tag: "0012_batch_templates",
     statements: ["ALTER TABLE `batch_payloads` ADD `templates` text;"],
   },
+  {
+    tag: "0013_suppression_reasons",
+    statements: [
+      "CREATE TABLE `suppression_reasons` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`address_hash` text NOT NULL,\n\t`list_id` integer,\n\t`reason` text NOT NULL,\n\t`at` text NOT NULL,\n\t`source` text NOT NULL\n);",
+      "CREATE INDEX `suppression_reasons_hash_idx` ON `suppression_reasons` (`address_hash`,`list_id`);",
+      "INSERT INTO `suppression_reasons` (`address_hash`, `list_id`, `reason`, `at`, `source`) SELECT `address_hash`, NULL, `reason`, `created_at`, 'kept before every reason was' FROM `suppressions`;",
+      "ALTER TABLE `suppressions` DROP COLUMN `reason`;",
+    ],
+  },
 ];

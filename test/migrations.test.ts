@@ -6,8 +6,8 @@ import { afterEach, beforeEach, expect, test } from "vitest";
 import { migrations } from "../db/migrations.gen";
 import { boot } from "../src/boot";
 import { parseConfig } from "../src/config";
-import { eraseContact } from "../src/contacts/service";
 import { migrate } from "../src/db";
+import { eraseContact } from "../src/erasure/service";
 import { singleRecipient } from "../src/mail/provider";
 import { resendProvider } from "../src/mail/resend";
 import { messagesOf } from "../src/participant/queries";
@@ -178,7 +178,9 @@ test.each([
       });
 
       // p1 is erased while the batch is in flight: the batch keeps their message until it is done.
-      expect(await eraseContact(deps, 1, "admin", "test")).toBe(true);
+      expect(
+        await eraseContact(deps, 1, { reason: "erased", actor: "admin", source: "test" }),
+      ).toBe(true);
 
       // The retry: same key, and a payload the fake finds identical (otherwise it answers 409).
       expect(await runOnce(deps, windowRateLimiter(100))).toMatchObject({

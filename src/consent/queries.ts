@@ -1,7 +1,14 @@
 // Every query the consent ledger and the suppression list run. Writers return unexecuted
 // statements so that a service can put the event and the state change in one db.batch.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { consentEvents, listMembers, lists, suppressions } from "../../db/schema";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import {
+  consentEvents,
+  listMembers,
+  lists,
+  suppressionReasons,
+  suppressions,
+} from "../../db/schema";
 import type { Db } from "../db";
 import type { ConsentEventName, ConsentState } from "./states";
 
@@ -66,22 +73,33 @@ export const setMemberState = (
       ),
     );
 
-/** Appends `event` on every list a contact is on, except where it already is `to`. */
+/**
+ * Appends `event` on every list a contact is on, except where it already is `to` (or is erased),
+ * and except `exceptListId` (an expiry keeps that membership `expired`).
+ */
 export const appendEventOnAllLists = (
   db: Db,
   contactId: number,
   event: ConsentEventName,
   to: ConsentState,
   ctx: EventContext,
+  exceptListId?: number,
 ) =>
   db.run(sql`
     INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor, ua_family)
     SELECT m.list_id, m.contact_id, ${event}, ${ctx.at}, ${ctx.source}, l.purpose_version,
            ${ctx.ipHash ?? null}, ${ctx.actor}, ${ctx.uaFamily ?? null}
     FROM list_members m JOIN lists l ON l.id = m.list_id
-    WHERE m.contact_id = ${contactId} AND m.status <> ${to} AND m.status <> 'erased'`);
+    WHERE m.contact_id = ${contactId} AND m.status <> ${to} AND m.status <> 'erased'
+      AND m.list_id IS NOT ${exceptListId ?? null}`);
 
-export const setStateOnAllLists = (db: Db, contactId: number, to: ConsentState, at: string) =>
+export const setStateOnAllLists = (
+  db: Db,
+  contactId: number,
+  to: ConsentState,
+  at: string,
+  exceptListId?: number,
+) =>
   db
     .update(listMembers)
     .set({ status: to, updatedAt: at })
@@ -90,6 +108,7 @@ export const setStateOnAllLists = (db: Db, contactId: number, to: ConsentState, 
         eq(listMembers.contactId, contactId),
         sql`${listMembers.status} <> ${to}`,
         sql`${listMembers.status} <> 'erased'`,
+        sql`${listMembers.listId} IS NOT ${exceptListId ?? null}`,
       ),
     );
 
@@ -109,10 +128,57 @@ export const memberHistory = (db: Db, listId: number, contactId: number) =>
     .where(and(eq(consentEvents.listId, listId), eq(consentEvents.contactId, contactId)))
     .orderBy(asc(consentEvents.id));
 
-export const insertSuppression = (db: Db, addressHash: string, reason: string, at: string) =>
-  db.insert(suppressions).values({ addressHash, reason, createdAt: at }).onConflictDoNothing();
+/** Where a suppression applies: one list, or every list (`null`). */
+export type SuppressionScope = { listId: number | null; source: string };
 
-export const suppressedAmong = async (db: Db, hashes: string[]) =>
+/**
+ * Records one reason for suppressing an address hash: idempotent for the same hash, reason and
+ * scope (the first time and source stay). A reason for every list also puts the hash in
+ * `suppressions`, which is what eligibility reads.
+ */
+export function insertSuppression(
+  db: Db,
+  addressHash: string,
+  reason: string,
+  at: string,
+  scope: SuppressionScope,
+): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] {
+  const reasonRow = db.run(sql`
+    INSERT INTO suppression_reasons (address_hash, list_id, reason, at, source)
+    SELECT ${addressHash}, ${scope.listId}, ${reason}, ${at}, ${scope.source}
+    WHERE NOT EXISTS (SELECT 1 FROM suppression_reasons
+                      WHERE address_hash = ${addressHash} AND list_id IS ${scope.listId}
+                        AND reason = ${reason})`);
+  if (scope.listId !== null) return [reasonRow];
+  return [
+    reasonRow,
+    db.insert(suppressions).values({ addressHash, createdAt: at }).onConflictDoNothing(),
+  ];
+}
+
+/**
+ * Removes the given reasons for every list from a hash; the hash leaves `suppressions` once no
+ * reason for every list is left. List-scoped reasons are never lifted.
+ */
+export const liftSuppressionReasons = (db: Db, addressHash: string, reasons: readonly string[]) =>
+  [
+    db
+      .delete(suppressionReasons)
+      .where(
+        and(
+          eq(suppressionReasons.addressHash, addressHash),
+          isNull(suppressionReasons.listId),
+          inArray(suppressionReasons.reason, [...reasons]),
+        ),
+      ),
+    db.run(sql`
+      DELETE FROM suppressions WHERE address_hash = ${addressHash}
+        AND NOT EXISTS (SELECT 1 FROM suppression_reasons
+                        WHERE address_hash = ${addressHash} AND list_id IS NULL)`),
+  ] as const;
+
+/** The hashes among `hashes` suppressed for every list, or (given a list) for that list too. */
+export const suppressedAmong = async (db: Db, hashes: string[], listId?: number) =>
   hashes.length === 0
     ? []
     : (
@@ -120,6 +186,17 @@ export const suppressedAmong = async (db: Db, hashes: string[]) =>
           .select({ hash: suppressions.addressHash })
           .from(suppressions)
           .where(inArray(suppressions.addressHash, hashes))
+          .union(
+            db
+              .select({ hash: suppressionReasons.addressHash })
+              .from(suppressionReasons)
+              .where(
+                and(
+                  inArray(suppressionReasons.addressHash, hashes),
+                  eq(suppressionReasons.listId, listId ?? -1),
+                ),
+              ),
+          )
       ).map((r) => r.hash);
 
 export const currentPurposeVersion = async (db: Db, listId: number) =>

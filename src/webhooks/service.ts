@@ -158,7 +158,7 @@ async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promis
 
 /**
  * What is kept of an event about an erased contact, or of mail they sent in: its type and the
- * provider's id, nothing the person wrote or was sent. Erasure (`eraseTraces`) empties the events
+ * provider's id, nothing the person wrote or was sent. Erasure (`forgetContact`) empties the events
  * already stored to this same shape.
  */
 export const erasedEventBody = (type: string, providerId: string | null) =>
@@ -206,9 +206,9 @@ async function planBounce(
 ): Promise<Plan> {
   const parsed = bouncedData.safeParse(event.data);
   const bounce = parsed.success ? parsed.data.bounce : { type: "" };
-  const detail = [bounce.type || "Unclassified", bounce.subType, bounce.message]
-    .filter(Boolean)
-    .join(" / ");
+  // The provider's message may quote the address: not kept once the contact is erased.
+  const words = message.emailKey === null ? undefined : bounce.message;
+  const detail = [bounce.type || "Unclassified", bounce.subType, words].filter(Boolean).join(" / ");
   if (isPermanentBounce(bounce)) {
     return planBadAddress(deps, event.type, message, "bounced", at, `Permanent bounce (${detail})`);
   }
@@ -258,7 +258,10 @@ function planBadAddress(
   // An erased contact has no address key left; its hash was suppressed when it was erased.
   if (message.emailKey) {
     statements.push(
-      consent.insertSuppression(deps.db, hashAddress(deps, message.emailKey), what, at),
+      ...consent.insertSuppression(deps.db, hashAddress(deps, message.emailKey), what, at, {
+        listId: null,
+        source: ctx.source,
+      }),
     );
   }
   return {
