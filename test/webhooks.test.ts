@@ -329,7 +329,7 @@ describe("events", () => {
       [second.listId, "bounced", "resend"],
     ]);
     expect(String(ledger.rows[0]?.source)).toContain(`message #${m.id}`);
-    const reason = await t.client.execute("SELECT reason FROM suppressions");
+    const reason = await t.client.execute("SELECT reason FROM suppression_reasons ORDER BY id");
     expect(reason.rows.map((r) => r.reason)).toEqual(["bounced"]);
 
     const report = await campaignReport(t, bearer, listId);
