@@ -143,6 +143,7 @@ export const migrations: Migration[] = [
       "CREATE INDEX `suppression_reasons_hash_idx` ON `suppression_reasons` (`address_hash`,`list_id`);",
       "INSERT INTO `suppression_reasons` (`address_hash`, `list_id`, `reason`, `at`, `source`) SELECT `address_hash`, NULL, `reason`, `created_at`, 'kept before every reason was' FROM `suppressions`;",
       "ALTER TABLE `suppressions` DROP COLUMN `reason`;",
+      "DELETE FROM `login_failures`;",
     ],
   },
 ];

@@ -2,6 +2,7 @@
 // expiry is per list, and a suppression keeps every reason it was given.
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
+import { boot } from "../src/boot";
 import { hashAddress } from "../src/consent/service";
 import { stageRows } from "../src/contacts/queries";
 import { expireUnansweredInvitations } from "../src/sending/service";
@@ -202,6 +203,34 @@ describe("suppressions keep every reason", () => {
     expect(((await res.json()) as { items: unknown[] }).items).toEqual([]);
     const bad = await t.api(bearer, "GET", "/api/v1/suppressions?q=not-an-address");
     expect(bad.status).toBe(422);
+  });
+});
+
+describe("staged rows and sign-in failures keep no address", () => {
+  test("rows staged by an import a stop interrupted are dropped at the next start", async () => {
+    t = await createTestApp();
+    await stageRows(t.client, [
+      {
+        importId: 7,
+        emailKey: ADDRESS.toLowerCase(),
+        line: 2,
+        email: ADDRESS,
+        emailHash: "0".repeat(64),
+        name: NAME,
+        attributes: "{}",
+      },
+    ]);
+    await boot(t.deps.config, t.client, { clock: t.clock });
+    const left = await t.client.execute("SELECT count(*) AS n FROM import_rows");
+    expect(left.rows[0]?.n).toBe(0);
+  });
+
+  test("a failed sign-in is counted under a salted hash of the address typed", async () => {
+    t = await createTestApp();
+    await t.form("/admin/login", { email: ADDRESS, password: "wrong password" });
+    const rows = await t.client.execute("SELECT email FROM login_failures");
+    expect(rows.rows).toHaveLength(1);
+    expect(String(rows.rows[0]?.email)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
