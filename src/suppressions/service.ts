@@ -61,7 +61,10 @@ export type SuppressionQuery = z.output<typeof suppressionQuery>;
 
 export type SuppressionSearch = {
   rows: Suppression[];
+  /** Addresses per reason: one address with two reasons counts under both. */
   counts: { reason: string; n: number }[];
+  /** Addresses suppressed, each once. */
+  total: number;
   errors: FieldError[];
 };
 
@@ -71,17 +74,20 @@ export async function searchSuppressions(
   query: SuppressionQuery,
   limit = 100,
 ): Promise<SuppressionSearch> {
-  const counts = await q.countsByReason(deps.db);
+  const [counts, total] = await Promise.all([
+    q.countsByReason(deps.db),
+    q.countSuppressed(deps.db),
+  ]);
   if (query.address) {
     const address = parseAddress(query.address);
     if ("error" in address) {
-      return { rows: [], counts, errors: [{ field: "address", message: address.error }] };
+      return { rows: [], counts, total, errors: [{ field: "address", message: address.error }] };
     }
     const rows = await suppressionsOf(deps, [hashAddress(deps, address.key)]);
-    return { rows, counts, errors: [] };
+    return { rows, counts, total, errors: [] };
   }
   const hashes = await q.latestHashes(deps.db, query.reason, limit);
-  return { rows: await suppressionsOf(deps, hashes), counts, errors: [] };
+  return { rows: await suppressionsOf(deps, hashes), counts, total, errors: [] };
 }
 
 export const removalInput = z.object({

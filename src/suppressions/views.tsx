@@ -14,7 +14,7 @@ export function SuppressionsPage(props: {
 }) {
   const { query, search } = props;
   const errors = errorsByField(search.errors);
-  const total = search.counts.reduce((sum, c) => sum + c.n, 0);
+  const total = search.total;
   return (
     <AdminLayout title="Suppressions" email={props.email}>
       <h1>Suppressions</h1>
