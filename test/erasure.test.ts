@@ -355,8 +355,17 @@ describe("erasure leaves no byte behind", () => {
       expect(leftovers(t.url).length).toBeGreaterThan(0); // the search finds what is there
 
       await erase({ bearer, listId, id, cookie });
-      // An event about them arriving after the erasure does not bring the address back.
+      // Events arriving after the erasure do not bring the address back: about their message,
+      // about a message Relance cannot match, or mail they send in.
       expect((await bounce()).status).toBe(200);
+      const later = (type: string, data: Record<string, unknown>) =>
+        postWebhook(t, { type, created_at: "2026-01-15T09:00:00.000Z", data });
+      const unknown = { email_id: "unknown-id", to: [ADDRESS.toUpperCase()], subject: NAME };
+      expect((await later("email.delivered", unknown)).status).toBe(200);
+      const inbound = { email_id: "in-1", from: `${NAME} <${ADDRESS}>`, to: ["contact@x.example"] };
+      expect((await later("email.received", { ...inbound, subject: `Re: ${NAME}` })).status).toBe(
+        200,
+      );
 
       expect(leftovers(t.url)).toEqual([]);
       await t.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");

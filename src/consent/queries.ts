@@ -177,6 +177,26 @@ export const liftSuppressionReasons = (db: Db, addressHash: string, reasons: rea
                         WHERE address_hash = ${addressHash} AND list_id IS NULL)`),
   ] as const;
 
+/** Suppression reasons that mean the person's data was erased (an expiry erases only then). */
+const ERASING_REASONS = ["erased", "declined", "expired"];
+
+/** The hashes among `hashes` whose person was erased (suppressed for every list for it). */
+export const erasedAmong = async (db: Db, hashes: string[]) =>
+  hashes.length === 0
+    ? []
+    : (
+        await db
+          .selectDistinct({ hash: suppressionReasons.addressHash })
+          .from(suppressionReasons)
+          .where(
+            and(
+              inArray(suppressionReasons.addressHash, hashes),
+              isNull(suppressionReasons.listId),
+              inArray(suppressionReasons.reason, ERASING_REASONS),
+            ),
+          )
+      ).map((r) => r.hash);
+
 /** The hashes among `hashes` suppressed for every list, or (given a list) for that list too. */
 export const suppressedAmong = async (db: Db, hashes: string[], listId?: number) =>
   hashes.length === 0

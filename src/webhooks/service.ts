@@ -5,6 +5,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { WEBHOOK_EVENT_KINDS } from "../../db/schema";
 import * as consent from "../consent/queries";
 import { hashAddress } from "../consent/service";
+import { parseAddress } from "../contacts/address";
 import type { Deps } from "../deps";
 import { checkBreaker } from "../sending/service";
 import {
@@ -67,8 +68,10 @@ export async function ingestResendEvent(
 
   const at = deps.clock.now().toISOString();
   const plan = await planEvent(deps, envelope.data, at);
-  // About a contact already erased: the body may quote their address, so it is not kept.
-  const erased = plan.message !== undefined && plan.message.emailKey === null;
+  // About a contact already erased, or naming an erased address: the body is not kept.
+  const erased =
+    (plan.message !== undefined && plan.message.emailKey === null) ||
+    (await namesErasedAddress(deps, envelope.data.data));
   const event = q.insertEvent(deps.db, {
     svixId,
     type: envelope.data.type,
@@ -92,6 +95,25 @@ export async function ingestResendEvent(
   }
   if (plan.judge && plan.message) await checkBreaker(deps, plan.message.sendId);
   return { status: "stored", kind: plan.kind, effect: plan.effect };
+}
+
+/** Addresses in an event's `from` and `to` ("Name <address>" or bare), as address keys. */
+function addressKeysIn(data: Record<string, unknown>): string[] {
+  const to = Array.isArray(data.to) ? data.to : [data.to];
+  return [data.from, ...to].flatMap((value) => {
+    if (typeof value !== "string" || value.length > 1000) return [];
+    const address = parseAddress(/<([^<>]+)>/.exec(value)?.[1] ?? value);
+    return "error" in address ? [] : [address.key];
+  });
+}
+
+/**
+ * Whether an event names an address whose person was erased here (mail they sent in after, or
+ * about a message Relance cannot match): such an event must not bring the address back.
+ */
+async function namesErasedAddress(deps: Deps, data: Record<string, unknown>) {
+  const hashes = addressKeysIn(data).map((key) => hashAddress(deps, key));
+  return (await consent.erasedAmong(deps.db, hashes)).length > 0;
 }
 
 async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promise<Plan> {
