@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, test } from "vitest";
 import { boot } from "../src/boot";
-import { hashAddress } from "../src/consent/service";
+import { hashAddress, suppressAddress } from "../src/consent/service";
 import { stageRows } from "../src/contacts/queries";
 import { expireUnansweredInvitations } from "../src/sending/service";
 import { createTestApp, type TestApp } from "./helpers";
@@ -192,7 +192,6 @@ describe("suppressions keep every reason", () => {
     const bearer = await t.token();
     const x = await newList(bearer, "x");
     await importInto(bearer, x, `email,name\n${ADDRESS},${NAME}\n`);
-    const { suppressAddress } = await import("../src/consent/service");
     await suppressAddress(t.deps, ADDRESS.toLowerCase(), "bounced", { source: "test" });
     const hash = hashAddress(t.deps, ADDRESS.toLowerCase());
     const lifted = await t.api(bearer, "DELETE", `/api/v1/suppressions/${hash}`, {
@@ -338,6 +337,17 @@ describe("erasure leaves no byte behind", () => {
       );
       expect(exported.status).toBe(200);
       await exported.text();
+      // A note naming them, typed when lifting another address's suppression.
+      await suppressAddress(t.deps, "lifted@example.org", "bounced");
+      const lifted = await t.form(
+        "/admin/suppressions/remove",
+        {
+          hash: hashAddress(t.deps, "lifted@example.org"),
+          note: `Same mailbox as ${NAME} <${ADDRESS}>, works again`,
+        },
+        { Cookie: cookie },
+      );
+      expect(lifted.status).toBe(303);
       const failed = await t.form("/admin/login", { email: ADDRESS, password: "wrong password" });
       expect(failed.status).toBeLessThan(500);
       // An import interrupted after staging.

@@ -4,6 +4,7 @@
 // events and the suppression, then has the database file drop the old pages.
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import * as audit from "../audit/queries";
 import * as consent from "../consent/queries";
 import { hashAddress } from "../consent/service";
 import * as contacts from "../contacts/queries";
@@ -57,6 +58,7 @@ export function erasureStatements(
     ...sending.forgetContact(db, contact.id),
     forgetRecipient(db, contact.id),
     webhooks.forgetContact(db, contact.id),
+    audit.forgetContact(db, contact.id),
     ...contacts.forgetContact(db, contact.id, at),
   ];
 }
