@@ -117,5 +117,7 @@ export const forgetContact = (db: Db, contactId: number) =>
           THEN 'About a contact since erased (' || kind || '): the provider''s words are not kept.'
           ELSE ${scrubbed(sql`effect`)} END
     FROM ${personOf(contactId)} AS erased
-    WHERE webhook_events.contact_id = ${contactId} OR ${mentionsErased(sql`payload`)}
-       OR ${mentionsErased(sql`effect`)}`);
+    WHERE webhook_events.contact_id = ${contactId}
+       -- Events matched to no contact (inbound mail, unknown messages): few, so read in full.
+       OR (webhook_events.contact_id IS NULL
+           AND (${mentionsErased(sql`payload`)} OR ${mentionsErased(sql`effect`)}))`);
