@@ -4,7 +4,7 @@ import { ensureFirstAdmin } from "./auth/service";
 import type { Config } from "./config";
 import { discardAllStaged } from "./contacts/queries";
 import { toBase64Url } from "./crypto";
-import { createDb, migrate } from "./db";
+import { createDb, isLocalFile, migrate } from "./db";
 import { type Clock, type Deps, systemClock, webRandomBytes } from "./deps";
 import { mailProviderFor } from "./mail";
 import type { MailProvider } from "./mail/provider";
@@ -12,9 +12,6 @@ import { seedDemo } from "./seed";
 import { readOrCreateSetting } from "./settings";
 
 export type BootReport = { migrations: string[]; adminCreated: boolean; seeded: string[] };
-
-/** A database file on this machine (not `:memory:`, not a remote libSQL server). */
-const isLocalFile = (url: string) => url.startsWith("file:") && !url.includes(":memory:");
 
 export async function boot(
   config: Config,

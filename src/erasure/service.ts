@@ -8,6 +8,7 @@ import * as audit from "../audit/queries";
 import * as consent from "../consent/queries";
 import { hashAddress } from "../consent/service";
 import * as contacts from "../contacts/queries";
+import { isLocalFile } from "../db";
 import type { Deps } from "../deps";
 import { forgetRecipient } from "../mail/outbox-transport";
 import * as participant from "../participant/queries";
@@ -83,10 +84,6 @@ export async function eraseContacts(deps: Deps, contactIds: number[], ctx: Erasu
   return erased;
 }
 
-/** A local database file: its pages are ours to overwrite (Turso keeps its own storage). */
-const isLocalFile = (deps: Deps) =>
-  deps.config.databaseUrl.startsWith("file:") && !deps.config.databaseUrl.includes(":memory:");
-
 /**
  * Runs erasure statements in one batch, then, on a local file, copies the write-ahead log into
  * the file and empties it: the log's older frames still hold the pages as they were before.
@@ -96,7 +93,8 @@ const isLocalFile = (deps: Deps) =>
 export async function runErasure(deps: Deps, statements: BatchItem<"sqlite">[]) {
   const [first, ...rest] = statements;
   if (!first) return;
-  if (!isLocalFile(deps)) {
+  // Turso keeps its own storage; a local file's pages are ours to overwrite.
+  if (!isLocalFile(deps.config.databaseUrl)) {
     await deps.db.batch([first, ...rest]);
     return;
   }
