@@ -202,6 +202,17 @@ describe("suppressions keep every reason", () => {
     expect(((await res.json()) as { items: unknown[] }).items).toEqual([]);
     const bad = await t.api(bearer, "GET", "/api/v1/suppressions?q=not-an-address");
     expect(bad.status).toBe(422);
+    // A complaint is the person's own act: never lifted by an admin.
+    await suppressAddress(t.deps, "moaner@example.org", "complained", { source: "test" });
+    const complained = hashAddress(t.deps, "moaner@example.org");
+    const refused = await t.api(bearer, "DELETE", `/api/v1/suppressions/${complained}`, {
+      note: "they did not mean it",
+    });
+    expect(refused.status).toBe(409);
+    const items = await t.api(bearer, "GET", "/api/v1/suppressions?q=moaner@example.org");
+    expect(((await items.json()) as { items: { liftable: boolean }[] }).items).toEqual([
+      expect.objectContaining({ liftable: false }),
+    ]);
   });
 });
 
