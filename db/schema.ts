@@ -56,8 +56,9 @@ export const apiTokens = sqliteTable(
 );
 
 /**
- * Failed sign-ins, keyed by the normalised address typed (known or not), so that the
- * lockout behaves identically for unknown addresses and reveals nothing.
+ * Failed sign-ins, keyed by a salted hash of the normalised address typed (known or not), so
+ * that the lockout behaves identically for unknown addresses, reveals nothing, and keeps no
+ * address anyone typed. (`email` holds that hash.)
  */
 export const loginFailures = sqliteTable(
   "login_failures",
@@ -204,15 +205,36 @@ export const consentEvents = sqliteTable(
   (t) => [index("consent_events_member_idx").on(t.listId, t.contactId, t.id)],
 );
 
-/** Addresses that must never be invited, mailed or re-imported, kept only as salted hashes. */
+/**
+ * Addresses that must never be invited, mailed or re-imported on any list, kept only as salted
+ * hashes: the row eligibility checks. It exists while at least one reason for every list does
+ * (`suppression_reasons`, which holds every reason, list-scoped ones too).
+ */
 export const suppressions = sqliteTable(
   "suppressions",
   {
     addressHash: text("address_hash").primaryKey(),
-    reason: text("reason").notNull(),
     createdAt: text("created_at").notNull(),
   },
   (t) => [index("suppressions_created_idx").on(t.createdAt)],
+);
+
+/**
+ * Every reason an address hash was suppressed for, with when and by what: `list_id` null means
+ * every list (and then the hash is in `suppressions` too), else that list only (an expiry).
+ * Appended, never updated; lifting removes the liftable reasons.
+ */
+export const suppressionReasons = sqliteTable(
+  "suppression_reasons",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    addressHash: text("address_hash").notNull(),
+    listId: integer("list_id"),
+    reason: text("reason").notNull(),
+    at: text("at").notNull(),
+    source: text("source").notNull(),
+  },
+  (t) => [index("suppression_reasons_hash_idx").on(t.addressHash, t.listId)],
 );
 
 /**

@@ -32,7 +32,7 @@ import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
-import { suppressionAdmin } from "./suppressions/routes";
+import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
 import { webhookRoutes } from "./webhooks/routes";
 
@@ -123,6 +123,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", registrationsAdmin);
   app.route("/", webhookRoutes);
   app.route("/", suppressionAdmin);
+  app.route("/", suppressionsApi);
   app.route("/", deliverabilityAdmin);
 
   app.notFound((c) =>

@@ -2,8 +2,9 @@
 import type { Client } from "@libsql/client";
 import { ensureFirstAdmin } from "./auth/service";
 import type { Config } from "./config";
+import { discardAllStaged } from "./contacts/queries";
 import { toBase64Url } from "./crypto";
-import { createDb, migrate } from "./db";
+import { createDb, isLocalFile, migrate } from "./db";
 import { type Clock, type Deps, systemClock, webRandomBytes } from "./deps";
 import { mailProviderFor } from "./mail";
 import type { MailProvider } from "./mail/provider";
@@ -11,9 +12,6 @@ import { seedDemo } from "./seed";
 import { readOrCreateSetting } from "./settings";
 
 export type BootReport = { migrations: string[]; adminCreated: boolean; seeded: string[] };
-
-/** A database file on this machine (not `:memory:`, not a remote libSQL server). */
-const isLocalFile = (url: string) => url.startsWith("file:") && !url.includes(":memory:");
 
 export async function boot(
   config: Config,
@@ -29,9 +27,14 @@ export async function boot(
     // webhook writes, and a commit is one append and one sync instead of a journal file created,
     // synced and deleted. Durability is unchanged (synchronous stays FULL: a commit is on disk).
     await client.execute("PRAGMA journal_mode = WAL");
+    // What is deleted is overwritten with zeros, not left in free pages: an erased address must
+    // not be readable in the file (the Node client keeps one connection, see node.ts).
+    await client.execute("PRAGMA secure_delete = ON");
   }
   const migrations = await migrate(client);
   const db = createDb(client);
+  // Rows staged by an import that a stop or a crash interrupted: no import runs before start.
+  if (isLocalFile(config.databaseUrl)) await discardAllStaged(db);
   const randomBytes = options.randomBytes ?? webRandomBytes;
   // On Node a missing SECRET_KEY is generated once and kept; config refuses that on Workers.
   const secretKey =

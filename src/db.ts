@@ -6,6 +6,9 @@ import * as schema from "../db/schema";
 
 export type Db = ReturnType<typeof createDb>;
 
+/** A database file on this machine (not `:memory:`, not a remote libSQL server). */
+export const isLocalFile = (url: string) => url.startsWith("file:") && !url.includes(":memory:");
+
 export function createDb(client: Client) {
   return drizzle(client, { schema });
 }

@@ -41,6 +41,10 @@ export function openNodeClient(config: Pick<Config, "databaseUrl" | "databaseAut
     url: config.databaseUrl,
     authToken: config.databaseAuthToken,
     timeout: BUSY_TIMEOUT_MS,
+    // One connection: every call runs synchronously on it anyway (the app never holds an
+    // interactive transaction), and a per-connection setting made at start (`secure_delete`,
+    // boot.ts) then holds for every statement.
+    concurrency: 1,
   });
 }
 

@@ -1,7 +1,8 @@
 // Sends and the consent rule end to end: the counts an admin sees are what a send enqueues, a
 // send that enqueues nobody does not exist, and simulated consent never authorises real mail.
+import type { BatchItem } from "drizzle-orm/batch";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { erasePersonalData } from "../src/contacts/queries";
+import { forgetContact } from "../src/contacts/queries";
 import { startSend } from "../src/sending/outbox";
 import { createTestApp, type TestApp } from "./helpers";
 import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
@@ -36,10 +37,10 @@ describe("counts and enqueue agree", () => {
     await moveTo(t.deps, listId, a as number, ["invited", "confirmed"]);
     await moveTo(t.deps, listId, b as number, ["invited", "confirmed"]);
     // Erased through another list: this membership still says `confirmed`.
-    await t.deps.db.batch([
-      erasePersonalData(t.deps.db, a as number, t.clock.now().toISOString()),
-      erasePersonalData(t.deps.db, b as number, t.clock.now().toISOString()),
-    ]);
+    const at = t.clock.now().toISOString();
+    for (const id of [a, b] as number[]) {
+      await t.deps.db.batch(forgetContact(t.deps.db, id, at) as [BatchItem<"sqlite">]);
+    }
     const request = { kind: "campaign", listId, subject: "S", textVersion: 1, actor: "t" } as const;
     const dry = await startSend(t.deps, { ...request, dryRun: true });
     expect(dry).toMatchObject({ sendId: null, recipients: 0 });

@@ -21,7 +21,7 @@ const THE_WRITER = "consent/transitions.ts";
  * transition module when merged: `expireUnansweredInvitations` (rewritten on the expiry branch,
  * which is to call `expireInvitations`).
  */
-const PENDING_ELSEWHERE = ["sending/service.ts"];
+const PENDING_ELSEWHERE: string[] = [];
 
 const STATUS_WRITES = [
   /\bUPDATE\s+(OR\s+\w+\s+)?list_members\b/i,

@@ -179,7 +179,9 @@ describe("the ledger and the state column", () => {
     expect(await isSuppressed(t.deps, "ana@example.org")).toBe(false);
     await suppressAddress(t.deps, "ana@example.org", "bounced");
     expect(await isSuppressed(t.deps, "ana@example.org")).toBe(true);
-    const rows = await t.client.execute("SELECT address_hash, reason FROM suppressions");
+    const rows = await t.client.execute(
+      "SELECT address_hash, reason FROM suppression_reasons ORDER BY id",
+    );
     expect(rows.rows.map((r) => ({ ...r }))).toEqual([
       { address_hash: await hashAddress(t.deps, "ana@example.org"), reason: "bounced" },
     ]);

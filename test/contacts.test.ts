@@ -189,7 +189,9 @@ describe("contacts API", () => {
     );
     expect(events.rows.map((r) => r.list_id).sort()).toEqual([listId, otherId].sort());
     expect(
-      (await t.client.execute("SELECT reason FROM suppressions")).rows.map((r) => r.reason),
+      (await t.client.execute("SELECT reason FROM suppression_reasons ORDER BY id")).rows.map(
+        (r) => r.reason,
+      ),
     ).toEqual(["erased"]);
   });
 

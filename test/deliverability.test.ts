@@ -216,7 +216,7 @@ describe("the suppression page", () => {
     expect(String(audit.rows[0]?.summary)).toContain("Mailbox fixed, confirmed by phone");
     expect(JSON.parse(String(audit.rows[0]?.details))).toMatchObject({
       address_hash: hash,
-      reason: "bounced",
+      reasons: [expect.objectContaining({ reason: "bounced" })],
       note: "Mailbox fixed, confirmed by phone",
     });
     // The ledger is append-only: the contact is still bounced until it consents again.

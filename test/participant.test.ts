@@ -195,7 +195,9 @@ describe("consent page", () => {
     ).rows[0];
     expect({ ...row }).toEqual({ email: null, email_key: null, name: null, attributes: null });
     expect(await memberState(t, listId, dave)).toBe("erased");
-    const suppression = await t.client.execute("SELECT reason FROM suppressions");
+    const suppression = await t.client.execute(
+      "SELECT reason FROM suppression_reasons ORDER BY id",
+    );
     expect(suppression.rows.map((r) => r.reason)).toEqual(["declined"]);
     // The address and name appear nowhere: not in any table.
     const dump = JSON.stringify(await snapshot(t));
@@ -402,7 +404,8 @@ describe("unsubscribe", () => {
     const events = (await eventsOf(t, alice)).map((e) => e.event);
     expect(events).toEqual(["imported", "invited", "unsubscribed"]);
     // Alice is on no other list: her address is suppressed.
-    const reasons = (await t.client.execute("SELECT reason FROM suppressions")).rows;
+    const reasons = (await t.client.execute("SELECT reason FROM suppression_reasons ORDER BY id"))
+      .rows;
     expect(reasons.map((r) => r.reason)).toEqual(["unsubscribed"]);
     // multipart/form-data, as some providers send it, works too.
     const bob = await linksInMail(t, "bob@example.org");
@@ -444,9 +447,10 @@ describe("preferences", () => {
     const leave = await t.form(`${preferences}/lists/${listId}/leave`, {});
     expect(leave.status).toBe(303);
     expect(await memberState(t, listId, alice)).toBe("unsubscribed");
-    expect((await t.client.execute("SELECT reason FROM suppressions")).rows[0]?.reason).toBe(
-      "unsubscribed",
-    );
+    expect(
+      (await t.client.execute("SELECT reason FROM suppression_reasons ORDER BY id")).rows[0]
+        ?.reason,
+    ).toBe("unsubscribed");
 
     const rejoin = await t.form(`${preferences}/lists/${listId}/rejoin`, {});
     expect(rejoin.status).toBe(303);
@@ -560,9 +564,10 @@ describe("preferences", () => {
     expect(dump).not.toContain("alice@example.org");
     expect(dump).not.toContain("Alice Martin");
     expect(dump).not.toContain("jazz.example.org");
-    expect((await t.client.execute("SELECT reason FROM suppressions")).rows[0]?.reason).toBe(
-      "erased",
-    );
+    expect(
+      (await t.client.execute("SELECT reason FROM suppression_reasons ORDER BY id")).rows[0]
+        ?.reason,
+    ).toBe("erased");
     // Afterwards the link shows the erased page; a second erase changes nothing.
     const before = await snapshot(t);
     expect(await (await get(preferences as string)).text()).toContain("Vos données sont effacées");

@@ -1,7 +1,7 @@
 // POST /webhooks/resend with real Svix signatures: refusals change nothing, each event type has
 // its effect, a replay has none, and bounces alone trip the breaker.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { eraseContact } from "../src/contacts/service";
+import { eraseContact } from "../src/erasure/service";
 import { runPeriodicJobs } from "../src/jobs";
 import { erasedEventBody } from "../src/webhooks/service";
 import { type FakeResend, startFakeResend } from "./fake-resend";
@@ -329,7 +329,7 @@ describe("events", () => {
       [second.listId, "bounced", "resend"],
     ]);
     expect(String(ledger.rows[0]?.source)).toContain(`message #${m.id}`);
-    const reason = await t.client.execute("SELECT reason FROM suppressions");
+    const reason = await t.client.execute("SELECT reason FROM suppression_reasons ORDER BY id");
     expect(reason.rows.map((r) => r.reason)).toEqual(["bounced"]);
 
     const report = await campaignReport(t, bearer, listId);
@@ -495,7 +495,13 @@ describe("events", () => {
       args: [`422 validation_error: ${erased.email} is refused`, erased.id],
     });
 
-    expect(await eraseContact(t.deps, erased.contactId, "admin", "test")).toBe(true);
+    expect(
+      await eraseContact(t.deps, erased.contactId, {
+        reason: "erased",
+        actor: "admin",
+        source: "test",
+      }),
+    ).toBe(true);
     // An event arriving after the erasure does not bring the address back.
     const late = emailEvent("email.failed", erased.providerId, {
       to: [erased.email],

@@ -12,15 +12,16 @@ export const countAdmins = async (db: Db) =>
 export const insertAdmin = (db: Db, email: string, passwordHash: string) =>
   db.insert(admins).values({ email, passwordHash }).onConflictDoNothing();
 
-export const latestFailures = (db: Db, email: string, since: string) =>
+/** `key` is the salted hash of the address typed (auth/service.ts), never the address. */
+export const latestFailures = (db: Db, key: string, since: string) =>
   db
     .select({ at: loginFailures.at })
     .from(loginFailures)
-    .where(and(eq(loginFailures.email, email), gt(loginFailures.at, since)))
+    .where(and(eq(loginFailures.email, key), gt(loginFailures.at, since)))
     .orderBy(loginFailures.at);
 
-export const recordFailure = (db: Db, email: string, at: string) =>
-  db.insert(loginFailures).values({ email, at });
+export const recordFailure = (db: Db, key: string, at: string) =>
+  db.insert(loginFailures).values({ email: key, at });
 
 export const pruneFailuresBefore = (db: Db, before: string) =>
   db.delete(loginFailures).where(lt(loginFailures.at, before));

@@ -1,5 +1,5 @@
 // Sign-in rules: slow password checks, lockout, sessions and API tokens (stored hashed).
-import { sha256Hex, toBase64Url } from "../crypto";
+import { hmacSha256, sha256Hex, toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
 import { hashPassword, verifyPassword } from "./password";
 import * as q from "./queries";
@@ -18,6 +18,13 @@ export type SignInResult =
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
+/**
+ * What failed sign-ins are counted by: a salted hash of the address typed, so that the lockout
+ * works for any address while no typed address (a participant's, mistyped) is ever stored.
+ */
+const failureKey = (deps: Deps, address: string) =>
+  hmacSha256(`login-failure:${deps.config.secretKey}`, address, "hex");
+
 let dummyHash: Promise<string> | undefined;
 
 /** Checks a password, with the same cost and the same answer for unknown and known addresses. */
@@ -25,7 +32,7 @@ export async function signIn(deps: Deps, email: string, password: string): Promi
   const address = normaliseEmail(email);
   const now = deps.clock.now();
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString();
-  const failures = await q.latestFailures(deps.db, address, windowStart);
+  const failures = await q.latestFailures(deps.db, failureKey(deps, address), windowStart);
   if (failures.length >= LOCKOUT_FAILURES) {
     const fifth = failures[failures.length - LOCKOUT_FAILURES];
     const unlocksAt = new Date(fifth?.at ?? now.toISOString()).getTime() + LOCKOUT_WINDOW_MS;
@@ -39,7 +46,7 @@ export async function signIn(deps: Deps, email: string, password: string): Promi
   dummyHash ??= hashPassword("not a password", new Uint8Array(16));
   const valid = await verifyPassword(password, admin?.passwordHash ?? (await dummyHash));
   if (!admin || !valid) {
-    await q.recordFailure(deps.db, address, now.toISOString());
+    await q.recordFailure(deps.db, failureKey(deps, address), now.toISOString());
     await q.pruneFailuresBefore(deps.db, windowStart); // keeps the table bounded
     return { ok: false, reason: "invalid" };
   }

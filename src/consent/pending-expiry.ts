@@ -1,8 +1,8 @@
 // A web subscription not confirmed within 7 days expires: the membership becomes `expired`, and
 // the person is erased unless another membership keeps them. No suppression: they never
 // consented nor refused, and may subscribe again.
-import { eraseContact } from "../contacts/service";
 import type { Deps } from "../deps";
+import { eraseContact } from "../erasure/service";
 import * as q from "./queries";
 import { moveMember } from "./transitions";
 
@@ -21,7 +21,11 @@ export async function expirePendingSubscriptions(deps: Deps): Promise<number> {
       const ctx = { at: now.toISOString(), source: SOURCE, actor: "system", by: "system" } as const;
       await deps.db.batch(moveMember(deps.db, member, "expired", "pending", ctx));
       if (!(await q.holdsActiveMembership(deps.db, member.contactId))) {
-        await eraseContact(deps, member.contactId, "system", SOURCE, { suppress: false });
+        await eraseContact(deps, member.contactId, {
+          reason: "unconfirmed",
+          actor: "system",
+          source: SOURCE,
+        });
       }
       expired++;
     }

@@ -1,7 +1,14 @@
-// The consent ledger's and the suppression list's reads, and the suppression writer. State
-// changes and their events are written by transitions.ts only.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { consentEvents, listMembers, suppressions } from "../../db/schema";
+// Every query the consent ledger and the suppression list run. Writers return unexecuted
+// statements so that a service can put the event and the state change in one db.batch.
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import {
+  consentEvents,
+  listMembers,
+  lists,
+  suppressionReasons,
+  suppressions,
+} from "../../db/schema";
 import type { Db } from "../db";
 
 export type EventContext = {
@@ -43,10 +50,77 @@ export const memberHistory = (db: Db, listId: number, contactId: number) =>
     .where(and(eq(consentEvents.listId, listId), eq(consentEvents.contactId, contactId)))
     .orderBy(asc(consentEvents.id));
 
-export const insertSuppression = (db: Db, addressHash: string, reason: string, at: string) =>
-  db.insert(suppressions).values({ addressHash, reason, createdAt: at }).onConflictDoNothing();
+/** Where a suppression applies: one list, or every list (`null`). */
+export type SuppressionScope = { listId: number | null; source: string };
 
-export const suppressedAmong = async (db: Db, hashes: string[]) =>
+/**
+ * Records one reason for suppressing an address hash: idempotent for the same hash, reason and
+ * scope (the first time and source stay). A reason for every list also puts the hash in
+ * `suppressions`, which is what eligibility reads.
+ */
+export function insertSuppression(
+  db: Db,
+  addressHash: string,
+  reason: string,
+  at: string,
+  scope: SuppressionScope,
+): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] {
+  const reasonRow = db.run(sql`
+    INSERT INTO suppression_reasons (address_hash, list_id, reason, at, source)
+    SELECT ${addressHash}, ${scope.listId}, ${reason}, ${at}, ${scope.source}
+    WHERE NOT EXISTS (SELECT 1 FROM suppression_reasons
+                      WHERE address_hash = ${addressHash} AND list_id IS ${scope.listId}
+                        AND reason = ${reason})`);
+  if (scope.listId !== null) return [reasonRow];
+  return [
+    reasonRow,
+    db.insert(suppressions).values({ addressHash, createdAt: at }).onConflictDoNothing(),
+  ];
+}
+
+/**
+ * Removes the given reasons for every list from a hash; the hash leaves `suppressions` once no
+ * reason for every list is left. List-scoped reasons are never lifted.
+ */
+export const liftSuppressionReasons = (db: Db, addressHash: string, reasons: readonly string[]) =>
+  [
+    db
+      .delete(suppressionReasons)
+      .where(
+        and(
+          eq(suppressionReasons.addressHash, addressHash),
+          isNull(suppressionReasons.listId),
+          inArray(suppressionReasons.reason, [...reasons]),
+        ),
+      ),
+    db.run(sql`
+      DELETE FROM suppressions WHERE address_hash = ${addressHash}
+        AND NOT EXISTS (SELECT 1 FROM suppression_reasons
+                        WHERE address_hash = ${addressHash} AND list_id IS NULL)`),
+  ] as const;
+
+/** Suppression reasons that mean the person's data was erased (an expiry erases only then). */
+const ERASING_REASONS = ["erased", "declined", "expired"];
+
+/** The hashes among `hashes` whose person was erased (suppressed for every list for it). */
+export const erasedAmong = async (db: Db, hashes: string[]) =>
+  hashes.length === 0
+    ? []
+    : (
+        await db
+          .selectDistinct({ hash: suppressionReasons.addressHash })
+          .from(suppressionReasons)
+          .where(
+            and(
+              inArray(suppressionReasons.addressHash, hashes),
+              isNull(suppressionReasons.listId),
+              inArray(suppressionReasons.reason, ERASING_REASONS),
+            ),
+          )
+      ).map((r) => r.hash);
+
+/** The hashes among `hashes` suppressed for every list, or (given a list) for that list too. */
+export const suppressedAmong = async (db: Db, hashes: string[], listId?: number) =>
   hashes.length === 0
     ? []
     : (
@@ -54,6 +128,17 @@ export const suppressedAmong = async (db: Db, hashes: string[]) =>
           .select({ hash: suppressions.addressHash })
           .from(suppressions)
           .where(inArray(suppressions.addressHash, hashes))
+          .union(
+            db
+              .select({ hash: suppressionReasons.addressHash })
+              .from(suppressionReasons)
+              .where(
+                and(
+                  inArray(suppressionReasons.addressHash, hashes),
+                  eq(suppressionReasons.listId, listId ?? -1),
+                ),
+              ),
+          )
       ).map((r) => r.hash);
 
 /** Members still `pending` whose subscription was recorded at or before `cutoff`. */

@@ -7,6 +7,7 @@ import * as q from "./queries";
 import { type ConsentEventName, type ConsentState, InvalidTransition, nextState } from "./states";
 import { moveMember, type TransitionContext } from "./transitions";
 
+/** Why an address is suppressed. All but `bounced` and `admin` are the person's own act. */
 export type SuppressionReason =
   | "bounced"
   | "complained"
@@ -21,17 +22,26 @@ export function hashAddress(deps: Deps, key: string): string {
   return addressHasher(deps.config.secretKey)(key);
 }
 
-export async function isSuppressed(deps: Deps, key: string): Promise<boolean> {
-  return (await q.suppressedAmong(deps.db, [hashAddress(deps, key)])).length > 0;
+/** Whether an address is suppressed for every list, or (given a list) for that list. */
+export async function isSuppressed(deps: Deps, key: string, listId?: number): Promise<boolean> {
+  return (await q.suppressedAmong(deps.db, [hashAddress(deps, key)], listId)).length > 0;
 }
 
-/** Puts an address hash on the suppression list (idempotent: the first reason stays). */
-export async function suppressAddress(deps: Deps, key: string, reason: SuppressionReason) {
-  await q.insertSuppression(
-    deps.db,
-    hashAddress(deps, key),
-    reason,
-    deps.clock.now().toISOString(),
+/**
+ * Adds a reason to an address's suppression (idempotent per reason and scope), for every list
+ * unless `listId` is given.
+ */
+export async function suppressAddress(
+  deps: Deps,
+  key: string,
+  reason: SuppressionReason,
+  scope: { source?: string; listId?: number } = {},
+) {
+  await deps.db.batch(
+    q.insertSuppression(deps.db, hashAddress(deps, key), reason, deps.clock.now().toISOString(), {
+      listId: scope.listId ?? null,
+      source: scope.source ?? "relance",
+    }),
   );
 }
 

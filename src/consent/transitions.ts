@@ -85,7 +85,15 @@ export const moveOnAllLists = (
   contactId: number,
   event: "unsubscribed" | "bounced" | "complained" | "erased",
   ctx: TransitionContext,
-) => moveMembers(db, sql`m.contact_id = ${contactId}`, event, ctx);
+  /** A membership left as it is (an expiry keeps that list `expired`). */
+  exceptListId?: number,
+) =>
+  moveMembers(
+    db,
+    sql`m.contact_id = ${contactId} AND m.list_id IS NOT ${exceptListId ?? null}`,
+    event,
+    ctx,
+  );
 
 /**
  * Puts contacts on a list with their first event (`imported`, `added`: as `legacy`; `subscribed`:

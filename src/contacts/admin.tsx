@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { consentHistory } from "../consent/service";
+import { eraseContact } from "../erasure/service";
 import type { AppEnv } from "../http/env";
 import { listFromParam } from "../lists/load";
 import { countsByState, type List } from "../lists/service";
@@ -20,7 +21,6 @@ import {
   contactPage,
   countFiltered,
   editContact,
-  eraseContact,
   exportCsv,
   findListContact,
   pageQuery,
@@ -213,7 +213,11 @@ contactsAdmin.post("/admin/lists/:id/contacts/:contactId/erase", async (c) => {
   const found = await loadContact(c);
   if (!found) return errorPage(c, 404);
   const actor = c.var.admin.email;
-  await eraseContact(c.var.deps, found.contact.id, actor, `erased by ${actor}`);
+  await eraseContact(c.var.deps, found.contact.id, {
+    reason: "erased",
+    actor,
+    source: `erased by ${actor}`,
+  });
   return c.redirect(`/admin/lists/${found.list.id}/contacts/${found.contact.id}`, 303);
 });
 

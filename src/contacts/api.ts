@@ -1,6 +1,7 @@
 // JSON API for a list's contacts: CSV import, paging, add by hand, edit, erase.
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { eraseContact } from "../erasure/service";
 import type { AppEnv } from "../http/env";
 import { fieldErrors, parseJson, problem } from "../http/problem";
 import { listFromParam } from "../lists/load";
@@ -12,7 +13,6 @@ import {
   contactJson,
   contactPage,
   editContact,
-  eraseContact,
   findListContact,
   newContactInput,
   pageQuery,
@@ -113,6 +113,10 @@ contactsApi.delete("/api/v1/lists/:id/contacts/:contactId", async (c) => {
   const found = await loadContact(c);
   if (found instanceof Response) return found;
   const actor = c.var.admin.email;
-  await eraseContact(c.var.deps, found.contact.id, actor, `erased by ${actor}`);
+  await eraseContact(c.var.deps, found.contact.id, {
+    reason: "erased",
+    actor,
+    source: `erased by ${actor}`,
+  });
   return c.body(null, 204);
 });

@@ -1,11 +1,10 @@
 // Every query contacts, their list memberships and CSV imports run.
 import type { Client } from "@libsql/client";
 import { and, asc, eq, gt, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
-import { contacts, importRows, listMembers, mailOutbox, registrations } from "../../db/schema";
+import { contacts, importRows, listMembers } from "../../db/schema";
 import type { ConsentState } from "../consent/states";
 import { enterList } from "../consent/transitions";
 import type { Db } from "../db";
-import { keptMessages } from "../sending/queries";
 
 export type Attributes = Record<string, string | number | boolean | null>;
 
@@ -210,67 +209,13 @@ export const updateContactData = (
     .where(and(eq(contacts.id, id), sql`${contacts.erasedAt} IS NULL`));
 
 /**
- * Erasure, part one (before `erasePersonalData`, which forgets the address these match by): the
- * person's contest entries, the rendered copies of mail sent to them, and the dev outbox's copies.
- * A batch still in flight keeps its copy, so that a retry stays identical under its key; the
- * dispatcher removes it when the batch is finished (`forgetErasedInBatch`).
+ * Erasure, the contacts' part: rows of an interrupted import staging the address (matched by
+ * it, so first), then the address, name and attributes; the row stays for the ledger.
  */
-export const eraseTraces = (db: Db, id: number) =>
-  [
-    db.delete(registrations).where(eq(registrations.contactId, id)),
-    db.run(sql`
-      UPDATE batch_payloads
-      SET messages = ${keptMessages(
-        sql`batch_payloads.messages`,
-        sql`j.value ->> '$.id' NOT IN (SELECT id FROM outbox_messages WHERE contact_id = ${id})`,
-      )}
-      WHERE batch_id IN (
-        SELECT b.id FROM outbox_messages o JOIN send_batches b ON b.id = o.batch_id
-        WHERE o.contact_id = ${id} AND b.status <> 'pending')`),
-    db
-      .delete(mailOutbox)
-      .where(sql`lower(${mailOutbox.to}) = (SELECT lower(email) FROM contacts WHERE id = ${id})`),
-    // The provider's words may quote the address. Its events about the person, and the mail they
-    // sent in, keep their row (a replayed svix-id must stay a no-op) but not their body: what is
-    // left has the shape of `erasedEventBody`, which later events about them are stored as.
-    db.run(sql`
-      UPDATE webhook_events
-      SET payload = json_object('type', type, 'data', json_object(
-        'email_id', provider_id, 'from', '[erased]', 'to', json_array(), 'subject', ''))
-      FROM ${addressOf(id)} AS erased
-      WHERE webhook_events.contact_id = ${id}
-         OR (webhook_events.kind = 'received' AND instr(lower(payload), lower(erased.email)) > 0)`),
-    // The errors of the batches their messages were in lose the address (the whole text, should
-    // it be written in another case).
-    db.run(sql`
-      UPDATE outbox_messages SET error = ${scrubbed(sql`error`)}
-      FROM ${addressOf(id)} AS erased
-      WHERE outbox_messages.batch_id IN (SELECT batch_id FROM outbox_messages WHERE contact_id = ${id})
-        AND instr(lower(error), lower(erased.email)) > 0`),
-    db.run(sql`
-      UPDATE send_batches SET last_error = ${scrubbed(sql`last_error`)}
-      FROM ${addressOf(id)} AS erased
-      WHERE send_batches.id IN (SELECT batch_id FROM outbox_messages WHERE contact_id = ${id})
-        AND instr(lower(last_error), lower(erased.email)) > 0`),
-  ] as const;
-
-/** The address of a contact about to be erased, as a one-row table. */
-const addressOf = (id: number) =>
-  sql`(SELECT email FROM contacts WHERE id = ${id} AND email IS NOT NULL)`;
-
-/**
- * `text` without the erased address: replaced as written, in lower or upper case, else all of it.
- * For a statement that joins `addressOf(id) AS erased`.
- */
-const scrubbed = (text: SQL) => {
-  const replaced = sql`replace(replace(replace(${text}, erased.email, '[erased]'),
-    lower(erased.email), '[erased]'), upper(erased.email), '[erased]')`;
-  return sql`CASE WHEN instr(lower(${replaced}), lower(erased.email)) > 0
-    THEN 'the provider''s message named an erased address' ELSE ${replaced} END`;
-};
-
-/** Erasure: the address, name and attributes are gone; the row stays for the ledger. */
-export const erasePersonalData = (db: Db, id: number, at: string) =>
+export const forgetContact = (db: Db, id: number, at: string) => [
+  db.run(sql`
+    DELETE FROM import_rows
+    WHERE email_key = (SELECT email_key FROM contacts WHERE id = ${id})`),
   db
     .update(contacts)
     .set({
@@ -282,7 +227,11 @@ export const erasePersonalData = (db: Db, id: number, at: string) =>
       erasedAt: at,
       updatedAt: at,
     })
-    .where(eq(contacts.id, id));
+    .where(eq(contacts.id, id)),
+];
+
+/** Staged rows of imports that are not running (an import interrupted by a stop or a crash). */
+export const discardAllStaged = (db: Db) => db.delete(importRows);
 
 export const contactsByIds = (db: Db, ids: number[]) =>
   db
@@ -355,7 +304,9 @@ export function applyImport(
   return [
     db.run(sql`
       UPDATE import_rows SET outcome = 'suppressed'
-      WHERE import_id = ${i} AND email_hash IN (SELECT address_hash FROM suppressions)`),
+      WHERE import_id = ${i} AND email_hash IN (
+        SELECT address_hash FROM suppressions
+        UNION ALL SELECT address_hash FROM suppression_reasons WHERE list_id = ${p.listId})`),
     db.run(sql`
       UPDATE import_rows
       SET contact_id = (SELECT c.id FROM contacts c WHERE c.email_key = import_rows.email_key)

@@ -8,6 +8,7 @@ import { CONSENT_STATES } from "../consent/states";
 import { actorKindOf, moveOnAllLists } from "../consent/transitions";
 import { toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
+import { eraseContacts } from "../erasure/service";
 import type { FieldError } from "../http/problem";
 import type { List } from "../lists/service";
 import { parseAddress } from "./address";
@@ -71,7 +72,7 @@ export async function addContact(
       errors: [{ field: "email", message: address.error }],
     };
   }
-  if (await isSuppressed(deps, address.key)) {
+  if (await isSuppressed(deps, address.key, list.id)) {
     const message =
       "This address is on the suppression list (it bounced, complained, unsubscribed or was erased); it cannot be added again.";
     return { ok: false, status: 422, message, errors: [{ field: "email", message }] };
@@ -144,34 +145,6 @@ export async function editContact(
   return { ok: true, contact: row };
 }
 
-/**
- * Erases a person: an `erased` event on every list they are on, the address hash on the
- * suppression list (so no re-import resurrects them), and address, name and attributes gone.
- * All in one batch. Erasing an erased contact changes nothing. `suppress: false` is for someone
- * who never consented nor refused (a pending subscription that expired): they may subscribe again.
- */
-export async function eraseContact(
-  deps: Deps,
-  contactId: number,
-  actor: string,
-  source: string,
-  options: { suppress?: boolean } = {},
-) {
-  const contact = await q.findContact(deps.db, contactId);
-  if (!contact || contact.erasedAt !== null || contact.emailKey === null) return false;
-  const at = deps.clock.now().toISOString();
-  const ctx = { at, source, actor };
-  await deps.db.batch([
-    ...moveOnAllLists(deps.db, contactId, "erased", { ...ctx, by: actorKindOf(actor) }),
-    ...(options.suppress === false
-      ? []
-      : [consent.insertSuppression(deps.db, hashAddress(deps, contact.emailKey), "erased", at)]),
-    ...q.eraseTraces(deps.db, contactId),
-    q.erasePersonalData(deps.db, contactId, at),
-  ]);
-  return true;
-}
-
 // ---- Paging -------------------------------------------------------------------------------
 
 export const MAX_PAGE = 500;
@@ -236,6 +209,15 @@ export async function contactPage(deps: Deps, listId: number, query: PageQuery) 
 export const countFiltered = (deps: Deps, listId: number, filter: q.ContactFilter) =>
   q.countFiltered(deps.db, listId, filter);
 
+/**
+ * A filter as the audit log keeps it: the state, and whether text was searched, never the text
+ * (an admin types an address or a name there, which must not outlive the person's erasure).
+ */
+const auditedFilter = (filter: q.ContactFilter) => ({
+  status: filter.status ?? null,
+  q: filter.q ? "(search text not kept)" : null,
+});
+
 // ---- Bulk actions ---------------------------------------------------------------------------
 
 export type BulkAction = "suppress" | "erase";
@@ -251,22 +233,25 @@ export async function bulkAction(
   const ids = await q.filteredContactIds(deps.db, list.id, filter);
   let affected = 0;
   if (action === "erase") {
-    for (const id of ids) {
-      if (await eraseContact(deps, id, actor, `bulk erase by ${actor}`)) affected++;
-    }
+    affected = await eraseContacts(deps, ids, {
+      reason: "erased",
+      actor,
+      source: `bulk erase by ${actor}`,
+    });
   } else {
     const at = deps.clock.now().toISOString();
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await q.contactsByIds(deps.db, ids.slice(i, i + 500));
       const keys = rows.flatMap((r) => (r.emailKey ? [r.emailKey] : []));
       const hashes = keys.map((k) => hashAddress(deps, k));
-      if (hashes.length) {
-        await deps.db.batch(
-          hashes.map((h) => consent.insertSuppression(deps.db, h, "admin", at)) as [
-            ReturnType<typeof consent.insertSuppression>,
-          ],
-        );
-      }
+      const statements = hashes.flatMap((h) =>
+        consent.insertSuppression(deps.db, h, "admin", at, {
+          listId: null,
+          source: `bulk suppress by ${actor}`,
+        }),
+      );
+      const [first, ...rest] = statements;
+      if (first) await deps.db.batch([first, ...rest]);
       affected += hashes.length;
     }
   }
@@ -275,7 +260,7 @@ export async function bulkAction(
     action: `bulk.${action}`,
     listId: list.id,
     summary: `${action === "erase" ? "Erased" : "Suppressed"} ${affected} contacts`,
-    details: { affected, filter },
+    details: { affected, filter: auditedFilter(filter) },
   });
   return affected;
 }
@@ -307,7 +292,7 @@ export async function exportCsv(
     action: "export",
     listId: list.id,
     summary: `Exported ${total} contacts as CSV`,
-    details: { count: total, filter },
+    details: { count: total, filter: auditedFilter(filter) },
   });
   const encoder = new TextEncoder();
   const line = (cells: unknown[]) => encoder.encode(`${cells.map(csvCell).join(",")}\r\n`);

@@ -60,3 +60,11 @@ export function listOutbox(db: Db, options: { to?: string; limit?: number; befor
     .orderBy(desc(mailOutbox.id))
     .limit(options.limit ?? 50);
 }
+
+/** Erasure: the dev mailbox's copies of mail to a contact about to be erased (matched by address). */
+export const forgetRecipient = (db: Db, contactId: number) =>
+  db
+    .delete(mailOutbox)
+    .where(
+      sql`lower(${mailOutbox.to}) = (SELECT lower(email) FROM contacts WHERE id = ${contactId})`,
+    );

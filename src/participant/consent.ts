@@ -2,11 +2,11 @@
 // and the two answers. Confirming records the proof; declining records it, then erases the
 // person and suppresses the address. Both are idempotent: the answer given stands.
 import { findMember } from "../consent/queries";
-import { recordConsentEvent, suppressAddress } from "../consent/service";
+import { recordConsentEvent } from "../consent/service";
 import type { ConsentState } from "../consent/states";
 import { findContact } from "../contacts/queries";
-import { eraseContact } from "../contacts/service";
 import type { Deps } from "../deps";
+import { eraseContact } from "../erasure/service";
 import * as sendingQueries from "../sending/queries";
 import type { TokenPayload } from "../tokens";
 import type { Proof } from "./proof";
@@ -127,15 +127,12 @@ export async function declineInvitation(
   } else if (invitation.state !== "declined") {
     return view;
   }
-  const contact = await findContact(deps.db, invitation.contact.id);
   if ((await findMember(deps.db, member.listId, member.contactId))?.status === "declined") {
-    if (contact?.emailKey) await suppressAddress(deps, contact.emailKey, "declined");
-    await eraseContact(
-      deps,
-      invitation.contact.id,
-      "participant",
-      `${source(invitation)}: declined`,
-    );
+    await eraseContact(deps, invitation.contact.id, {
+      reason: "declined",
+      actor: "participant",
+      source: `${source(invitation)}: declined`,
+    });
   }
   return reread(deps, invitation);
 }

@@ -1,11 +1,11 @@
 // What a person may do with their own data from a link in any mail: see their lists, leave or
 // rejoin one, choose a language, download everything, erase everything.
-import { findMember } from "../consent/queries";
+import { findMember, liftSuppressionReasons } from "../consent/queries";
 import { hashAddress, recordConsentEvent, suppressAddress } from "../consent/service";
 import type { ConsentState } from "../consent/states";
 import { findContact } from "../contacts/queries";
-import { eraseContact } from "../contacts/service";
 import type { Deps } from "../deps";
+import { eraseContact } from "../erasure/service";
 import type { Lang } from "../i18n";
 import { findList } from "../lists/service";
 import type { Proof } from "./proof";
@@ -70,7 +70,7 @@ export async function unsubscribe(
   const remaining = (await q.memberships(deps.db, contactId)).filter((m) => isActive(m.status));
   const contact = await findContact(deps.db, contactId);
   if (remaining.length === 0 && contact?.emailKey) {
-    await suppressAddress(deps, contact.emailKey, "unsubscribed");
+    await suppressAddress(deps, contact.emailKey, "unsubscribed", { source });
   }
   return member.status === "unsubscribed" ? "already" : "unsubscribed";
 }
@@ -95,7 +95,10 @@ export async function resubscribe(
   ]);
   if (!member || !contact?.emailKey || !list || list.archivedAt) return "not_allowed";
   if (member.status === "unsubscribed") {
-    await q.liftOwnUnsubscribeSuppression(deps.db, hashAddress(deps, contact.emailKey));
+    // A suppression they caused by leaving every list is theirs to lift; any other reason stands.
+    await deps.db.batch(
+      liftSuppressionReasons(deps.db, hashAddress(deps, contact.emailKey), ["unsubscribed"]),
+    );
     const result = await recordConsentEvent(deps, { listId, contactId }, "subscribed", {
       source: "preferences page",
       actor: "participant",
@@ -165,4 +168,8 @@ export async function exportData(deps: Deps, person: Person) {
 
 /** Erases everything but the suppression hash (which keeps the address from coming back). */
 export const eraseEverything = (deps: Deps, contactId: number) =>
-  eraseContact(deps, contactId, "participant", "erased by the person (preferences page)");
+  eraseContact(deps, contactId, {
+    reason: "erased",
+    actor: "participant",
+    source: "erased by the person (preferences page)",
+  });

@@ -10,7 +10,6 @@ import {
   registrations,
   type StoredMessage,
   sends,
-  suppressions,
 } from "../../db/schema";
 import type { Db } from "../db";
 import { storedMail } from "../sending/templates";
@@ -80,11 +79,9 @@ export const setLanguageAttribute = (db: Db, contactId: number, lang: string, at
     })
     .where(and(eq(contacts.id, contactId), sql`${contacts.erasedAt} IS NULL`));
 
-/** A suppression the person caused by unsubscribing from everything (and only that reason). */
-export const liftOwnUnsubscribeSuppression = (db: Db, addressHash: string) =>
-  db
-    .delete(suppressions)
-    .where(and(eq(suppressions.addressHash, addressHash), eq(suppressions.reason, "unsubscribed")));
+/** Erasure: the person's contest entries. */
+export const forgetContact = (db: Db, contactId: number) =>
+  db.delete(registrations).where(eq(registrations.contactId, contactId));
 
 // ---- Public subscription ----------------------------------------------------------------
 

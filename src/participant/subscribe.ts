@@ -70,7 +70,7 @@ export async function requestSubscription(
   request: { email: string; key: string; name: string; lang: Lang },
   proof: Proof,
 ): Promise<void> {
-  if (await isSuppressed(deps, request.key)) return;
+  if (await isSuppressed(deps, request.key, list.id)) return;
   const at = deps.clock.now().toISOString();
   let contact = await findContactByKey(deps.db, request.key);
   if (!contact) {

@@ -1,13 +1,15 @@
 // The rules around a send: what an admin may start (re-consent, campaign), what a send reports,
 // the breaker, and the expiry of unanswered invitations after their deadline.
 import { and, desc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { z } from "zod";
 import { campaigns, consentEvents, listMembers, outboxMessages, sends } from "../../db/schema";
 import { auditStatement, recordAudit } from "../audit/service";
 import { insertSuppression } from "../consent/queries";
 import { hashAddress } from "../consent/service";
-import { erasePersonalData, eraseTraces } from "../contacts/queries";
+import { moveMember } from "../consent/transitions";
 import type { Deps } from "../deps";
+import { erasureStatements, runErasure } from "../erasure/service";
 import type { FieldError } from "../http/problem";
 import type { List } from "../lists/service";
 import { type BreakerVerdict, judgeOutcomes, type Outcome } from "./breaker";
@@ -250,9 +252,11 @@ export async function checkBreaker(deps: Deps, sendId: number): Promise<BreakerV
 }
 
 /**
- * After a re-consent deadline: contacts still `invited` by that send become `expired`, their
- * personal data is erased and their address hash suppressed, so no re-import brings them back.
- * Idempotent; returns how many expired.
+ * After a re-consent deadline: contacts still `invited` by that send become `expired` on its list
+ * and their address is suppressed for that list, so no re-import into it brings them back. A
+ * person with no other membership `confirmed`, `pending` or `invited` is erased (and suppressed
+ * for every list); the others keep their other lists untouched. Idempotent; returns how many
+ * expired.
  */
 export async function expireUnansweredInvitations(deps: Deps): Promise<number> {
   const now = deps.clock.now().toISOString();
@@ -263,48 +267,11 @@ export async function expireUnansweredInvitations(deps: Deps): Promise<number> {
   let expired = 0;
   for (const send of due) {
     for (;;) {
-      const members = await deps.db.all<{ contact_id: number; email_key: string | null }>(sql`
-        SELECT m.contact_id, c.email_key FROM list_members m
-        JOIN contacts c ON c.id = m.contact_id
-        JOIN outbox_messages o ON o.send_id = ${send.id} AND o.contact_id = m.contact_id
-        WHERE m.list_id = ${send.listId} AND m.status = 'invited'
-        LIMIT 200`);
+      const members = await unansweredInvitations(deps, send, 200);
       if (members.length === 0) break;
-      const statements = [];
-      for (const m of members) {
-        const member = { listId: send.listId, contactId: m.contact_id };
-        statements.push(
-          deps.db.insert(consentEvents).values({
-            ...member,
-            event: "expired",
-            at: now,
-            source: `deadline of re-consent send #${send.id}`,
-            textVersion: send.textVersion,
-            ipHash: null,
-            actor: "system",
-          }),
-          deps.db
-            .update(listMembers)
-            .set({ status: "expired", updatedAt: now })
-            .where(
-              and(
-                eq(listMembers.listId, send.listId),
-                eq(listMembers.contactId, m.contact_id),
-                eq(listMembers.status, "invited"),
-              ),
-            ),
-        );
-        if (m.email_key)
-          statements.push(
-            insertSuppression(deps.db, await hashAddress(deps, m.email_key), "expired", now),
-          );
-        statements.push(
-          ...eraseTraces(deps.db, m.contact_id),
-          erasePersonalData(deps.db, m.contact_id, now),
-        );
-      }
-      await deps.db.batch(
-        statements as [(typeof statements)[number], ...(typeof statements)[number][]],
+      await runErasure(
+        deps,
+        members.flatMap((m) => expiryStatements(deps, send, m, now)),
       );
       expired += members.length;
     }
@@ -314,9 +281,74 @@ export async function expireUnansweredInvitations(deps: Deps): Promise<number> {
         actor: "system",
         action: "reconsent.expired",
         listId: send.listId,
-        summary: `Deadline of re-consent send #${send.id} passed: unanswered invitations expired and erased`,
+        summary: `Deadline of re-consent send #${send.id} passed: unanswered invitations expired`,
       }),
     ]);
   }
   return expired;
+}
+
+type UnansweredInvitation = {
+  contactId: number;
+  emailKey: string | null;
+  /** On another list in a state that still holds them: `confirmed`, `pending` or `invited`. */
+  activeElsewhere: boolean;
+};
+
+/** Members still `invited` by a re-consent send (kept here: only expiry reads them). */
+async function unansweredInvitations(
+  deps: Deps,
+  send: typeof sends.$inferSelect,
+  limit: number,
+): Promise<UnansweredInvitation[]> {
+  const rows = await deps.db.all<{
+    contact_id: number;
+    email_key: string | null;
+    active: number;
+  }>(sql`
+    SELECT m.contact_id, c.email_key,
+      EXISTS (SELECT 1 FROM list_members o
+              WHERE o.contact_id = m.contact_id AND o.list_id <> m.list_id
+                AND o.status IN ('confirmed', 'pending', 'invited')) AS active
+    FROM list_members m
+    JOIN contacts c ON c.id = m.contact_id
+    JOIN outbox_messages o ON o.send_id = ${send.id} AND o.contact_id = m.contact_id
+    WHERE m.list_id = ${send.listId} AND m.status = 'invited'
+    LIMIT ${limit}`);
+  return rows.map((r) => ({
+    contactId: r.contact_id,
+    emailKey: r.email_key,
+    activeElsewhere: Boolean(r.active),
+  }));
+}
+
+/** One unanswered invitation: `expired` on the send's list, then erasure if nothing else holds. */
+function expiryStatements(
+  deps: Deps,
+  send: typeof sends.$inferSelect,
+  member: UnansweredInvitation,
+  now: string,
+) {
+  const where = { listId: send.listId, contactId: member.contactId };
+  const source = `deadline of re-consent send #${send.id}`;
+  const statements: BatchItem<"sqlite">[] = [
+    ...moveMember(deps.db, where, "expired", "invited", {
+      at: now,
+      source,
+      actor: "system",
+      by: "system",
+      textVersion: send.textVersion,
+    }),
+  ];
+  if (member.emailKey === null) return statements;
+  const hash = hashAddress(deps, member.emailKey);
+  statements.push(
+    ...insertSuppression(deps.db, hash, "expired", now, { listId: send.listId, source }),
+  );
+  if (member.activeElsewhere) return statements;
+  const erasure = { reason: "expired" as const, actor: "system", source, keepStateOn: send.listId };
+  return [
+    ...statements,
+    ...erasureStatements(deps, { id: member.contactId, emailKey: member.emailKey }, erasure),
+  ];
 }

@@ -1,38 +1,48 @@
-// Every query of the suppression admin: the list by date, by reason, one hash, and removal.
-import { and, count, desc, eq, isNull } from "drizzle-orm";
-import { contacts, suppressions } from "../../db/schema";
+// Every query of the suppression admin: the latest suppressed hashes (of one reason), every
+// reason of some hashes, counts per reason.
+import { and, countDistinct, desc, eq, inArray, isNull, max } from "drizzle-orm";
+import { contacts, suppressionReasons } from "../../db/schema";
 import type { Db } from "../db";
 
-/** Suppressions with the address of the contact behind each hash, when one is still known. */
-const withAddress = (db: Db) =>
+/** The hashes suppressed most recently (for any scope), optionally for one reason. */
+export const latestHashes = async (db: Db, reason: string | undefined, limit: number) =>
+  (
+    await db
+      .select({ hash: suppressionReasons.addressHash, last: max(suppressionReasons.at) })
+      .from(suppressionReasons)
+      .where(reason ? eq(suppressionReasons.reason, reason) : undefined)
+      .groupBy(suppressionReasons.addressHash)
+      .orderBy(desc(max(suppressionReasons.at)))
+      .limit(limit)
+  ).map((r) => r.hash);
+
+/** Every reason of these hashes, oldest first, with the address of a contact still having it. */
+export const reasonsOf = (db: Db, hashes: string[]) =>
   db
     .select({
-      addressHash: suppressions.addressHash,
-      reason: suppressions.reason,
-      createdAt: suppressions.createdAt,
+      addressHash: suppressionReasons.addressHash,
+      listId: suppressionReasons.listId,
+      reason: suppressionReasons.reason,
+      at: suppressionReasons.at,
+      source: suppressionReasons.source,
       email: contacts.email,
     })
-    .from(suppressions)
+    .from(suppressionReasons)
     .leftJoin(
       contacts,
-      and(eq(contacts.emailHash, suppressions.addressHash), isNull(contacts.erasedAt)),
-    );
-
-export const latestSuppressions = (db: Db, reason: string | undefined, limit: number) =>
-  withAddress(db)
-    .where(reason ? eq(suppressions.reason, reason) : undefined)
-    .orderBy(desc(suppressions.createdAt))
-    .limit(limit);
-
-export const suppressionByHash = async (db: Db, hash: string) =>
-  (await withAddress(db).where(eq(suppressions.addressHash, hash)).limit(1))[0];
+      and(eq(contacts.emailHash, suppressionReasons.addressHash), isNull(contacts.erasedAt)),
+    )
+    .where(inArray(suppressionReasons.addressHash, hashes))
+    .orderBy(suppressionReasons.id);
 
 export const countsByReason = (db: Db) =>
   db
-    .select({ reason: suppressions.reason, n: count() })
-    .from(suppressions)
-    .groupBy(suppressions.reason)
-    .orderBy(suppressions.reason);
+    .select({ reason: suppressionReasons.reason, n: countDistinct(suppressionReasons.addressHash) })
+    .from(suppressionReasons)
+    .groupBy(suppressionReasons.reason)
+    .orderBy(suppressionReasons.reason);
 
-export const deleteSuppression = (db: Db, hash: string) =>
-  db.delete(suppressions).where(eq(suppressions.addressHash, hash));
+export const countSuppressed = async (db: Db) =>
+  (
+    await db.select({ n: countDistinct(suppressionReasons.addressHash) }).from(suppressionReasons)
+  )[0]?.n ?? 0;

@@ -1,7 +1,14 @@
-// Admin pages of the suppression list.
+// The suppression list: its admin page, and the JSON API (`GET /api/v1/suppressions?q=`).
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
-import { removalInput, removeSuppression, searchSuppressions, suppressionQuery } from "./service";
+import { parseJson, problem } from "../http/problem";
+import {
+  removalInput,
+  removeSuppression,
+  searchSuppressions,
+  suppressionJson,
+  suppressionQuery,
+} from "./service";
 import { SuppressionsPage } from "./views";
 
 export const suppressionAdmin = new Hono<AppEnv>();
@@ -40,7 +47,40 @@ suppressionAdmin.post("/admin/suppressions/remove", async (c) => {
     return rerender(typeof form.hash === "string" ? form.hash : "", message, 422);
   }
   const result = await removeSuppression(c.var.deps, c.var.admin.email, parsed.data);
-  if (!result.ok) return rerender(parsed.data.hash, result.message, result.status);
+  if (!result.ok) {
+    return rerender(parsed.data.hash, result.message, result.reason === "not_found" ? 404 : 409);
+  }
   const back = query.address ? `&address=${encodeURIComponent(query.address)}` : "";
   return c.redirect(`/admin/suppressions?lifted=1${back}`, 303);
+});
+
+export const suppressionsApi = new Hono<AppEnv>();
+
+/** `q` is an address: hashed to look it up, never stored; without it, the latest suppressions. */
+suppressionsApi.get("/api/v1/suppressions", async (c) => {
+  const q = c.req.query("q") ?? "";
+  if (q.length > 320) {
+    return problem(c, 422, "q: at most 320 characters.", {
+      errors: [{ field: "q", message: "At most 320 characters." }],
+    });
+  }
+  const search = await searchSuppressions(c.var.deps, { address: q.trim(), reason: undefined });
+  if (search.errors.length) {
+    const errors = search.errors.map((e) => ({ field: "q", message: e.message }));
+    return problem(c, 422, `q: ${errors[0]?.message}`, { errors });
+  }
+  return c.json({ items: search.rows.map(suppressionJson) });
+});
+
+suppressionsApi.delete("/api/v1/suppressions/:hash", async (c) => {
+  const body = await parseJson(c, removalInput.omit({ hash: true }));
+  if (!body.ok) return body.response;
+  const hash = removalInput.shape.hash.safeParse(c.req.param("hash"));
+  if (!hash.success) return problem(c, 404, "Not a suppression of this list.");
+  const result = await removeSuppression(c.var.deps, c.var.admin.email, {
+    hash: hash.data,
+    note: body.value.note,
+  });
+  if (!result.ok) return problem(c, result.reason === "not_found" ? 404 : 409, result.message);
+  return c.body(null, 204);
 });

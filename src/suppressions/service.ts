@@ -2,13 +2,21 @@
 // is keyed by, so the address itself is never stored) and lifted only with a recorded reason.
 import { z } from "zod";
 import { auditStatement } from "../audit/service";
+import { liftSuppressionReasons } from "../consent/queries";
 import { hashAddress } from "../consent/service";
 import { parseAddress } from "../contacts/address";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import * as q from "./queries";
 
-export type Suppression = Awaited<ReturnType<typeof q.latestSuppressions>>[number];
+/** One suppressed address: every reason it was given, and whether an admin may lift it. */
+export type Suppression = {
+  addressHash: string;
+  /** The address, when a contact still has it; null once nobody does. */
+  addressHint: string | null;
+  reasons: { reason: string; at: string; source: string; listId: number | null }[];
+  liftable: boolean;
+};
 
 export const SUPPRESSION_REASONS = [
   "bounced",
@@ -21,11 +29,29 @@ export const SUPPRESSION_REASONS = [
 ] as const;
 
 /**
- * What an admin may lift: suppressions the provider or an admin caused. The others record the
- * person's own choice or their erasure (invariant 2: never invited or mailed again); only the
- * person can subscribe again.
+ * What an admin may lift: suppressions only the provider or an admin caused. Every other reason
+ * is the person's own act (they declined, left every list, complained, were erased or let an
+ * invitation expire): then the address is never invited or mailed again, whatever else it has.
  */
-export const LIFTABLE_REASONS: readonly string[] = ["bounced", "complained", "admin"];
+export const LIFTABLE_REASONS: readonly string[] = ["bounced", "admin"];
+
+async function suppressionsOf(deps: Deps, hashes: string[]): Promise<Suppression[]> {
+  if (hashes.length === 0) return [];
+  const rows = await q.reasonsOf(deps.db, hashes);
+  return hashes.flatMap((hash) => {
+    const own = rows.filter((r) => r.addressHash === hash);
+    if (own.length === 0) return [];
+    const reasons = own.map(({ reason, at, source, listId }) => ({ reason, at, source, listId }));
+    return [
+      {
+        addressHash: hash,
+        addressHint: own.find((r) => r.email)?.email ?? null,
+        reasons,
+        liftable: reasons.every((r) => LIFTABLE_REASONS.includes(r.reason)),
+      },
+    ];
+  });
+}
 
 export const suppressionQuery = z.object({
   address: z.string().trim().max(320).catch(""),
@@ -35,7 +61,10 @@ export type SuppressionQuery = z.output<typeof suppressionQuery>;
 
 export type SuppressionSearch = {
   rows: Suppression[];
+  /** Addresses per reason: one address with two reasons counts under both. */
   counts: { reason: string; n: number }[];
+  /** Addresses suppressed, each once. */
+  total: number;
   errors: FieldError[];
 };
 
@@ -45,16 +74,20 @@ export async function searchSuppressions(
   query: SuppressionQuery,
   limit = 100,
 ): Promise<SuppressionSearch> {
-  const counts = await q.countsByReason(deps.db);
+  const [counts, total] = await Promise.all([
+    q.countsByReason(deps.db),
+    q.countSuppressed(deps.db),
+  ]);
   if (query.address) {
     const address = parseAddress(query.address);
     if ("error" in address) {
-      return { rows: [], counts, errors: [{ field: "address", message: address.error }] };
+      return { rows: [], counts, total, errors: [{ field: "address", message: address.error }] };
     }
-    const row = await q.suppressionByHash(deps.db, hashAddress(deps, address.key));
-    return { rows: row ? [row] : [], counts, errors: [] };
+    const rows = await suppressionsOf(deps, [hashAddress(deps, address.key)]);
+    return { rows, counts, total, errors: [] };
   }
-  return { rows: await q.latestSuppressions(deps.db, query.reason, limit), counts, errors: [] };
+  const hashes = await q.latestHashes(deps.db, query.reason, limit);
+  return { rows: await suppressionsOf(deps, hashes), counts, total, errors: [] };
 }
 
 export const removalInput = z.object({
@@ -67,40 +100,56 @@ export const removalInput = z.object({
 });
 export type RemovalInput = z.output<typeof removalInput>;
 
+export type RemovalRefusal = { ok: false; reason: "not_found" | "not_liftable"; message: string };
+
 /**
- * Lifts one suppression and records who did it, why, and what the suppression was, in one
- * batch. The consent ledger is untouched: a bounced or unsubscribed contact stays so until it
- * consents again.
+ * Lifts one suppression and records who did it, why, and what its reasons were, in one batch;
+ * refused while any reason is the person's own act. The consent ledger is untouched: a bounced
+ * contact stays so until it consents again.
  */
 export async function removeSuppression(
   deps: Deps,
   actor: string,
   input: RemovalInput,
-): Promise<{ ok: true } | { ok: false; status: 404 | 409; message: string }> {
-  const row = await q.suppressionByHash(deps.db, input.hash);
-  if (!row) {
-    return { ok: false, status: 404, message: "This address is not on the suppression list." };
-  }
-  if (!LIFTABLE_REASONS.includes(row.reason)) {
+): Promise<{ ok: true } | RemovalRefusal> {
+  const [found] = await suppressionsOf(deps, [input.hash]);
+  if (!found) {
     return {
       ok: false,
-      status: 409,
-      message: `This suppression (${row.reason}) is the person's own choice or erasure, and is never lifted: only they can subscribe again.`,
+      reason: "not_found",
+      message: "This address is not on the suppression list.",
+    };
+  }
+  const reasons = found.reasons.map((r) => r.reason);
+  if (!found.liftable) {
+    const own = [...new Set(reasons.filter((r) => !LIFTABLE_REASONS.includes(r)))].join(", ");
+    return {
+      ok: false,
+      reason: "not_liftable",
+      message: `This suppression records the person's own act (${own}) and is never lifted: only they can subscribe again.`,
     };
   }
   await deps.db.batch([
-    q.deleteSuppression(deps.db, input.hash),
+    ...liftSuppressionReasons(deps.db, input.hash, LIFTABLE_REASONS),
     auditStatement(deps, {
       actor,
       action: "suppression.removed",
-      summary: `Suppression lifted (${row.reason} since ${row.createdAt}): ${input.note}`,
-      details: {
-        address_hash: input.hash,
-        reason: row.reason,
-        suppressed_at: row.createdAt,
-        note: input.note,
-      },
+      summary: `Suppression lifted (${reasons.join(", ")}): ${input.note}`,
+      details: { address_hash: input.hash, reasons: found.reasons, note: input.note },
     }),
   ]);
   return { ok: true };
 }
+
+/** The API's shape of a suppression. */
+export const suppressionJson = (s: Suppression) => ({
+  address_hint: s.addressHint,
+  address_hash: s.addressHash,
+  reasons: s.reasons.map((r) => ({
+    reason: r.reason,
+    at: r.at,
+    source: r.source,
+    list_id: r.listId,
+  })),
+  liftable: s.liftable,
+});

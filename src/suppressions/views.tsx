@@ -1,12 +1,7 @@
 // The suppression admin page: counts per reason, search by address or reason, lift with a reason.
 import { errorsByField, SelectField, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
-import {
-  LIFTABLE_REASONS,
-  SUPPRESSION_REASONS,
-  type SuppressionQuery,
-  type SuppressionSearch,
-} from "./service";
+import { SUPPRESSION_REASONS, type SuppressionQuery, type SuppressionSearch } from "./service";
 
 export type RowError = { hash: string; message: string; note: string };
 
@@ -19,7 +14,7 @@ export function SuppressionsPage(props: {
 }) {
   const { query, search } = props;
   const errors = errorsByField(search.errors);
-  const total = search.counts.reduce((sum, c) => sum + c.n, 0);
+  const total = search.total;
   return (
     <AdminLayout title="Suppressions" email={props.email}>
       <h1>Suppressions</h1>
@@ -76,8 +71,7 @@ export function SuppressionsPage(props: {
             <tr>
               <th scope="col">Address</th>
               <th scope="col">Hash</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Since</th>
+              <th scope="col">Reasons</th>
               <th scope="col">Lift</th>
             </tr>
           </thead>
@@ -87,16 +81,23 @@ export function SuppressionsPage(props: {
               const id = `note-${row.addressHash.slice(0, 16)}`;
               return (
                 <tr>
-                  <td>{row.email ?? <span class="muted">(not kept)</span>}</td>
+                  <td>{row.addressHint ?? <span class="muted">(not kept)</span>}</td>
                   <td>
                     <code title={row.addressHash}>{row.addressHash.slice(0, 12)}…</code>
                   </td>
-                  <td>{row.reason}</td>
                   <td>
-                    <time datetime={row.createdAt}>{row.createdAt}</time>
+                    <ul class="plain">
+                      {row.reasons.map((r) => (
+                        <li>
+                          {r.reason}
+                          {r.listId === null ? "" : ` (list #${r.listId} only)`},{" "}
+                          <time datetime={r.at}>{r.at}</time>, {r.source}
+                        </li>
+                      ))}
+                    </ul>
                   </td>
                   <td>
-                    {LIFTABLE_REASONS.includes(row.reason) ? (
+                    {row.liftable ? (
                       <form method="post" action="/admin/suppressions/remove" class="inline-form">
                         <input type="hidden" name="hash" value={row.addressHash} />
                         <input type="hidden" name="address" value={query.address} />

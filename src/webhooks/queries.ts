@@ -2,6 +2,7 @@
 import { and, count, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
 import { contacts, outboxMessages, webhookEvents } from "../../db/schema";
 import type { Db } from "../db";
+import { mentionsErased, personOf, scrubbed } from "../sql-scrub";
 
 export type WebhookEvent = typeof webhookEvents.$inferSelect;
 export type NewWebhookEvent = typeof webhookEvents.$inferInsert;
@@ -99,3 +100,24 @@ export const inboundEvents = (db: Db, limit: number) =>
     .where(eq(webhookEvents.kind, "received"))
     .orderBy(desc(webhookEvents.id))
     .limit(limit);
+
+/**
+ * Erasure: the provider's words may quote the address (a bounce message) or come from the person
+ * (mail they sent in). Events about them, and any other event naming the address, keep their row
+ * (a replayed svix-id must stay a no-op) but not their words: the body takes the shape of
+ * `erasedEventBody`, which later events about them are stored as, and the effect loses the text.
+ * Run before the contact's address is nulled (it matches by it).
+ */
+export const forgetContact = (db: Db, contactId: number) =>
+  db.run(sql`
+    UPDATE webhook_events
+    SET payload = json_object('type', type, 'data', json_object(
+          'email_id', provider_id, 'from', '[erased]', 'to', json_array(), 'subject', '')),
+        effect = CASE WHEN webhook_events.contact_id = ${contactId}
+          THEN 'About a contact since erased (' || kind || '): the provider''s words are not kept.'
+          ELSE ${scrubbed(sql`effect`)} END
+    FROM ${personOf(contactId)} AS erased
+    WHERE webhook_events.contact_id = ${contactId}
+       -- Events matched to no contact (inbound mail, unknown messages): few, so read in full.
+       OR (webhook_events.contact_id IS NULL
+           AND (${mentionsErased(sql`payload`)} OR ${mentionsErased(sql`effect`)}))`);

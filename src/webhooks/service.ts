@@ -6,6 +6,7 @@ import type { WEBHOOK_EVENT_KINDS } from "../../db/schema";
 import * as consent from "../consent/queries";
 import { hashAddress } from "../consent/service";
 import { moveOnAllLists } from "../consent/transitions";
+import { parseAddress } from "../contacts/address";
 import type { Deps } from "../deps";
 import { checkBreaker } from "../sending/service";
 import {
@@ -68,8 +69,10 @@ export async function ingestResendEvent(
 
   const at = deps.clock.now().toISOString();
   const plan = await planEvent(deps, envelope.data, at);
-  // About a contact already erased: the body may quote their address, so it is not kept.
-  const erased = plan.message !== undefined && plan.message.emailKey === null;
+  // About a contact already erased, or naming an erased address: the body is not kept.
+  const erased =
+    (plan.message !== undefined && plan.message.emailKey === null) ||
+    (await namesErasedAddress(deps, envelope.data.data));
   const event = q.insertEvent(deps.db, {
     svixId,
     type: envelope.data.type,
@@ -93,6 +96,25 @@ export async function ingestResendEvent(
   }
   if (plan.judge && plan.message) await checkBreaker(deps, plan.message.sendId);
   return { status: "stored", kind: plan.kind, effect: plan.effect };
+}
+
+/** Addresses in an event's `from` and `to` ("Name <address>" or bare), as address keys. */
+function addressKeysIn(data: Record<string, unknown>): string[] {
+  const to = Array.isArray(data.to) ? data.to : [data.to];
+  return [data.from, ...to].flatMap((value) => {
+    if (typeof value !== "string" || value.length > 1000) return [];
+    const address = parseAddress(/<([^<>]+)>/.exec(value)?.[1] ?? value);
+    return "error" in address ? [] : [address.key];
+  });
+}
+
+/**
+ * Whether an event names an address whose person was erased here (mail they sent in after, or
+ * about a message Relance cannot match): such an event must not bring the address back.
+ */
+async function namesErasedAddress(deps: Deps, data: Record<string, unknown>) {
+  const hashes = addressKeysIn(data).map((key) => hashAddress(deps, key));
+  return (await consent.erasedAmong(deps.db, hashes)).length > 0;
 }
 
 async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promise<Plan> {
@@ -159,7 +181,7 @@ async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promis
 
 /**
  * What is kept of an event about an erased contact, or of mail they sent in: its type and the
- * provider's id, nothing the person wrote or was sent. Erasure (`eraseTraces`) empties the events
+ * provider's id, nothing the person wrote or was sent. Erasure (`forgetContact`) empties the events
  * already stored to this same shape.
  */
 export const erasedEventBody = (type: string, providerId: string | null) =>
@@ -207,9 +229,9 @@ async function planBounce(
 ): Promise<Plan> {
   const parsed = bouncedData.safeParse(event.data);
   const bounce = parsed.success ? parsed.data.bounce : { type: "" };
-  const detail = [bounce.type || "Unclassified", bounce.subType, bounce.message]
-    .filter(Boolean)
-    .join(" / ");
+  // The provider's message may quote the address: not kept once the contact is erased.
+  const words = message.emailKey === null ? undefined : bounce.message;
+  const detail = [bounce.type || "Unclassified", bounce.subType, words].filter(Boolean).join(" / ");
   if (isPermanentBounce(bounce)) {
     return planBadAddress(deps, event.type, message, "bounced", at, `Permanent bounce (${detail})`);
   }
@@ -258,7 +280,10 @@ function planBadAddress(
   // An erased contact has no address key left; its hash was suppressed when it was erased.
   if (message.emailKey) {
     statements.push(
-      consent.insertSuppression(deps.db, hashAddress(deps, message.emailKey), what, at),
+      ...consent.insertSuppression(deps.db, hashAddress(deps, message.emailKey), what, at, {
+        listId: null,
+        source: ctx.source,
+      }),
     );
   }
   return {
