@@ -1,6 +1,5 @@
 // Sends and the consent rule end to end: the counts an admin sees are what a send enqueues, a
 // send that enqueues nobody does not exist, and simulated consent never authorises real mail.
-import type { BatchItem } from "drizzle-orm/batch";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { forgetContact } from "../src/contacts/queries";
 import { startSend } from "../src/sending/outbox";
@@ -39,7 +38,7 @@ describe("counts and enqueue agree", () => {
     // Erased through another list: this membership still says `confirmed`.
     const at = t.clock.now().toISOString();
     for (const id of [a, b] as number[]) {
-      await t.deps.db.batch(forgetContact(t.deps.db, id, at) as [BatchItem<"sqlite">]);
+      await t.deps.db.batch(forgetContact(t.deps.db, id, at));
     }
     const request = { kind: "campaign", listId, subject: "S", textVersion: 1, actor: "t" } as const;
     const dry = await startSend(t.deps, { ...request, dryRun: true });

@@ -228,7 +228,7 @@ export const forgetContact = (db: Db, id: number, at: string) => [
       updatedAt: at,
     })
     .where(eq(contacts.id, id)),
-];
+] as const;
 
 /** Staged rows of imports that are not running (an import interrupted by a stop or a crash). */
 export const discardAllStaged = (db: Db) => db.delete(importRows);
