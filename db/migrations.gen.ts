@@ -136,4 +136,12 @@ export const migrations: Migration[] = [
     tag: "0012_batch_templates",
     statements: ["ALTER TABLE `batch_payloads` ADD `templates` text;"],
   },
+  {
+    tag: "0013_reconsent_reminder",
+    statements: [
+      "ALTER TABLE `sends` ADD `reminder_days_before` integer;",
+      "ALTER TABLE `sends` ADD `reminder_of` integer REFERENCES sends(id);",
+      "CREATE UNIQUE INDEX `sends_reminder_of_idx` ON `sends` (`reminder_of`);",
+    ],
+  },
 ];

@@ -2,12 +2,14 @@
 // capability adds its job here; a failing job is reported and does not stop the others.
 import type { Deps } from "./deps";
 import { pruneRateLimits } from "./http/rate-limit";
+import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
 import { pruneOldWebhookEvents } from "./webhooks/service";
 
 export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
 export const periodicJobs: Job[] = [
+  { name: "send due re-consent reminders", run: sendDueReminders },
   { name: "expire unanswered re-consent invitations", run: expireUnansweredInvitations },
   { name: "prune rate-limit windows", run: pruneRateLimits },
   { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },

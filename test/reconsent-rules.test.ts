@@ -1,8 +1,14 @@
 // The re-consent deadline minimum (RECONSENT_MIN_DAYS), the form's erasure warning, and the one
 // reminder a re-consent may carry.
 import { afterEach, describe, expect, test } from "vitest";
+import { suppressAddress } from "../src/consent/service";
+import { runPeriodicJobs } from "../src/jobs";
+import { listOutbox } from "../src/mail/outbox-transport";
+import { sendDueReminders } from "../src/sending/reminder";
 import { createTestApp, type TestApp } from "./helpers";
-import { listWithContacts } from "./sending-helpers";
+import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
+
+const REMINDER_JOB = "send due re-consent reminders";
 
 let t: TestApp;
 afterEach(() => t?.close());
@@ -116,5 +122,97 @@ describe("the re-consent form", () => {
     const sent = await post({ deadline: "2026-02-14T08:00", subject: "", confirm: "5" });
     expect(sent.status).toBe(303);
     expect(await memberStates()).toEqual([["invited", 5]]);
+  });
+});
+
+describe("the one reminder", () => {
+  const setUp = async () => {
+    t = await createTestApp();
+    const bearer = await t.token();
+    const { listId, contacts } = await listWithContacts(t, bearer, 6);
+    const res = await t.api(bearer, "POST", `/api/v1/lists/${listId}/reconsent`, {
+      deadline: "2026-03-01T00:00:00Z",
+      reminder_days_before: 7,
+    });
+    expect(res.status).toBe(202);
+    const sendId = ((await res.json()) as { send_id: number }).send_id;
+    await dispatchUntilIdle(t.deps);
+    const id = (n: number) => contacts.get(`p${n}@example.org`) as number;
+    return { bearer, listId, sendId, id };
+  };
+  const reminderSends = async () =>
+    (await t.client.execute("SELECT id, total FROM sends WHERE kind = 'reminder'")).rows.map(
+      (r) => ({ id: Number(r.id), total: Number(r.total) }),
+    );
+
+  test("a reminder_days_before that falls in the past is a 422 on that field", async () => {
+    t = await createTestApp();
+    const bearer = await t.token();
+    const { listId } = await listWithContacts(t, bearer, 2);
+    const res = await t.api(bearer, "POST", `/api/v1/lists/${listId}/reconsent`, {
+      deadline: daysAhead(10),
+      reminder_days_before: 10,
+    });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as Problem).errors).toEqual([
+      { field: "reminder_days_before", message: expect.stringContaining("already be past") },
+    ]);
+    expect(await memberStates()).toEqual([["legacy", 2]]);
+  });
+
+  test("goes once, at deadline − N days, only to the still invited and unsuppressed", async () => {
+    const { listId, sendId, id } = await setUp();
+    await moveTo(t.deps, listId, id(0), ["confirmed"]);
+    await moveTo(t.deps, listId, id(1), ["unsubscribed"]);
+    await moveTo(t.deps, listId, id(2), ["declined"]);
+    await suppressAddress(t.deps, "p3@example.org", "bounced");
+    expect(await runPeriodicJobs(t.deps)).toContainEqual({ name: REMINDER_JOB, ok: true });
+    expect(await reminderSends()).toEqual([]); // not due yet
+    t.clock.set("2026-02-22T00:00:01Z");
+    await runPeriodicJobs(t.deps);
+    await runPeriodicJobs(t.deps);
+    expect(await reminderSends()).toEqual([{ id: expect.any(Number), total: 2 }]);
+    await dispatchUntilIdle(t.deps);
+    const mails = (await listOutbox(t.deps.db)).filter((m) => /rappel|reminder/i.test(m.subject));
+    expect(mails.map((m) => m.to).sort()).toEqual(["p4@example.org", "p5@example.org"]);
+    const ledger = await t.client.execute({
+      sql: "SELECT contact_id FROM consent_events WHERE event = 'invited' AND source = ? ORDER BY 1",
+      args: [`reminder of re-consent send #${sendId}`],
+    });
+    expect(ledger.rows.map((r) => Number(r.contact_id))).toEqual([id(4), id(5)]);
+    // A later run, however many, sends nothing more.
+    t.clock.set("2026-02-25T00:00:00Z");
+    await runPeriodicJobs(t.deps);
+    expect((await reminderSends()).length).toBe(1);
+  });
+
+  test("its consent link works like the invitation's, with the same deadline", async () => {
+    await setUp();
+    t.clock.set("2026-02-23T00:00:00Z");
+    await runPeriodicJobs(t.deps);
+    await dispatchUntilIdle(t.deps);
+    const [reminder] = (await listOutbox(t.deps.db, { to: "p0@example.org" })).filter((m) =>
+      /rappel|reminder/i.test(m.subject),
+    );
+    expect(reminder?.text).toContain("1 mars 2026");
+    const token = /\/c\/([^\s"<]+)/.exec(reminder?.text ?? "")?.[1];
+    const page = await t.request(`/c/${token}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Je confirme");
+  });
+
+  test("never after the deadline, nor without being asked for", async () => {
+    await setUp();
+    t.clock.set("2026-03-01T00:00:01Z"); // the job did not run between reminder time and deadline
+    await sendDueReminders(t.deps);
+    expect(await reminderSends()).toEqual([]);
+    const bearer = await t.token();
+    const other = await listWithContacts(t, bearer, 2, "other");
+    await t.api(bearer, "POST", `/api/v1/lists/${other.listId}/reconsent`, {
+      deadline: "2026-03-20T00:00:00Z",
+    });
+    t.clock.set("2026-03-19T00:00:00Z");
+    await sendDueReminders(t.deps);
+    expect(await reminderSends()).toEqual([]);
   });
 });

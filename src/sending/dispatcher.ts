@@ -320,6 +320,7 @@ async function renderer(deps: Deps, send: q.Send) {
     purpose: list.purpose,
     subject: send.subject,
     deadline,
+    reminder: send.kind === "reminder" ? "now" : send.reminderDaysBefore ? "planned" : undefined,
   });
   const campaignMail =
     campaign &&
@@ -354,12 +355,13 @@ async function renderer(deps: Deps, send: q.Send) {
       });
       return { to, unsubscribeUrl, composed };
     }
-    if (send.kind === "reconsent") {
+    if (send.kind === "reconsent" || send.kind === "reminder") {
+      // A reminder's link is its invitation's: the consent page knows the re-consent send.
       const consentToken = await signToken(secret, {
         p: "consent",
         c: contact.contactId,
         l: send.listId,
-        s: send.id,
+        s: send.reminderOf ?? send.id,
         e: new Date(deadline).getTime(),
       });
       const composed = invitationMail.compose({

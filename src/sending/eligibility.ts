@@ -7,8 +7,9 @@ import type { Deps } from "../deps";
 /**
  * `subscribe`: the double opt-in confirmation mail of one web subscriber (one send per request,
  * one recipient), so that it goes through the same outbox, rate limit and kill switch.
+ * `reminder`: the one reminder of a re-consent send, to those of its recipients still `invited`.
  */
-export type SendKind = "reconsent" | "campaign" | "subscribe";
+export type SendKind = "reconsent" | "campaign" | "subscribe" | "reminder";
 
 export const EXCLUSION_REASONS = [...CONSENT_STATES, "suppressed"] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
@@ -19,6 +20,7 @@ const SELECTED_STATE: Record<SendKind, ConsentState> = {
   reconsent: "legacy",
   campaign: "confirmed",
   subscribe: "pending",
+  reminder: "invited",
 };
 
 /** The state a queued message's member must still be in when it goes out (enqueuing invites). */
@@ -26,6 +28,7 @@ const DISPATCH_STATE: Record<SendKind, ConsentState> = {
   reconsent: "invited",
   campaign: "confirmed",
   subscribe: "pending",
+  reminder: "invited",
 };
 
 export type MemberFacts = {

@@ -21,7 +21,15 @@ export type SendRequest = {
   textVersion: number;
   actor: string;
   dryRun?: boolean;
+  /** Re-consent: the one reminder goes this many days before the deadline. */
+  reminderDaysBefore?: number;
+  /** Reminder: the re-consent send whose (sent) recipients alone it may reach. */
+  reminderOf?: number;
 };
+
+/** Over `list_members m`: the member is one a send's message was sent to. */
+export const sentBySend = (sendId: number) =>
+  sql`m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId} AND status = 'sent')`;
 
 export type SendReport = { sendId: number | null; recipients: number; excluded: Excluded };
 
@@ -38,6 +46,8 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
     status: "queued",
     subject: request.subject,
     deadline: request.deadline ?? null,
+    reminderDaysBefore: request.reminderDaysBefore ?? null,
+    reminderOf: request.reminderOf ?? null,
     textVersion: request.textVersion,
     total: 0,
     excluded: eligibility.excluded,
@@ -46,7 +56,9 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
   });
   if (sendId === undefined) throw new Error("the send could not be recorded");
 
-  const eligible = eligibleMemberSql(request.kind);
+  const eligible = sql`${eligibleMemberSql(request.kind)}${
+    request.reminderOf === undefined ? sql`` : sql` AND ${sentBySend(request.reminderOf)}`
+  }`;
   const ofThisSend = sql`m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId})`;
   const source = `${request.kind} send #${sendId}`;
   await deps.db.batch([
@@ -68,6 +80,16 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
           deps.db.run(sql`
             UPDATE list_members AS m SET status = 'invited', updated_at = ${at}
             WHERE m.list_id = ${request.listId} AND m.status = 'legacy' AND ${ofThisSend}`),
+        ]
+      : []),
+    // Reminder: the ledger says the member was asked again (invited → invited, no state change).
+    ...(request.kind === "reminder"
+      ? [
+          deps.db.run(sql`
+            INSERT INTO consent_events (list_id, contact_id, event, at, source, text_version, ip_hash, actor)
+            SELECT m.list_id, m.contact_id, 'invited', ${at}, ${`reminder of re-consent send #${request.reminderOf}`}, ${request.textVersion}, NULL, ${request.actor}
+            FROM list_members m
+            WHERE m.list_id = ${request.listId} AND m.status = 'invited' AND ${ofThisSend}`),
         ]
       : []),
     deps.db.run(sql`

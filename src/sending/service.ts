@@ -118,6 +118,7 @@ export async function inviteLegacyContacts(
     listId: list.id,
     subject: input.subject ?? "",
     deadline: input.deadline,
+    reminderDaysBefore: input.reminder_days_before,
     textVersion: list.purposeVersion,
     actor,
     dryRun: input.dry_run,

@@ -6,6 +6,7 @@ const SEND_TITLES = {
   reconsent: "Re-consent invitation",
   campaign: "Campaign",
   subscribe: "Subscription confirmation",
+  reminder: "Re-consent reminder",
 };
 
 export function PausedNotice(props: { state: SendingState }) {
