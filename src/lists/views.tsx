@@ -119,6 +119,8 @@ export function ListPage(props: {
   counts: Record<ConsentState, number>;
   contacts: ContactsSectionProps;
   addForm?: Child;
+  /** The upload form as re-rendered with its errors or report (without htmx). */
+  importForm?: Child;
 }) {
   const { list, counts } = props;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -185,7 +187,7 @@ export function ListPage(props: {
       ) : (
         <section class="grid-2">
           {props.addForm ?? <AddContactForm listId={list.id} />}
-          <ImportForm listId={list.id} />
+          {props.importForm ?? <ImportForm listId={list.id} />}
         </section>
       )}
     </AdminLayout>
