@@ -166,6 +166,12 @@ export function ListPage(props: {
         {" · "}
         <a href={`/admin/lists/${list.id}/registrations`}>Registrations</a>
         {" · "}
+        <a href={`/admin/lists/${list.id}/consent-evidence.json`} download>
+          Consent evidence (JSON)
+        </a>
+        {" · "}
+        <a href={`/admin/lists/${list.id}/verify-ip`}>Verify an IP…</a>
+        {" · "}
         <a href={`/lists/${list.slug}/subscribe`}>Public subscribe form</a>
       </p>
       <section aria-labelledby="counts-title">
