@@ -119,9 +119,23 @@ describe("the re-consent form", () => {
     );
     expect(html).toContain("Type 5 to confirm");
     expect(await memberStates()).toEqual([["legacy", 5]]);
-    const sent = await post({ deadline: "2026-02-14T08:00", subject: "", confirm: "5" });
+    expect(html).toContain("No reminder will be sent.");
+    const withReminder = await post({ deadline: "2026-02-14T08:00", reminder_days_before: "7" });
+    expect(await withReminder.text()).toContain(
+      "Those who have not answered get one reminder on 7 February 2026 at 09:00 CET.",
+    );
+    const sent = await post({
+      deadline: "2026-02-14T08:00",
+      subject: "",
+      reminder_days_before: "7",
+      confirm: "5",
+    });
     expect(sent.status).toBe(303);
     expect(await memberStates()).toEqual([["invited", 5]]);
+    const stored = await t.client.execute("SELECT deadline, reminder_days_before FROM sends");
+    expect(stored.rows.map((r) => [r.deadline, r.reminder_days_before])).toEqual([
+      ["2026-02-14T08:00:00.000Z", 7],
+    ]);
   });
 });
 
