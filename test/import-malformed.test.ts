@@ -1,5 +1,6 @@
 // Malformed CSV files: each gets a clear 400/422 problem naming what is wrong (and the line when
 // there is one), nothing is imported, and nothing the file holds reaches the logs.
+import { createClient } from "@libsql/client";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { createTestApp, type TestApp } from "./helpers";
 
@@ -91,6 +92,24 @@ describe("a CSV that cannot be read", () => {
     await refused(`email,name\n${rows}\nx@example.org,Bad "quote" Here\n`, 400, /line 2502/);
     expect(logged.join("\n")).not.toMatch(/example\.org|Bad "quote"/);
   });
+});
+
+describe("a failure that is not the file's", () => {
+  test("a database locked by another writer: 503, nothing imported, no address in the log", async () => {
+    const other = createClient({ url: t.url });
+    const tx = await other.transaction("write");
+    await tx.execute("INSERT INTO settings (key, value) VALUES ('lock', 'held')");
+    try {
+      const res = await upload("email,name\nsecret.person@example.org,Secret Person\n");
+      expect(res.status).toBe(503);
+    } finally {
+      await tx.rollback();
+      other.close();
+    }
+    expect(await memberCount()).toBe(0);
+    expect(logged.join("\n")).toContain("[relance]");
+    expect(logged.join("\n")).not.toMatch(/secret\.person|Secret Person/);
+  }, 60_000);
 });
 
 describe("the admin upload form", () => {

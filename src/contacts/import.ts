@@ -215,12 +215,21 @@ function asMalformed(error: unknown): MalformedFile | undefined {
 
 /**
  * An unexpected failure leaves the import without the error's message or cause, which may quote
- * the file (a parser's row, a query's parameters): the log keeps only its kind.
+ * the file (a parser's row, a query's parameters): the log keeps only its kind, and the driver's
+ * code, so that a busy database is still answered with a 503.
  */
 function withoutContent(error: unknown): Error {
-  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
-  const kind = [name, code].filter((v) => typeof v === "string").join(" ");
-  return new Error(`The import failed (${kind || "unknown error"}); nothing was imported.`);
+  let code: string | undefined;
+  for (let e: unknown = error, depth = 0; e && depth < 5 && !code; depth++) {
+    const found = (e as { code?: unknown }).code;
+    if (typeof found === "string") code = found;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const name = error instanceof Error ? error.name : "unknown error";
+  const failure = new Error(
+    `The import failed (${[name, code].filter(Boolean).join(" ")}); nothing was imported.`,
+  );
+  return Object.assign(failure, { code });
 }
 
 /**
