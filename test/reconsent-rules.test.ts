@@ -200,6 +200,19 @@ describe("the one reminder", () => {
     expect((await reminderSends()).length).toBe(1);
   });
 
+  test("someone who answers after the reminder is queued, before it goes, does not get it", async () => {
+    const { listId, id } = await setUp();
+    t.clock.set("2026-02-22T00:00:01Z");
+    await sendDueReminders(t.deps);
+    await moveTo(t.deps, listId, id(4), ["confirmed"]);
+    await dispatchUntilIdle(t.deps);
+    const reminded = (await listOutbox(t.deps.db))
+      .filter((m) => /rappel|reminder/i.test(m.subject))
+      .map((m) => m.to);
+    expect(reminded).toHaveLength(5);
+    expect(reminded).not.toContain("p4@example.org");
+  });
+
   test("its consent link works like the invitation's, with the same deadline", async () => {
     await setUp();
     t.clock.set("2026-02-23T00:00:00Z");
