@@ -1,6 +1,7 @@
 // The map of Relance's data. Times are ISO 8601 strings (UTC), so they sort and read the same everywhere.
 import { sql } from "drizzle-orm";
 import {
+  type AnySQLiteColumn,
   index,
   integer,
   primaryKey,
@@ -294,7 +295,7 @@ export const sends = sqliteTable(
   "sends",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    kind: text("kind", { enum: ["reconsent", "campaign", "subscribe"] }).notNull(),
+    kind: text("kind", { enum: ["reconsent", "campaign", "subscribe", "reminder"] }).notNull(),
     listId: integer("list_id")
       .notNull()
       .references(() => lists.id),
@@ -311,8 +312,15 @@ export const sends = sqliteTable(
     finishedAt: text("finished_at"),
     /** Re-consent only: when the deadline job expired the unanswered invitations. */
     expiredAt: text("expired_at"),
+    /** Re-consent only: the one reminder goes this many days before the deadline (none if null). */
+    reminderDaysBefore: integer("reminder_days_before"),
+    /** Reminder only: the re-consent send it reminds of; unique, so a reminder goes once. */
+    reminderOf: integer("reminder_of").references((): AnySQLiteColumn => sends.id),
   },
-  (t) => [index("sends_status_idx").on(t.status, t.id)],
+  (t) => [
+    index("sends_status_idx").on(t.status, t.id),
+    uniqueIndex("sends_reminder_of_idx").on(t.reminderOf),
+  ],
 );
 
 /**

@@ -8,6 +8,7 @@ import { adminHome } from "./admin/routes";
 import { auditAdmin } from "./audit/routes";
 import { requireAdminSession, requireApiToken } from "./auth/middleware";
 import { authPages, tokenApi } from "./auth/routes";
+import { evidenceRoutes } from "./consent/evidence-routes";
 import { contactsAdmin } from "./contacts/admin";
 import { contactsApi } from "./contacts/api";
 import { deliverabilityAdmin } from "./deliverability/routes";
@@ -110,6 +111,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", listsAdmin);
   app.route("/", contactsAdmin);
   app.route("/", auditAdmin);
+  app.route("/", evidenceRoutes);
   app.route("/", sendingApi);
   app.route("/", sendingPages);
   app.route("/", incidentPages);

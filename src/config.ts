@@ -88,6 +88,11 @@ const schema = z
       // events, so keeping fewer days would quietly shorten that window.
       .min(30, "at least 30 days (the transient-bounce window)")
       .default(90),
+    RECONSENT_MIN_DAYS: z.coerce
+      .number({ error: "a whole number of days, 0 or more" })
+      .int("a whole number of days, 0 or more")
+      .min(0, "a whole number of days, 0 or more")
+      .default(7),
   })
   .superRefine((env, ctx) => {
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
@@ -129,6 +134,8 @@ export type Config = {
   breaker: { bounceRate: number; complaintRate: number };
   voteLimitPerIpPerMinute: number;
   eventRetentionDays: number;
+  /** A re-consent deadline is at least this many days ahead: the unanswered are erased then. */
+  reconsentMinDays: number;
 };
 
 /** A configuration the app cannot start with; `message` is the one line to print. */
@@ -204,5 +211,6 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     breaker: { bounceRate: e.BREAKER_BOUNCE_RATE, complaintRate: e.BREAKER_COMPLAINT_RATE },
     voteLimitPerIpPerMinute: e.VOTE_LIMIT_PER_IP_PER_MINUTE,
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
+    reconsentMinDays: e.RECONSENT_MIN_DAYS,
   };
 }

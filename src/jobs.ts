@@ -3,12 +3,14 @@
 import { expirePendingSubscriptions } from "./consent/pending-expiry";
 import type { Deps } from "./deps";
 import { pruneRateLimits } from "./http/rate-limit";
+import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
 import { pruneOldWebhookEvents } from "./webhooks/service";
 
 export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
 export const periodicJobs: Job[] = [
+  { name: "send due re-consent reminders", run: sendDueReminders },
   { name: "expire unanswered re-consent invitations", run: expireUnansweredInvitations },
   {
     name: "erase pending subscriptions not confirmed within 7 days",

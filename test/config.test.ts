@@ -25,6 +25,7 @@ describe("parseConfig", () => {
     expect(config.breaker).toEqual({ bounceRate: 0.05, complaintRate: 0.003 });
     expect(config.voteLimitPerIpPerMinute).toBe(120);
     expect(config.eventRetentionDays).toBe(90);
+    expect(config.reconsentMinDays).toBe(7);
     expect(config.secretKey).toBeUndefined();
     expect(config.admin.isDemo).toBe(true);
   });
@@ -43,6 +44,11 @@ describe("parseConfig", () => {
     expect(config.sending.batchSize).toBe(50);
     expect(config.publicUrl).toBe("https://relance.example.org");
     expect(config.seed).toBe("none");
+  });
+
+  test("RECONSENT_MIN_DAYS=0 allows any future deadline", () => {
+    expect(parseConfig({ RECONSENT_MIN_DAYS: "0" }, "node").reconsentMinDays).toBe(0);
+    expect(parseConfig({ RECONSENT_MIN_DAYS: "14" }, "node").reconsentMinDays).toBe(14);
   });
 
   test("an empty variable means unset", () => {
@@ -68,6 +74,12 @@ describe("parseConfig", () => {
       { EVENT_RETENTION_DAYS: "7" },
       /^Invalid EVENT_RETENTION_DAYS \(got "7"\): expected at least 30 days/,
     ],
+    [
+      { RECONSENT_MIN_DAYS: "-1" },
+      /^Invalid RECONSENT_MIN_DAYS \(got "-1"\): expected a whole number of days, 0 or more/,
+    ],
+    [{ RECONSENT_MIN_DAYS: "a week" }, /^Invalid RECONSENT_MIN_DAYS \(got "a week"\)/],
+    [{ RECONSENT_MIN_DAYS: "1.5" }, /^Invalid RECONSENT_MIN_DAYS/],
     [{ ADMIN_EMAIL: "boss@example.org" }, /^Invalid ADMIN_PASSWORD/],
     [{ SECRET_KEY: "short" }, /^Invalid SECRET_KEY: expected at least 32/],
   ])("%j is refused with one line naming the variable", (env, message) => {

@@ -34,7 +34,10 @@ describe("re-consent from the admin", () => {
     expect(html).toContain(
       "20 contacts: <strong>19</strong> will be invited; excluded: 1 unsubscribed.",
     );
-    expect(html).toContain("Type 19 to confirm");
+    // The number to type comes on the confirmation step, once the deadline is chosen.
+    const review = await post(`/admin/lists/${listId}/reconsent`, { deadline: "2026-02-01T12:00" });
+    expect(review.status).toBe(200);
+    expect(await review.text()).toContain("Type 19 to confirm");
   });
 
   test("a wrong number or a past deadline re-renders with the message and sends nothing", async () => {

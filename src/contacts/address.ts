@@ -8,7 +8,11 @@ import { analyzeEmail } from "@hapi/address";
 export type Address = {
   /** What is stored and shown: trimmed, Unicode NFC, domain lower-cased. */
   email: string;
-  /** What addresses are compared by: all lower-case, domain in ASCII (punycode). */
+  /**
+   * What addresses are compared and hashed by: the local part in NFKC (so the ligature in "ﬁle"
+   * and fullwidth letters are the plain letters they look like), lower-cased; the domain in ASCII
+   * (IDNA, punycode). A look-alike therefore meets the same suppression and duplicates.
+   */
   key: string;
 };
 
@@ -36,7 +40,7 @@ export function parseAddress(input: string): Address | { error: string } {
   const domain = trimmed.slice(at + 1).toLowerCase();
   const ascii = asciiDomain(domain);
   if (!ascii) return { error: "The address has an invalid domain." };
-  return { email: `${local}@${domain}`, key: `${local.toLowerCase()}@${ascii}` };
+  return { email: `${local}@${domain}`, key: `${local.normalize("NFKC").toLowerCase()}@${ascii}` };
 }
 
 /** The ASCII (punycode) form of a domain, or undefined if it is not a valid host name. */

@@ -10,7 +10,7 @@ import { countsByState, type List } from "../lists/service";
 import { ListPage } from "../lists/views";
 import { errorPage } from "../views/errors";
 import { MAX_IMPORT_BYTES } from "./csv-stream";
-import { importCsv } from "./import";
+import { type ImportReport, importCsv } from "./import";
 import {
   addContact,
   attributesSchema,
@@ -33,7 +33,8 @@ import {
   ContactEditRow,
   ContactPage,
   type ContactsSectionProps,
-  ImportResult,
+  ImportForm,
+  type ImportFormErrors,
   listUrl,
 } from "./views";
 
@@ -278,52 +279,52 @@ contactsAdmin.post("/admin/lists/:id/imports", async (c) => {
   const list = await loadList(c);
   if (!list) return errorPage(c, 404);
   const htmx = Boolean(c.req.header("HX-Request"));
+  let source = "";
   const answer = async (
-    result: Parameters<typeof ImportResult>[0],
+    result: { errors?: ImportFormErrors; report?: ImportReport },
     status: 200 | 400 | 413 | 422,
   ) => {
-    if (htmx) return c.html(<ImportResult {...result} />, status);
+    const form = <ImportForm listId={list.id} source={source} {...result} />;
+    if (htmx) return c.html(form, status);
     return c.html(
       <ListPage
         email={c.var.admin.email}
         list={list}
         counts={await countsByState(c.var.deps, list.id)}
         contacts={await contactsSection(c, list)}
-        addForm={
-          <>
-            <AddContactForm listId={list.id} />
-            <ImportResult {...result} />
-          </>
-        }
+        importForm={form}
       />,
       status,
     );
   };
-  if (list.archivedAt) return answer({ error: "This list is archived." }, 422);
+  if (list.archivedAt) return answer({ errors: { file: "This list is archived." } }, 422);
   // The multipart envelope adds a little to the file itself.
   if (Number(c.req.header("Content-Length") ?? "0") > MAX_IMPORT_BYTES + 64 * 1024) {
-    return answer({ error: "The file is larger than 50 MB; split it and import each part." }, 413);
+    const file = "The file is larger than 50 MB; split it and import each part.";
+    return answer({ errors: { file } }, 413);
   }
   let form: FormData;
   try {
     form = await c.req.formData();
   } catch {
-    return answer({ error: "The upload could not be read; choose the file again." }, 400);
+    return answer(
+      { errors: { file: "The upload could not be read; choose the file again." } },
+      400,
+    );
   }
   const file = form.get("file");
-  const source = text(form.get("source")).trim();
-  if (!source || source.length > 500) {
-    return answer({ error: "Say where these addresses come from (at most 500 characters)." }, 422);
-  }
-  if (!(file instanceof File) || file.size === 0) {
-    return answer({ error: "Choose a CSV file to import." }, 422);
-  }
+  source = text(form.get("source")).trim();
+  const errors: ImportFormErrors = {};
+  if (!source || source.length > 500)
+    errors.source = "Say where these addresses come from (at most 500 characters).";
+  if (!(file instanceof File) || file.size === 0) errors.file = "Choose a CSV file to import.";
+  if (errors.source || errors.file || !(file instanceof File)) return answer({ errors }, 422);
   const result = await importCsv(
     c.var.deps,
     { listId: list.id, source, actor: c.var.admin.email },
     file.stream(),
   );
-  if (!result.ok) return answer({ error: result.message }, result.status);
+  if (!result.ok) return answer({ errors: { file: result.message } }, result.status);
   if (htmx) c.header("HX-Trigger", "contacts-changed");
   return answer({ report: result.report }, 200);
 });

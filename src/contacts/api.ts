@@ -56,7 +56,10 @@ contactsApi.post("/api/v1/lists/:id/imports", async (c) => {
     { listId: list.id, source, actor: c.var.admin.email },
     body,
   );
-  if (!result.ok) return problem(c, result.status, result.message);
+  if (!result.ok) {
+    const errors = result.status === 422 ? [{ field: "file", message: result.message }] : undefined;
+    return problem(c, result.status, result.message, { errors });
+  }
   return c.json(result.report, 200);
 });
 

@@ -5,7 +5,8 @@ export class MalformedFile extends Error {
   override name = "MalformedFile";
   constructor(
     message: string,
-    readonly status: 400 | 413 = 400,
+    /** 422: well-formed CSV that holds nothing to import (a header alone). */
+    readonly status: 400 | 413 | 422 = 400,
   ) {
     super(message);
   }

@@ -8,7 +8,7 @@
 //                nothing new (so importing the same file again reports only duplicates)
 //   rejected   — {line, reason}: invalid_email, too_long, wrong_column_count, suppressed
 // Importing never changes a consent state: an existing member keeps its state and history.
-import { parse } from "csv-parse";
+import { CsvError, parse } from "csv-parse";
 import { addressHasher } from "../consent/address-hash";
 import type { Deps } from "../deps";
 import { parseAddress } from "./address";
@@ -26,7 +26,7 @@ export type ImportReport = {
 
 export type ImportResult =
   | { ok: true; report: ImportReport }
-  | { ok: false; status: 400 | 413; message: string };
+  | { ok: false; status: 400 | 413 | 422; message: string };
 
 export const MAX_FIELD_LENGTH = 1000;
 const STAGE_BATCH = 2000;
@@ -101,6 +101,7 @@ export async function importCsv(
     let header: Header | undefined;
     let width = 0;
     let nextLine = 1;
+    let dataRows = 0;
     for await (const record of records(parser)) {
       const line = nextLine;
       nextLine += 1 + breaksIn(record);
@@ -110,6 +111,7 @@ export async function importCsv(
         width = record.length;
         continue;
       }
+      dataRows++;
       const extra = record.slice(width);
       if (record.length < width || extra.some((v) => v.trim() !== "")) {
         rejected.push({ line, reason: "wrong_column_count" });
@@ -147,6 +149,12 @@ export async function importCsv(
         "The file is empty. Its first line must be a header naming the columns, one of them “email”.",
       );
     }
+    if (dataRows === 0) {
+      throw new MalformedFile(
+        "The file has a header but no rows: add one contact per line under it.",
+        422,
+      );
+    }
     await flush();
 
     const at = deps.clock.now().toISOString();
@@ -178,30 +186,50 @@ export async function importCsv(
     await q.discardStaged(deps.db, importId);
     const malformed = asMalformed(error);
     if (malformed) return { ok: false, status: malformed.status, message: malformed.message };
-    throw error;
+    throw withoutContent(error);
   }
 }
 
-/** csv-parse's errors (an unclosed quote, a huge record) become a message an admin can act on. */
+const CSV_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: "a quoted value is never closed",
+  CSV_MAX_RECORD_SIZE: "one row is larger than 1 MB (probably an unclosed quote)",
+  CSV_INVALID_CLOSING_QUOTE: "a closing quote is followed by other characters",
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: "a closing quote is followed by other characters",
+  INVALID_OPENING_QUOTE:
+    'a value holds a quote but is not quoted itself (write it as "a ""quoted"" word")',
+};
+
+/**
+ * csv-parse's errors (an unclosed quote, a stray quote, a huge record) become a message an admin
+ * can act on. Only the line is kept: the error itself quotes the row's content.
+ */
 function asMalformed(error: unknown): MalformedFile | undefined {
   if (error instanceof MalformedFile) return error;
-  const { code, lines } = (error ?? {}) as { code?: unknown; lines?: unknown };
-  const where = typeof lines === "number" ? `near line ${lines}, ` : "";
-  if (typeof code === "string" && code.startsWith("CSV_")) {
-    const detail =
-      code === "CSV_QUOTE_NOT_CLOSED"
-        ? "a quoted value is never closed"
-        : code === "CSV_MAX_RECORD_SIZE"
-          ? "one row is larger than 1 MB (probably an unclosed quote)"
-          : code === "CSV_INVALID_CLOSING_QUOTE" ||
-              code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE"
-            ? "a closing quote is followed by other characters"
-            : "the CSV syntax is broken";
-    return new MalformedFile(
-      `The file could not be read as CSV: ${where}${detail}. Nothing was imported.`,
-    );
+  if (!(error instanceof CsvError)) return undefined;
+  const where = typeof error.lines === "number" ? `line ${error.lines}, ` : "";
+  const detail = CSV_PROBLEMS[error.code] ?? "the CSV syntax is broken";
+  return new MalformedFile(
+    `The file could not be read as CSV: ${where}${detail}. Nothing was imported.`,
+  );
+}
+
+/**
+ * An unexpected failure leaves the import without the error's message or cause, which may quote
+ * the file (a parser's row, a query's parameters): the log keeps only its kind, and the driver's
+ * code, so that a busy database is still answered with a 503.
+ */
+function withoutContent(error: unknown): Error {
+  let code: string | undefined;
+  for (let e: unknown = error, depth = 0; e && depth < 5 && !code; depth++) {
+    const found = (e as { code?: unknown }).code;
+    if (typeof found === "string") code = found;
+    e = (e as { cause?: unknown }).cause;
   }
-  return undefined;
+  const name = error instanceof Error ? error.name : "unknown error";
+  const failure = new Error(
+    `The import failed (${[name, code].filter(Boolean).join(" ")}); nothing was imported.`,
+  );
+  return Object.assign(failure, { code });
 }
 
 /**

@@ -312,14 +312,7 @@ export function AddContactForm(props: {
   );
 }
 
-export function ImportResult(props: { report?: ImportReport; error?: string }) {
-  if (props.error) {
-    return (
-      <div id="import-result" class="notice error" role="alert">
-        {props.error}
-      </div>
-    );
-  }
+export function ImportResult(props: { report?: ImportReport }) {
   const r = props.report;
   if (!r) return <div id="import-result" />;
   return (
@@ -345,15 +338,26 @@ export function ImportResult(props: { report?: ImportReport; error?: string }) {
   );
 }
 
-export function ImportForm(props: { listId: number; source?: string }) {
+export type ImportFormErrors = { file?: string; source?: string };
+
+/** The upload form; htmx swaps the whole form, so an error lands next to its field. */
+export function ImportForm(props: {
+  listId: number;
+  source?: string;
+  errors?: ImportFormErrors;
+  report?: ImportReport;
+}) {
   const url = `/admin/lists/${props.listId}/imports`;
+  const e = props.errors ?? {};
+  const aria = (field: keyof ImportFormErrors) =>
+    e[field] ? { "aria-invalid": "true" as const, "aria-describedby": `${field}-error` } : {};
   return (
     <form
       method="post"
       action={url}
       enctype="multipart/form-data"
       hx-post={url}
-      hx-target="#import-result"
+      hx-target="this"
       hx-swap="outerHTML"
       hx-indicator="#import-progress"
       hx-disable="find button"
@@ -366,24 +370,39 @@ export function ImportForm(props: { listId: number; source?: string }) {
         <strong>legacy</strong>; importing the same file again changes nothing.
       </p>
       <div class="grid">
-        <label>
-          File
-          <input type="file" name="file" accept=".csv,text/csv" required />
-        </label>
-        <label>
-          Source (where these addresses come from)
-          <input
-            name="source"
-            required
-            maxlength={500}
-            value={props.source ?? ""}
-            placeholder="extraction des participants 2000"
-          />
-        </label>
+        <div>
+          <label>
+            File
+            <input type="file" name="file" accept=".csv,text/csv" required {...aria("file")} />
+          </label>
+          {e.file ? (
+            <small class="field-error" id="file-error">
+              {e.file}
+            </small>
+          ) : null}
+        </div>
+        <div>
+          <label>
+            Source (where these addresses come from)
+            <input
+              name="source"
+              required
+              maxlength={500}
+              value={props.source ?? ""}
+              placeholder="extraction des participants 2000"
+              {...aria("source")}
+            />
+          </label>
+          {e.source ? (
+            <small class="field-error" id="source-error">
+              {e.source}
+            </small>
+          ) : null}
+        </div>
       </div>
       <button type="submit">Import</button>
       <progress id="import-progress" class="htmx-indicator" aria-label="Importing" />
-      <ImportResult />
+      <ImportResult report={props.report} />
     </form>
   );
 }

@@ -119,6 +119,8 @@ export function ListPage(props: {
   counts: Record<ConsentState, number>;
   contacts: ContactsSectionProps;
   addForm?: Child;
+  /** The upload form as re-rendered with its errors or report (without htmx). */
+  importForm?: Child;
 }) {
   const { list, counts } = props;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -164,6 +166,12 @@ export function ListPage(props: {
         {" · "}
         <a href={`/admin/lists/${list.id}/registrations`}>Registrations</a>
         {" · "}
+        <a href={`/admin/lists/${list.id}/consent-evidence.json`} download>
+          Consent evidence (JSON)
+        </a>
+        {" · "}
+        <a href={`/admin/lists/${list.id}/verify-ip`}>Verify an IP…</a>
+        {" · "}
         <a href={`/lists/${list.slug}/subscribe`}>Public subscribe form</a>
       </p>
       <section aria-labelledby="counts-title">
@@ -185,7 +193,7 @@ export function ListPage(props: {
       ) : (
         <section class="grid-2">
           {props.addForm ?? <AddContactForm listId={list.id} />}
-          <ImportForm listId={list.id} />
+          {props.importForm ?? <ImportForm listId={list.id} />}
         </section>
       )}
     </AdminLayout>

@@ -14,7 +14,7 @@ import {
   inviteLegacyContacts,
   overallRates,
   type Refusal,
-  reconsentInput,
+  reconsentInputNow,
   sendCampaign,
   sendJson,
   sendProgress,
@@ -38,7 +38,7 @@ const sendReport = (r: {
 sendingApi.post("/api/v1/lists/:id/reconsent", async (c) => {
   const list = await listFromParam(c.var.deps, c.req.param("id"));
   if (!list) return problem(c, 404, `No list with id ${c.req.param("id")}.`);
-  const body = await parseJson(c, reconsentInput);
+  const body = await parseJson(c, reconsentInputNow(c.var.deps));
   if (!body.ok) return body.response;
   const result = await inviteLegacyContacts(c.var.deps, c.var.admin.email, list, body.value);
   if (!result.ok) return refused(c, result);

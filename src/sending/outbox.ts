@@ -25,7 +25,15 @@ export type SendRequest = {
   textVersion: number;
   actor: string;
   dryRun?: boolean;
+  /** Re-consent: the one reminder goes this many days before the deadline. */
+  reminderDaysBefore?: number;
+  /** Reminder: the re-consent send whose (sent) recipients alone it may reach. */
+  reminderOf?: number;
 };
+
+/** Over `list_members m`: the member is one a send's message was sent to. */
+export const sentBySend = (sendId: number) =>
+  sql`m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId} AND status = 'sent')`;
 
 export type SendReport = { sendId: number | null; recipients: number; excluded: Excluded };
 
@@ -42,6 +50,8 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
     status: "queued",
     subject: request.subject,
     deadline: request.deadline ?? null,
+    reminderDaysBefore: request.reminderDaysBefore ?? null,
+    reminderOf: request.reminderOf ?? null,
     textVersion: request.textVersion,
     total: 0,
     excluded: counts.excluded,
@@ -70,11 +80,14 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
 function enqueue(deps: Deps, request: SendRequest, sendId: number, at: string) {
   const one =
     request.contactId === undefined ? sql`` : sql` AND m.contact_id = ${request.contactId}`;
+  // A reminder goes only to those its re-consent send reached.
+  const reminded =
+    request.reminderOf === undefined ? sql`` : sql` AND ${sentBySend(request.reminderOf)}`;
   return deps.db.run(sql`
     INSERT INTO outbox_messages (send_id, contact_id, status, updated_at)
     SELECT ${sendId}, m.contact_id, 'queued', ${at}
     FROM list_members m JOIN contacts c ON c.id = m.contact_id
-    WHERE m.list_id = ${request.listId}${one} AND ${eligibleMemberSql(request.kind, mailModeOf(deps))}
+    WHERE m.list_id = ${request.listId}${one}${reminded} AND ${eligibleMemberSql(request.kind, mailModeOf(deps))}
     ORDER BY m.id`);
 }
 
@@ -83,7 +96,8 @@ function enqueue(deps: Deps, request: SendRequest, sendId: number, at: string) {
  * same transaction as its outbox row, so a second send can never find it again.
  */
 function recordInvitations(deps: Deps, request: SendRequest, sendId: number, at: string) {
-  if (request.kind !== "reconsent") return [];
+  if (request.kind !== "reconsent" && request.kind !== "reminder") return [];
+  const reminder = request.kind === "reminder";
   return moveMembers(
     deps.db,
     sql`m.list_id = ${request.listId}
@@ -91,11 +105,14 @@ function recordInvitations(deps: Deps, request: SendRequest, sendId: number, at:
     "invited",
     {
       at,
-      source: `${request.kind} send #${sendId}`,
+      // A reminder is a second `invited` while still invited (no state change).
+      source: reminder
+        ? `reminder of re-consent send #${request.reminderOf}`
+        : `${request.kind} send #${sendId}`,
       actor: request.actor,
       by: actorKindOf(request.actor),
       textVersion: request.textVersion,
     },
-    ["legacy"],
+    [reminder ? "invited" : "legacy"],
   );
 }

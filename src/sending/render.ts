@@ -83,7 +83,8 @@ function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
         p: "subscribe",
         c: contact.contactId,
         l: send.listId,
-        s: send.id,
+        // A reminder's link is its invitation's: the consent page knows the re-consent send.
+        s: send.reminderOf ?? send.id,
         e,
       });
       return mail.compose({
@@ -94,16 +95,19 @@ function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
       });
     };
   }
-  if (send.kind === "reconsent") {
+  if (send.kind === "reconsent" || send.kind === "reminder") {
     const deadline = send.deadline ?? now.toISOString();
-    const mail = prepareInvitation({ ...fixed, subject: send.subject, deadline });
+    const reminder =
+      send.kind === "reminder" ? "now" : send.reminderDaysBefore ? "planned" : undefined;
+    const mail = prepareInvitation({ ...fixed, subject: send.subject, deadline, reminder });
     return async (contact, { lang, unsubscribeUrl, preferencesUrl, base, sign }) => {
       const e = new Date(deadline).getTime();
       const token = await sign({
         p: "consent",
         c: contact.contactId,
         l: send.listId,
-        s: send.id,
+        // A reminder's link is its invitation's: the consent page knows the re-consent send.
+        s: send.reminderOf ?? send.id,
         e,
       });
       const consentUrl = `${base}/c/${token}`;

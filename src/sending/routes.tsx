@@ -5,9 +5,11 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
+import { formatInstant } from "../incidents/format";
 import { listFromParam } from "../lists/load";
-import { allLists, findList } from "../lists/service";
+import { allLists, findList, type List } from "../lists/service";
 import { singleRecipient } from "../mail/provider";
+import { errorsByField } from "../views/fields";
 import { countRecipients } from "./eligibility";
 import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
 import {
@@ -17,8 +19,9 @@ import {
   findCampaign,
   inviteLegacyContacts,
   overallRates,
+  type ReconsentInput,
   recentSends,
-  reconsentInput,
+  reconsentInputNow,
   type SendProgress,
   sendCampaign,
   sendProgress,
@@ -31,6 +34,7 @@ import {
   ProgressFragment,
   type ProgressView,
   ReconsentPage,
+  type ReconsentValues,
   SendingBarContent,
   SendingPage,
   SendPage,
@@ -123,16 +127,31 @@ function confirmError(typed: string, expected: number): string | undefined {
   return `Type the number of recipients, ${expected}, to confirm.`;
 }
 
-async function reconsentPage(
-  c: C,
-  listId: string | undefined,
-  values = { deadline: "", subject: "", confirm: "" },
-  errors: FormErrors = {},
-  status: 200 | 409 | 422 = 200,
-) {
-  const list = await listFromParam(c.var.deps, listId);
-  if (!list) return c.notFound();
+const DAY_MS = 86_400_000;
+/** The form proposes a deadline a month ahead: time to read, ask, and answer. */
+const PROPOSED_DEADLINE_DAYS = 30;
+
+/** A datetime-local value in UTC (the form says so), minutes precision. */
+const toLocalInput = (at: Date) => at.toISOString().slice(0, 16);
+
+type ReconsentView = {
+  values?: ReconsentValues;
+  errors?: FormErrors;
+  step?: "edit" | "review";
+  input?: ReconsentInput;
+};
+
+async function reconsentPage(c: C, list: List, view: ReconsentView, status: 200 | 422 = 200) {
+  const now = c.var.deps.clock.now();
+  const values = view.values ?? {
+    deadline: toLocalInput(new Date(now.getTime() + PROPOSED_DEADLINE_DAYS * DAY_MS)),
+    subject: "",
+    reminder_days_before: "",
+    confirm: "",
+  };
   const eligibility = await countRecipients(c.var.deps, "reconsent", list.id);
+  const input = view.input;
+  const reminder = input?.reminder_days_before;
   return c.html(
     <ReconsentPage
       email={c.var.admin.email}
@@ -140,42 +159,68 @@ async function reconsentPage(
       recipients={eligibility.recipients}
       excluded={eligibility.excluded}
       values={values}
-      errors={errors}
+      errors={view.errors ?? {}}
+      step={view.step ?? "edit"}
+      deadlineInWords={input ? formatInstant(input.deadline, "en") : undefined}
+      reminderInWords={
+        input && reminder
+          ? formatInstant(
+              new Date(Date.parse(input.deadline) - reminder * DAY_MS).toISOString(),
+              "en",
+            )
+          : undefined
+      }
     />,
     status,
   );
 }
 
-sendingPages.get("/admin/lists/:id/reconsent", (c) => reconsentPage(c, c.req.param("id")));
+sendingPages.get("/admin/lists/:id/reconsent", async (c) => {
+  const list = await listFromParam(c.var.deps, c.req.param("id"));
+  return list ? reconsentPage(c, list, {}) : c.notFound();
+});
 
+/** The form's strings, as the API would receive them (datetime-local has no zone: UTC). */
+function reconsentFields(values: ReconsentValues) {
+  const deadline = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(values.deadline)
+    ? `${values.deadline}:00Z`
+    : values.deadline;
+  const days = values.reminder_days_before.trim();
+  return {
+    deadline,
+    subject: values.subject.trim() || undefined,
+    reminder_days_before: days === "" ? undefined : /^\d{1,6}$/.test(days) ? Number(days) : days,
+  };
+}
+
+// Without `confirm` the form goes to its review step; with it, the typed number must match.
 sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
   const list = await listFromParam(c.var.deps, c.req.param("id"));
   if (!list) return c.notFound();
   const form = await c.req.parseBody();
-  const values = {
+  const values: ReconsentValues = {
     deadline: str(form.deadline),
     subject: str(form.subject),
+    reminder_days_before: str(form.reminder_days_before),
     confirm: str(form.confirm),
   };
-  // datetime-local has no zone: the admin's input is taken as UTC, and said so in the page.
-  const deadline = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(values.deadline)
-    ? `${values.deadline}:00Z`
-    : values.deadline;
+  const parsed = reconsentInputNow(c.var.deps).safeParse(reconsentFields(values));
+  if (!parsed.success)
+    return reconsentPage(
+      c,
+      list,
+      { values, errors: errorsByField(fieldErrors(parsed.error)) },
+      422,
+    );
+  const review = { values, step: "review" as const, input: parsed.data };
+  if (form.confirm === undefined) return reconsentPage(c, list, review);
   const eligibility = await countRecipients(c.var.deps, "reconsent", list.id);
-  const errors: FormErrors = {};
-  const parsed = reconsentInput.safeParse({
-    deadline,
-    subject: values.subject.trim() || undefined,
-  });
-  if (!parsed.success) for (const e of fieldErrors(parsed.error)) errors[e.field] ??= e.message;
   const typed = confirmError(values.confirm, eligibility.recipients);
-  if (typed) errors.confirm = typed;
-  if (!parsed.success || typed) return reconsentPage(c, c.req.param("id"), values, errors, 422);
+  if (typed) return reconsentPage(c, list, { ...review, errors: { confirm: typed } }, 422);
   const result = await inviteLegacyContacts(c.var.deps, c.var.admin.email, list, parsed.data);
   if (!result.ok) {
-    for (const e of result.errors ?? [{ field: "deadline", message: result.detail }])
-      errors[e.field] = e.message;
-    return reconsentPage(c, c.req.param("id"), values, errors, 422);
+    const errors = errorsByField(result.errors ?? [{ field: "deadline", message: result.detail }]);
+    return reconsentPage(c, list, { values, errors }, 422);
   }
   c.var.deps.dispatcher?.wake();
   return c.redirect(

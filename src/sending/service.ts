@@ -36,11 +36,67 @@ const isoDate = z
 export const reconsentInput = z.object({
   deadline: isoDate,
   subject: noLineBreak("The subject").optional(),
+  reminder_days_before: z
+    .number({ error: "reminder_days_before is a whole number of days, 1 or more." })
+    .int("reminder_days_before is a whole number of days, 1 or more.")
+    .min(1, "reminder_days_before is a whole number of days, 1 or more.")
+    .optional(),
   dry_run: z.boolean({ error: "dry_run is true or false." }).optional(),
 });
 export type ReconsentInput = z.output<typeof reconsentInput>;
 
 export type Refusal = { ok: false; status: 404 | 409 | 422; detail: string; errors?: FieldError[] };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The rules of a re-consent's timing: the unanswered are erased at the deadline, so it is at least
+ * RECONSENT_MIN_DAYS ahead; the one reminder falls between now and the deadline. Fields that did
+ * not parse are left to their own error.
+ */
+export function reconsentTimingErrors(
+  deps: Pick<Deps, "clock" | "config">,
+  input: { deadline?: unknown; reminder_days_before?: unknown },
+): FieldError[] {
+  const now = deps.clock.now().getTime();
+  const deadline = typeof input.deadline === "string" ? Date.parse(input.deadline) : Number.NaN;
+  if (Number.isNaN(deadline)) return [];
+  const minDays = deps.config.reconsentMinDays;
+  const errors: FieldError[] = [];
+  if (deadline <= now) {
+    errors.push({ field: "deadline", message: "The deadline must be in the future." });
+  } else if (deadline < now + minDays * DAY_MS) {
+    const message = `The deadline must be at least ${minDays} days ahead (on or after ${new Date(now + minDays * DAY_MS).toISOString()}): whoever has not answered by then is erased.`;
+    errors.push({ field: "deadline", message });
+  }
+  const days = input.reminder_days_before;
+  if (typeof days === "number" && Number.isInteger(days) && days >= 1 && deadline > now) {
+    if (deadline - days * DAY_MS <= now)
+      errors.push({
+        field: "reminder_days_before",
+        message: `A reminder ${days} days before the deadline would already be past: choose fewer days.`,
+      });
+  }
+  return errors;
+}
+
+/**
+ * The re-consent input with its timing rules, so that every error is reported at once: the
+ * deadline's own rule sits on its field (a field refinement runs whatever its siblings hold).
+ */
+export const reconsentInputNow = (deps: Pick<Deps, "clock" | "config">) =>
+  reconsentInput
+    .extend({
+      deadline: isoDate.superRefine((deadline, ctx) => {
+        for (const e of reconsentTimingErrors(deps, { deadline }))
+          ctx.addIssue({ code: "custom", message: e.message });
+      }),
+    })
+    .superRefine((value, ctx) => {
+      for (const e of reconsentTimingErrors(deps, value))
+        if (e.field !== "deadline")
+          ctx.addIssue({ code: "custom", path: [e.field], message: e.message });
+    });
 
 /**
  * Sends the one re-consent invitation to every eligible `legacy` contact of a list. A second call
@@ -54,20 +110,17 @@ export async function inviteLegacyContacts(
 ): Promise<({ ok: true } & SendReport) | Refusal> {
   if (list.archivedAt)
     return { ok: false, status: 409, detail: "This list is archived: nothing can be sent to it." };
-  if (Date.parse(input.deadline) <= deps.clock.now().getTime()) {
-    const message = "The deadline must be in the future.";
-    return {
-      ok: false,
-      status: 422,
-      detail: `deadline: ${message}`,
-      errors: [{ field: "deadline", message }],
-    };
+  const errors = reconsentTimingErrors(deps, input);
+  if (errors.length > 0) {
+    const detail = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+    return { ok: false, status: 422, detail, errors };
   }
   const report = await startSend(deps, {
     kind: "reconsent",
     listId: list.id,
     subject: input.subject ?? "",
     deadline: input.deadline,
+    reminderDaysBefore: input.reminder_days_before,
     textVersion: list.purposeVersion,
     actor,
     dryRun: input.dry_run,

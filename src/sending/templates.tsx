@@ -31,6 +31,11 @@ const invitation: Dictionary<{
   ask: (deadline: string) => string;
   confirm: string;
   silence: string;
+  /** With a reminder: the one still to come (`planned`), or this very mail (`now`). */
+  silenceBeforeReminder: string;
+  silenceInReminder: string;
+  reminderSubject: (subject: string) => string;
+  reminderLine: string;
   unsubscribe: string;
   preferences: string;
   date: (iso: string) => string;
@@ -45,6 +50,12 @@ const invitation: Dictionary<{
     confirm: "Répondre à l'invitation",
     silence:
       "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Ce message est le seul que vous recevrez.",
+    silenceBeforeReminder:
+      "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Vous recevrez au plus un rappel d'ici là.",
+    silenceInReminder:
+      "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Ce rappel est le dernier message que vous recevrez.",
+    reminderSubject: (subject) => `Rappel : ${subject}`,
+    reminderLine: "Petit rappel : vous n'avez pas encore répondu à notre invitation.",
     unsubscribe: "Ne plus rien recevoir",
     preferences: "Gérer vos préférences et vos données",
     date: (iso) => dateFormats.fr.format(new Date(iso)),
@@ -59,6 +70,12 @@ const invitation: Dictionary<{
     confirm: "Answer the invitation",
     silence:
       "If we do not hear from you, we will erase your data on that date and never write again. This is the only message you will get.",
+    silenceBeforeReminder:
+      "If we do not hear from you, we will erase your data on that date and never write again. You will get at most one reminder before then.",
+    silenceInReminder:
+      "If we do not hear from you, we will erase your data on that date and never write again. This reminder is the last message you will get.",
+    reminderSubject: (subject) => `Reminder: ${subject}`,
+    reminderLine: "A reminder: you have not answered our invitation yet.",
     unsubscribe: "Receive nothing more",
     preferences: "Manage your preferences and your data",
     date: (iso) => dateFormats.en.format(new Date(iso)),
@@ -160,16 +177,26 @@ export function renderInvitation(input: {
   contactName: string | null;
   subject?: string | null;
   deadline: string;
+  /** The send's one reminder: still to come (`planned`), or this mail (`now`). */
+  reminder?: "planned" | "now";
   consentUrl: string;
   unsubscribeUrl: string;
   preferencesUrl: string;
 }): Rendered {
   const t = invitation[input.lang];
   const deadline = t.date(input.deadline);
-  const subject = input.subject?.trim() || t.subject(input.listName);
+  const reminding = input.reminder === "now";
+  const asked = input.subject?.trim() || t.subject(input.listName);
+  const subject = reminding ? t.reminderSubject(asked) : asked;
+  const silence = reminding
+    ? t.silenceInReminder
+    : input.reminder === "planned"
+      ? t.silenceBeforeReminder
+      : t.silence;
   const text = [
     t.hello(input.contactName),
     "",
+    ...(reminding ? [t.reminderLine, ""] : []),
     t.why(input.listName),
     "",
     t.purpose,
@@ -178,7 +205,7 @@ export function renderInvitation(input: {
     t.ask(deadline),
     input.consentUrl,
     "",
-    t.silence,
+    silence,
     "",
     `${t.unsubscribe} : ${input.unsubscribeUrl}`,
     `${t.preferences} : ${input.preferencesUrl}`,
@@ -186,13 +213,14 @@ export function renderInvitation(input: {
   const html = toHtml(
     <Mail lang={input.lang}>
       <p>{t.hello(input.contactName)}</p>
+      {reminding ? <p>{t.reminderLine}</p> : null}
       <p>{t.why(input.listName)}</p>
       <Purpose label={t.purpose} text={input.purpose} />
       <p>{t.ask(deadline)}</p>
       <p>
         <a href={input.consentUrl}>{t.confirm}</a>
       </p>
-      <p>{t.silence}</p>
+      <p>{silence}</p>
       <MailFooter
         unsubscribe={[input.unsubscribeUrl, t.unsubscribe]}
         preferences={[input.preferencesUrl, t.preferences]}

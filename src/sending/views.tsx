@@ -6,6 +6,7 @@ const SEND_TITLES = {
   reconsent: "Re-consent invitation",
   campaign: "Campaign",
   subscribe: "Subscription confirmation",
+  reminder: "Re-consent reminder",
 };
 
 export function PausedNotice(props: { state: SendingState }) {
@@ -239,19 +240,31 @@ const FieldError = (props: { id: string; message?: string }) =>
     </small>
   ) : null;
 
+export type ReconsentValues = {
+  deadline: string;
+  subject: string;
+  reminder_days_before: string;
+  confirm: string;
+};
+
 /**
  * The re-consent form: the numbers first, then the deadline, and the number to type to confirm
  * (a deliberate act: the 2000 list went out with one click).
+ * `edit`: the deadline (proposed 30 days ahead), subject and reminder. `review`: what will happen,
+ * in words, and the number to type; the values travel as hidden fields.
  */
 export function ReconsentPage(props: {
   email: string;
   list: { id: number; name: string; purpose: string };
   recipients: number;
   excluded: Record<string, number>;
-  values: { deadline: string; subject: string; confirm: string };
+  values: ReconsentValues;
   errors: FormErrors;
+  step: "edit" | "review";
+  /** The deadline and the reminder in words, in the organisation's time zone (review step). */
+  deadlineInWords?: string;
+  reminderInWords?: string;
 }) {
-  const e = props.errors;
   return (
     <AdminLayout title="Re-consent invitation" email={props.email}>
       <h1>Ask “{props.list.name}” for consent again</h1>
@@ -269,48 +282,104 @@ export function ReconsentPage(props: {
         <p class="notice">
           Nobody can be invited: every contact has already been asked, or is excluded.
         </p>
+      ) : props.step === "review" ? (
+        <ReconsentReview {...props} />
       ) : (
-        <form method="post" action={`/admin/lists/${props.list.id}/reconsent`}>
-          <label>
-            Deadline (UTC)
-            <input
-              type="datetime-local"
-              name="deadline"
-              required
-              value={props.values.deadline}
-              aria-invalid={e.deadline ? "true" : undefined}
-              aria-describedby={e.deadline ? "deadline-error" : undefined}
-            />
-          </label>
-          <FieldError id="deadline-error" message={e.deadline} />
-          <label>
-            Subject (optional)
-            <input
-              name="subject"
-              maxlength={200}
-              value={props.values.subject}
-              aria-invalid={e.subject ? "true" : undefined}
-            />
-          </label>
-          <FieldError id="subject-error" message={e.subject} />
-          <label>
-            Type {props.recipients} to confirm
-            <input
-              name="confirm"
-              inputmode="numeric"
-              autocomplete="off"
-              required
-              value={props.values.confirm}
-              aria-invalid={e.confirm ? "true" : undefined}
-              aria-describedby={e.confirm ? "confirm-error" : undefined}
-            />
-          </label>
-          <FieldError id="confirm-error" message={e.confirm} />
-          <input type="hidden" name="expected" value={String(props.recipients)} />
-          <button type="submit">Send {fmt(props.recipients)} invitations</button>
-        </form>
+        <ReconsentFields {...props} />
       )}
     </AdminLayout>
+  );
+}
+
+function ReconsentFields(props: {
+  list: { id: number };
+  values: ReconsentValues;
+  errors: FormErrors;
+}) {
+  const e = props.errors;
+  const aria = (field: string) =>
+    e[field] ? { "aria-invalid": "true" as const, "aria-describedby": `${field}-error` } : {};
+  return (
+    <form method="post" action={`/admin/lists/${props.list.id}/reconsent`}>
+      <label>
+        Deadline (UTC)
+        <input
+          type="datetime-local"
+          name="deadline"
+          required
+          value={props.values.deadline}
+          {...aria("deadline")}
+        />
+      </label>
+      <FieldError id="deadline-error" message={e.deadline} />
+      <label>
+        Subject (optional)
+        <input name="subject" maxlength={200} value={props.values.subject} {...aria("subject")} />
+      </label>
+      <FieldError id="subject-error" message={e.subject} />
+      <label>
+        One reminder, this many days before the deadline (optional)
+        <input
+          name="reminder_days_before"
+          inputmode="numeric"
+          value={props.values.reminder_days_before}
+          {...aria("reminder_days_before")}
+        />
+      </label>
+      <FieldError id="reminder_days_before-error" message={e.reminder_days_before} />
+      <button type="submit">Review before sending</button>
+    </form>
+  );
+}
+
+function ConfirmField(props: { recipients: number; value: string; error?: string }) {
+  return (
+    <>
+      <label>
+        Type {props.recipients} to confirm
+        <input
+          name="confirm"
+          inputmode="numeric"
+          autocomplete="off"
+          required
+          value={props.value}
+          aria-invalid={props.error ? "true" : undefined}
+          aria-describedby={props.error ? "confirm-error" : undefined}
+        />
+      </label>
+      <FieldError id="confirm-error" message={props.error} />
+    </>
+  );
+}
+
+function ReconsentReview(props: {
+  list: { id: number };
+  recipients: number;
+  values: ReconsentValues;
+  errors: FormErrors;
+  deadlineInWords?: string;
+  reminderInWords?: string;
+}) {
+  const v = props.values;
+  return (
+    <form method="post" action={`/admin/lists/${props.list.id}/reconsent`}>
+      <p class="notice" role="status">
+        <strong>
+          {fmt(props.recipients)} contacts will be erased on {props.deadlineInWords} unless they
+          answer.
+        </strong>{" "}
+        {props.reminderInWords
+          ? `Those who have not answered get one reminder on ${props.reminderInWords}.`
+          : "No reminder will be sent."}
+      </p>
+      <input type="hidden" name="deadline" value={v.deadline} />
+      <input type="hidden" name="subject" value={v.subject} />
+      <input type="hidden" name="reminder_days_before" value={v.reminder_days_before} />
+      <ConfirmField recipients={props.recipients} value={v.confirm} error={props.errors.confirm} />
+      <input type="hidden" name="expected" value={String(props.recipients)} />
+      <button type="submit">Send {fmt(props.recipients)} invitations</button>{" "}
+      <a href={`/admin/lists/${props.list.id}/reconsent`}>Change the deadline</a>
+    </form>
   );
 }
 
