@@ -253,6 +253,10 @@ export const campaigns = sqliteTable("campaigns", {
   subject: text("subject").notNull(),
   text: text("text").notNull(),
   html: text("html"),
+  /** When a scheduled campaign is due; the periodic job starts it then. Null: a draft. */
+  sendAt: text("send_at"),
+  /** Set when a scheduled campaign is called off before it went. */
+  cancelledAt: text("cancelled_at"),
   createdBy: text("created_by").notNull(),
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
@@ -266,7 +270,7 @@ export const sends = sqliteTable(
   "sends",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    kind: text("kind", { enum: ["reconsent", "campaign", "subscribe"] }).notNull(),
+    kind: text("kind", { enum: ["reconsent", "campaign", "subscribe", "test"] }).notNull(),
     listId: integer("list_id")
       .notNull()
       .references(() => lists.id),
@@ -283,8 +287,21 @@ export const sends = sqliteTable(
     finishedAt: text("finished_at"),
     /** Re-consent only: when the deadline job expired the unanswered invitations. */
     expiredAt: text("expired_at"),
+    /**
+     * Test sends only: the one address (not a contact) the test goes to; forgotten once the send
+     * is finished.
+     */
+    testRecipient: text("test_recipient"),
+    /** A resend to the failed recipients of this earlier send. */
+    retryOf: integer("retry_of"),
   },
-  (t) => [index("sends_status_idx").on(t.status, t.id)],
+  (t) => [
+    index("sends_status_idx").on(t.status, t.id),
+    // A campaign is sent once: two concurrent sends of it cannot both be recorded.
+    uniqueIndex("sends_campaign_once_idx")
+      .on(t.campaignId)
+      .where(sql`kind = 'campaign' AND retry_of IS NULL`),
+  ],
 );
 
 /**
@@ -300,9 +317,8 @@ export const outboxMessages = sqliteTable(
     sendId: integer("send_id")
       .notNull()
       .references(() => sends.id),
-    contactId: integer("contact_id")
-      .notNull()
-      .references(() => contacts.id),
+    /** Null only for a test send's one message, whose recipient is not a contact. */
+    contactId: integer("contact_id").references(() => contacts.id),
     status: text("status", {
       enum: ["queued", "claimed", "sent", "failed", "suppressed"],
     }).notNull(),

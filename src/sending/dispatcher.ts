@@ -154,9 +154,15 @@ async function planClaim(deps: Deps): Promise<
   const stored: StoredMessage[] = [];
   const templates: Record<string, MailTemplate> = {};
   const dropped: { id: number; reason: string }[] = [];
-  for (const message of queued) {
+  for (const queuedMessage of queued) {
+    // A test send's one message goes to the address on the send, not to a contact.
+    const message =
+      send.kind === "test" ? { ...queuedMessage, email: send.testRecipient } : queuedMessage;
     const state = message.state as ConsentState | null;
-    if (!message.email || !stillEligible(send.kind, state, Boolean(message.suppressed))) {
+    if (
+      !message.email ||
+      (send.kind !== "test" && !stillEligible(send.kind, state, Boolean(message.suppressed)))
+    ) {
       dropped.push({
         id: message.id,
         reason: `no longer eligible (${message.suppressed ? "suppressed" : (state ?? "not on the list")})`,
@@ -272,7 +278,8 @@ async function planClaim(deps: Deps): Promise<
 }
 
 type RecipientFacts = {
-  contactId: number;
+  /** Null for a test send's one message. */
+  contactId: number | null;
   email: string;
   name: string | null;
   attributes: unknown;
@@ -325,7 +332,8 @@ async function renderer(deps: Deps, send: q.Send) {
     campaign &&
     prepareCampaign({
       listName: list.name,
-      subject: campaign.subject,
+      // The send's own subject: a test's is marked as such.
+      subject: send.subject,
       text: campaign.text,
       html: campaign.html,
     });
@@ -336,6 +344,12 @@ async function renderer(deps: Deps, send: q.Send) {
       .toLowerCase()
       .slice(0, 2);
     const lang: Lang = isLang(language) ? language : "fr";
+    if (contact.contactId === null) {
+      // A test: no contact to unsubscribe, and the merge tags show their fallbacks.
+      if (!campaignMail) throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
+      const unsubscribeUrl = `${base}/u/test`;
+      return { to, unsubscribeUrl, composed: campaignMail.compose({ lang, unsubscribeUrl }) };
+    }
     const unsubscribeUrl = `${base}/u/${await signToken(secret, { p: "unsubscribe", c: contact.contactId, l: send.listId })}`;
     const preferencesUrl = `${base}/p/${await signToken(secret, { p: "preferences", c: contact.contactId })}`;
     if (send.kind === "subscribe") {
@@ -372,7 +386,7 @@ async function renderer(deps: Deps, send: q.Send) {
       return { to, unsubscribeUrl, composed };
     }
     if (!campaignMail) throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
-    const composed = campaignMail.compose({ lang, unsubscribeUrl, preferencesUrl });
+    const composed = campaignMail.compose({ lang, unsubscribeUrl, preferencesUrl, contact });
     return { to, unsubscribeUrl, composed };
   };
 }

@@ -1,6 +1,7 @@
 // Starting a send: the eligibility report, then one outbox row per recipient, all in one
 // transaction (with the `invited` events of a re-consent send), so a send is all or nothing.
 import { sql } from "drizzle-orm";
+import { sends } from "../../db/schema";
 import type { Deps } from "../deps";
 import {
   type Eligibility,
@@ -76,4 +77,43 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
   ]);
   const send = await q.findSend(deps.db, sendId);
   return { sendId, recipients: send?.total ?? 0, excluded: eligibility.excluded };
+}
+
+/**
+ * A test of a campaign: a send of its own kind with one message to one address that is no
+ * contact (the row has no contact; the address waits on the send until the send is finished).
+ * It goes through the same dispatcher as every message: kill switch, rate limit, outbox.
+ */
+export async function startTestSend(
+  deps: Deps,
+  request: Pick<SendRequest, "listId" | "subject" | "textVersion" | "actor"> & {
+    campaignId: number;
+    to: string;
+  },
+): Promise<number> {
+  const at = deps.clock.now().toISOString();
+  const [send] = await deps.db.batch([
+    deps.db
+      .insert(sends)
+      .values({
+        kind: "test",
+        listId: request.listId,
+        campaignId: request.campaignId,
+        status: "queued",
+        subject: request.subject,
+        textVersion: request.textVersion,
+        total: 1,
+        excluded: {},
+        createdBy: request.actor,
+        createdAt: at,
+        testRecipient: request.to,
+      })
+      .returning({ id: sends.id }),
+    deps.db.run(sql`
+      INSERT INTO outbox_messages (send_id, contact_id, status, updated_at)
+      VALUES (last_insert_rowid(), NULL, 'queued', ${at})`),
+  ]);
+  const id = send[0]?.id;
+  if (id === undefined) throw new Error("the test send could not be recorded");
+  return id;
 }

@@ -7,23 +7,29 @@ import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
 import { listFromParam } from "../lists/load";
 import { allLists, findList } from "../lists/service";
-import { singleRecipient } from "../mail/provider";
-import { eligibleRecipients } from "./eligibility";
-import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
 import {
   allCampaigns,
   campaignInput,
+  campaignState,
+  cancelCampaign,
   createCampaign,
+  duplicateCampaign,
   findCampaign,
+  sampleContact,
+  sendCampaign,
+  sendCampaignTest,
+} from "./campaigns";
+import { eligibleRecipients } from "./eligibility";
+import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
+import {
   inviteLegacyContacts,
   overallRates,
   recentSends,
   reconsentInput,
   type SendProgress,
-  sendCampaign,
   sendProgress,
 } from "./service";
-import { renderCampaign } from "./templates";
+import { prepareCampaign } from "./templates";
 import {
   CampaignPage,
   CampaignsPage,
@@ -228,7 +234,11 @@ sendingPages.post("/admin/campaigns", async (c) => {
   }
   const list = await findList(c.var.deps, parsed.data.list_id);
   const result = await createCampaign(c.var.deps, c.var.admin.email, list, parsed.data);
-  if (!result.ok) return campaignsPage(c, values, { list_id: result.errors[0]?.message }, 422);
+  if (!result.ok) {
+    const errors: FormErrors = {};
+    for (const e of result.reason === "invalid" ? result.errors : []) errors[e.field] = e.message;
+    return campaignsPage(c, values, errors, 422);
+  }
   return c.redirect(`/admin/campaigns/${result.campaign.id}`, 303);
 });
 
@@ -236,30 +246,34 @@ async function campaignPage(
   c: C,
   id: string | undefined,
   extra: { notice?: string; confirmError?: string } = {},
-  status: 200 | 422 = 200,
+  status: 200 | 409 | 422 = 200,
 ) {
   const cid = idParam(id);
   const campaign = cid === undefined ? undefined : await findCampaign(c.var.deps, cid);
   if (!campaign) return c.notFound();
   const list = await findList(c.var.deps, campaign.listId);
   if (!list) return c.notFound();
-  const eligibility = await eligibleRecipients(c.var.deps, "campaign", list.id);
-  const preview = renderCampaign({
-    lang: "fr",
+  const [state, eligibility, sample] = [
+    await campaignState(c.var.deps, campaign),
+    await eligibleRecipients(c.var.deps, "campaign", list.id),
+    await sampleContact(c.var.deps, list.id),
+  ];
+  const preview = prepareCampaign({
     listName: list.name,
     subject: campaign.subject,
     text: campaign.text,
     html: campaign.html,
-    unsubscribeUrl: `${c.var.deps.config.publicUrl}/u/preview`,
-  });
+  })({ lang: "fr", unsubscribeUrl: `${c.var.deps.config.publicUrl}/u/preview`, contact: sample });
   return c.html(
     <CampaignPage
       email={c.var.admin.email}
-      campaign={campaign}
+      state={state}
       listName={list.name}
       recipients={eligibility.recipients}
       excluded={eligibility.excluded}
+      previewSubject={preview.subject}
       previewHtml={preview.html}
+      sampleName={sample.name}
       {...extra}
     />,
     status,
@@ -268,47 +282,61 @@ async function campaignPage(
 
 sendingPages.get("/admin/campaigns/:id", (c) => campaignPage(c, c.req.param("id")));
 
-sendingPages.post("/admin/campaigns/:id/test", async (c) => {
+/** The campaign named by the route and its list, or nothing. */
+async function campaignAndList(c: C) {
   const cid = idParam(c.req.param("id"));
   const campaign = cid === undefined ? undefined : await findCampaign(c.var.deps, cid);
   const list = campaign ? await findList(c.var.deps, campaign.listId) : undefined;
-  if (!campaign || !list) return c.notFound();
-  const unsubscribeUrl = `${c.var.deps.config.publicUrl}/u/preview`;
-  const mail = renderCampaign({
-    lang: "fr",
-    listName: list.name,
-    subject: `[TEST] ${campaign.subject}`,
-    text: campaign.text,
-    html: campaign.html,
-    unsubscribeUrl,
+  return campaign && list ? { campaign, list } : undefined;
+}
+
+sendingPages.post("/admin/campaigns/:id/test", async (c) => {
+  const found = await campaignAndList(c);
+  if (!found) return c.notFound();
+  const { campaign, list } = found;
+  const admin = c.var.admin.email;
+  const result = await sendCampaignTest(c.var.deps, admin, campaign, list, admin);
+  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 409);
+  c.var.deps.dispatcher?.wake();
+  return campaignPage(c, c.req.param("id"), {
+    notice: `A test is on its way to ${admin}, through the outbox like every message.`,
   });
-  // A test goes to the admin's own address only, with a key of its own.
-  const key = `relance-test-${campaign.id}-${crypto.randomUUID()}`;
-  const outcome = await c.var.deps.mail.sendBatch(
-    [{ to: singleRecipient(c.var.admin.email), ...mail, unsubscribeUrl }],
-    key,
-  );
-  const notice =
-    outcome.kind === "sent" && outcome.results[0]?.ok
-      ? `A test was sent to ${c.var.admin.email}.`
-      : `The test could not be sent: ${outcome.kind === "sent" ? (outcome.results[0] as { reason?: string }).reason : outcome.reason}`;
-  return campaignPage(c, c.req.param("id"), { notice });
 });
 
 sendingPages.post("/admin/campaigns/:id/send", async (c) => {
-  const cid = idParam(c.req.param("id"));
-  const campaign = cid === undefined ? undefined : await findCampaign(c.var.deps, cid);
-  const list = campaign ? await findList(c.var.deps, campaign.listId) : undefined;
-  if (!campaign || !list) return c.notFound();
+  const found = await campaignAndList(c);
+  if (!found) return c.notFound();
+  const { campaign, list } = found;
   const form = await c.req.parseBody();
   const eligibility = await eligibleRecipients(c.var.deps, "campaign", list.id);
   const error = confirmError(str(form.confirm), eligibility.recipients);
   if (error) return campaignPage(c, c.req.param("id"), { confirmError: error }, 422);
   const result = await sendCampaign(c.var.deps, c.var.admin.email, campaign, list);
-  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 422);
+  if (!result.ok)
+    return campaignPage(
+      c,
+      c.req.param("id"),
+      { notice: result.detail },
+      result.reason === "invalid" ? 422 : 409,
+    );
   c.var.deps.dispatcher?.wake();
   return c.redirect(
     result.sendId ? `/admin/sends/${result.sendId}` : `/admin/campaigns/${campaign.id}`,
     303,
   );
+});
+
+sendingPages.post("/admin/campaigns/:id/duplicate", async (c) => {
+  const found = await campaignAndList(c);
+  if (!found) return c.notFound();
+  const copy = await duplicateCampaign(c.var.deps, c.var.admin.email, found.campaign);
+  return c.redirect(`/admin/campaigns/${copy.id}`, 303);
+});
+
+sendingPages.post("/admin/campaigns/:id/cancel", async (c) => {
+  const found = await campaignAndList(c);
+  if (!found) return c.notFound();
+  const result = await cancelCampaign(c.var.deps, c.var.admin.email, found.campaign);
+  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 409);
+  return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
 });

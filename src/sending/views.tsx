@@ -1,11 +1,13 @@
 import type { Child } from "hono/jsx";
 import { AdminLayout, StopAllSendingButton } from "../views/layout";
+import type { CampaignState } from "./campaigns";
 import type { SendingState } from "./kill-switch";
 
 const SEND_TITLES = {
   reconsent: "Re-consent invitation",
   campaign: "Campaign",
   subscribe: "Subscription confirmation",
+  test: "Test of a campaign",
 };
 
 export function PausedNotice(props: { state: SendingState }) {
@@ -317,7 +319,7 @@ export function ReconsentPage(props: {
 export function CampaignsPage(props: {
   email: string;
   lists: { id: number; name: string }[];
-  campaigns: { id: number; subject: string; listId: number; createdAt: string }[];
+  campaigns: CampaignState[];
   values: { list_id: string; subject: string; text: string; html: string };
   errors: FormErrors;
 }) {
@@ -329,10 +331,11 @@ export function CampaignsPage(props: {
       <p>A campaign reaches only the contacts who confirmed their consent for its list.</p>
       {props.campaigns.length ? (
         <ul>
-          {props.campaigns.map((c) => (
+          {props.campaigns.map(({ campaign: c, status }) => (
             <li>
               <a href={`/admin/campaigns/${c.id}`}>{c.subject}</a> —{" "}
-              {listName.get(c.listId) ?? `list #${c.listId}`}
+              {listName.get(c.listId) ?? `list #${c.listId}`} —{" "}
+              <span data-status={status}>{status}</span>
             </li>
           ))}
         </ul>
@@ -377,6 +380,10 @@ export function CampaignsPage(props: {
           </textarea>
         </label>
         <FieldError id="html-error" message={e.html} />
+        <p class="muted">
+          Merge tags: <code>{"{{name}}"}</code> and <code>{"{{attr.KEY}}"}</code> (a contact
+          attribute), with an optional fallback such as <code>{"{{name|friend}}"}</code>.
+        </p>
         <button type="submit">Save and preview</button>
       </form>
     </AdminLayout>
@@ -385,24 +392,40 @@ export function CampaignsPage(props: {
 
 export function CampaignPage(props: {
   email: string;
-  campaign: { id: number; subject: string; text: string };
+  state: CampaignState;
   listName: string;
   recipients: number;
   excluded: Record<string, number>;
+  previewSubject: string;
   previewHtml: string;
+  sampleName: string | null;
   notice?: string;
   confirmError?: string;
 }) {
+  const { campaign, status } = props.state;
+  const open = status === "draft" || status === "scheduled";
   return (
-    <AdminLayout title={props.campaign.subject} email={props.email}>
-      <h1>{props.campaign.subject}</h1>
-      <p>For the list “{props.listName}”.</p>
+    <AdminLayout title={campaign.subject} email={props.email}>
+      <h1>{campaign.subject}</h1>
+      <p>
+        For the list “{props.listName}”. Status: <strong data-status={status}>{status}</strong>
+        {status === "scheduled" && campaign.sendAt ? (
+          <>
+            , to be sent at <time datetime={campaign.sendAt}>{campaign.sendAt}</time>
+          </>
+        ) : null}
+        .
+      </p>
       {props.notice ? (
         <p class="notice" role="status">
           {props.notice}
         </p>
       ) : null}
       <h2>Preview</h2>
+      <p class="muted">
+        As {props.sampleName ?? "a contact without a name"} would see it. Subject:{" "}
+        {props.previewSubject}
+      </p>
       {/* A sandboxed srcdoc frame: the campaign's HTML is shown, never run. */}
       <iframe
         title="Preview of the campaign"
@@ -410,11 +433,54 @@ export function CampaignPage(props: {
         sandbox=""
         class="mail-preview"
       />
-      <form method="post" action={`/admin/campaigns/${props.campaign.id}/test`}>
+      <form method="post" action={`/admin/campaigns/${campaign.id}/test`}>
         <button type="submit" class="secondary">
           Send a test to {props.email}
         </button>
       </form>
+      {open ? <SendCampaignForm {...props} /> : <CampaignSent state={props.state} />}
+      <form method="post" action={`/admin/campaigns/${campaign.id}/duplicate`}>
+        <button type="submit" class="secondary">
+          Duplicate as a new draft
+        </button>
+      </form>
+      {open ? (
+        <form method="post" action={`/admin/campaigns/${campaign.id}/cancel`}>
+          <button type="submit" class="secondary outline">
+            Cancel this campaign
+          </button>
+        </form>
+      ) : null}
+    </AdminLayout>
+  );
+}
+
+/** What became of a campaign that is no longer open: when it went, to how many. */
+function CampaignSent(props: { state: CampaignState }) {
+  const { send, status } = props.state;
+  if (!send) return <p>This campaign was cancelled before it was sent.</p>;
+  const when = send.finishedAt ?? send.createdAt;
+  return (
+    <>
+      <h2>Sent</h2>
+      <p>
+        {status === "sent" ? "Sent on" : "Started on"} <time datetime={when}>{when}</time> to{" "}
+        {fmt(send.total)} contacts ({status}).{" "}
+        <a href={`/admin/sends/${send.id}`}>Send #{send.id}</a>
+      </p>
+    </>
+  );
+}
+
+function SendCampaignForm(props: {
+  state: CampaignState;
+  recipients: number;
+  excluded: Record<string, number>;
+  confirmError?: string;
+}) {
+  const id = props.state.campaign.id;
+  return (
+    <>
       <h2>Send</h2>
       <EligibilitySummary
         recipients={props.recipients}
@@ -427,7 +493,7 @@ export function CampaignPage(props: {
           one who did is suppressed). Send a re-consent invitation first.
         </p>
       ) : (
-        <form method="post" action={`/admin/campaigns/${props.campaign.id}/send`}>
+        <form method="post" action={`/admin/campaigns/${id}/send`}>
           <label>
             Type {props.recipients} to confirm
             <input
@@ -443,6 +509,6 @@ export function CampaignPage(props: {
           <button type="submit">Send to {fmt(props.recipients)} contacts</button>
         </form>
       )}
-    </AdminLayout>
+    </>
   );
 }
