@@ -2,6 +2,7 @@
 // capability adds its job here; a failing job is reported and does not stop the others.
 import type { Deps } from "./deps";
 import { pruneRateLimits } from "./http/rate-limit";
+import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns";
 import { expireUnansweredInvitations } from "./sending/service";
 import { pruneOldWebhookEvents } from "./webhooks/service";
 
@@ -9,6 +10,8 @@ export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
 export const periodicJobs: Job[] = [
   { name: "expire unanswered re-consent invitations", run: expireUnansweredInvitations },
+  { name: "start scheduled campaigns that are due", run: startDueCampaigns },
+  { name: "forget the addresses of finished test sends", run: forgetFinishedTestSends },
   { name: "prune rate-limit windows", run: pruneRateLimits },
   { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },
 ];

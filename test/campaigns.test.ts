@@ -1,5 +1,6 @@
 // Campaigns: sent once, their lifecycle, merge tags, test sends through the pipeline, failures.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { runPeriodicJobs } from "../src/jobs";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
 import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
@@ -114,5 +115,269 @@ describe("a campaign is sent once", () => {
     expect(copy.status).toBe(303);
     expect(copy.headers.get("location")).toMatch(/^\/admin\/campaigns\/\d+$/);
     expect(copy.headers.get("location")).not.toBe(`/admin/campaigns/${id}`);
+  });
+});
+
+describe("the lifecycle of a campaign", () => {
+  const get = async (id: number) =>
+    (await (await t.api(bearer, "GET", `/api/v1/campaigns/${id}`)).json()) as {
+      id: number;
+      list_id: number;
+      subject: string;
+      status: string;
+      send_id: number | null;
+      send_at: string | null;
+    };
+
+  test("draft, sending, sent; PATCH only on a draft; duplicate makes a new draft", async () => {
+    const { listId } = await audience(3, 2);
+    const id = await campaign(listId);
+    expect(await get(id)).toEqual({
+      id,
+      list_id: listId,
+      subject: "Inscriptions ouvertes",
+      status: "draft",
+      send_id: null,
+      send_at: null,
+    });
+    const patched = await t.api(bearer, "PATCH", `/api/v1/campaigns/${id}`, { subject: "Ouvert" });
+    expect(patched.status).toBe(200);
+    expect(((await patched.json()) as { subject: string }).subject).toBe("Ouvert");
+    const bad = await t.api(bearer, "PATCH", `/api/v1/campaigns/${id}`, { subject: "" });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe(
+      "subject",
+    );
+
+    const sent = (await (
+      await t.api(bearer, "POST", `/api/v1/campaigns/${id}/send`)
+    ).json()) as Report;
+    expect(await get(id)).toMatchObject({ status: "sending", send_id: sent.send_id });
+    await dispatchUntilIdle(t.deps);
+    expect(await get(id)).toMatchObject({ status: "sent", send_id: sent.send_id });
+
+    const late = await t.api(bearer, "PATCH", `/api/v1/campaigns/${id}`, { subject: "Trop tard" });
+    expect(late.status).toBe(409);
+    expect((await get(id)).subject).toBe("Ouvert");
+
+    const copy = await t.api(bearer, "POST", `/api/v1/campaigns/${id}/duplicate`);
+    expect(copy.status).toBe(201);
+    const copyId = ((await copy.json()) as { id: number }).id;
+    expect(copyId).not.toBe(id);
+    expect(await get(copyId)).toMatchObject({ status: "draft", subject: "Ouvert", send_id: null });
+    expect((await t.api(bearer, "GET", "/api/v1/campaigns/999")).status).toBe(404);
+  });
+
+  test("send_at schedules; the periodic job starts it when due, checking consent then", async () => {
+    const { listId, contacts } = await audience(3, 1);
+    const past = await t.api(bearer, "POST", "/api/v1/campaigns", {
+      list_id: listId,
+      subject: "Plus tard",
+      text: "Bonjour",
+      send_at: "2020-01-01T00:00:00Z",
+    });
+    expect(past.status).toBe(422);
+    expect(((await past.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe(
+      "send_at",
+    );
+    const id = await campaign(listId, { send_at: "2026-01-16T09:00:00Z" });
+    expect(await get(id)).toMatchObject({
+      status: "scheduled",
+      send_at: "2026-01-16T09:00:00.000Z",
+    });
+    // Confirmed after scheduling: counted when the campaign starts, not when it was scheduled.
+    await moveTo(t.deps, listId, contacts.get("p1@example.org") as number, [
+      "invited",
+      "confirmed",
+    ]);
+    await runPeriodicJobs(t.deps);
+    expect((await get(id)).status).toBe("scheduled");
+    t.clock.advance(26 * 3600_000);
+    await runPeriodicJobs(t.deps);
+    const started = await get(id);
+    expect(started.status).toBe("sending");
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered.map((m) => m.to).sort()).toEqual(["p0@example.org", "p1@example.org"]);
+    expect((await get(id)).status).toBe("sent");
+    await runPeriodicJobs(t.deps);
+    expect(await count("sends")).toBe(1);
+  });
+
+  test("a scheduled campaign can be cancelled, and then never goes", async () => {
+    const { listId } = await audience(2, 2);
+    const id = await campaign(listId);
+    const scheduled = await t.api(bearer, "POST", `/api/v1/campaigns/${id}/send`, {
+      send_at: "2026-01-15T10:00:00Z",
+    });
+    expect(scheduled.status).toBe(202);
+    expect((await get(id)).status).toBe("scheduled");
+    const cancelled = await t.api(bearer, "POST", `/api/v1/campaigns/${id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect((await get(id)).status).toBe("cancelled");
+    t.clock.advance(3 * 3600_000);
+    await runPeriodicJobs(t.deps);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls).toHaveLength(0);
+    expect((await t.api(bearer, "POST", `/api/v1/campaigns/${id}/send`)).status).toBe(409);
+  });
+
+  test("the admin list and page show the status", async () => {
+    const { listId } = await audience(2, 1);
+    const id = await campaign(listId, { send_at: "2026-02-01T09:00:00Z" });
+    expect((await page("/admin/campaigns")).html).toContain('data-status="scheduled"');
+    expect((await page(`/admin/campaigns/${id}`)).html).toContain("2026-02-01T09:00:00.000Z");
+  });
+});
+
+describe("merge tags", () => {
+  test("an unknown or unclosed tag is refused at save time, naming it, on its field", async () => {
+    const { listId } = await audience(1, 0);
+    for (const [field, value, named] of [
+      ["text", "Bonjour {{email}}", "{{email}}"],
+      ["text", "Bonjour {{foo}}", "{{foo}}"],
+      ["html", "<p>Bonjour {{ name </p>", "{{"],
+      ["subject", "Pour {{attr.}}", "{{attr.}}"],
+    ] as const) {
+      const res = await t.api(bearer, "POST", "/api/v1/campaigns", {
+        list_id: listId,
+        subject: "Bonjour",
+        text: "Bonjour",
+        [field]: value,
+      });
+      expect(res.status, value).toBe(422);
+      const body = (await res.json()) as { errors: { field: string; message: string }[] };
+      expect(body.errors[0]?.field).toBe(field);
+      expect(body.errors[0]?.message).toContain(named);
+    }
+    expect(await count("campaigns")).toBe(0);
+    const form = await post("/admin/campaigns", {
+      list_id: String(listId),
+      subject: "Bonjour",
+      text: "Bonjour {{prenom}}",
+    });
+    expect(form.status).toBe(422);
+    expect(await form.text()).toContain("Unknown merge tag {{prenom}}");
+  });
+
+  test("each recipient gets their own values: plain in text, escaped in HTML, fallbacks", async () => {
+    const { listId, contacts } = await audience(2, 2);
+    const first = contacts.get("p0@example.org") as number;
+    await t.api(bearer, "PATCH", `/api/v1/lists/${listId}/contacts/${first}`, {
+      name: "<script>alert(1)</script>",
+      attributes: { city: "Lyon & Co" },
+    });
+    const second = contacts.get("p1@example.org") as number;
+    await t.api(bearer, "PATCH", `/api/v1/lists/${listId}/contacts/${second}`, {
+      name: "",
+      attributes: {},
+    });
+    const id = await campaign(listId, {
+      subject: "Pour {{name|vous}}",
+      text: "Bonjour {{name|ami}},\n\nÀ bientôt à {{attr.city}}.",
+      html: "<p>Bonjour {{ name | ami }} de {{attr.city|partout}}</p>",
+    });
+    await t.api(bearer, "POST", `/api/v1/campaigns/${id}/send`);
+    await dispatchUntilIdle(t.deps);
+    const to = (address: string) => fake.delivered.find((m) => m.to === address);
+    const a = to("p0@example.org");
+    expect(a?.subject).toBe("Pour <script>alert(1)</script>");
+    expect(a?.text).toContain("Bonjour <script>alert(1)</script>,\n\nÀ bientôt à Lyon & Co.");
+    expect(a?.html).toContain(
+      "<p>Bonjour &lt;script&gt;alert(1)&lt;/script&gt; de Lyon &amp; Co</p>",
+    );
+    expect(a?.html).not.toContain("<script>");
+    const b = to("p1@example.org");
+    expect(b?.subject).toBe("Pour vous");
+    expect(b?.text).toContain("Bonjour ami,\n\nÀ bientôt à .");
+    expect(b?.html).toContain("<p>Bonjour ami de partout</p>");
+  });
+
+  test("the outbox transport shows the rendered text; the preview renders for a sample contact, in paragraphs", async () => {
+    const local = await createTestApp();
+    try {
+      const token = await local.token();
+      const localCookie = await local.signIn();
+      const { listId, contacts } = await listWithContacts(local, token, 1);
+      await moveTo(local.deps, listId, contacts.get("p0@example.org") as number, [
+        "invited",
+        "confirmed",
+      ]);
+      const res = await local.api(token, "POST", "/api/v1/campaigns", {
+        list_id: listId,
+        subject: "Bonjour {{name}}",
+        text: "Bonjour {{name|ami}},\n\nDeuxième paragraphe.",
+      });
+      const id = ((await res.json()) as { id: number }).id;
+      const preview = await local.request(`/admin/campaigns/${id}`, {
+        headers: { Cookie: localCookie },
+      });
+      const html = await preview.text();
+      expect(html).toContain("Bonjour Participant 0,");
+      expect(html).toContain("&lt;p&gt;Deuxième paragraphe.&lt;/p&gt;");
+      await local.api(token, "POST", `/api/v1/campaigns/${id}/send`);
+      await dispatchUntilIdle(local.deps);
+      const outbox = (await (
+        await local.api(token, "GET", "/api/v1/outbox?to=p0@example.org")
+      ).json()) as { items: { subject: string; text: string }[] };
+      expect(outbox.items[0]?.subject).toBe("Bonjour Participant 0");
+      expect(outbox.items[0]?.text).toContain("Bonjour Participant 0,\n\nDeuxième paragraphe.");
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe("a test send goes through the pipeline", () => {
+  test("while paused: 409, no provider call, no send; the admin button says so too", async () => {
+    const { listId } = await audience(1, 1);
+    const id = await campaign(listId);
+    await t.api(bearer, "POST", "/api/v1/sending/pause", { reason: "incident" });
+    const res = await t.api(bearer, "POST", `/api/v1/campaigns/${id}/test`);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { detail: string }).detail).toContain("paused");
+    const form = await post(`/admin/campaigns/${id}/test`, {});
+    expect(form.status).toBe(409);
+    expect(await form.text()).toContain("Sending is paused");
+    await t.api(bearer, "POST", "/api/v1/sending/resume");
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls).toHaveLength(0);
+    expect(await count("sends")).toBe(0);
+    expect(await count("outbox_messages")).toBe(0);
+  });
+
+  test("unpaused: one outbox row, one audit entry, one provider call, to the admin by default", async () => {
+    const { listId } = await audience(2, 2);
+    const id = await campaign(listId, { text: "Bonjour {{name|ami}}" });
+    const audits = await count("audit_log");
+    const res = await t.api(bearer, "POST", `/api/v1/campaigns/${id}/test`);
+    expect(res.status).toBe(202);
+    expect(await count("outbox_messages")).toBe(1);
+    expect(await count("audit_log")).toBe(audits + 1);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.delivered.map((m) => m.to)).toEqual(["admin@test.example"]);
+    expect(fake.delivered[0]?.subject).toBe("[TEST] Inscriptions ouvertes");
+    expect(fake.delivered[0]?.text).toContain("Bonjour ami");
+    // A test is no send of the campaign: it can still be sent, once.
+    expect((await t.api(bearer, "GET", `/api/v1/campaigns/${id}`)).status).toBe(200);
+    expect((await t.api(bearer, "POST", `/api/v1/campaigns/${id}/send`)).status).toBe(202);
+
+    const other = await t.api(bearer, "POST", `/api/v1/campaigns/${id}/test`, {
+      to: "relecteur@example.net",
+    });
+    expect(other.status).toBe(202);
+    const bad = await t.api(bearer, "POST", `/api/v1/campaigns/${id}/test`, {
+      to: "a@example.net, b@example.net",
+    });
+    expect(bad.status).toBe(422);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered.filter((m) => m.to === "relecteur@example.net")).toHaveLength(1);
+    await runPeriodicJobs(t.deps);
+    const raw = await t.client.execute(
+      "SELECT count(*) AS n FROM sends WHERE test_recipient IS NOT NULL",
+    );
+    expect(raw.rows[0]?.n).toBe(0);
+    const audit = await t.client.execute("SELECT summary, details FROM audit_log");
+    expect(JSON.stringify(audit.rows)).not.toContain("relecteur@example.net");
   });
 });

@@ -415,3 +415,19 @@ export async function sampleContact(deps: Deps, listId: number): Promise<MergeCo
     .limit(1);
   return row ?? { name: "Camille Martin", attributes: {} };
 }
+
+/**
+ * A finished test send keeps its counts, not its address: the address on the send and the
+ * message stored with its batch go.
+ */
+export async function forgetFinishedTestSends(deps: Deps) {
+  const finished = sql`SELECT id FROM sends WHERE kind = 'test' AND status IN ('done', 'cancelled')`;
+  await deps.db.batch([
+    deps.db.run(sql`
+      DELETE FROM batch_payloads WHERE batch_id IN (
+        SELECT b.id FROM send_batches b WHERE b.status <> 'pending' AND b.send_id IN (${finished}))`),
+    deps.db.run(sql`
+      UPDATE sends SET test_recipient = NULL
+      WHERE test_recipient IS NOT NULL AND id IN (${finished})`),
+  ]);
+}
