@@ -381,3 +381,96 @@ describe("a test send goes through the pipeline", () => {
     expect(JSON.stringify(audit.rows)).not.toContain("relecteur@example.net");
   });
 });
+
+describe("failed recipients", () => {
+  /** 12 confirmed; the first batch of 10 is rejected by the provider, p11 unsubscribes meanwhile. */
+  async function sendWithFailures() {
+    const { listId, contacts } = await audience(12, 12);
+    const id = await campaign(listId);
+    const report = (await (
+      await t.api(bearer, "POST", `/api/v1/campaigns/${id}/send`)
+    ).json()) as Report;
+    await moveTo(t.deps, listId, contacts.get("p11@example.org") as number, ["unsubscribed"]);
+    fake.failNext(1, 422);
+    await dispatchUntilIdle(t.deps);
+    return { listId, contacts, id, sendId: report.send_id as number };
+  }
+
+  test("the API lists failed and suppressed rows with the reason", async () => {
+    const { contacts, sendId } = await sendWithFailures();
+    expect(fake.delivered.map((m) => m.to)).toEqual(["p10@example.org"]);
+    const res = await t.api(bearer, "GET", `/api/v1/sends/${sendId}/failures`);
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as {
+      items: { contact_id: number; reason: string; at: string }[];
+    };
+    expect(items).toHaveLength(11);
+    expect(items.every((i) => i.reason.length > 0 && !Number.isNaN(Date.parse(i.at)))).toBe(true);
+    const unsubscribed = items.find((i) => i.contact_id === contacts.get("p11@example.org"));
+    expect(unsubscribed?.reason).toContain("unsubscribed");
+    expect(items.map((i) => i.contact_id)).not.toContain(contacts.get("p10@example.org"));
+    expect((await t.api(bearer, "GET", "/api/v1/sends/999/failures")).status).toBe(404);
+  });
+
+  test("retry-failed resends to the failed only, consent checked again, never to the delivered", async () => {
+    const { listId, contacts, sendId } = await sendWithFailures();
+    await moveTo(t.deps, listId, contacts.get("p0@example.org") as number, ["unsubscribed"]);
+    const res = await t.api(bearer, "POST", `/api/v1/sends/${sendId}/retry-failed`);
+    expect(res.status).toBe(202);
+    const report = (await res.json()) as Report;
+    expect(report.recipients).toBe(9);
+    expect(report.excluded.unsubscribed).toBe(1);
+    expect(report.send_id).not.toBe(sendId);
+    await dispatchUntilIdle(t.deps);
+    const to = fake.delivered.map((m) => m.to);
+    expect(to.filter((a) => a === "p10@example.org")).toHaveLength(1);
+    expect(to).not.toContain("p0@example.org");
+    expect(to).not.toContain("p11@example.org");
+    expect(to).toHaveLength(10);
+    // Again: everyone failed has been reached since, or is excluded.
+    const again = (await (
+      await t.api(bearer, "POST", `/api/v1/sends/${sendId}/retry-failed`)
+    ).json()) as Report;
+    expect(again).toMatchObject({ send_id: null, recipients: 0 });
+    expect(again.excluded.delivered).toBe(9);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(10);
+  });
+
+  test("retry-failed refuses a send still in progress and one that is no campaign's", async () => {
+    const { listId } = await audience(3, 3);
+    const id = await campaign(listId);
+    const report = (await (
+      await t.api(bearer, "POST", `/api/v1/campaigns/${id}/send`)
+    ).json()) as Report;
+    expect(
+      (await t.api(bearer, "POST", `/api/v1/sends/${report.send_id}/retry-failed`)).status,
+    ).toBe(409);
+    const test = (await (
+      await t.api(bearer, "POST", `/api/v1/campaigns/${id}/test`)
+    ).json()) as Report;
+    await dispatchUntilIdle(t.deps);
+    expect((await t.api(bearer, "POST", `/api/v1/sends/${test.send_id}/retry-failed`)).status).toBe(
+      409,
+    );
+  });
+
+  test("the admin send page reconciles, lists failures with a CSV, and offers the resend", async () => {
+    const { sendId } = await sendWithFailures();
+    const view = await page(`/admin/sends/${sendId}`);
+    expect(view.html).toContain("Total 12 = 1 sent + 10 failed + 1 suppressed + 0 queued");
+    expect(view.html).toContain(`href="/admin/sends/${sendId}/failures.csv"`);
+    expect(view.html).toContain(`action="/admin/sends/${sendId}/retry-failed"`);
+    const csv = await t.request(`/admin/sends/${sendId}/failures.csv`, {
+      headers: { Cookie: cookie },
+    });
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines[0]).toBe("contact_id,status,reason,at");
+    expect(lines).toHaveLength(12);
+    const resent = await post(`/admin/sends/${sendId}/retry-failed`, {});
+    expect(resent.status).toBe(303);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(11);
+  });
+});

@@ -279,7 +279,7 @@ export async function bulkAction(
  */
 export const neutraliseCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
-const csvCell = (value: unknown) => {
+export const csvCell = (value: unknown) => {
   const text = neutraliseCell(value === null || value === undefined ? "" : String(value));
   return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };

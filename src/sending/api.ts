@@ -24,7 +24,9 @@ import {
   testAddress,
   updateCampaign,
 } from "./campaigns";
+import { failuresJson, retryFailed, sendFailures } from "./failures";
 import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
+import { findSend } from "./queries";
 import {
   inviteLegacyContacts,
   overallRates,
@@ -178,6 +180,23 @@ sendingApi.get("/api/v1/sends/:id", async (c) => {
   const progress = id === undefined ? undefined : await sendProgress(c.var.deps, id);
   if (!progress) return problem(c, 404, `No send with id ${c.req.param("id")}.`);
   return c.json(sendJson(progress));
+});
+
+sendingApi.get("/api/v1/sends/:id/failures", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const send = id === undefined ? undefined : await findSend(c.var.deps.db, id);
+  if (!send) return problem(c, 404, `No send with id ${c.req.param("id")}.`);
+  return c.json(failuresJson(await sendFailures(c.var.deps, send.id)));
+});
+
+sendingApi.post("/api/v1/sends/:id/retry-failed", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const send = id === undefined ? undefined : await findSend(c.var.deps.db, id);
+  if (!send) return problem(c, 404, `No send with id ${c.req.param("id")}.`);
+  const result = await retryFailed(c.var.deps, c.var.admin.email, send);
+  if (!result.ok) return problem(c, 409, result.detail);
+  c.var.deps.dispatcher?.wake();
+  return c.json(sendReport(result), 202);
 });
 
 sendingApi.get("/api/v1/sending", async (c) => {

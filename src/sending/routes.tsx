@@ -20,7 +20,9 @@ import {
   sendCampaignTest,
 } from "./campaigns";
 import { eligibleRecipients } from "./eligibility";
+import { failuresCsv, retryFailed, sendFailures } from "./failures";
 import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
+import { findSend } from "./queries";
 import {
   inviteLegacyContacts,
   overallRates,
@@ -101,6 +103,7 @@ sendingPages.get("/admin/sends/:id", async (c) => {
   const p = id === undefined ? undefined : await sendProgress(c.var.deps, id);
   if (!p) return c.notFound();
   const list = await findList(c.var.deps, p.listId);
+  const failures = await sendFailures(c.var.deps, p.id);
   return c.html(
     <SendPage
       email={c.var.admin.email}
@@ -110,8 +113,36 @@ sendingPages.get("/admin/sends/:id", async (c) => {
       createdBy={p.createdBy}
       createdAt={p.createdAt}
       excluded={p.excluded}
+      failures={failures}
+      notice={c.req.query("notice")}
     />,
   );
+});
+
+sendingPages.get("/admin/sends/:id/failures.csv", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const send = id === undefined ? undefined : await findSend(c.var.deps.db, id);
+  if (!send) return c.notFound();
+  return c.body(failuresCsv(await sendFailures(c.var.deps, send.id)), 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="send-${send.id}-failures.csv"`,
+  });
+});
+
+sendingPages.post("/admin/sends/:id/retry-failed", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const send = id === undefined ? undefined : await findSend(c.var.deps.db, id);
+  if (!send) return c.notFound();
+  const result = await retryFailed(c.var.deps, c.var.admin.email, send);
+  const notice = !result.ok
+    ? result.detail
+    : result.sendId === null
+      ? "Nobody to resend to: every failed recipient is excluded now."
+      : undefined;
+  if (notice)
+    return c.redirect(`/admin/sends/${send.id}?notice=${encodeURIComponent(notice)}`, 303);
+  c.var.deps.dispatcher?.wake();
+  return c.redirect(`/admin/sends/${result.ok ? result.sendId : send.id}`, 303);
 });
 
 sendingPages.get("/admin/sends/:id/progress", async (c) => {

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { AdminLayout, StopAllSendingButton } from "../views/layout";
 import type { CampaignState } from "./campaigns";
+import type { Failure } from "./failures";
 import type { SendingState } from "./kill-switch";
 
 const SEND_TITLES = {
@@ -141,6 +142,14 @@ export function ProgressFragment(props: { p: ProgressView }) {
         Status: <strong data-status={p.status}>{p.status}</strong>
       </p>
       <progress value={done} max={Math.max(1, p.total)} aria-label="Progress" />
+      {/* Always shown, so that a message unaccounted for is seen. */}
+      <p class="reconciliation">
+        Total {fmt(p.total)} = {fmt(p.sent)} sent + {fmt(p.failed)} failed + {fmt(p.suppressed)}{" "}
+        suppressed + {fmt(p.queued)} queued
+        {p.total === p.sent + p.failed + p.suppressed + p.queued ? null : (
+          <strong> (does not add up: {fmt(p.total - done - p.queued)} unaccounted for)</strong>
+        )}
+      </p>
       <dl class="counters">
         <dt>Total</dt>
         <dd>{fmt(p.total)}</dd>
@@ -169,9 +178,16 @@ export function SendPage(props: {
   createdBy: string;
   createdAt: string;
   excluded: Record<string, number>;
+  failures: Failure[];
+  notice?: string;
 }) {
   return (
     <AdminLayout title={`Send #${props.p.id}`} email={props.email}>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
       <h1>
         {SEND_TITLES[props.p.kind as keyof typeof SEND_TITLES] ?? "Send"} #{props.p.id}
       </h1>
@@ -182,12 +198,62 @@ export function SendPage(props: {
       </p>
       <EligibilitySummary recipients={props.p.total} excluded={props.excluded} verb="queued" />
       <ProgressFragment p={props.p} />
+      <FailuresSection p={props.p} failures={props.failures} />
       <p>
         <a href={`/admin/deliverability/sends/${props.p.id}`}>
           Deliverability: delivered, bounced, complained
         </a>
       </p>
     </AdminLayout>
+  );
+}
+
+/** Who failed or was dropped, and why; the way to resend to the failed of a finished campaign. */
+function FailuresSection(props: { p: ProgressView; failures: Failure[] }) {
+  const { p, failures } = props;
+  const finished = p.status === "done" || p.status === "cancelled";
+  return (
+    <section id="failures">
+      <h2>Failed and suppressed</h2>
+      {failures.length === 0 ? (
+        <p class="muted">No recipient failed or was suppressed.</p>
+      ) : (
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th>Contact</th>
+                <th>Outcome</th>
+                <th>Reason</th>
+                <th>When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {failures.slice(0, 500).map((f) => (
+                <tr>
+                  <td>{f.contactId === null ? "(test address)" : `#${f.contactId}`}</td>
+                  <td>{f.status}</td>
+                  <td>{f.reason}</td>
+                  <td>
+                    <time datetime={f.at}>{f.at}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            <a href={`/admin/sends/${p.id}/failures.csv`} download>
+              Download all {fmt(failures.length)} as CSV
+            </a>
+          </p>
+        </>
+      )}
+      {p.kind === "campaign" && finished && p.failed > 0 ? (
+        <form method="post" action={`/admin/sends/${p.id}/retry-failed`}>
+          <button type="submit">Resend to the {fmt(p.failed)} failed only</button>
+        </form>
+      ) : null}
+    </section>
   );
 }
 
