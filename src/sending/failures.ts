@@ -130,17 +130,18 @@ export async function retryFailed(
   const failed = (await sendFailures(deps, send.id)).filter((f) => f.status === "failed").length;
   const left = Object.values(excluded).reduce((a, b) => a + b, 0);
   if (failed - left <= 0) return { ok: true, sendId: null, recipients: 0, excluded };
-  const campaign = {
+  const original = {
     id: send.id,
     listId: send.listId,
     campaignId: send.campaignId,
     subject: send.subject,
   };
-  const report = await startRetrySend(deps, campaign, {
+  const report = await startRetrySend(deps, original, {
     textVersion: list.purposeVersion,
     actor,
     excluded,
   });
+  if (report.sendId === null) return { ok: true, ...report };
   await recordAudit(deps, {
     actor,
     action: "campaign.retry_failed",

@@ -162,5 +162,10 @@ export async function startRetrySend(
       WHERE id = ${sendId}`),
   ]);
   const send = await q.findSend(deps.db, sendId);
-  return { sendId, recipients: send?.total ?? 0, excluded: request.excluded };
+  // Someone left between the count and the enqueue: a send that enqueued nobody is not kept.
+  if (!send?.total) {
+    await deps.db.run(sql`DELETE FROM sends WHERE id = ${sendId} AND total = 0`);
+    return { sendId: null, recipients: 0, excluded: request.excluded };
+  }
+  return { sendId, recipients: send.total, excluded: request.excluded };
 }
