@@ -1,6 +1,8 @@
 // Campaigns: sent once, their lifecycle, merge tags, test sends through the pipeline, failures.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { runPeriodicJobs } from "../src/jobs";
+import { fillTemplate, prepareCampaign, renderCampaign } from "../src/sending/templates";
+import { XSS_PAYLOADS } from "./corpus/xss";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
 import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
@@ -472,5 +474,47 @@ describe("failed recipients", () => {
     expect(resent.status).toBe(303);
     await dispatchUntilIdle(t.deps);
     expect(fake.delivered).toHaveLength(11);
+  });
+});
+
+describe("merge tags in the mail prepared once per send", () => {
+  const escape = (v: string) =>
+    v
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&#39;");
+  const fixed = {
+    listName: "Les Nets d'Or",
+    subject: "Pour {{name|vous}}",
+    text: "Bonjour {{name|ami}},\n\n{{attr.city}} et {{name|ami}}",
+    html: "<p>{{ name }}</p><p>{{attr.city|partout}}</p>",
+  };
+  const links = { unsubscribeUrl: "https://relance.example/u/t", preferencesUrl: undefined };
+  const names: (string | null)[] = [null, "", "Alice", ...XSS_PAYLOADS, "\u{E000}0\u{E001}"];
+
+  test("filling the stored template gives what a render of the substituted text gives", () => {
+    const mail = prepareCampaign(fixed);
+    names.forEach((name, i) => {
+      const city = i % 2 ? `<b>${name ?? ""}</b> & co` : undefined;
+      const contact = { name, attributes: city === undefined ? {} : { city } };
+      const composed = mail.compose({ lang: "fr", ...links, contact });
+      const got =
+        "rendered" in composed
+          ? composed.rendered
+          : fillTemplate(composed.template, composed.values);
+      const n = name?.trim() || "";
+      expect(got).toEqual(
+        renderCampaign({
+          lang: "fr",
+          ...links,
+          listName: fixed.listName,
+          subject: `Pour ${n || "vous"}`,
+          text: `Bonjour ${n || "ami"},\n\n${city ?? ""} et ${n || "ami"}`,
+          html: `<p>${escape(n)}</p><p>${escape(city ?? "partout")}</p>`,
+        }),
+      );
+    });
   });
 });
