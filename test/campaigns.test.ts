@@ -231,6 +231,50 @@ describe("the lifecycle of a campaign", () => {
   });
 });
 
+describe("editing a draft from the admin", () => {
+  test("a draft is edited and scheduled; a bad tag re-renders next to its field; a sent one is read-only", async () => {
+    const { listId } = await audience(2, 2);
+    const id = await campaign(listId);
+    const bad = await post(`/admin/campaigns/${id}/edit`, {
+      subject: "Bonjour",
+      text: "Bonjour {{prenom}}",
+      html: "",
+      send_at: "",
+    });
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    expect(html).toContain("Unknown merge tag {{prenom}}");
+    expect(html).toContain("Bonjour {{prenom}}");
+    const saved = await post(`/admin/campaigns/${id}/edit`, {
+      subject: "Bonjour",
+      text: "Bonjour {{name}}",
+      html: "",
+      send_at: "2026-02-01T09:00",
+    });
+    expect(saved.status).toBe(303);
+    const json = (await (await t.api(bearer, "GET", `/api/v1/campaigns/${id}`)).json()) as {
+      subject: string;
+      status: string;
+      send_at: string;
+    };
+    expect(json).toMatchObject({
+      subject: "Bonjour",
+      status: "scheduled",
+      send_at: "2026-02-01T09:00:00.000Z",
+    });
+    const other = await campaign(listId);
+    await t.api(bearer, "POST", `/api/v1/campaigns/${other}/send`);
+    expect((await page(`/admin/campaigns/${other}`)).html).not.toContain("/edit");
+    const late = await post(`/admin/campaigns/${other}/edit`, {
+      subject: "Trop tard",
+      text: "x",
+      html: "",
+      send_at: "",
+    });
+    expect(late.status).toBe(409);
+  });
+});
+
 describe("merge tags", () => {
   test("an unknown or unclosed tag is refused at save time, naming it, on its field", async () => {
     const { listId } = await audience(1, 0);

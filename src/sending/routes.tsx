@@ -10,6 +10,7 @@ import { allLists, findList } from "../lists/service";
 import {
   allCampaigns,
   campaignInput,
+  campaignPatch,
   campaignState,
   cancelCampaign,
   createCampaign,
@@ -18,6 +19,7 @@ import {
   sampleContact,
   sendCampaign,
   sendCampaignTest,
+  updateCampaign,
 } from "./campaigns";
 import { eligibleRecipients } from "./eligibility";
 import { failuresCsv, retryFailed, sendFailures } from "./failures";
@@ -33,6 +35,7 @@ import {
 } from "./service";
 import { prepareCampaign } from "./templates";
 import {
+  type CampaignFormValues,
   CampaignPage,
   CampaignsPage,
   type FormErrors,
@@ -276,7 +279,12 @@ sendingPages.post("/admin/campaigns", async (c) => {
 async function campaignPage(
   c: C,
   id: string | undefined,
-  extra: { notice?: string; confirmError?: string } = {},
+  extra: {
+    notice?: string;
+    confirmError?: string;
+    values?: CampaignFormValues;
+    errors?: FormErrors;
+  } = {},
   status: 200 | 409 | 422 = 200,
 ) {
   const cid = idParam(id);
@@ -370,4 +378,36 @@ sendingPages.post("/admin/campaigns/:id/cancel", async (c) => {
   const result = await cancelCampaign(c.var.deps, c.var.admin.email, found.campaign);
   if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 409);
   return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
+});
+
+sendingPages.post("/admin/campaigns/:id/edit", async (c) => {
+  const found = await campaignAndList(c);
+  if (!found) return c.notFound();
+  const form = await c.req.parseBody();
+  const values = {
+    subject: str(form.subject),
+    text: str(form.text),
+    html: str(form.html),
+    send_at: str(form.send_at),
+  };
+  // datetime-local has no zone: the form says the time is UTC.
+  const sendAt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(values.send_at)
+    ? `${values.send_at}:00Z`
+    : values.send_at;
+  const parsed = campaignPatch.safeParse({
+    subject: values.subject,
+    text: values.text,
+    html: values.html,
+    send_at: sendAt.trim() ? sendAt : undefined,
+  });
+  const errors: FormErrors = {};
+  if (!parsed.success) for (const e of fieldErrors(parsed.error)) errors[e.field] ??= e.message;
+  const result = parsed.success
+    ? await updateCampaign(c.var.deps, found.campaign, undefined, parsed.data)
+    : undefined;
+  if (result?.ok) return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
+  if (result?.reason === "invalid") for (const e of result.errors) errors[e.field] = e.message;
+  const notice = result && result.reason !== "invalid" ? result.detail : undefined;
+  const code = result && result.reason !== "invalid" ? 409 : 422;
+  return campaignPage(c, c.req.param("id"), { values, errors, notice }, code);
 });

@@ -467,6 +467,9 @@ export function CampaignPage(props: {
   sampleName: string | null;
   notice?: string;
   confirmError?: string;
+  /** What the edit form holds after a refused edit. */
+  values?: CampaignFormValues;
+  errors?: FormErrors;
 }) {
   const { campaign, status } = props.state;
   const open = status === "draft" || status === "scheduled";
@@ -504,6 +507,9 @@ export function CampaignPage(props: {
           Send a test to {props.email}
         </button>
       </form>
+      {status === "draft" ? (
+        <EditCampaignForm state={props.state} values={props.values} errors={props.errors ?? {}} />
+      ) : null}
       {open ? <SendCampaignForm {...props} /> : <CampaignSent state={props.state} />}
       <form method="post" action={`/admin/campaigns/${campaign.id}/duplicate`}>
         <button type="submit" class="secondary">
@@ -518,6 +524,67 @@ export function CampaignPage(props: {
         </form>
       ) : null}
     </AdminLayout>
+  );
+}
+
+export type CampaignFormValues = { subject: string; text: string; html: string; send_at: string };
+
+/** A draft's content, editable; a time given schedules it (the form's time is UTC). */
+function EditCampaignForm(props: {
+  state: CampaignState;
+  values?: CampaignFormValues;
+  errors: FormErrors;
+}) {
+  const { campaign } = props.state;
+  const v = props.values ?? {
+    subject: campaign.subject,
+    text: campaign.text,
+    html: campaign.html ?? "",
+    send_at: "",
+  };
+  const e = props.errors;
+  return (
+    <details open={Object.keys(e).length > 0}>
+      <summary>Edit this draft</summary>
+      <form method="post" action={`/admin/campaigns/${campaign.id}/edit`}>
+        <label>
+          Subject
+          <input
+            name="subject"
+            required
+            maxlength={200}
+            value={v.subject}
+            aria-invalid={e.subject ? "true" : undefined}
+          />
+        </label>
+        <FieldError id="subject-error" message={e.subject} />
+        <label>
+          Text
+          <textarea name="text" rows={8} required aria-invalid={e.text ? "true" : undefined}>
+            {v.text}
+          </textarea>
+        </label>
+        <FieldError id="text-error" message={e.text} />
+        <label>
+          HTML (optional)
+          <textarea name="html" rows={6} aria-invalid={e.html ? "true" : undefined}>
+            {v.html}
+          </textarea>
+        </label>
+        <FieldError id="html-error" message={e.html} />
+        <label>
+          Send at (UTC; leave empty to keep it a draft)
+          <input
+            type="datetime-local"
+            name="send_at"
+            value={v.send_at}
+            aria-invalid={e.send_at ? "true" : undefined}
+          />
+        </label>
+        <FieldError id="send_at-error" message={e.send_at} />
+        <button type="submit">Save</button>
+      </form>
+    </details>
   );
 }
 
