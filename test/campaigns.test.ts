@@ -522,7 +522,7 @@ describe("failed recipients", () => {
 });
 
 describe("merge tags in the mail prepared once per send", () => {
-  const escape = (v: string) =>
+  const escapeHtml = (v: string) =>
     v
       .replace(/&/g, "&amp;")
       .replace(/</g, "&lt;")
@@ -556,7 +556,7 @@ describe("merge tags in the mail prepared once per send", () => {
           listName: fixed.listName,
           subject: `Pour ${n || "vous"}`,
           text: `Bonjour ${n || "ami"},\n\n${city ?? ""} et ${n || "ami"}`,
-          html: `<p>${escape(n)}</p><p>${escape(city ?? "partout")}</p>`,
+          html: `<p>${escapeHtml(n)}</p><p>${escapeHtml(city ?? "partout")}</p>`,
         }),
       );
     });
