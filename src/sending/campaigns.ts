@@ -4,6 +4,7 @@ import { and, desc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { campaigns, contacts, listMembers, sends } from "../../db/schema";
 import { recordAudit } from "../audit/service";
+import { parseAddress } from "../contacts/address";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import { findList, type List } from "../lists/service";
@@ -357,12 +358,16 @@ export async function startDueCampaigns(deps: Deps): Promise<number> {
   return started;
 }
 
+/** The address a test goes to: one address, parsed as a contact's would be. */
 export const testAddress = z
-  .string({ error: "to is an email address." })
-  .trim()
-  .max(320, "The address is longer than 320 characters.")
-  .refine((v) => /^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/.test(v), {
-    message: "to is one email address, such as someone@example.org.",
+  .string({ error: "to is one email address, such as someone@example.org." })
+  .transform((value, ctx) => {
+    const parsed = parseAddress(value);
+    if ("error" in parsed) {
+      ctx.addIssue({ code: "custom", message: parsed.error });
+      return z.NEVER;
+    }
+    return parsed.email;
   });
 
 /**
