@@ -282,6 +282,10 @@ export const campaigns = sqliteTable("campaigns", {
   subject: text("subject").notNull(),
   text: text("text").notNull(),
   html: text("html"),
+  /** When a scheduled campaign is due; the periodic job starts it then. Null: a draft. */
+  sendAt: text("send_at"),
+  /** Set when a scheduled campaign is called off before it went. */
+  cancelledAt: text("cancelled_at"),
   createdBy: text("created_by").notNull(),
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
@@ -295,7 +299,9 @@ export const sends = sqliteTable(
   "sends",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    kind: text("kind", { enum: ["reconsent", "campaign", "subscribe", "reminder"] }).notNull(),
+    kind: text("kind", {
+      enum: ["reconsent", "campaign", "subscribe", "reminder", "test"],
+    }).notNull(),
     listId: integer("list_id")
       .notNull()
       .references(() => lists.id),
@@ -316,10 +322,21 @@ export const sends = sqliteTable(
     reminderDaysBefore: integer("reminder_days_before"),
     /** Reminder only: the re-consent send it reminds of; unique, so a reminder goes once. */
     reminderOf: integer("reminder_of").references((): AnySQLiteColumn => sends.id),
+    /**
+     * Test sends only: the one address (not a contact) the test goes to; forgotten once the send
+     * is finished.
+     */
+    testRecipient: text("test_recipient"),
+    /** A resend to the failed recipients of this earlier send. */
+    retryOf: integer("retry_of"),
   },
   (t) => [
     index("sends_status_idx").on(t.status, t.id),
     uniqueIndex("sends_reminder_of_idx").on(t.reminderOf),
+    // A campaign is sent once: two concurrent sends of it cannot both be recorded.
+    uniqueIndex("sends_campaign_once_idx")
+      .on(t.campaignId)
+      .where(sql`kind = 'campaign' AND retry_of IS NULL`),
   ],
 );
 
@@ -336,9 +353,8 @@ export const outboxMessages = sqliteTable(
     sendId: integer("send_id")
       .notNull()
       .references(() => sends.id),
-    contactId: integer("contact_id")
-      .notNull()
-      .references(() => contacts.id),
+    /** Null only for a test send's one message, whose recipient is not a contact. */
+    contactId: integer("contact_id").references(() => contacts.id),
     status: text("status", {
       enum: ["queued", "claimed", "sent", "failed", "suppressed"],
     }).notNull(),

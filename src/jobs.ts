@@ -3,6 +3,7 @@
 import { expirePendingSubscriptions } from "./consent/pending-expiry";
 import type { Deps } from "./deps";
 import { pruneRateLimits } from "./http/rate-limit";
+import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns";
 import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
 import { pruneOldWebhookEvents } from "./webhooks/service";
@@ -16,6 +17,8 @@ export const periodicJobs: Job[] = [
     name: "erase pending subscriptions not confirmed within 7 days",
     run: expirePendingSubscriptions,
   },
+  { name: "start scheduled campaigns that are due", run: startDueCampaigns },
+  { name: "forget the addresses of finished test sends", run: forgetFinishedTestSends },
   { name: "prune rate-limit windows", run: pruneRateLimits },
   { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },
 ];

@@ -38,11 +38,15 @@ beforeAll(async () => {
     },
   );
   expect(imported.status).toBe(200);
+  // `{{…}}` is a merge tag in a campaign, and an unknown one is refused: the template-injection
+  // payload goes in as text, with a space between its braces.
+  const asText = XSS_ALL.replaceAll("{{", "{ {");
   const campaign = await t.api(token, "POST", "/api/v1/campaigns", {
     list_id: listId,
-    subject: XSS_ALL.replace(/\n/g, " ").slice(0, 200),
-    text: XSS_ALL,
+    subject: asText.replace(/\n/g, " ").slice(0, 200),
+    text: asText,
   });
+  expect(campaign.status).toBe(201);
   campaignId = ((await campaign.json()) as { id: number }).id;
   expect(
     (
@@ -114,7 +118,7 @@ test("admin pages: list, contacts, campaign preview, mailbox, audit, login error
     "/admin/lists",
     `/admin/campaigns/${campaignId}`,
     "/admin/campaigns",
-    "/admin/mailbox?to=" + encodeURIComponent(XSS_PAYLOADS[1] ?? ""),
+    `/admin/mailbox?to=${encodeURIComponent(XSS_PAYLOADS[1] ?? "")}`,
     "/admin/audit",
     "/admin/incidents",
     "/admin/polls",

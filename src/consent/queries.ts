@@ -2,13 +2,7 @@
 // statements so that a service can put the event and the state change in one db.batch.
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import {
-  consentEvents,
-  listMembers,
-  lists,
-  suppressionReasons,
-  suppressions,
-} from "../../db/schema";
+import { consentEvents, listMembers, suppressionReasons, suppressions } from "../../db/schema";
 import type { Db } from "../db";
 
 export type EventContext = {

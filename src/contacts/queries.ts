@@ -1,6 +1,6 @@
 // Every query contacts, their list memberships and CSV imports run.
 import type { Client } from "@libsql/client";
-import { and, asc, eq, gt, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { contacts, importRows, listMembers } from "../../db/schema";
 import type { ConsentState } from "../consent/states";
 import { enterList } from "../consent/transitions";
@@ -212,23 +212,24 @@ export const updateContactData = (
  * Erasure, the contacts' part: rows of an interrupted import staging the address (matched by
  * it, so first), then the address, name and attributes; the row stays for the ledger.
  */
-export const forgetContact = (db: Db, id: number, at: string) => [
-  db.run(sql`
+export const forgetContact = (db: Db, id: number, at: string) =>
+  [
+    db.run(sql`
     DELETE FROM import_rows
     WHERE email_key = (SELECT email_key FROM contacts WHERE id = ${id})`),
-  db
-    .update(contacts)
-    .set({
-      email: null,
-      emailKey: null,
-      emailHash: null,
-      name: null,
-      attributes: null,
-      erasedAt: at,
-      updatedAt: at,
-    })
-    .where(eq(contacts.id, id)),
-] as const;
+    db
+      .update(contacts)
+      .set({
+        email: null,
+        emailKey: null,
+        emailHash: null,
+        name: null,
+        attributes: null,
+        erasedAt: at,
+        updatedAt: at,
+      })
+      .where(eq(contacts.id, id)),
+  ] as const;
 
 /** Staged rows of imports that are not running (an import interrupted by a stop or a crash). */
 export const discardAllStaged = (db: Db) => db.delete(importRows);

@@ -5,7 +5,6 @@ import { auditStatement } from "../audit/service";
 import * as consent from "../consent/queries";
 import { hashAddress, isSuppressed } from "../consent/service";
 import { CONSENT_STATES } from "../consent/states";
-import { actorKindOf, moveOnAllLists } from "../consent/transitions";
 import { toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
 import { eraseContacts } from "../erasure/service";
@@ -273,7 +272,7 @@ export async function bulkAction(
  */
 export const neutraliseCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
-const csvCell = (value: unknown) => {
+export const csvCell = (value: unknown) => {
   const text = neutraliseCell(value === null || value === undefined ? "" : String(value));
   return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };

@@ -1,21 +1,37 @@
 // JSON API for sending: re-consent, campaigns, sends, the kill switch.
 import { Hono } from "hono";
 import { z } from "zod";
+import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { listFromParam } from "../lists/load";
 import { findList } from "../lists/service";
-import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
 import {
+  type CampaignRefusal,
   campaignInput,
+  campaignJson,
+  campaignPatch,
+  campaignState,
+  cancelCampaign,
   createCampaign,
+  duplicateCampaign,
   findCampaign,
+  scheduleCampaign,
+  scheduleInput,
+  sendCampaign,
+  sendCampaignTest,
+  testAddress,
+  updateCampaign,
+} from "./campaigns";
+import { failuresJson, retryFailed, sendFailures } from "./failures";
+import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
+import { findSend } from "./queries";
+import {
   inviteLegacyContacts,
   overallRates,
   type Refusal,
   reconsentInputNow,
-  sendCampaign,
   sendJson,
   sendProgress,
 } from "./service";
@@ -46,12 +62,34 @@ sendingApi.post("/api/v1/lists/:id/reconsent", async (c) => {
   return c.json(sendReport(result), 202);
 });
 
+// ---- Campaigns ------------------------------------------------------------------------------
+
+const campaignRefused = (c: Parameters<typeof problem>[0], r: CampaignRefusal) =>
+  problem(c, r.reason === "invalid" ? 422 : 409, r.detail, {
+    errors: r.reason === "invalid" ? r.errors : undefined,
+  });
+
+const campaignFromParam = async (deps: Deps, raw: string | undefined) => {
+  const id = idParam(raw);
+  return id === undefined ? undefined : findCampaign(deps, id);
+};
+
+/** An optional JSON body: none (or an empty one) means every field is left out. */
+async function optionalJson<S extends z.ZodType>(c: Parameters<typeof parseJson>[0], schema: S) {
+  const raw = await c.req.raw.clone().text();
+  if (raw.trim()) return parseJson(c, schema);
+  const parsed = schema.safeParse({});
+  return parsed.success
+    ? { ok: true as const, value: parsed.data as z.output<S> }
+    : parseJson(c, schema);
+}
+
 sendingApi.post("/api/v1/campaigns", async (c) => {
   const body = await parseJson(c, campaignInput);
   if (!body.ok) return body.response;
   const list = await findList(c.var.deps, body.value.list_id);
   const result = await createCampaign(c.var.deps, c.var.admin.email, list, body.value);
-  if (!result.ok) return refused(c, result);
+  if (!result.ok) return campaignRefused(c, result);
   const { campaign } = result;
   return c.json(
     {
@@ -64,35 +102,101 @@ sendingApi.post("/api/v1/campaigns", async (c) => {
   );
 });
 
+sendingApi.get("/api/v1/campaigns/:id", async (c) => {
+  const campaign = await campaignFromParam(c.var.deps, c.req.param("id"));
+  if (!campaign) return problem(c, 404, `No campaign with id ${c.req.param("id")}.`);
+  return c.json(campaignJson(await campaignState(c.var.deps, campaign)));
+});
+
+sendingApi.patch("/api/v1/campaigns/:id", async (c) => {
+  const campaign = await campaignFromParam(c.var.deps, c.req.param("id"));
+  if (!campaign) return problem(c, 404, `No campaign with id ${c.req.param("id")}.`);
+  const body = await parseJson(c, campaignPatch);
+  if (!body.ok) return body.response;
+  const list =
+    body.value.list_id === undefined ? undefined : await findList(c.var.deps, body.value.list_id);
+  const result = await updateCampaign(c.var.deps, campaign, list, body.value);
+  if (!result.ok) return campaignRefused(c, result);
+  return c.json(campaignJson(await campaignState(c.var.deps, result.campaign)));
+});
+
+sendingApi.post("/api/v1/campaigns/:id/duplicate", async (c) => {
+  const campaign = await campaignFromParam(c.var.deps, c.req.param("id"));
+  if (!campaign) return problem(c, 404, `No campaign with id ${c.req.param("id")}.`);
+  const copy = await duplicateCampaign(c.var.deps, c.var.admin.email, campaign);
+  return c.json({ id: copy.id }, 201);
+});
+
+sendingApi.post("/api/v1/campaigns/:id/cancel", async (c) => {
+  const campaign = await campaignFromParam(c.var.deps, c.req.param("id"));
+  if (!campaign) return problem(c, 404, `No campaign with id ${c.req.param("id")}.`);
+  const result = await cancelCampaign(c.var.deps, c.var.admin.email, campaign);
+  if (!result.ok) return campaignRefused(c, result);
+  return c.json(campaignJson(await campaignState(c.var.deps, campaign)));
+});
+
 const sendOptions = z.object({
   dry_run: z.boolean({ error: "dry_run is true or false." }).optional(),
+  send_at: scheduleInput.shape.send_at,
 });
 
 sendingApi.post("/api/v1/campaigns/:id/send", async (c) => {
-  const id = idParam(c.req.param("id"));
-  const campaign = id === undefined ? undefined : await findCampaign(c.var.deps, id);
+  const campaign = await campaignFromParam(c.var.deps, c.req.param("id"));
   if (!campaign) return problem(c, 404, `No campaign with id ${c.req.param("id")}.`);
-  // The body is optional: none means "send".
-  const raw = await c.req.raw.clone().text();
-  let dryRun = false;
-  if (raw.trim()) {
-    const body = await parseJson(c, sendOptions);
-    if (!body.ok) return body.response;
-    dryRun = body.value.dry_run ?? false;
+  const body = await optionalJson(c, sendOptions);
+  if (!body.ok) return body.response;
+  const { dry_run: dryRun, send_at: sendAt } = body.value;
+  if (sendAt && !dryRun) {
+    const scheduled = await scheduleCampaign(c.var.deps, campaign, sendAt);
+    if (!scheduled.ok) return campaignRefused(c, scheduled);
+    return c.json(campaignJson(await campaignState(c.var.deps, scheduled.campaign)), 202);
   }
   const list = await findList(c.var.deps, campaign.listId);
   if (!list) return problem(c, 404, `The list of campaign ${campaign.id} no longer exists.`);
   const result = await sendCampaign(c.var.deps, c.var.admin.email, campaign, list, { dryRun });
-  if (!result.ok) return refused(c, result);
+  if (!result.ok) return campaignRefused(c, result);
   c.var.deps.dispatcher?.wake();
   return c.json(sendReport(result), 202);
 });
+
+sendingApi.post("/api/v1/campaigns/:id/test", async (c) => {
+  const campaign = await campaignFromParam(c.var.deps, c.req.param("id"));
+  if (!campaign) return problem(c, 404, `No campaign with id ${c.req.param("id")}.`);
+  const body = await optionalJson(c, z.object({ to: testAddress.optional() }));
+  if (!body.ok) return body.response;
+  const list = await findList(c.var.deps, campaign.listId);
+  if (!list) return problem(c, 404, `The list of campaign ${campaign.id} no longer exists.`);
+  const to = body.value.to ?? c.var.admin.email;
+  const result = await sendCampaignTest(c.var.deps, c.var.admin.email, campaign, list, to);
+  if (!result.ok) return campaignRefused(c, result);
+  c.var.deps.dispatcher?.wake();
+  return c.json({ send_id: result.sendId, recipients: 1 }, 202);
+});
+
+// ---- Sends ----------------------------------------------------------------------------------
 
 sendingApi.get("/api/v1/sends/:id", async (c) => {
   const id = idParam(c.req.param("id"));
   const progress = id === undefined ? undefined : await sendProgress(c.var.deps, id);
   if (!progress) return problem(c, 404, `No send with id ${c.req.param("id")}.`);
   return c.json(sendJson(progress));
+});
+
+sendingApi.get("/api/v1/sends/:id/failures", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const send = id === undefined ? undefined : await findSend(c.var.deps.db, id);
+  if (!send) return problem(c, 404, `No send with id ${c.req.param("id")}.`);
+  return c.json(failuresJson(await sendFailures(c.var.deps, send.id)));
+});
+
+sendingApi.post("/api/v1/sends/:id/retry-failed", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const send = id === undefined ? undefined : await findSend(c.var.deps.db, id);
+  if (!send) return problem(c, 404, `No send with id ${c.req.param("id")}.`);
+  const result = await retryFailed(c.var.deps, c.var.admin.email, send);
+  if (!result.ok) return problem(c, 409, result.detail);
+  c.var.deps.dispatcher?.wake();
+  return c.json(sendReport(result), 202);
 });
 
 sendingApi.get("/api/v1/sending", async (c) => {

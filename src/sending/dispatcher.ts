@@ -16,7 +16,7 @@ import {
   type MailProvider,
   singleRecipient,
 } from "../mail/provider";
-import { stillEligible } from "./eligibility";
+import { eligibleAtDispatch, type MailMode, mailModeOf, type SendKind } from "./eligibility";
 import { backoffMs, type RateLimiter } from "./rate";
 import { type Render, sendRenderer } from "./render";
 import {
@@ -169,7 +169,8 @@ class PipelineDispatcher implements Dispatcher {
     if (!send) return undefined;
     const recipients = await this.store.queuedRecipients(send, this.deps.config.sending.batchSize);
     if (recipients.length === 0) return "skipped"; // another dispatcher claimed them meanwhile
-    const rendered = await renderBatch(send, recipients, await this.rendererOf(send));
+    const render = await this.rendererOf(send);
+    const rendered = await renderBatch(send, recipients, render, mailModeOf(this.deps));
     return planClaim(send, recipients, rendered, this.deps.config.secretKey, this.now());
   }
 
@@ -297,11 +298,14 @@ async function renderBatch(
   send: Send,
   recipients: Recipient[],
   render: Render,
+  mode: MailMode,
 ): Promise<RenderedBatch> {
   const batch: RenderedBatch = { calls: [], messages: [], templates: {}, dropped: [] };
-  for (const r of recipients) {
+  for (const queued of recipients) {
+    // A test send's one message goes to the address on the send, not to a contact.
+    const r = send.kind === "test" ? { ...queued, email: send.testRecipient } : queued;
     const state = r.state as ConsentState | null;
-    if (!r.email || !stillEligible(send.kind, state, Boolean(r.suppressed))) {
+    if (!r.email || (send.kind !== "test" && !eligibleNow(send.kind, r, mode))) {
       const why = r.suppressed ? "suppressed" : (state ?? "not on the list");
       batch.dropped.push({ id: r.id, reason: `no longer eligible (${why})` });
       continue;
@@ -324,6 +328,19 @@ async function renderBatch(
   }
   return batch;
 }
+
+/** The consent rule's last word before the call (an answer since enqueuing drops the message). */
+const eligibleNow = (kind: SendKind, r: Recipient, mode: MailMode) =>
+  eligibleAtDispatch(
+    kind,
+    {
+      state: r.state as ConsentState | null,
+      hasAddress: Boolean(r.has_address),
+      suppressed: Boolean(r.suppressed),
+      simulatedConfirmation: Boolean(r.simulated_confirmation),
+    },
+    mode,
+  );
 
 /**
  * What claiming the rendered rows writes. The Idempotency-Key is derived from the row ids, and

@@ -18,6 +18,8 @@ export {
   eligibleAtDispatch,
   eligibleMemberSql,
   emptyExcluded,
+  exclusionReason,
+  type MailMode,
   mailModeOf,
   type RecipientCounts,
   stillEligible,

@@ -16,7 +16,8 @@ import {
 export const SUBSCRIBE_LINK_MS = 7 * 24 * 60 * 60_000;
 
 export type RecipientFacts = {
-  contactId: number;
+  /** Null for a test send's one message. */
+  contactId: number | null;
   email: string;
   name: string | null;
   attributes: unknown;
@@ -53,6 +54,12 @@ export function sendRenderer(
   return async (contact) => {
     const to = singleRecipient(contact.email);
     const lang = languageOf(contact.attributes);
+    if (contact.contactId === null) {
+      // A test: no contact to unsubscribe, and the merge tags show their fallbacks.
+      const unsubscribeUrl = `${base}/u/test`;
+      const links = { lang, unsubscribeUrl, preferencesUrl: `${base}/p/test`, base, sign };
+      return { to, unsubscribeUrl, composed: await compose(contact, links) };
+    }
     const unsubscribeUrl = `${base}/u/${await sign({ p: "unsubscribe", c: contact.contactId, l: send.listId })}`;
     const preferencesUrl = `${base}/p/${await sign({ p: "preferences", c: contact.contactId })}`;
     const composed = await compose(contact, { lang, unsubscribeUrl, preferencesUrl, base, sign });
@@ -71,6 +78,12 @@ function languageOf(attributes: unknown): Lang {
 
 type Composer = (contact: RecipientFacts, links: Links) => Promise<Composed>;
 
+/** A consent or subscription link names its contact: only a campaign's test has none. */
+function contactIdOf(contact: RecipientFacts): number {
+  if (contact.contactId === null) throw new Error("this mail is for a contact; a test has none");
+  return contact.contactId;
+}
+
 /** Per kind of send, its mail prepared once, and how one message of it is composed. */
 function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
   const { list, campaign } = material;
@@ -81,10 +94,9 @@ function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
       const e = Date.parse(send.createdAt) + SUBSCRIBE_LINK_MS;
       const token = await sign({
         p: "subscribe",
-        c: contact.contactId,
+        c: contactIdOf(contact),
         l: send.listId,
-        // A reminder's link is its invitation's: the consent page knows the re-consent send.
-        s: send.reminderOf ?? send.id,
+        s: send.id,
         e,
       });
       return mail.compose({
@@ -104,7 +116,7 @@ function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
       const e = new Date(deadline).getTime();
       const token = await sign({
         p: "consent",
-        c: contact.contactId,
+        c: contactIdOf(contact),
         l: send.listId,
         // A reminder's link is its invitation's: the consent page knows the re-consent send.
         s: send.reminderOf ?? send.id,
@@ -127,10 +139,17 @@ function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
     };
   const mail = prepareCampaign({
     listName: list.name,
-    subject: campaign.subject,
+    // The send's own subject: a test's is marked as such.
+    subject: send.subject,
     text: campaign.text,
     html: campaign.html,
   });
-  return async (_contact, { lang, unsubscribeUrl, preferencesUrl }) =>
-    mail.compose({ lang, unsubscribeUrl, preferencesUrl });
+  return async (contact, { lang, unsubscribeUrl, preferencesUrl }) =>
+    mail.compose({
+      lang,
+      unsubscribeUrl,
+      preferencesUrl,
+      // A test has no contact: its merge tags show their fallbacks.
+      contact: contact.contactId === null ? undefined : contact,
+    });
 }

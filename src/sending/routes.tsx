@@ -8,26 +8,37 @@ import { fieldErrors } from "../http/problem";
 import { formatInstant } from "../incidents/format";
 import { listFromParam } from "../lists/load";
 import { allLists, findList, type List } from "../lists/service";
-import { singleRecipient } from "../mail/provider";
 import { errorsByField } from "../views/fields";
-import { countRecipients } from "./eligibility";
-import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
 import {
   allCampaigns,
   campaignInput,
+  campaignPatch,
+  campaignState,
+  cancelCampaign,
   createCampaign,
+  duplicateCampaign,
   findCampaign,
+  sampleContact,
+  sendCampaign,
+  sendCampaignTest,
+  updateCampaign,
+} from "./campaigns";
+import { countRecipients } from "./eligibility";
+import { failuresCsv, retryFailed, sendFailures } from "./failures";
+import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
+import { findSend } from "./queries";
+import {
   inviteLegacyContacts,
   overallRates,
   type ReconsentInput,
   recentSends,
   reconsentInputNow,
   type SendProgress,
-  sendCampaign,
   sendProgress,
 } from "./service";
-import { renderCampaign } from "./templates";
+import { prepareCampaign } from "./templates";
 import {
+  type CampaignFormValues,
   CampaignPage,
   CampaignsPage,
   type FormErrors,
@@ -99,6 +110,7 @@ sendingPages.get("/admin/sends/:id", async (c) => {
   const p = id === undefined ? undefined : await sendProgress(c.var.deps, id);
   if (!p) return c.notFound();
   const list = await findList(c.var.deps, p.listId);
+  const failures = await sendFailures(c.var.deps, p.id);
   return c.html(
     <SendPage
       email={c.var.admin.email}
@@ -108,8 +120,36 @@ sendingPages.get("/admin/sends/:id", async (c) => {
       createdBy={p.createdBy}
       createdAt={p.createdAt}
       excluded={p.excluded}
+      failures={failures}
+      notice={c.req.query("notice")}
     />,
   );
+});
+
+sendingPages.get("/admin/sends/:id/failures.csv", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const send = id === undefined ? undefined : await findSend(c.var.deps.db, id);
+  if (!send) return c.notFound();
+  return c.body(failuresCsv(await sendFailures(c.var.deps, send.id)), 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="send-${send.id}-failures.csv"`,
+  });
+});
+
+sendingPages.post("/admin/sends/:id/retry-failed", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const send = id === undefined ? undefined : await findSend(c.var.deps.db, id);
+  if (!send) return c.notFound();
+  const result = await retryFailed(c.var.deps, c.var.admin.email, send);
+  const notice = !result.ok
+    ? result.detail
+    : result.sendId === null
+      ? "Nobody to resend to: every failed recipient is excluded now."
+      : undefined;
+  if (notice)
+    return c.redirect(`/admin/sends/${send.id}?notice=${encodeURIComponent(notice)}`, 303);
+  c.var.deps.dispatcher?.wake();
+  return c.redirect(`/admin/sends/${result.ok ? result.sendId : send.id}`, 303);
 });
 
 sendingPages.get("/admin/sends/:id/progress", async (c) => {
@@ -273,38 +313,51 @@ sendingPages.post("/admin/campaigns", async (c) => {
   }
   const list = await findList(c.var.deps, parsed.data.list_id);
   const result = await createCampaign(c.var.deps, c.var.admin.email, list, parsed.data);
-  if (!result.ok) return campaignsPage(c, values, { list_id: result.errors[0]?.message }, 422);
+  if (!result.ok) {
+    const errors: FormErrors = {};
+    for (const e of result.reason === "invalid" ? result.errors : []) errors[e.field] = e.message;
+    return campaignsPage(c, values, errors, 422);
+  }
   return c.redirect(`/admin/campaigns/${result.campaign.id}`, 303);
 });
 
 async function campaignPage(
   c: C,
   id: string | undefined,
-  extra: { notice?: string; confirmError?: string } = {},
-  status: 200 | 422 = 200,
+  extra: {
+    notice?: string;
+    confirmError?: string;
+    values?: CampaignFormValues;
+    errors?: FormErrors;
+  } = {},
+  status: 200 | 409 | 422 = 200,
 ) {
   const cid = idParam(id);
   const campaign = cid === undefined ? undefined : await findCampaign(c.var.deps, cid);
   if (!campaign) return c.notFound();
   const list = await findList(c.var.deps, campaign.listId);
   if (!list) return c.notFound();
-  const eligibility = await countRecipients(c.var.deps, "campaign", list.id);
-  const preview = renderCampaign({
-    lang: "fr",
+  const [state, eligibility, sample] = [
+    await campaignState(c.var.deps, campaign),
+    await countRecipients(c.var.deps, "campaign", list.id),
+    await sampleContact(c.var.deps, list.id),
+  ];
+  const preview = prepareCampaign({
     listName: list.name,
     subject: campaign.subject,
     text: campaign.text,
     html: campaign.html,
-    unsubscribeUrl: `${c.var.deps.config.publicUrl}/u/preview`,
-  });
+  })({ lang: "fr", unsubscribeUrl: `${c.var.deps.config.publicUrl}/u/preview`, contact: sample });
   return c.html(
     <CampaignPage
       email={c.var.admin.email}
-      campaign={campaign}
+      state={state}
       listName={list.name}
       recipients={eligibility.recipients}
       excluded={eligibility.excluded}
+      previewSubject={preview.subject}
       previewHtml={preview.html}
+      sampleName={sample.name}
       {...extra}
     />,
     status,
@@ -313,47 +366,93 @@ async function campaignPage(
 
 sendingPages.get("/admin/campaigns/:id", (c) => campaignPage(c, c.req.param("id")));
 
-sendingPages.post("/admin/campaigns/:id/test", async (c) => {
+/** The campaign named by the route and its list, or nothing. */
+async function campaignAndList(c: C) {
   const cid = idParam(c.req.param("id"));
   const campaign = cid === undefined ? undefined : await findCampaign(c.var.deps, cid);
   const list = campaign ? await findList(c.var.deps, campaign.listId) : undefined;
-  if (!campaign || !list) return c.notFound();
-  const unsubscribeUrl = `${c.var.deps.config.publicUrl}/u/preview`;
-  const mail = renderCampaign({
-    lang: "fr",
-    listName: list.name,
-    subject: `[TEST] ${campaign.subject}`,
-    text: campaign.text,
-    html: campaign.html,
-    unsubscribeUrl,
+  return campaign && list ? { campaign, list } : undefined;
+}
+
+sendingPages.post("/admin/campaigns/:id/test", async (c) => {
+  const found = await campaignAndList(c);
+  if (!found) return c.notFound();
+  const { campaign, list } = found;
+  const admin = c.var.admin.email;
+  const result = await sendCampaignTest(c.var.deps, admin, campaign, list, admin);
+  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 409);
+  c.var.deps.dispatcher?.wake();
+  return campaignPage(c, c.req.param("id"), {
+    notice: `A test is on its way to ${admin}, through the outbox like every message.`,
   });
-  // A test goes to the admin's own address only, with a key of its own.
-  const key = `relance-test-${campaign.id}-${crypto.randomUUID()}`;
-  const outcome = await c.var.deps.mail.sendBatch(
-    [{ to: singleRecipient(c.var.admin.email), ...mail, unsubscribeUrl }],
-    key,
-  );
-  const notice =
-    outcome.kind === "sent" && outcome.results[0]?.ok
-      ? `A test was sent to ${c.var.admin.email}.`
-      : `The test could not be sent: ${outcome.kind === "sent" ? (outcome.results[0] as { reason?: string }).reason : outcome.reason}`;
-  return campaignPage(c, c.req.param("id"), { notice });
 });
 
 sendingPages.post("/admin/campaigns/:id/send", async (c) => {
-  const cid = idParam(c.req.param("id"));
-  const campaign = cid === undefined ? undefined : await findCampaign(c.var.deps, cid);
-  const list = campaign ? await findList(c.var.deps, campaign.listId) : undefined;
-  if (!campaign || !list) return c.notFound();
+  const found = await campaignAndList(c);
+  if (!found) return c.notFound();
+  const { campaign, list } = found;
   const form = await c.req.parseBody();
   const eligibility = await countRecipients(c.var.deps, "campaign", list.id);
   const error = confirmError(str(form.confirm), eligibility.recipients);
   if (error) return campaignPage(c, c.req.param("id"), { confirmError: error }, 422);
   const result = await sendCampaign(c.var.deps, c.var.admin.email, campaign, list);
-  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 422);
+  if (!result.ok)
+    return campaignPage(
+      c,
+      c.req.param("id"),
+      { notice: result.detail },
+      result.reason === "invalid" ? 422 : 409,
+    );
   c.var.deps.dispatcher?.wake();
   return c.redirect(
     result.sendId ? `/admin/sends/${result.sendId}` : `/admin/campaigns/${campaign.id}`,
     303,
   );
+});
+
+sendingPages.post("/admin/campaigns/:id/duplicate", async (c) => {
+  const found = await campaignAndList(c);
+  if (!found) return c.notFound();
+  const copy = await duplicateCampaign(c.var.deps, c.var.admin.email, found.campaign);
+  return c.redirect(`/admin/campaigns/${copy.id}`, 303);
+});
+
+sendingPages.post("/admin/campaigns/:id/cancel", async (c) => {
+  const found = await campaignAndList(c);
+  if (!found) return c.notFound();
+  const result = await cancelCampaign(c.var.deps, c.var.admin.email, found.campaign);
+  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 409);
+  return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
+});
+
+sendingPages.post("/admin/campaigns/:id/edit", async (c) => {
+  const found = await campaignAndList(c);
+  if (!found) return c.notFound();
+  const form = await c.req.parseBody();
+  const values = {
+    subject: str(form.subject),
+    text: str(form.text),
+    html: str(form.html),
+    send_at: str(form.send_at),
+  };
+  // datetime-local has no zone: the form says the time is UTC.
+  const sendAt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(values.send_at)
+    ? `${values.send_at}:00Z`
+    : values.send_at;
+  const parsed = campaignPatch.safeParse({
+    subject: values.subject,
+    text: values.text,
+    html: values.html,
+    send_at: sendAt.trim() ? sendAt : undefined,
+  });
+  const errors: FormErrors = {};
+  if (!parsed.success) for (const e of fieldErrors(parsed.error)) errors[e.field] ??= e.message;
+  const result = parsed.success
+    ? await updateCampaign(c.var.deps, found.campaign, undefined, parsed.data)
+    : undefined;
+  if (result?.ok) return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
+  if (result?.reason === "invalid") for (const e of result.errors) errors[e.field] = e.message;
+  const notice = result && result.reason !== "invalid" ? result.detail : undefined;
+  const code = result && result.reason !== "invalid" ? 409 : 422;
+  return campaignPage(c, c.req.param("id"), { values, errors, notice }, code);
 });

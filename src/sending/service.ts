@@ -3,7 +3,7 @@
 import { and, desc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { z } from "zod";
-import { campaigns, consentEvents, listMembers, outboxMessages, sends } from "../../db/schema";
+import { outboxMessages, sends } from "../../db/schema";
 import { auditStatement, recordAudit } from "../audit/service";
 import { insertSuppression } from "../consent/queries";
 import { hashAddress } from "../consent/service";
@@ -13,12 +13,11 @@ import { erasureStatements, runErasure } from "../erasure/service";
 import type { FieldError } from "../http/problem";
 import type { List } from "../lists/service";
 import { type BreakerVerdict, judgeOutcomes, type Outcome } from "./breaker";
-import type { SendKind } from "./eligibility";
 import { isPaused, pauseSending } from "./kill-switch";
 import { type SendReport, startSend } from "./outbox";
 import * as q from "./queries";
 
-const noLineBreak = (what: string) =>
+export const noLineBreak = (what: string) =>
   z
     .string()
     .trim()
@@ -137,94 +136,9 @@ export async function inviteLegacyContacts(
   return { ok: true, ...report };
 }
 
-export const campaignInput = z.object({
-  list_id: z.number({ error: "list_id is the id of a list (a number)." }).int().positive(),
-  subject: noLineBreak("The subject"),
-  text: z
-    .string()
-    .trim()
-    .min(1, "The text is empty.")
-    .max(100_000, "The text is longer than 100,000 characters."),
-  html: z.string().max(500_000, "The HTML is longer than 500,000 characters.").optional(),
-});
-export type CampaignInput = z.output<typeof campaignInput>;
-export type Campaign = typeof campaigns.$inferSelect;
-
-export async function createCampaign(
-  deps: Deps,
-  actor: string,
-  list: List | undefined,
-  input: CampaignInput,
-) {
-  if (!list) {
-    const message = `No list with id ${input.list_id}.`;
-    return {
-      ok: false as const,
-      status: 422 as const,
-      detail: `list_id: ${message}`,
-      errors: [{ field: "list_id", message }],
-    };
-  }
-  const at = deps.clock.now().toISOString();
-  const [row] = await deps.db
-    .insert(campaigns)
-    .values({
-      listId: list.id,
-      subject: input.subject,
-      text: input.text,
-      html: input.html?.trim() ? input.html : null,
-      createdBy: actor,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning();
-  return { ok: true as const, campaign: row as Campaign };
-}
-
-export const findCampaign = (deps: Deps, id: number) => q.findCampaign(deps.db, id);
-
-export const allCampaigns = (deps: Deps) =>
-  deps.db.select().from(campaigns).orderBy(desc(campaigns.id)).limit(200);
-
-/** Sends a campaign to the confirmed, unsuppressed members of its list: the consent gate. */
-export async function sendCampaign(
-  deps: Deps,
-  actor: string,
-  campaign: Campaign,
-  list: List,
-  options: { dryRun?: boolean } = {},
-): Promise<({ ok: true } & SendReport) | Refusal> {
-  if (list.archivedAt)
-    return { ok: false, status: 409, detail: "This list is archived: nothing can be sent to it." };
-  const report = await startSend(deps, {
-    kind: "campaign",
-    listId: list.id,
-    campaignId: campaign.id,
-    subject: campaign.subject,
-    textVersion: list.purposeVersion,
-    actor,
-    dryRun: options.dryRun,
-  });
-  if (report.sendId !== null) {
-    await recordAudit(deps, {
-      actor,
-      action: "campaign.sent",
-      listId: list.id,
-      summary: `Campaign "${campaign.subject}" to ${report.recipients} confirmed contacts of "${list.name}"`,
-      details: {
-        send_id: report.sendId,
-        campaign_id: campaign.id,
-        recipients: report.recipients,
-        excluded: report.excluded,
-      },
-    });
-  }
-  return { ok: true, ...report };
-}
-
 export type SendProgress = {
   id: number;
-  kind: SendKind;
+  kind: q.Send["kind"];
   status: "queued" | "sending" | "paused" | "done" | "cancelled";
   total: number;
   queued: number;

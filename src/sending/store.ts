@@ -1,6 +1,7 @@
 // The sending pipeline's store: every read and write the dispatcher makes, named, behind one
 // interface (a test may hand the dispatcher another). The dispatcher's stages describe writes as
 // values (`Change`); `commit` turns them into SQL and runs them in one transaction.
+
 import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import {
   batchPayloads,
@@ -11,6 +12,7 @@ import {
   sendingState,
   sends,
 } from "../../db/schema";
+import { dispatchFactsSql } from "../consent/eligibility";
 import type { Db } from "../db";
 import * as q from "./queries";
 
@@ -20,12 +22,16 @@ export type Batch = typeof sendBatches.$inferSelect;
 /** A queued row with what rendering and the last eligibility check need to know of its contact. */
 export type Recipient = {
   id: number;
-  contactId: number;
+  /** Null for a test send's one message (its address is on the send). */
+  contactId: number | null;
   email: string | null;
   name: string | null;
   attributes: unknown;
   state: string | null;
+  /** The consent rule's facts at dispatch (consent/eligibility.ts `dispatchFactsSql`). */
+  has_address: number;
   suppressed: number;
+  simulated_confirmation: number;
 };
 
 /** What a send's mail is made of, read once per send. */
@@ -205,11 +211,10 @@ const pendingBatchesAt = async (db: Db, at: SQL) =>
 async function queuedRecipients(db: Db, send: Send, limit: number): Promise<Recipient[]> {
   const rows = await db.all<Recipient & { attributes: string | null }>(sql`
     SELECT o.id, o.contact_id AS contactId, c.email, c.name, c.attributes, m.status AS state,
-           s.address_hash IS NOT NULL AS suppressed
+           ${dispatchFactsSql}
     FROM outbox_messages o
     LEFT JOIN contacts c ON c.id = o.contact_id
     LEFT JOIN list_members m ON m.list_id = ${send.listId} AND m.contact_id = o.contact_id
-    LEFT JOIN suppressions s ON s.address_hash = c.email_hash
     WHERE o.send_id = ${send.id} AND o.status = 'queued'
     ORDER BY o.id
     LIMIT ${limit}`);

@@ -4,6 +4,13 @@ import type { Child } from "hono/jsx";
 import { escapeToBuffer } from "hono/utils/html";
 import type { MailTemplate, StoredMessage } from "../../db/schema";
 import type { Dictionary, Lang } from "../i18n";
+import {
+  type MergeContact,
+  type MergeTag,
+  mergeValue,
+  parseMergeTags,
+  replaceMergeTags,
+} from "./merge-tags";
 
 export type Rendered = { subject: string; text: string; html: string };
 
@@ -273,6 +280,16 @@ export function renderSubscribeConfirmation(input: {
   return { subject: t.subject(input.listName), text, html };
 }
 
+function TextAsHtml(props: { text: string }) {
+  return (
+    <>
+      {props.text.split(/\n\s*\n/).map((paragraph) => (
+        <p>{paragraph.split("\n").map((line, i) => (i === 0 ? line : [<br />, line]))}</p>
+      ))}
+    </>
+  );
+}
+
 export function renderCampaign(input: {
   lang: Lang;
   listName: string;
@@ -298,8 +315,9 @@ export function renderCampaign(input: {
       </small>
     </p>,
   );
-  // The campaign's HTML is the admin's own; without it, the text is shown escaped.
-  const body = input.html ?? String(<div style="white-space: pre-wrap">{input.text}</div>);
+  // The campaign's HTML is the admin's own; without it, the text is shown escaped, its blank
+  // lines making paragraphs and its single line breaks kept.
+  const body = input.html ?? String(<TextAsHtml text={input.text} />);
   return {
     subject: input.subject,
     text,
@@ -408,9 +426,57 @@ export const prepareSubscribeConfirmation = (
   fixed: Omit<ConfirmationInput, "lang" | "confirmUrl" | (typeof LINKS)[number]>,
 ) => prepared(renderSubscribeConfirmation, fixed, ["confirmUrl", ...LINKS]);
 
-/** The messages of one campaign send: the two links differ per message. */
-export const prepareCampaign = (fixed: Omit<CampaignInput, "lang" | (typeof LINKS)[number]>) =>
-  prepared(renderCampaign, fixed, LINKS);
+type MergeSlot = `m${number}`;
+type MergedCampaignInput = CampaignInput & Partial<Record<MergeSlot, string>>;
+
+/**
+ * The messages of one campaign send: the two links and the merge tags' values differ per message.
+ * Each distinct tag is a slot (`m0`, `m1`…) of the prepared mail, so a value is filled in as every
+ * per-message value is: as it is in the subject and the text, escaped in the HTML.
+ */
+export function prepareCampaign(fixed: Omit<CampaignInput, "lang" | (typeof LINKS)[number]>) {
+  const distinct: MergeTag[] = [];
+  for (const value of [fixed.subject, fixed.text, fixed.html ?? ""]) {
+    const parsed = parseMergeTags(value);
+    for (const tag of parsed.ok ? parsed.tags : [])
+      if (!distinct.some((d) => d.source === tag.source)) distinct.push(tag);
+  }
+  const slotOf = (tag: MergeTag) =>
+    `m${distinct.findIndex((d) => d.source === tag.source)}` as MergeSlot;
+  const render = (input: MergedCampaignInput) => {
+    const value = (tag: MergeTag) => input[slotOf(tag)] ?? "";
+    return renderCampaign({
+      ...input,
+      subject: replaceMergeTags(input.subject, value),
+      text: replaceMergeTags(input.text, value),
+      html: input.html === null ? null : replaceMergeTags(input.html, (t) => escapeHtml(value(t))),
+    });
+  };
+  const slots = [...LINKS, ...distinct.map((_, i) => `m${i}` as MergeSlot)];
+  const mail = prepared<MergedCampaignInput, (typeof LINKS)[number] | MergeSlot>(
+    render,
+    fixed,
+    slots,
+  );
+  type PerMessage = Pick<CampaignInput, "lang" | (typeof LINKS)[number]> & {
+    contact?: MergeContact;
+  };
+  const valuesOf = ({ contact, ...input }: PerMessage) => ({
+    ...input,
+    ...Object.fromEntries(
+      distinct.map((tag, i) => [`m${i}`, contact ? mergeValue(tag, contact) : tag.fallback]),
+    ),
+  });
+  return Object.assign((input: PerMessage) => mail(valuesOf(input)), {
+    compose: (input: PerMessage) => mail.compose(valuesOf(input)),
+  });
+}
+
+const escapeHtml = (value: string) => {
+  const out: [string] = [""];
+  escapeToBuffer(value, out);
+  return out[0];
+};
 
 /** A stored message as it is sent: its template filled in (undefined when the batch lacks it). */
 export function storedMail(

@@ -1,5 +1,7 @@
 import type { Child } from "hono/jsx";
 import { AdminLayout, StopAllSendingButton } from "../views/layout";
+import type { CampaignState } from "./campaigns";
+import type { Failure } from "./failures";
 import type { SendingState } from "./kill-switch";
 
 const SEND_TITLES = {
@@ -7,6 +9,7 @@ const SEND_TITLES = {
   campaign: "Campaign",
   subscribe: "Subscription confirmation",
   reminder: "Re-consent reminder",
+  test: "Test of a campaign",
 };
 
 export function PausedNotice(props: { state: SendingState }) {
@@ -140,6 +143,14 @@ export function ProgressFragment(props: { p: ProgressView }) {
         Status: <strong data-status={p.status}>{p.status}</strong>
       </p>
       <progress value={done} max={Math.max(1, p.total)} aria-label="Progress" />
+      {/* Always shown, so that a message unaccounted for is seen. */}
+      <p class="reconciliation">
+        Total {fmt(p.total)} = {fmt(p.sent)} sent + {fmt(p.failed)} failed + {fmt(p.suppressed)}{" "}
+        suppressed + {fmt(p.queued)} queued
+        {p.total === p.sent + p.failed + p.suppressed + p.queued ? null : (
+          <strong> (does not add up: {fmt(p.total - done - p.queued)} unaccounted for)</strong>
+        )}
+      </p>
       <dl class="counters">
         <dt>Total</dt>
         <dd>{fmt(p.total)}</dd>
@@ -168,9 +179,16 @@ export function SendPage(props: {
   createdBy: string;
   createdAt: string;
   excluded: Record<string, number>;
+  failures: Failure[];
+  notice?: string;
 }) {
   return (
     <AdminLayout title={`Send #${props.p.id}`} email={props.email}>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
       <h1>
         {SEND_TITLES[props.p.kind as keyof typeof SEND_TITLES] ?? "Send"} #{props.p.id}
       </h1>
@@ -181,12 +199,62 @@ export function SendPage(props: {
       </p>
       <EligibilitySummary recipients={props.p.total} excluded={props.excluded} verb="queued" />
       <ProgressFragment p={props.p} />
+      <FailuresSection p={props.p} failures={props.failures} />
       <p>
         <a href={`/admin/deliverability/sends/${props.p.id}`}>
           Deliverability: delivered, bounced, complained
         </a>
       </p>
     </AdminLayout>
+  );
+}
+
+/** Who failed or was dropped, and why; the way to resend to the failed of a finished campaign. */
+function FailuresSection(props: { p: ProgressView; failures: Failure[] }) {
+  const { p, failures } = props;
+  const finished = p.status === "done" || p.status === "cancelled";
+  return (
+    <section id="failures">
+      <h2>Failed and suppressed</h2>
+      {failures.length === 0 ? (
+        <p class="muted">No recipient failed or was suppressed.</p>
+      ) : (
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th>Contact</th>
+                <th>Outcome</th>
+                <th>Reason</th>
+                <th>When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {failures.slice(0, 500).map((f) => (
+                <tr>
+                  <td>{f.contactId === null ? "(test address)" : `#${f.contactId}`}</td>
+                  <td>{f.status}</td>
+                  <td>{f.reason}</td>
+                  <td>
+                    <time datetime={f.at}>{f.at}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            <a href={`/admin/sends/${p.id}/failures.csv`} download>
+              Download all {fmt(failures.length)} as CSV
+            </a>
+          </p>
+        </>
+      )}
+      {p.kind === "campaign" && finished && p.failed > 0 ? (
+        <form method="post" action={`/admin/sends/${p.id}/retry-failed`}>
+          <button type="submit">Resend to the {fmt(p.failed)} failed only</button>
+        </form>
+      ) : null}
+    </section>
   );
 }
 
@@ -386,7 +454,7 @@ function ReconsentReview(props: {
 export function CampaignsPage(props: {
   email: string;
   lists: { id: number; name: string }[];
-  campaigns: { id: number; subject: string; listId: number; createdAt: string }[];
+  campaigns: CampaignState[];
   values: { list_id: string; subject: string; text: string; html: string };
   errors: FormErrors;
 }) {
@@ -398,10 +466,11 @@ export function CampaignsPage(props: {
       <p>A campaign reaches only the contacts who confirmed their consent for its list.</p>
       {props.campaigns.length ? (
         <ul>
-          {props.campaigns.map((c) => (
+          {props.campaigns.map(({ campaign: c, status }) => (
             <li>
               <a href={`/admin/campaigns/${c.id}`}>{c.subject}</a> —{" "}
-              {listName.get(c.listId) ?? `list #${c.listId}`}
+              {listName.get(c.listId) ?? `list #${c.listId}`} —{" "}
+              <span data-status={status}>{status}</span>
             </li>
           ))}
         </ul>
@@ -446,6 +515,10 @@ export function CampaignsPage(props: {
           </textarea>
         </label>
         <FieldError id="html-error" message={e.html} />
+        <p class="muted">
+          Merge tags: <code>{"{{name}}"}</code> and <code>{"{{attr.KEY}}"}</code> (a contact
+          attribute), with an optional fallback such as <code>{"{{name|friend}}"}</code>.
+        </p>
         <button type="submit">Save and preview</button>
       </form>
     </AdminLayout>
@@ -454,24 +527,43 @@ export function CampaignsPage(props: {
 
 export function CampaignPage(props: {
   email: string;
-  campaign: { id: number; subject: string; text: string };
+  state: CampaignState;
   listName: string;
   recipients: number;
   excluded: Record<string, number>;
+  previewSubject: string;
   previewHtml: string;
+  sampleName: string | null;
   notice?: string;
   confirmError?: string;
+  /** What the edit form holds after a refused edit. */
+  values?: CampaignFormValues;
+  errors?: FormErrors;
 }) {
+  const { campaign, status } = props.state;
+  const open = status === "draft" || status === "scheduled";
   return (
-    <AdminLayout title={props.campaign.subject} email={props.email}>
-      <h1>{props.campaign.subject}</h1>
-      <p>For the list “{props.listName}”.</p>
+    <AdminLayout title={campaign.subject} email={props.email}>
+      <h1>{campaign.subject}</h1>
+      <p>
+        For the list “{props.listName}”. Status: <strong data-status={status}>{status}</strong>
+        {status === "scheduled" && campaign.sendAt ? (
+          <>
+            , to be sent at <time datetime={campaign.sendAt}>{campaign.sendAt}</time>
+          </>
+        ) : null}
+        .
+      </p>
       {props.notice ? (
         <p class="notice" role="status">
           {props.notice}
         </p>
       ) : null}
       <h2>Preview</h2>
+      <p class="muted">
+        As {props.sampleName ?? "a contact without a name"} would see it. Subject:{" "}
+        {props.previewSubject}
+      </p>
       {/* A sandboxed srcdoc frame: the campaign's HTML is shown, never run. */}
       <iframe
         title="Preview of the campaign"
@@ -479,11 +571,118 @@ export function CampaignPage(props: {
         sandbox=""
         class="mail-preview"
       />
-      <form method="post" action={`/admin/campaigns/${props.campaign.id}/test`}>
+      <form method="post" action={`/admin/campaigns/${campaign.id}/test`}>
         <button type="submit" class="secondary">
           Send a test to {props.email}
         </button>
       </form>
+      {status === "draft" ? (
+        <EditCampaignForm state={props.state} values={props.values} errors={props.errors ?? {}} />
+      ) : null}
+      {open ? <SendCampaignForm {...props} /> : <CampaignSent state={props.state} />}
+      <form method="post" action={`/admin/campaigns/${campaign.id}/duplicate`}>
+        <button type="submit" class="secondary">
+          Duplicate as a new draft
+        </button>
+      </form>
+      {open ? (
+        <form method="post" action={`/admin/campaigns/${campaign.id}/cancel`}>
+          <button type="submit" class="secondary outline">
+            Cancel this campaign
+          </button>
+        </form>
+      ) : null}
+    </AdminLayout>
+  );
+}
+
+export type CampaignFormValues = { subject: string; text: string; html: string; send_at: string };
+
+/** A draft's content, editable; a time given schedules it (the form's time is UTC). */
+function EditCampaignForm(props: {
+  state: CampaignState;
+  values?: CampaignFormValues;
+  errors: FormErrors;
+}) {
+  const { campaign } = props.state;
+  const v = props.values ?? {
+    subject: campaign.subject,
+    text: campaign.text,
+    html: campaign.html ?? "",
+    send_at: "",
+  };
+  const e = props.errors;
+  return (
+    <details open={Object.keys(e).length > 0}>
+      <summary>Edit this draft</summary>
+      <form method="post" action={`/admin/campaigns/${campaign.id}/edit`}>
+        <label>
+          Subject
+          <input
+            name="subject"
+            required
+            maxlength={200}
+            value={v.subject}
+            aria-invalid={e.subject ? "true" : undefined}
+          />
+        </label>
+        <FieldError id="subject-error" message={e.subject} />
+        <label>
+          Text
+          <textarea name="text" rows={8} required aria-invalid={e.text ? "true" : undefined}>
+            {v.text}
+          </textarea>
+        </label>
+        <FieldError id="text-error" message={e.text} />
+        <label>
+          HTML (optional)
+          <textarea name="html" rows={6} aria-invalid={e.html ? "true" : undefined}>
+            {v.html}
+          </textarea>
+        </label>
+        <FieldError id="html-error" message={e.html} />
+        <label>
+          Send at (UTC; leave empty to keep it a draft)
+          <input
+            type="datetime-local"
+            name="send_at"
+            value={v.send_at}
+            aria-invalid={e.send_at ? "true" : undefined}
+          />
+        </label>
+        <FieldError id="send_at-error" message={e.send_at} />
+        <button type="submit">Save</button>
+      </form>
+    </details>
+  );
+}
+
+/** What became of a campaign that is no longer open: when it went, to how many. */
+function CampaignSent(props: { state: CampaignState }) {
+  const { send, status } = props.state;
+  if (!send) return <p>This campaign was cancelled before it was sent.</p>;
+  const when = send.finishedAt ?? send.createdAt;
+  return (
+    <>
+      <h2>Sent</h2>
+      <p>
+        {status === "sent" ? "Sent on" : "Started on"} <time datetime={when}>{when}</time> to{" "}
+        {fmt(send.total)} contacts ({status}).{" "}
+        <a href={`/admin/sends/${send.id}`}>Send #{send.id}</a>
+      </p>
+    </>
+  );
+}
+
+function SendCampaignForm(props: {
+  state: CampaignState;
+  recipients: number;
+  excluded: Record<string, number>;
+  confirmError?: string;
+}) {
+  const id = props.state.campaign.id;
+  return (
+    <>
       <h2>Send</h2>
       <EligibilitySummary
         recipients={props.recipients}
@@ -496,7 +695,7 @@ export function CampaignPage(props: {
           one who did is suppressed). Send a re-consent invitation first.
         </p>
       ) : (
-        <form method="post" action={`/admin/campaigns/${props.campaign.id}/send`}>
+        <form method="post" action={`/admin/campaigns/${id}/send`}>
           <label>
             Type {props.recipients} to confirm
             <input
@@ -512,6 +711,6 @@ export function CampaignPage(props: {
           <button type="submit">Send to {fmt(props.recipients)} contacts</button>
         </form>
       )}
-    </AdminLayout>
+    </>
   );
 }

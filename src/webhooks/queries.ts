@@ -26,7 +26,8 @@ export const messageByProviderId = async (db: Db, providerId: string) =>
       .select({
         id: outboxMessages.id,
         sendId: outboxMessages.sendId,
-        contactId: outboxMessages.contactId,
+        // Never null here: the inner join leaves out a test send's message, which has no contact.
+        contactId: sql<number>`${outboxMessages.contactId}`.mapWith(Number),
         status: outboxMessages.status,
         outcome: outboxMessages.outcome,
         emailKey: contacts.emailKey,

@@ -1,0 +1,438 @@
+// The rules of a campaign: what may be saved (merge tags included), its lifecycle (draft,
+// scheduled, sending, sent, cancelled), sending it once, and its test sends.
+import { and, desc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import { z } from "zod";
+import { campaigns, contacts, listMembers, sends } from "../../db/schema";
+import { recordAudit } from "../audit/service";
+import { parseAddress } from "../contacts/address";
+import type { Deps } from "../deps";
+import type { FieldError } from "../http/problem";
+import { findList, type List } from "../lists/service";
+import { singleRecipient } from "../mail/provider";
+import { isPaused } from "./kill-switch";
+import { type MergeContact, parseMergeTags } from "./merge-tags";
+import { type SendReport, startSend, startTestSend } from "./outbox";
+import { noLineBreak } from "./service";
+
+export type Campaign = typeof campaigns.$inferSelect;
+export type CampaignStatus = "draft" | "scheduled" | "sending" | "sent" | "cancelled";
+
+/** Why a campaign action was refused; the HTTP edge maps `invalid` to 422, the others to 409. */
+export type CampaignRefusal =
+  | { ok: false; reason: "invalid"; detail: string; errors: FieldError[] }
+  | {
+      ok: false;
+      reason: "archived" | "already_sent" | "not_a_draft" | "cancelled" | "paused";
+      detail: string;
+    };
+
+/** A text that may hold merge tags: an unknown or unclosed tag is refused, naming it. */
+const withMergeTags = <T extends z.ZodType<string | undefined>>(schema: T) =>
+  schema.superRefine((value, ctx) => {
+    if (value === undefined) return;
+    const parsed = parseMergeTags(value);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+  });
+
+const isoDateTime = z
+  .string({ error: "Give send_at as an ISO 8601 date-time, such as 2026-02-01T09:00:00Z." })
+  .refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), {
+    message: "Give send_at as an ISO 8601 date-time, such as 2026-02-01T09:00:00Z.",
+  })
+  .transform((v) => new Date(v).toISOString());
+
+const campaignFields = {
+  list_id: z.number({ error: "list_id is the id of a list (a number)." }).int().positive(),
+  subject: withMergeTags(noLineBreak("The subject")),
+  text: withMergeTags(
+    z
+      .string({ error: "The text is empty." })
+      .trim()
+      .min(1, "The text is empty.")
+      .max(100_000, "The text is longer than 100,000 characters."),
+  ),
+  html: withMergeTags(
+    z
+      .string({ error: "The HTML is text." })
+      .max(500_000, "The HTML is longer than 500,000 characters.")
+      .optional(),
+  ),
+  /** When to send it; a campaign with `send_at` is scheduled. */
+  send_at: isoDateTime.nullable().optional(),
+};
+
+export const campaignInput = z.object(campaignFields);
+export type CampaignInput = z.output<typeof campaignInput>;
+export const campaignPatch = z.object(campaignFields).partial();
+export type CampaignPatch = z.output<typeof campaignPatch>;
+export const scheduleInput = z.object({ send_at: isoDateTime.optional() });
+
+const invalid = (field: string, message: string): CampaignRefusal => ({
+  ok: false,
+  reason: "invalid",
+  detail: `${field}: ${message}`,
+  errors: [{ field, message }],
+});
+
+/** A send time must lie ahead: a past one would start at once, which "send" already does. */
+function pastSendAt(deps: Deps, sendAt: string | null | undefined) {
+  if (!sendAt || Date.parse(sendAt) > deps.clock.now().getTime()) return undefined;
+  return invalid("send_at", "send_at must be in the future.");
+}
+
+export async function createCampaign(
+  deps: Deps,
+  actor: string,
+  list: List | undefined,
+  input: CampaignInput,
+): Promise<{ ok: true; campaign: Campaign } | CampaignRefusal> {
+  if (!list) return invalid("list_id", `No list with id ${input.list_id}.`);
+  const past = pastSendAt(deps, input.send_at);
+  if (past) return past;
+  const at = deps.clock.now().toISOString();
+  const [row] = await deps.db
+    .insert(campaigns)
+    .values({
+      listId: list.id,
+      subject: input.subject,
+      text: input.text,
+      html: input.html?.trim() ? input.html : null,
+      sendAt: input.send_at ?? null,
+      createdBy: actor,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning();
+  return { ok: true, campaign: row as Campaign };
+}
+
+/** Edits a draft (a campaign scheduled, sending, sent or cancelled is read-only). */
+export async function updateCampaign(
+  deps: Deps,
+  campaign: Campaign,
+  list: List | undefined,
+  patch: CampaignPatch,
+): Promise<{ ok: true; campaign: Campaign } | CampaignRefusal> {
+  const state = await campaignState(deps, campaign);
+  if (state.status !== "draft")
+    return {
+      ok: false,
+      reason: "not_a_draft",
+      detail: `Campaign ${campaign.id} is ${state.status}: only a draft can be edited. Duplicate it to change it.`,
+    };
+  if (patch.list_id !== undefined && !list)
+    return invalid("list_id", `No list with id ${patch.list_id}.`);
+  const past = pastSendAt(deps, patch.send_at);
+  if (past) return past;
+  const [row] = await deps.db
+    .update(campaigns)
+    .set({
+      listId: patch.list_id,
+      subject: patch.subject,
+      text: patch.text,
+      html: patch.html === undefined ? undefined : patch.html.trim() ? patch.html : null,
+      sendAt: patch.send_at,
+      updatedAt: deps.clock.now().toISOString(),
+    })
+    // Only while still a draft: a send started meanwhile keeps what it started with.
+    .where(and(eq(campaigns.id, campaign.id), isNull(campaigns.cancelledAt), noSendYet))
+    .returning();
+  if (!row)
+    return { ok: false, reason: "not_a_draft", detail: `Campaign ${campaign.id} just went out.` };
+  return { ok: true, campaign: row };
+}
+
+/** A new draft with the same list, subject and content. */
+export async function duplicateCampaign(deps: Deps, actor: string, campaign: Campaign) {
+  const at = deps.clock.now().toISOString();
+  const [row] = await deps.db
+    .insert(campaigns)
+    .values({
+      listId: campaign.listId,
+      subject: campaign.subject,
+      text: campaign.text,
+      html: campaign.html,
+      createdBy: actor,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning();
+  return row as Campaign;
+}
+
+/** The send that delivered the campaign (not a test, not a resend to its failed recipients). */
+const isCampaignSend = sql`${sends.kind} = 'campaign' AND ${sends.retryOf} IS NULL`;
+const noSendYet = sql`NOT EXISTS (SELECT 1 FROM sends s WHERE s.campaign_id = ${campaigns.id}
+  AND s.kind = 'campaign' AND s.retry_of IS NULL)`;
+
+type CampaignSend = Pick<typeof sends.$inferSelect, "id" | "status" | "total" | "createdAt"> & {
+  finishedAt: string | null;
+};
+
+/** The one place a campaign's status is decided: from its send, else from its own dates. */
+export function statusOf(campaign: Campaign, send: CampaignSend | undefined): CampaignStatus {
+  if (send) {
+    if (send.status === "done") return "sent";
+    return send.status === "cancelled" ? "cancelled" : "sending";
+  }
+  if (campaign.cancelledAt) return "cancelled";
+  return campaign.sendAt ? "scheduled" : "draft";
+}
+
+export type CampaignState = { campaign: Campaign; status: CampaignStatus; send?: CampaignSend };
+
+const sendColumns = {
+  id: sends.id,
+  status: sends.status,
+  total: sends.total,
+  createdAt: sends.createdAt,
+  finishedAt: sends.finishedAt,
+};
+
+export async function campaignState(deps: Deps, campaign: Campaign): Promise<CampaignState> {
+  const [send] = await deps.db
+    .select(sendColumns)
+    .from(sends)
+    .where(and(eq(sends.campaignId, campaign.id), isCampaignSend))
+    .limit(1);
+  return { campaign, status: statusOf(campaign, send), send };
+}
+
+export const findCampaign = async (deps: Deps, id: number) =>
+  (await deps.db.select().from(campaigns).where(eq(campaigns.id, id)).limit(1))[0];
+
+/** The latest campaigns, each with its status. */
+export async function allCampaigns(deps: Deps): Promise<CampaignState[]> {
+  const rows = await deps.db
+    .select({ campaign: campaigns, send: sendColumns })
+    .from(campaigns)
+    .leftJoin(sends, and(eq(sends.campaignId, campaigns.id), isCampaignSend))
+    .orderBy(desc(campaigns.id))
+    .limit(200);
+  return rows.map(({ campaign, send }) => ({
+    campaign,
+    status: statusOf(campaign, send ?? undefined),
+    send: send ?? undefined,
+  }));
+}
+
+export const campaignJson = ({ campaign, status, send }: CampaignState) => ({
+  id: campaign.id,
+  list_id: campaign.listId,
+  subject: campaign.subject,
+  status,
+  send_id: send?.id ?? null,
+  send_at: campaign.sendAt,
+});
+
+const alreadySent = (campaign: Campaign, status: CampaignStatus): CampaignRefusal =>
+  status === "cancelled"
+    ? { ok: false, reason: "cancelled", detail: `Campaign ${campaign.id} was cancelled.` }
+    : {
+        ok: false,
+        reason: "already_sent",
+        detail: `Campaign ${campaign.id} was already sent (it is ${status}): a campaign is sent once. Duplicate it to send it again.`,
+      };
+
+/** A constraint error from the unique index that lets a campaign have one send. */
+const isSecondSend = (error: unknown) =>
+  /UNIQUE constraint failed: sends\.campaign_id/.test(
+    `${error instanceof Error ? error.message : ""} ${error instanceof Error && error.cause instanceof Error ? error.cause.message : ""}`,
+  );
+
+/**
+ * Sends a campaign to the confirmed, unsuppressed members of its list: the consent gate. Once
+ * only: a campaign that has a send is refused, and the unique index on its send settles a race.
+ */
+export async function sendCampaign(
+  deps: Deps,
+  actor: string,
+  campaign: Campaign,
+  list: List,
+  options: { dryRun?: boolean } = {},
+): Promise<({ ok: true } & SendReport) | CampaignRefusal> {
+  const { status } = await campaignState(deps, campaign);
+  if (status !== "draft" && status !== "scheduled") return alreadySent(campaign, status);
+  if (list.archivedAt)
+    return {
+      ok: false,
+      reason: "archived",
+      detail: "This list is archived: nothing can be sent to it.",
+    };
+  let report: SendReport;
+  try {
+    report = await startSend(deps, {
+      kind: "campaign",
+      listId: list.id,
+      campaignId: campaign.id,
+      subject: campaign.subject,
+      textVersion: list.purposeVersion,
+      actor,
+      dryRun: options.dryRun,
+    });
+  } catch (error) {
+    if (isSecondSend(error)) return alreadySent(campaign, "sending");
+    throw error;
+  }
+  if (report.sendId !== null) {
+    await recordAudit(deps, {
+      actor,
+      action: "campaign.sent",
+      listId: list.id,
+      summary: `Campaign "${campaign.subject}" to ${report.recipients} confirmed contacts of "${list.name}"`,
+      details: {
+        send_id: report.sendId,
+        campaign_id: campaign.id,
+        recipients: report.recipients,
+        excluded: report.excluded,
+      },
+    });
+  }
+  return { ok: true, ...report };
+}
+
+/** Schedules a draft for `sendAt`; the periodic job starts it then. */
+export async function scheduleCampaign(deps: Deps, campaign: Campaign, sendAt: string) {
+  return updateCampaign(deps, campaign, undefined, { send_at: sendAt });
+}
+
+/** Calls off a draft or a scheduled campaign; one that went out cannot be called back. */
+export async function cancelCampaign(
+  deps: Deps,
+  actor: string,
+  campaign: Campaign,
+): Promise<{ ok: true } | CampaignRefusal> {
+  const { status } = await campaignState(deps, campaign);
+  if (status !== "draft" && status !== "scheduled") return alreadySent(campaign, status);
+  const at = deps.clock.now().toISOString();
+  await deps.db
+    .update(campaigns)
+    .set({ cancelledAt: at, updatedAt: at })
+    .where(and(eq(campaigns.id, campaign.id), noSendYet));
+  await recordAudit(deps, {
+    actor,
+    action: "campaign.cancelled",
+    listId: campaign.listId,
+    summary: `Campaign "${campaign.subject}" cancelled before it was sent`,
+    details: { campaign_id: campaign.id },
+  });
+  return { ok: true };
+}
+
+/**
+ * The periodic job: starts every scheduled campaign whose time has come, through the same
+ * `sendCampaign` (so consent is checked now, not when it was scheduled). One that finds nobody,
+ * or whose list was archived, goes back to draft, and the audit log says why.
+ */
+export async function startDueCampaigns(deps: Deps): Promise<number> {
+  const due = await deps.db
+    .select()
+    .from(campaigns)
+    .where(
+      and(
+        lte(campaigns.sendAt, deps.clock.now().toISOString()),
+        isNull(campaigns.cancelledAt),
+        noSendYet,
+      ),
+    );
+  let started = 0;
+  for (const campaign of due) {
+    const list = await findList(deps, campaign.listId);
+    const result = list
+      ? await sendCampaign(deps, `${campaign.createdBy} (scheduled)`, campaign, list)
+      : undefined;
+    if (result?.ok && result.sendId !== null) {
+      started++;
+      continue;
+    }
+    await deps.db.update(campaigns).set({ sendAt: null }).where(eq(campaigns.id, campaign.id));
+    await recordAudit(deps, {
+      actor: "system",
+      action: "campaign.schedule_failed",
+      listId: campaign.listId,
+      summary: `Scheduled campaign "${campaign.subject}" did not start: ${result === undefined ? "its list is gone" : result.ok ? "nobody may receive it" : result.detail}; it is a draft again`,
+      details: { campaign_id: campaign.id },
+    });
+  }
+  deps.dispatcher?.wake();
+  return started;
+}
+
+/** The address a test goes to: one address, parsed as a contact's would be. */
+export const testAddress = z
+  .string({ error: "to is one email address, such as someone@example.org." })
+  .transform((value, ctx) => {
+    const parsed = parseAddress(value);
+    if ("error" in parsed) {
+      ctx.addIssue({ code: "custom", message: parsed.error });
+      return z.NEVER;
+    }
+    return parsed.email;
+  });
+
+/**
+ * Sends one test of a campaign to one address (the admin's own by default) through the pipeline,
+ * so the kill switch, the rate limit, the outbox and the audit log apply. Refused while paused.
+ */
+export async function sendCampaignTest(
+  deps: Deps,
+  actor: string,
+  campaign: Campaign,
+  list: List,
+  to: string,
+): Promise<({ ok: true } & { sendId: number }) | CampaignRefusal> {
+  if (await isPaused(deps.db))
+    return {
+      ok: false,
+      reason: "paused",
+      detail: "Sending is paused: no test can go out until sending is resumed.",
+    };
+  const sendId = await startTestSend(deps, {
+    listId: list.id,
+    campaignId: campaign.id,
+    subject: `[TEST] ${campaign.subject}`,
+    textVersion: list.purposeVersion,
+    actor,
+    to: singleRecipient(to),
+  });
+  // The address stays out of the audit log, which outlives the send.
+  await recordAudit(deps, {
+    actor,
+    action: "campaign.test",
+    listId: list.id,
+    summary: `Test of campaign "${campaign.subject}" to ${to === actor ? "the admin's own address" : "one address"}`,
+    details: { send_id: sendId, campaign_id: campaign.id, recipients: 1 },
+  });
+  return { ok: true, sendId };
+}
+
+/**
+ * Whom the admin's preview is written for: the list's first named member, or a made-up one, so
+ * that the merge tags show as a recipient will see them.
+ */
+export async function sampleContact(deps: Deps, listId: number): Promise<MergeContact> {
+  const [row] = await deps.db
+    .select({ name: contacts.name, attributes: contacts.attributes })
+    .from(listMembers)
+    .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
+    .where(and(eq(listMembers.listId, listId), isNotNull(contacts.name)))
+    .orderBy(listMembers.id)
+    .limit(1);
+  return row ?? { name: "Camille Martin", attributes: {} };
+}
+
+/**
+ * A finished test send keeps its counts, not its address: the address on the send and the
+ * message stored with its batch go.
+ */
+export async function forgetFinishedTestSends(deps: Deps) {
+  const finished = sql`SELECT id FROM sends WHERE kind = 'test' AND status IN ('done', 'cancelled')`;
+  await deps.db.batch([
+    deps.db.run(sql`
+      DELETE FROM batch_payloads WHERE batch_id IN (
+        SELECT b.id FROM send_batches b WHERE b.status <> 'pending' AND b.send_id IN (${finished}))`),
+    deps.db.run(sql`
+      UPDATE sends SET test_recipient = NULL
+      WHERE test_recipient IS NOT NULL AND id IN (${finished})`),
+  ]);
+}
