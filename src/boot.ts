@@ -1,5 +1,6 @@
 // What both runtimes do before serving: migrate, settle the secret key, first admin, demo seed.
 import type { Client } from "@libsql/client";
+import { createPasswords } from "./auth/password";
 import { ensureFirstAdmin } from "./auth/service";
 import type { Config } from "./config";
 import { toBase64Url } from "./crypto";
@@ -44,6 +45,7 @@ export async function boot(
     db,
     clock,
     randomBytes,
+    passwords: createPasswords(randomBytes),
     mail: options.mail ?? mailProviderFor(config, db, clock),
   };
   const adminCreated = await ensureFirstAdmin(deps);

@@ -9,18 +9,45 @@ export const findAdminByEmail = async (db: Db, email: string) =>
 export const countAdmins = async (db: Db) =>
   (await db.select({ n: count() }).from(admins))[0]?.n ?? 0;
 
-export const insertAdmin = (db: Db, email: string, passwordHash: string) =>
-  db.insert(admins).values({ email, passwordHash }).onConflictDoNothing();
+export const insertAdmin = (
+  db: Db,
+  email: string,
+  passwordHash: string,
+  role: (typeof admins.$inferSelect)["role"],
+) => db.insert(admins).values({ email, passwordHash, role }).onConflictDoNothing();
 
-export const latestFailures = (db: Db, email: string, since: string) =>
+/** Records an attempt before its password is checked; returns its id (its place in line). */
+export const recordAttempt = async (db: Db, email: string, clientHash: string, at: string) =>
+  (
+    await db
+      .insert(loginFailures)
+      .values({ email, clientHash, at })
+      .returning({ id: loginFailures.id })
+  )[0]?.id ?? 0;
+
+/** The attempts from this client on this address that came before `id`, within the window. */
+export const attemptsBefore = (
+  db: Db,
+  email: string,
+  clientHash: string,
+  id: number,
+  since: string,
+) =>
   db
     .select({ at: loginFailures.at })
     .from(loginFailures)
-    .where(and(eq(loginFailures.email, email), gt(loginFailures.at, since)))
-    .orderBy(loginFailures.at);
+    .where(
+      and(
+        eq(loginFailures.email, email),
+        eq(loginFailures.clientHash, clientHash),
+        lt(loginFailures.id, id),
+        gt(loginFailures.at, since),
+      ),
+    )
+    .orderBy(loginFailures.id);
 
-export const recordFailure = (db: Db, email: string, at: string) =>
-  db.insert(loginFailures).values({ email, at });
+export const forgetAttempt = (db: Db, id: number) =>
+  db.delete(loginFailures).where(eq(loginFailures.id, id));
 
 export const pruneFailuresBefore = (db: Db, before: string) =>
   db.delete(loginFailures).where(lt(loginFailures.at, before));
@@ -33,7 +60,7 @@ export const insertSession = (
 export const findLiveSession = async (db: Db, idHash: string, now: string) =>
   (
     await db
-      .select({ adminId: admins.id, email: admins.email, expiresAt: adminSessions.expiresAt })
+      .select({ id: admins.id, email: admins.email, role: admins.role })
       .from(adminSessions)
       .innerJoin(admins, eq(admins.id, adminSessions.adminId))
       .where(
@@ -60,7 +87,7 @@ export const insertToken = (
 export const findLiveToken = async (db: Db, tokenHash: string, now: string) =>
   (
     await db
-      .select({ adminId: admins.id, email: admins.email })
+      .select({ id: admins.id, email: admins.email, role: admins.role })
       .from(apiTokens)
       .innerJoin(admins, eq(admins.id, apiTokens.adminId))
       .where(

@@ -1,7 +1,8 @@
 // Admin sign-in and sign-out pages, and the API token endpoint.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
+import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { parseJson, problem } from "../http/problem";
 import { SESSION_COOKIE } from "./middleware";
@@ -23,6 +24,10 @@ const credentials = z.object({
   password: z.string().min(1, "Enter your password.").max(1000, "Too long."),
 });
 
+/** The salted hash of the client's address: failures are counted per address typed and client. */
+const clientHash = (c: Context<AppEnv>) =>
+  hashClientAddress(c.var.deps, c.var.clientAddress).slice(0, 32);
+
 export const authPages = new Hono<AppEnv>();
 
 authPages.get("/admin/login", (c) => c.html(<LoginPage next={safeNext(c.req.query("next"))} />));
@@ -36,7 +41,7 @@ authPages.post("/admin/login", async (c) => {
     const message = parsed.error.issues[0]?.message ?? INVALID;
     return c.html(<LoginPage email={email} error={message} next={next} />, 422);
   }
-  const result = await signIn(c.var.deps, parsed.data.email, parsed.data.password);
+  const result = await signIn(c.var.deps, parsed.data.email, parsed.data.password, clientHash(c));
   if (!result.ok) {
     if (result.reason === "locked") {
       c.header("Retry-After", String(result.retryAfterSeconds));
@@ -73,7 +78,7 @@ export const tokenApi = new Hono<AppEnv>();
 tokenApi.post("/api/v1/tokens", async (c) => {
   const body = await parseJson(c, credentials);
   if (!body.ok) return body.response;
-  const result = await signIn(c.var.deps, body.value.email, body.value.password);
+  const result = await signIn(c.var.deps, body.value.email, body.value.password, clientHash(c));
   if (!result.ok) {
     if (result.reason === "locked") {
       return problem(c, 429, lockedMessage(result.retryAfterSeconds), {

@@ -1,7 +1,7 @@
 // Sign-in rules: slow password checks, lockout, sessions and API tokens (stored hashed).
+import type { admins } from "../../db/schema";
 import { sha256Hex, toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
-import { hashPassword, verifyPassword } from "./password";
 import * as q from "./queries";
 
 export const LOCKOUT_FAILURES = 5;
@@ -9,7 +9,14 @@ export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-export type Admin = { adminId: number; email: string };
+export type Role = (typeof admins.$inferSelect)["role"];
+export type Admin = { adminId: number; email: string; role: Role };
+
+const toAdmin = (row: { id: number; email: string; role: Role }): Admin => ({
+  adminId: row.id,
+  email: row.email,
+  role: row.role,
+});
 
 export type SignInResult =
   | { ok: true; admin: Admin }
@@ -18,16 +25,26 @@ export type SignInResult =
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-let dummyHash: Promise<string> | undefined;
-
-/** Checks a password, with the same cost and the same answer for unknown and known addresses. */
-export async function signIn(deps: Deps, email: string, password: string): Promise<SignInResult> {
+/**
+ * Checks a password, with the same cost and the same answer for unknown and known addresses.
+ * The attempt is written before the slow hash and counts as a failure until the password proves
+ * right: parallel attempts each see every attempt before them, so the sixth is refused unchecked.
+ * Failures are counted per address and client, so failures elsewhere never lock the owner out.
+ */
+export async function signIn(
+  deps: Deps,
+  email: string,
+  password: string,
+  clientHash: string,
+): Promise<SignInResult> {
   const address = normaliseEmail(email);
   const now = deps.clock.now();
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString();
-  const failures = await q.latestFailures(deps.db, address, windowStart);
-  if (failures.length >= LOCKOUT_FAILURES) {
-    const fifth = failures[failures.length - LOCKOUT_FAILURES];
+  const attempt = await q.recordAttempt(deps.db, address, clientHash, now.toISOString());
+  const before = await q.attemptsBefore(deps.db, address, clientHash, attempt, windowStart);
+  if (before.length >= LOCKOUT_FAILURES) {
+    await q.forgetAttempt(deps.db, attempt); // a refused attempt does not extend the lockout
+    const fifth = before[before.length - LOCKOUT_FAILURES];
     const unlocksAt = new Date(fifth?.at ?? now.toISOString()).getTime() + LOCKOUT_WINDOW_MS;
     return {
       ok: false,
@@ -36,25 +53,20 @@ export async function signIn(deps: Deps, email: string, password: string): Promi
     };
   }
   const admin = await q.findAdminByEmail(deps.db, address);
-  dummyHash ??= hashPassword("not a password", new Uint8Array(16));
-  const valid = await verifyPassword(password, admin?.passwordHash ?? (await dummyHash));
+  const valid = await deps.passwords.verify(password, admin?.passwordHash);
   if (!admin || !valid) {
-    await q.recordFailure(deps.db, address, now.toISOString());
     await q.pruneFailuresBefore(deps.db, windowStart); // keeps the table bounded
     return { ok: false, reason: "invalid" };
   }
-  return { ok: true, admin: { adminId: admin.id, email: admin.email } };
+  await q.forgetAttempt(deps.db, attempt);
+  return { ok: true, admin: toAdmin(admin) };
 }
 
 /** Creates the first admin from the configuration when there is none. Returns true if created. */
 export async function ensureFirstAdmin(deps: Deps): Promise<boolean> {
   if ((await q.countAdmins(deps.db)) > 0) return false;
   const { email, password } = deps.config.admin;
-  await q.insertAdmin(
-    deps.db,
-    normaliseEmail(email),
-    await hashPassword(password, deps.randomBytes(16)),
-  );
+  await q.insertAdmin(deps.db, normaliseEmail(email), await deps.passwords.hash(password), "owner");
   return true;
 }
 
@@ -81,7 +93,7 @@ export async function startSession(
 
 export async function sessionAdmin(deps: Deps, id: string): Promise<Admin | undefined> {
   const row = await q.findLiveSession(deps.db, await sha256Hex(id), deps.clock.now().toISOString());
-  return row && { adminId: row.adminId, email: row.email };
+  return row && toAdmin(row);
 }
 
 export async function endSession(deps: Deps, id: string): Promise<void> {
@@ -110,5 +122,5 @@ export async function tokenAdmin(deps: Deps, token: string): Promise<Admin | und
     await sha256Hex(token),
     deps.clock.now().toISOString(),
   );
-  return row && { adminId: row.adminId, email: row.email };
+  return row && toAdmin(row);
 }
