@@ -1,6 +1,6 @@
 // Every query the sign-in, session and token code runs.
 import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
-import { adminSessions, admins, apiTokens, loginFailures } from "../../db/schema";
+import { adminSessions, admins, apiTokens, loginFailures, settings } from "../../db/schema";
 import type { Db } from "../db";
 
 export const findAdminByEmail = async (db: Db, email: string) =>
@@ -99,3 +99,25 @@ export const findLiveToken = async (db: Db, tokenHash: string, now: string) =>
       )
       .limit(1)
   )[0];
+
+export const updatePasswordHash = (db: Db, adminId: number, passwordHash: string) =>
+  db.update(admins).set({ passwordHash }).where(eq(admins.id, adminId));
+
+/** Ends every session and token of one admin (password reset, removal). */
+export const revokeEverythingOf = (db: Db, adminId: number, now: string) =>
+  [
+    db
+      .update(adminSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(adminSessions.adminId, adminId), isNull(adminSessions.revokedAt))),
+    db
+      .update(apiTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(apiTokens.adminId, adminId), isNull(apiTokens.revokedAt))),
+  ] as const;
+
+export const writeSetting = (db: Db, key: string, value: string) =>
+  db
+    .insert(settings)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: settings.key, set: { value } });

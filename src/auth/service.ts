@@ -62,14 +62,6 @@ export async function signIn(
   return { ok: true, admin: toAdmin(admin) };
 }
 
-/** Creates the first admin from the configuration when there is none. Returns true if created. */
-export async function ensureFirstAdmin(deps: Deps): Promise<boolean> {
-  if ((await q.countAdmins(deps.db)) > 0) return false;
-  const { email, password } = deps.config.admin;
-  await q.insertAdmin(deps.db, normaliseEmail(email), await deps.passwords.hash(password), "owner");
-  return true;
-}
-
 function newSecret(deps: Deps): string {
   return toBase64Url(deps.randomBytes(32));
 }
