@@ -145,6 +145,7 @@ export const migrations: Migration[] = [
       "ALTER TABLE `login_failures` ADD `client_hash` text DEFAULT '' NOT NULL;",
       "CREATE INDEX `login_failures_email_client_idx` ON `login_failures` (`email`,`client_hash`,`id`);",
       "ALTER TABLE `admins` ADD `role` text DEFAULT 'owner' NOT NULL;",
+      "ALTER TABLE `admins` ADD `removed_at` text;",
       "ALTER TABLE `api_tokens` ADD `name` text;",
       "ALTER TABLE `api_tokens` ADD `last_used_at` text;",
     ],

@@ -26,6 +26,8 @@ export const admins = sqliteTable("admins", {
   role: text("role", { enum: ["owner", "sender", "editor", "viewer"] })
     .notNull()
     .default("owner"),
+  /** Set when an owner removes the admin: the row stays for the audit trail, nothing works for it. */
+  removedAt: text("removed_at"),
 });
 
 /**

@@ -5,8 +5,11 @@ import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { adminHome } from "./admin/routes";
+import { adminsApi } from "./admins/api";
+import { invitePages } from "./admins/invite";
 import { auditAdmin } from "./audit/routes";
 import { requireAdminSession, requireApiToken } from "./auth/middleware";
+import { enforceRoles } from "./auth/roles";
 import { authPages, tokenApi } from "./auth/routes";
 import { contactsAdmin } from "./contacts/admin";
 import { contactsApi } from "./contacts/api";
@@ -97,12 +100,18 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   );
   app.use("/admin", requireAdminSession);
   app.use("/api/v1/*", async (c, next) =>
-    c.req.path === "/api/v1/tokens" ? next() : requireApiToken(c, next),
+    c.req.path === "/api/v1/tokens" && c.req.method === "POST" ? next() : requireApiToken(c, next),
   );
+  // Roles, once for every admin page and API route (src/auth/roles.tsx holds the table).
+  app.use("/admin", enforceRoles);
+  app.use("/admin/*", enforceRoles);
+  app.use("/api/v1/*", enforceRoles);
 
   app.route("/", homeRoutes);
   app.route("/", authPages);
   app.route("/", tokenApi);
+  app.route("/", adminsApi);
+  app.route("/", invitePages);
   app.route("/", adminHome);
   app.route("/", mailboxRoutes);
   app.route("/", listsApi);

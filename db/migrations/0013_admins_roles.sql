@@ -13,5 +13,6 @@ DROP INDEX `login_failures_email_at_idx`;--> statement-breakpoint
 ALTER TABLE `login_failures` ADD `client_hash` text DEFAULT '' NOT NULL;--> statement-breakpoint
 CREATE INDEX `login_failures_email_client_idx` ON `login_failures` (`email`,`client_hash`,`id`);--> statement-breakpoint
 ALTER TABLE `admins` ADD `role` text DEFAULT 'owner' NOT NULL;--> statement-breakpoint
+ALTER TABLE `admins` ADD `removed_at` text;--> statement-breakpoint
 ALTER TABLE `api_tokens` ADD `name` text;--> statement-breakpoint
 ALTER TABLE `api_tokens` ADD `last_used_at` text;

@@ -70,12 +70,13 @@ export function createPasswords(
   };
   const verify = async (password: string, stored: string | undefined) => {
     dummy ??= hash("not a password");
-    const known = stored !== undefined;
-    const [scheme, n, r, p, salt, expected] = (stored ?? (await dummy)).split("$");
-    if (scheme !== "scrypt" || !n || !r || !p || !salt || !expected) return false;
+    // An unknown address, or an admin with no password yet (invited): the same work, then false.
+    const usable = stored?.startsWith("scrypt$") === true;
+    const [, n, r, p, salt, expected] = (usable && stored ? stored : await dummy).split("$");
+    if (!n || !r || !p || !salt || !expected) return false;
     const params = { N: Number(n), r: Number(r), p: Number(p), dkLen: 32 };
     const key = await capped(() => scryptKey(password, fromBase64Url(salt), params));
-    return constantTimeEqual(toBase64Url(key), expected) && known;
+    return constantTimeEqual(toBase64Url(key), expected) && usable;
   };
   return { hash, verify };
 }

@@ -1,10 +1,17 @@
 // Every query the sign-in, session and token code runs.
-import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
+import { and, count, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { adminSessions, admins, apiTokens, loginFailures, settings } from "../../db/schema";
 import type { Db } from "../db";
 
+/** An admin who may sign in (not removed). */
 export const findAdminByEmail = async (db: Db, email: string) =>
-  (await db.select().from(admins).where(eq(admins.email, email)).limit(1))[0];
+  (
+    await db
+      .select()
+      .from(admins)
+      .where(and(eq(admins.email, email), isNull(admins.removedAt)))
+      .limit(1)
+  )[0];
 
 export const countAdmins = async (db: Db) =>
   (await db.select({ n: count() }).from(admins))[0]?.n ?? 0;
@@ -67,6 +74,7 @@ export const findLiveSession = async (db: Db, idHash: string, now: string) =>
         and(
           eq(adminSessions.idHash, idHash),
           isNull(adminSessions.revokedAt),
+          isNull(admins.removedAt),
           gt(adminSessions.expiresAt, now),
         ),
       )
@@ -81,19 +89,96 @@ export const revokeSession = (db: Db, idHash: string, now: string) =>
 
 export const insertToken = (
   db: Db,
-  row: { tokenHash: string; adminId: number; createdAt: string; expiresAt: string },
+  row: {
+    tokenHash: string;
+    adminId: number;
+    createdAt: string;
+    expiresAt: string;
+    name: string | null;
+  },
 ) => db.insert(apiTokens).values(row);
+
+export const markTokenUsed = (db: Db, tokenHash: string, now: string) =>
+  db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.tokenHash, tokenHash));
+
+/**
+ * Tokens and sessions are named outside by the first 16 hex digits of their stored hash: enough to
+ * tell one from another, and nothing that helps forge them.
+ */
+export const ID_LENGTH = 16;
+
+export const liveTokensOf = (db: Db, adminId: number, now: string) =>
+  db
+    .select()
+    .from(apiTokens)
+    .where(
+      and(
+        eq(apiTokens.adminId, adminId),
+        isNull(apiTokens.revokedAt),
+        gt(apiTokens.expiresAt, now),
+      ),
+    )
+    .orderBy(apiTokens.createdAt);
+
+export const revokeTokenOf = async (db: Db, adminId: number, id: string, now: string) =>
+  (
+    await db
+      .update(apiTokens)
+      .set({ revokedAt: now })
+      .where(
+        and(
+          eq(apiTokens.adminId, adminId),
+          eq(sql`substr(${apiTokens.tokenHash}, 1, ${ID_LENGTH})`, id),
+          isNull(apiTokens.revokedAt),
+        ),
+      )
+      .returning({ tokenHash: apiTokens.tokenHash })
+  ).length;
+
+export const liveSessionsOf = (db: Db, adminId: number, now: string) =>
+  db
+    .select()
+    .from(adminSessions)
+    .where(
+      and(
+        eq(adminSessions.adminId, adminId),
+        isNull(adminSessions.revokedAt),
+        gt(adminSessions.expiresAt, now),
+      ),
+    )
+    .orderBy(adminSessions.createdAt);
+
+export const revokeSessionOf = async (db: Db, adminId: number, id: string, now: string) =>
+  (
+    await db
+      .update(adminSessions)
+      .set({ revokedAt: now })
+      .where(
+        and(
+          eq(adminSessions.adminId, adminId),
+          eq(sql`substr(${adminSessions.idHash}, 1, ${ID_LENGTH})`, id),
+          isNull(adminSessions.revokedAt),
+        ),
+      )
+      .returning({ idHash: adminSessions.idHash })
+  ).length;
 
 export const findLiveToken = async (db: Db, tokenHash: string, now: string) =>
   (
     await db
-      .select({ id: admins.id, email: admins.email, role: admins.role })
+      .select({
+        id: admins.id,
+        email: admins.email,
+        role: admins.role,
+        lastUsedAt: apiTokens.lastUsedAt,
+      })
       .from(apiTokens)
       .innerJoin(admins, eq(admins.id, apiTokens.adminId))
       .where(
         and(
           eq(apiTokens.tokenHash, tokenHash),
           isNull(apiTokens.revokedAt),
+          isNull(admins.removedAt),
           gt(apiTokens.expiresAt, now),
         ),
       )

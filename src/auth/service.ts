@@ -95,6 +95,7 @@ export async function endSession(deps: Deps, id: string): Promise<void> {
 export async function issueToken(
   deps: Deps,
   admin: Admin,
+  name?: string,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = `rl_${newSecret(deps)}`;
   const now = deps.clock.now();
@@ -104,15 +105,73 @@ export async function issueToken(
     adminId: admin.adminId,
     createdAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
+    name: name ?? null,
   });
   return { token, expiresAt };
 }
 
+/** How stale "last used" may get: a busy script does not write on every call. */
+const LAST_USED_PRECISION_MS = 60_000;
+
 export async function tokenAdmin(deps: Deps, token: string): Promise<Admin | undefined> {
-  const row = await q.findLiveToken(
-    deps.db,
-    await sha256Hex(token),
-    deps.clock.now().toISOString(),
-  );
-  return row && toAdmin(row);
+  const tokenHash = await sha256Hex(token);
+  const now = deps.clock.now();
+  const row = await q.findLiveToken(deps.db, tokenHash, now.toISOString());
+  if (!row) return undefined;
+  const lastUsed = row.lastUsedAt ? Date.parse(row.lastUsedAt) : 0;
+  if (now.getTime() - lastUsed >= LAST_USED_PRECISION_MS) {
+    await q.markTokenUsed(deps.db, tokenHash, now.toISOString());
+  }
+  return toAdmin(row);
+}
+
+export type TokenSummary = {
+  id: string;
+  name: string | null;
+  role: Role;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+};
+
+/** The caller's live tokens (a token acts with its admin's current role). */
+export async function listTokens(deps: Deps, admin: Admin): Promise<TokenSummary[]> {
+  const rows = await q.liveTokensOf(deps.db, admin.adminId, deps.clock.now().toISOString());
+  return rows.map((row) => ({
+    id: row.tokenHash.slice(0, q.ID_LENGTH),
+    name: row.name,
+    role: admin.role,
+    created_at: row.createdAt,
+    expires_at: row.expiresAt,
+    last_used_at: row.lastUsedAt,
+  }));
+}
+
+/** Revokes one of the caller's tokens; false when they hold no live token with that id. */
+export async function revokeToken(deps: Deps, admin: Admin, id: string): Promise<boolean> {
+  return (await q.revokeTokenOf(deps.db, admin.adminId, id, deps.clock.now().toISOString())) > 0;
+}
+
+export type SessionSummary = {
+  id: string;
+  created_at: string;
+  expires_at: string;
+  current: boolean;
+};
+
+export async function listSessions(
+  deps: Deps,
+  admin: Admin,
+  currentId?: string,
+): Promise<SessionSummary[]> {
+  const current = currentId ? (await sha256Hex(currentId)).slice(0, q.ID_LENGTH) : undefined;
+  const rows = await q.liveSessionsOf(deps.db, admin.adminId, deps.clock.now().toISOString());
+  return rows.map((row) => {
+    const id = row.idHash.slice(0, q.ID_LENGTH);
+    return { id, created_at: row.createdAt, expires_at: row.expiresAt, current: id === current };
+  });
+}
+
+export async function revokeSession(deps: Deps, admin: Admin, id: string): Promise<boolean> {
+  return (await q.revokeSessionOf(deps.db, admin.adminId, id, deps.clock.now().toISOString())) > 0;
 }
