@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import { adminHome } from "./admin/routes";
 import { adminsApi } from "./admins/api";
 import { invitePages } from "./admins/invite";
+import { adminsPages } from "./admins/pages";
 import { auditAdmin } from "./audit/routes";
 import { requireAdminSession, requireApiToken } from "./auth/middleware";
 import { enforceRoles } from "./auth/roles";
@@ -112,6 +113,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", tokenApi);
   app.route("/", adminsApi);
   app.route("/", invitePages);
+  app.route("/", adminsPages);
   app.route("/", adminHome);
   app.route("/", mailboxRoutes);
   app.route("/", listsApi);

@@ -1,6 +1,6 @@
 // Every query the admins domain runs: the team, one-time password links.
-import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
-import { adminPasswordLinks, admins, loginFailures } from "../../db/schema";
+import { and, asc, count, eq, gt, isNull, ne } from "drizzle-orm";
+import { adminPasswordLinks, adminSessions, admins, loginFailures } from "../../db/schema";
 import type { Db } from "../db";
 
 export type AdminRow = typeof admins.$inferSelect;
@@ -93,3 +93,16 @@ export const forgetFailuresOf = (db: Db, email: string) =>
 
 export const setPasswordHash = (db: Db, id: number, passwordHash: string) =>
   db.update(admins).set({ passwordHash }).where(eq(admins.id, id));
+
+/** After a password change, the browser that made it stays signed in; every other session ends. */
+export const revokeOtherSessions = (db: Db, adminId: number, keepIdHash: string, now: string) =>
+  db
+    .update(adminSessions)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(adminSessions.adminId, adminId),
+        ne(adminSessions.idHash, keepIdHash),
+        isNull(adminSessions.revokedAt),
+      ),
+    );

@@ -2,7 +2,7 @@
 // issues a reset link. Every change is audited. Routes map AdminError kinds to statuses.
 import { recordAudit } from "../audit/service";
 import * as authQ from "../auth/queries";
-import { type Admin, normaliseEmail } from "../auth/service";
+import { type Admin, normaliseEmail, signIn } from "../auth/service";
 import { sha256Hex, toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
 import * as q from "./queries";
@@ -180,4 +180,31 @@ export async function setPasswordFromLink(
   });
   const admin = await activeAdmin(deps, link.adminId);
   return { adminId: admin.id, email: admin.email, role: admin.role };
+}
+
+/**
+ * The signed-in admin changes their password: the current one is checked like a sign-in (same
+ * lockout), the browser that asked stays signed in, every other session ends.
+ */
+export async function changeOwnPassword(
+  deps: Deps,
+  admin: Admin,
+  input: { current: string; next: string; clientHash: string; sessionId: string },
+): Promise<"changed" | "invalid" | "locked"> {
+  const check = await signIn(deps, admin.email, input.current, input.clientHash);
+  if (!check.ok) return check.reason;
+  const passwordHash = await deps.passwords.hash(input.next);
+  const now = deps.clock.now().toISOString();
+  await deps.db.batch([
+    q.setPasswordHash(deps.db, admin.adminId, passwordHash),
+    q.revokeOtherSessions(deps.db, admin.adminId, await sha256Hex(input.sessionId), now),
+    q.retireLinksOf(deps.db, admin.adminId, now),
+  ]);
+  await recordAudit(deps, {
+    actor: admin.email,
+    action: "admin.password_changed",
+    summary: `${admin.email} changed their password; their other sessions were ended.`,
+    details: { admin_id: admin.adminId },
+  });
+  return "changed";
 }

@@ -33,7 +33,7 @@ const credentials = z.object({
 });
 
 /** The salted hash of the client's address: failures are counted per address typed and client. */
-const clientHash = (c: Context<AppEnv>) =>
+export const clientHash = (c: Context<AppEnv>) =>
   hashClientAddress(c.var.deps, c.var.clientAddress).slice(0, 32);
 
 /** Signs the browser in as `admin` (after a password check or a one-time link). */
