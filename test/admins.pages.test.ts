@@ -28,7 +28,9 @@ describe("team page", () => {
     expect(html).toContain("cleo@test.example is invited as editor.");
     const url = /http:\/\/[^<\s]+\/invite\/[\w-]+/.exec(html)?.[0];
     expect(url).toBeDefined();
-    const id = /\/admin\/admins\/(\d+)\/role/.exec(html.slice(html.indexOf("<td>cleo@test.example</td>")))?.[1];
+    const id = /\/admin\/admins\/(\d+)\/role/.exec(
+      html.slice(html.indexOf("<td>cleo@test.example</td>")),
+    )?.[1];
     const changed = await t.form(
       `/admin/admins/${id}/role`,
       { role: "sender" },

@@ -1,6 +1,8 @@
 // Who may do what: one table of (method, path pattern) → least role, applied once to /admin and
 // /api/v1 after sign-in. Routes not in the table fall to the safe default: reading needs
 // `viewer`, any write `editor`. A route added later is therefore never open to a viewer.
+// A rule that depends on the body (a `send_at` on a campaign write schedules a send) cannot be
+// read from the path: such a service checks `roleAtLeast(admin.role, "sender")` itself.
 import type { Context, Next } from "hono";
 import type { AppEnv } from "../http/env";
 import { problem } from "../http/problem";
@@ -39,11 +41,15 @@ export const ROLE_RULES: Rule[] = [
   ...everything("owner", "/admin/admins", "/admin/admins/*", "/api/v1/admins", "/api/v1/admins/*"),
   ...everything("owner", "/admin/settings", "/admin/settings/*", "/api/v1/settings"),
   ...everything("owner", "/api/v1/settings/*", "/api/v1/webhook-endpoints"),
-  ...everything("owner", "/api/v1/webhook-endpoints/*"),
+  ...everything("owner", "/api/v1/webhook-endpoints/*", "/admin/webhook-endpoints"),
+  ...everything("owner", "/admin/webhook-endpoints/*"),
   // Anything that makes mail leave, or lets it reach someone again: senders.
   ...writes("sender", "/admin/sending/resume", "/api/v1/sending/resume"),
   ...writes("sender", "/api/v1/campaigns/:id/send", "/api/v1/campaigns/:id/test"),
   ...writes("sender", "/admin/campaigns/:id/send", "/admin/campaigns/:id/test"),
+  // Scheduling is sending later; cancelling a scheduled or running send is stopping it.
+  ...writes("sender", "/api/v1/campaigns/:id/schedule", "/admin/campaigns/:id/schedule"),
+  ...writes("sender", "/api/v1/campaigns/:id/cancel", "/admin/campaigns/:id/cancel"),
   ...writes("sender", "/api/v1/sends/:id/*", "/admin/sends/:id/*"),
   ...writes("sender", "/api/v1/lists/:id/reconsent", "/admin/lists/:id/reconsent"),
   ...writes("sender", "/api/v1/polls/:id/invite", "/admin/polls/:id/invite"),
