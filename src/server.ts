@@ -1,27 +1,11 @@
 // Node entry (`npm start`): config, embedded database, migrations, seed, then listen.
 import { serve } from "@hono/node-server";
-import type { ConfiguredAdminOutcome } from "./auth/configured-admin";
+import { configuredAdminLine } from "./auth/configured-admin";
 import { boot } from "./boot";
-import { type Config, ConfigError, parseConfig } from "./config";
+import { ConfigError, parseConfig } from "./config";
 import { createNodeApp, openNodeClient, startHourlyJobs } from "./node";
 import { startDispatcher } from "./sending/dispatcher";
 import { windowRateLimiter } from "./sending/rate";
-
-/** What start did with the admin the environment names, truthfully. */
-function configuredAdminLine(config: Config, outcome: ConfiguredAdminOutcome) {
-  const { email, password, isDemo } = config.admin;
-  if (outcome === "not-an-admin") {
-    return `ADMIN_EMAIL ${email} is not an admin here (it only creates the first one): ask an owner for an invitation, or run \`npm run admin -- reset-password EMAIL\`.`;
-  }
-  if (isDemo && outcome !== "password-updated") {
-    return `email ${email}  password ${password}  (demo values, unless changed in the app; set ADMIN_EMAIL and ADMIN_PASSWORD for real use)`;
-  }
-  return {
-    created: `email ${email}, an owner, with the password in ADMIN_PASSWORD`,
-    unchanged: `email ${email}: password as set by ADMIN_PASSWORD, unless changed since in the app (\`npm run admin -- reset-password ${email}\` if lost)`,
-    "password-updated": `email ${email}: password replaced by the new ADMIN_PASSWORD at this start; their sessions and tokens were ended`,
-  }[outcome];
-}
 
 async function main() {
   const config = parseConfig(process.env, "node");

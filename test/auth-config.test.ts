@@ -1,6 +1,7 @@
 // The admin the environment names: demo credentials refused where they would be dangerous
 // (issue 17, defect 5) and a changed ADMIN_PASSWORD taking effect, said truthfully (defect 4).
 import { describe, expect, test } from "vitest";
+import { configuredAdminLine } from "../src/auth/configured-admin";
 import { ConfigError, parseConfig } from "../src/config";
 import { ADMIN, createTestApp } from "./helpers";
 
@@ -59,6 +60,9 @@ describe("ADMIN_PASSWORD after the first start", () => {
     expect(first.report.admin).toBe("created");
     const again = await createTestApp({ DATABASE_URL: first.url });
     expect(again.report.admin).toBe("unchanged");
+    expect(configuredAdminLine(again.deps.config, "unchanged")).toContain(
+      "unless changed since in the app",
+    );
     again.client.close();
     const changed = await createTestApp({
       DATABASE_URL: first.url,
@@ -66,6 +70,9 @@ describe("ADMIN_PASSWORD after the first start", () => {
     });
     try {
       expect(changed.report.admin).toBe("password-updated");
+      expect(configuredAdminLine(changed.deps.config, changed.report.admin)).toBe(
+        `email ${ADMIN.email}: password replaced by the new ADMIN_PASSWORD at this start; their sessions and tokens were ended`,
+      );
       await changed.signIn(ADMIN.email, "the new one!");
       const old = await changed.form("/admin/login", ADMIN);
       expect(old.status).toBe(401);
@@ -73,6 +80,26 @@ describe("ADMIN_PASSWORD after the first start", () => {
       expect(audit.rows.map((r) => r.action)).toContain("admin.password_from_environment");
     } finally {
       changed.client.close();
+      first.close();
+    }
+  });
+});
+
+describe("ADMIN_EMAIL naming nobody", () => {
+  test("is reported at start, not silently ignored", async () => {
+    const first = await createTestApp();
+    const other = await createTestApp({ DATABASE_URL: first.url, ADMIN_EMAIL: "new@test.example" });
+    try {
+      expect(other.report.admin).toBe("not-an-admin");
+      expect(configuredAdminLine(other.deps.config, "not-an-admin")).toMatch(
+        /^ADMIN_EMAIL new@test\.example is not an admin here/,
+      );
+      expect(
+        (await other.form("/admin/login", { email: "new@test.example", password: ADMIN.password }))
+          .status,
+      ).toBe(401);
+    } finally {
+      other.client.close();
       first.close();
     }
   });

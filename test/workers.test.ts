@@ -600,7 +600,14 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
     async () => {
       const { worker: queueless, origin: queuelessOrigin } = await startWorker(
         bundle,
-        { DATABASE_URL: db.url, SECRET_KEY, PUBLIC_URL, SEED: "none" },
+        {
+          DATABASE_URL: db.url,
+          SECRET_KEY,
+          PUBLIC_URL,
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+          SEED: "none",
+        },
         "none",
         configWithout(outdir, ["queues.producers", "queues.consumers"]),
       );
@@ -610,6 +617,25 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
         expect(await res.text()).toContain("Missing SEND_QUEUE");
       } finally {
         await queueless.dispose();
+      }
+    },
+    START_TIMEOUT,
+  );
+
+  it(
+    "refuses the published demo admin credentials: 503 naming ADMIN_EMAIL and ADMIN_PASSWORD",
+    async () => {
+      const { worker: demo, origin: demoOrigin } = await startWorker(
+        bundle,
+        { DATABASE_URL: db.url, SECRET_KEY, PUBLIC_URL, SEED: "none" },
+        "none",
+      );
+      try {
+        const res = await fetch(`${demoOrigin}/admin/login`);
+        expect(res.status).toBe(503);
+        expect(await res.text()).toContain("Missing ADMIN_EMAIL and ADMIN_PASSWORD");
+      } finally {
+        await demo.dispose();
       }
     },
     START_TIMEOUT,

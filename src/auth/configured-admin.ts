@@ -1,6 +1,7 @@
 // The admin named by ADMIN_EMAIL/ADMIN_PASSWORD: created as the owner on an empty database, and
 // its password replaced when ADMIN_PASSWORD is given a new value (said at start, audited).
 import { recordAudit } from "../audit/service";
+import type { Config } from "../config";
 import { hmacSha256 } from "../crypto";
 import type { Deps } from "../deps";
 import { readSetting } from "../settings";
@@ -46,4 +47,20 @@ export async function settleConfiguredAdmin(deps: Deps): Promise<ConfiguredAdmin
   }
   await q.writeSetting(deps.db, APPLIED_SETTING, applied);
   return outcome;
+}
+
+/** What start did with the admin the environment names, truthfully. */
+export function configuredAdminLine(config: Config, outcome: ConfiguredAdminOutcome) {
+  const { email, password, isDemo } = config.admin;
+  if (outcome === "not-an-admin") {
+    return `ADMIN_EMAIL ${email} is not an admin here (it only creates the first one): ask an owner for an invitation, or run \`npm run admin -- reset-password EMAIL\`.`;
+  }
+  if (isDemo && outcome !== "password-updated") {
+    return `email ${email}  password ${password}  (demo values, unless changed in the app; set ADMIN_EMAIL and ADMIN_PASSWORD for real use)`;
+  }
+  return {
+    created: `email ${email}, an owner, with the password in ADMIN_PASSWORD`,
+    unchanged: `email ${email}: password as set by ADMIN_PASSWORD, unless changed since in the app (\`npm run admin -- reset-password ${email}\` if lost)`,
+    "password-updated": `email ${email}: password replaced by the new ADMIN_PASSWORD at this start; their sessions and tokens were ended`,
+  }[outcome];
 }
