@@ -1,25 +1,14 @@
 // The team over the JSON API (owners only, by the role table): invite, list, change role, remove.
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
+import { ADMIN_ERROR_STATUS, invitation, roleChange } from "./input";
 import { AdminError, changeRole, inviteAdmin, listAdmins, removeAdmin } from "./service";
-
-export const ROLE_NAMES = ["owner", "sender", "editor", "viewer"] as const;
-const role = z.enum(ROLE_NAMES, { error: "one of owner, sender, editor, viewer" });
-
-export const invitation = z.object({
-  email: z.email("an email address such as ana@example.org").max(320, "too long"),
-  role,
-});
-const roleChange = z.object({ role });
-
-const STATUS = { exists: 409, not_found: 404, last_owner: 409 } as const;
 
 /** The domain's refusals, as problem+json. */
 export function adminProblem(c: Context<AppEnv>, error: unknown) {
-  if (error instanceof AdminError) return problem(c, STATUS[error.kind], error.message);
+  if (error instanceof AdminError) return problem(c, ADMIN_ERROR_STATUS[error.kind], error.message);
   throw error;
 }
 

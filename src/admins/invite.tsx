@@ -1,15 +1,10 @@
 // The one-time link of an invitation or a reset: a form that sets the admin's password, once.
 import { Hono } from "hono";
-import { z } from "zod";
 import { beginBrowserSession } from "../auth/routes";
 import type { AppEnv } from "../http/env";
 import { AdminLayout } from "../views/layout";
+import { newPassword } from "./input";
 import { readPasswordLink, setPasswordFromLink } from "./service";
-
-export const newPassword = z
-  .string({ error: "Choose a password." })
-  .min(8, "At least 8 characters.")
-  .max(1000, "At most 1000 characters.");
 
 const GONE =
   "This link has expired or was already used. Ask an owner for a new invitation, or the server's operator for `npm run admin -- reset-password EMAIL`.";

@@ -1,14 +1,12 @@
 // Admin pages: the team (owners, by the role table) and one's own account (everyone signed in).
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
-import { z } from "zod";
 import { SESSION_COOKIE } from "../auth/middleware";
 import { clientHash } from "../auth/routes";
 import { listSessions, listTokens, revokeSession, revokeToken } from "../auth/service";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
-import { invitation, ROLE_NAMES } from "./api";
-import { newPassword } from "./invite";
+import { ADMIN_ERROR_STATUS, invitation, passwordChange, roleChange } from "./input";
 import {
   AdminError,
   changeOwnPassword,
@@ -20,8 +18,6 @@ import {
 import { AccountPage, TeamPage } from "./views";
 
 export const adminsPages = new Hono<AppEnv>();
-
-const STATUS = { exists: 409, not_found: 404, last_owner: 409 } as const;
 
 async function team(
   c: Context<AppEnv>,
@@ -45,7 +41,8 @@ adminsPages.post("/admin/admins", async (c) => {
     const notice = `${invited.email} is invited as ${invited.role}.`;
     return team(c, { notice, inviteUrl: invited.invite_url });
   } catch (error) {
-    if (error instanceof AdminError) return team(c, { error: error.message }, STATUS[error.kind]);
+    if (error instanceof AdminError)
+      return team(c, { error: error.message }, ADMIN_ERROR_STATUS[error.kind]);
     throw error;
   }
 });
@@ -59,12 +56,14 @@ adminsPages.post("/admin/admins/:id/:action{role|remove}", async (c) => {
       await removeAdmin(c.var.deps, c.var.admin, id);
       return team(c, { notice: "Admin removed; their sessions and tokens were revoked." });
     }
-    const role = z.enum(ROLE_NAMES).safeParse(form.role);
-    if (!role.success) return team(c, { error: "role: one of owner, sender, editor, viewer" }, 422);
-    const changed = await changeRole(c.var.deps, c.var.admin, id, role.data);
+    const parsed = roleChange.safeParse(form);
+    if (!parsed.success)
+      return team(c, { error: "role: one of owner, sender, editor, viewer" }, 422);
+    const changed = await changeRole(c.var.deps, c.var.admin, id, parsed.data.role);
     return team(c, { notice: `${changed.email} is now ${changed.role}.` });
   } catch (error) {
-    if (error instanceof AdminError) return team(c, { error: error.message }, STATUS[error.kind]);
+    if (error instanceof AdminError)
+      return team(c, { error: error.message }, ADMIN_ERROR_STATUS[error.kind]);
     throw error;
   }
 });
@@ -92,11 +91,6 @@ async function account(
 }
 
 adminsPages.get("/admin/account", (c) => account(c));
-
-const passwordChange = z.object({
-  current_password: z.string().min(1, "Enter your current password.").max(1000),
-  new_password: newPassword,
-});
 
 adminsPages.post("/admin/account/password", async (c) => {
   const parsed = passwordChange.safeParse(await c.req.parseBody());

@@ -1,6 +1,7 @@
 // Pages of the team (owners) and of one's own account (everyone signed in).
 import type { SessionSummary, TokenSummary } from "../auth/service";
 import { AdminLayout } from "../views/layout";
+import { ROLE_NAMES } from "./input";
 import type { AdminSummary } from "./service";
 
 const ROLE_HELP: Record<AdminSummary["role"], string> = {
@@ -9,12 +10,11 @@ const ROLE_HELP: Record<AdminSummary["role"], string> = {
   editor: "lists, contacts, imports, campaign drafts, incidents, polls; no send",
   viewer: "reads only (and may press Stop all sending)",
 };
-const ROLES = ["owner", "sender", "editor", "viewer"] as const;
 
 function RoleSelect(props: { name: string; value?: string; id?: string }) {
   return (
     <select name={props.name} aria-label="Role" id={props.id}>
-      {ROLES.map((role) => (
+      {ROLE_NAMES.map((role) => (
         <option value={role} selected={role === props.value}>
           {role}: {ROLE_HELP[role]}
         </option>
