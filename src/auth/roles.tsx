@@ -34,7 +34,7 @@ const everything = (least: Role, ...paths: string[]): Rule[] =>
 export const ROLE_RULES: Rule[] = [
   // Anyone signed in may stop all sending, sign out and look after their own account.
   ...writes("viewer", "/admin/sending/pause", "/api/v1/sending/pause", "/admin/logout"),
-  ...writes("viewer", "/admin/account", "/admin/account/*", "/api/v1/account/*"),
+  ...writes("viewer", "/admin/account", "/admin/account/*"),
   // Tokens: each admin lists and revokes their own (the service filters by owner).
   ...writes("viewer", "/api/v1/tokens/:id"),
   // Admins and instance settings (webhook endpoints carry secrets): owners only, even to read.
