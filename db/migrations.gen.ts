@@ -174,4 +174,18 @@ export const migrations: Migration[] = [
       "DELETE FROM `login_failures`;",
     ],
   },
+  {
+    tag: "0015_admins_roles",
+    statements: [
+      "CREATE TABLE `admin_password_links` (\n\t`token_hash` text PRIMARY KEY NOT NULL,\n\t`admin_id` integer NOT NULL,\n\t`purpose` text NOT NULL,\n\t`created_at` text NOT NULL,\n\t`expires_at` text NOT NULL,\n\t`used_at` text,\n\tFOREIGN KEY (`admin_id`) REFERENCES `admins`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `admin_password_links_admin_idx` ON `admin_password_links` (`admin_id`);",
+      "DROP INDEX `login_failures_email_at_idx`;",
+      "ALTER TABLE `login_failures` ADD `client_hash` text DEFAULT '' NOT NULL;",
+      "CREATE INDEX `login_failures_email_client_idx` ON `login_failures` (`email`,`client_hash`,`id`);",
+      "ALTER TABLE `admins` ADD `role` text DEFAULT 'owner' NOT NULL;",
+      "ALTER TABLE `admins` ADD `removed_at` text;",
+      "ALTER TABLE `api_tokens` ADD `name` text;",
+      "ALTER TABLE `api_tokens` ADD `last_used_at` text;",
+    ],
+  },
 ];

@@ -24,7 +24,32 @@ export const admins = sqliteTable("admins", {
   email: text("email").notNull().unique(),
   passwordHash: text("password_hash").notNull(),
   createdAt: text("created_at").notNull().default(now),
+  /** owner | sender | editor | viewer (src/auth/roles.ts); the admin that existed before roles is the owner. */
+  role: text("role", { enum: ["owner", "sender", "editor", "viewer"] })
+    .notNull()
+    .default("owner"),
+  /** Set when an owner removes the admin: the row stays for the audit trail, nothing works for it. */
+  removedAt: text("removed_at"),
 });
+
+/**
+ * One-time links that set an admin's password: an invitation (owner) or a reset (the server
+ * command). Only a SHA-256 of the link's token is stored; a link works once, before expires_at.
+ */
+export const adminPasswordLinks = sqliteTable(
+  "admin_password_links",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    adminId: integer("admin_id")
+      .notNull()
+      .references(() => admins.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["invite", "reset"] }).notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("admin_password_links_admin_idx").on(t.adminId)],
+);
 
 /** Browser sessions of admins; only a SHA-256 of the cookie value is stored. */
 export const adminSessions = sqliteTable(
@@ -52,14 +77,20 @@ export const apiTokens = sqliteTable(
     createdAt: text("created_at").notNull(),
     expiresAt: text("expires_at").notNull(),
     revokedAt: text("revoked_at"),
+    /** What the admin called it ("CI", "laptop"); shown in the token list. */
+    name: text("name"),
+    /** Updated at most once a minute, so a busy script does not write on every call. */
+    lastUsedAt: text("last_used_at"),
   },
   (t) => [index("api_tokens_admin_idx").on(t.adminId)],
 );
 
 /**
- * Failed sign-ins, keyed by a salted hash of the normalised address typed (known or not), so
- * that the lockout behaves identically for unknown addresses, reveals nothing, and keeps no
- * address anyone typed. (`email` holds that hash.)
+ * Sign-in attempts that failed or are being checked, keyed by a salted hash of the normalised
+ * address typed (known or not, so the lockout reveals nothing and no typed address is kept;
+ * `email` holds that hash) and the salted hash of the client address (so someone elsewhere cannot
+ * lock the owner out). A row is written before the password is checked and deleted when it was
+ * right: parallel attempts each see the ones before them.
  */
 export const loginFailures = sqliteTable(
   "login_failures",
@@ -67,8 +98,9 @@ export const loginFailures = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     email: text("email").notNull(),
     at: text("at").notNull(),
+    clientHash: text("client_hash").notNull().default(""),
   },
-  (t) => [index("login_failures_email_at_idx").on(t.email, t.at)],
+  (t) => [index("login_failures_email_client_idx").on(t.email, t.clientHash, t.id)],
 );
 
 /**

@@ -5,8 +5,12 @@ import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { adminHome } from "./admin/routes";
+import { adminsApi } from "./admins/api";
+import { invitePages } from "./admins/invite";
+import { adminsPages } from "./admins/pages";
 import { auditAdmin } from "./audit/routes";
 import { requireAdminSession, requireApiToken } from "./auth/middleware";
+import { enforceRoles } from "./auth/roles";
 import { authPages, tokenApi } from "./auth/routes";
 import { evidenceRoutes } from "./consent/evidence-routes";
 import { contactsAdmin } from "./contacts/admin";
@@ -98,12 +102,19 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   );
   app.use("/admin", requireAdminSession);
   app.use("/api/v1/*", async (c, next) =>
-    c.req.path === "/api/v1/tokens" ? next() : requireApiToken(c, next),
+    c.req.path === "/api/v1/tokens" && c.req.method === "POST" ? next() : requireApiToken(c, next),
   );
+  // Roles, once for every admin page and API route (src/auth/roles.tsx holds the table).
+  app.use("/admin", enforceRoles);
+  app.use("/admin/*", enforceRoles);
+  app.use("/api/v1/*", enforceRoles);
 
   app.route("/", homeRoutes);
   app.route("/", authPages);
   app.route("/", tokenApi);
+  app.route("/", adminsApi);
+  app.route("/", invitePages);
+  app.route("/", adminsPages);
   app.route("/", adminHome);
   app.route("/", mailboxRoutes);
   app.route("/", listsApi);

@@ -1,6 +1,7 @@
 // What both runtimes do before serving: migrate, settle the secret key, first admin, demo seed.
 import type { Client } from "@libsql/client";
-import { ensureFirstAdmin } from "./auth/service";
+import { type ConfiguredAdminOutcome, settleConfiguredAdmin } from "./auth/configured-admin";
+import { createPasswords } from "./auth/password";
 import type { Config } from "./config";
 import { discardAllStaged } from "./contacts/queries";
 import { toBase64Url } from "./crypto";
@@ -11,7 +12,12 @@ import type { MailProvider } from "./mail/provider";
 import { seedDemo } from "./seed";
 import { readOrCreateSetting } from "./settings";
 
-export type BootReport = { migrations: string[]; adminCreated: boolean; seeded: string[] };
+export type BootReport = {
+  migrations: string[];
+  /** What start did with the admin ADMIN_EMAIL names (created, password updated…). */
+  admin: ConfiguredAdminOutcome;
+  seeded: string[];
+};
 
 export async function boot(
   config: Config,
@@ -47,9 +53,10 @@ export async function boot(
     db,
     clock,
     randomBytes,
+    passwords: createPasswords(randomBytes),
     mail: options.mail ?? mailProviderFor(config, db, clock),
   };
-  const adminCreated = await ensureFirstAdmin(deps);
+  const admin = await settleConfiguredAdmin(deps);
   const seeded = config.seed === "demo" ? await seedDemo(deps) : [];
-  return { deps, report: { migrations, adminCreated, seeded } };
+  return { deps, report: { migrations, admin, seeded } };
 }

@@ -145,6 +145,36 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The demo credentials are printed and published: they are fine for the local demo, never where
+ * mail leaves the machine, on Workers, or behind https (a real deployment).
+ */
+function refuseDemoAdminInProduction(
+  e: { ADMIN_EMAIL?: string; ADMIN_PASSWORD?: string; MAIL_TRANSPORT: string },
+  runtime: Runtime,
+  publicUrl: string,
+) {
+  const reason =
+    e.MAIL_TRANSPORT === "resend"
+      ? "with MAIL_TRANSPORT=resend"
+      : runtime === "workers"
+        ? "on Workers"
+        : publicUrl.startsWith("https:")
+          ? "with an https PUBLIC_URL"
+          : undefined;
+  if (!reason) return;
+  if (e.ADMIN_EMAIL === undefined) {
+    throw new ConfigError(
+      `Missing ADMIN_EMAIL and ADMIN_PASSWORD: the demo admin's published credentials are refused ${reason}; set both (the first admin, an owner).`,
+    );
+  }
+  if (e.ADMIN_PASSWORD === DEMO_ADMIN_PASSWORD) {
+    throw new ConfigError(
+      `Invalid ADMIN_PASSWORD: the published demo password is refused ${reason}; choose another (ADMIN_EMAIL keeps its value).`,
+    );
+  }
+}
+
 export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
   // An empty variable means "not set": `PORT= npm start` should use the default.
   const env = Object.fromEntries(
@@ -185,6 +215,7 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     );
   }
   const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`;
+  refuseDemoAdminInProduction(e, runtime, publicUrl);
   return {
     runtime,
     port: e.PORT,

@@ -1,5 +1,6 @@
 // Everything that touches time, randomness, the database or the outside world reaches the app here.
 import type { Client } from "@libsql/client";
+import type { Passwords } from "./auth/password";
 import type { Config } from "./config";
 import type { Db } from "./db";
 import type { MailProvider } from "./mail/provider";
@@ -15,6 +16,8 @@ export type Deps = {
   mail: MailProvider;
   /** Wakes whatever dispatches the outbox (the in-process loop on Node), if anything. */
   dispatcher?: { wake(): void };
+  /** Admin password hashing (slow on purpose, so it is capped and kept off the event loop). */
+  passwords: Passwords;
   /** Cryptographically random bytes (tests may make them deterministic). */
   randomBytes(length: number): Uint8Array;
 };

@@ -2,6 +2,7 @@
 
 import type { ServerType } from "@hono/node-server";
 import { serve } from "@hono/node-server";
+import { configuredAdminLine } from "./auth/configured-admin";
 import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
 import { createNodeApp, forgetStagedImports, openNodeClient, startHourlyJobs } from "./node";
@@ -42,9 +43,7 @@ async function main() {
       `  mail: ${config.mail.transport === "outbox" ? "kept in the outbox, never sent" : "sent through Resend"}`,
       report.seeded.length ? `  demo data: ${report.seeded.join(", ")}` : "",
       `  admin sign-in: ${config.publicUrl}/admin/login`,
-      config.admin.isDemo
-        ? `    email ${config.admin.email}  password ${config.admin.password}  (demo values: set ADMIN_EMAIL and ADMIN_PASSWORD for real use)`
-        : `    email ${config.admin.email} (password from ADMIN_PASSWORD)`,
+      `    ${configuredAdminLine(config, report.admin)}`,
     ];
     console.log(lines.filter(Boolean).join("\n"));
   });

@@ -2,6 +2,9 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { ConfigError, parseConfig } from "../src/config";
 
+/** Real deployments must name their first admin (the demo credentials are refused there). */
+const REAL_ADMIN = { ADMIN_EMAIL: "owner@example.org", ADMIN_PASSWORD: "a real long password" };
+
 const configError = (env: Record<string, string>, runtime: "node" | "workers" = "node") => {
   try {
     parseConfig(env, runtime);
@@ -37,6 +40,7 @@ describe("parseConfig", () => {
         SEND_BATCH_SIZE: "50",
         PUBLIC_URL: "https://relance.example.org/",
         SEED: "none",
+        ...REAL_ADMIN,
       },
       "node",
     );
@@ -89,7 +93,7 @@ describe("parseConfig", () => {
   });
 
   test("with real mail, the human Reply-To mailbox must be set explicitly", () => {
-    const resend = { MAIL_TRANSPORT: "resend", RESEND_API_KEY: "re_x" };
+    const resend = { MAIL_TRANSPORT: "resend", RESEND_API_KEY: "re_x", ...REAL_ADMIN };
     expect(configError(resend)).toMatch(
       /^Missing MAIL_REPLY_TO: required when MAIL_TRANSPORT=resend/,
     );
@@ -108,7 +112,11 @@ describe("parseConfig", () => {
   test("Workers refuses to start without SECRET_KEY; Node does not", () => {
     expect(configError({}, "workers")).toMatch(/^Missing SECRET_KEY: required on Workers/);
     expect(() => parseConfig({}, "node")).not.toThrow();
-    const workers = { SECRET_KEY: "x".repeat(32), PUBLIC_URL: "https://relance.example.org" };
+    const workers = {
+      SECRET_KEY: "x".repeat(32),
+      PUBLIC_URL: "https://relance.example.org",
+      ...REAL_ADMIN,
+    };
     expect(parseConfig(workers, "workers").seed).toBe("none");
     expect(configError({ SECRET_KEY: "x".repeat(32) }, "workers")).toMatch(/^Missing PUBLIC_URL/);
   });

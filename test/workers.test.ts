@@ -19,7 +19,7 @@ const ADMIN = { email: "admin@workers.example", password: "correct horse battery
 const SECRET_KEY = "workers-test-secret-key-of-at-least-32-chars";
 const PUBLIC_URL = "https://relance.example.org";
 
-// workerd and scrypt in pure JS are slow on a small shared machine: be patient, assert nothing
+// workerd and scrypt are slow on a small shared machine: be patient, assert nothing
 // about time.
 const START_TIMEOUT = 180_000;
 const REQUEST_TIMEOUT = 120_000;
@@ -249,6 +249,41 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
   );
 
   it(
+    "signs in a second admin invited by the owner (node:crypto scrypt under nodejs_compat)",
+    async () => {
+      const issued = await fetch(`${origin}/api/v1/tokens`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(ADMIN),
+      });
+      const { token } = (await issued.json()) as { token: string };
+      const invited = await fetch(`${origin}/api/v1/admins`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ email: "second@workers.example", role: "sender" }),
+      });
+      expect(invited.status).toBe(201);
+      const { invite_url } = (await invited.json()) as { invite_url: string };
+      const second = { email: "second@workers.example", password: "second admin password" };
+      const accepted = await fetch(`${origin}${new URL(invite_url).pathname}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: origin },
+        body: new URLSearchParams({ password: second.password }).toString(),
+      });
+      expect(accepted.status).toBe(303);
+      const signIn = await fetch(`${origin}/admin/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: origin },
+        body: new URLSearchParams(second).toString(),
+      });
+      expect(signIn.status).toBe(303);
+    },
+    REQUEST_TIMEOUT,
+  );
+
+  it(
     "keeps its data in the Turso database: migrated, with the first admin",
     async () => {
       expect((await get("/")).status).toBe(200); // the Worker has booted
@@ -256,8 +291,8 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
       try {
         const tags = await turso.execute("SELECT tag FROM _migrations ORDER BY tag");
         expect(tags.rows.map((r) => r.tag)).toEqual(migrations.map((m) => m.tag).sort());
-        const admins = await turso.execute("SELECT email FROM admins");
-        expect(admins.rows.map((r) => r.email)).toEqual([ADMIN.email]);
+        const admins = await turso.execute("SELECT email, role FROM admins ORDER BY id");
+        expect(admins.rows[0]).toMatchObject({ email: ADMIN.email, role: "owner" });
       } finally {
         turso.close();
       }
@@ -565,7 +600,14 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
     async () => {
       const { worker: queueless, origin: queuelessOrigin } = await startWorker(
         bundle,
-        { DATABASE_URL: db.url, SECRET_KEY, PUBLIC_URL, SEED: "none" },
+        {
+          DATABASE_URL: db.url,
+          SECRET_KEY,
+          PUBLIC_URL,
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+          SEED: "none",
+        },
         "none",
         configWithout(outdir, ["queues.producers", "queues.consumers"]),
       );
@@ -575,6 +617,25 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
         expect(await res.text()).toContain("Missing SEND_QUEUE");
       } finally {
         await queueless.dispose();
+      }
+    },
+    START_TIMEOUT,
+  );
+
+  it(
+    "refuses the published demo admin credentials: 503 naming ADMIN_EMAIL and ADMIN_PASSWORD",
+    async () => {
+      const { worker: demo, origin: demoOrigin } = await startWorker(
+        bundle,
+        { DATABASE_URL: db.url, SECRET_KEY, PUBLIC_URL, SEED: "none" },
+        "none",
+      );
+      try {
+        const res = await fetch(`${demoOrigin}/admin/login`);
+        expect(res.status).toBe(503);
+        expect(await res.text()).toContain("Missing ADMIN_EMAIL and ADMIN_PASSWORD");
+      } finally {
+        await demo.dispose();
       }
     },
     START_TIMEOUT,

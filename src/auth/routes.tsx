@@ -1,11 +1,20 @@
 // Admin sign-in and sign-out pages, and the API token endpoint.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
+import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { parseJson, problem } from "../http/problem";
 import { SESSION_COOKIE } from "./middleware";
-import { endSession, issueToken, signIn, startSession } from "./service";
+import {
+  type Admin,
+  endSession,
+  issueToken,
+  listTokens,
+  revokeToken,
+  signIn,
+  startSession,
+} from "./service";
 import { LoginPage } from "./views";
 
 const INVALID = "Wrong email or password.";
@@ -23,6 +32,25 @@ const credentials = z.object({
   password: z.string().min(1, "Enter your password.").max(1000, "Too long."),
 });
 
+/** The salted hash of the client's address: failures are counted per address typed and client. */
+export const clientHash = (c: Context<AppEnv>) =>
+  hashClientAddress(c.var.deps, c.var.clientAddress).slice(0, 32);
+
+/** Signs the browser in as `admin` (after a password check or a one-time link). */
+export async function beginBrowserSession(c: Context<AppEnv>, admin: Admin) {
+  // A fresh id on every sign-in: a session id planted before sign-in is never promoted.
+  const old = getCookie(c, SESSION_COOKIE);
+  if (old) await endSession(c.var.deps, old);
+  const session = await startSession(c.var.deps, admin);
+  setCookie(c, SESSION_COOKIE, session.id, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: c.var.deps.config.publicUrl.startsWith("https:"),
+    expires: session.expiresAt,
+  });
+}
+
 export const authPages = new Hono<AppEnv>();
 
 authPages.get("/admin/login", (c) => c.html(<LoginPage next={safeNext(c.req.query("next"))} />));
@@ -36,7 +64,7 @@ authPages.post("/admin/login", async (c) => {
     const message = parsed.error.issues[0]?.message ?? INVALID;
     return c.html(<LoginPage email={email} error={message} next={next} />, 422);
   }
-  const result = await signIn(c.var.deps, parsed.data.email, parsed.data.password);
+  const result = await signIn(c.var.deps, parsed.data.email, parsed.data.password, clientHash(c));
   if (!result.ok) {
     if (result.reason === "locked") {
       c.header("Retry-After", String(result.retryAfterSeconds));
@@ -47,17 +75,7 @@ authPages.post("/admin/login", async (c) => {
     }
     return c.html(<LoginPage email={email} error={INVALID} next={next} />, 401);
   }
-  // A fresh id on every sign-in: a session id planted before sign-in is never promoted.
-  const old = getCookie(c, SESSION_COOKIE);
-  if (old) await endSession(c.var.deps, old);
-  const session = await startSession(c.var.deps, result.admin);
-  setCookie(c, SESSION_COOKIE, session.id, {
-    path: "/",
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: c.var.deps.config.publicUrl.startsWith("https:"),
-    expires: session.expiresAt,
-  });
+  await beginBrowserSession(c, result.admin);
   return c.redirect(next, 303);
 });
 
@@ -70,10 +88,19 @@ authPages.post("/admin/logout", async (c) => {
 
 export const tokenApi = new Hono<AppEnv>();
 
+const tokenRequest = credentials.extend({
+  name: z
+    .string()
+    .trim()
+    .min(1, "a name, or no field")
+    .max(100, "at most 100 characters")
+    .optional(),
+});
+
 tokenApi.post("/api/v1/tokens", async (c) => {
-  const body = await parseJson(c, credentials);
+  const body = await parseJson(c, tokenRequest);
   if (!body.ok) return body.response;
-  const result = await signIn(c.var.deps, body.value.email, body.value.password);
+  const result = await signIn(c.var.deps, body.value.email, body.value.password, clientHash(c));
   if (!result.ok) {
     if (result.reason === "locked") {
       return problem(c, 429, lockedMessage(result.retryAfterSeconds), {
@@ -82,6 +109,16 @@ tokenApi.post("/api/v1/tokens", async (c) => {
     }
     return problem(c, 401, INVALID);
   }
-  const { token, expiresAt } = await issueToken(c.var.deps, result.admin);
+  const { token, expiresAt } = await issueToken(c.var.deps, result.admin, body.value.name);
   return c.json({ token, expires_at: expiresAt.toISOString() }, 201);
+});
+
+tokenApi.get("/api/v1/tokens", async (c) =>
+  c.json({ items: await listTokens(c.var.deps, c.var.admin) }),
+);
+
+tokenApi.delete("/api/v1/tokens/:id", async (c) => {
+  const revoked = await revokeToken(c.var.deps, c.var.admin, c.req.param("id"));
+  if (!revoked) return problem(c, 404, `You hold no live token with id ${c.req.param("id")}.`);
+  return c.body(null, 204);
 });

@@ -1,7 +1,7 @@
 // Sign-in rules: slow password checks, lockout, sessions and API tokens (stored hashed).
+import type { admins } from "../../db/schema";
 import { hmacSha256, sha256Hex, toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
-import { hashPassword, verifyPassword } from "./password";
 import * as q from "./queries";
 
 export const LOCKOUT_FAILURES = 5;
@@ -9,7 +9,14 @@ export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-export type Admin = { adminId: number; email: string };
+export type Role = (typeof admins.$inferSelect)["role"];
+export type Admin = { adminId: number; email: string; role: Role };
+
+const toAdmin = (row: { id: number; email: string; role: Role }): Admin => ({
+  adminId: row.id,
+  email: row.email,
+  role: row.role,
+});
 
 export type SignInResult =
   | { ok: true; admin: Admin }
@@ -22,19 +29,40 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
  * What failed sign-ins are counted by: a salted hash of the address typed, so that the lockout
  * works for any address while no typed address (a participant's, mistyped) is ever stored.
  */
-const failureKey = (deps: Deps, address: string) =>
+export const failureKey = (deps: Pick<Deps, "config">, address: string) =>
   hmacSha256(`login-failure:${deps.config.secretKey}`, address, "hex");
 
-let dummyHash: Promise<string> | undefined;
-
-/** Checks a password, with the same cost and the same answer for unknown and known addresses. */
-export async function signIn(deps: Deps, email: string, password: string): Promise<SignInResult> {
+/**
+ * Checks a password, with the same cost and the same answer for unknown and known addresses.
+ * The attempt is written before the slow hash and counts as a failure until the password proves
+ * right: parallel attempts each see every attempt before them, so the sixth is refused unchecked.
+ * Failures are counted per address and client, so failures elsewhere never lock the owner out.
+ */
+export async function signIn(
+  deps: Deps,
+  email: string,
+  password: string,
+  clientHash: string,
+): Promise<SignInResult> {
   const address = normaliseEmail(email);
   const now = deps.clock.now();
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MS).toISOString();
-  const failures = await q.latestFailures(deps.db, failureKey(deps, address), windowStart);
-  if (failures.length >= LOCKOUT_FAILURES) {
-    const fifth = failures[failures.length - LOCKOUT_FAILURES];
+  const attempt = await q.recordAttempt(
+    deps.db,
+    failureKey(deps, address),
+    clientHash,
+    now.toISOString(),
+  );
+  const before = await q.attemptsBefore(
+    deps.db,
+    failureKey(deps, address),
+    clientHash,
+    attempt,
+    windowStart,
+  );
+  if (before.length >= LOCKOUT_FAILURES) {
+    await q.forgetAttempt(deps.db, attempt); // a refused attempt does not extend the lockout
+    const fifth = before[before.length - LOCKOUT_FAILURES];
     const unlocksAt = new Date(fifth?.at ?? now.toISOString()).getTime() + LOCKOUT_WINDOW_MS;
     return {
       ok: false,
@@ -43,26 +71,13 @@ export async function signIn(deps: Deps, email: string, password: string): Promi
     };
   }
   const admin = await q.findAdminByEmail(deps.db, address);
-  dummyHash ??= hashPassword("not a password", new Uint8Array(16));
-  const valid = await verifyPassword(password, admin?.passwordHash ?? (await dummyHash));
+  const valid = await deps.passwords.verify(password, admin?.passwordHash);
   if (!admin || !valid) {
-    await q.recordFailure(deps.db, failureKey(deps, address), now.toISOString());
     await q.pruneFailuresBefore(deps.db, windowStart); // keeps the table bounded
     return { ok: false, reason: "invalid" };
   }
-  return { ok: true, admin: { adminId: admin.id, email: admin.email } };
-}
-
-/** Creates the first admin from the configuration when there is none. Returns true if created. */
-export async function ensureFirstAdmin(deps: Deps): Promise<boolean> {
-  if ((await q.countAdmins(deps.db)) > 0) return false;
-  const { email, password } = deps.config.admin;
-  await q.insertAdmin(
-    deps.db,
-    normaliseEmail(email),
-    await hashPassword(password, deps.randomBytes(16)),
-  );
-  return true;
+  await q.forgetAttempt(deps.db, attempt);
+  return { ok: true, admin: toAdmin(admin) };
 }
 
 function newSecret(deps: Deps): string {
@@ -88,7 +103,7 @@ export async function startSession(
 
 export async function sessionAdmin(deps: Deps, id: string): Promise<Admin | undefined> {
   const row = await q.findLiveSession(deps.db, await sha256Hex(id), deps.clock.now().toISOString());
-  return row && { adminId: row.adminId, email: row.email };
+  return row && toAdmin(row);
 }
 
 export async function endSession(deps: Deps, id: string): Promise<void> {
@@ -98,6 +113,7 @@ export async function endSession(deps: Deps, id: string): Promise<void> {
 export async function issueToken(
   deps: Deps,
   admin: Admin,
+  name?: string,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = `rl_${newSecret(deps)}`;
   const now = deps.clock.now();
@@ -107,15 +123,73 @@ export async function issueToken(
     adminId: admin.adminId,
     createdAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
+    name: name ?? null,
   });
   return { token, expiresAt };
 }
 
+/** How stale "last used" may get: a busy script does not write on every call. */
+const LAST_USED_PRECISION_MS = 60_000;
+
 export async function tokenAdmin(deps: Deps, token: string): Promise<Admin | undefined> {
-  const row = await q.findLiveToken(
-    deps.db,
-    await sha256Hex(token),
-    deps.clock.now().toISOString(),
-  );
-  return row && { adminId: row.adminId, email: row.email };
+  const tokenHash = await sha256Hex(token);
+  const now = deps.clock.now();
+  const row = await q.findLiveToken(deps.db, tokenHash, now.toISOString());
+  if (!row) return undefined;
+  const lastUsed = row.lastUsedAt ? Date.parse(row.lastUsedAt) : 0;
+  if (now.getTime() - lastUsed >= LAST_USED_PRECISION_MS) {
+    await q.markTokenUsed(deps.db, tokenHash, now.toISOString());
+  }
+  return toAdmin(row);
+}
+
+export type TokenSummary = {
+  id: string;
+  name: string | null;
+  role: Role;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+};
+
+/** The caller's live tokens (a token acts with its admin's current role). */
+export async function listTokens(deps: Deps, admin: Admin): Promise<TokenSummary[]> {
+  const rows = await q.liveTokensOf(deps.db, admin.adminId, deps.clock.now().toISOString());
+  return rows.map((row) => ({
+    id: row.tokenHash.slice(0, q.ID_LENGTH),
+    name: row.name,
+    role: admin.role,
+    created_at: row.createdAt,
+    expires_at: row.expiresAt,
+    last_used_at: row.lastUsedAt,
+  }));
+}
+
+/** Revokes one of the caller's tokens; false when they hold no live token with that id. */
+export async function revokeToken(deps: Deps, admin: Admin, id: string): Promise<boolean> {
+  return (await q.revokeTokenOf(deps.db, admin.adminId, id, deps.clock.now().toISOString())) > 0;
+}
+
+export type SessionSummary = {
+  id: string;
+  created_at: string;
+  expires_at: string;
+  current: boolean;
+};
+
+export async function listSessions(
+  deps: Deps,
+  admin: Admin,
+  currentId?: string,
+): Promise<SessionSummary[]> {
+  const current = currentId ? (await sha256Hex(currentId)).slice(0, q.ID_LENGTH) : undefined;
+  const rows = await q.liveSessionsOf(deps.db, admin.adminId, deps.clock.now().toISOString());
+  return rows.map((row) => {
+    const id = row.idHash.slice(0, q.ID_LENGTH);
+    return { id, created_at: row.createdAt, expires_at: row.expiresAt, current: id === current };
+  });
+}
+
+export async function revokeSession(deps: Deps, admin: Admin, id: string): Promise<boolean> {
+  return (await q.revokeSessionOf(deps.db, admin.adminId, id, deps.clock.now().toISOString())) > 0;
 }

@@ -99,6 +99,8 @@ export const ADMIN_NAV: { href: string; label: string }[] = [
   { href: "/admin/polls", label: "Polls" },
   { href: "/admin/mailbox", label: "Mailbox" },
   { href: "/admin/audit", label: "Audit log" },
+  { href: "/admin/admins", label: "Team" },
+  { href: "/admin/account", label: "Account" },
 ];
 
 /** The red button on every admin page; htmx refreshes the bar with the live state. */

@@ -1,0 +1,74 @@
+// The one-time link of an invitation or a reset: a form that sets the admin's password, once.
+import { Hono } from "hono";
+import { beginBrowserSession } from "../auth/routes";
+import type { AppEnv } from "../http/env";
+import { AdminLayout } from "../views/layout";
+import { newPassword } from "./input";
+import { readPasswordLink, setPasswordFromLink } from "./service";
+
+const GONE =
+  "This link has expired or was already used. Ask an owner for a new invitation, or the server's operator for `npm run admin -- reset-password EMAIL`.";
+
+function PasswordLinkPage(props: { email?: string; token: string; error?: string }) {
+  return (
+    <AdminLayout title="Set your password">
+      <article class="narrow">
+        <h1>Set your password</h1>
+        {props.email === undefined ? (
+          <p class="notice error" role="alert">
+            {GONE}
+          </p>
+        ) : (
+          <form method="post" action={`/invite/${props.token}`}>
+            <p>Admin account: {props.email}</p>
+            {props.error ? (
+              <p class="notice error" role="alert" id="password-error">
+                {props.error}
+              </p>
+            ) : null}
+            <input type="email" name="email" value={props.email} autocomplete="username" hidden />
+            <label>
+              New password
+              <input
+                type="password"
+                name="password"
+                autocomplete="new-password"
+                minlength={8}
+                required
+                aria-invalid={props.error ? "true" : undefined}
+                aria-describedby={props.error ? "password-error" : undefined}
+              />
+            </label>
+            <button type="submit">Set my password and sign in</button>
+          </form>
+        )}
+      </article>
+    </AdminLayout>
+  );
+}
+
+export const invitePages = new Hono<AppEnv>();
+
+invitePages.get("/invite/:token", async (c) => {
+  const token = c.req.param("token");
+  const link = await readPasswordLink(c.var.deps, token);
+  c.header("Referrer-Policy", "no-referrer");
+  if (!link) return c.html(<PasswordLinkPage token={token} />, 410);
+  return c.html(<PasswordLinkPage token={token} email={link.email} />);
+});
+
+invitePages.post("/invite/:token", async (c) => {
+  const token = c.req.param("token");
+  const form = await c.req.parseBody();
+  const parsed = newPassword.safeParse(form.password);
+  if (!parsed.success) {
+    const link = await readPasswordLink(c.var.deps, token);
+    if (!link) return c.html(<PasswordLinkPage token={token} />, 410);
+    const error = parsed.error.issues[0]?.message ?? "Choose a password.";
+    return c.html(<PasswordLinkPage token={token} email={link.email} error={error} />, 422);
+  }
+  const admin = await setPasswordFromLink(c.var.deps, token, parsed.data);
+  if (!admin) return c.html(<PasswordLinkPage token={token} />, 410);
+  await beginBrowserSession(c, admin);
+  return c.redirect("/admin", 303);
+});
