@@ -73,7 +73,10 @@ async function serveAll(): Promise<void> {
     options_en: null,
     closes_at: null,
     incident_slug: null,
-    results: "always",
+    results_visibility: "always",
+    max_choices: 1,
+    audience: "public",
+    list_id: null,
   });
   // The INSERT baseline writes into a poll of its own so the checked tally stays exact.
   const other = await createPoll(deps, {
@@ -84,7 +87,10 @@ async function serveAll(): Promise<void> {
     options_en: null,
     closes_at: null,
     incident_slug: null,
-    results: "always",
+    results_visibility: "always",
+    max_choices: 1,
+    audience: "public",
+    list_id: null,
   });
   if (!poll.ok || !other.ok) throw new Error("could not create the bench polls");
   const baselinePoll = other.created.poll.id;

@@ -136,4 +136,14 @@ export const migrations: Migration[] = [
     tag: "0012_batch_templates",
     statements: ["ALTER TABLE `batch_payloads` ADD `templates` text;"],
   },
+  {
+    tag: "0013_poll_choices_audience",
+    statements: [
+      "DROP INDEX `poll_votes_poll_voter_uq`;",
+      "CREATE UNIQUE INDEX `poll_votes_poll_voter_option_uq` ON `poll_votes` (`poll_id`,`voter`,`option_id`);",
+      "ALTER TABLE `polls` ADD `max_choices` integer DEFAULT 1 NOT NULL;",
+      "ALTER TABLE `polls` ADD `audience` text DEFAULT 'public' NOT NULL;",
+      "ALTER TABLE `polls` ADD `list_id` integer REFERENCES lists(id);",
+    ],
+  },
 ];

@@ -7,6 +7,7 @@ import { createDb, migrate } from "./db";
 import { type Clock, type Deps, systemClock, webRandomBytes } from "./deps";
 import { mailProviderFor } from "./mail";
 import type { MailProvider } from "./mail/provider";
+import { createPollRuntime } from "./polls/runtime";
 import { seedDemo } from "./seed";
 import { readOrCreateSetting } from "./settings";
 
@@ -45,6 +46,7 @@ export async function boot(
     clock,
     randomBytes,
     mail: options.mail ?? mailProviderFor(config, db, clock),
+    polls: createPollRuntime(db, clock, config.runtime),
   };
   const adminCreated = await ensureFirstAdmin(deps);
   const seeded = config.seed === "demo" ? await seedDemo(deps) : [];

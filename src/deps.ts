@@ -3,6 +3,7 @@ import type { Client } from "@libsql/client";
 import type { Config } from "./config";
 import type { Db } from "./db";
 import type { MailProvider } from "./mail/provider";
+import type { PollRuntime } from "./polls/runtime";
 
 export type Clock = { now(): Date };
 
@@ -15,6 +16,8 @@ export type Deps = {
   mail: MailProvider;
   /** Wakes whatever dispatches the outbox (the in-process loop on Node), if anything. */
   dispatcher?: { wake(): void };
+  /** Polls' per-process state: page memory, ballot writer, live watchers (see polls/runtime.ts). */
+  polls: PollRuntime;
   /** Cryptographically random bytes (tests may make them deterministic). */
   randomBytes(length: number): Uint8Array;
 };

@@ -54,7 +54,7 @@ const fromForm = (v: Values) => ({
   options_en: lines(v.options_en).length ? lines(v.options_en) : null,
   closes_at: v.closes_at ? utcFromLocalInput(v.closes_at) : null,
   incident_slug: v.incident_slug || null,
-  results: v.results || undefined,
+  results_visibility: v.results_visibility || undefined,
 });
 
 function NewPollForm(props: { values?: Values; errors?: FormErrors; incidents: Incident[] }) {
@@ -101,9 +101,9 @@ function NewPollForm(props: { values?: Values; errors?: FormErrors; incidents: I
           errors={e}
         />
         <SelectField
-          name="results"
+          name="results_visibility"
           label="Show results"
-          value={v.results ?? "after_vote"}
+          value={v.results_visibility ?? "after_vote"}
           options={RESULTS_VISIBILITY.map((r) => ({
             value: r,
             label: r === "always" ? "always" : "after voting (or once closed)",

@@ -1,5 +1,5 @@
 // Public poll pages, the vote endpoint, live results (HTML fragment or JSON), and the polls API.
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { generateCookie, getCookie, setCookie } from "hono/cookie";
 import { etag } from "hono/etag";
@@ -9,25 +9,22 @@ import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
-import { SECURITY_HEADERS } from "../http/security-headers";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
-import { peek, remember } from "./cache";
+import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
 import {
   castVote,
   closePoll,
   createPoll,
-  isClosed,
   newPollSchema,
   type PollState,
   pollById,
-  pollDefinition,
   pollJson,
   pollState,
   pollSummary,
   reopenPoll,
+  resultsFor,
   resultsJson,
-  resultsOf,
 } from "./service";
 import { LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
 import { newVoterId, signVoter, VOTER_COOKIE, verifyVoter } from "./voter";
@@ -81,7 +78,7 @@ pollPages.get("/polls/:slug", async (c) => {
   }
   // A new visitor (or a tampered cookie): everyone sees the same page, with no choice yet. It is
   // rendered and encoded at most once a second per language (a spike is one render a second).
-  const page = await remember(deps, newVisitorPageKey(slug, lang), async () => {
+  const page = await deps.polls.cache.remember(newVisitorPageKey(slug, lang), async () => {
     const state = await pollState(deps, slug, undefined);
     const html = await render(state);
     return { value: html === null ? null : encoder.encode(html), until: state?.poll.closesAt };
@@ -92,26 +89,18 @@ pollPages.get("/polls/:slug", async (c) => {
 
 const newVisitorPageKey = (slug: string, lang: Lang) => `page:${slug}:${lang}`;
 
-/** The voter cookie's attributes as hono/cookie writes them, worked out once per configuration. */
-const cookieAttributes = new WeakMap<object, string>();
-
 /** The remembered page with its own signed voter cookie: the only per-visitor work. */
 function newVisitorResponse(deps: Deps, page: Uint8Array<ArrayBuffer>): Response {
-  let attributes = cookieAttributes.get(deps.config);
-  if (attributes === undefined) {
-    attributes = generateCookie(VOTER_COOKIE, "", voterCookieOptions(deps)).slice(
-      VOTER_COOKIE.length + 1,
-    );
-    cookieAttributes.set(deps.config, attributes);
-  }
-  // The value is base64url, a dot and hex: nothing in it needs encoding.
-  const cookie = `${VOTER_COOKIE}=${signVoter(deps, newVoterId(deps))}${attributes}`;
-  // Plain headers (no Headers object for the Node adapter to walk), security headers included:
-  // served from memory, this response never meets the middleware that sets them.
+  const cookie = generateCookie(
+    VOTER_COOKIE,
+    signVoter(deps, newVoterId(deps)),
+    voterCookieOptions(deps),
+  );
+  // Plain headers (no Headers object for the Node adapter to walk); the security headers are
+  // added by their middleware, which runs around this one like around every route.
   return new Response(page, {
     status: 200,
     headers: {
-      ...SECURITY_HEADERS,
       "content-type": "text/html; charset=UTF-8",
       // Personal (the cookie): never stored by shared caches.
       "cache-control": "private, no-cache",
@@ -121,54 +110,61 @@ function newVisitorResponse(deps: Deps, page: Uint8Array<ArrayBuffer>): Response
 }
 
 /** `/polls/slug`, exactly: anything else (a trailing slash, an encoded character) takes the app. */
-const POLL_PAGE_PATH = /^\/polls\/([a-z0-9-]+)$/;
+const POLL_SLUG = /^[a-z0-9-]+$/;
 
 /**
- * In front of the router: a new visitor's GET of a poll page rendered within the last second is
- * answered from memory, synchronously, without the middleware (which a GET of this page does not
- * need: no session, no form, no body, no rate limit; the security headers are in the response).
- * Anything else, including the first visitor of each second, gets undefined and takes the app.
+ * The first middleware of the app after the security headers: a new visitor's GET of a poll page
+ * rendered within the last second is answered from memory, synchronously, skipping the rest (which
+ * a GET of this page does not need: no session, no form, no body, no rate limit). Anything else,
+ * including the first visitor of each second, goes on to the router.
  */
-export function pollPageFromMemory(deps: Deps): (request: Request) => Response | undefined {
-  return (request) => {
-    if (request.method !== "GET") return undefined;
-    const url = request.url;
-    const start = url.indexOf("/", url.indexOf("//") + 2);
-    const query = url.indexOf("?", start);
-    const slug = POLL_PAGE_PATH.exec(query < 0 ? url.slice(start) : url.slice(start, query))?.[1];
-    if (!slug) return undefined;
-    const cookies = request.headers.get("cookie");
+export function pollPageFromMemory(deps: Deps): MiddlewareHandler {
+  return (c, next) => {
+    const slug = c.req.param("slug");
+    if (!slug || !POLL_SLUG.test(slug)) return next();
+    const cookies = c.req.header("cookie");
     if (cookies && verifyVoter(deps, parseCookie(cookies, VOTER_COOKIE)[VOTER_COOKIE])) {
-      return undefined;
+      return next();
     }
     const lang = pickLang(
       cookies ? parseCookie(cookies, LANG_COOKIE)[LANG_COOKIE] : undefined,
-      request.headers.get("accept-language") ?? undefined,
+      c.req.header("accept-language"),
     );
-    const page = peek<Uint8Array<ArrayBuffer> | null>(deps, newVisitorPageKey(slug, lang));
-    return page ? newVisitorResponse(deps, page) : undefined;
+    const page = deps.polls.cache.peek<Uint8Array<ArrayBuffer> | null>(
+      newVisitorPageKey(slug, lang),
+    );
+    return page ? Promise.resolve(newVisitorResponse(deps, page)) : next();
   };
 }
 
-const STATUS: Record<VoteMessage["kind"], 200 | 409 | 422 | 429> = {
+const STATUS: Record<VoteMessage["kind"], 200 | 403 | 409 | 422 | 429> = {
   recorded: 200,
   already: 200,
   closed: 409,
   invalid_option: 422,
+  too_many: 422,
+  not_human: 422,
+  invite_only: 403,
   rate_limited: 429,
 };
+
+/** A form field sent once or several times (checkboxes), as a list of strings. */
+const allValues = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+
+const oneValue = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 pollPages.post("/polls/:slug/vote", async (c) => {
   const deps = c.var.deps;
   const slug = c.req.param("slug");
-  const form = await c.req.parseBody();
+  const form = await c.req.parseBody({ all: true });
   const voter = await voterOf(c);
-  const ipHash = hashClientAddress(deps, c.var.clientAddress);
   const outcome = await castVote(deps, {
     slug,
-    option: typeof form.option === "string" ? form.option : undefined,
+    options: allValues(form.option),
     voter: voter.id,
-    ipHash,
+    ipHash: hashClientAddress(deps, c.var.clientAddress),
+    form: { honeypot: oneValue(form[HONEYPOT_FIELD]), started: oneValue(form[STARTED_FIELD]) },
   });
   if (outcome.kind === "not_found") return errorPage(c, 404);
   if (outcome.kind === "rate_limited") c.header("Retry-After", String(outcome.retryAfterSeconds));
@@ -186,28 +182,49 @@ pollPages.post("/polls/:slug/vote", async (c) => {
   );
 });
 
+const HIDDEN_RESULTS = {
+  after_vote: "The results are shown once you have voted.",
+  after_close: "The results are shown once the poll is closed.",
+  always: "",
+} as const;
+
 pollPages.use("/polls/:slug/results", etag());
 
 pollPages.get("/polls/:slug/results", async (c) => {
   const deps = c.var.deps;
-  const poll = (await pollDefinition(deps, c.req.param("slug")))?.poll;
   const json = wantsJson(c);
-  if (!poll) {
+  const voter = verifyVoter(deps, getCookie(c, VOTER_COOKIE));
+  const read = await resultsFor(deps, c.req.param("slug"), voter);
+  if (read.kind === "not_found") {
     return json ? problem(c, 404, "No poll has this slug.") : c.text("No poll has this slug.", 404);
   }
-  const results = await resultsOf(deps, poll);
-  // The same for every visitor: shared caches (the edge) may keep it 2 s; browsers revalidate
-  // with the ETag each time, and an unchanged tally costs a 304.
-  c.header("Cache-Control", "public, max-age=0, s-maxage=2");
+  if (read.kind === "hidden") {
+    const detail = HIDDEN_RESULTS[read.poll.resultsVisibility];
+    c.header("Cache-Control", "private, no-cache");
+    return json ? problem(c, 403, detail) : c.text(detail, 403);
+  }
+  // Shown to everyone: shared caches (the edge) may keep it 2 s. Shown because this visitor
+  // voted: personal. Either way browsers revalidate with the ETag, and an unchanged tally is a 304.
+  c.header("Cache-Control", read.personal ? "private, no-cache" : "public, max-age=0, s-maxage=2");
   if (json) {
-    c.header("Vary", "Accept");
-    return c.json(resultsJson(results));
+    c.header("Vary", read.personal ? "Accept, Cookie" : "Accept");
+    return c.json(resultsJson(read.results));
   }
   const queryLang = c.req.query("lang");
   const lang = isLang(queryLang) ? queryLang : c.var.lang;
-  c.header("Vary", isLang(queryLang) ? "Accept" : "Accept, Accept-Language, Cookie");
-  const closed = isClosed(poll, deps.clock.now());
-  return c.html(<LiveResults slug={poll.slug} results={results} lang={lang} closed={closed} />);
+  c.header(
+    "Vary",
+    isLang(queryLang) && !read.personal ? "Accept" : "Accept, Accept-Language, Cookie",
+  );
+  return c.html(
+    <LiveResults
+      slug={read.poll.slug}
+      results={read.results}
+      lang={lang}
+      closed={read.closed}
+      single={read.poll.maxChoices === 1}
+    />,
+  );
 });
 
 export const pollApi = new Hono<AppEnv>();
