@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { generateCookie, getCookie, setCookie } from "hono/cookie";
 import { etag } from "hono/etag";
+import { streamSSE } from "hono/streaming";
 import { parse as parseCookie } from "hono/utils/cookie";
 import type { Deps } from "../deps";
 import { hashClientAddress } from "../http/client-address";
@@ -12,6 +13,7 @@ import { parseJson, problem } from "../http/problem";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
 import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
+import { streamResults } from "./events";
 import {
   castVote,
   closePoll,
@@ -225,6 +227,20 @@ pollPages.get("/polls/:slug/results", async (c) => {
       single={read.poll.maxChoices === 1}
     />,
   );
+});
+
+pollPages.get("/polls/:slug/events", async (c) => {
+  const deps = c.var.deps;
+  if (!deps.polls.live.enabled) {
+    return c.text("Results are not streamed here: poll /polls/:slug/results instead.", 404);
+  }
+  const voter = verifyVoter(deps, getCookie(c, VOTER_COOKIE));
+  const read = await resultsFor(deps, c.req.param("slug"), voter);
+  if (read.kind === "not_found") return c.text("No poll has this slug.", 404);
+  if (read.kind === "hidden") return c.text(HIDDEN_RESULTS[read.poll.resultsVisibility], 403);
+  const queryLang = c.req.query("lang");
+  const lang = isLang(queryLang) ? queryLang : c.var.lang;
+  return streamSSE(c, (stream) => streamResults(deps, stream, read.poll.slug, lang));
 });
 
 export const pollApi = new Hono<AppEnv>();

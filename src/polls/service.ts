@@ -376,7 +376,7 @@ export async function castVote(
   };
   const limit = { windowStart, max: deps.config.voteLimitPerIpPerMinute };
   if (await deps.polls.voteWriter.write(vote, limit)) {
-    deps.polls.cache.forgetPoll(poll.slug, ["page"]); // pages showing the tally
+    deps.polls.cache.forgetPoll(poll.slug, ["page", "live"]); // what shows the tally
     deps.polls.live.changed(poll.slug);
     return { kind: "recorded", optionIds };
   }
