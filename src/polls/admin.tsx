@@ -23,6 +23,7 @@ import {
   resultsOverTime,
   votesPerHourCsv,
 } from "./service";
+import { ShareBlock } from "./share";
 
 type Values = Record<string, string>;
 
@@ -277,6 +278,7 @@ function PollAdminPage(props: {
   closed: boolean;
   results: Results;
   chart: Awaited<ReturnType<typeof resultsOverTime>>;
+  publicUrl: string;
 }) {
   const { poll, results } = props;
   return (
@@ -327,6 +329,7 @@ function PollAdminPage(props: {
       </table>
       <h2>Over time</h2>
       <VotesChart {...props.chart} />
+      <ShareBlock publicUrl={props.publicUrl} slug={poll.slug} lang="en" />
       <p>
         <a href={`/admin/polls/${poll.id}/votes.csv`} download>
           Download votes per answer per hour (CSV)
@@ -388,6 +391,7 @@ pollAdmin.get("/admin/polls/:id", async (c) => {
       closed={isClosed(poll, deps.clock.now())}
       results={results}
       chart={chart}
+      publicUrl={deps.config.publicUrl}
     />,
   );
 });

@@ -13,6 +13,7 @@ import { parseJson, problem } from "../http/problem";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
 import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
+import { EmbedPage } from "./embed";
 import { streamResults } from "./events";
 import {
   castVote,
@@ -241,6 +242,23 @@ pollPages.get("/polls/:slug/events", async (c) => {
   const queryLang = c.req.query("lang");
   const lang = isLang(queryLang) ? queryLang : c.var.lang;
   return streamSSE(c, (stream) => streamResults(deps, stream, read.poll.slug, lang));
+});
+
+pollPages.get("/embed/polls/:slug", async (c) => {
+  const deps = c.var.deps;
+  // Framed on another site: no cookie arrives, so this is what an anonymous visitor may see.
+  const read = await resultsFor(deps, c.req.param("slug"), undefined);
+  if (read.kind === "not_found") return errorPage(c, 404);
+  const shown = read.kind === "shown" ? read : undefined;
+  return c.html(
+    <EmbedPage
+      poll={read.poll}
+      results={shown?.results}
+      closed={shown?.closed ?? false}
+      lang={c.var.lang}
+      publicUrl={deps.config.publicUrl}
+    />,
+  );
 });
 
 export const pollApi = new Hono<AppEnv>();

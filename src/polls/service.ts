@@ -285,6 +285,8 @@ export type PollState = {
   results: Results | undefined;
   /** The signed render time the vote form carries (see bot-check.ts). */
   formStarted: string;
+  /** Where the poll lives for people outside (share link, embed snippet). */
+  publicUrl: string;
   incident: { slug: string; title: string; titleEn: string | null } | undefined;
 };
 
@@ -304,7 +306,8 @@ export async function pollState(
   const show = maySeeResults(poll, closed, choices.length > 0);
   const results = show ? await resultsOf(deps, poll, options) : undefined;
   const formStarted = signFormStart(deps, deps.clock.now());
-  return { poll, options, closed, choices, results, incident, formStarted };
+  const publicUrl = deps.config.publicUrl;
+  return { poll, options, closed, choices, results, incident, formStarted, publicUrl };
 }
 
 export const pollById = (deps: Deps, id: number) => findPollById(deps.db, id);

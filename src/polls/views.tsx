@@ -5,6 +5,7 @@ import { PublicLayout } from "../views/layout";
 import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
 import type { Poll } from "./queries";
 import type { PollState, Results, VoteOutcome } from "./service";
+import { ShareBlock } from "./share";
 
 const text: Dictionary<{
   answer: string;
@@ -324,6 +325,7 @@ export function PollPage(props: {
         </header>
         <PollBox state={props.state} lang={props.lang} message={props.message} />
       </article>
+      <ShareBlock publicUrl={props.state.publicUrl} slug={poll.slug} lang={props.lang} />
       <script src="/poll-live.js" defer />
     </PublicLayout>
   );
