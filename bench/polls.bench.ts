@@ -24,6 +24,8 @@ type Ports = {
   insert: number;
   slug: string;
   options: number[];
+  /** A vote form's signed render time, old enough to pass the minimum fill time. */
+  formStarted: string;
 };
 
 /** Child process: the real app, the two baselines, and a poll to vote on. */
@@ -36,6 +38,7 @@ async function serveAll(): Promise<void> {
     { parseConfig },
     { createNodeApp },
     { createPoll },
+    { signFormStart },
   ] = await Promise.all([
     import("@hono/node-server"),
     import("@libsql/client"),
@@ -44,6 +47,7 @@ async function serveAll(): Promise<void> {
     import("../src/config"),
     import("../src/node"),
     import("../src/polls/service"),
+    import("../src/polls/bot-check"),
   ]);
   const dir = mkdtempSync(join(tmpdir(), "relance-bench-"));
   const url = `file:${join(dir, "bench.db")}`;
@@ -124,6 +128,7 @@ async function serveAll(): Promise<void> {
     insert: await listen(insert.fetch),
     slug: poll.created.poll.slug,
     options: poll.created.options.map((o) => o.id),
+    formStarted: signFormStart(deps, new Date(Date.now() - 60_000)),
   };
   process.on("SIGTERM", () => {
     client.close();
@@ -243,7 +248,7 @@ export default async function bench(): Promise<void> {
                     Origin: base(ports.app),
                     "X-Forwarded-For": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
                   },
-                  body: `option=${ports.options[i % ports.options.length]}`,
+                  body: `option=${ports.options[i % ports.options.length]}&form_started=${ports.formStarted}`,
                 };
               },
             },
