@@ -35,7 +35,9 @@ describe("the vote form", () => {
   test("carries a honeypot people do not see and the signed time it was rendered", async () => {
     const poll = await newPoll(t, bearer);
     const page = await visitPoll(t, poll.slug);
-    expect(page.html).toMatch(/<div class="poll-hp" aria-hidden="true">.*name="website" tabindex="-1"/s);
+    expect(page.html).toMatch(
+      /<div class="poll-hp" aria-hidden="true">.*name="website" tabindex="-1"/s,
+    );
     expect(formFields(page).get("form_started")).toMatch(/^\d+\.[0-9a-f]{64}$/);
   });
 
@@ -80,7 +82,10 @@ describe("the vote form", () => {
   test("a time signed with another key is refused", async () => {
     const poll = await newPoll(t, bearer, { results_visibility: "always" });
     const page = await visitPoll(t, poll.slug);
-    const other = { ...t.deps, config: { ...t.deps.config, secretKey: "another-secret-key-32-chars-long!!" } };
+    const other = {
+      ...t.deps,
+      config: { ...t.deps.config, secretKey: "another-secret-key-32-chars-long!!" },
+    };
     const started = signFormStart(other, new Date(t.clock.now().getTime() - 10_000));
     const res = await post(
       poll.slug,

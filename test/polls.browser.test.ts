@@ -64,9 +64,9 @@ test("two browsers watch a poll; one votes with htmx and the other sees it live,
   await expect
     .poll(() => voter.page.locator(".notice").textContent())
     .toContain("Merci, votre vote est enregistré.");
-  await expect.poll(() => voter.page.locator("#poll-results").textContent()).toContain(
-    "1 vote au total",
-  );
+  await expect
+    .poll(() => voter.page.locator("#poll-results").textContent())
+    .toContain("1 vote au total");
   expect(await voter.page.locator(".poll-choice").textContent()).toContain("La pendaison");
   expect(voter.page.url()).toBe(`${server.url}/polls/sort-de-l-admin`); // swapped in place
 

@@ -122,6 +122,18 @@ describe("GET /polls/:slug/events", () => {
     expect(await again.isEnded()).toBe(true);
   });
 
+  test("ends by itself at the poll's closing time, after the final tally", async () => {
+    const closesAt = new Date(t.clock.now().getTime() + 1000).toISOString();
+    const poll = await newPoll(t, bearer, { results_visibility: "always", closes_at: closesAt });
+    const stream = events(await openStream(poll.slug));
+    expect((await stream.next())?.data).toContain("hx-get"); // open: refreshes itself
+    t.clock.advance(1500); // the app's clock passes the closing time
+    const last = await stream.next(4000);
+    expect(last?.event).toBe("results");
+    expect(last?.data).not.toContain("hx-get");
+    expect(await stream.isEnded()).toBe(true);
+  });
+
   test("follows results visibility: 403 before voting (after_vote), 403 while open (after_close), 404 for no poll", async () => {
     const afterVote = await newPoll(t, bearer);
     expect((await openStream(afterVote.slug)).status).toBe(403);

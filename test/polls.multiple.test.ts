@@ -68,7 +68,9 @@ describe("voting several answers", () => {
     const v = await visitPoll(t, poll.slug);
     const res = await castVote(t, poll.slug, ids, v.cookie);
     expect(res.status).toBe(422);
-    expect(await res.text()).toContain("Choisissez au plus 2 réponses : rien n&#39;a été enregistré.");
+    expect(await res.text()).toContain(
+      "Choisissez au plus 2 réponses : rien n&#39;a été enregistré.",
+    );
     expect((await json(poll.slug)).total).toBe(0);
     // The same voter may then vote within the limit.
     expect((await castVote(t, poll.slug, ids.slice(0, 2), v.cookie)).status).toBe(303);

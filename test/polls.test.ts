@@ -711,3 +711,24 @@ describe("admin pages", () => {
 });
 
 test("the origin helper matches PUBLIC_URL", () => expect(ORIGIN).toBe("http://127.0.0.1:8787"));
+
+describe("POST /api/v1/polls/:id/close and /reopen", () => {
+  test("answer the poll as the API shows it; an unknown id is a 404 problem; no token, 401", async () => {
+    const poll = await newPoll();
+    const closed = await t.api(bearer, "POST", `/api/v1/polls/${poll.id}/close`);
+    expect(closed.status).toBe(200);
+    expect(await closed.json()).toMatchObject({ id: poll.id, slug: poll.slug, closed: true });
+    const reopened = await t.api(bearer, "POST", `/api/v1/polls/${poll.id}/reopen`);
+    expect(await reopened.json()).toMatchObject({ id: poll.id, closed: false });
+    for (const id of ["999999", "abc", "1.5"]) {
+      for (const action of ["close", "reopen"]) {
+        const res = await t.api(bearer, "POST", `/api/v1/polls/${id}/${action}`);
+        expect(res.status).toBe(404);
+        expect(res.headers.get("content-type")).toContain("application/problem+json");
+      }
+    }
+    const anonymous = await t.request(`/api/v1/polls/${poll.id}/close`, { method: "POST" });
+    expect(anonymous.status).toBe(401);
+    expect((await results(poll.slug)).total).toBe(0);
+  });
+});

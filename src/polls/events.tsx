@@ -47,7 +47,8 @@ type Signal = { pending: boolean; wake?: () => void };
 function nextWake(deps: Deps, closesAt: string | null, signal: Signal) {
   return new Promise<"change" | "quiet">((resolve) => {
     const untilClose = closesAt ? Date.parse(closesAt) - deps.clock.now().getTime() : Infinity;
-    const delay = Math.max(0, Math.min(untilClose, KEEP_ALIVE_MS, MAX_TIMER_MS));
+    const closing = untilClose <= Math.min(KEEP_ALIVE_MS, MAX_TIMER_MS);
+    const delay = Math.max(0, closing ? untilClose : Math.min(KEEP_ALIVE_MS, MAX_TIMER_MS));
     const done = (why: "change" | "quiet") => {
       clearTimeout(timer);
       signal.wake = undefined;
@@ -55,7 +56,7 @@ function nextWake(deps: Deps, closesAt: string | null, signal: Signal) {
       resolve(why);
     };
     if (signal.pending) return done("change");
-    const timer = setTimeout(() => done(delay === untilClose ? "change" : "quiet"), delay);
+    const timer = setTimeout(() => done(closing ? "change" : "quiet"), delay);
     signal.wake = () => done(signal.pending ? "change" : "quiet");
   });
 }
@@ -78,10 +79,12 @@ export async function streamResults(
     while (frame && !stream.aborted) {
       await stream.writeSSE({ event: "results", data: frame.html });
       if (frame.closed) return;
-      const why = await nextWake(deps, frame.closesAt, signal);
-      if (stream.aborted) return;
-      if (why === "quiet") await stream.write(": keep-alive\n\n");
-      else frame = await frameOf(deps, slug, lang);
+      const closesAt = frame.closesAt;
+      while ((await nextWake(deps, closesAt, signal)) === "quiet") {
+        if (stream.aborted) return;
+        await stream.write(": keep-alive\n\n");
+      }
+      frame = await frameOf(deps, slug, lang);
     }
   } finally {
     unsubscribe();
