@@ -22,6 +22,8 @@ type Ports = {
   hello: number;
   copy: number;
   insert: number;
+  /** The app process's resident memory, on demand. */
+  stats: number;
   slug: string;
   options: number[];
   /** A vote form's signed render time, old enough to pass the minimum fill time. */
@@ -110,6 +112,7 @@ async function serveAll(): Promise<void> {
     });
     return c.text("ok");
   });
+  const stats = new Hono().get("/", (c) => c.json({ rss: process.memoryUsage().rss }));
   const app = createNodeApp(deps);
   // For reference: the very bytes and headers of the page, from a bare handler (no cookie signed).
   const sample = await app.request(`/polls/${poll.created.poll.slug}`);
@@ -126,6 +129,7 @@ async function serveAll(): Promise<void> {
     hello: await listen(hello.fetch),
     copy: await listen(copy.fetch),
     insert: await listen(insert.fetch),
+    stats: await listen(stats.fetch),
     slug: poll.created.poll.slug,
     options: poll.created.options.map((o) => o.id),
     formStarted: signFormStart(deps, new Date(Date.now() - 60_000)),
@@ -200,6 +204,72 @@ class Measure {
   }
 }
 
+const STREAMS = 1000;
+const LIVE_SECONDS = 6;
+
+/** One open /events stream: when each `results` event arrived. */
+async function watch(url: string, arrivals: number[], stop: AbortSignal): Promise<void> {
+  const res = await fetch(url, { signal: stop });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end = buffer.indexOf("\n\n");
+      while (end >= 0) {
+        if (buffer.startsWith("event: results")) arrivals.push(Date.now());
+        buffer = buffer.slice(end + 2);
+        end = buffer.indexOf("\n\n");
+      }
+    }
+  } catch {
+    // aborted at the end of the measure
+  }
+}
+
+/**
+ * STREAMS open server-sent event streams on the bench poll while votes arrive at the bench's
+ * rate for LIVE_SECONDS: each stream should get an update at least once a second (and at most
+ * about once a second, the throttle), and the app's memory is read while they are open.
+ */
+async function measureLiveStreams(
+  ports: Ports,
+  vote: (seconds: number) => Promise<autocannon.Result>,
+) {
+  const base = `http://127.0.0.1:${ports.app}`;
+  const rss = async () =>
+    ((await (await fetch(`http://127.0.0.1:${ports.stats}/`)).json()) as { rss: number }).rss;
+  const before = await rss();
+  const stop = new AbortController();
+  const arrivals = Array.from({ length: STREAMS }, () => [] as number[]);
+  const watching = arrivals.map((a) => watch(`${base}/polls/${ports.slug}/events`, a, stop.signal));
+  await new Promise((r) => setTimeout(r, 2000)); // all streams open, first event received
+  const start = Date.now();
+  const voting = vote(LIVE_SECONDS);
+  const peak: number[] = [];
+  const sampler = setInterval(() => void rss().then((n) => peak.push(n)), 1000);
+  const result = await voting;
+  const end = Date.now();
+  clearInterval(sampler);
+  peak.push(await rss());
+  stop.abort();
+  await Promise.all(watching);
+  const during = arrivals.map((a) => a.filter((t) => t >= start && t <= end));
+  const counts = during.map((a) => a.length).sort((x, y) => x - y);
+  const gaps = during.map((a) =>
+    Math.max(...a.map((t, i) => t - (a[i - 1] ?? start)), end - (a.at(-1) ?? start)),
+  );
+  const worstGap = Math.max(...gaps);
+  const seconds = (end - start) / 1000;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+  return [
+    `Live: ${STREAMS} open streams on /polls/:slug/events while ${result.requests.total} votes arrived over ${seconds.toFixed(1)} s (${(result.requests.total / result.duration).toFixed(0)}/s): updates per stream min ${counts[0]}, median ${counts[counts.length >> 1]}, max ${counts.at(-1)}; the longest wait for an update on any stream ${worstGap} ms (target ≤ 1 s plus delivery ${worstGap <= 1500 ? "✓" : "✗"}). App RSS ${mb(before)} before the streams, peak ${mb(Math.max(...peak))} with them open.`,
+  ];
+}
+
 export default async function bench(): Promise<void> {
   const { child, ports } = await startServers();
   try {
@@ -219,6 +289,30 @@ export default async function bench(): Promise<void> {
     let i = 0;
     let sent = 0;
     let amount = 0;
+    // Distinct voters (no cookie: each request is a new browser) from distinct addresses (so
+    // the per-address limit does not apply), each sending a form rendered a minute ago.
+    const voteRun = (size: { amount: number } | { duration: number }) =>
+      run({
+        url: `${base(ports.app)}/polls/${ports.slug}/vote`,
+        ...size,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (req) => {
+              i++;
+              return {
+                ...req,
+                headers: {
+                  "Content-Type": "application/x-www-form-urlencoded",
+                  Origin: base(ports.app),
+                  "X-Forwarded-For": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+                },
+                body: `option=${ports.options[i % ports.options.length]}&form_started=${ports.formStarted}`,
+              };
+            },
+          },
+        ],
+      });
     for (let round = 0; round < ROUNDS; round++) {
       // The page right after its baseline: the machine's load drifts from one second to the next.
       hello.add(await run({ url: `${base(ports.hello)}/`, duration: SECONDS }));
@@ -229,40 +323,23 @@ export default async function bench(): Promise<void> {
       // their baseline runs the same amount, so both carry the same ramp-down at the end.
       amount ||= await probeAmount(`${base(ports.insert)}/vote`);
       insert.add(await run({ url: `${base(ports.insert)}/vote`, method: "POST", amount }));
-      // Distinct voters (no cookie: each request is a new browser) from distinct addresses (so
-      // the per-address limit does not apply).
       sent += amount;
-      votes.add(
-        await run({
-          url: `${base(ports.app)}/polls/${ports.slug}/vote`,
-          amount,
-          requests: [
-            {
-              method: "POST",
-              setupRequest: (req) => {
-                i++;
-                return {
-                  ...req,
-                  headers: {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    Origin: base(ports.app),
-                    "X-Forwarded-For": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-                  },
-                  body: `option=${ports.options[i % ports.options.length]}&form_started=${ports.formStarted}`,
-                };
-              },
-            },
-          ],
-        }),
-      );
+      votes.add(await voteRun({ amount }));
     }
+    // Then the live streams, while votes keep arriving (counted in the tally check too).
+    let liveAccepted = 0;
+    const liveLines = await measureLiveStreams(ports, async (seconds) => {
+      const r = await voteRun({ duration: seconds });
+      liveAccepted += statusCount(r, 303);
+      return r;
+    });
     const tally = (await (
       await fetch(`${base(ports.app)}/polls/${ports.slug}/results`, {
         headers: { Accept: "application/json" },
       })
     ).json()) as { total: number };
 
-    const accepted = votes.sum((r) => statusCount(r, 303));
+    const accepted = votes.sum((r) => statusCount(r, 303)) + liveAccepted;
     const pageRatio = page.rate / hello.rate;
     const pct = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
     const voteRatio = votes.rate / insert.rate;
@@ -276,11 +353,11 @@ export default async function bench(): Promise<void> {
       `| bare Hono handler, one INSERT | ${insert.rate.toFixed(0)} | | | |`,
       `| POST /polls/:slug/vote, distinct voters | ${votes.rate.toFixed(0)} | ${pct(voteRatio)} | ${pct(votes.medianRatio(insert))} | ≥ 60% ${voteRatio >= 0.6 ? "✓" : "✗"} |`,
       "",
-      `Votes: ${sent} sent, ${accepted} accepted (303), ${votes.sum((r) => r.non2xx) - accepted} other non-2xx, ${votes.sum((r) => r.errors)} errors, ${votes.sum((r) => r.timeouts)} timeouts; final tally ${tally.total} (${tally.total === accepted ? "0 lost, 0 double ✓" : `MISMATCH by ${tally.total - accepted} ✗`}).`,
+      `Votes: ${sent} sent in the rounds, ${accepted - liveAccepted} accepted (303), ${votes.sum((r) => r.non2xx) - (accepted - liveAccepted)} other non-2xx, plus ${liveAccepted} accepted during the live measure; ${votes.sum((r) => r.errors)} errors, ${votes.sum((r) => r.timeouts)} timeouts; final tally ${tally.total} (${tally.total === accepted ? "0 lost, 0 double ✓" : `MISMATCH by ${tally.total - accepted} ✗`}).`,
       `Page per round (req/s, and against that round's hello-world): ${page.results.map((r, i) => `${Math.round(r.requests.total / r.duration)} (${Math.round((r.requests.total / r.duration / ((hello.results[i]?.requests.total ?? 0) / (hello.results[i]?.duration ?? 1))) * 100)} %)`).join(", ")}.`,
       `Page: ${page.sum((r) => r.non2xx)} non-2xx, ${page.sum((r) => r.errors)} errors. ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per measure, Node ${process.version}.`,
     ];
-    console.log(lines.join("\n"));
+    console.log([...lines, ...liveLines].join("\n"));
     if (tally.total !== accepted) process.exitCode = 1;
   } finally {
     child.kill("SIGTERM");
