@@ -16,9 +16,11 @@ import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
 import { EmbedPage } from "./embed";
 import { streamResults } from "./events";
 import {
+  castInvitedVote,
   castVote,
   closePoll,
   createPoll,
+  invitedPoll,
   newPollSchema,
   type PollState,
   pollById,
@@ -28,8 +30,9 @@ import {
   reopenPoll,
   resultsFor,
   resultsJson,
+  type VoteOutcome,
 } from "./service";
-import { LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
+import { type Invitation, LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
 import { newVoterId, signVoter, VOTER_COOKIE, verifyVoter } from "./voter";
 
 type C = Context<AppEnv>;
@@ -169,20 +172,80 @@ pollPages.post("/polls/:slug/vote", async (c) => {
     ipHash: hashClientAddress(deps, c.var.clientAddress),
     form: { honeypot: oneValue(form[HONEYPOT_FIELD]), started: oneValue(form[STARTED_FIELD]) },
   });
+  return answerVote(c, outcome, { slug, voter: voter.id, page: `/polls/${slug}` });
+});
+
+/**
+ * The answer to a vote: 303 back to the page for a plain form that was accepted (the page then
+ * shows the recorded choice), else the poll box (htmx) or the whole page with the message.
+ */
+async function answerVote(
+  c: C,
+  outcome: VoteOutcome,
+  to: { slug: string; voter: string; page: string; invitation?: Invitation },
+) {
+  const deps = c.var.deps;
   if (outcome.kind === "not_found") return errorPage(c, 404);
   if (outcome.kind === "rate_limited") c.header("Retry-After", String(outcome.retryAfterSeconds));
   const isHtmx = c.req.header("HX-Request") === "true";
   const accepted = outcome.kind === "recorded" || outcome.kind === "already";
-  // Post/Redirect/Get for the plain form: the page then shows the recorded choice.
-  if (accepted && !isHtmx) return c.redirect(`/polls/${slug}`, 303);
-  const state = await pollState(deps, slug, voter.id);
+  if (accepted && !isHtmx) return c.redirect(to.page, 303);
+  const state = await pollState(deps, to.slug, to.voter);
   if (!state) return errorPage(c, 404);
   const status = STATUS[outcome.kind];
-  if (isHtmx) return c.html(<PollBox state={state} lang={c.var.lang} message={outcome} />, status);
+  const lang = c.var.lang;
+  if (isHtmx) {
+    return c.html(
+      <PollBox state={state} lang={lang} message={outcome} invitation={to.invitation} />,
+      status,
+    );
+  }
   return c.html(
-    <PollPage state={state} lang={c.var.lang} path={`/polls/${slug}`} message={outcome} />,
+    <PollPage
+      state={state}
+      lang={lang}
+      path={to.page}
+      message={outcome}
+      invitation={to.invitation}
+    />,
     status,
   );
+}
+
+// An invite-only poll's voting link: GET shows the poll (never votes: mail scanners fetch links),
+// POST votes. Personal pages: never stored by any cache.
+pollPages.get("/v/:token", async (c) => {
+  const deps = c.var.deps;
+  const token = c.req.param("token");
+  const found = await invitedPoll(deps, token);
+  const state = found && (await pollState(deps, found.definition.poll.slug, found.voter));
+  if (!state) return errorPage(c, 404);
+  c.header("Cache-Control", "private, no-store");
+  const page = `/v/${token}`;
+  return c.html(
+    <PollPage state={state} lang={c.var.lang} path={page} invitation={{ action: page }} />,
+  );
+});
+
+pollPages.post("/v/:token", async (c) => {
+  const deps = c.var.deps;
+  const token = c.req.param("token");
+  const form = await c.req.parseBody({ all: true });
+  const outcome = await castInvitedVote(deps, {
+    token,
+    options: allValues(form.option),
+    ipHash: hashClientAddress(deps, c.var.clientAddress),
+  });
+  const found = await invitedPoll(deps, token);
+  if (!found) return errorPage(c, 404);
+  c.header("Cache-Control", "private, no-store");
+  const page = `/v/${token}`;
+  return answerVote(c, outcome, {
+    slug: found.definition.poll.slug,
+    voter: found.voter,
+    page,
+    invitation: { action: page },
+  });
 });
 
 const HIDDEN_RESULTS = {

@@ -4,6 +4,7 @@ import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import { slugField } from "../incidents/service";
 import { checkHumanForm, signFormStart } from "./bot-check";
+import { invitedVoter, readInvitation } from "./invitation";
 import { largestRemainderPercents } from "./percent";
 import {
   allPolls,
@@ -358,10 +359,42 @@ export async function castVote(
 ): Promise<VoteOutcome> {
   const definition = await pollDefinition(deps, input.slug);
   if (!definition) return { kind: "not_found" };
-  const { poll, options } = definition;
   // Only the invited vote, each through their own link: the public form refuses everyone.
-  if (poll.audience === "list") return { kind: "invite_only" };
+  if (definition.poll.audience === "list") return { kind: "invite_only" };
   if (checkHumanForm(deps, input.form) !== "ok") return { kind: "not_human" };
+  return writeBallot(deps, definition, input);
+}
+
+/**
+ * Casts the ballot of an invite-only poll's voting link (`/v/TOKEN`): the link is the voter, so
+ * it votes once from any browser and a second use reports the recorded choice. A forged link, or
+ * one for a poll that is not invite-only, finds nothing.
+ */
+export async function castInvitedVote(
+  deps: Deps,
+  input: { token: string; options: readonly string[]; ipHash: string },
+): Promise<VoteOutcome> {
+  const found = await invitedPoll(deps, input.token);
+  if (!found) return { kind: "not_found" };
+  return writeBallot(deps, found.definition, { ...input, voter: found.voter });
+}
+
+/** The poll a voting link is for, and the link's voter pseudonym; undefined when it opens nothing. */
+export async function invitedPoll(deps: Deps, token: string) {
+  const invitation = readInvitation(deps, token);
+  const poll = invitation && (await findPollById(deps.db, invitation.pollId));
+  if (!invitation || !poll || poll.audience !== "list") return undefined;
+  const definition = await pollDefinition(deps, poll.slug);
+  if (!definition) return undefined;
+  return { definition, voter: invitedVoter(deps, invitation) };
+}
+
+/** Checks and writes one ballot of a voter allowed to vote on this poll. */
+async function writeBallot(
+  deps: Deps,
+  { poll, options }: { poll: Poll; options: PollOption[] },
+  input: { options: readonly string[]; voter: string; ipHash: string },
+): Promise<VoteOutcome> {
   const now = deps.clock.now();
   if (isClosed(poll, now)) {
     const choices = await voterChoices(deps.db, poll.id, input.voter);

@@ -126,17 +126,20 @@ export function LiveResults(props: {
   lang: Lang;
   closed: boolean;
   single: boolean;
+  /** False where the refresh could not read them (a voting link's page: no cookie says who). */
+  live?: boolean;
 }) {
   const t = text[props.lang];
-  const live = props.closed
-    ? {}
-    : {
-        "hx-get": `/polls/${props.slug}/results?lang=${props.lang}`,
-        "hx-trigger": `${POLL_INTERVAL}, poll:refresh`,
-        "hx-swap": "outerHTML",
-        "data-live": "",
-        "data-events": `/polls/${props.slug}/events?lang=${props.lang}`,
-      };
+  const live =
+    props.closed || props.live === false
+      ? {}
+      : {
+          "hx-get": `/polls/${props.slug}/results?lang=${props.lang}`,
+          "hx-trigger": `${POLL_INTERVAL}, poll:refresh`,
+          "hx-swap": "outerHTML",
+          "data-live": "",
+          "data-events": `/polls/${props.slug}/events?lang=${props.lang}`,
+        };
   return (
     <section
       id="poll-results"
@@ -167,7 +170,7 @@ export function LiveResults(props: {
       <p class="tally-total">
         {props.single ? t.total(props.results.total) : t.voters(props.results.total)}
       </p>
-      {props.closed ? null : <p class="muted">{t.live}</p>}
+      {props.closed || props.live === false ? null : <p class="muted">{t.live}</p>}
     </section>
   );
 }
@@ -200,16 +203,22 @@ function messageText(lang: Lang, message: VoteMessage): string {
 }
 
 /** The vote form: radio buttons for one answer, checkboxes for several, and the bot checks. */
-function VoteForm(props: { state: PollState; lang: Lang; fieldError: VoteMessage | undefined }) {
+function VoteForm(props: {
+  state: PollState;
+  lang: Lang;
+  fieldError: VoteMessage | undefined;
+  invitation: Invitation | undefined;
+}) {
   const { poll, options, formStarted } = props.state;
   const t = text[props.lang];
   const single = poll.maxChoices === 1;
   const error = props.fieldError;
+  const action = props.invitation?.action ?? `/polls/${poll.slug}/vote`;
   return (
     <form
       method="post"
-      action={`/polls/${poll.slug}/vote`}
-      hx-post={`/polls/${poll.slug}/vote`}
+      action={action}
+      hx-post={action}
       hx-target="#poll-box"
       hx-swap="outerHTML"
       hx-disable="find button"
@@ -234,12 +243,16 @@ function VoteForm(props: { state: PollState; lang: Lang; fieldError: VoteMessage
           {messageText(props.lang, error)}
         </small>
       ) : null}
-      <div class="poll-hp" aria-hidden="true">
-        <label>
-          {t.honeypot} <input name={HONEYPOT_FIELD} tabindex={-1} autocomplete="off" />
-        </label>
-      </div>
-      <input type="hidden" name={STARTED_FIELD} value={formStarted} />
+      {props.invitation ? null : (
+        <>
+          <div class="poll-hp" aria-hidden="true">
+            <label>
+              {t.honeypot} <input name={HONEYPOT_FIELD} tabindex={-1} autocomplete="off" />
+            </label>
+          </div>
+          <input type="hidden" name={STARTED_FIELD} value={formStarted} />
+        </>
+      )}
       <button type="submit">{t.vote}</button>
     </form>
   );
@@ -248,8 +261,16 @@ function VoteForm(props: { state: PollState; lang: Lang; fieldError: VoteMessage
 const isFieldError = (m: VoteMessage | undefined) =>
   m?.kind === "invalid_option" || m?.kind === "too_many";
 
+/** A page opened from an invite-only poll's voting link: its form posts back to the link. */
+export type Invitation = { action: string };
+
 /** The part of the page a vote changes: swapped whole by htmx, or rendered in the full page. */
-export function PollBox(props: { state: PollState; lang: Lang; message?: VoteMessage }) {
+export function PollBox(props: {
+  state: PollState;
+  lang: Lang;
+  message?: VoteMessage;
+  invitation?: Invitation;
+}) {
   const { poll, options, closed, choices, results } = props.state;
   const t = text[props.lang];
   const chosen = options.filter((o) => choices.includes(o.id));
@@ -257,7 +278,8 @@ export function PollBox(props: { state: PollState; lang: Lang; message?: VoteMes
   const isError =
     message !== undefined && message.kind !== "recorded" && message.kind !== "already";
   const fieldError = isFieldError(message) ? message : undefined;
-  const canVote = !chosen.length && !closed && poll.audience === "public";
+  const invited = props.invitation !== undefined;
+  const canVote = !chosen.length && !closed && (poll.audience === "public" || invited);
   return (
     <div id="poll-box" class="poll-box">
       {message && !fieldError ? (
@@ -272,10 +294,17 @@ export function PollBox(props: { state: PollState; lang: Lang; message?: VoteMes
         </p>
       ) : null}
       {closed && !chosen.length && message?.kind !== "closed" ? <p>{t.closedOn}</p> : null}
-      {!closed && poll.audience === "list" && message?.kind !== "invite_only" ? (
+      {!closed && poll.audience === "list" && !invited && message?.kind !== "invite_only" ? (
         <p>{t.inviteOnly}</p>
       ) : null}
-      {canVote ? <VoteForm state={props.state} lang={props.lang} fieldError={fieldError} /> : null}
+      {canVote ? (
+        <VoteForm
+          state={props.state}
+          lang={props.lang}
+          fieldError={fieldError}
+          invitation={props.invitation}
+        />
+      ) : null}
       {results ? (
         <LiveResults
           slug={poll.slug}
@@ -283,6 +312,7 @@ export function PollBox(props: { state: PollState; lang: Lang; message?: VoteMes
           lang={props.lang}
           closed={closed}
           single={poll.maxChoices === 1}
+          live={!invited}
         />
       ) : (
         <p class="muted">
@@ -299,6 +329,7 @@ export function PollPage(props: {
   lang: Lang;
   path: string;
   message?: VoteMessage;
+  invitation?: Invitation;
 }) {
   const { poll, incident, closed } = props.state;
   const t = text[props.lang];
@@ -323,9 +354,16 @@ export function PollPage(props: {
             </p>
           ) : null}
         </header>
-        <PollBox state={props.state} lang={props.lang} message={props.message} />
+        <PollBox
+          state={props.state}
+          lang={props.lang}
+          message={props.message}
+          invitation={props.invitation}
+        />
       </article>
-      <ShareBlock publicUrl={props.state.publicUrl} slug={poll.slug} lang={props.lang} />
+      {poll.audience === "public" ? (
+        <ShareBlock publicUrl={props.state.publicUrl} slug={poll.slug} lang={props.lang} />
+      ) : null}
       <script src="/poll-live.js" defer />
     </PublicLayout>
   );
