@@ -321,9 +321,11 @@ function PollAdminPage(props: {
         </tbody>
         <tfoot>
           <tr>
-            <th>Total</th>
+            <th>
+              {poll.maxChoices === 1 ? "Total" : `Voters (up to ${poll.maxChoices} answers each)`}
+            </th>
             <th>{results.total}</th>
-            <th>{results.total ? "100%" : "—"}</th>
+            <th>{results.total && poll.maxChoices === 1 ? "100%" : "—"}</th>
           </tr>
         </tfoot>
       </table>
