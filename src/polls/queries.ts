@@ -88,14 +88,20 @@ export const voterChoices = async (db: Db, pollId: number, voter: string) =>
       .orderBy(asc(pollVotes.optionId))
   ).map((r) => r.optionId);
 
-/** How many people voted (a multiple-choice ballot is several rows, one voter). */
-export const countVoters = async (db: Db, pollId: number) =>
-  (
-    await db
+/**
+ * Votes per option and the number of voters (a multiple-choice ballot is several rows, one
+ * voter), read in one batch so that both see the same ballots.
+ */
+export async function countBallots(db: Db, pollId: number) {
+  const [perOption, [voters]] = await db.batch([
+    countVotes(db, pollId),
+    db
       .select({ voters: sql<number>`count(DISTINCT ${pollVotes.voter})` })
       .from(pollVotes)
-      .where(eq(pollVotes.pollId, pollId))
-  )[0]?.voters ?? 0;
+      .where(eq(pollVotes.pollId, pollId)),
+  ]);
+  return { perOption, voters: voters?.voters ?? 0 };
+}
 
 /** One ballot: the answers one voter chose on one poll (one answer for a single-choice poll). */
 export type NewVote = {

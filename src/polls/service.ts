@@ -9,7 +9,7 @@ import { largestRemainderPercents } from "./percent";
 import {
   allPolls,
   clearClosed,
-  countVoters,
+  countBallots,
   countVotes,
   findPollById,
   findPollBySlug,
@@ -222,12 +222,15 @@ export type Results = {
 
 export async function resultsOf(deps: Deps, poll: Poll, options?: PollOption[]): Promise<Results> {
   const single = poll.maxChoices === 1;
-  const [opts, counts, multipleVoters] = await Promise.all([
+  // One answer each: the voters are the votes (one query, the hot path of every tally).
+  const [opts, counts] = await Promise.all([
     options ?? optionsOf(deps.db, poll.id),
-    countVotes(deps.db, poll.id),
-    single ? undefined : countVoters(deps.db, poll.id),
+    single
+      ? countVotes(deps.db, poll.id).then((perOption) => ({ perOption, voters: undefined }))
+      : countBallots(deps.db, poll.id),
   ]);
-  const votes = opts.map((o) => counts.find((c) => c.optionId === o.id)?.votes ?? 0);
+  const multipleVoters = counts.voters;
+  const votes = opts.map((o) => counts.perOption.find((c) => c.optionId === o.id)?.votes ?? 0);
   const voters = multipleVoters ?? votes.reduce((sum, n) => sum + n, 0);
   // One answer each: shares that add up to 100. Several: each answer's share of the voters,
   // which add up to more than 100 by design.
