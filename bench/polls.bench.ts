@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { signInvitation } from "../src/polls/invitation";
 
 const CONNECTIONS = 50;
 const SECONDS = 2;
@@ -28,7 +29,11 @@ type Ports = {
   options: number[];
   /** A vote form's signed render time, old enough to pass the minimum fill time. */
   formStarted: string;
+  /** The invite-only poll voted on through signed links, and its options. */
+  invited: { id: number; slug: string; options: number[] };
 };
+
+const SECRET_KEY = "bench-secret-key-that-is-at-least-32-chars";
 
 /** Child process: the real app, the two baselines, and a poll to vote on. */
 async function serveAll(): Promise<void> {
@@ -41,6 +46,7 @@ async function serveAll(): Promise<void> {
     { createNodeApp },
     { createPoll },
     { signFormStart },
+    { createList },
   ] = await Promise.all([
     import("@hono/node-server"),
     import("@libsql/client"),
@@ -50,6 +56,7 @@ async function serveAll(): Promise<void> {
     import("../src/node"),
     import("../src/polls/service"),
     import("../src/polls/bot-check"),
+    import("../src/lists/service"),
   ]);
   const dir = mkdtempSync(join(tmpdir(), "relance-bench-"));
   const url = `file:${join(dir, "bench.db")}`;
@@ -57,7 +64,7 @@ async function serveAll(): Promise<void> {
     {
       DATABASE_URL: url,
       SEED: "none",
-      SECRET_KEY: "bench-secret-key-that-is-at-least-32-chars",
+      SECRET_KEY,
       ADMIN_EMAIL: "admin@bench.example",
       ADMIN_PASSWORD: "bench password",
     },
@@ -98,7 +105,27 @@ async function serveAll(): Promise<void> {
     audience: "public",
     list_id: null,
   });
-  if (!poll.ok || !other.ok) throw new Error("could not create the bench polls");
+  // Invite-only: each request a different invited person's link (signed for any contact id).
+  const list = await createList(deps, "bench", {
+    slug: "bench-voters",
+    name: "Bench voters",
+    purpose: "Vote.",
+  });
+  if (!list.ok) throw new Error("could not create the bench list");
+  const invited = await createPoll(deps, {
+    slug: "bench-invited",
+    question: "Invited?",
+    question_en: null,
+    options: ["Oui", "Non"],
+    options_en: null,
+    closes_at: null,
+    incident_slug: null,
+    results_visibility: "always",
+    max_choices: 1,
+    audience: "list",
+    list_id: list.list.id,
+  });
+  if (!poll.ok || !other.ok || !invited.ok) throw new Error("could not create the bench polls");
   const baselinePoll = other.created.poll.id;
   const baselineOption = other.created.options[0]?.id ?? 0;
 
@@ -133,6 +160,11 @@ async function serveAll(): Promise<void> {
     slug: poll.created.poll.slug,
     options: poll.created.options.map((o) => o.id),
     formStarted: signFormStart(deps, new Date(Date.now() - 60_000)),
+    invited: {
+      id: invited.created.poll.id,
+      slug: invited.created.poll.slug,
+      options: invited.created.options.map((o) => o.id),
+    },
   };
   process.on("SIGTERM", () => {
     client.close();
@@ -286,7 +318,9 @@ export default async function bench(): Promise<void> {
     const page = new Measure();
     const insert = new Measure();
     const votes = new Measure();
+    const invitedVotes = new Measure();
     let i = 0;
+    let invitedSent = 0;
     let sent = 0;
     let amount = 0;
     // Distinct voters (no cookie: each request is a new browser) from distinct addresses (so
@@ -313,6 +347,31 @@ export default async function bench(): Promise<void> {
           },
         ],
       });
+    // Invite-only: each request is another invited person's voting link (no cookie, no form time).
+    const invitedRun = (size: { amount: number }) =>
+      run({
+        url: `${base(ports.app)}/`,
+        ...size,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (req) => {
+              i++;
+              const token = signInvitation(SECRET_KEY, { pollId: ports.invited.id, contactId: i });
+              return {
+                ...req,
+                path: `/v/${token}`,
+                headers: {
+                  "Content-Type": "application/x-www-form-urlencoded",
+                  Origin: base(ports.app),
+                  "X-Forwarded-For": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+                },
+                body: `option=${ports.invited.options[i % ports.invited.options.length]}`,
+              };
+            },
+          },
+        ],
+      });
     for (let round = 0; round < ROUNDS; round++) {
       // The page right after its baseline: the machine's load drifts from one second to the next.
       hello.add(await run({ url: `${base(ports.hello)}/`, duration: SECONDS }));
@@ -325,6 +384,8 @@ export default async function bench(): Promise<void> {
       insert.add(await run({ url: `${base(ports.insert)}/vote`, method: "POST", amount }));
       sent += amount;
       votes.add(await voteRun({ amount }));
+      invitedSent += amount;
+      invitedVotes.add(await invitedRun({ amount }));
     }
     // Then the live streams, while votes keep arriving (counted in the tally check too).
     let liveAccepted = 0;
@@ -340,6 +401,13 @@ export default async function bench(): Promise<void> {
     ).json()) as { total: number };
 
     const accepted = votes.sum((r) => statusCount(r, 303)) + liveAccepted;
+    const invitedTally = (await (
+      await fetch(`${base(ports.app)}/polls/${ports.invited.slug}/results`, {
+        headers: { Accept: "application/json" },
+      })
+    ).json()) as { total: number };
+    const invitedAccepted = invitedVotes.sum((r) => statusCount(r, 303));
+    const invitedRatio = invitedVotes.rate / insert.rate;
     const pageRatio = page.rate / hello.rate;
     const pct = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
     const voteRatio = votes.rate / insert.rate;
@@ -352,13 +420,15 @@ export default async function bench(): Promise<void> {
       `| GET of an unknown path through the app (shared middleware and a 404, for reference) | ${floor.rate.toFixed(0)} | ${pct(floor.rate / hello.rate)} | | |`,
       `| bare Hono handler, one INSERT | ${insert.rate.toFixed(0)} | | | |`,
       `| POST /polls/:slug/vote, distinct voters | ${votes.rate.toFixed(0)} | ${pct(voteRatio)} | ${pct(votes.medianRatio(insert))} | ≥ 60% ${voteRatio >= 0.6 ? "✓" : "✗"} |`,
+      `| POST /v/:token, invite-only, distinct signed links | ${invitedVotes.rate.toFixed(0)} | ${pct(invitedRatio)} | ${pct(invitedVotes.medianRatio(insert))} | ≥ 60% ${invitedRatio >= 0.6 ? "✓" : "✗"} |`,
       "",
+      `Invited votes: ${invitedSent} sent, ${invitedAccepted} accepted (303), ${invitedVotes.sum((r) => r.errors)} errors; final tally ${invitedTally.total} (${invitedTally.total === invitedAccepted ? "0 lost, 0 double ✓" : `MISMATCH by ${invitedTally.total - invitedAccepted} ✗`}).`,
       `Votes: ${sent} sent in the rounds, ${accepted - liveAccepted} accepted (303), ${votes.sum((r) => r.non2xx) - (accepted - liveAccepted)} other non-2xx, plus ${liveAccepted} accepted during the live measure; ${votes.sum((r) => r.errors)} errors, ${votes.sum((r) => r.timeouts)} timeouts; final tally ${tally.total} (${tally.total === accepted ? "0 lost, 0 double ✓" : `MISMATCH by ${tally.total - accepted} ✗`}).`,
       `Page per round (req/s, and against that round's hello-world): ${page.results.map((r, i) => `${Math.round(r.requests.total / r.duration)} (${Math.round((r.requests.total / r.duration / ((hello.results[i]?.requests.total ?? 0) / (hello.results[i]?.duration ?? 1))) * 100)} %)`).join(", ")}.`,
       `Page: ${page.sum((r) => r.non2xx)} non-2xx, ${page.sum((r) => r.errors)} errors. ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per measure, Node ${process.version}.`,
     ];
     console.log([...lines, ...liveLines].join("\n"));
-    if (tally.total !== accepted) process.exitCode = 1;
+    if (tally.total !== accepted || invitedTally.total !== invitedAccepted) process.exitCode = 1;
   } finally {
     child.kill("SIGTERM");
   }

@@ -25,7 +25,7 @@ const invitePoll = (extra: Record<string, unknown> = {}) =>
   newPoll(t, bearer, { audience: "list", list_id: listId, results_visibility: "always", ...extra });
 
 const link = (poll: PollBody, contactId: number) =>
-  `/v/${signInvitation(t.deps, { pollId: poll.id, contactId })}`;
+  `/v/${signInvitation(t.deps.config.secretKey, { pollId: poll.id, contactId })}`;
 
 /** A vote through the link from a fresh browser: no cookie at all. */
 const voteByLink = (path: string, options: number[], headers: Record<string, string> = {}) => {

@@ -3,7 +3,6 @@
 // and a second use shows the recorded choice. The vote row carries a pseudonym derived from the
 // link, never the contact's id, so the tally does not tell who chose what.
 import { constantTimeEqual, hmacSha256 } from "../crypto";
-import type { Deps } from "../deps";
 
 /** `v`, the poll id and the contact id in base 36, a dot, and a 132-bit tag. */
 const TOKEN = /^v([0-9a-z]{1,11})-([0-9a-z]{1,11})\.([A-Za-z0-9_-]{22})$/;
@@ -13,18 +12,18 @@ const tag = (secret: string, body: string) =>
 
 export type Invitation = { pollId: number; contactId: number };
 
-/** The token of the voting link for `contactId` on `pollId`. */
-export function signInvitation(deps: Deps, invitation: Invitation): string {
+/** The token of the voting link for `contactId` on `pollId`, signed with SECRET_KEY. */
+export function signInvitation(secretKey: string, invitation: Invitation): string {
   const body = `v${invitation.pollId.toString(36)}-${invitation.contactId.toString(36)}`;
-  return `${body}.${tag(deps.config.secretKey, body)}`;
+  return `${body}.${tag(secretKey, body)}`;
 }
 
 /** The poll and contact a token was signed for; undefined when malformed or forged. */
-export function readInvitation(deps: Deps, token: string): Invitation | undefined {
+export function readInvitation(secretKey: string, token: string): Invitation | undefined {
   const match = TOKEN.exec(token);
   if (!match) return undefined;
   const [, poll = "", contact = "", signature = ""] = match;
-  if (!constantTimeEqual(tag(deps.config.secretKey, `v${poll}-${contact}`), signature)) {
+  if (!constantTimeEqual(tag(secretKey, `v${poll}-${contact}`), signature)) {
     return undefined;
   }
   const pollId = Number.parseInt(poll, 36);
@@ -34,5 +33,5 @@ export function readInvitation(deps: Deps, token: string): Invitation | undefine
 }
 
 /** The voter id of an invitation in poll_votes: a pseudonym, the same for every use of the link. */
-export const invitedVoter = (deps: Deps, invitation: Invitation) =>
-  `invited:${hmacSha256(`relance-poll-voter:${deps.config.secretKey}`, `${invitation.pollId}-${invitation.contactId}`, "base64url").slice(0, 22)}`;
+export const invitedVoter = (secretKey: string, invitation: Invitation) =>
+  `invited:${hmacSha256(`relance-poll-voter:${secretKey}`, `${invitation.pollId}-${invitation.contactId}`, "base64url").slice(0, 22)}`;

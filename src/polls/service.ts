@@ -384,12 +384,12 @@ export async function castInvitedVote(
 
 /** The poll a voting link is for, and the link's voter pseudonym; undefined when it opens nothing. */
 export async function invitedPoll(deps: Deps, token: string) {
-  const invitation = readInvitation(deps, token);
+  const invitation = readInvitation(deps.config.secretKey, token);
   const poll = invitation && (await findPollById(deps.db, invitation.pollId));
   if (!invitation || !poll || poll.audience !== "list") return undefined;
   const definition = await pollDefinition(deps, poll.slug);
   if (!definition) return undefined;
-  return { definition, voter: invitedVoter(deps, invitation) };
+  return { definition, voter: invitedVoter(deps.config.secretKey, invitation) };
 }
 
 /** Checks and writes one ballot of a voter allowed to vote on this poll. */
