@@ -267,10 +267,7 @@ async function watch(url: string, arrivals: number[], stop: AbortSignal): Promis
  * rate for LIVE_SECONDS: each stream should get an update at least once a second (and at most
  * about once a second, the throttle), and the app's memory is read while they are open.
  */
-async function measureLiveStreams(
-  ports: Ports,
-  vote: (seconds: number) => Promise<autocannon.Result>,
-) {
+async function measureLiveStreams(ports: Ports, vote: () => Promise<autocannon.Result>) {
   const base = `http://127.0.0.1:${ports.app}`;
   const rss = async () =>
     ((await (await fetch(`http://127.0.0.1:${ports.stats}/`)).json()) as { rss: number }).rss;
@@ -280,7 +277,7 @@ async function measureLiveStreams(
   const watching = arrivals.map((a) => watch(`${base}/polls/${ports.slug}/events`, a, stop.signal));
   await new Promise((r) => setTimeout(r, 2000)); // all streams open, first event received
   const start = Date.now();
-  const voting = vote(LIVE_SECONDS);
+  const voting = vote();
   const peak: number[] = [];
   const sampler = setInterval(() => void rss().then((n) => peak.push(n)), 1000);
   const result = await voting;
@@ -325,7 +322,7 @@ export default async function bench(): Promise<void> {
     let amount = 0;
     // Distinct voters (no cookie: each request is a new browser) from distinct addresses (so
     // the per-address limit does not apply), each sending a form rendered a minute ago.
-    const voteRun = (size: { amount: number } | { duration: number }) =>
+    const voteRun = (size: { amount: number }) =>
       run({
         url: `${base(ports.app)}/polls/${ports.slug}/vote`,
         ...size,
@@ -389,8 +386,10 @@ export default async function bench(): Promise<void> {
     }
     // Then the live streams, while votes keep arriving (counted in the tally check too).
     let liveAccepted = 0;
-    const liveLines = await measureLiveStreams(ports, async (seconds) => {
-      const r = await voteRun({ duration: seconds });
+    // A fixed amount (about LIVE_SECONDS at the rate measured), so no answer is cut off in flight.
+    const liveAmount = Math.round(votes.rate * LIVE_SECONDS);
+    const liveLines = await measureLiveStreams(ports, async () => {
+      const r = await voteRun({ amount: liveAmount });
       liveAccepted += statusCount(r, 303);
       return r;
     });

@@ -10,6 +10,7 @@ import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
+import { securedResponse } from "../http/security-headers";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
 import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
@@ -102,9 +103,7 @@ function newVisitorResponse(deps: Deps, page: Uint8Array<ArrayBuffer>): Response
     signVoter(deps, newVoterId(deps)),
     voterCookieOptions(deps),
   );
-  // Plain headers (no Headers object for the Node adapter to walk); the security headers are
-  // added by their middleware, which runs around this one like around every route.
-  return new Response(page, {
+  return securedResponse(page, {
     status: 200,
     headers: {
       "content-type": "text/html; charset=UTF-8",
@@ -230,14 +229,13 @@ pollPages.get("/v/:token", async (c) => {
 pollPages.post("/v/:token", async (c) => {
   const deps = c.var.deps;
   const token = c.req.param("token");
+  const found = await invitedPoll(deps, token);
+  if (!found) return errorPage(c, 404);
   const form = await c.req.parseBody({ all: true });
-  const outcome = await castInvitedVote(deps, {
-    token,
+  const outcome = await castInvitedVote(deps, found, {
     options: allValues(form.option),
     ipHash: hashClientAddress(deps, c.var.clientAddress),
   });
-  const found = await invitedPoll(deps, token);
-  if (!found) return errorPage(c, 404);
   c.header("Cache-Control", "private, no-store");
   const page = `/v/${token}`;
   return answerVote(c, outcome, {

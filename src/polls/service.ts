@@ -368,29 +368,38 @@ export async function castVote(
   return writeBallot(deps, definition, input);
 }
 
-/**
- * Casts the ballot of an invite-only poll's voting link (`/v/TOKEN`): the link is the voter, so
- * it votes once from any browser and a second use reports the recorded choice. A forged link, or
- * one for a poll that is not invite-only, finds nothing.
- */
-export async function castInvitedVote(
-  deps: Deps,
-  input: { token: string; options: readonly string[]; ipHash: string },
-): Promise<VoteOutcome> {
-  const found = await invitedPoll(deps, input.token);
-  if (!found) return { kind: "not_found" };
-  return writeBallot(deps, found.definition, { ...input, voter: found.voter });
-}
+export type InvitedPoll = {
+  definition: { poll: Poll; options: PollOption[] };
+  /** The link's voter pseudonym in poll_votes. */
+  voter: string;
+};
 
-/** The poll a voting link is for, and the link's voter pseudonym; undefined when it opens nothing. */
-export async function invitedPoll(deps: Deps, token: string) {
+/**
+ * The poll a voting link (`/v/TOKEN`) is for; undefined when the link is forged or malformed, or
+ * names a poll that does not exist or is not invite-only.
+ */
+export async function invitedPoll(deps: Deps, token: string): Promise<InvitedPoll | undefined> {
   const invitation = readInvitation(deps.config.secretKey, token);
-  const poll = invitation && (await findPollById(deps.db, invitation.pollId));
-  if (!invitation || !poll || poll.audience !== "list") return undefined;
-  const definition = await pollDefinition(deps, poll.slug);
-  if (!definition) return undefined;
+  if (!invitation) return undefined;
+  // A poll's slug and audience never change: the id's slug is remembered like the definition.
+  const slug = await deps.polls.cache.remember(`slugof:${invitation.pollId}`, async () => ({
+    value: (await findPollById(deps.db, invitation.pollId))?.slug,
+  }));
+  const definition = slug === undefined ? undefined : await pollDefinition(deps, slug);
+  if (definition?.poll.audience !== "list") return undefined;
   return { definition, voter: invitedVoter(deps.config.secretKey, invitation) };
 }
+
+/**
+ * Casts the ballot of a voting link: the link is the voter, so it votes once from any browser
+ * and a second use reports the recorded choice.
+ */
+export const castInvitedVote = (
+  deps: Deps,
+  invited: InvitedPoll,
+  input: { options: readonly string[]; ipHash: string },
+): Promise<VoteOutcome> =>
+  writeBallot(deps, invited.definition, { ...input, voter: invited.voter });
 
 /** Checks and writes one ballot of a voter allowed to vote on this poll. */
 async function writeBallot(
