@@ -96,13 +96,21 @@ pollPages.get("/polls/:slug", async (c) => {
 
 const newVisitorPageKey = (slug: string, lang: Lang) => `page:${slug}:${lang}`;
 
-/** The remembered page with its own signed voter cookie: the only per-visitor work. */
-function newVisitorResponse(deps: Deps, page: Uint8Array<ArrayBuffer>): Response {
-  const cookie = generateCookie(
-    VOTER_COOKIE,
-    signVoter(deps, newVoterId(deps)),
-    voterCookieOptions(deps),
-  );
+/** The voter cookie's attributes as hono/cookie writes them (`; Max-Age=…; Path=/polls; …`). */
+const voterCookieAttributes = (deps: Deps) =>
+  generateCookie(VOTER_COOKIE, "", voterCookieOptions(deps)).slice(VOTER_COOKIE.length + 1);
+
+/**
+ * The remembered page with its own signed voter cookie: the only per-visitor work. `attributes`
+ * are worked out once by the caller that serves many (the fast path below).
+ */
+function newVisitorResponse(
+  deps: Deps,
+  page: Uint8Array<ArrayBuffer>,
+  attributes = voterCookieAttributes(deps),
+): Response {
+  // The value is base64url, a dot and hex: nothing in it needs encoding.
+  const cookie = `${VOTER_COOKIE}=${signVoter(deps, newVoterId(deps))}${attributes}`;
   return securedResponse(page, {
     status: 200,
     headers: {
@@ -124,6 +132,7 @@ const POLL_SLUG = /^[a-z0-9-]+$/;
  * including the first visitor of each second, goes on to the router.
  */
 export function pollPageFromMemory(deps: Deps): MiddlewareHandler {
+  const attributes = voterCookieAttributes(deps);
   return (c, next) => {
     const slug = c.req.param("slug");
     if (!slug || !POLL_SLUG.test(slug)) return next();
@@ -138,7 +147,7 @@ export function pollPageFromMemory(deps: Deps): MiddlewareHandler {
     const page = deps.polls.cache.peek<Uint8Array<ArrayBuffer> | null>(
       newVisitorPageKey(slug, lang),
     );
-    return page ? Promise.resolve(newVisitorResponse(deps, page)) : next();
+    return page ? Promise.resolve(newVisitorResponse(deps, page, attributes)) : next();
   };
 }
 
