@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { signInvitation } from "../src/polls/invitation";
 
 const CONNECTIONS = 50;
 const SECONDS = 2;
@@ -22,9 +23,17 @@ type Ports = {
   hello: number;
   copy: number;
   insert: number;
+  /** The app process's resident memory, on demand. */
+  stats: number;
   slug: string;
   options: number[];
+  /** A vote form's signed render time, old enough to pass the minimum fill time. */
+  formStarted: string;
+  /** The invite-only poll voted on through signed links, and its options. */
+  invited: { id: number; slug: string; options: number[] };
 };
+
+const SECRET_KEY = "bench-secret-key-that-is-at-least-32-chars";
 
 /** Child process: the real app, the two baselines, and a poll to vote on. */
 async function serveAll(): Promise<void> {
@@ -36,6 +45,8 @@ async function serveAll(): Promise<void> {
     { parseConfig },
     { createNodeApp },
     { createPoll },
+    { signFormStart },
+    { createList },
   ] = await Promise.all([
     import("@hono/node-server"),
     import("@libsql/client"),
@@ -44,6 +55,8 @@ async function serveAll(): Promise<void> {
     import("../src/config"),
     import("../src/node"),
     import("../src/polls/service"),
+    import("../src/polls/bot-check"),
+    import("../src/lists/service"),
   ]);
   const dir = mkdtempSync(join(tmpdir(), "relance-bench-"));
   const url = `file:${join(dir, "bench.db")}`;
@@ -51,7 +64,7 @@ async function serveAll(): Promise<void> {
     {
       DATABASE_URL: url,
       SEED: "none",
-      SECRET_KEY: "bench-secret-key-that-is-at-least-32-chars",
+      SECRET_KEY,
       ADMIN_EMAIL: "admin@bench.example",
       ADMIN_PASSWORD: "bench password",
     },
@@ -73,7 +86,10 @@ async function serveAll(): Promise<void> {
     options_en: null,
     closes_at: null,
     incident_slug: null,
-    results: "always",
+    results_visibility: "always",
+    max_choices: 1,
+    audience: "public",
+    list_id: null,
   });
   // The INSERT baseline writes into a poll of its own so the checked tally stays exact.
   const other = await createPoll(deps, {
@@ -84,9 +100,32 @@ async function serveAll(): Promise<void> {
     options_en: null,
     closes_at: null,
     incident_slug: null,
-    results: "always",
+    results_visibility: "always",
+    max_choices: 1,
+    audience: "public",
+    list_id: null,
   });
-  if (!poll.ok || !other.ok) throw new Error("could not create the bench polls");
+  // Invite-only: each request a different invited person's link (signed for any contact id).
+  const list = await createList(deps, "bench", {
+    slug: "bench-voters",
+    name: "Bench voters",
+    purpose: "Vote.",
+  });
+  if (!list.ok) throw new Error("could not create the bench list");
+  const invited = await createPoll(deps, {
+    slug: "bench-invited",
+    question: "Invited?",
+    question_en: null,
+    options: ["Oui", "Non"],
+    options_en: null,
+    closes_at: null,
+    incident_slug: null,
+    results_visibility: "always",
+    max_choices: 1,
+    audience: "list",
+    list_id: list.list.id,
+  });
+  if (!poll.ok || !other.ok || !invited.ok) throw new Error("could not create the bench polls");
   const baselinePoll = other.created.poll.id;
   const baselineOption = other.created.options[0]?.id ?? 0;
 
@@ -100,6 +139,7 @@ async function serveAll(): Promise<void> {
     });
     return c.text("ok");
   });
+  const stats = new Hono().get("/", (c) => c.json({ rss: process.memoryUsage().rss }));
   const app = createNodeApp(deps);
   // For reference: the very bytes and headers of the page, from a bare handler (no cookie signed).
   const sample = await app.request(`/polls/${poll.created.poll.slug}`);
@@ -116,8 +156,15 @@ async function serveAll(): Promise<void> {
     hello: await listen(hello.fetch),
     copy: await listen(copy.fetch),
     insert: await listen(insert.fetch),
+    stats: await listen(stats.fetch),
     slug: poll.created.poll.slug,
     options: poll.created.options.map((o) => o.id),
+    formStarted: signFormStart(deps, new Date(Date.now() - 60_000)),
+    invited: {
+      id: invited.created.poll.id,
+      slug: invited.created.poll.slug,
+      options: invited.created.options.map((o) => o.id),
+    },
   };
   process.on("SIGTERM", () => {
     client.close();
@@ -189,6 +236,69 @@ class Measure {
   }
 }
 
+const STREAMS = 1000;
+const LIVE_SECONDS = 6;
+
+/** One open /events stream: when each `results` event arrived. */
+async function watch(url: string, arrivals: number[], stop: AbortSignal): Promise<void> {
+  const res = await fetch(url, { signal: stop });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end = buffer.indexOf("\n\n");
+      while (end >= 0) {
+        if (buffer.startsWith("event: results")) arrivals.push(Date.now());
+        buffer = buffer.slice(end + 2);
+        end = buffer.indexOf("\n\n");
+      }
+    }
+  } catch {
+    // aborted at the end of the measure
+  }
+}
+
+/**
+ * STREAMS open server-sent event streams on the bench poll while votes arrive at the bench's
+ * rate for LIVE_SECONDS: each stream should get an update at least once a second (and at most
+ * about once a second, the throttle), and the app's memory is read while they are open.
+ */
+async function measureLiveStreams(ports: Ports, vote: () => Promise<autocannon.Result>) {
+  const base = `http://127.0.0.1:${ports.app}`;
+  const rss = async () =>
+    ((await (await fetch(`http://127.0.0.1:${ports.stats}/`)).json()) as { rss: number }).rss;
+  const before = await rss();
+  const stop = new AbortController();
+  const arrivals = Array.from({ length: STREAMS }, () => [] as number[]);
+  const watching = arrivals.map((a) => watch(`${base}/polls/${ports.slug}/events`, a, stop.signal));
+  await new Promise((r) => setTimeout(r, 2000)); // all streams open, first event received
+  const start = Date.now();
+  const voting = vote();
+  const peak: number[] = [];
+  const sampler = setInterval(() => void rss().then((n) => peak.push(n)), 1000);
+  const result = await voting;
+  const end = Date.now();
+  clearInterval(sampler);
+  peak.push(await rss());
+  stop.abort();
+  await Promise.all(watching);
+  const during = arrivals.map((a) => a.filter((t) => t >= start && t <= end));
+  const counts = during.map((a) => a.length).sort((x, y) => x - y);
+  const gaps = during.map((a) =>
+    Math.max(...a.map((t, i) => t - (a[i - 1] ?? start)), end - (a.at(-1) ?? start)),
+  );
+  const worstGap = Math.max(...gaps);
+  const seconds = (end - start) / 1000;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+  return [
+    `Live: ${STREAMS} open streams on /polls/:slug/events while ${result.requests.total} votes arrived over ${seconds.toFixed(1)} s (${(result.requests.total / result.duration).toFixed(0)}/s): updates per stream min ${counts[0]}, median ${counts[counts.length >> 1]}, max ${counts.at(-1)}; the longest wait for an update on any stream ${worstGap} ms (target ≤ 1 s plus delivery ${worstGap <= 1500 ? "✓" : "✗"}). App RSS ${mb(before)} before the streams, peak ${mb(Math.max(...peak))} with them open.`,
+  ];
+}
+
 export default async function bench(): Promise<void> {
   const { child, ports } = await startServers();
   try {
@@ -205,9 +315,60 @@ export default async function bench(): Promise<void> {
     const page = new Measure();
     const insert = new Measure();
     const votes = new Measure();
+    const invitedVotes = new Measure();
     let i = 0;
+    let invitedSent = 0;
     let sent = 0;
     let amount = 0;
+    // Distinct voters (no cookie: each request is a new browser) from distinct addresses (so
+    // the per-address limit does not apply), each sending a form rendered a minute ago.
+    const voteRun = (size: { amount: number }) =>
+      run({
+        url: `${base(ports.app)}/polls/${ports.slug}/vote`,
+        ...size,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (req) => {
+              i++;
+              return {
+                ...req,
+                headers: {
+                  "Content-Type": "application/x-www-form-urlencoded",
+                  Origin: base(ports.app),
+                  "X-Forwarded-For": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+                },
+                body: `option=${ports.options[i % ports.options.length]}&form_started=${ports.formStarted}`,
+              };
+            },
+          },
+        ],
+      });
+    // Invite-only: each request is another invited person's voting link (no cookie, no form time).
+    const invitedRun = (size: { amount: number }) =>
+      run({
+        url: `${base(ports.app)}/`,
+        ...size,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (req) => {
+              i++;
+              const token = signInvitation(SECRET_KEY, { pollId: ports.invited.id, contactId: i });
+              return {
+                ...req,
+                path: `/v/${token}`,
+                headers: {
+                  "Content-Type": "application/x-www-form-urlencoded",
+                  Origin: base(ports.app),
+                  "X-Forwarded-For": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+                },
+                body: `option=${ports.invited.options[i % ports.invited.options.length]}`,
+              };
+            },
+          },
+        ],
+      });
     for (let round = 0; round < ROUNDS; round++) {
       // The page right after its baseline: the machine's load drifts from one second to the next.
       hello.add(await run({ url: `${base(ports.hello)}/`, duration: SECONDS }));
@@ -218,40 +379,34 @@ export default async function bench(): Promise<void> {
       // their baseline runs the same amount, so both carry the same ramp-down at the end.
       amount ||= await probeAmount(`${base(ports.insert)}/vote`);
       insert.add(await run({ url: `${base(ports.insert)}/vote`, method: "POST", amount }));
-      // Distinct voters (no cookie: each request is a new browser) from distinct addresses (so
-      // the per-address limit does not apply).
       sent += amount;
-      votes.add(
-        await run({
-          url: `${base(ports.app)}/polls/${ports.slug}/vote`,
-          amount,
-          requests: [
-            {
-              method: "POST",
-              setupRequest: (req) => {
-                i++;
-                return {
-                  ...req,
-                  headers: {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    Origin: base(ports.app),
-                    "X-Forwarded-For": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-                  },
-                  body: `option=${ports.options[i % ports.options.length]}`,
-                };
-              },
-            },
-          ],
-        }),
-      );
+      votes.add(await voteRun({ amount }));
+      invitedSent += amount;
+      invitedVotes.add(await invitedRun({ amount }));
     }
+    // Then the live streams, while votes keep arriving (counted in the tally check too).
+    let liveAccepted = 0;
+    // A fixed amount (about LIVE_SECONDS at the rate measured), so no answer is cut off in flight.
+    const liveAmount = Math.round(votes.rate * LIVE_SECONDS);
+    const liveLines = await measureLiveStreams(ports, async () => {
+      const r = await voteRun({ amount: liveAmount });
+      liveAccepted += statusCount(r, 303);
+      return r;
+    });
     const tally = (await (
       await fetch(`${base(ports.app)}/polls/${ports.slug}/results`, {
         headers: { Accept: "application/json" },
       })
     ).json()) as { total: number };
 
-    const accepted = votes.sum((r) => statusCount(r, 303));
+    const accepted = votes.sum((r) => statusCount(r, 303)) + liveAccepted;
+    const invitedTally = (await (
+      await fetch(`${base(ports.app)}/polls/${ports.invited.slug}/results`, {
+        headers: { Accept: "application/json" },
+      })
+    ).json()) as { total: number };
+    const invitedAccepted = invitedVotes.sum((r) => statusCount(r, 303));
+    const invitedRatio = invitedVotes.rate / insert.rate;
     const pageRatio = page.rate / hello.rate;
     const pct = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
     const voteRatio = votes.rate / insert.rate;
@@ -264,13 +419,15 @@ export default async function bench(): Promise<void> {
       `| GET of an unknown path through the app (shared middleware and a 404, for reference) | ${floor.rate.toFixed(0)} | ${pct(floor.rate / hello.rate)} | | |`,
       `| bare Hono handler, one INSERT | ${insert.rate.toFixed(0)} | | | |`,
       `| POST /polls/:slug/vote, distinct voters | ${votes.rate.toFixed(0)} | ${pct(voteRatio)} | ${pct(votes.medianRatio(insert))} | ≥ 60% ${voteRatio >= 0.6 ? "✓" : "✗"} |`,
+      `| POST /v/:token, invite-only, distinct signed links | ${invitedVotes.rate.toFixed(0)} | ${pct(invitedRatio)} | ${pct(invitedVotes.medianRatio(insert))} | ≥ 60% ${invitedRatio >= 0.6 ? "✓" : "✗"} |`,
       "",
-      `Votes: ${sent} sent, ${accepted} accepted (303), ${votes.sum((r) => r.non2xx) - accepted} other non-2xx, ${votes.sum((r) => r.errors)} errors, ${votes.sum((r) => r.timeouts)} timeouts; final tally ${tally.total} (${tally.total === accepted ? "0 lost, 0 double ✓" : `MISMATCH by ${tally.total - accepted} ✗`}).`,
+      `Invited votes: ${invitedSent} sent, ${invitedAccepted} accepted (303), ${invitedVotes.sum((r) => r.errors)} errors; final tally ${invitedTally.total} (${invitedTally.total === invitedAccepted ? "0 lost, 0 double ✓" : `MISMATCH by ${invitedTally.total - invitedAccepted} ✗`}).`,
+      `Votes: ${sent} sent in the rounds, ${accepted - liveAccepted} accepted (303), ${votes.sum((r) => r.non2xx) - (accepted - liveAccepted)} other non-2xx, plus ${liveAccepted} accepted during the live measure; ${votes.sum((r) => r.errors)} errors, ${votes.sum((r) => r.timeouts)} timeouts; final tally ${tally.total} (${tally.total === accepted ? "0 lost, 0 double ✓" : `MISMATCH by ${tally.total - accepted} ✗`}).`,
       `Page per round (req/s, and against that round's hello-world): ${page.results.map((r, i) => `${Math.round(r.requests.total / r.duration)} (${Math.round((r.requests.total / r.duration / ((hello.results[i]?.requests.total ?? 0) / (hello.results[i]?.duration ?? 1))) * 100)} %)`).join(", ")}.`,
       `Page: ${page.sum((r) => r.non2xx)} non-2xx, ${page.sum((r) => r.errors)} errors. ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per measure, Node ${process.version}.`,
     ];
-    console.log(lines.join("\n"));
-    if (tally.total !== accepted) process.exitCode = 1;
+    console.log([...lines, ...liveLines].join("\n"));
+    if (tally.total !== accepted || invitedTally.total !== invitedAccepted) process.exitCode = 1;
   } finally {
     child.kill("SIGTERM");
   }

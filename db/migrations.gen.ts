@@ -188,4 +188,14 @@ export const migrations: Migration[] = [
       "ALTER TABLE `api_tokens` ADD `last_used_at` text;",
     ],
   },
+  {
+    tag: "0016_poll_choices_audience",
+    statements: [
+      "DROP INDEX `poll_votes_poll_voter_uq`;",
+      "CREATE UNIQUE INDEX `poll_votes_poll_voter_option_uq` ON `poll_votes` (`poll_id`,`voter`,`option_id`);",
+      "ALTER TABLE `polls` ADD `max_choices` integer DEFAULT 1 NOT NULL;",
+      "ALTER TABLE `polls` ADD `audience` text DEFAULT 'public' NOT NULL;",
+      "ALTER TABLE `polls` ADD `list_id` integer REFERENCES lists(id);",
+    ],
+  },
 ];

@@ -480,8 +480,20 @@ export const polls = sqliteTable("polls", {
   slug: text("slug").notNull().unique(),
   question: text("question").notNull(),
   questionEn: text("question_en"),
-  /** `always`: results shown to everyone; `after_vote`: only once the visitor voted (or closed). */
-  resultsVisibility: text("results_visibility").notNull().default("after_vote"),
+  /**
+   * Who sees the results: `always` everyone; `after_vote` a visitor once they voted (everyone once
+   * closed); `after_close` nobody until the poll is closed.
+   */
+  resultsVisibility: text("results_visibility", { enum: ["always", "after_vote", "after_close"] })
+    .notNull()
+    .default("after_vote"),
+  /** How many answers one voter may choose (1: a single choice, radio buttons). */
+  maxChoices: integer("max_choices").notNull().default(1),
+  /** `public`: anyone may vote; `list`: only the people invited from `list_id`. */
+  audience: text("audience", { enum: ["public", "list"] })
+    .notNull()
+    .default("public"),
+  listId: integer("list_id").references(() => lists.id, { onDelete: "set null" }),
   /** Optional automatic closing time. */
   closesAt: text("closes_at"),
   /** Set when an admin closes the poll by hand; cleared when reopened. */
@@ -505,9 +517,11 @@ export const pollOptions = sqliteTable(
 );
 
 /**
- * One row per vote. The unique (poll, voter) key is what makes a double click, a retry or two
- * tabs count once; tallies are always counted from these rows. `voter` is the random id in the
- * signed cookie; `ip_hash` a salted hash, used only to rate-limit, never to deduplicate.
+ * One row per chosen answer of a ballot (one row for a single-choice poll). A ballot is written
+ * in one statement that checks the voter has none yet, and the unique (poll, voter, option) key
+ * backs it: a double click, a retry or two tabs count once; tallies are always counted from these
+ * rows. `voter` is the random id in the signed cookie; `ip_hash` a salted hash, used only to
+ * rate-limit, never to deduplicate.
  */
 export const pollVotes = sqliteTable(
   "poll_votes",
@@ -524,7 +538,7 @@ export const pollVotes = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [
-    uniqueIndex("poll_votes_poll_voter_uq").on(t.pollId, t.voter),
+    uniqueIndex("poll_votes_poll_voter_option_uq").on(t.pollId, t.voter, t.optionId),
     index("poll_votes_poll_option_idx").on(t.pollId, t.optionId),
     index("poll_votes_poll_created_idx").on(t.pollId, t.createdAt),
     index("poll_votes_ip_created_idx").on(t.ipHash, t.createdAt),

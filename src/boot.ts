@@ -9,6 +9,7 @@ import { createDb, isLocalFile, migrate } from "./db";
 import { type Clock, type Deps, systemClock, webRandomBytes } from "./deps";
 import { mailProviderFor } from "./mail";
 import type { MailProvider } from "./mail/provider";
+import { createPollRuntime } from "./polls/runtime";
 import { seedDemo } from "./seed";
 import { readOrCreateSetting } from "./settings";
 
@@ -55,6 +56,7 @@ export async function boot(
     randomBytes,
     passwords: createPasswords(randomBytes),
     mail: options.mail ?? mailProviderFor(config, db, clock),
+    polls: createPollRuntime(db, clock, config.runtime),
   };
   const admin = await settleConfiguredAdmin(deps);
   const seeded = config.seed === "demo" ? await seedDemo(deps) : [];

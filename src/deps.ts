@@ -4,6 +4,7 @@ import type { Passwords } from "./auth/password";
 import type { Config } from "./config";
 import type { Db } from "./db";
 import type { MailProvider } from "./mail/provider";
+import type { PollRuntime } from "./polls/runtime";
 
 export type Clock = { now(): Date };
 
@@ -18,6 +19,8 @@ export type Deps = {
   dispatcher?: { wake(): void };
   /** Admin password hashing (slow on purpose, so it is capped and kept off the event loop). */
   passwords: Passwords;
+  /** Polls' per-process state: page memory, ballot writer, live watchers (see polls/runtime.ts). */
+  polls: PollRuntime;
   /** Cryptographically random bytes (tests may make them deterministic). */
   randomBytes(length: number): Uint8Array;
 };

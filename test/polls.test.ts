@@ -1,5 +1,6 @@
 // Polls through HTTP: the contract of /polls/… and POST /api/v1/polls, and invariant 9.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { MIN_FILL_MS, signFormStart } from "../src/polls/bot-check";
 import { createTestApp, ORIGIN, type TestApp } from "./helpers";
 
 let t: TestApp;
@@ -18,12 +19,16 @@ type ResultsBody = {
 };
 
 let counter = 0;
-/** Creates a poll through the API with a fresh slug. */
+/**
+ * Creates a poll through the API with a fresh slug. Results shown always unless `extra` says
+ * otherwise: these tests read tallies as anyone (visibility has its own tests).
+ */
 async function newPoll(extra: Record<string, unknown> = {}, app: TestApp = t, token = bearer) {
   const res = await app.api(token, "POST", "/api/v1/polls", {
     slug: `poll-${++counter}`,
     question: "Que doit-on faire de lui ?",
     options: ["Le pardonner", "Le priver de café", "La pendaison"],
+    results_visibility: "always",
     ...extra,
   });
   expect(res.status).toBe(201);
@@ -60,7 +65,14 @@ const vote = (
 ) =>
   app.form(
     `/polls/${slug}/vote`,
-    { option: String(option) },
+    {
+      option: String(option),
+      // A form rendered a few seconds ago, as a person's browser sends it (see bot-check.ts).
+      form_started: signFormStart(
+        app.deps,
+        new Date(app.clock.now().getTime() - MIN_FILL_MS - 1000),
+      ),
+    },
     {
       ...(cookie ? { Cookie: cookie } : {}),
       ...headers,
@@ -116,7 +128,7 @@ describe("POST /api/v1/polls", () => {
     [{ question: "" }, "question"],
     [{ closes_at: "tomorrow" }, "closes_at"],
     [{ incident_slug: "no-such-incident" }, "incident_slug"],
-    [{ results: "never" }, "results"],
+    [{ results_visibility: "never" }, "results_visibility"],
   ])("invalid values %j are a 422 naming the field %s", async (patch, field) => {
     const res = await t.api(bearer, "POST", "/api/v1/polls", {
       slug: `invalid-${++counter}`,
@@ -417,20 +429,20 @@ describe("votes arriving together (one commit for many)", () => {
 
   test("a vote that fails does not take the others of its commit with it", async () => {
     const poll = await newPoll();
-    const { writeVote } = await import("../src/polls/vote-writer");
+    const writeVote = t.deps.polls.voteWriter.write;
     const now = t.clock.now().toISOString();
     const limit = { windowStart: "2000-01-01T00:00:00.000Z", max: 1000 };
     const good = (voter: string) => ({
       pollId: poll.id,
-      optionId: poll.options[0]?.id ?? 0,
+      optionIds: [poll.options[0]?.id ?? 0],
       voter,
       ipHash: `hash-${voter}`,
       createdAt: now,
     });
     const outcomes = await Promise.allSettled([
-      writeVote(t.deps, good("a"), limit),
-      writeVote(t.deps, { ...good("b"), voter: null as unknown as string }, limit), // NOT NULL
-      writeVote(t.deps, good("c"), limit),
+      writeVote(good("a"), limit),
+      writeVote({ ...good("b"), voter: null as unknown as string }, limit), // NOT NULL
+      writeVote(good("c"), limit),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(outcomes[0]).toEqual({ status: "fulfilled", value: true });
@@ -507,16 +519,16 @@ describe("results", () => {
   });
 
   test("results are hidden before voting unless the poll shows them always", async () => {
-    const hidden = await newPoll();
+    const hidden = await newPoll({ results_visibility: "after_vote" });
     expect((await visit(hidden.slug)).html).not.toContain('id="poll-results"');
-    const shown = await newPoll({ results: "always" });
+    const shown = await newPoll({ results_visibility: "always" });
     expect((await visit(shown.slug)).html).toContain('id="poll-results"');
   });
 });
 
 describe("the page every new visitor shares", () => {
   test("shows the tally and state as they are now, right after a vote, a close and a reopen", async () => {
-    const poll = await newPoll({ results: "always" });
+    const poll = await newPoll({ results_visibility: "always" });
     expect((await visit(poll.slug)).html).toContain("0 vote au total");
     const { cookie } = await visit(poll.slug);
     await vote(poll.slug, poll.options[0]?.id ?? 0, cookie);
@@ -530,7 +542,7 @@ describe("the page every new visitor shares", () => {
   });
 
   test("from memory it is the same page as when rendered, each visitor with their own voter cookie", async () => {
-    const poll = await newPoll({ results: "always" });
+    const poll = await newPoll({ results_visibility: "always" });
     const rendered = await t.request(`/polls/${poll.slug}`); // renders and remembers
     const remembered = await t.request(`/polls/${poll.slug}`); // from memory, before the middleware
     const headersOf = (res: Response) =>
@@ -556,7 +568,7 @@ describe("the page every new visitor shares", () => {
     const app = await createTestApp();
     const reads = countCalls(app, "execute");
     try {
-      const poll = await newPoll({ results: "always" }, app, await app.token());
+      const poll = await newPoll({ results_visibility: "always" }, app, await app.token());
       const coldReads = async (visitors: number) => {
         app.clock.advance(5_000); // the remembered page has expired
         const before = reads.calls;
@@ -586,7 +598,7 @@ describe("markup typed into a poll", () => {
     const poll = await newPoll({
       question: '<script>alert("q")</script>',
       options: ['<img src=x onerror="alert(1)">', "<b>bold</b>"],
-      results: "always",
+      results_visibility: "always",
     });
     const { html } = await visit(poll.slug);
     expect(html).not.toContain("<script>alert");
@@ -633,7 +645,7 @@ describe("admin pages", () => {
         question: "Admin poll?",
         slug: "admin-poll",
         options: "Yes\nNo\n",
-        results: "always",
+        results_visibility: "always",
         closes_at: "2026-03-01T12:00", // datetime-local, read as UTC
       },
       { Cookie: session },
@@ -699,3 +711,24 @@ describe("admin pages", () => {
 });
 
 test("the origin helper matches PUBLIC_URL", () => expect(ORIGIN).toBe("http://127.0.0.1:8787"));
+
+describe("POST /api/v1/polls/:id/close and /reopen", () => {
+  test("answer the poll as the API shows it; an unknown id is a 404 problem; no token, 401", async () => {
+    const poll = await newPoll();
+    const closed = await t.api(bearer, "POST", `/api/v1/polls/${poll.id}/close`);
+    expect(closed.status).toBe(200);
+    expect(await closed.json()).toMatchObject({ id: poll.id, slug: poll.slug, closed: true });
+    const reopened = await t.api(bearer, "POST", `/api/v1/polls/${poll.id}/reopen`);
+    expect(await reopened.json()).toMatchObject({ id: poll.id, closed: false });
+    for (const id of ["999999", "abc", "1.5"]) {
+      for (const action of ["close", "reopen"]) {
+        const res = await t.api(bearer, "POST", `/api/v1/polls/${id}/${action}`);
+        expect(res.status).toBe(404);
+        expect(res.headers.get("content-type")).toContain("application/problem+json");
+      }
+    }
+    const anonymous = await t.request(`/api/v1/polls/${poll.id}/close`, { method: "POST" });
+    expect(anonymous.status).toBe(401);
+    expect((await results(poll.slug)).total).toBe(0);
+  });
+});

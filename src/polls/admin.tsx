@@ -23,8 +23,15 @@ import {
   resultsOverTime,
   votesPerHourCsv,
 } from "./service";
+import { ShareBlock } from "./share";
 
 type Values = Record<string, string>;
+
+const VISIBILITY_LABELS = {
+  always: "always",
+  after_vote: "after voting (or once closed)",
+  after_close: "once closed",
+} as const;
 
 const formValues = (form: Record<string, unknown>): Values =>
   Object.fromEntries(
@@ -54,7 +61,8 @@ const fromForm = (v: Values) => ({
   options_en: lines(v.options_en).length ? lines(v.options_en) : null,
   closes_at: v.closes_at ? utcFromLocalInput(v.closes_at) : null,
   incident_slug: v.incident_slug || null,
-  results: v.results || undefined,
+  results_visibility: v.results_visibility || undefined,
+  max_choices: v.max_choices ? Number(v.max_choices) : undefined,
 });
 
 function NewPollForm(props: { values?: Values; errors?: FormErrors; incidents: Incident[] }) {
@@ -101,13 +109,20 @@ function NewPollForm(props: { values?: Values; errors?: FormErrors; incidents: I
           errors={e}
         />
         <SelectField
-          name="results"
+          name="results_visibility"
           label="Show results"
-          value={v.results ?? "after_vote"}
+          value={v.results_visibility ?? "after_vote"}
           options={RESULTS_VISIBILITY.map((r) => ({
             value: r,
-            label: r === "always" ? "always" : "after voting (or once closed)",
+            label: VISIBILITY_LABELS[r],
           }))}
+          errors={e}
+        />
+        <TextField
+          name="max_choices"
+          type="number"
+          label="Answers a voter may choose"
+          value={v.max_choices ?? "1"}
           errors={e}
         />
         <SelectField
@@ -191,9 +206,16 @@ function VotesChart(props: Awaited<ReturnType<typeof resultsOverTime>>) {
   const height = 220;
   const pad = 30;
   const max = Math.max(1, ...series.flatMap((s) => s.counts));
+  // A time axis: each hour sits at its distance from the first, so an hour and 26 years never
+  // look the same width.
+  const times = series.map((s) => Date.parse(s.hour));
+  const start = times[0] ?? 0;
+  const span = (times[times.length - 1] ?? start) - start;
   const x = (i: number) =>
     pad +
-    (series.length === 1 ? (width - 2 * pad) / 2 : (i * (width - 2 * pad)) / (series.length - 1));
+    (span === 0
+      ? (width - 2 * pad) / 2
+      : (((times[i] ?? start) - start) * (width - 2 * pad)) / span);
   const y = (n: number) => height - pad - (n * (height - 2 * pad)) / max;
   const first = series[0]?.hour ?? "";
   const last = series[series.length - 1]?.hour ?? "";
@@ -256,6 +278,7 @@ function PollAdminPage(props: {
   closed: boolean;
   results: Results;
   chart: Awaited<ReturnType<typeof resultsOverTime>>;
+  publicUrl: string;
 }) {
   const { poll, results } = props;
   return (
@@ -265,7 +288,7 @@ function PollAdminPage(props: {
         <p>
           {props.closed ? "Closed" : "Open"}
           {poll.closesAt ? ` · closes ${formatInstant(poll.closesAt, "en")}` : ""} · results shown{" "}
-          {poll.resultsVisibility === "always" ? "always" : "after voting"} ·{" "}
+          {VISIBILITY_LABELS[poll.resultsVisibility]} ·{" "}
           <a href={`/polls/${poll.slug}`}>public page</a>
         </p>
       </hgroup>
@@ -298,14 +321,17 @@ function PollAdminPage(props: {
         </tbody>
         <tfoot>
           <tr>
-            <th>Total</th>
+            <th>
+              {poll.maxChoices === 1 ? "Total" : `Voters (up to ${poll.maxChoices} answers each)`}
+            </th>
             <th>{results.total}</th>
-            <th>{results.total ? "100%" : "—"}</th>
+            <th>{results.total && poll.maxChoices === 1 ? "100%" : "—"}</th>
           </tr>
         </tfoot>
       </table>
       <h2>Over time</h2>
       <VotesChart {...props.chart} />
+      <ShareBlock publicUrl={props.publicUrl} slug={poll.slug} lang="en" />
       <p>
         <a href={`/admin/polls/${poll.id}/votes.csv`} download>
           Download votes per answer per hour (CSV)
@@ -367,6 +393,7 @@ pollAdmin.get("/admin/polls/:id", async (c) => {
       closed={isClosed(poll, deps.clock.now())}
       results={results}
       chart={chart}
+      publicUrl={deps.config.publicUrl}
     />,
   );
 });

@@ -34,7 +34,10 @@ export const pollDemoStep: SeedStep = {
       ],
       closes_at: null,
       incident_slug: incident ? incident.slug : null,
-      results: "always",
+      results_visibility: "always",
+      max_choices: 1,
+      audience: "public",
+      list_id: null,
     });
     if (!created.ok) return;
     // Spread over 16:00–17:59 UTC (5 to 7 p.m. in Paris), one vote every 72 seconds.

@@ -1,6 +1,6 @@
 // Every query the poll pages, votes, admin and API run.
 import { and, asc, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
-import { incidents, pollOptions, polls, pollVotes } from "../../db/schema";
+import { incidents, lists, pollOptions, polls, pollVotes } from "../../db/schema";
 import type { Db } from "../db";
 
 export type Poll = typeof polls.$inferSelect;
@@ -62,6 +62,9 @@ export const incidentOfPoll = async (db: Db, incidentId: number) =>
       .limit(1)
   )[0];
 
+export const listExists = async (db: Db, id: number) =>
+  (await db.select({ id: lists.id }).from(lists).where(eq(lists.id, id)).limit(1)).length > 0;
+
 export const incidentIdBySlug = async (db: Db, slug: string) =>
   (
     await db.select({ id: incidents.id }).from(incidents).where(eq(incidents.slug, slug)).limit(1)
@@ -75,40 +78,63 @@ export const countVotes = (db: Db, pollId: number) =>
     .where(eq(pollVotes.pollId, pollId))
     .groupBy(pollVotes.optionId);
 
-export const voterChoice = async (db: Db, pollId: number, voter: string) =>
+/** The answers this voter chose on this poll (empty when they have not voted). */
+export const voterChoices = async (db: Db, pollId: number, voter: string) =>
   (
     await db
       .select({ optionId: pollVotes.optionId })
       .from(pollVotes)
       .where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter)))
-      .limit(1)
-  )[0]?.optionId;
+      .orderBy(asc(pollVotes.optionId))
+  ).map((r) => r.optionId);
 
 /**
- * Records a vote in one statement, so that concurrent requests cannot slip between a check and
- * the insert: nothing is written when this voter already voted on the poll (the unique key),
- * when the poll is closed, or when this address hash cast `limit` votes since `windowStart`.
- * Returns whether a row was written.
+ * Votes per option and the number of voters (a multiple-choice ballot is several rows, one
+ * voter), read in one batch so that both see the same ballots.
  */
+export async function countBallots(db: Db, pollId: number) {
+  const [perOption, [voters]] = await db.batch([
+    countVotes(db, pollId),
+    db
+      .select({ voters: sql<number>`count(DISTINCT ${pollVotes.voter})` })
+      .from(pollVotes)
+      .where(eq(pollVotes.pollId, pollId)),
+  ]);
+  return { perOption, voters: voters?.voters ?? 0 };
+}
+
+/** One ballot: the answers one voter chose on one poll (one answer for a single-choice poll). */
 export type NewVote = {
   pollId: number;
-  optionId: number;
+  optionIds: number[];
   voter: string;
   ipHash: string;
   createdAt: string;
 };
 export type VoteLimit = { windowStart: string; max: number };
 
+/** One row per chosen answer; a single answer skips json_each (the common, hot case). */
+const ballotRows = (vote: NewVote) =>
+  vote.optionIds.length === 1
+    ? sql`SELECT ${vote.pollId}, ${vote.optionIds[0]}, ${vote.voter}, ${vote.ipHash}, ${vote.createdAt}`
+    : sql`SELECT ${vote.pollId}, value, ${vote.voter}, ${vote.ipHash}, ${vote.createdAt}
+      FROM json_each(${JSON.stringify(vote.optionIds)})`;
+
 /**
- * One vote, written only if this voter has not voted on this poll, the poll is open, and the
- * address hash is under its limit: all checked by the INSERT itself, so nothing can slip between
- * a check and the write.
+ * One ballot, written only if this voter has no ballot on this poll yet, the poll is open, and
+ * the address hash is under its limit (counted in rows, so a ballot of three answers counts
+ * three): all checked by the INSERT itself, so nothing can slip between a check and the write.
+ * SQLite computes the SELECT before inserting (it reads the table it writes), so the rows of one
+ * ballot do not see each other.
  */
 const insertVoteStatement = (db: Db, vote: NewVote, limit: VoteLimit) =>
   db.run(sql`
     INSERT INTO poll_votes (poll_id, option_id, voter, ip_hash, created_at)
-    SELECT ${vote.pollId}, ${vote.optionId}, ${vote.voter}, ${vote.ipHash}, ${vote.createdAt}
-    WHERE (
+    ${ballotRows(vote)}
+    WHERE NOT EXISTS (
+        SELECT 1 FROM poll_votes WHERE poll_id = ${vote.pollId} AND voter = ${vote.voter}
+      )
+      AND (
         SELECT count(*) FROM poll_votes WHERE ip_hash = ${vote.ipHash} AND created_at > ${limit.windowStart}
       ) < ${limit.max}
       AND EXISTS (
@@ -116,15 +142,15 @@ const insertVoteStatement = (db: Db, vote: NewVote, limit: VoteLimit) =>
         WHERE id = ${vote.pollId} AND closed_at IS NULL
           AND (closes_at IS NULL OR closes_at > ${vote.createdAt})
       )
-    ON CONFLICT (poll_id, voter) DO NOTHING`);
+    ON CONFLICT DO NOTHING`);
 
 export async function insertVoteOnce(db: Db, vote: NewVote, limit: VoteLimit): Promise<boolean> {
-  return (await insertVoteStatement(db, vote, limit)).rowsAffected === 1;
+  return (await insertVoteStatement(db, vote, limit)).rowsAffected > 0;
 }
 
 /**
- * Several votes in one transaction (one commit): each statement sees the ones before it, so
- * the unique voter and the per-address limit hold exactly as if they were written one by one.
+ * Several ballots in one transaction (one commit): each statement sees the ones before it, so
+ * the one ballot per voter and the per-address limit hold exactly as if written one by one.
  * Whether each was written, in order.
  */
 export async function insertVotesOnce(
@@ -134,7 +160,7 @@ export async function insertVotesOnce(
   const [first, ...rest] = votes.map(({ vote, limit }) => insertVoteStatement(db, vote, limit));
   if (!first) return [];
   const results = await db.batch([first, ...rest]);
-  return results.map((r) => r.rowsAffected === 1);
+  return results.map((r) => r.rowsAffected > 0);
 }
 
 /** The oldest vote of this address hash inside the window: when the next vote becomes possible. */

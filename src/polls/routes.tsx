@@ -1,35 +1,39 @@
 // Public poll pages, the vote endpoint, live results (HTML fragment or JSON), and the polls API.
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { generateCookie, getCookie, setCookie } from "hono/cookie";
 import { etag } from "hono/etag";
+import { streamSSE } from "hono/streaming";
 import { parse as parseCookie } from "hono/utils/cookie";
 import type { Deps } from "../deps";
 import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
-import { SECURITY_HEADERS } from "../http/security-headers";
+import { securedResponse } from "../http/security-headers";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
-import { peek, remember } from "./cache";
+import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
+import { EmbedPage } from "./embed";
+import { streamResults } from "./events";
 import {
+  castInvitedVote,
   castVote,
   closePoll,
   createPoll,
-  isClosed,
+  invitedPoll,
   newPollSchema,
   type PollState,
   pollById,
-  pollDefinition,
   pollJson,
   pollState,
   pollSummary,
   reopenPoll,
+  resultsFor,
   resultsJson,
-  resultsOf,
+  type VoteOutcome,
 } from "./service";
-import { LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
+import { type Invitation, LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
 import { newVoterId, signVoter, VOTER_COOKIE, verifyVoter } from "./voter";
 
 type C = Context<AppEnv>;
@@ -81,7 +85,7 @@ pollPages.get("/polls/:slug", async (c) => {
   }
   // A new visitor (or a tampered cookie): everyone sees the same page, with no choice yet. It is
   // rendered and encoded at most once a second per language (a spike is one render a second).
-  const page = await remember(deps, newVisitorPageKey(slug, lang), async () => {
+  const page = await deps.polls.cache.remember(newVisitorPageKey(slug, lang), async () => {
     const state = await pollState(deps, slug, undefined);
     const html = await render(state);
     return { value: html === null ? null : encoder.encode(html), until: state?.poll.closesAt };
@@ -92,26 +96,24 @@ pollPages.get("/polls/:slug", async (c) => {
 
 const newVisitorPageKey = (slug: string, lang: Lang) => `page:${slug}:${lang}`;
 
-/** The voter cookie's attributes as hono/cookie writes them, worked out once per configuration. */
-const cookieAttributes = new WeakMap<object, string>();
+/** The voter cookie's attributes as hono/cookie writes them (`; Max-Age=…; Path=/polls; …`). */
+const voterCookieAttributes = (deps: Deps) =>
+  generateCookie(VOTER_COOKIE, "", voterCookieOptions(deps)).slice(VOTER_COOKIE.length + 1);
 
-/** The remembered page with its own signed voter cookie: the only per-visitor work. */
-function newVisitorResponse(deps: Deps, page: Uint8Array<ArrayBuffer>): Response {
-  let attributes = cookieAttributes.get(deps.config);
-  if (attributes === undefined) {
-    attributes = generateCookie(VOTER_COOKIE, "", voterCookieOptions(deps)).slice(
-      VOTER_COOKIE.length + 1,
-    );
-    cookieAttributes.set(deps.config, attributes);
-  }
+/**
+ * The remembered page with its own signed voter cookie: the only per-visitor work. `attributes`
+ * are worked out once by the caller that serves many (the fast path below).
+ */
+function newVisitorResponse(
+  deps: Deps,
+  page: Uint8Array<ArrayBuffer>,
+  attributes = voterCookieAttributes(deps),
+): Response {
   // The value is base64url, a dot and hex: nothing in it needs encoding.
   const cookie = `${VOTER_COOKIE}=${signVoter(deps, newVoterId(deps))}${attributes}`;
-  // Plain headers (no Headers object for the Node adapter to walk), security headers included:
-  // served from memory, this response never meets the middleware that sets them.
-  return new Response(page, {
+  return securedResponse(page, {
     status: 200,
     headers: {
-      ...SECURITY_HEADERS,
       "content-type": "text/html; charset=UTF-8",
       // Personal (the cookie): never stored by shared caches.
       "cache-control": "private, no-cache",
@@ -121,93 +123,212 @@ function newVisitorResponse(deps: Deps, page: Uint8Array<ArrayBuffer>): Response
 }
 
 /** `/polls/slug`, exactly: anything else (a trailing slash, an encoded character) takes the app. */
-const POLL_PAGE_PATH = /^\/polls\/([a-z0-9-]+)$/;
+const POLL_SLUG = /^[a-z0-9-]+$/;
 
 /**
- * In front of the router: a new visitor's GET of a poll page rendered within the last second is
- * answered from memory, synchronously, without the middleware (which a GET of this page does not
- * need: no session, no form, no body, no rate limit; the security headers are in the response).
- * Anything else, including the first visitor of each second, gets undefined and takes the app.
+ * The first middleware of the app after the security headers: a new visitor's GET of a poll page
+ * rendered within the last second is answered from memory, synchronously, skipping the rest (which
+ * a GET of this page does not need: no session, no form, no body, no rate limit). Anything else,
+ * including the first visitor of each second, goes on to the router.
  */
-export function pollPageFromMemory(deps: Deps): (request: Request) => Response | undefined {
-  return (request) => {
-    if (request.method !== "GET") return undefined;
-    const url = request.url;
-    const start = url.indexOf("/", url.indexOf("//") + 2);
-    const query = url.indexOf("?", start);
-    const slug = POLL_PAGE_PATH.exec(query < 0 ? url.slice(start) : url.slice(start, query))?.[1];
-    if (!slug) return undefined;
-    const cookies = request.headers.get("cookie");
+export function pollPageFromMemory(deps: Deps): MiddlewareHandler {
+  const attributes = voterCookieAttributes(deps);
+  return (c, next) => {
+    const slug = c.req.param("slug");
+    if (!slug || !POLL_SLUG.test(slug)) return next();
+    const cookies = c.req.header("cookie");
     if (cookies && verifyVoter(deps, parseCookie(cookies, VOTER_COOKIE)[VOTER_COOKIE])) {
-      return undefined;
+      return next();
     }
     const lang = pickLang(
       cookies ? parseCookie(cookies, LANG_COOKIE)[LANG_COOKIE] : undefined,
-      request.headers.get("accept-language") ?? undefined,
+      c.req.header("accept-language"),
     );
-    const page = peek<Uint8Array<ArrayBuffer> | null>(deps, newVisitorPageKey(slug, lang));
-    return page ? newVisitorResponse(deps, page) : undefined;
+    const page = deps.polls.cache.peek<Uint8Array<ArrayBuffer> | null>(
+      newVisitorPageKey(slug, lang),
+    );
+    return page ? Promise.resolve(newVisitorResponse(deps, page, attributes)) : next();
   };
 }
 
-const STATUS: Record<VoteMessage["kind"], 200 | 409 | 422 | 429> = {
+const STATUS: Record<VoteMessage["kind"], 200 | 403 | 409 | 422 | 429> = {
   recorded: 200,
   already: 200,
   closed: 409,
   invalid_option: 422,
+  too_many: 422,
+  not_human: 422,
+  invite_only: 403,
   rate_limited: 429,
 };
+
+/** A form field sent once or several times (checkboxes), as a list of strings. */
+const allValues = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+
+const oneValue = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 pollPages.post("/polls/:slug/vote", async (c) => {
   const deps = c.var.deps;
   const slug = c.req.param("slug");
-  const form = await c.req.parseBody();
+  const form = await c.req.parseBody({ all: true });
   const voter = await voterOf(c);
-  const ipHash = hashClientAddress(deps, c.var.clientAddress);
   const outcome = await castVote(deps, {
     slug,
-    option: typeof form.option === "string" ? form.option : undefined,
+    options: allValues(form.option),
     voter: voter.id,
-    ipHash,
+    ipHash: hashClientAddress(deps, c.var.clientAddress),
+    form: { honeypot: oneValue(form[HONEYPOT_FIELD]), started: oneValue(form[STARTED_FIELD]) },
   });
+  return answerVote(c, outcome, { slug, voter: voter.id, page: `/polls/${slug}` });
+});
+
+/**
+ * The answer to a vote: 303 back to the page for a plain form that was accepted (the page then
+ * shows the recorded choice), else the poll box (htmx) or the whole page with the message.
+ */
+async function answerVote(
+  c: C,
+  outcome: VoteOutcome,
+  to: { slug: string; voter: string; page: string; invitation?: Invitation },
+) {
+  const deps = c.var.deps;
   if (outcome.kind === "not_found") return errorPage(c, 404);
   if (outcome.kind === "rate_limited") c.header("Retry-After", String(outcome.retryAfterSeconds));
   const isHtmx = c.req.header("HX-Request") === "true";
   const accepted = outcome.kind === "recorded" || outcome.kind === "already";
-  // Post/Redirect/Get for the plain form: the page then shows the recorded choice.
-  if (accepted && !isHtmx) return c.redirect(`/polls/${slug}`, 303);
-  const state = await pollState(deps, slug, voter.id);
+  if (accepted && !isHtmx) return c.redirect(to.page, 303);
+  const state = await pollState(deps, to.slug, to.voter);
   if (!state) return errorPage(c, 404);
   const status = STATUS[outcome.kind];
-  if (isHtmx) return c.html(<PollBox state={state} lang={c.var.lang} message={outcome} />, status);
+  const lang = c.var.lang;
+  if (isHtmx) {
+    return c.html(
+      <PollBox state={state} lang={lang} message={outcome} invitation={to.invitation} />,
+      status,
+    );
+  }
   return c.html(
-    <PollPage state={state} lang={c.var.lang} path={`/polls/${slug}`} message={outcome} />,
+    <PollPage
+      state={state}
+      lang={lang}
+      path={to.page}
+      message={outcome}
+      invitation={to.invitation}
+    />,
     status,
   );
+}
+
+// An invite-only poll's voting link: GET shows the poll (never votes: mail scanners fetch links),
+// POST votes. Personal pages: never stored by any cache.
+pollPages.get("/v/:token", async (c) => {
+  const deps = c.var.deps;
+  const token = c.req.param("token");
+  const found = await invitedPoll(deps, token);
+  const state = found && (await pollState(deps, found.definition.poll.slug, found.voter));
+  if (!state) return errorPage(c, 404);
+  c.header("Cache-Control", "private, no-store");
+  const page = `/v/${token}`;
+  return c.html(
+    <PollPage state={state} lang={c.var.lang} path={page} invitation={{ action: page }} />,
+  );
 });
+
+pollPages.post("/v/:token", async (c) => {
+  const deps = c.var.deps;
+  const token = c.req.param("token");
+  const found = await invitedPoll(deps, token);
+  if (!found) return errorPage(c, 404);
+  const form = await c.req.parseBody({ all: true });
+  const outcome = await castInvitedVote(deps, found, {
+    options: allValues(form.option),
+    ipHash: hashClientAddress(deps, c.var.clientAddress),
+  });
+  c.header("Cache-Control", "private, no-store");
+  const page = `/v/${token}`;
+  return answerVote(c, outcome, {
+    slug: found.definition.poll.slug,
+    voter: found.voter,
+    page,
+    invitation: { action: page },
+  });
+});
+
+const HIDDEN_RESULTS = {
+  after_vote: "The results are shown once you have voted.",
+  after_close: "The results are shown once the poll is closed.",
+  always: "",
+} as const;
 
 pollPages.use("/polls/:slug/results", etag());
 
 pollPages.get("/polls/:slug/results", async (c) => {
   const deps = c.var.deps;
-  const poll = (await pollDefinition(deps, c.req.param("slug")))?.poll;
   const json = wantsJson(c);
-  if (!poll) {
+  const voter = verifyVoter(deps, getCookie(c, VOTER_COOKIE));
+  const read = await resultsFor(deps, c.req.param("slug"), voter);
+  if (read.kind === "not_found") {
     return json ? problem(c, 404, "No poll has this slug.") : c.text("No poll has this slug.", 404);
   }
-  const results = await resultsOf(deps, poll);
-  // The same for every visitor: shared caches (the edge) may keep it 2 s; browsers revalidate
-  // with the ETag each time, and an unchanged tally costs a 304.
-  c.header("Cache-Control", "public, max-age=0, s-maxage=2");
+  if (read.kind === "hidden") {
+    const detail = HIDDEN_RESULTS[read.poll.resultsVisibility];
+    c.header("Cache-Control", "private, no-cache");
+    return json ? problem(c, 403, detail) : c.text(detail, 403);
+  }
+  // Shown to everyone: shared caches (the edge) may keep it 2 s. Shown because this visitor
+  // voted: personal. Either way browsers revalidate with the ETag, and an unchanged tally is a 304.
+  c.header("Cache-Control", read.personal ? "private, no-cache" : "public, max-age=0, s-maxage=2");
   if (json) {
-    c.header("Vary", "Accept");
-    return c.json(resultsJson(results));
+    c.header("Vary", read.personal ? "Accept, Cookie" : "Accept");
+    return c.json(resultsJson(read.results));
   }
   const queryLang = c.req.query("lang");
   const lang = isLang(queryLang) ? queryLang : c.var.lang;
-  c.header("Vary", isLang(queryLang) ? "Accept" : "Accept, Accept-Language, Cookie");
-  const closed = isClosed(poll, deps.clock.now());
-  return c.html(<LiveResults slug={poll.slug} results={results} lang={lang} closed={closed} />);
+  c.header(
+    "Vary",
+    isLang(queryLang) && !read.personal ? "Accept" : "Accept, Accept-Language, Cookie",
+  );
+  return c.html(
+    <LiveResults
+      slug={read.poll.slug}
+      results={read.results}
+      lang={lang}
+      closed={read.closed}
+      single={read.poll.maxChoices === 1}
+    />,
+  );
+});
+
+pollPages.get("/polls/:slug/events", async (c) => {
+  const deps = c.var.deps;
+  if (!deps.polls.live.enabled) {
+    return c.text("Results are not streamed here: poll /polls/:slug/results instead.", 404);
+  }
+  const voter = verifyVoter(deps, getCookie(c, VOTER_COOKIE));
+  const read = await resultsFor(deps, c.req.param("slug"), voter);
+  if (read.kind === "not_found") return c.text("No poll has this slug.", 404);
+  if (read.kind === "hidden") return c.text(HIDDEN_RESULTS[read.poll.resultsVisibility], 403);
+  const queryLang = c.req.query("lang");
+  const lang = isLang(queryLang) ? queryLang : c.var.lang;
+  return streamSSE(c, (stream) => streamResults(deps, stream, read.poll.slug, lang));
+});
+
+pollPages.get("/embed/polls/:slug", async (c) => {
+  const deps = c.var.deps;
+  // Framed on another site: no cookie arrives, so this is what an anonymous visitor may see.
+  const read = await resultsFor(deps, c.req.param("slug"), undefined);
+  if (read.kind === "not_found") return errorPage(c, 404);
+  const shown = read.kind === "shown" ? read : undefined;
+  return c.html(
+    <EmbedPage
+      poll={read.poll}
+      results={shown?.results}
+      closed={shown?.closed ?? false}
+      lang={c.var.lang}
+      publicUrl={deps.config.publicUrl}
+    />,
+  );
 });
 
 export const pollApi = new Hono<AppEnv>();

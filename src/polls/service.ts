@@ -3,29 +3,32 @@ import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import { slugField } from "../incidents/service";
-import { forgetPoll, remember } from "./cache";
+import { checkHumanForm, signFormStart } from "./bot-check";
+import { invitedVoter, readInvitation } from "./invitation";
 import { largestRemainderPercents } from "./percent";
 import {
   allPolls,
   clearClosed,
+  countBallots,
   countVotes,
   findPollById,
   findPollBySlug,
   incidentIdBySlug,
   incidentOfPoll,
   insertPoll,
+  listExists,
   oldestVoteSince,
   openPolls,
   optionsOf,
   type Poll,
   type PollOption,
   setClosedAt,
-  voterChoice,
+  voterChoices,
   votesPerHour,
 } from "./queries";
-import { writeVote } from "./vote-writer";
 
-export const RESULTS_VISIBILITY = ["after_vote", "always"] as const;
+export const RESULTS_VISIBILITY = ["after_vote", "always", "after_close"] as const;
+export const AUDIENCES = ["public", "list"] as const;
 const LABEL_MAX = 200;
 
 const label = z
@@ -62,11 +65,46 @@ export const newPollSchema = z
       .nullish()
       .transform((v) => (v ? new Date(v).toISOString() : null)),
     incident_slug: slugField.nullish().transform((v) => v || null),
-    results: z
-      .enum(RESULTS_VISIBILITY, { error: "`after_vote` or `always`." })
+    results_visibility: z
+      .enum(RESULTS_VISIBILITY, { error: "`after_vote`, `after_close` or `always`." })
       .default("after_vote"),
+    max_choices: z
+      .number({ error: "A whole number of answers a voter may choose, from 1." })
+      .int("A whole number of answers a voter may choose, from 1.")
+      .min(1, "A voter chooses at least 1 answer.")
+      .default(1),
+    audience: z
+      .enum(AUDIENCES, { error: "`public` (anyone may vote) or `list` (with list_id)." })
+      .default("public"),
+    list_id: z
+      .number({ error: "The id of the list whose confirmed members may vote." })
+      .int()
+      .positive()
+      .nullish()
+      .transform((v) => v ?? null),
   })
   .superRefine((poll, ctx) => {
+    if (poll.max_choices > poll.options.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["max_choices"],
+        message: `At most the number of answers (${poll.options.length}).`,
+      });
+    }
+    if (poll.audience === "list" && poll.list_id === null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["list_id"],
+        message: "Give the list whose members may vote.",
+      });
+    }
+    if (poll.audience === "public" && poll.list_id !== null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["list_id"],
+        message: "Only a poll with audience `list` takes a list.",
+      });
+    }
     const seen = new Set<string>();
     poll.options.forEach((o, i) => {
       const key = o.toLowerCase();
@@ -95,6 +133,9 @@ export async function createPoll(
   deps: Deps,
   input: NewPoll,
 ): Promise<{ ok: true; created: PollCreated } | { ok: false; errors: FieldError[] }> {
+  if (input.list_id !== null && !(await listExists(deps.db, input.list_id))) {
+    return { ok: false, errors: [{ field: "list_id", message: "No list has this id." }] };
+  }
   let incidentId: number | null = null;
   if (input.incident_slug) {
     incidentId = (await incidentIdBySlug(deps.db, input.incident_slug)) ?? null;
@@ -111,7 +152,10 @@ export async function createPoll(
       slug: input.slug,
       question: input.question,
       questionEn: input.question_en,
-      resultsVisibility: input.results,
+      resultsVisibility: input.results_visibility,
+      maxChoices: input.max_choices,
+      audience: input.audience,
+      listId: input.list_id,
       closesAt: input.closes_at,
       incidentId,
       createdAt: deps.clock.now().toISOString(),
@@ -120,7 +164,7 @@ export async function createPoll(
   );
   if (!created)
     return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
-  forgetPoll(deps, input.slug); // a remembered "no such poll"
+  deps.polls.cache.forgetPoll(input.slug); // a remembered "no such poll"
   return { ok: true, created };
 }
 
@@ -132,7 +176,10 @@ export const pollJson = ({ poll, options }: PollCreated, incidentSlug: string | 
   closes_at: poll.closesAt,
   closed: poll.closedAt !== null,
   incident_slug: incidentSlug,
-  results: poll.resultsVisibility,
+  results_visibility: poll.resultsVisibility,
+  max_choices: poll.maxChoices,
+  audience: poll.audience,
+  list_id: poll.listId,
   created_at: poll.createdAt,
 });
 
@@ -152,26 +199,46 @@ export const isClosed = (poll: Poll, now: Date) =>
 
 /** The poll and its answers, as every request about it needs them (briefly cached, see cache.ts). */
 export const pollDefinition = (deps: Deps, slug: string) =>
-  remember(deps, `poll:${slug}`, async () => {
+  deps.polls.cache.remember(`poll:${slug}`, async () => {
     const poll = await findPollBySlug(deps.db, slug);
     const options = poll ? await optionsOf(deps.db, poll.id) : [];
     return { value: poll ? { poll, options } : undefined, until: poll?.closesAt };
   });
 
+/**
+ * Whether the results may be shown now to someone who has (or has not) voted: the one rule the
+ * page, the fragment, the JSON, the live stream and the embed all ask (admin exports do not).
+ */
+export function maySeeResults(poll: Poll, closed: boolean, hasVoted: boolean): boolean {
+  if (closed || poll.resultsVisibility === "always") return true;
+  return poll.resultsVisibility === "after_vote" && hasVoted;
+}
+
+/** `total` counts voters; each option's percent is its share of voters. */
 export type Results = {
   total: number;
   options: { id: number; label: string; labelEn: string | null; votes: number; percent: number }[];
 };
 
 export async function resultsOf(deps: Deps, poll: Poll, options?: PollOption[]): Promise<Results> {
+  const single = poll.maxChoices === 1;
+  // One answer each: the voters are the votes (one query, the hot path of every tally).
   const [opts, counts] = await Promise.all([
     options ?? optionsOf(deps.db, poll.id),
-    countVotes(deps.db, poll.id),
+    single
+      ? countVotes(deps.db, poll.id).then((perOption) => ({ perOption, voters: undefined }))
+      : countBallots(deps.db, poll.id),
   ]);
-  const votes = opts.map((o) => counts.find((c) => c.optionId === o.id)?.votes ?? 0);
-  const percents = largestRemainderPercents(votes);
+  const multipleVoters = counts.voters;
+  const votes = opts.map((o) => counts.perOption.find((c) => c.optionId === o.id)?.votes ?? 0);
+  const voters = multipleVoters ?? votes.reduce((sum, n) => sum + n, 0);
+  // One answer each: shares that add up to 100. Several: each answer's share of the voters,
+  // which add up to more than 100 by design.
+  const percents = single
+    ? largestRemainderPercents(votes)
+    : votes.map((n) => (voters === 0 ? 0 : Math.round((n * 100) / voters)));
   return {
-    total: votes.reduce((sum, n) => sum + n, 0),
+    total: voters,
     options: opts.map((o, i) => ({
       id: o.id,
       label: o.label,
@@ -188,14 +255,42 @@ export const resultsJson = (results: Results) => ({
   options: results.options.map(({ id, label, votes, percent }) => ({ id, label, votes, percent })),
 });
 
+export type ResultsRead =
+  | { kind: "not_found" }
+  | { kind: "hidden"; poll: Poll }
+  /** `personal`: shown because of who asks (a voter), so never kept by a shared cache. */
+  | { kind: "shown"; poll: Poll; results: Results; closed: boolean; personal: boolean };
+
+/** The results as `voter` (or an anonymous visitor) may read them now (see maySeeResults). */
+export async function resultsFor(
+  deps: Deps,
+  slug: string,
+  voter: string | undefined,
+): Promise<ResultsRead> {
+  const definition = await pollDefinition(deps, slug);
+  if (!definition) return { kind: "not_found" };
+  const { poll, options } = definition;
+  const closed = isClosed(poll, deps.clock.now());
+  const forEveryone = maySeeResults(poll, closed, false);
+  const voted =
+    !forEveryone && voter !== undefined && (await voterChoices(deps.db, poll.id, voter)).length > 0;
+  if (!maySeeResults(poll, closed, voted)) return { kind: "hidden", poll };
+  const results = await resultsOf(deps, poll, options);
+  return { kind: "shown", poll, results, closed, personal: !forEveryone };
+}
+
 export type PollState = {
   poll: Poll;
   options: PollOption[];
   closed: boolean;
-  /** The option this voter chose, if they voted. */
-  choice: number | undefined;
-  /** Present when the visitor may see them: after voting, when closed, or always (setting). */
+  /** The answers this voter chose (empty when they have not voted). */
+  choices: number[];
+  /** Present when the visitor may see them (see maySeeResults). */
   results: Results | undefined;
+  /** The signed render time the vote form carries (see bot-check.ts). */
+  formStarted: string;
+  /** Where the poll lives for people outside (share link, embed snippet). */
+  publicUrl: string;
   incident: { slug: string; title: string; titleEn: string | null } | undefined;
 };
 
@@ -207,69 +302,145 @@ export async function pollState(
   const definition = await pollDefinition(deps, slug);
   if (!definition) return undefined;
   const { poll, options } = definition;
-  const [choice, incident] = await Promise.all([
-    voter ? voterChoice(deps.db, poll.id, voter) : undefined,
+  const [choices, incident] = await Promise.all([
+    voter ? voterChoices(deps.db, poll.id, voter) : [],
     poll.incidentId ? incidentOfPoll(deps.db, poll.incidentId) : undefined,
   ]);
   const closed = isClosed(poll, deps.clock.now());
-  const show = choice !== undefined || closed || poll.resultsVisibility === "always";
+  const show = maySeeResults(poll, closed, choices.length > 0);
   const results = show ? await resultsOf(deps, poll, options) : undefined;
-  return { poll, options, closed, choice, results, incident };
+  const formStarted = signFormStart(deps, deps.clock.now());
+  const publicUrl = deps.config.publicUrl;
+  return { poll, options, closed, choices, results, incident, formStarted, publicUrl };
 }
 
 export const pollById = (deps: Deps, id: number) => findPollById(deps.db, id);
 export const listPolls = (deps: Deps) => allPolls(deps.db);
 
 export type VoteOutcome =
-  | { kind: "recorded"; optionId: number }
-  | { kind: "already"; optionId: number }
+  | { kind: "recorded"; optionIds: number[] }
+  | { kind: "already"; optionIds: number[] }
   | { kind: "closed" }
   | { kind: "invalid_option" }
+  | { kind: "too_many"; max: number }
   | { kind: "rate_limited"; retryAfterSeconds: number }
+  | { kind: "not_human" }
+  | { kind: "invite_only" }
   | { kind: "not_found" };
 
 const MINUTE = 60_000;
 
+/** The chosen answers as ids of this poll, or why they are not a ballot. */
+function parseBallot(
+  poll: Poll,
+  options: PollOption[],
+  chosen: readonly string[],
+): number[] | { kind: "invalid_option" } | { kind: "too_many"; max: number } {
+  const ids = [...new Set(chosen)].map((v) => (/^\d{1,15}$/.test(v) ? Number(v) : undefined));
+  if (ids.length === 0) return { kind: "invalid_option" };
+  if (ids.some((id) => id === undefined || !options.some((o) => o.id === id))) {
+    return { kind: "invalid_option" };
+  }
+  if (ids.length > poll.maxChoices) return { kind: "too_many", max: poll.maxChoices };
+  return ids as number[];
+}
+
 /**
- * Casts one vote. A voter votes once per poll: a repeat (double click, retry, second tab)
- * changes nothing and reports the recorded choice. One address hash may cast at most
- * `voteLimitPerIpPerMinute` votes in any minute, whatever the cookies say.
+ * Casts one ballot (one or up to `max_choices` answers). A voter votes once per poll: a repeat
+ * (double click, retry, second tab) changes nothing and reports the recorded choice. One address
+ * hash may cast at most `voteLimitPerIpPerMinute` votes in any minute, whatever the cookies say.
  */
 export async function castVote(
   deps: Deps,
-  input: { slug: string; option: string | undefined; voter: string; ipHash: string },
+  input: {
+    slug: string;
+    options: readonly string[];
+    voter: string;
+    ipHash: string;
+    form: { honeypot: string | undefined; started: string | undefined };
+  },
 ): Promise<VoteOutcome> {
   const definition = await pollDefinition(deps, input.slug);
   if (!definition) return { kind: "not_found" };
-  const { poll, options } = definition;
+  // Only the invited vote, each through their own link: the public form refuses everyone.
+  if (definition.poll.audience === "list") return { kind: "invite_only" };
+  if (checkHumanForm(deps, input.form) !== "ok") return { kind: "not_human" };
+  return writeBallot(deps, definition, input);
+}
+
+export type InvitedPoll = {
+  definition: { poll: Poll; options: PollOption[] };
+  /** The link's voter pseudonym in poll_votes. */
+  voter: string;
+};
+
+/**
+ * The poll a voting link (`/v/TOKEN`) is for; undefined when the link is forged or malformed, or
+ * names a poll that does not exist or is not invite-only.
+ */
+export async function invitedPoll(deps: Deps, token: string): Promise<InvitedPoll | undefined> {
+  const invitation = readInvitation(deps.config.secretKey, token);
+  if (!invitation) return undefined;
+  // A poll's slug and audience never change: the id's slug is remembered like the definition.
+  const slug = await deps.polls.cache.remember(`slugof:${invitation.pollId}`, async () => ({
+    value: (await findPollById(deps.db, invitation.pollId))?.slug,
+  }));
+  const definition = slug === undefined ? undefined : await pollDefinition(deps, slug);
+  if (definition?.poll.audience !== "list") return undefined;
+  return { definition, voter: invitedVoter(deps.config.secretKey, invitation) };
+}
+
+/**
+ * Casts the ballot of a voting link: the link is the voter, so it votes once from any browser
+ * and a second use reports the recorded choice.
+ */
+export const castInvitedVote = (
+  deps: Deps,
+  invited: InvitedPoll,
+  input: { options: readonly string[]; ipHash: string },
+): Promise<VoteOutcome> =>
+  writeBallot(deps, invited.definition, { ...input, voter: invited.voter });
+
+/** Checks and writes one ballot of a voter allowed to vote on this poll. */
+async function writeBallot(
+  deps: Deps,
+  { poll, options }: { poll: Poll; options: PollOption[] },
+  input: { options: readonly string[]; voter: string; ipHash: string },
+): Promise<VoteOutcome> {
   const now = deps.clock.now();
   if (isClosed(poll, now)) {
-    const choice = await voterChoice(deps.db, poll.id, input.voter);
-    return choice === undefined ? { kind: "closed" } : { kind: "already", optionId: choice };
+    const choices = await voterChoices(deps.db, poll.id, input.voter);
+    return choices.length ? { kind: "already", optionIds: choices } : { kind: "closed" };
   }
-  const optionId = /^\d{1,15}$/.test(input.option ?? "") ? Number(input.option) : undefined;
-  if (optionId === undefined || !options.some((o) => o.id === optionId)) {
-    return { kind: "invalid_option" };
-  }
+  const optionIds = parseBallot(poll, options, input.options);
+  if (!Array.isArray(optionIds)) return optionIds;
   const windowStart = new Date(now.getTime() - MINUTE).toISOString();
-  const recorded = await writeVote(
-    deps,
-    {
-      pollId: poll.id,
-      optionId,
-      voter: input.voter,
-      ipHash: input.ipHash,
-      createdAt: now.toISOString(),
-    },
-    { windowStart, max: deps.config.voteLimitPerIpPerMinute },
-  );
-  if (recorded) {
-    forgetPoll(deps, poll.slug, ["page"]); // pages showing the tally
-    return { kind: "recorded", optionId };
+  const vote = {
+    pollId: poll.id,
+    optionIds,
+    voter: input.voter,
+    ipHash: input.ipHash,
+    createdAt: now.toISOString(),
+  };
+  const limit = { windowStart, max: deps.config.voteLimitPerIpPerMinute };
+  if (await deps.polls.voteWriter.write(vote, limit)) {
+    deps.polls.cache.forgetPoll(poll.slug, ["page", "live"]); // what shows the tally
+    deps.polls.live.changed(poll.slug);
+    return { kind: "recorded", optionIds };
   }
-  // Nothing written: a concurrent request of the same voter won, the poll just closed, or the limit.
-  const raced = await voterChoice(deps.db, poll.id, input.voter);
-  if (raced !== undefined) return { kind: "already", optionId: raced };
+  return whyNotWritten(deps, poll, input, windowStart);
+}
+
+/** Nothing written: a concurrent request of the same voter won, the poll just closed, or the limit. */
+async function whyNotWritten(
+  deps: Deps,
+  poll: Poll,
+  input: { voter: string; ipHash: string },
+  windowStart: string,
+): Promise<VoteOutcome> {
+  const now = deps.clock.now();
+  const raced = await voterChoices(deps.db, poll.id, input.voter);
+  if (raced.length) return { kind: "already", optionIds: raced };
   const fresh = await findPollById(deps.db, poll.id);
   if (!fresh || isClosed(fresh, now)) return { kind: "closed" };
   const oldest = await oldestVoteSince(deps.db, input.ipHash, windowStart);
@@ -282,13 +453,14 @@ export async function castVote(
 
 export async function closePoll(deps: Deps, poll: Poll) {
   await setClosedAt(deps.db, poll.id, deps.clock.now().toISOString());
-  forgetPoll(deps, poll.slug);
+  deps.polls.cache.forgetPoll(poll.slug);
+  deps.polls.live.changed(poll.slug); // watchers get the final tally, then the stream ends
 }
 
 /** Reopening also lifts a closing time already past, or the poll would stay closed. */
 export async function reopenPoll(deps: Deps, poll: Poll) {
   await clearClosed(deps.db, poll.id, deps.clock.now().toISOString());
-  forgetPoll(deps, poll.slug);
+  deps.polls.cache.forgetPoll(poll.slug);
 }
 
 export const openPollsNow = (deps: Deps) => openPolls(deps.db, deps.clock.now().toISOString(), 10);

@@ -2,15 +2,25 @@
 import type { Dictionary, Lang } from "../i18n";
 import { formatInstant, inLang } from "../incidents/format";
 import { PublicLayout } from "../views/layout";
+import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
 import type { Poll } from "./queries";
-import type { PollState, Results } from "./service";
+import type { PollState, Results, VoteOutcome } from "./service";
+import { ShareBlock } from "./share";
 
 const text: Dictionary<{
   answer: string;
   vote: string;
   results: string;
   total: (n: number) => string;
+  voters: (n: number) => string;
   votes: (n: number) => string;
+  bar: (label: string, votes: string, percent: string) => string;
+  chooseUpTo: (n: number) => string;
+  tooMany: (n: number) => string;
+  notHuman: string;
+  inviteOnly: string;
+  honeypot: string;
+  resultsAfterClose: string;
   percent: (n: number) => string;
   choice: string;
   recorded: string;
@@ -30,7 +40,17 @@ const text: Dictionary<{
     vote: "Voter",
     results: "Résultats",
     total: (n) => `${n} vote${n > 1 ? "s" : ""} au total`,
+    voters: (n) => `${n} votant${n > 1 ? "s" : ""} au total`,
     votes: (n) => `${n} vote${n > 1 ? "s" : ""}`,
+    bar: (label, votes, percent) => `${label} : ${votes}, ${percent}`,
+    chooseUpTo: (n) => `Choisissez jusqu'à ${n} réponses.`,
+    tooMany: (n) => `Choisissez au plus ${n} réponses : rien n'a été enregistré.`,
+    notHuman:
+      "Votre vote n'a pas été enregistré : le formulaire a été envoyé trop vite ou avec le champ caché rempli, comme le font les robots. Attendez quelques secondes puis votez à nouveau.",
+    inviteOnly:
+      "Ce sondage est réservé aux personnes invitées : votez avec le lien reçu par courriel.",
+    honeypot: "Laissez ce champ vide",
+    resultsAfterClose: "Les résultats s'affichent à la clôture du sondage.",
     percent: (n) => `${n} %`,
     choice: "Votre choix :",
     recorded: "Merci, votre vote est enregistré.",
@@ -51,7 +71,16 @@ const text: Dictionary<{
     vote: "Vote",
     results: "Results",
     total: (n) => `${n} vote${n === 1 ? "" : "s"} in total`,
+    voters: (n) => `${n} voter${n === 1 ? "" : "s"} in total`,
     votes: (n) => `${n} vote${n === 1 ? "" : "s"}`,
+    bar: (label, votes, percent) => `${label}: ${votes}, ${percent}`,
+    chooseUpTo: (n) => `Choose up to ${n} answers.`,
+    tooMany: (n) => `Choose at most ${n} answers: nothing was recorded.`,
+    notHuman:
+      "Your vote was not recorded: the form was sent too fast or with the hidden field filled in, as robots do. Wait a few seconds and vote again.",
+    inviteOnly: "This poll is for invited people only: vote with the link you received by email.",
+    honeypot: "Leave this field empty",
+    resultsAfterClose: "Results are shown once the poll is closed.",
     percent: (n) => `${n}%`,
     choice: "Your choice:",
     recorded: "Thank you, your vote is recorded.",
@@ -70,51 +99,86 @@ const text: Dictionary<{
 };
 
 /** What the last vote attempt said, shown at the top of the poll box. */
-export type VoteMessage =
-  | { kind: "recorded" | "already" | "closed" | "invalid_option" }
-  | { kind: "rate_limited"; retryAfterSeconds: number };
+export type VoteMessage = Exclude<VoteOutcome, { kind: "not_found" }>;
 
 const POLL_INTERVAL = "every 3s";
 
+/** One sentence with every answer's figures and the total: what the live region announces. */
+export function resultsSummary(results: Results, lang: Lang, single: boolean): string {
+  const t = text[lang];
+  const total = single ? t.total(results.total) : t.voters(results.total);
+  const each = results.options.map((o) =>
+    t.bar(inLang(lang, o.label, o.labelEn), t.votes(o.votes), t.percent(o.percent)),
+  );
+  return [total, ...each].join(" ; ");
+}
+
 /**
- * The results, as text first (answer, percent, votes) with a decorative bar. While the poll is
- * open the block polls itself (the ETag makes an unchanged answer a 304); `poll-live.js` pauses
- * that while the tab is hidden.
+ * The results, as text first (answer, percent, votes) with a bar labelled with the same figures.
+ * While the poll is open the block refreshes itself: from the live stream where the server has one
+ * (`data-events`), else by polling (the ETag makes an unchanged answer a 304); `poll-live.js`
+ * pauses polling while the tab is hidden and copies `data-summary` into the page's polite live
+ * region, so a screen reader hears the new totals.
  */
 export function LiveResults(props: {
   slug: string;
   results: Results;
   lang: Lang;
   closed: boolean;
+  single: boolean;
+  /** False where the refresh could not read them (a voting link's page: no cookie says who). */
+  live?: boolean;
 }) {
   const t = text[props.lang];
-  const live = props.closed
-    ? {}
-    : {
-        "hx-get": `/polls/${props.slug}/results?lang=${props.lang}`,
-        "hx-trigger": `${POLL_INTERVAL}, poll:refresh`,
-        "hx-swap": "outerHTML",
-        "data-live": "",
-      };
+  const live =
+    props.closed || props.live === false
+      ? {}
+      : {
+          "hx-get": `/polls/${props.slug}/results?lang=${props.lang}`,
+          "hx-trigger": `${POLL_INTERVAL}, poll:refresh`,
+          "hx-swap": "outerHTML",
+          "data-live": "",
+          "data-events": `/polls/${props.slug}/events?lang=${props.lang}`,
+        };
   return (
-    <section id="poll-results" class="poll-results" aria-labelledby="poll-results-title" {...live}>
+    <section
+      id="poll-results"
+      class="poll-results"
+      aria-labelledby="poll-results-title"
+      data-summary={resultsSummary(props.results, props.lang, props.single)}
+      {...live}
+    >
       <h2 id="poll-results-title">{t.results}</h2>
       <ul class="tally">
-        {props.results.options.map((o) => (
-          <li data-option={o.id}>
-            <span class="tally-label">{inLang(props.lang, o.label, o.labelEn)}</span>{" "}
-            <span class="tally-figures">
-              <strong>{t.percent(o.percent)}</strong> · {t.votes(o.votes)}
-            </span>
-            <progress max={100} value={o.percent} aria-hidden="true" />
-          </li>
-        ))}
+        {props.results.options.map((o) => {
+          const label = inLang(props.lang, o.label, o.labelEn);
+          return (
+            <li data-option={o.id}>
+              <span class="tally-label">{label}</span>{" "}
+              <span class="tally-figures">
+                <strong>{t.percent(o.percent)}</strong> · {t.votes(o.votes)}
+              </span>
+              <progress
+                max={100}
+                value={o.percent}
+                aria-label={t.bar(label, t.votes(o.votes), t.percent(o.percent))}
+              />
+            </li>
+          );
+        })}
       </ul>
-      <p class="tally-total">{t.total(props.results.total)}</p>
-      {props.closed ? null : <p class="muted">{t.live}</p>}
+      <p class="tally-total">
+        {props.single ? t.total(props.results.total) : t.voters(props.results.total)}
+      </p>
+      {props.closed || props.live === false ? null : <p class="muted">{t.live}</p>}
     </section>
   );
 }
+
+/** Where new totals are announced; outside the swapped results so the region itself stays. */
+export const LiveAnnouncer = () => (
+  <p id="poll-announce" class="visually-hidden" role="status" aria-live="polite" />
+);
 
 function messageText(lang: Lang, message: VoteMessage): string {
   const t = text[lang];
@@ -129,18 +193,93 @@ function messageText(lang: Lang, message: VoteMessage): string {
       return t.chooseAnswer;
     case "rate_limited":
       return t.rateLimited(message.retryAfterSeconds);
+    case "too_many":
+      return t.tooMany(message.max);
+    case "not_human":
+      return t.notHuman;
+    case "invite_only":
+      return t.inviteOnly;
   }
 }
 
-/** The part of the page a vote changes: swapped whole by htmx, or rendered in the full page. */
-export function PollBox(props: { state: PollState; lang: Lang; message?: VoteMessage }) {
-  const { poll, options, closed, choice, results } = props.state;
+/** The vote form: radio buttons for one answer, checkboxes for several, and the bot checks. */
+function VoteForm(props: {
+  state: PollState;
+  lang: Lang;
+  fieldError: VoteMessage | undefined;
+  invitation: Invitation | undefined;
+}) {
+  const { poll, options, formStarted } = props.state;
   const t = text[props.lang];
-  const chosen = options.find((o) => o.id === choice);
+  const single = poll.maxChoices === 1;
+  const error = props.fieldError;
+  const action = props.invitation?.action ?? `/polls/${poll.slug}/vote`;
+  return (
+    <form
+      method="post"
+      action={action}
+      hx-post={action}
+      hx-target="#poll-box"
+      hx-swap="outerHTML"
+      hx-disable="find button"
+    >
+      <fieldset aria-describedby={error ? "option-error" : single ? undefined : "option-hint"}>
+        <legend>{t.answer}</legend>
+        {single ? null : <small id="option-hint">{t.chooseUpTo(poll.maxChoices)}</small>}
+        {options.map((o) => (
+          <label>
+            <input
+              type={single ? "radio" : "checkbox"}
+              name="option"
+              value={String(o.id)}
+              required={single}
+            />{" "}
+            {inLang(props.lang, o.label, o.labelEn)}
+          </label>
+        ))}
+      </fieldset>
+      {error ? (
+        <small class="field-error" id="option-error" role="alert">
+          {messageText(props.lang, error)}
+        </small>
+      ) : null}
+      {props.invitation ? null : (
+        <>
+          <div class="poll-hp" aria-hidden="true">
+            <label>
+              {t.honeypot} <input name={HONEYPOT_FIELD} tabindex={-1} autocomplete="off" />
+            </label>
+          </div>
+          <input type="hidden" name={STARTED_FIELD} value={formStarted} />
+        </>
+      )}
+      <button type="submit">{t.vote}</button>
+    </form>
+  );
+}
+
+const isFieldError = (m: VoteMessage | undefined) =>
+  m?.kind === "invalid_option" || m?.kind === "too_many";
+
+/** A page opened from an invite-only poll's voting link: its form posts back to the link. */
+export type Invitation = { action: string };
+
+/** The part of the page a vote changes: swapped whole by htmx, or rendered in the full page. */
+export function PollBox(props: {
+  state: PollState;
+  lang: Lang;
+  message?: VoteMessage;
+  invitation?: Invitation;
+}) {
+  const { poll, options, closed, choices, results } = props.state;
+  const t = text[props.lang];
+  const chosen = options.filter((o) => choices.includes(o.id));
   const message = props.message;
   const isError =
     message !== undefined && message.kind !== "recorded" && message.kind !== "already";
-  const fieldError = message?.kind === "invalid_option";
+  const fieldError = isFieldError(message) ? message : undefined;
+  const invited = props.invitation !== undefined;
+  const canVote = !chosen.length && !closed && (poll.audience === "public" || invited);
   return (
     <div id="poll-box" class="poll-box">
       {message && !fieldError ? (
@@ -148,43 +287,39 @@ export function PollBox(props: { state: PollState; lang: Lang; message?: VoteMes
           {messageText(props.lang, message)}
         </p>
       ) : null}
-      {chosen ? (
+      {chosen.length ? (
         <p class="poll-choice">
-          {t.choice} <strong>{inLang(props.lang, chosen.label, chosen.labelEn)}</strong>
+          {t.choice}{" "}
+          <strong>{chosen.map((o) => inLang(props.lang, o.label, o.labelEn)).join(", ")}</strong>
         </p>
       ) : null}
-      {closed && !chosen && message?.kind !== "closed" ? <p>{t.closedOn}</p> : null}
-      {!chosen && !closed ? (
-        <form
-          method="post"
-          action={`/polls/${poll.slug}/vote`}
-          hx-post={`/polls/${poll.slug}/vote`}
-          hx-target="#poll-box"
-          hx-swap="outerHTML"
-          hx-disable="find button"
-        >
-          <fieldset aria-describedby={fieldError ? "option-error" : undefined}>
-            <legend>{t.answer}</legend>
-            {options.map((o) => (
-              <label>
-                <input type="radio" name="option" value={String(o.id)} required />{" "}
-                {inLang(props.lang, o.label, o.labelEn)}
-              </label>
-            ))}
-          </fieldset>
-          {fieldError ? (
-            <small class="field-error" id="option-error" role="alert">
-              {t.chooseAnswer}
-            </small>
-          ) : null}
-          <button type="submit">{t.vote}</button>
-        </form>
+      {closed && !chosen.length && message?.kind !== "closed" ? <p>{t.closedOn}</p> : null}
+      {!closed && poll.audience === "list" && !invited && message?.kind !== "invite_only" ? (
+        <p>{t.inviteOnly}</p>
+      ) : null}
+      {canVote ? (
+        <VoteForm
+          state={props.state}
+          lang={props.lang}
+          fieldError={fieldError}
+          invitation={props.invitation}
+        />
       ) : null}
       {results ? (
-        <LiveResults slug={poll.slug} results={results} lang={props.lang} closed={closed} />
+        <LiveResults
+          slug={poll.slug}
+          results={results}
+          lang={props.lang}
+          closed={closed}
+          single={poll.maxChoices === 1}
+          live={!invited}
+        />
       ) : (
-        <p class="muted">{t.resultsAfterVote}</p>
+        <p class="muted">
+          {poll.resultsVisibility === "after_close" ? t.resultsAfterClose : t.resultsAfterVote}
+        </p>
       )}
+      <LiveAnnouncer />
     </div>
   );
 }
@@ -194,6 +329,7 @@ export function PollPage(props: {
   lang: Lang;
   path: string;
   message?: VoteMessage;
+  invitation?: Invitation;
 }) {
   const { poll, incident, closed } = props.state;
   const t = text[props.lang];
@@ -218,8 +354,16 @@ export function PollPage(props: {
             </p>
           ) : null}
         </header>
-        <PollBox state={props.state} lang={props.lang} message={props.message} />
+        <PollBox
+          state={props.state}
+          lang={props.lang}
+          message={props.message}
+          invitation={props.invitation}
+        />
       </article>
+      {poll.audience === "public" ? (
+        <ShareBlock publicUrl={props.state.publicUrl} slug={poll.slug} lang={props.lang} />
+      ) : null}
       <script src="/poll-live.js" defer />
     </PublicLayout>
   );

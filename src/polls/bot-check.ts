@@ -1,0 +1,35 @@
+// Bots without third parties: the vote form carries a honeypot field people never see and the
+// signed time the form was rendered; a form sent with the honeypot filled, without a valid time,
+// or faster than a person reads a question, is refused and records nothing. No external captcha,
+// no tracking: the time is signed with the app's key, so a client cannot claim an older form.
+import { constantTimeEqual, hmacSha256 } from "../crypto";
+import type { Deps } from "../deps";
+
+/** The hidden field a person leaves empty (named like a field form fillers love). */
+export const HONEYPOT_FIELD = "website";
+export const STARTED_FIELD = "form_started";
+/** Faster than this from render to vote, the form was filled by a program. */
+export const MIN_FILL_MS = 2000;
+
+const signature = (deps: Deps, ms: number) =>
+  hmacSha256(deps.config.secretKey, `poll-form:${ms}`, "hex");
+
+/** The value of the time field for a form rendered at `at`. */
+export const signFormStart = (deps: Deps, at: Date) => {
+  const ms = at.getTime();
+  return `${ms}.${signature(deps, ms)}`;
+};
+
+export type HumanCheck = "ok" | "honeypot" | "no_form" | "too_fast";
+
+/** Whether a submitted form looks filled by a person (see the file comment). */
+export function checkHumanForm(
+  deps: Deps,
+  fields: { honeypot: string | undefined; started: string | undefined },
+): HumanCheck {
+  if (fields.honeypot) return "honeypot";
+  const [msText, sig] = (fields.started ?? "").split(".");
+  const ms = /^\d{1,15}$/.test(msText ?? "") ? Number(msText) : undefined;
+  if (ms === undefined || !sig || !constantTimeEqual(sig, signature(deps, ms))) return "no_form";
+  return deps.clock.now().getTime() - ms < MIN_FILL_MS ? "too_fast" : "ok";
+}
