@@ -37,6 +37,7 @@ import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
+import { statusApi } from "./status/api";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
 import { webhookRoutes } from "./webhooks/routes";
@@ -130,6 +131,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", incidentPages);
   app.route("/", incidentApi);
   app.route("/", incidentAdmin);
+  app.route("/", statusApi);
   app.route("/", pollPages);
   app.route("/", pollApi);
   app.route("/", pollAdmin);

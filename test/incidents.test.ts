@@ -115,7 +115,7 @@ describe("updates and the timeline", () => {
       updates: { status: string; body: string; created_at: string }[];
     };
     expect(Object.keys(body).sort()).toEqual(
-      ["body", "created_at", "impact", "slug", "status", "title", "updates"].sort(),
+      ["body", "components", "created_at", "impact", "slug", "status", "title", "updates"].sort(),
     );
     expect(body.status).toBe("resolved");
     expect(body.updates.map((u) => u.status)).toEqual(["resolved", "monitoring", "identified"]);

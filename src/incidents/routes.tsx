@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
+import { componentErrorProblem } from "../status/api";
 import { errorPage } from "../views/errors";
 import { incidentsFeed } from "./atom";
 import {
@@ -67,7 +68,12 @@ const notFound = (c: Parameters<typeof problem>[0], id: string) =>
 incidentApi.post("/api/v1/incidents", async (c) => {
   const body = await parseJson(c, newIncidentSchema);
   if (!body.ok) return body.response;
-  const result = await createIncident(c.var.deps, body.value);
+  let result: Awaited<ReturnType<typeof createIncident>>;
+  try {
+    result = await createIncident(c.var.deps, body.value);
+  } catch (error) {
+    return componentErrorProblem(c, error);
+  }
   if (!result.ok) {
     return problem(c, 422, result.errors.map((e) => `${e.field}: ${e.message}`).join("; "), {
       errors: result.errors,
@@ -89,7 +95,12 @@ incidentApi.post("/api/v1/incidents/:id/updates", async (c) => {
   if (id === undefined) return notFound(c, c.req.param("id"));
   const body = await parseJson(c, newUpdateSchema);
   if (!body.ok) return body.response;
-  const update = await postUpdate(c.var.deps, id, body.value);
+  let update: Awaited<ReturnType<typeof postUpdate>>;
+  try {
+    update = await postUpdate(c.var.deps, id, body.value);
+  } catch (error) {
+    return componentErrorProblem(c, error);
+  }
   if (!update) return notFound(c, c.req.param("id"));
   return c.json(
     {

@@ -3,6 +3,12 @@ import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import {
+  componentsOfIncidentSchema,
+  resolveHeldComponents,
+  settleIncidentComponents,
+} from "../status/components";
+import { componentsOfIncidents } from "../status/queries";
+import {
   appendUpdate,
   findIncidentById,
   findIncidentBySlug,
@@ -17,21 +23,16 @@ import {
   updatesNewestFirst,
   updatesOf,
 } from "./queries";
+import { slugField } from "./slug";
 
 export const INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
 export const IMPACTS = ["none", "minor", "major", "critical"] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export type Impact = (typeof IMPACTS)[number];
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const MARKDOWN_MAX = 20_000;
+export { SLUG_PATTERN, slugField } from "./slug";
 
-export const slugField = z
-  .string({ error: "Enter a slug." })
-  .trim()
-  .min(1, "Enter a slug.")
-  .max(100, "At most 100 characters.")
-  .regex(SLUG_PATTERN, "Use lowercase letters, digits and single hyphens, like `mail-outage`.");
+const MARKDOWN_MAX = 20_000;
 
 const optionalText = (max: number) =>
   z
@@ -70,6 +71,8 @@ export const newIncidentSchema = z.object({
     .max(20, "At most 20 services.")
     .optional()
     .default([]),
+  /** The components it affects and the status it holds each in while open. */
+  components: componentsOfIncidentSchema,
 });
 export type NewIncident = z.output<typeof newIncidentSchema>;
 
@@ -81,6 +84,8 @@ export const newUpdateSchema = z.object({
     .min(1, "Write what changed.")
     .max(MARKDOWN_MAX, `At most ${MARKDOWN_MAX} characters.`),
   body_en: optionalText(MARKDOWN_MAX),
+  /** Components to hold in a new status from now (others keep theirs until resolved). */
+  components: componentsOfIncidentSchema,
 });
 export type NewUpdate = z.output<typeof newUpdateSchema>;
 
@@ -95,6 +100,7 @@ export async function createIncident(
   deps: Deps,
   input: NewIncident,
 ): Promise<{ ok: true; incident: Incident } | { ok: false; errors: FieldError[] }> {
+  const held = await resolveHeldComponents(deps, input.components);
   const now = nowIso(deps);
   const incident = await insertIncident(deps.db, {
     slug: input.slug,
@@ -112,10 +118,14 @@ export async function createIncident(
   if (!incident) {
     return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
   }
+  await settleIncidentComponents(deps, incident.id, held);
   return { ok: true, incident };
 }
 
-/** Appends an update to the timeline; the incident takes its status (resolved, or reopened). */
+/**
+ * Appends an update to the timeline; the incident takes its status (resolved, or reopened), and
+ * its components follow (an unknown component slug throws ComponentError, nothing changed).
+ */
 export async function postUpdate(
   deps: Deps,
   incidentId: number,
@@ -123,13 +133,16 @@ export async function postUpdate(
 ): Promise<IncidentUpdate | undefined> {
   const incident = await findIncidentById(deps.db, incidentId);
   if (!incident) return undefined;
+  const held = await resolveHeldComponents(deps, input.components);
   const now = nowIso(deps);
   const resolvedAt = input.status === "resolved" ? (incident.resolvedAt ?? now) : null;
-  return appendUpdate(
+  const update = await appendUpdate(
     deps.db,
     { incidentId, status: input.status, body: input.body, bodyEn: input.body_en, createdAt: now },
     resolvedAt,
   );
+  await settleIncidentComponents(deps, incidentId, held);
+  return update;
 }
 
 export async function writePostmortem(
@@ -160,16 +173,24 @@ export type IncidentPage = {
   incident: Incident;
   updates: IncidentUpdate[];
   polls: { slug: string; question: string; questionEn: string | null }[];
+  /** The components it names and the status it holds (held) each in. */
+  components: { slug: string; name: string; status: string }[];
 };
 
 export async function incidentPage(deps: Deps, slug: string): Promise<IncidentPage | undefined> {
   const incident = await findIncidentBySlug(deps.db, slug);
   if (!incident) return undefined;
-  const [updates, polls] = await Promise.all([
+  const [updates, polls, components] = await Promise.all([
     updatesNewestFirst(deps.db, incident.id),
     pollsOfIncident(deps.db, incident.id),
+    componentsOfIncidents(deps.db, [incident.id]),
   ]);
-  return { incident, updates, polls };
+  return {
+    incident,
+    updates,
+    polls,
+    components: components.map((c) => ({ slug: c.slug, name: c.name, status: c.status })),
+  };
 }
 
 export async function incidentById(deps: Deps, id: number): Promise<IncidentPage | undefined> {
@@ -178,13 +199,14 @@ export async function incidentById(deps: Deps, id: number): Promise<IncidentPage
 }
 
 /** The public JSON shape of an incident (part of the HTTP contract). */
-export const incidentJson = ({ incident, updates }: IncidentPage) => ({
+export const incidentJson = ({ incident, updates, components }: IncidentPage) => ({
   slug: incident.slug,
   title: incident.title,
   status: incident.status,
   impact: incident.impact,
   body: incident.body,
   created_at: incident.createdAt,
+  components,
   updates: updates.map((u) => ({ status: u.status, body: u.body, created_at: u.createdAt })),
 });
 
