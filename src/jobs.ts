@@ -6,6 +6,7 @@ import { pruneRateLimits } from "./http/rate-limit";
 import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns";
 import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
+import { advanceMaintenances } from "./status/maintenance";
 import { pruneOldWebhookEvents } from "./webhooks/service";
 
 export type Job = { name: string; run(deps: Deps): Promise<unknown> };
@@ -21,6 +22,11 @@ export const periodicJobs: Job[] = [
   { name: "forget the addresses of finished test sends", run: forgetFinishedTestSends },
   { name: "prune rate-limit windows", run: pruneRateLimits },
   { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },
+];
+
+/** Jobs whose timing people see (maintenance starts on the minute): every minute, both runtimes. */
+export const minuteJobs: Job[] = [
+  { name: "start and complete scheduled maintenance", run: advanceMaintenances },
 ];
 
 export async function runPeriodicJobs(

@@ -8,7 +8,7 @@ import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
 import type { Deps } from "./deps";
 import { workersClientAddress } from "./http/client-address";
-import { runPeriodicJobs } from "./jobs";
+import { minuteJobs, runPeriodicJobs } from "./jobs";
 import {
   type Consumer,
   DISPATCH_MESSAGE,
@@ -165,7 +165,8 @@ export default {
   async scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
     const { deps, consumer } = await edgeFor(env);
     await enqueueIfWorkDue(consumer, (message) => queueOf(env).send(message));
-    if (controller.cron === HOURLY_CRON)
-      await runPeriodicJobs({ ...deps, dispatcher: queueWaker(env, ctx) });
+    const jobDeps = { ...deps, dispatcher: queueWaker(env, ctx) };
+    await runPeriodicJobs(jobDeps, minuteJobs);
+    if (controller.cron === HOURLY_CRON) await runPeriodicJobs(jobDeps);
   },
 };

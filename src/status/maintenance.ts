@@ -48,6 +48,8 @@ export const newMaintenanceSchema = z
   .refine((m) => m.ends_at > m.starts_at, {
     path: ["ends_at"],
     message: "The end must come after the start.",
+    // Only once both dates parsed: an invalid start is reported as such, not as an order.
+    when: (payload) => payload.issues.length === 0,
   });
 export type NewMaintenance = z.output<typeof newMaintenanceSchema>;
 
