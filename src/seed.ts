@@ -7,10 +7,11 @@ import { incidentDemoStep } from "./incidents/demo";
 import { demoListStep } from "./lists/seed";
 import { pollDemoStep } from "./polls/demo";
 import { readSetting } from "./settings";
+import { statusDemoStep } from "./status/demo";
 
 export type SeedStep = { name: string; run(deps: Deps): Promise<void> };
 
-export const demoSteps: SeedStep[] = [demoListStep, incidentDemoStep, pollDemoStep];
+export const demoSteps: SeedStep[] = [demoListStep, statusDemoStep, incidentDemoStep, pollDemoStep];
 
 export async function seedDemo(deps: Deps, steps: SeedStep[] = demoSteps): Promise<string[]> {
   const ran: string[] = [];

@@ -108,7 +108,9 @@ describe("POST /api/v1/maintenances", () => {
       ends_at: "2026-01-16T09:00:00Z",
     });
     expect(res.status).toBe(422);
-    const fields = ((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field);
+    const fields = ((await res.json()) as { errors: { field: string }[] }).errors.map(
+      (e) => e.field,
+    );
     expect(fields.sort()).toEqual(["starts_at", "title"]);
     const backwards = await t.api(bearer, "POST", "/api/v1/maintenances", {
       title: "x",

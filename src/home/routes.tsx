@@ -4,27 +4,42 @@ import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import type { AppEnv } from "../http/env";
 import { isLang, LANG_COOKIE } from "../i18n";
-import { openAndRecentIncidents } from "../incidents/service";
+import { PUBLIC_CACHE } from "../incidents/routes";
 import { IncidentsSection } from "../incidents/views";
 import { openPollsNow } from "../polls/service";
 import { PollsSection } from "../polls/views";
+import { componentHistories, statusSummary } from "../status/summary";
+import { ComponentsSection, MaintenanceSection, OverallBanner } from "../status/views";
 import { PublicLayout } from "../views/layout";
 import { HomePage, StatusFragment } from "./views";
 
 export const homeRoutes = new Hono<AppEnv>();
 
+/** The status home: everyone opens it at once during an incident (see PUBLIC_CACHE). */
 homeRoutes.get("/", async (c) => {
-  const [incidents, polls] = await Promise.all([
-    openAndRecentIncidents(c.var.deps),
-    openPollsNow(c.var.deps),
-  ]);
+  const deps = c.var.deps;
+  const [summary, polls] = await Promise.all([statusSummary(deps), openPollsNow(deps)]);
+  const histories = await componentHistories(deps, summary.components);
+  const lang = c.var.lang;
+  c.header("Cache-Control", PUBLIC_CACHE);
+  c.header("Vary", "Accept-Language, Cookie");
   return c.html(
     <HomePage
-      lang={c.var.lang}
+      lang={lang}
+      orgName={deps.config.orgName}
       sections={
         <>
-          <IncidentsSection incidents={incidents} lang={c.var.lang} />
-          <PollsSection polls={polls} lang={c.var.lang} />
+          <OverallBanner overall={summary.overall} lang={lang} />
+          <ComponentsSection
+            groups={summary.groups}
+            components={summary.components}
+            histories={histories}
+            lang={lang}
+          />
+          <IncidentsSection incidents={summary.open} lang={lang} part="open" />
+          <MaintenanceSection maintenances={summary.maintenances} lang={lang} />
+          <IncidentsSection incidents={summary.recent} lang={lang} part="recent" />
+          <PollsSection polls={polls} lang={lang} />
         </>
       }
     />,

@@ -26,7 +26,7 @@ import { IncidentPublicPage } from "./views";
  * Everyone opens an incident page at once: browsers keep it 15 s and shared caches (the edge on
  * Workers) 30 s, then revalidate with the ETag. The language comes from a cookie or the header.
  */
-const PUBLIC_CACHE = "public, max-age=15, s-maxage=30";
+export const PUBLIC_CACHE = "public, max-age=15, s-maxage=30";
 
 export const incidentPages = new Hono<AppEnv>();
 

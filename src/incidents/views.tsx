@@ -157,11 +157,18 @@ export function IncidentPublicPage(props: { page: IncidentPage; lang: Lang; path
   );
 }
 
-/** The home page's incident section: open ones first, then those resolved recently. */
-export function IncidentsSection(props: { incidents: Incident[]; lang: Lang }) {
+/**
+ * The home page's incident sections: open ones, then those resolved recently (`part` shows one;
+ * the status page puts maintenance between them).
+ */
+export function IncidentsSection(props: {
+  incidents: Incident[];
+  lang: Lang;
+  part?: "open" | "recent";
+}) {
   const t = text[props.lang];
-  const open = props.incidents.filter((i) => !i.resolvedAt);
-  const recent = props.incidents.filter((i) => i.resolvedAt);
+  const open = props.part === "recent" ? [] : props.incidents.filter((i) => !i.resolvedAt);
+  const recent = props.part === "open" ? [] : props.incidents.filter((i) => i.resolvedAt);
   const item = (i: Incident) => (
     <li>
       <a href={`/incidents/${i.slug}`}>{inLang(props.lang, i.title, i.titleEn)}</a>{" "}
@@ -171,6 +178,26 @@ export function IncidentsSection(props: { incidents: Incident[]; lang: Lang }) {
       </small>
     </li>
   );
+  const feeds = (
+    <p>
+      <a href="/incidents.atom" type="application/atom+xml">
+        {t.feed}
+      </a>{" "}
+      ·{" "}
+      <a href="/incidents.rss" type="application/rss+xml">
+        RSS
+      </a>
+    </p>
+  );
+  if (props.part === "recent") {
+    return recent.length ? (
+      <section aria-labelledby="recent-title">
+        <h2 id="recent-title">{t.recentIncidents}</h2>
+        <ul>{recent.map(item)}</ul>
+        {feeds}
+      </section>
+    ) : null;
+  }
   return (
     <section aria-labelledby="incidents-title">
       <h2 id="incidents-title">{t.openIncidents}</h2>
@@ -181,11 +208,7 @@ export function IncidentsSection(props: { incidents: Incident[]; lang: Lang }) {
           <ul>{recent.map(item)}</ul>
         </>
       ) : null}
-      <p>
-        <a href="/incidents.atom" type="application/atom+xml">
-          {t.feed}
-        </a>
-      </p>
+      {props.part ? null : feeds}
     </section>
   );
 }

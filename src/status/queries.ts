@@ -1,6 +1,6 @@
 // Every query the status page, components and maintenance run.
 
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import {
   componentGroups,
@@ -242,3 +242,19 @@ export const componentsOfMaintenances = (db: Db, ids: number[]) =>
 
 export const findMaintenance = async (db: Db, id: number) =>
   (await db.select().from(maintenances).where(eq(maintenances.id, id)).limit(1))[0];
+
+/** The last status each component had before `from` (the one it began the window in). */
+export const statusesBefore = (db: Db, from: string) =>
+  db
+    .select({
+      componentId: componentStatusChanges.componentId,
+      status: componentStatusChanges.status,
+      at: componentStatusChanges.at,
+    })
+    .from(componentStatusChanges)
+    .where(
+      eq(
+        componentStatusChanges.id,
+        sql`(select c2.id from component_status_changes c2 where c2.component_id = ${componentStatusChanges.componentId} and c2.at < ${from} order by c2.at desc, c2.id desc limit 1)`,
+      ),
+    );
