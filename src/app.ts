@@ -38,6 +38,7 @@ import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
 import { statusApi } from "./status/api";
+import { statusPages } from "./status/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
 import { webhookRoutes } from "./webhooks/routes";
@@ -132,6 +133,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", incidentApi);
   app.route("/", incidentAdmin);
   app.route("/", statusApi);
+  app.route("/", statusPages);
   app.route("/", pollPages);
   app.route("/", pollApi);
   app.route("/", pollAdmin);
