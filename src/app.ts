@@ -41,6 +41,7 @@ import { statusApi } from "./status/api";
 import { statusPages } from "./status/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
+import { provideOrgName } from "./views/org";
 import { webhookRoutes } from "./webhooks/routes";
 
 const MB = 1024 * 1024;
@@ -73,6 +74,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);
     c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
     c.set("lang", pickLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language")));
+    provideOrgName(c, deps.config.orgName);
     await next();
   });
 

@@ -250,7 +250,7 @@ describe("the Atom feed", () => {
     };
     expect(feed["@_xmlns"]).toBe("http://www.w3.org/2005/Atom");
     expect(feed.id).toBe("http://127.0.0.1:8787/incidents.atom");
-    expect(feed.author.name).toBe("Relance");
+    expect(feed.author.name).toBe("Les Nets d'Or");
     expect(Number.isNaN(Date.parse(feed.updated))).toBe(false);
     const ids = feed.entry.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);

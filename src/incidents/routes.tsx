@@ -39,6 +39,7 @@ incidentPages.get("/incidents.atom", async (c) => {
     await feedIncidents(deps),
     deps.config.publicUrl,
     deps.clock.now().toISOString(),
+    deps.config.orgName,
   );
   return c.body(xml, 200, {
     "Content-Type": "application/atom+xml; charset=utf-8",
