@@ -38,6 +38,7 @@ import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
 import { statusApi } from "./status/api";
+import { statusPagesFromMemory } from "./status/page-routes";
 import { statusPages } from "./status/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
@@ -67,6 +68,9 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.use(securityHeaders);
   // A spike on a poll page (everyone arrives at once) is answered from memory, before the rest.
   app.get("/polls/:slug", pollPageFromMemory(deps));
+  // The same for the status home and incident pages.
+  app.get("/", statusPagesFromMemory(deps));
+  app.get("/incidents/:slug", statusPagesFromMemory(deps));
   if (options.staticFiles) app.use(options.staticFiles);
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 

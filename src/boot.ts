@@ -12,6 +12,7 @@ import type { MailProvider } from "./mail/provider";
 import { createPollRuntime } from "./polls/runtime";
 import { seedDemo } from "./seed";
 import { readOrCreateSetting } from "./settings";
+import { createPageMemory } from "./status/page-memory";
 
 export type BootReport = {
   migrations: string[];
@@ -57,6 +58,7 @@ export async function boot(
     passwords: createPasswords(randomBytes),
     mail: options.mail ?? mailProviderFor(config, db, clock),
     polls: createPollRuntime(db, clock, config.runtime),
+    statusPages: createPageMemory(clock, { shareLoads: config.runtime === "node" }),
   };
   const admin = await settleConfiguredAdmin(deps);
   const seeded = config.seed === "demo" ? await seedDemo(deps) : [];

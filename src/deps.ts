@@ -5,6 +5,7 @@ import type { Config } from "./config";
 import type { Db } from "./db";
 import type { MailProvider } from "./mail/provider";
 import type { PollRuntime } from "./polls/runtime";
+import type { PageMemory } from "./status/page-memory";
 
 export type Clock = { now(): Date };
 
@@ -21,6 +22,8 @@ export type Deps = {
   passwords: Passwords;
   /** Polls' per-process state: page memory, ballot writer, live watchers (see polls/runtime.ts). */
   polls: PollRuntime;
+  /** The status home and incident pages, kept for a second (see status/page-memory.ts). */
+  statusPages: PageMemory;
   /** Cryptographically random bytes (tests may make them deterministic). */
   randomBytes(length: number): Uint8Array;
 };

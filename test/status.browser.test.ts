@@ -75,7 +75,7 @@ for (const [width, lang] of [
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       width,
     );
-    const cell = page.locator(".strip .cell.s-major_outage").first();
+    const cell = page.locator(".strip > li.s-major_outage").first();
     await cell.focus();
     const tip = cell.locator(".tip");
     expect((await tip.boundingBox())?.width ?? 0).toBeGreaterThan(50);

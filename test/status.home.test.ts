@@ -61,15 +61,15 @@ describe("GET /", () => {
     const { html } = await home("en");
     const strips = html.match(/<ol class="strip"[\s\S]*?<\/ol>/g) ?? [];
     expect(strips).toHaveLength(2);
-    for (const strip of strips) expect(strip.match(/<li class="cell/g)).toHaveLength(90);
+    for (const strip of strips) expect(strip.match(/<li class="s-/g)).toHaveLength(90);
     const mail = strips.find((s) => s.includes("Messagerie")) ?? "";
-    const outage = mail.match(/<li class="cell s-major_outage"[^>]*>[\s\S]*?<\/li>/g) ?? [];
+    const outage = mail.match(/<li class="s-major_outage"[^>]*>[\s\S]*?<\/li>/g) ?? [];
     expect(outage).toHaveLength(2); // the 14th and the 15th (today)
     expect(outage[0]).toContain('tabindex="0"');
     expect(outage[0]).toContain('<a href="/incidents/mail-down">Mail is down</a>');
-    // Before the component existed: no data.
-    expect(mail).toContain("s-none");
-    expect(mail).toContain("no data");
+    // Before the component existed: no data (grey, nothing to say).
+    expect(mail).toContain('<li class="s-none"></li>');
+    expect(mail).toContain("(2 days with a problem)");
   });
 
   test("resolving brings the banner back to operational, and the strip keeps the outage", async () => {

@@ -2,28 +2,27 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
+import { etag } from "hono/etag";
+import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
-import { isLang, LANG_COOKIE } from "../i18n";
-import { PUBLIC_CACHE } from "../incidents/routes";
+import { isLang, LANG_COOKIE, type Lang } from "../i18n";
 import { IncidentsSection } from "../incidents/views";
 import { openPollsNow } from "../polls/service";
 import { PollsSection } from "../polls/views";
+import { rememberedPage } from "../status/page-routes";
 import { componentHistories, statusSummary } from "../status/summary";
 import { ComponentsSection, MaintenanceSection, OverallBanner } from "../status/views";
 import { PublicLayout } from "../views/layout";
+import { withOrgName } from "../views/org";
 import { HomePage, StatusFragment } from "./views";
 
 export const homeRoutes = new Hono<AppEnv>();
 
-/** The status home: everyone opens it at once during an incident (see PUBLIC_CACHE). */
-homeRoutes.get("/", async (c) => {
-  const deps = c.var.deps;
+/** The status home, rendered at most once a second per language (see status/page-memory.ts). */
+async function renderHome(deps: Deps, lang: Lang): Promise<string> {
   const [summary, polls] = await Promise.all([statusSummary(deps), openPollsNow(deps)]);
   const histories = await componentHistories(deps, summary.components);
-  const lang = c.var.lang;
-  c.header("Cache-Control", PUBLIC_CACHE);
-  c.header("Vary", "Accept-Language, Cookie");
-  return c.html(
+  const page = (
     <HomePage
       lang={lang}
       orgName={deps.config.orgName}
@@ -42,8 +41,17 @@ homeRoutes.get("/", async (c) => {
           <PollsSection polls={polls} lang={lang} />
         </>
       }
-    />,
+    />
   );
+  return String(await withOrgName(deps.config.orgName, page).toString());
+}
+
+homeRoutes.use("/", etag());
+
+homeRoutes.get("/", async (c) => {
+  const response = await rememberedPage(c, () => renderHome(c.var.deps, c.var.lang));
+  if (!response) throw new Error("the status home rendered nothing");
+  return response;
 });
 
 homeRoutes.get("/status", async (c) => {

@@ -6,7 +6,9 @@ import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { componentErrorProblem } from "../status/api";
+import { PUBLIC_CACHE, rememberedPage } from "../status/page-routes";
 import { errorPage } from "../views/errors";
+import { withOrgName } from "../views/org";
 import { incidentsFeed } from "./atom";
 import {
   createIncident,
@@ -21,12 +23,6 @@ import {
   writePostmortem,
 } from "./service";
 import { IncidentPublicPage } from "./views";
-
-/**
- * Everyone opens an incident page at once: browsers keep it 15 s and shared caches (the edge on
- * Workers) 30 s, then revalidate with the ETag. The language comes from a cookie or the header.
- */
-export const PUBLIC_CACHE = "public, max-age=15, s-maxage=30";
 
 export const incidentPages = new Hono<AppEnv>();
 
@@ -51,14 +47,21 @@ incidentPages.get("/incidents/:slug", async (c) => {
   const param = c.req.param("slug");
   const asJson = param.endsWith(".json");
   const slug = asJson ? param.slice(0, -".json".length) : param;
-  const page = await incidentPage(c.var.deps, slug);
-  if (!page) {
-    return asJson ? problem(c, 404, `No incident has the slug "${slug}".`) : errorPage(c, 404);
+  const deps = c.var.deps;
+  if (!asJson) {
+    // Rendered at most once a second per language (see status/page-memory.ts).
+    const response = await rememberedPage(c, async () => {
+      const page = await incidentPage(deps, slug);
+      if (!page) return null;
+      const html = <IncidentPublicPage page={page} lang={c.var.lang} path={c.req.path} />;
+      return String(await withOrgName(deps.config.orgName, html).toString());
+    });
+    return response ?? errorPage(c, 404);
   }
+  const page = await incidentPage(deps, slug);
+  if (!page) return problem(c, 404, `No incident has the slug "${slug}".`);
   c.header("Cache-Control", PUBLIC_CACHE);
-  if (asJson) return c.json(incidentJson(page));
-  c.header("Vary", "Accept-Language, Cookie");
-  return c.html(<IncidentPublicPage page={page} lang={c.var.lang} path={c.req.path} />);
+  return c.json(incidentJson(page));
 });
 
 export const incidentApi = new Hono<AppEnv>();

@@ -119,6 +119,7 @@ export async function createIncident(
     return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
   }
   await settleIncidentComponents(deps, incident.id, held);
+  deps.statusPages.forget();
   return { ok: true, incident };
 }
 
@@ -142,6 +143,7 @@ export async function postUpdate(
     resolvedAt,
   );
   await settleIncidentComponents(deps, incidentId, held);
+  deps.statusPages.forget();
   return update;
 }
 
@@ -157,6 +159,7 @@ export async function writePostmortem(
     postmortemEn: input.postmortem_en,
     updatedAt: nowIso(deps),
   });
+  deps.statusPages.forget();
   return true;
 }
 

@@ -97,6 +97,7 @@ export async function createComponent(deps: Deps, input: NewComponent): Promise<
   });
   if (!component)
     throw new ComponentError([{ field: "slug", message: "This slug is already used." }]);
+  deps.statusPages.forget();
   return component;
 }
 
@@ -114,6 +115,7 @@ export async function setComponentStatus(
       [{ id: component.id, status }],
       deps.clock.now().toISOString(),
     );
+    deps.statusPages.forget();
   }
   return (await componentsBySlugs(deps.db, [slug]))[0];
 }
@@ -147,6 +149,7 @@ export async function settleComponents(deps: Deps, componentIds: number[]): Prom
     return status === c.status ? [] : [{ id: c.id, status }];
   });
   await applyStatusChanges(deps.db, changes, deps.clock.now().toISOString());
+  if (changes.length) deps.statusPages.forget();
 }
 
 export async function listComponents(deps: Deps) {

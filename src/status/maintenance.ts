@@ -82,6 +82,7 @@ export async function createMaintenance(
     named.map((c) => c.id),
   );
   await advanceMaintenances(deps);
+  deps.statusPages.forget();
   const maintenance = (await findMaintenance(deps.db, row.id)) ?? row;
   return { maintenance, components: named.map((c) => ({ slug: c.slug, name: c.name })) };
 }
@@ -104,6 +105,7 @@ export async function advanceMaintenances(deps: Deps): Promise<number> {
     await setMaintenanceStatus(deps.db, m.id, maintenanceStatusAt(m, now), now);
     await settleComponents(deps, await componentIdsOfMaintenance(deps.db, m.id));
   }
+  if (due.length) deps.statusPages.forget();
   return due.length;
 }
 

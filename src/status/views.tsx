@@ -15,6 +15,7 @@ const text: Dictionary<{
   other: string;
   history: (days: number) => string;
   noData: string;
+  problemDays: (n: number) => string;
   maintenance: string;
   maintenanceStatus: Record<MaintenanceWithComponents["maintenance"]["status"], string>;
   from: string;
@@ -43,6 +44,12 @@ const text: Dictionary<{
     other: "Autres services",
     history: (days) => `Les ${days} derniers jours`,
     noData: "pas de données",
+    problemDays: (n) =>
+      n === 0
+        ? "aucun incident"
+        : n === 1
+          ? "1 jour avec un problème"
+          : `${n} jours avec un problème`,
     maintenance: "Maintenance programmée",
     maintenanceStatus: { scheduled: "Prévue", in_progress: "En cours", completed: "Terminée" },
     from: "du",
@@ -71,6 +78,8 @@ const text: Dictionary<{
     other: "Other services",
     history: (days) => `The last ${days} days`,
     noData: "no data",
+    problemDays: (n) =>
+      n === 0 ? "no incident" : n === 1 ? "1 day with a problem" : `${n} days with a problem`,
     maintenance: "Scheduled maintenance",
     maintenanceStatus: {
       scheduled: "Scheduled",
@@ -113,15 +122,25 @@ const dayFormat: Record<Lang, Intl.DateTimeFormat> = {
   en: new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }),
 };
 
-/** One cell a day; what it means is its text (read by screen readers, shown on hover or focus). */
+const notable = (d: HistoryDay) =>
+  d.incidents.length > 0 || (d.worst !== null && d.worst !== "operational");
+
+/**
+ * One cell a day. A day with a problem or an incident says so in text (read by screen readers,
+ * shown on hover or focus, and focusable); the other days are bare cells, which keeps the page
+ * light when everyone opens it at once.
+ */
 function HistoryStrip(props: { days: HistoryDay[]; lang: Lang; name: string }) {
   const t = text[props.lang];
+  const problems = props.days.filter(notable).length;
   return (
-    <ol class="strip" aria-label={`${props.name} — ${t.history(props.days.length)}`}>
-      {props.days.map((d) => {
-        const notable = d.incidents.length > 0 || (d.worst !== null && d.worst !== "operational");
-        return (
-          <li class={`cell s-${d.worst ?? "none"}`} tabindex={notable ? 0 : undefined}>
+    <ol
+      class="strip"
+      aria-label={`${props.name} — ${t.history(props.days.length)} (${t.problemDays(problems)})`}
+    >
+      {props.days.map((d) =>
+        notable(d) ? (
+          <li class={`s-${d.worst ?? "none"}`} tabindex={0}>
             <span class="tip">
               {dayFormat[props.lang].format(new Date(`${d.date}T00:00:00Z`))} :{" "}
               {d.worst ? t.status[d.worst] : t.noData}
@@ -133,8 +152,10 @@ function HistoryStrip(props: { days: HistoryDay[]; lang: Lang; name: string }) {
               ))}
             </span>
           </li>
-        );
-      })}
+        ) : (
+          <li class={`s-${d.worst ?? "none"}`} />
+        ),
+      )}
     </ol>
   );
 }
