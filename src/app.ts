@@ -37,6 +37,7 @@ import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
+import { statusAdmin } from "./status/admin";
 import { statusApi } from "./status/api";
 import { statusPagesFromMemory } from "./status/page-routes";
 import { statusPages } from "./status/routes";
@@ -139,6 +140,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", incidentApi);
   app.route("/", incidentAdmin);
   app.route("/", statusApi);
+  app.route("/", statusAdmin);
   app.route("/", statusPages);
   app.route("/", pollPages);
   app.route("/", pollApi);

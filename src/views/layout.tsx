@@ -98,6 +98,7 @@ export const ADMIN_NAV: { href: string; label: string }[] = [
   { href: "/admin/suppressions", label: "Suppressions" },
   { href: "/admin/inbound", label: "Inbound" },
   { href: "/admin/incidents", label: "Incidents" },
+  { href: "/admin/status", label: "Status page" },
   { href: "/admin/polls", label: "Polls" },
   { href: "/admin/mailbox", label: "Mailbox" },
   { href: "/admin/audit", label: "Audit log" },
