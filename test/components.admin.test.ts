@@ -69,3 +69,46 @@ test("create a component by form (errors next to the fields), set its status, sc
   expect(scheduled.status).toBe(303);
   expect(await page()).toMatch(/Upgrade<\/strong> — scheduled[\s\S]*no notification/);
 });
+
+test("an incident names its components by form; an unknown slug is shown next to the field", async () => {
+  const fields = {
+    title: "Panne",
+    slug: "panne-form",
+    status: "investigating",
+    impact: "major",
+    body: "x",
+  };
+  const bad = await t.form(
+    "/admin/incidents",
+    { ...fields, components: "mail:major_outage, nope:degraded" },
+    { Cookie: cookie },
+  );
+  expect(bad.status).toBe(422);
+  expect(await bad.text()).toContain('id="components-error"');
+  const wrongStatus = await t.form(
+    "/admin/incidents",
+    { ...fields, components: "mail:broken" },
+    { Cookie: cookie },
+  );
+  expect(wrongStatus.status).toBe(422);
+  const ok = await t.form(
+    "/admin/incidents",
+    { ...fields, components: "mail:major_outage" },
+    { Cookie: cookie },
+  );
+  expect(ok.status).toBe(303);
+  const admin = await (
+    await t.request(ok.headers.get("location") ?? "", { headers: { Cookie: cookie } })
+  ).text();
+  expect(admin).toContain("components: mail:major_outage");
+  const resolved = await t.form(
+    `${ok.headers.get("location")}/updates`,
+    { status: "resolved", body: "Ok.", components: "" },
+    { Cookie: cookie },
+  );
+  expect(resolved.status).toBe(303);
+  const api = await t.request("/api/v2/summary.json");
+  const body = (await api.json()) as { components: { id: string; status: string }[] };
+  // The manual "degraded" set earlier was replaced by the incident, then released by resolving.
+  expect(body.components.find((c) => c.id === "mail")?.status).toBe("operational");
+});
