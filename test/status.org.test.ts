@@ -1,6 +1,7 @@
 // ORG_NAME: the organisation's name on public and participant pages and in the feeds, not the software's.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createTestApp, type TestApp } from "./helpers";
+import { invitedParticipants } from "./participant-helpers";
 
 let t: TestApp;
 
@@ -50,5 +51,18 @@ test("unset, the demo organisation's name is shown", async () => {
     expect(await (await plain.request("/")).text()).toContain("Les Nets d&#39;Or");
   } finally {
     plain.close();
+  }
+});
+
+test("mail names the organisation, never the internal list name nor the software", async () => {
+  const bearer = await t.token();
+  await invitedParticipants(t, bearer);
+  const rows = (await t.client.execute("SELECT subject, text, html FROM mail_outbox")).rows;
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) {
+    const all = `${row.subject}\n${row.text}\n${row.html}`;
+    expect(String(row.subject)).toContain("Club Exemple");
+    expect(all).not.toContain("Les Nets d'Or 2001");
+    expect(all).not.toContain("Relance");
   }
 });

@@ -43,12 +43,12 @@ type Links = {
  * links. A send's purpose version, subject, deadline and campaign never change.
  */
 export function sendRenderer(
-  config: Pick<Config, "publicUrl"> & { secretKey: string },
+  config: Pick<Config, "publicUrl" | "orgName"> & { secretKey: string },
   send: Send,
   material: SendMaterial,
   now: Date,
 ): Render {
-  const compose = composerOf(send, material, now);
+  const compose = composerOf(send, material, now, config.orgName);
   const base = config.publicUrl;
   const sign = (payload: Parameters<typeof signToken>[1]) => signToken(config.secretKey, payload);
   return async (contact) => {
@@ -84,10 +84,13 @@ function contactIdOf(contact: RecipientFacts): number {
   return contact.contactId;
 }
 
-/** Per kind of send, its mail prepared once, and how one message of it is composed. */
-function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
+/**
+ * Per kind of send, its mail prepared once, and how one message of it is composed. Mail names the
+ * organisation (`orgName`, ORG_NAME), which people know, never the internal list name.
+ */
+function composerOf(send: Send, material: SendMaterial, now: Date, orgName: string): Composer {
   const { list, campaign } = material;
-  const fixed = { listName: list.name, purpose: list.purpose };
+  const fixed = { listName: orgName, purpose: list.purpose };
   if (send.kind === "subscribe") {
     const mail = prepareSubscribeConfirmation(fixed);
     return async (contact, { lang, unsubscribeUrl, preferencesUrl, base, sign }) => {
@@ -138,7 +141,7 @@ function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
       throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
     };
   const mail = prepareCampaign({
-    listName: list.name,
+    listName: orgName,
     // The send's own subject: a test's is marked as such.
     subject: send.subject,
     text: campaign.text,
