@@ -58,3 +58,16 @@ test("an incident page is kept per language; an update shows at once; unknown is
   expect((await t.request("/incidents/nope")).status).toBe(404);
   expect((await t.request("/incidents/nope")).status).toBe(404);
 });
+
+test("the incident page names the components it holds, in the reader's language", async () => {
+  await t.api(bearer, "POST", "/api/v1/incidents", {
+    slug: "api-down",
+    title: "API en panne",
+    status: "investigating",
+    impact: "critical",
+    body: "x",
+    components: [{ slug: "api", status: "major_outage" }],
+  });
+  const fr = await (await t.request("/incidents/api-down")).text();
+  expect(fr).toMatch(/API :\s*<span class="component-status s-major_outage">Panne majeure<\/span>/);
+});

@@ -1,5 +1,7 @@
 // Public incident pages: the incident, its timeline newest first, its postmortem and its polls.
 import type { Dictionary, Lang } from "../i18n";
+import type { ComponentStatus } from "../status/queries";
+import { componentStatusText } from "../status/views";
 import { PublicLayout } from "../views/layout";
 import { formatInstant, inLang } from "./format";
 import { renderMarkdown } from "./markdown";
@@ -110,6 +112,18 @@ export function IncidentPublicPage(props: { page: IncidentPage; lang: Lang; path
               </>
             ) : null}
           </p>
+          {props.page.components.length ? (
+            <ul class="incident-components">
+              {props.page.components.map((c) => (
+                <li>
+                  {c.name} :{" "}
+                  <span class={`component-status s-${c.status}`}>
+                    {componentStatusText(props.lang, c.status as ComponentStatus)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </header>
         <Markdown source={inLang(props.lang, incident.body, incident.bodyEn)} />
         <section aria-labelledby="timeline-title">
