@@ -79,7 +79,7 @@ for (const [width, lang] of [
     await cell.focus();
     const tip = cell.locator(".tip");
     expect((await tip.boundingBox())?.width ?? 0).toBeGreaterThan(50);
-    expect(await tip.innerText()).toContain(lang === "fr" ? "Panne majeure" : "Major outage");
+    expect(await tip.textContent()).toContain(lang === "fr" ? "Panne majeure" : "Major outage");
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/status-${width}.png`, fullPage: true });
     await page.close();
   }, 30_000);
