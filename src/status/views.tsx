@@ -153,7 +153,9 @@ function HistoryStrip(props: { days: HistoryDay[]; lang: Lang; name: string }) {
             </span>
           </li>
         ) : (
-          <li class={`s-${d.worst ?? "none"}`} />
+          // An ordinary operational day is a bare cell (its colour is the strip's default): the
+          // 90 days of each component are most of the page's bytes.
+          <li class={d.worst === null ? "s-none" : undefined} />
         ),
       )}
     </ol>
