@@ -96,3 +96,25 @@ describe("GET /", () => {
     expect(mail?.match(/s-major_outage/g)).toHaveLength(2);
   });
 });
+
+describe("the banner without components", () => {
+  test("an open incident is not hidden behind 'all systems operational'", async () => {
+    const bare = await createTestApp();
+    try {
+      const token = await bare.token();
+      await bare.api(token, "POST", "/api/v1/incidents", {
+        slug: "outage",
+        title: "Panne",
+        status: "investigating",
+        impact: "critical",
+        body: "x",
+      });
+      const html = await (await bare.request("/", { headers: { "Accept-Language": "en" } })).text();
+      expect(html).not.toContain("All systems operational");
+      expect(html).toContain("Major outage in progress");
+      expect(html).toMatch(/since <time datetime="2026-01-15T08:00:00.000Z"/);
+    } finally {
+      bare.close();
+    }
+  });
+});

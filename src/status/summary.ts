@@ -17,18 +17,33 @@ import {
 
 export type Overall = { status: ComponentStatus; since: string | null };
 
+/** What an open incident that names no component says of the whole service, by its impact. */
+const IMPACT_STATUS: Record<string, ComponentStatus> = {
+  none: "operational",
+  minor: "degraded",
+  major: "partial_outage",
+  critical: "major_outage",
+};
+
 /**
- * The overall status is the worst component's; it began when the first component still in it
- * entered it (all operational: when the last one recovered).
+ * The overall status is the worst of the components' and of the open incidents that name no
+ * component (those that do count through their components). It began when the first thing still
+ * in it entered it; all operational, when the last one recovered.
  */
-export function overallStatus(components: Component[]): Overall {
-  const status = worstStatus(components.map((c) => c.status));
-  const at = components.filter((c) => c.status === status).map((c) => c.statusSince);
-  if (!at.length) return { status, since: null };
-  return {
-    status,
-    since: status === "operational" ? (at.sort().at(-1) ?? null) : (at.sort()[0] ?? null),
-  };
+export function overallStatus(components: Component[], unattached: Incident[] = []): Overall {
+  const entries = [
+    ...components.map((c) => ({ status: c.status, since: c.statusSince })),
+    ...unattached.map((i) => ({
+      status: IMPACT_STATUS[i.impact] ?? "operational",
+      since: i.createdAt,
+    })),
+  ];
+  const status = worstStatus(entries.map((e) => e.status));
+  const at = entries
+    .filter((e) => e.status === status)
+    .map((e) => e.since)
+    .sort();
+  return { status, since: (status === "operational" ? at.at(-1) : at[0]) ?? null };
 }
 
 export type StatusSummary = {
@@ -51,11 +66,16 @@ export async function statusSummary(deps: Deps): Promise<StatusSummary> {
     deps.db,
     incidents.map((i) => i.id),
   );
+  const open = incidents.filter((i) => !i.resolvedAt);
+  const attached = new Set(incidentComponents.map((c) => c.incidentId));
   return {
-    overall: overallStatus(components),
+    overall: overallStatus(
+      components,
+      open.filter((i) => !attached.has(i.id)),
+    ),
     groups,
     components,
-    open: incidents.filter((i) => !i.resolvedAt),
+    open,
     recent: incidents.filter((i) => i.resolvedAt),
     incidentComponents,
     maintenances,
