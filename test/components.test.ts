@@ -165,3 +165,14 @@ describe("incidents hold components", () => {
     expect(page.status).toBe(404);
   });
 });
+
+describe("roles", () => {
+  test("editors and above manage components and maintenance; every admin reads them", async () => {
+    const { leastRoleFor } = await import("../src/auth/roles");
+    expect(leastRoleFor("POST", "/api/v1/components")).toBe("editor");
+    expect(leastRoleFor("PATCH", "/api/v1/components/api")).toBe("editor");
+    expect(leastRoleFor("POST", "/api/v1/maintenances")).toBe("editor");
+    expect(leastRoleFor("POST", "/admin/status/components/api")).toBe("editor");
+    expect(leastRoleFor("GET", "/api/v1/components")).toBe("viewer");
+  });
+});
