@@ -71,3 +71,17 @@ test("the incident page names the components it holds, in the reader's language"
   const fr = await (await t.request("/incidents/api-down")).text();
   expect(fr).toMatch(/API :\s*<span class="component-status s-major_outage">Panne majeure<\/span>/);
 });
+
+test("a poll opened or closed shows on the home at once (its open polls)", async () => {
+  await t.request("/", { headers: en });
+  const created = await t.api(bearer, "POST", "/api/v1/polls", {
+    slug: "avis",
+    question: "Your opinion?",
+    options: ["Yes", "No"],
+  });
+  expect(created.status).toBe(201);
+  expect(await (await t.request("/", { headers: en })).text()).toContain('href="/polls/avis"');
+  const { id } = (await created.json()) as { id: number };
+  await t.api(bearer, "POST", `/api/v1/polls/${id}/close`);
+  expect(await (await t.request("/", { headers: en })).text()).not.toContain('href="/polls/avis"');
+});
