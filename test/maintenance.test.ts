@@ -68,9 +68,18 @@ describe("POST /api/v1/maintenances", () => {
     };
     expect(summary.scheduled_maintenances[0]).toMatchObject({ status: "in_progress" });
 
+    const listed = (await (await t.api(bearer, "GET", "/api/v1/maintenances")).json()) as {
+      maintenances: Json[];
+    };
+    expect(listed.maintenances.map((m) => m.status)).toEqual(["in_progress"]);
+
     t.clock.set("2026-01-15T11:00:00.000Z");
     await tick();
     expect(await statusOf("api")).toBe("operational");
+    const after = (await (await t.api(bearer, "GET", "/api/v1/maintenances")).json()) as {
+      maintenances: Json[];
+    };
+    expect(after.maintenances).toEqual([]); // completed ones leave the current list
   });
 
   test("an incident during maintenance shows, and the component stays held by it after", async () => {

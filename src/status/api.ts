@@ -11,7 +11,12 @@ import {
   newComponentSchema,
   setComponentStatus,
 } from "./components";
-import { createMaintenance, maintenanceJson, newMaintenanceSchema } from "./maintenance";
+import {
+  createMaintenance,
+  currentMaintenances,
+  maintenanceJson,
+  newMaintenanceSchema,
+} from "./maintenance";
 
 export const statusApi = new Hono<AppEnv>();
 
@@ -50,6 +55,10 @@ statusApi.patch("/api/v1/components/:slug", async (c) => {
   const group = groups.find((g) => g.id === component.groupId);
   return c.json(componentJson(component, group?.name ?? null));
 });
+
+statusApi.get("/api/v1/maintenances", async (c) =>
+  c.json({ maintenances: (await currentMaintenances(c.var.deps)).map(maintenanceJson) }),
+);
 
 statusApi.post("/api/v1/maintenances", async (c) => {
   const body = await parseJson(c, newMaintenanceSchema);
