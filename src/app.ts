@@ -37,6 +37,7 @@ import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
+import { subscriptionPages } from "./subscriptions/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
 import { webhookRoutes } from "./webhooks/routes";
@@ -97,6 +98,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.post("/admin/login", limitPerClient(LIMITS.signIn));
   app.post("/api/v1/tokens", limitPerClient(LIMITS.signIn));
   app.post("/lists/:slug/subscribe", limitPerClient(LIMITS.subscribe));
+  app.post("/status/subscribe", limitPerClient(LIMITS.subscribe));
+  app.post("/incidents/:slug/follow", limitPerClient(LIMITS.subscribe));
   app.post("/webhooks/*", limitPerClient(LIMITS.webhook));
 
   app.use("/admin/*", async (c, next) =>
@@ -128,6 +131,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", sendingApi);
   app.route("/", sendingPages);
   app.route("/", incidentPages);
+  app.route("/", subscriptionPages);
   app.route("/", incidentApi);
   app.route("/", incidentAdmin);
   app.route("/", pollPages);

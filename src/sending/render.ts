@@ -3,8 +3,8 @@
 import type { Config } from "../config";
 import { isLang, type Lang } from "../i18n";
 import { singleRecipient } from "../mail/provider";
-import { signToken } from "../tokens";
 import { prepareIncidentNotice } from "../subscriptions/notice-mail";
+import { signToken } from "../tokens";
 import type { Send, SendMaterial } from "./store";
 import {
   type Composed,

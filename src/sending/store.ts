@@ -14,8 +14,8 @@ import {
 } from "../../db/schema";
 import { dispatchFactsSql } from "../consent/eligibility";
 import type { Db } from "../db";
-import * as q from "./queries";
 import { type NoticeFacts, noticeFacts } from "../subscriptions/notice-facts";
+import * as q from "./queries";
 
 export type Send = q.Send;
 export type Batch = typeof sendBatches.$inferSelect;

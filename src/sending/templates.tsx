@@ -164,7 +164,10 @@ function Purpose(props: { label: string; text: string }) {
 }
 
 /** Every message ends with the way out: unsubscribe in one click, or manage everything. */
-export function MailFooter(props: { unsubscribe: [string, string]; preferences: [string, string] }) {
+export function MailFooter(props: {
+  unsubscribe: [string, string];
+  preferences: [string, string];
+}) {
   return (
     <p>
       <small>

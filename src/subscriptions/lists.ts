@@ -43,7 +43,9 @@ export async function incidentFollowList(
     .from(statusLists)
     .where(eq(statusLists.incidentId, incident.id))
     .limit(1);
-  if (existing[0]) return lists.findList(deps.db, existing[0].listId);
+  // An ended follow list takes nobody new: its incident was resolved more than 7 days ago.
+  if (existing[0])
+    return existing[0].endedAt ? undefined : lists.findList(deps.db, existing[0].listId);
   return ensureList(deps, followList(incident), { kind: "follow", incidentId: incident.id });
 }
 

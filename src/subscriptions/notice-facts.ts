@@ -20,7 +20,13 @@ export async function noticeFacts(
   if (!incident) return undefined;
   const base = { slug: incident.slug, title: incident.title, titleEn: incident.titleEn };
   if (send.incidentUpdateId === null) {
-    return { ...base, status: incident.status, body: incident.body, bodyEn: incident.bodyEn, declared: true };
+    return {
+      ...base,
+      status: incident.status,
+      body: incident.body,
+      bodyEn: incident.bodyEn,
+      declared: true,
+    };
   }
   const [update] = await db
     .select()
@@ -28,5 +34,11 @@ export async function noticeFacts(
     .where(eq(incidentUpdates.id, send.incidentUpdateId))
     .limit(1);
   if (!update) return undefined;
-  return { ...base, status: update.status, body: update.body, bodyEn: update.bodyEn, declared: false };
+  return {
+    ...base,
+    status: update.status,
+    body: update.body,
+    bodyEn: update.bodyEn,
+    declared: false,
+  };
 }

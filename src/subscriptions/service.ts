@@ -23,11 +23,7 @@ const componentsField = z
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : v.split(",")))
   .transform((v) => [...new Set(v.map((s) => s.trim()).filter(Boolean))])
-  .pipe(
-    z
-      .array(z.string().max(100).regex(COMPONENT_SLUG, "components"))
-      .max(50, "components"),
-  );
+  .pipe(z.array(z.string().max(100).regex(COMPONENT_SLUG, "components")).max(50, "components"));
 
 const emailField = z.string().trim().min(1, "required").max(254, "too_long");
 
@@ -44,7 +40,10 @@ export function parseStatusForm(
   if ("error" in address) return { ok: false, error: { field: "email", code: "email" } };
   const components = componentsField.safeParse(form.components);
   if (!components.success) return { ok: false, error: { field: "components", code: "components" } };
-  return { ok: true, value: { email: address.email, key: address.key, components: components.data } };
+  return {
+    ok: true,
+    value: { email: address.email, key: address.key, components: components.data },
+  };
 }
 
 const codeOf = (error: z.ZodError) => error.issues[0]?.message ?? "email";
@@ -59,7 +58,7 @@ export async function subscribeToStatus(deps: Deps, request: Request, proof: Pro
   await rememberComponents(deps, list.id, request);
 }
 
-/** "Follow this incident": joins the incident's follow list. False: there is no such incident. */
+/** "Follow this incident": joins the incident's follow list (unless following it has ended). */
 export async function followIncident(
   deps: Deps,
   incident: { id: number; slug: string; title: string },
@@ -67,7 +66,7 @@ export async function followIncident(
   proof: Proof,
 ) {
   const list = await incidentFollowList(deps, incident);
-  if (!list) throw new Error(`the follow list of incident ${incident.id} is missing`);
+  if (!list) return;
   if (await mailedToday(deps, request.key)) return;
   await requestSubscription(deps, list, { ...request, name: "" }, proof);
 }
