@@ -19,9 +19,12 @@ import * as webhooks from "../webhooks/queries";
 /**
  * Why a person is erased; also the reason their address hash is suppressed for every list,
  * except `unconfirmed` (a web subscription never confirmed: they neither consented nor refused,
- * so nothing is kept).
+ * so nothing is kept) and `ended` (a subscription that ended by itself, as following an incident
+ * does: no refusal either, and they may subscribe again).
  */
-export type ErasureReason = "erased" | "declined" | "expired" | "unconfirmed";
+export type ErasureReason = "erased" | "declined" | "expired" | "unconfirmed" | "ended";
+
+const UNSUPPRESSED: readonly ErasureReason[] = ["unconfirmed", "ended"];
 
 export type ErasureContext = {
   reason: ErasureReason;
@@ -55,7 +58,7 @@ export function erasureStatements(
       { ...event, by: actorKindOf(ctx.actor) },
       ctx.keepStateOn,
     ),
-    ...(ctx.reason === "unconfirmed"
+    ...(UNSUPPRESSED.includes(ctx.reason)
       ? []
       : consent.insertSuppression(db, hashAddress(deps, contact.emailKey), ctx.reason, at, {
           listId: null,
