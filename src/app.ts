@@ -26,6 +26,7 @@ import { securityHeaders } from "./http/security-headers";
 import { isDatabaseUnavailable } from "./http/unavailable";
 import { LANG_COOKIE, pickLang } from "./i18n";
 import { incidentAdmin } from "./incidents/admin";
+import { declareRoutes } from "./incidents/declare-routes";
 import { incidentApi, incidentPages } from "./incidents/routes";
 import { listsAdmin } from "./lists/admin";
 import { listsApi } from "./lists/api";
@@ -134,6 +135,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", subscriptionPages);
   app.route("/", incidentApi);
   app.route("/", incidentAdmin);
+  app.route("/", declareRoutes);
   app.route("/", pollPages);
   app.route("/", pollApi);
   app.route("/", pollAdmin);
