@@ -38,6 +38,7 @@ import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
+import { subscriptionAdmin } from "./subscriptions/admin";
 import { subscriptionPages } from "./subscriptions/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
@@ -136,6 +137,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", incidentApi);
   app.route("/", incidentAdmin);
   app.route("/", declareRoutes);
+  app.route("/", subscriptionAdmin);
   app.route("/", pollPages);
   app.route("/", pollApi);
   app.route("/", pollAdmin);

@@ -218,3 +218,25 @@ describe("components", () => {
     expect(await told([])).toEqual(["all@example.org", "api@example.org"]);
   });
 });
+
+describe("admin view", () => {
+  test("subscribers appear with their state, and their list shows each of them", async () => {
+    await createIncident(t, bearer, "api-down", { notify: false });
+    await subscribeAndConfirm(t, "ana@example.org");
+    await t.form("/status/subscribe", { email: "bo@example.org" });
+    t.clock.advance(25 * 3600_000);
+    await t.form("/incidents/api-down/follow", { email: "ana@example.org" });
+    const cookie = await t.signIn();
+    const get = async (path: string) =>
+      (await t.request(path, { headers: { Cookie: cookie } })).text();
+    const html = await get("/admin/subscribers");
+    expect(html).toMatch(
+      /every update<\/td>.*?<td data-state="pending">1<\/td><td data-state="confirmed">1<\/td>/s,
+    );
+    expect(html).toContain("Panne api-down");
+    expect(await get("/admin/incidents")).toContain('href="/admin/subscribers"');
+    const list = await get(`/admin/lists/${await pageListId()}`);
+    expect(list).toContain("ana@example.org");
+    expect(list).toContain("bo@example.org");
+  });
+});

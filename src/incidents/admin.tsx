@@ -119,6 +119,10 @@ function IncidentListPage(props: {
   return (
     <AdminLayout title="Incidents" email={props.email}>
       <h1>Incidents</h1>
+      <p>
+        <a href="/admin/subscribers">Status subscribers</a>: who gets every update, and who follows
+        an incident.
+      </p>
       {props.incidents.length ? (
         <table>
           <thead>
