@@ -143,6 +143,10 @@ describe("notices", () => {
     expect(fr?.subject).toBe("Mise à jour : Panne api-down (Cause identifiée)");
     expect(fr?.text).toContain("http://127.0.0.1:8787/incidents/api-down");
     expect(await mailsTo(t, "pending@example.org")).toHaveLength(1); // its confirmation only
+    const audit = await t.client.execute(
+      "SELECT details FROM audit_log WHERE action = 'incident.notified' ORDER BY id",
+    );
+    expect(audit.rows.map((r) => JSON.parse(String(r.details)).recipients)).toEqual([3, 1]);
   });
 
   test("notify false sends nothing; a new incident notifies by default", async () => {

@@ -2,6 +2,7 @@
 // its bounce and complaint rates) pre-fill a draft the admin edits; once declared, the incident
 // may be told to exactly that send's recipients, once, through the pipeline.
 import { sql } from "drizzle-orm";
+import { recordAudit } from "../audit/service";
 import type { Deps } from "../deps";
 import { findList } from "../lists/queries";
 import { sendingStateOf } from "../sending/kill-switch";
@@ -118,10 +119,22 @@ export async function notifySendRecipients(deps: Deps, incidentId: number, actor
       recipientsOf: origin.id,
     });
     deps.dispatcher?.wake();
+    await recordAudit(deps, {
+      actor,
+      action: "incident.send_recipients_notified",
+      listId: origin.listId,
+      summary: `Incident "${incident.title}" told to ${report.recipients} recipients of send #${origin.id}`,
+      details: { incident_id: incidentId, send_id: report.sendId, recipients_of: origin.id },
+    });
     return report;
   } catch (error) {
     // Two clicks at once: the unique `recipients_of` lets one send be recorded.
-    if (String(error).includes("UNIQUE")) throw new RecipientsAlreadyTold();
+    if (isSecondNotice(error)) throw new RecipientsAlreadyTold();
     throw error;
   }
 }
+
+const isSecondNotice = (error: unknown) =>
+  /UNIQUE constraint failed: sends\.recipients_of/.test(
+    `${error instanceof Error ? error.message : ""} ${error instanceof Error && error.cause instanceof Error ? error.cause.message : ""}`,
+  );

@@ -2,6 +2,7 @@
 // through the one pipeline (`startSend`: kill switch, rate limit, outbox, audit), never from the
 // request itself: the request only enqueues, the dispatcher sends.
 import { type SQL, sql } from "drizzle-orm";
+import { recordAudit } from "../audit/service";
 import type { Deps } from "../deps";
 import { findList } from "../lists/queries";
 import { startSend } from "../sending/outbox";
@@ -47,7 +48,7 @@ async function startNotice(
   memberFilter: SQL | undefined,
 ) {
   const list = await findList(deps.db, listId);
-  return startSend(deps, {
+  const report = await startSend(deps, {
     kind: "incident",
     listId,
     subject: "",
@@ -56,6 +57,21 @@ async function startNotice(
     incident: { id: notice.incidentId, updateId: notice.updateId },
     memberFilter,
   });
+  if (report.sendId !== null) {
+    await recordAudit(deps, {
+      actor: notice.actor,
+      action: "incident.notified",
+      listId,
+      summary: `Incident notice to ${report.recipients} confirmed subscribers of "${list?.name}"`,
+      details: {
+        send_id: report.sendId,
+        incident_id: notice.incidentId,
+        update_id: notice.updateId,
+        recipients: report.recipients,
+      },
+    });
+  }
+  return report;
 }
 
 /**

@@ -28,7 +28,10 @@ subscriptionPages.post("/status/subscribe", async (c) => {
   if (!parsed.ok) {
     const email = typeof form.email === "string" ? form.email : "";
     const view = <StatusSubscribeForm lang={c.var.lang} error={parsed.error} email={email} />;
-    return c.html(<FormErrorPage lang={c.var.lang} path={c.req.path} form={view} />, 422);
+    return c.html(
+      <FormErrorPage lang={c.var.lang} path={c.req.path} form={view} kind="subscribe" />,
+      422,
+    );
   }
   await subscribeToStatus(c.var.deps, { ...parsed.value, lang: c.var.lang }, proofOf(c));
   return c.html(<CheckInboxPage lang={c.var.lang} path={c.req.path} back="/" />);
@@ -51,7 +54,10 @@ subscriptionPages.post("/incidents/:slug/follow", async (c) => {
         email={email}
       />
     );
-    return c.html(<FormErrorPage lang={c.var.lang} path={c.req.path} form={view} />, 422);
+    return c.html(
+      <FormErrorPage lang={c.var.lang} path={c.req.path} form={view} kind="follow" />,
+      422,
+    );
   }
   await followIncident(c.var.deps, incident, { ...parsed.value, lang: c.var.lang }, proofOf(c));
   return c.html(<CheckInboxPage lang={c.var.lang} path={c.req.path} back={back} />);

@@ -131,10 +131,16 @@ export function CheckInboxPage(props: { lang: Lang; path: string; back: string }
 }
 
 /** A form with an error, on a page of its own (the status pages are cached; this answer is not). */
-export function FormErrorPage(props: { lang: Lang; path: string; form: unknown }) {
+export function FormErrorPage(props: {
+  lang: Lang;
+  path: string;
+  form: unknown;
+  kind: "subscribe" | "follow";
+}) {
   const t = words[props.lang];
+  const title = props.kind === "follow" ? t.follow : t.getUpdates;
   return (
-    <PublicLayout title={t.getUpdates} lang={props.lang} path={props.path}>
+    <PublicLayout title={title} lang={props.lang} path={props.path}>
       <article class="participant">{props.form}</article>
     </PublicLayout>
   );
