@@ -220,6 +220,15 @@ describe("components", () => {
     expect(await told(["website"])).toEqual(["all@example.org"]);
     expect(await told(["api", "website"])).toEqual(["all@example.org", "api@example.org"]);
     expect(await told([])).toEqual(["all@example.org", "api@example.org"]);
+    // Erasure forgets the choice with the person.
+    const { eraseContact } = await import("../src/erasure/service");
+    await eraseContact(t.deps, await contactId(t, "api@example.org"), {
+      reason: "erased",
+      actor: "test",
+      source: "test",
+    });
+    const left = await t.client.execute("SELECT count(*) AS n FROM subscriber_components");
+    expect(Number(left.rows[0]?.n)).toBe(0);
   });
 });
 

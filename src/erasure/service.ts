@@ -14,6 +14,7 @@ import type { Deps } from "../deps";
 import { forgetRecipient } from "../mail/outbox-transport";
 import * as participant from "../participant/queries";
 import * as sending from "../sending/forget";
+import * as subscriptions from "../subscriptions/forget";
 import * as webhooks from "../webhooks/queries";
 
 /**
@@ -68,6 +69,7 @@ export function erasureStatements(
     ...sending.forgetContact(db, contact.id),
     forgetRecipient(db, contact.id),
     webhooks.forgetContact(db, contact.id),
+    subscriptions.forgetContact(db, contact.id),
     audit.forgetContact(db, contact.id),
     ...contacts.forgetContact(db, contact.id, at),
   ];
