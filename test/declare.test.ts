@@ -124,3 +124,69 @@ describe("declare an incident from a send", () => {
     ).toBe(404);
   });
 });
+
+describe("declare from the admin pages", () => {
+  test("publishing the draft keeps its send; the incident page offers the poll and the one-time notice", async () => {
+    const { sendId } = await troubledSend();
+    const cookie = await t.signIn();
+    const draft = (await (
+      await t.api(bearer, "GET", `/api/v1/sends/${sendId}/incident-draft`)
+    ).json()) as {
+      draft: Record<string, unknown>;
+    };
+    const fields = Object.fromEntries(Object.entries(draft.draft).map(([k, v]) => [k, String(v)]));
+    const res = await t.form("/admin/incidents", { ...fields, services: "" }, { Cookie: cookie });
+    expect(res.status).toBe(303);
+    const location = res.headers.get("location") as string;
+    const html = await (await t.request(location, { headers: { Cookie: cookie } })).text();
+    expect(html).toContain(`Declared from send #${sendId}`);
+    expect(html).toContain(`href="/admin/polls?incident=send-${sendId}"`);
+    const polls = await (
+      await t.request(`/admin/polls?incident=send-${sendId}`, { headers: { Cookie: cookie } })
+    ).text();
+    expect(polls).toMatch(new RegExp(`<option value="send-${sendId}" selected`));
+    await t.api(bearer, "POST", "/api/v1/sending/resume");
+    const told = await t.form(`${location}/notify-send-recipients`, {}, { Cookie: cookie });
+    expect(told.status).toBe(303);
+    const again = await t.form(`${location}/notify-send-recipients`, {}, { Cookie: cookie });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain("already told");
+  });
+
+  test("the admin's update form can publish without telling subscribers", async () => {
+    const cookie = await t.signIn();
+    const { subscribeAndConfirm } = await import("./subscription-helpers");
+    await subscribeAndConfirm(t, "fr@example.org");
+    const created = await t.form(
+      "/admin/incidents",
+      {
+        title: "Panne",
+        slug: "panne",
+        status: "investigating",
+        impact: "minor",
+        body: "B",
+        notify: "false",
+      },
+      { Cookie: cookie },
+    );
+    const location = created.headers.get("location") as string;
+    await t.form(
+      `${location}/updates`,
+      { status: "identified", body: "Quiet", notify: "false" },
+      { Cookie: cookie },
+    );
+    await t.form(
+      `${location}/updates`,
+      { status: "monitoring", body: "Loud", notify: "true" },
+      { Cookie: cookie },
+    );
+    await dispatchUntilIdle(t.deps);
+    const mails = await t.client.execute({
+      sql: "SELECT subject FROM mail_outbox WHERE to_address = ? ORDER BY id",
+      args: ["fr@example.org"],
+    });
+    expect(mails.rows.map((r) => String(r.subject)).slice(1)).toEqual([
+      "Mise à jour : Panne (Sous surveillance)",
+    ]);
+  });
+});

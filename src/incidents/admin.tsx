@@ -165,7 +165,7 @@ function TellSendRecipients(props: { incident: Incident }) {
       <h2>Declared from send #{sendId}</h2>
       <p>
         <a href={`/admin/sends/${sendId}`}>Send #{sendId}</a> · to let its recipients answer,{" "}
-        <a href="/admin/polls">attach a poll</a> to this incident.
+        <a href={`/admin/polls?incident=${props.incident.slug}`}>attach a poll</a> to this incident.
       </p>
       <form method="post" action={`/admin/incidents/${props.incident.id}/notify-send-recipients`}>
         <button type="submit">Tell the recipients of send #{sendId} (once)</button>
