@@ -213,7 +213,7 @@ export function SendPage(props: {
       </p>
       <EligibilitySummary recipients={props.p.total} excluded={props.excluded} verb="queued" />
       <p>
-        <a href={`/admin/sends/${props.p.id}/declare`} role="button" class="secondary">
+        <a href={`/admin/sends/${props.p.id}/declare`} class="secondary">
           Declare an incident
         </a>
       </p>

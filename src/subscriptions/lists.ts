@@ -30,7 +30,9 @@ export type StatusList = typeof statusLists.$inferSelect;
 
 /** The page's list of every update, made on first use. */
 export async function pageList(deps: Deps) {
-  return ensureList(deps, PAGE_LIST, { kind: "page", incidentId: null });
+  const existing = await existingPageList(deps);
+  const list = existing === undefined ? undefined : await lists.findList(deps.db, existing);
+  return list ?? ensureList(deps, PAGE_LIST, { kind: "page", incidentId: null });
 }
 
 /** The followers' list of one incident, made on first use. */
