@@ -190,3 +190,20 @@ describe("declare from the admin pages", () => {
     ]);
   });
 });
+
+test("an incident cannot name a send that does not exist (422 on from_send, nothing stored)", async () => {
+  const res = await t.api(bearer, "POST", "/api/v1/incidents", {
+    slug: "ghost",
+    title: "Ghost",
+    status: "investigating",
+    impact: "minor",
+    body: "From a send that never was.",
+    from_send: 4242,
+  });
+  expect(res.status).toBe(422);
+  expect(((await res.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe(
+    "from_send",
+  );
+  const n = await t.client.execute("SELECT count(*) AS n FROM incidents");
+  expect(Number(n.rows[0]?.n)).toBe(0);
+});

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
+import { findSend } from "../sending/queries";
 import { notifySubscribers } from "../subscriptions/notify";
 import {
   appendUpdate,
@@ -108,6 +109,9 @@ export async function createIncident(
   deps: Deps,
   input: NewIncident,
 ): Promise<{ ok: true; incident: Incident } | { ok: false; errors: FieldError[] }> {
+  if (input.from_send !== undefined && !(await findSend(deps.db, input.from_send))) {
+    return { ok: false, errors: [{ field: "from_send", message: "No send has this id." }] };
+  }
   const now = nowIso(deps);
   const incident = await insertIncident(deps.db, {
     slug: input.slug,
