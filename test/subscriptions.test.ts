@@ -45,11 +45,25 @@ describe("get updates: double opt-in", () => {
 
   test("the answer is the same for a new, a pending, a confirmed and a suppressed address", async () => {
     await subscribeAndConfirm(t, "known@example.org");
+    await subscribeAndConfirm(t, "gone@example.org");
+    const { eraseContact } = await import("../src/erasure/service");
+    await eraseContact(t.deps, await contactId(t, "gone@example.org"), {
+      reason: "erased",
+      actor: "test",
+      source: "test",
+    });
+    t.clock.advance(25 * 3600_000);
     const page = async (email: string) =>
       (await (await t.form("/status/subscribe", { email })).text()).replaceAll(email, "X");
     const fresh = await page("new@example.org");
     expect(await page("known@example.org")).toBe(fresh);
     expect(await page("new@example.org")).toBe(fresh);
+    expect(await page("gone@example.org")).toBe(fresh);
+    await dispatchUntilIdle(t.deps);
+    // The suppressed address got nothing (erasure forgot its earlier mail); the confirmed one
+    // nothing more.
+    expect(await mailsTo(t, "gone@example.org")).toHaveLength(0);
+    expect(await mailsTo(t, "known@example.org")).toHaveLength(1);
   });
 
   test("a form can mail an address once a day at most, whichever status form is used", async () => {
