@@ -198,4 +198,17 @@ export const migrations: Migration[] = [
       "ALTER TABLE `polls` ADD `list_id` integer REFERENCES lists(id);",
     ],
   },
+  {
+    tag: "0017_status_subscriptions",
+    statements: [
+      "CREATE TABLE `status_lists` (\n\t`list_id` integer PRIMARY KEY NOT NULL,\n\t`kind` text NOT NULL,\n\t`incident_id` integer,\n\t`ended_at` text,\n\tFOREIGN KEY (`list_id`) REFERENCES `lists`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE set null\n);",
+      "CREATE UNIQUE INDEX `status_lists_incident_idx` ON `status_lists` (`incident_id`);",
+      "CREATE TABLE `subscriber_components` (\n\t`list_id` integer NOT NULL,\n\t`contact_id` integer NOT NULL,\n\t`component_slug` text NOT NULL,\n\tPRIMARY KEY(`list_id`, `contact_id`, `component_slug`),\n\tFOREIGN KEY (`list_id`) REFERENCES `lists`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "ALTER TABLE `incidents` ADD `from_send_id` integer;",
+      "ALTER TABLE `sends` ADD `incident_id` integer;",
+      "ALTER TABLE `sends` ADD `incident_update_id` integer;",
+      "ALTER TABLE `sends` ADD `recipients_of` integer;",
+      "CREATE UNIQUE INDEX `sends_recipients_of_idx` ON `sends` (`recipients_of`);",
+    ],
+  },
 ];

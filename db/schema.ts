@@ -332,7 +332,7 @@ export const sends = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind", {
-      enum: ["reconsent", "campaign", "subscribe", "reminder", "test"],
+      enum: ["reconsent", "campaign", "subscribe", "reminder", "test", "incident"],
     }).notNull(),
     listId: integer("list_id")
       .notNull()
@@ -361,10 +361,20 @@ export const sends = sqliteTable(
     testRecipient: text("test_recipient"),
     /** A resend to the failed recipients of this earlier send. */
     retryOf: integer("retry_of"),
+    /** Incident notices only: the incident the notice is about. */
+    incidentId: integer("incident_id"),
+    /** Incident notices only: the update it tells (null: the incident was just declared). */
+    incidentUpdateId: integer("incident_update_id"),
+    /**
+     * Incident notices only: the earlier send whose recipients alone this notice reaches (an
+     * incident declared from a send); unique, so those recipients are told once.
+     */
+    recipientsOf: integer("recipients_of"),
   },
   (t) => [
     index("sends_status_idx").on(t.status, t.id),
     uniqueIndex("sends_reminder_of_idx").on(t.reminderOf),
+    uniqueIndex("sends_recipients_of_idx").on(t.recipientsOf),
     // A campaign is sent once: two concurrent sends of it cannot both be recorded.
     uniqueIndex("sends_campaign_once_idx")
       .on(t.campaignId)
@@ -457,7 +467,47 @@ export const incidents = sqliteTable("incidents", {
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
   resolvedAt: text("resolved_at"),
+  /** Declared from this send (its page's "Declare an incident"): the send the facts came from. */
+  fromSendId: integer("from_send_id"),
 });
+
+/**
+ * The system lists of the status page: the page's own list (`incident_id` null: everyone who
+ * asked for every update) and one list per followed incident. Their members are contacts like
+ * any other, so export, erasure and suppression work on them unchanged.
+ */
+export const statusLists = sqliteTable(
+  "status_lists",
+  {
+    listId: integer("list_id")
+      .primaryKey()
+      .references(() => lists.id),
+    /** `page`: the one list of every update; `follow`: the followers of one incident. */
+    kind: text("kind", { enum: ["page", "follow"] }).notNull(),
+    incidentId: integer("incident_id").references(() => incidents.id, { onDelete: "set null" }),
+    /** A follow list: when it ended, 7 days after its incident was resolved. */
+    endedAt: text("ended_at"),
+  },
+  (t) => [uniqueIndex("status_lists_incident_idx").on(t.incidentId)],
+);
+
+/**
+ * The components a page subscriber chose (none: every update). The notice of an incident that
+ * names components reaches only those who chose one of them, or none.
+ */
+export const subscriberComponents = sqliteTable(
+  "subscriber_components",
+  {
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    componentSlug: text("component_slug").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.contactId, t.componentSlug] })],
+);
 
 /** The timeline of an incident: append-only updates, each with the status it moved to. */
 export const incidentUpdates = sqliteTable(

@@ -26,6 +26,7 @@ import { securityHeaders } from "./http/security-headers";
 import { isDatabaseUnavailable } from "./http/unavailable";
 import { LANG_COOKIE, pickLang } from "./i18n";
 import { incidentAdmin } from "./incidents/admin";
+import { declareRoutes } from "./incidents/declare-routes";
 import { incidentApi, incidentPages } from "./incidents/routes";
 import { listsAdmin } from "./lists/admin";
 import { listsApi } from "./lists/api";
@@ -37,6 +38,8 @@ import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
+import { subscriptionAdmin } from "./subscriptions/admin";
+import { subscriptionPages } from "./subscriptions/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
 import { webhookRoutes } from "./webhooks/routes";
@@ -97,6 +100,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.post("/admin/login", limitPerClient(LIMITS.signIn));
   app.post("/api/v1/tokens", limitPerClient(LIMITS.signIn));
   app.post("/lists/:slug/subscribe", limitPerClient(LIMITS.subscribe));
+  app.post("/status/subscribe", limitPerClient(LIMITS.subscribe));
+  app.post("/incidents/:slug/follow", limitPerClient(LIMITS.subscribe));
   app.post("/webhooks/*", limitPerClient(LIMITS.webhook));
 
   app.use("/admin/*", async (c, next) =>
@@ -128,8 +133,11 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", sendingApi);
   app.route("/", sendingPages);
   app.route("/", incidentPages);
+  app.route("/", subscriptionPages);
   app.route("/", incidentApi);
   app.route("/", incidentAdmin);
+  app.route("/", declareRoutes);
+  app.route("/", subscriptionAdmin);
   app.route("/", pollPages);
   app.route("/", pollApi);
   app.route("/", pollAdmin);

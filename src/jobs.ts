@@ -6,6 +6,7 @@ import { pruneRateLimits } from "./http/rate-limit";
 import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns";
 import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
+import { endFollowsOfResolvedIncidents } from "./subscriptions/expiry";
 import { pruneOldWebhookEvents } from "./webhooks/service";
 
 export type Job = { name: string; run(deps: Deps): Promise<unknown> };
@@ -16,6 +17,10 @@ export const periodicJobs: Job[] = [
   {
     name: "erase pending subscriptions not confirmed within 7 days",
     run: expirePendingSubscriptions,
+  },
+  {
+    name: "end incident followers 7 days after resolution (and erase them)",
+    run: endFollowsOfResolvedIncidents,
   },
   { name: "start scheduled campaigns that are due", run: startDueCampaigns },
   { name: "forget the addresses of finished test sends", run: forgetFinishedTestSends },

@@ -2,6 +2,8 @@
 import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
+import { findSend } from "../sending/queries";
+import { notifySubscribers } from "../subscriptions/notify";
 import {
   appendUpdate,
   findIncidentById,
@@ -42,6 +44,14 @@ const optionalText = (max: number) =>
     .nullable()
     .transform((v) => (v ? v : null));
 
+/** Whether subscribers are told (default yes); the admin forms send "true" or "false". */
+const notifyField = z
+  .union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], {
+    error: "true or false.",
+  })
+  .optional()
+  .default(true);
+
 const status = z.enum(INCIDENT_STATUSES, {
   error: `One of ${INCIDENT_STATUSES.join(", ")}.`,
 });
@@ -70,6 +80,9 @@ export const newIncidentSchema = z.object({
     .max(20, "At most 20 services.")
     .optional()
     .default([]),
+  notify: notifyField,
+  /** Declared from a send's page: the send the facts came from. */
+  from_send: z.coerce.number().int().positive().optional(),
 });
 export type NewIncident = z.output<typeof newIncidentSchema>;
 
@@ -81,6 +94,7 @@ export const newUpdateSchema = z.object({
     .min(1, "Write what changed.")
     .max(MARKDOWN_MAX, `At most ${MARKDOWN_MAX} characters.`),
   body_en: optionalText(MARKDOWN_MAX),
+  notify: notifyField,
 });
 export type NewUpdate = z.output<typeof newUpdateSchema>;
 
@@ -95,6 +109,9 @@ export async function createIncident(
   deps: Deps,
   input: NewIncident,
 ): Promise<{ ok: true; incident: Incident } | { ok: false; errors: FieldError[] }> {
+  if (input.from_send !== undefined && !(await findSend(deps.db, input.from_send))) {
+    return { ok: false, errors: [{ field: "from_send", message: "No send has this id." }] };
+  }
   const now = nowIso(deps);
   const incident = await insertIncident(deps.db, {
     slug: input.slug,
@@ -108,10 +125,12 @@ export async function createIncident(
     createdAt: now,
     updatedAt: now,
     resolvedAt: input.status === "resolved" ? now : null,
+    fromSendId: input.from_send ?? null,
   });
   if (!incident) {
     return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
   }
+  if (input.notify) await notifyOf(deps, incident.id, null);
   return { ok: true, incident };
 }
 
@@ -125,12 +144,18 @@ export async function postUpdate(
   if (!incident) return undefined;
   const now = nowIso(deps);
   const resolvedAt = input.status === "resolved" ? (incident.resolvedAt ?? now) : null;
-  return appendUpdate(
+  const update = await appendUpdate(
     deps.db,
     { incidentId, status: input.status, body: input.body, bodyEn: input.body_en, createdAt: now },
     resolvedAt,
   );
+  if (update && input.notify) await notifyOf(deps, incidentId, update.id);
+  return update;
 }
+
+/** Enqueues the notice to the subscribers concerned; the mail leaves through the outbox. */
+const notifyOf = (deps: Deps, incidentId: number, updateId: number | null) =>
+  notifySubscribers(deps, { incidentId, updateId, components: [], actor: "incident notice" });
 
 export async function writePostmortem(
   deps: Deps,

@@ -1,5 +1,6 @@
 // Public incident pages: the incident, its timeline newest first, its postmortem and its polls.
 import type { Dictionary, Lang } from "../i18n";
+import { FollowIncidentForm } from "../subscriptions/views";
 import { PublicLayout } from "../views/layout";
 import { formatInstant, inLang } from "./format";
 import { renderMarkdown } from "./markdown";
@@ -147,6 +148,7 @@ export function IncidentPublicPage(props: { page: IncidentPage; lang: Lang; path
             </ul>
           </section>
         ) : null}
+        <FollowIncidentForm lang={props.lang} slug={props.page.incident.slug} />
         <footer>
           <a href="/incidents.atom" type="application/atom+xml">
             {t.feed}
