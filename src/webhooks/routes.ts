@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../http/env";
 import { problem } from "../http/problem";
+import { LIMITS, overLimit } from "../http/rate-limit";
 import { ingestResendEvent } from "./service";
 import { InvalidWebhookSecret, verifyResendSignature } from "./signature";
 
@@ -46,7 +47,10 @@ webhookRoutes.post(
       if (error instanceof InvalidWebhookSecret) return problem(c, 503, error.message);
       throw error;
     }
-    if (!verification.ok) return problem(c, 401, verification.reason);
+    if (!verification.ok) {
+      // Only a failed signature counts against the address's limit (see LIMITS.webhook).
+      return (await overLimit(c, LIMITS.webhook)) ?? problem(c, 401, verification.reason);
+    }
 
     const result = await ingestResendEvent(c.var.deps, verification.id, body);
     if (result.status === "malformed") return problem(c, 400, result.detail);
