@@ -17,7 +17,11 @@ const FROM = { "X-Forwarded-For": "203.0.113.9" };
 const LIMIT = LIMITS.webhook.limit;
 
 /** Posts `count` requests, `inFlight` at a time; returns each answer's status in order. */
-async function postMany(count: number, post: (i: number) => Promise<Response>, inFlight = 50) {
+async function postMany(
+  count: number,
+  post: (i: number) => Response | Promise<Response>,
+  inFlight = 50,
+) {
   const statuses: number[] = [];
   for (let start = 0; start < count; start += inFlight) {
     const answers = await Promise.all(

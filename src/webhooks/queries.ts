@@ -1,5 +1,5 @@
 // Every query the webhook endpoint and the retention job run.
-import { and, count, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { contacts, outboxMessages, webhookEvents } from "../../db/schema";
 import type { Db } from "../db";
 import { mentionsErased, personOf, scrubbed } from "../sql-scrub";
@@ -122,3 +122,27 @@ export const forgetContact = (db: Db, contactId: number) =>
        -- Events matched to no contact (inbound mail, unknown messages): few, so read in full.
        OR (webhook_events.contact_id IS NULL
            AND (${mentionsErased(sql`payload`)} OR ${mentionsErased(sql`effect`)}))`);
+
+/** Which of these svix-ids are already stored. */
+export const storedAmong = async (db: Db, svixIds: string[]) =>
+  new Set(
+    (
+      await db
+        .select({ svixId: webhookEvents.svixId })
+        .from(webhookEvents)
+        .where(inArray(webhookEvents.svixId, svixIds))
+    ).map((r) => r.svixId),
+  );
+
+/** A send's `limit` latest outcomes, oldest first, in the order the breaker reads them. */
+export const latestOutcomes = async (db: Db, sendId: number, limit: number) =>
+  (
+    await db
+      .select({ outcome: outboxMessages.outcome })
+      .from(outboxMessages)
+      .where(and(eq(outboxMessages.sendId, sendId), isNotNull(outboxMessages.outcome)))
+      .orderBy(desc(outboxMessages.outcomeAt), desc(outboxMessages.id))
+      .limit(limit)
+  )
+    .map((r) => r.outcome as Outcome)
+    .reverse();

@@ -6,7 +6,6 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../http/env";
 import { problem } from "../http/problem";
 import { LIMITS, overLimit } from "../http/rate-limit";
-import { ingestResendEvent } from "./service";
 import { InvalidWebhookSecret, verifyResendSignature } from "./signature";
 
 /** Resend's events are a few KB; anything this large is not one of them. */
@@ -52,7 +51,8 @@ webhookRoutes.post(
       return (await overLimit(c, LIMITS.webhook)) ?? problem(c, 401, verification.reason);
     }
 
-    const result = await ingestResendEvent(c.var.deps, verification.id, body);
+    const deps = c.var.deps;
+    const result = await deps.webhooks.ingest(deps, verification.id, body);
     if (result.status === "malformed") return problem(c, 400, result.detail);
     if (result.status === "replay") return c.json({ received: true, replay: true });
     return c.json({ received: true, kind: result.kind, effect: result.effect });

@@ -43,59 +43,100 @@ type Plan = {
   judge?: boolean;
 };
 
+/** A verified event read and planned, ready to be written: its row and its effects, together. */
+export type PreparedEvent = {
+  svixId: string;
+  result: { status: "stored"; kind: WebhookEventKind; effect: string };
+  /** The contact the effects touch, if any. */
+  contactId?: number;
+  /** The send whose breaker judges this outcome, if it recorded one. */
+  judgeSend?: number;
+  statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
+};
+
+/** Parses a verified body; the detail is safe to return to the caller. */
+export function parseEvent(
+  body: string,
+): { ok: true; event: WebhookEnvelope } | { ok: false; detail: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, detail: "The body is not valid JSON." };
+  }
+  const envelope = webhookEnvelope.safeParse(json);
+  if (!envelope.success) {
+    return {
+      ok: false,
+      detail: "The body is not a webhook event: expected an object with `type` and `data`.",
+    };
+  }
+  return { ok: true, event: envelope.data };
+}
+
 /**
- * Applies one verified event. A replayed svix-id changes nothing; an event about a message
- * Relance does not know, or of a type it does not act on, is kept for inspection.
+ * Reads what an event is about and plans its effects; writes nothing. Its statements are the
+ * event row (unique by svix-id, so a second apply fails as a whole) and its effects.
+ */
+export async function prepareEvent(
+  deps: Deps,
+  svixId: string,
+  envelope: WebhookEnvelope,
+  body: string,
+  at: string,
+): Promise<PreparedEvent> {
+  const plan = await planEvent(deps, envelope, at);
+  // About a contact already erased, or naming an erased address: the body is not kept.
+  const erased =
+    (plan.message !== undefined && plan.message.emailKey === null) ||
+    (await namesErasedAddress(deps, envelope.data));
+  const event = q.insertEvent(deps.db, {
+    svixId,
+    type: envelope.type,
+    kind: plan.kind,
+    providerId: providerIdOf(envelope),
+    messageId: plan.message?.id ?? null,
+    sendId: plan.message?.sendId ?? null,
+    contactId: plan.message?.contactId ?? null,
+    effect: plan.effect,
+    payload: erased ? erasedEventBody(envelope.type, providerIdOf(envelope)) : body,
+    receivedAt: at,
+  });
+  return {
+    svixId,
+    result: { status: "stored", kind: plan.kind, effect: plan.effect },
+    contactId: plan.message?.contactId,
+    judgeSend: plan.judge ? plan.message?.sendId : undefined,
+    statements: [event, ...plan.statements],
+  };
+}
+
+/**
+ * Applies one verified event in its own transaction (Workers, and the fallback of the Node
+ * batcher). A replayed svix-id changes nothing; an event about a message Relance does not know,
+ * or of a type it does not act on, is kept for inspection.
  */
 export async function ingestResendEvent(
   deps: Deps,
   svixId: string,
   body: string,
 ): Promise<IngestResult> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { status: "malformed", detail: "The body is not valid JSON." };
-  }
-  const envelope = webhookEnvelope.safeParse(json);
-  if (!envelope.success) {
-    return {
-      status: "malformed",
-      detail: "The body is not a webhook event: expected an object with `type` and `data`.",
-    };
-  }
+  const parsed = parseEvent(body);
+  if (!parsed.ok) return { status: "malformed", detail: parsed.detail };
   if (await q.isStored(deps.db, svixId)) return { status: "replay" };
-
   const at = deps.clock.now().toISOString();
-  const plan = await planEvent(deps, envelope.data, at);
-  // About a contact already erased, or naming an erased address: the body is not kept.
-  const erased =
-    (plan.message !== undefined && plan.message.emailKey === null) ||
-    (await namesErasedAddress(deps, envelope.data.data));
-  const event = q.insertEvent(deps.db, {
-    svixId,
-    type: envelope.data.type,
-    kind: plan.kind,
-    providerId: providerIdOf(envelope.data),
-    messageId: plan.message?.id ?? null,
-    sendId: plan.message?.sendId ?? null,
-    contactId: plan.message?.contactId ?? null,
-    effect: plan.effect,
-    payload: erased ? erasedEventBody(envelope.data.type, providerIdOf(envelope.data)) : body,
-    receivedAt: at,
-  });
+  const prepared = await prepareEvent(deps, svixId, parsed.event, body, at);
   try {
     // The event row and its effects commit together: a crash leaves neither, and the provider's
     // retry applies it then.
-    await deps.db.batch([event, ...plan.statements]);
+    await deps.db.batch(prepared.statements);
   } catch (error) {
     // Two deliveries of one svix-id at the same instant: the unique key let one through.
     if (await q.isStored(deps.db, svixId)) return { status: "replay" };
     throw error;
   }
-  if (plan.judge && plan.message) await checkBreaker(deps, plan.message.sendId);
-  return { status: "stored", kind: plan.kind, effect: plan.effect };
+  if (prepared.judgeSend !== undefined) await checkBreaker(deps, prepared.judgeSend);
+  return prepared.result;
 }
 
 /** Addresses in an event's `from` and `to` ("Name <address>" or bare), as address keys. */
