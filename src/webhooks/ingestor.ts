@@ -9,10 +9,13 @@
 import type { Deps } from "../deps";
 import { BREAKER_WINDOW, judgeOutcomes } from "../sending/breaker";
 import { isPaused, pauseSending } from "../sending/kill-switch";
+import type { WebhookEnvelope } from "./events";
 import * as q from "./queries";
 import {
+  groupLookups,
   type IngestResult,
   ingestResendEvent,
+  type Lookups,
   type PreparedEvent,
   parseEvent,
   prepareEvent,
@@ -29,6 +32,7 @@ const MAX_PER_COMMIT = 200;
 type Pending = {
   svixId: string;
   body: string;
+  event: WebhookEnvelope;
   resolve: (result: IngestResult) => void;
   reject: (error: unknown) => void;
 };
@@ -56,7 +60,7 @@ export function groupCommitIngestor(): EventIngestor {
       const parsed = parseEvent(body);
       if (!parsed.ok) return Promise.resolve({ status: "malformed", detail: parsed.detail });
       return new Promise<IngestResult>((resolve, reject) => {
-        queue.push({ svixId, body, resolve, reject });
+        queue.push({ svixId, body, event: parsed.event, resolve, reject });
         if (draining) return;
         draining = true;
         // After the I/O already received (Node's check phase), so that it joins this group.
@@ -77,6 +81,10 @@ async function applyGroup(deps: Deps, group: Pending[]): Promise<Pending[]> {
     group.map((p) => p.svixId),
   );
   const at = deps.clock.now().toISOString();
+  const lookups = await groupLookups(
+    deps,
+    group.map((pending) => pending.event),
+  );
   const ready: Ready[] = [];
   const later: Pending[] = [];
   const ids = new Set<string>();
@@ -90,7 +98,7 @@ async function applyGroup(deps: Deps, group: Pending[]): Promise<Pending[]> {
       later.push(pending);
       continue;
     }
-    const prepared = await prepare(deps, pending, at);
+    const prepared = await prepare(deps, pending, at, lookups);
     if (!prepared) continue;
     if (prepared.contactId !== undefined && contacts.has(prepared.contactId)) {
       later.push(pending);
@@ -105,14 +113,9 @@ async function applyGroup(deps: Deps, group: Pending[]): Promise<Pending[]> {
 }
 
 /** The event's plan, or nothing when reading failed (that request alone gets the error). */
-async function prepare(deps: Deps, pending: Pending, at: string) {
-  const parsed = parseEvent(pending.body);
-  if (!parsed.ok) {
-    pending.resolve({ status: "malformed", detail: parsed.detail });
-    return undefined;
-  }
+async function prepare(deps: Deps, pending: Pending, at: string, lookups: Lookups) {
   try {
-    return await prepareEvent(deps, pending.svixId, parsed.event, pending.body, at);
+    return await prepareEvent(deps, pending.svixId, pending.event, pending.body, at, lookups);
   } catch (error) {
     pending.reject(error);
     return undefined;

@@ -19,19 +19,21 @@ export const isStored = async (db: Db, svixId: string) =>
 
 export const insertEvent = (db: Db, row: NewWebhookEvent) => db.insert(webhookEvents).values(row);
 
+const knownMessage = {
+  id: outboxMessages.id,
+  sendId: outboxMessages.sendId,
+  // Never null here: the inner join leaves out a test send's message, which has no contact.
+  contactId: sql<number>`${outboxMessages.contactId}`.mapWith(Number),
+  status: outboxMessages.status,
+  outcome: outboxMessages.outcome,
+  emailKey: contacts.emailKey,
+};
+
 /** The message the provider knows by `providerId`, with its contact's address key. */
 export const messageByProviderId = async (db: Db, providerId: string) =>
   (
     await db
-      .select({
-        id: outboxMessages.id,
-        sendId: outboxMessages.sendId,
-        // Never null here: the inner join leaves out a test send's message, which has no contact.
-        contactId: sql<number>`${outboxMessages.contactId}`.mapWith(Number),
-        status: outboxMessages.status,
-        outcome: outboxMessages.outcome,
-        emailKey: contacts.emailKey,
-      })
+      .select(knownMessage)
       .from(outboxMessages)
       .innerJoin(contacts, eq(contacts.id, outboxMessages.contactId))
       .where(eq(outboxMessages.providerId, providerId))
@@ -40,6 +42,21 @@ export const messageByProviderId = async (db: Db, providerId: string) =>
   )[0];
 
 export type KnownMessage = NonNullable<Awaited<ReturnType<typeof messageByProviderId>>>;
+
+/** `messageByProviderId` for many provider ids at once, by provider id. */
+export async function messagesByProviderIds(db: Db, providerIds: string[]) {
+  const found = new Map<string, KnownMessage>();
+  if (providerIds.length === 0) return found;
+  const rows = await db
+    .select({ ...knownMessage, providerId: outboxMessages.providerId })
+    .from(outboxMessages)
+    .innerJoin(contacts, eq(contacts.id, outboxMessages.contactId))
+    .where(inArray(outboxMessages.providerId, providerIds))
+    .orderBy(outboxMessages.id);
+  // The latest message wins, as in messageByProviderId.
+  for (const { providerId, ...message } of rows) if (providerId) found.set(providerId, message);
+  return found;
+}
 
 export const transientBouncesSince = async (db: Db, contactId: number, since: string) =>
   (

@@ -84,12 +84,13 @@ export async function prepareEvent(
   envelope: WebhookEnvelope,
   body: string,
   at: string,
+  lookups: Lookups = directLookups(deps),
 ): Promise<PreparedEvent> {
-  const plan = await planEvent(deps, envelope, at);
+  const plan = await planEvent(deps, envelope, at, lookups);
   // About a contact already erased, or naming an erased address: the body is not kept.
   const erased =
     (plan.message !== undefined && plan.message.emailKey === null) ||
-    (await namesErasedAddress(deps, envelope.data));
+    (await lookups.namesErased(envelope.data));
   const event = q.insertEvent(deps.db, {
     svixId,
     type: envelope.type,
@@ -149,16 +150,50 @@ function addressKeysIn(data: Record<string, unknown>): string[] {
   });
 }
 
-/**
- * Whether an event names an address whose person was erased here (mail they sent in after, or
- * about a message Relance cannot match): such an event must not bring the address back.
- */
-async function namesErasedAddress(deps: Deps, data: Record<string, unknown>) {
-  const hashes = addressKeysIn(data).map((key) => hashAddress(deps, key));
-  return (await consent.erasedAmong(deps.db, hashes)).length > 0;
+const addressHashesIn = (deps: Deps, data: Record<string, unknown>) =>
+  addressKeysIn(data).map((key) => hashAddress(deps, key));
+
+const providerIdIn = (event: WebhookEnvelope) => {
+  const ref = emailEventData.safeParse(event.data);
+  return ref.success ? ref.data.email_id : undefined;
+};
+
+/** What planning an event reads: its message, and whether it names an erased address. */
+export type Lookups = {
+  message(providerId: string): Promise<q.KnownMessage | undefined>;
+  /**
+   * Whether an event names an address whose person was erased here (mail they sent in after, or
+   * about a message Relance cannot match): such an event must not bring the address back.
+   */
+  namesErased(data: Record<string, unknown>): Promise<boolean>;
+};
+
+/** Each read when asked (one event per transaction). */
+export const directLookups = (deps: Deps): Lookups => ({
+  message: (providerId) => q.messageByProviderId(deps.db, providerId),
+  namesErased: async (data) =>
+    (await consent.erasedAmong(deps.db, addressHashesIn(deps, data))).length > 0,
+});
+
+/** Two reads for a whole group of events instead of two per event. */
+export async function groupLookups(deps: Deps, events: WebhookEnvelope[]): Promise<Lookups> {
+  const providerIds = events.flatMap((event) => providerIdIn(event) ?? []);
+  const messages = await q.messagesByProviderIds(deps.db, providerIds);
+  const hashes = new Map(events.map((event) => [event.data, addressHashesIn(deps, event.data)]));
+  const erased = new Set(await consent.erasedAmong(deps.db, [...hashes.values()].flat()));
+  return {
+    message: async (providerId) => messages.get(providerId),
+    namesErased: async (data) =>
+      (hashes.get(data) ?? addressHashesIn(deps, data)).some((hash) => erased.has(hash)),
+  };
 }
 
-async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promise<Plan> {
+async function planEvent(
+  deps: Deps,
+  event: WebhookEnvelope,
+  at: string,
+  lookups: Lookups,
+): Promise<Plan> {
   if (event.type === "email.received") {
     return {
       kind: "received",
@@ -166,13 +201,12 @@ async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promis
       statements: [],
     };
   }
-  const ref = emailEventData.safeParse(event.data);
-  if (!ref.success) {
+  const providerId = providerIdIn(event);
+  if (providerId === undefined) {
     return { kind: "other", effect: "No data.email_id: stored only.", statements: [] };
   }
-  const providerId = ref.data.email_id;
   const kind = kindOf(event);
-  const message = await q.messageByProviderId(deps.db, providerId);
+  const message = await lookups.message(providerId);
   if (!message) {
     return {
       kind,
