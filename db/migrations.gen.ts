@@ -198,4 +198,11 @@ export const migrations: Migration[] = [
       "ALTER TABLE `polls` ADD `list_id` integer REFERENCES lists(id);",
     ],
   },
+  {
+    tag: "0017_contacts_search_paging",
+    statements: [
+      'CREATE INDEX `contacts_name_nocase_idx` ON `contacts` ("name" COLLATE NOCASE);',
+      "CREATE INDEX `list_members_list_idx` ON `list_members` (`list_id`);",
+    ],
+  },
 ];
