@@ -8,6 +8,7 @@ import { builtinModules } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { nodeBundleOptions, UNUSED } from "./node-bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // dist/ itself: the server finds public/ next to it, at ../public (see src/node.ts), as from src/.
@@ -15,10 +16,6 @@ const outdir = join(root, "dist");
 mkdirSync(outdir, { recursive: true });
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const runtime = new Set(Object.keys(manifest.dependencies ?? {}));
-/** Packages with a native library, left as imports. */
-const NATIVE = ["libsql", "@libsql/*"];
-/** What a package imports only for a feature Relance does not use (resend's React rendering). */
-const UNUSED = ["@react-email/render"];
 
 // The previous build's files only (dist/worker belongs to `npm run build:worker`).
 for (const name of readdirSync(outdir, { withFileTypes: true }).flatMap((e) =>
@@ -27,6 +24,7 @@ for (const name of readdirSync(outdir, { withFileTypes: true }).flatMap((e) =>
   if (/\.mjs(\.map)?$/.test(name)) rmSync(join(outdir, name));
 }
 const result = await build({
+  ...nodeBundleOptions,
   absWorkingDir: root,
   entryPoints: {
     server: "src/server.ts",
@@ -35,22 +33,9 @@ const result = await build({
   },
   outdir,
   outExtension: { ".js": ".mjs" },
-  bundle: true,
   splitting: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  // Packages are bundled too: the loader then holds one module and the parts of each package
-  // Relance uses, not hundreds of files (about 40 MB less resident memory at idle). The database
-  // driver stays an import: it loads a native library, and the statement cache checks its version.
-  external: [...NATIVE, ...UNUSED],
-  // Bundled CommonJS packages call require() for Node's own modules.
-  banner: {
-    js: 'import { createRequire as __relanceRequire } from "node:module"; const require = __relanceRequire(import.meta.url);',
-  },
   sourcemap: true,
   metafile: true,
-  logLevel: "warning",
 });
 
 /** `@scope/name/sub` or `name/sub` → the package's name. */

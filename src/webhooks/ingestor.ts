@@ -126,12 +126,13 @@ async function prepare(deps: Deps, pending: Pending, at: string, lookups: Lookup
 async function commit(deps: Deps, ready: Ready[]) {
   if (ready.length === 0) return;
   try {
-    await deps.db.batch(
-      ready.flatMap((r) => r.prepared.statements) as [
-        PreparedEvent["statements"][0],
-        ...PreparedEvent["statements"],
-      ],
-    );
+    await deps.db.batch([
+      q.insertEvents(
+        deps.db,
+        ready.map((r) => r.prepared.row),
+      ),
+      ...ready.flatMap((r) => r.prepared.effects),
+    ]);
   } catch {
     // Nothing of the group was written. Each event is applied on its own, so that one failing
     // event (or an svix-id another process stored meanwhile) does not decide for the others.

@@ -17,7 +17,9 @@ export const isStored = async (db: Db, svixId: string) =>
       .limit(1)
   ).length > 0;
 
-export const insertEvent = (db: Db, row: NewWebhookEvent) => db.insert(webhookEvents).values(row);
+/** One statement for many events (a group commit's): any svix-id already stored fails it whole. */
+export const insertEvents = (db: Db, rows: NewWebhookEvent[]) =>
+  db.insert(webhookEvents).values(rows);
 
 const knownMessage = {
   id: outboxMessages.id,

@@ -51,7 +51,10 @@ export type PreparedEvent = {
   contactId?: number;
   /** The send whose breaker judges this outcome, if it recorded one. */
   judgeSend?: number;
-  statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
+  /** The event's row (unique by svix-id, so a second apply fails as a whole). */
+  row: q.NewWebhookEvent;
+  /** What it changes; written in the same transaction as its row. */
+  effects: BatchItem<"sqlite">[];
 };
 
 /** Parses a verified body; the detail is safe to return to the caller. */
@@ -75,8 +78,7 @@ export function parseEvent(
 }
 
 /**
- * Reads what an event is about and plans its effects; writes nothing. Its statements are the
- * event row (unique by svix-id, so a second apply fails as a whole) and its effects.
+ * Reads what an event is about and plans its effects; writes nothing.
  */
 export async function prepareEvent(
   deps: Deps,
@@ -91,7 +93,7 @@ export async function prepareEvent(
   const erased =
     (plan.message !== undefined && plan.message.emailKey === null) ||
     (await lookups.namesErased(envelope.data));
-  const event = q.insertEvent(deps.db, {
+  const row: q.NewWebhookEvent = {
     svixId,
     type: envelope.type,
     kind: plan.kind,
@@ -102,13 +104,14 @@ export async function prepareEvent(
     effect: plan.effect,
     payload: erased ? erasedEventBody(envelope.type, providerIdOf(envelope)) : body,
     receivedAt: at,
-  });
+  };
   return {
     svixId,
     result: { status: "stored", kind: plan.kind, effect: plan.effect },
     contactId: plan.message?.contactId,
     judgeSend: plan.judge ? plan.message?.sendId : undefined,
-    statements: [event, ...plan.statements],
+    row,
+    effects: plan.statements,
   };
 }
 
@@ -130,7 +133,7 @@ export async function ingestResendEvent(
   try {
     // The event row and its effects commit together: a crash leaves neither, and the provider's
     // retry applies it then.
-    await deps.db.batch(prepared.statements);
+    await deps.db.batch([q.insertEvents(deps.db, [prepared.row]), ...prepared.effects]);
   } catch (error) {
     // Two deliveries of one svix-id at the same instant: the unique key let one through.
     if (await q.isStored(deps.db, svixId)) return { status: "replay" };
