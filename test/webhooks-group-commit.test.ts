@@ -224,3 +224,22 @@ test("a crash between receive and commit: the provider retries and each event ap
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+describe("when the database fails", () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET });
+    await seedSentMessages(t.client, 10, t.deps.config.secretKey);
+  });
+  afterEach(() => t.close());
+
+  test("a group that cannot be read answers 500 to its requests, and the next group still runs", async () => {
+    await t.client.execute("ALTER TABLE webhook_events RENAME TO webhook_events_away");
+    const failed = await Promise.all([1, 2, 3].map((i) => postWebhook(t, delivered(i).event)));
+    expect(failed.map((res) => res.status)).toEqual([500, 500, 500]);
+
+    await t.client.execute("ALTER TABLE webhook_events_away RENAME TO webhook_events");
+    const retried = await Promise.all([1, 2, 3].map((i) => postWebhook(t, delivered(i).event)));
+    expect(retried.map((res) => res.status)).toEqual([200, 200, 200]);
+  }, 30_000);
+});

@@ -49,8 +49,14 @@ export function groupCommitIngestor(): EventIngestor {
   const drain = async (deps: Deps) => {
     while (queue.length > 0) {
       const group = queue.splice(0, MAX_PER_COMMIT);
-      // Events this group could not take (see applyGroup) go first in the next one.
-      queue.unshift(...(await applyGroup(deps, group)));
+      try {
+        // Events this group could not take (see applyGroup) go first in the next one.
+        queue.unshift(...(await applyGroup(deps, group)));
+      } catch (error) {
+        // The group's reads failed (the database is away): its requests get the error (500, and
+        // the provider retries), and the queue keeps draining for the requests behind them.
+        for (const pending of group) pending.reject(error);
+      }
     }
     draining = false;
   };
