@@ -211,4 +211,11 @@ export const migrations: Migration[] = [
       "CREATE UNIQUE INDEX `sends_recipients_of_idx` ON `sends` (`recipients_of`);",
     ],
   },
+  {
+    tag: "0018_contacts_search_paging",
+    statements: [
+      'CREATE INDEX `contacts_name_nocase_idx` ON `contacts` ("name" COLLATE NOCASE);',
+      "CREATE INDEX `list_members_list_idx` ON `list_members` (`list_id`);",
+    ],
+  },
 ];

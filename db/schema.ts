@@ -179,17 +179,24 @@ export const listPurposes = sqliteTable(
  * compare case-insensitively; `emailHash` is its HMAC, what suppression is keyed by. Erasure
  * nulls every personal column and keeps the row, so the ledger still points somewhere.
  */
-export const contacts = sqliteTable("contacts", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  email: text("email"),
-  emailKey: text("email_key").unique(),
-  emailHash: text("email_hash"),
-  name: text("name"),
-  attributes: text("attributes", { mode: "json" }).$type<Record<string, string>>(),
-  createdAt: text("created_at").notNull(),
-  updatedAt: text("updated_at").notNull(),
-  erasedAt: text("erased_at"),
-});
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    email: text("email"),
+    emailKey: text("email_key").unique(),
+    emailHash: text("email_hash"),
+    name: text("name"),
+    attributes: text("attributes", { mode: "json" }).$type<Record<string, string>>(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    erasedAt: text("erased_at"),
+  },
+  (t) => [
+    // A search by the start of a name (`name LIKE 'text%'`, which ignores ASCII case as NOCASE does).
+    index("contacts_name_nocase_idx").on(sql`${t.name} COLLATE NOCASE`),
+  ],
+);
 
 /**
  * A contact on a list with its current consent state, kept equal to what consent_events say
@@ -211,6 +218,8 @@ export const listMembers = sqliteTable(
   (t) => [
     uniqueIndex("list_members_list_contact_idx").on(t.listId, t.contactId),
     index("list_members_list_status_idx").on(t.listId, t.status),
+    // A list's members in id order (its rowids), for keyset paging without sorting the list.
+    index("list_members_list_idx").on(t.listId),
     index("list_members_contact_idx").on(t.contactId),
   ],
 );

@@ -12,6 +12,7 @@ import type { MailProvider } from "./mail/provider";
 import { createPollRuntime } from "./polls/runtime";
 import { seedDemo } from "./seed";
 import { readOrCreateSetting } from "./settings";
+import { directIngestor, groupCommitIngestor } from "./webhooks/ingestor";
 
 export type BootReport = {
   migrations: string[];
@@ -57,6 +58,7 @@ export async function boot(
     passwords: createPasswords(randomBytes),
     mail: options.mail ?? mailProviderFor(config, db, clock),
     polls: createPollRuntime(db, clock, config.runtime),
+    webhooks: config.runtime === "node" ? groupCommitIngestor() : directIngestor,
   };
   const admin = await settleConfiguredAdmin(deps);
   const seeded = config.seed === "demo" ? await seedDemo(deps) : [];

@@ -5,6 +5,7 @@ import type { Config } from "./config";
 import type { Db } from "./db";
 import type { MailProvider } from "./mail/provider";
 import type { PollRuntime } from "./polls/runtime";
+import type { EventIngestor } from "./webhooks/ingestor";
 
 export type Clock = { now(): Date };
 
@@ -21,6 +22,8 @@ export type Deps = {
   passwords: Passwords;
   /** Polls' per-process state: page memory, ballot writer, live watchers (see polls/runtime.ts). */
   polls: PollRuntime;
+  /** How verified webhook events are written: grouped per transaction on Node, one by one on Workers. */
+  webhooks: EventIngestor;
   /** Cryptographically random bytes (tests may make them deterministic). */
   randomBytes(length: number): Uint8Array;
 };

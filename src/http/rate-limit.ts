@@ -30,15 +30,17 @@ export async function hit(
   };
 }
 
+/** Counts one hit for the client's address: the 429 answer when it is over `limit`, else nothing. */
+export async function overLimit(c: Context<AppEnv>, limit: Limit): Promise<Response | undefined> {
+  const deps = c.var.deps;
+  const key = hashClientAddress(deps, c.var.clientAddress);
+  const verdict = await hit(deps, key.slice(0, 32), limit);
+  return verdict.allowed ? undefined : tooMany(c, verdict.retryAfterSeconds);
+}
+
 /** A middleware limiting the requests it guards per client address. */
 export function limitPerClient(limit: Limit): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const deps = c.var.deps;
-    const key = hashClientAddress(deps, c.var.clientAddress);
-    const verdict = await hit(deps, key.slice(0, 32), limit);
-    if (verdict.allowed) return next();
-    return tooMany(c, verdict.retryAfterSeconds);
-  };
+  return async (c, next) => (await overLimit(c, limit)) ?? next();
 }
 
 function tooMany(c: Context<AppEnv>, retryAfterSeconds: number) {
@@ -67,5 +69,10 @@ export async function pruneRateLimits(deps: Deps) {
 export const LIMITS = {
   signIn: { name: "sign-in", limit: 30, windowSeconds: 60 },
   subscribe: { name: "subscribe", limit: 10, windowSeconds: 60 },
+  /**
+   * Webhook requests whose signature fails. A signed request never counts: Resend delivers from a
+   * handful of addresses at the sending rate (hundreds a second), and refusing it would delay
+   * suppression and the breaker.
+   */
   webhook: { name: "webhook", limit: 1200, windowSeconds: 60 },
 } satisfies Record<string, Limit>;
