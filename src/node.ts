@@ -53,7 +53,10 @@ export function createNodeApp(deps: Deps) {
   const assets = serveStatic({ root: PUBLIC_DIR });
   return createApp(deps, {
     staticFiles: (c, next) => (ASSET_PATH.test(c.req.path) ? assets(c, next) : next()),
-    clientAddress: nodeClientAddress((c) => getConnInfo(c).remote.address),
+    clientAddress: nodeClientAddress(
+      (c) => getConnInfo(c).remote.address,
+      deps.config.trustedProxies,
+    ),
   });
 }
 
