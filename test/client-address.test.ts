@@ -19,7 +19,12 @@ test("Node: a loopback peer not named in TRUSTED_PROXIES cannot choose the addre
   // A local proxy that passes the client's header through unchanged: rotating it must not help.
   const reader = nodeClientAddress(() => "127.0.0.1");
   expect(await probe(reader, { "X-Forwarded-For": "198.51.100.7" })).toBe("127.0.0.1");
-  expect(await probe(nodeClientAddress(() => "::1"), { "X-Forwarded-For": "1.2.3.4" })).toBe("::1");
+  expect(
+    await probe(
+      nodeClientAddress(() => "::1"),
+      { "X-Forwarded-For": "1.2.3.4" },
+    ),
+  ).toBe("::1");
 });
 
 test("Node: a proxy named in TRUSTED_PROXIES names the client; hops left of the first untrusted one are ignored", async () => {
@@ -31,21 +36,32 @@ test("Node: a proxy named in TRUSTED_PROXIES names the client; hops left of the 
   );
   expect(await probe(reader, {})).toBe("127.0.0.1");
   expect(
-    await probe(nodeClientAddress(() => "::ffff:127.0.0.1", trusted), {
-      "X-Forwarded-For": "198.51.100.8",
-    }),
+    await probe(
+      nodeClientAddress(() => "::ffff:127.0.0.1", trusted),
+      {
+        "X-Forwarded-For": "198.51.100.8",
+      },
+    ),
   ).toBe("198.51.100.8");
   expect(
-    await probe(nodeClientAddress(() => "10.9.9.9", trusted), { "X-Forwarded-For": "2001:db8::7" }),
+    await probe(
+      nodeClientAddress(() => "10.9.9.9", trusted),
+      { "X-Forwarded-For": "2001:db8::7" },
+    ),
   ).toBe("2001:db8::7");
   expect(
-    await probe(nodeClientAddress(() => "192.0.2.1", trusted), { "X-Forwarded-For": "1.1.1.1" }),
+    await probe(
+      nodeClientAddress(() => "192.0.2.1", trusted),
+      { "X-Forwarded-For": "1.1.1.1" },
+    ),
   ).toBe("192.0.2.1");
 });
 
 test("TRUSTED_PROXIES: empty by default, addresses and CIDRs, a bad entry refused at start", () => {
   expect(parseConfig({}, "node").trustedProxies).toEqual([]);
-  expect(parseConfig({ TRUSTED_PROXIES: "127.0.0.1,fd00::/8" }, "node").trustedProxies).toHaveLength(2);
+  expect(
+    parseConfig({ TRUSTED_PROXIES: "127.0.0.1,fd00::/8" }, "node").trustedProxies,
+  ).toHaveLength(2);
   expect(() => parseConfig({ TRUSTED_PROXIES: "10.0.0.0/33" }, "node")).toThrow(/TRUSTED_PROXIES/);
   expect(() => parseConfig({ TRUSTED_PROXIES: "proxy.local" }, "node")).toThrow(/TRUSTED_PROXIES/);
 });

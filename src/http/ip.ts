@@ -23,7 +23,10 @@ function groupsOf(side: string, allowV4Tail: boolean): number[] | undefined {
     if (allowV4Tail && i === pieces.length - 1 && piece.includes(".")) {
       const v4 = parseV4(piece);
       if (!v4) return undefined;
-      groups.push(((v4[0] as number) << 8) | (v4[1] as number), ((v4[2] as number) << 8) | (v4[3] as number));
+      groups.push(
+        ((v4[0] as number) << 8) | (v4[1] as number),
+        ((v4[2] as number) << 8) | (v4[3] as number),
+      );
     } else if (/^[0-9a-f]{1,4}$/i.test(piece)) {
       groups.push(Number.parseInt(piece, 16));
     } else {
@@ -52,7 +55,10 @@ function parseV6(text: string): IpBytes | undefined {
 
 /** Parses an address as written in a header, a socket or a URL (`[::1]`, `fe80::1%eth0` accepted). */
 export function parseIp(text: string): IpBytes | undefined {
-  const bare = text.trim().replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
+  const bare = text
+    .trim()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/%.*$/, "");
   const v4 = parseV4(bare);
   if (v4) return Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4]);
   return bare.includes(":") ? parseV6(bare) : undefined;
