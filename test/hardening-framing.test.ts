@@ -24,7 +24,7 @@ test("every route's answer: /embed/ framable only by EMBED_FRAME_ANCESTORS, all 
   const all = routes();
   expect(all.some((r) => r.path.startsWith("/embed/"))).toBe(true);
   for (const route of all) {
-    for (const headers of [{}, { Cookie: cookie }]) {
+    for (const headers of [{}, { Cookie: cookie }] as Record<string, string>[]) {
       const res = await t.request(route.path, {
         method: route.method,
         headers: {
