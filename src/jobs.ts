@@ -2,6 +2,7 @@
 // capability adds its job here; a failing job is reported and does not stop the others.
 import { expirePendingSubscriptions } from "./consent/pending-expiry";
 import type { Deps } from "./deps";
+import { describeError } from "./http/error-log";
 import { pruneRateLimits } from "./http/rate-limit";
 import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns";
 import { sendDueReminders } from "./sending/reminder";
@@ -33,7 +34,7 @@ export async function runPeriodicJobs(
       await job.run(deps);
       results.push({ name: job.name, ok: true });
     } catch (error) {
-      console.error(`[relance] job "${job.name}" failed:`, error);
+      console.error(`[relance] job "${job.name}" failed: ${describeError(error)}`);
       results.push({ name: job.name, ok: false });
     }
   }

@@ -8,6 +8,7 @@ import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
 import type { Deps } from "./deps";
 import { workersClientAddress } from "./http/client-address";
+import { describeError } from "./http/error-log";
 import { runPeriodicJobs } from "./jobs";
 import {
   type Consumer,
@@ -128,7 +129,7 @@ export default {
         error instanceof ConfigError
           ? error.message
           : "Relance could not start; see the Worker logs.";
-      console.error("relance: boot failed:", error);
+      console.error(`relance: boot failed: ${describeError(error)}`);
       return new Response(`Relance cannot start: ${message}\n`, {
         status: 503,
         headers: { "Content-Type": "text/plain; charset=utf-8" },
@@ -156,7 +157,7 @@ export default {
       }
       for (const message of rest) message.ack();
     } catch (error) {
-      console.error("relance: dispatch failed:", error);
+      console.error(`relance: dispatch failed: ${describeError(error)}`);
       batch.retryAll({ delaySeconds: ERROR_RETRY_SECONDS });
     }
   },
