@@ -8,6 +8,7 @@ import type { AppEnv } from "../http/env";
 import { listFromParam } from "../lists/load";
 import { countsByState, type List } from "../lists/service";
 import { ListPage } from "../lists/views";
+import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "../mail/provider";
 import { errorPage } from "../views/errors";
 import { MAX_IMPORT_BYTES } from "./csv-stream";
 import { type ImportReport, importCsv } from "./import";
@@ -110,6 +111,7 @@ async function saveEdit(c: Context<AppEnv>, list: List, contact: ContactRow) {
     error: { field, message },
   });
   if (name.trim().length > 1000) return fail("name", "The name is longer than 1,000 characters.");
+  if (hasControlCharacters(name)) return fail("name", `The name ${CONTROL_CHARACTERS_MESSAGE}`);
   const attributes = parseAttributeLines(attributesText);
   if (!attributes.ok) return fail("attributes", attributes.message);
   const result = await editContact(c.var.deps, list, contact, c.var.admin.email, {
