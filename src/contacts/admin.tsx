@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { consentHistory } from "../consent/service";
 import { eraseContact } from "../erasure/service";
 import type { AppEnv } from "../http/env";
+import { readFormWithin } from "../http/limited-body";
 import { listFromParam } from "../lists/load";
 import { countsByState, type List } from "../lists/service";
 import { ListPage } from "../lists/views";
@@ -305,10 +306,13 @@ contactsAdmin.post("/admin/lists/:id/imports", async (c) => {
     const file = "The file is larger than 50 MB; split it and import each part.";
     return answer({ errors: { file } }, 413);
   }
-  let form: FormData;
-  try {
-    form = await c.req.formData();
-  } catch {
+  // Read while it streams in, and cut at the limit: a chunked upload has no Content-Length.
+  const form = await readFormWithin(c.req.raw, MAX_IMPORT_BYTES + 64 * 1024);
+  if (form === "too_large") {
+    const file = "The file is larger than 50 MB; split it and import each part.";
+    return answer({ errors: { file } }, 413);
+  }
+  if (form === "unreadable") {
     return answer(
       { errors: { file: "The upload could not be read; choose the file again." } },
       400,
