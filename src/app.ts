@@ -41,6 +41,7 @@ import { sendingPages } from "./sending/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
 import { webhookRoutes } from "./webhooks/routes";
+import { webhookEndpointRoutes } from "./webhooks-out/routes";
 
 const MB = 1024 * 1024;
 /** Routes that take large uploads set their own, larger limit. */
@@ -139,6 +140,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", suppressionAdmin);
   app.route("/", suppressionsApi);
   app.route("/", deliverabilityAdmin);
+  app.route("/", webhookEndpointRoutes);
 
   app.notFound((c) =>
     answersProblems(c.req.path)

@@ -21,6 +21,11 @@ export type Deps = {
   passwords: Passwords;
   /** Polls' per-process state: page memory, ballot writer, live watchers (see polls/runtime.ts). */
   polls: PollRuntime;
+  /**
+   * Resolves a host name to its addresses, for the outgoing webhooks' SSRF guard (Node:
+   * dns.lookup). Absent on Workers, whose fetch cannot reach private addresses anyway.
+   */
+  resolveHost?: (hostname: string) => Promise<string[]>;
   /** Cryptographically random bytes (tests may make them deterministic). */
   randomBytes(length: number): Uint8Array;
 };

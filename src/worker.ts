@@ -20,6 +20,7 @@ import {
 import { createDispatcher } from "./sending/dispatcher";
 import { dbRateLimiter } from "./sending/rate-db";
 import { pipelineStore } from "./sending/store";
+import { deliverDueWebhooks } from "./webhooks-out/deliver";
 
 /** The Queue producer binding (`[[queues.producers]]` in wrangler.toml). */
 type DispatchQueue = {
@@ -166,6 +167,9 @@ export default {
   async scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
     const { deps, consumer } = await edgeFor(env);
     await enqueueIfWorkDue(consumer, (message) => queueOf(env).send(message));
+    await deliverDueWebhooks(deps).catch((e) =>
+      console.error(`relance: webhooks: ${describeError(e)}`),
+    );
     if (controller.cron === HOURLY_CRON)
       await runPeriodicJobs({ ...deps, dispatcher: queueWaker(env, ctx) });
   },

@@ -18,8 +18,8 @@ export function singleRecipient(address: string): SingleAddress {
  * Control characters: C0 (NUL, TAB, VT, FF, CR, LF…), DEL, C1 (NEL…) and the Unicode line and
  * paragraph separators. In a header some start a new line (so a new header), NUL truncates it.
  */
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const CONTROL_RUNS = new RegExp(`(?:\\s*${CONTROL_CHARACTERS.source})+\\s*`, "g");
+export const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+const CONTROL_RUNS = new RegExp(`(?:\\s*${CONTROL_CHARACTERS.source})+\\s*`, "gu");
 
 /** Whether text typed for a subject or a name holds a control character (refused at input). */
 export const hasControlCharacters = (value: string) => CONTROL_CHARACTERS.test(value);
