@@ -2,6 +2,8 @@
 import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
+import { incidentPayload } from "../webhooks-out/events";
+import { emitEvent } from "../webhooks-out/service";
 import {
   appendUpdate,
   findIncidentById,
@@ -112,6 +114,7 @@ export async function createIncident(
   if (!incident) {
     return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
   }
+  await emitEvent(deps, "incident.created", incidentPayload(incident));
   return { ok: true, incident };
 }
 
@@ -125,11 +128,14 @@ export async function postUpdate(
   if (!incident) return undefined;
   const now = nowIso(deps);
   const resolvedAt = input.status === "resolved" ? (incident.resolvedAt ?? now) : null;
-  return appendUpdate(
+  const update = await appendUpdate(
     deps.db,
     { incidentId, status: input.status, body: input.body, bodyEn: input.body_en, createdAt: now },
     resolvedAt,
   );
+  const type = input.status === "resolved" ? "incident.resolved" : "incident.updated";
+  if (update) await emitEvent(deps, type, incidentPayload({ ...incident, resolvedAt }, update));
+  return update;
 }
 
 export async function writePostmortem(

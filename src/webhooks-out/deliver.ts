@@ -42,7 +42,12 @@ async function readBounded(response: Response, max: number): Promise<string> {
   return new TextDecoder().decode(bytes.slice(0, max));
 }
 
-async function attempt(deps: Deps, endpoint: q.Endpoint, row: q.Delivery): Promise<Outcome> {
+async function attempt(
+  deps: Deps,
+  endpoint: q.Endpoint,
+  row: q.Delivery,
+  timeoutMs: number,
+): Promise<Outcome> {
   const target = await checkTarget(endpoint.url, targetOptions(deps));
   if (!target.ok) return { ok: false, error: `refused: ${target.reason}` };
   const at = deps.clock.now();
@@ -59,7 +64,7 @@ async function attempt(deps: Deps, endpoint: q.Endpoint, row: q.Delivery): Promi
       },
       body: row.payload,
       redirect: "manual", // a redirect could lead anywhere, past the guard: it is a failure
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs), // covers the answer's headers and the bounded read
     });
     const answer = await readBounded(response, MAX_RESPONSE_BYTES);
     if (response.status >= 200 && response.status < 300)
@@ -95,7 +100,11 @@ async function settle(deps: Deps, row: q.Delivery, outcome: Outcome) {
 }
 
 /** Sends every delivery that is due (up to `limit`); returns how many were attempted. */
-export async function deliverDueWebhooks(deps: Deps, limit = 50): Promise<number> {
+export async function deliverDueWebhooks(
+  deps: Deps,
+  options: { limit?: number; timeoutMs?: number } = {},
+): Promise<number> {
+  const { limit = 50, timeoutMs = TIMEOUT_MS } = options;
   const now = deps.clock.now();
   const due = await q.dueDeliveries(deps.db, now.toISOString(), limit);
   const lease = new Date(now.getTime() + LEASE_MS).toISOString();
@@ -104,7 +113,7 @@ export async function deliverDueWebhooks(deps: Deps, limit = 50): Promise<number
     if (!(await q.claimDelivery(deps.db, row, lease))) continue;
     const endpoint = await q.endpointById(deps.db, row.endpointId);
     if (!endpoint) continue;
-    await settle(deps, row, await attempt(deps, endpoint, row));
+    await settle(deps, row, await attempt(deps, endpoint, row, timeoutMs));
     attempted++;
   }
   return attempted;

@@ -29,3 +29,32 @@ export const eventMatches = (patterns: readonly string[], type: string) =>
   patterns.some(
     (p) => p === "*" || p === type || (p.endsWith(".*") && type.startsWith(p.slice(0, -1))),
   );
+
+/** An incident as webhooks carry it (the shape of `/incidents/:slug.json`, with its id). */
+export const incidentPayload = (
+  incident: {
+    id: number;
+    slug: string;
+    title: string;
+    status: string;
+    impact: string;
+    body: string;
+    createdAt: string;
+    resolvedAt: string | null;
+  },
+  update?: { status: string; body: string; createdAt: string },
+) => ({
+  incident: {
+    id: incident.id,
+    slug: incident.slug,
+    title: incident.title,
+    status: update?.status ?? incident.status,
+    impact: incident.impact,
+    body: incident.body,
+    created_at: incident.createdAt,
+    resolved_at: incident.resolvedAt,
+  },
+  ...(update
+    ? { update: { status: update.status, body: update.body, created_at: update.createdAt } }
+    : {}),
+});
