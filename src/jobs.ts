@@ -8,6 +8,7 @@ import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns"
 import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
 import { pruneOldWebhookEvents } from "./webhooks/service";
+import { pruneWebhookDeliveries } from "./webhooks-out/service";
 
 export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
@@ -22,6 +23,10 @@ export const periodicJobs: Job[] = [
   { name: "forget the addresses of finished test sends", run: forgetFinishedTestSends },
   { name: "prune rate-limit windows", run: pruneRateLimits },
   { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },
+  {
+    name: "prune outgoing webhook deliveries past EVENT_RETENTION_DAYS",
+    run: pruneWebhookDeliveries,
+  },
 ];
 
 export async function runPeriodicJobs(

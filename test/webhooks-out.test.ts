@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, test } from "vitest";
+import { runPeriodicJobs } from "../src/jobs";
 import { backoffMs, deliverDueWebhooks, MAX_ATTEMPTS } from "../src/webhooks-out/deliver";
 import * as q from "../src/webhooks-out/queries";
 import { emitEvent } from "../src/webhooks-out/service";
@@ -345,4 +346,19 @@ describe("SSRF guard", () => {
       /WEBHOOK_ALLOW_PRIVATE/,
     );
   });
+});
+
+test("the delivery log keeps EVENT_RETENTION_DAYS: finished deliveries older are pruned, pending ones stay", async () => {
+  receiver = await startReceiver();
+  t = await appWithLocalReceiver();
+  const token = await t.token();
+  await register(t, token, receiver.url, ["*"]);
+  await emitEvent(t.deps, "incident.created", {});
+  await deliverDueWebhooks(t.deps);
+  t.clock.advance(91 * 86_400_000);
+  await emitEvent(t.deps, "incident.updated", {}); // pending, not yet attempted
+  await runPeriodicJobs(t.deps);
+  expect((await deliveries(t)).map((d) => [d.event_type, d.status])).toEqual([
+    ["incident.updated", "pending"],
+  ]);
 });

@@ -1,5 +1,5 @@
 // Named queries of outgoing webhooks: endpoints, and the deliveries queue that is also their log.
-import { and, asc, desc, eq, inArray, lte } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, lte, ne } from "drizzle-orm";
 import { webhookDeliveries, webhookEndpoints } from "../../db/schema";
 import type { Db } from "../db";
 
@@ -70,3 +70,9 @@ export const recentDeliveries = (db: Db, endpointIds: number[], perEndpoint = 20
         .where(inArray(webhookDeliveries.endpointId, endpointIds))
         .orderBy(desc(webhookDeliveries.id))
         .limit(perEndpoint * endpointIds.length);
+
+/** Finished deliveries (delivered or given up) created before `before`: the log stays bounded. */
+export const pruneDeliveries = (db: Db, before: string) =>
+  db
+    .delete(webhookDeliveries)
+    .where(and(ne(webhookDeliveries.status, "pending"), lt(webhookDeliveries.createdAt, before)));

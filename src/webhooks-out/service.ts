@@ -101,3 +101,12 @@ export async function sendTestEvent(deps: Deps, endpointId: number, actor: strin
   ]);
   return row?.id;
 }
+
+/** The delivery log keeps EVENT_RETENTION_DAYS, like the provider's events (a periodic job). */
+export async function pruneWebhookDeliveries(deps: Deps) {
+  const days = deps.config.eventRetentionDays;
+  await q.pruneDeliveries(
+    deps.db,
+    new Date(deps.clock.now().getTime() - days * 86_400_000).toISOString(),
+  );
+}
