@@ -11,7 +11,7 @@ import { targetOptions } from "./service";
 export const MAX_ATTEMPTS = 8;
 const FIRST_RETRY_MS = 30_000;
 const TIMEOUT_MS = 10_000;
-/** How much of a receiver's answer is read (kept in the log for the admin). */
+/** How much of a receiver's answer is read; its first 300 characters are kept in the log. */
 const MAX_RESPONSE_BYTES = 4 * 1024;
 /** An attempt holds its row this long, so another process does not send it at the same time. */
 const LEASE_MS = 60_000;
@@ -70,7 +70,7 @@ async function attempt(
     if (response.status >= 200 && response.status < 300)
       return { ok: true, status: response.status };
     const why = response.status >= 300 && response.status < 400 ? "redirect not followed" : answer;
-    return { ok: false, status: response.status, error: why.slice(0, 500) };
+    return { ok: false, status: response.status, error: why.slice(0, 300) };
   } catch (error) {
     const name = (error as Error)?.name;
     return { ok: false, error: name === "TimeoutError" ? "timed out" : "could not connect" };

@@ -13,40 +13,46 @@ export type WebhooksPageProps = {
   notice?: string;
 };
 
+/** A receiver's answer, cut to a line: the log shows what happened, not the whole page it sent. */
+const shortened = (text: string | null) =>
+  text && text.length > 120 ? `${text.slice(0, 120)}…` : (text ?? "");
+
 function DeliveryLog(props: { deliveries: Delivery[] }) {
   if (props.deliveries.length === 0) return <p class="muted">No delivery yet.</p>;
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Queued</th>
-          <th scope="col">Event</th>
-          <th scope="col">Status</th>
-          <th scope="col">Attempts</th>
-          <th scope="col">Last answer</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.deliveries.map((d) => (
+    <div class="table-scroll">
+      <table>
+        <thead>
           <tr>
-            <td>
-              <time datetime={d.createdAt}>{d.createdAt}</time>
-            </td>
-            <td>
-              <code>{d.eventType}</code>
-            </td>
-            <td>
-              {d.status}
-              {d.status === "pending" && d.attempts > 0 ? ` (next try ${d.nextAttemptAt})` : ""}
-            </td>
-            <td>{d.attempts}</td>
-            <td>
-              {d.lastStatus ?? ""} {d.lastError ?? ""}
-            </td>
+            <th scope="col">Queued</th>
+            <th scope="col">Event</th>
+            <th scope="col">Status</th>
+            <th scope="col">Attempts</th>
+            <th scope="col">Last answer</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.deliveries.map((d) => (
+            <tr>
+              <td>
+                <time datetime={d.createdAt}>{d.createdAt}</time>
+              </td>
+              <td>
+                <code>{d.eventType}</code>
+              </td>
+              <td>
+                {d.status}
+                {d.status === "pending" && d.attempts > 0 ? ` (next try ${d.nextAttemptAt})` : ""}
+              </td>
+              <td>{d.attempts}</td>
+              <td>
+                {d.lastStatus ?? ""} {shortened(d.lastError)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
