@@ -362,3 +362,22 @@ test("the delivery log keeps EVENT_RETENTION_DAYS: finished deliveries older are
     ["incident.updated", "pending"],
   ]);
 });
+
+test("a receiver's hostile answer shows in the log as text, escaped", async () => {
+  receiver = await startReceiver((_, res) => {
+    res.statusCode = 400;
+    res.end('<script>alert("x")</script><img src=x onerror=alert(1)>');
+  });
+  t = await appWithLocalReceiver();
+  const token = await t.token();
+  await register(t, token, receiver.url, ["*"]);
+  await emitEvent(t.deps, "incident.created", {});
+  await deliverDueWebhooks(t.deps);
+  const cookie = await t.signIn();
+  const html = await (
+    await t.request("/admin/webhook-endpoints", { headers: { Cookie: cookie } })
+  ).text();
+  expect(html).toContain("&lt;script&gt;");
+  expect(html).not.toContain("<script>alert");
+  expect(html).not.toContain("<img src=x");
+});
