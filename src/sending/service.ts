@@ -24,7 +24,11 @@ export const noLineBreak = (what: string) =>
     .string()
     // Checked before trimming: a trailing tab or NEL is refused too, not silently dropped.
     .refine((v) => !/[\r\n]/.test(v), `${what} cannot contain line breaks.`)
-    .refine((v) => !hasControlCharacters(v), `${what} ${CONTROL_CHARACTERS_MESSAGE}`)
+    // (Line breaks have their own message just above: one error per field.)
+    .refine(
+      (v) => !hasControlCharacters(v.replace(/[\r\n]/g, "")),
+      `${what} ${CONTROL_CHARACTERS_MESSAGE}`,
+    )
     .trim()
     .min(1, `${what} is empty.`)
     .max(200, `${what} is longer than 200 characters.`);
