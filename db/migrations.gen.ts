@@ -218,4 +218,13 @@ export const migrations: Migration[] = [
       "CREATE INDEX `list_members_list_idx` ON `list_members` (`list_id`);",
     ],
   },
+  {
+    tag: "0019_webhooks_out",
+    statements: [
+      "CREATE TABLE `webhook_deliveries` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`endpoint_id` integer NOT NULL,\n\t`message_id` text NOT NULL,\n\t`event_type` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`status` text NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`next_attempt_at` text NOT NULL,\n\t`last_status` integer,\n\t`last_error` text,\n\t`created_at` text NOT NULL,\n\t`delivered_at` text,\n\tFOREIGN KEY (`endpoint_id`) REFERENCES `webhook_endpoints`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `webhook_deliveries_due_idx` ON `webhook_deliveries` (`status`,`next_attempt_at`);",
+      "CREATE INDEX `webhook_deliveries_endpoint_idx` ON `webhook_deliveries` (`endpoint_id`,`id`);",
+      "CREATE TABLE `webhook_endpoints` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`url` text NOT NULL,\n\t`events` text NOT NULL,\n\t`secret` text NOT NULL,\n\t`created_by` text NOT NULL,\n\t`created_at` text NOT NULL\n);",
+    ],
+  },
 ];

@@ -735,3 +735,50 @@ export const batchPayloads = sqliteTable("batch_payloads", {
   /** The templates the messages fill in, by key (never null since Relance stores only these). */
   templates: text("templates", { mode: "json" }).$type<Record<string, MailTemplate>>(),
 });
+
+/**
+ * Outgoing webhooks (src/webhooks-out/): URLs an owner registered to receive incident,
+ * maintenance and component events, signed with the Standard Webhooks scheme under `secret`.
+ */
+export const webhookEndpoints = sqliteTable("webhook_endpoints", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  url: text("url").notNull(),
+  /** Event types or patterns (`incident.*`, `*`), as a JSON array. */
+  events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+  /** `whsec_…`: kept to sign each delivery; shown to the owner once, at registration. */
+  secret: text("secret").notNull(),
+  createdBy: text("created_by").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/**
+ * The durable queue and log of deliveries: one row per (endpoint, event), retried with
+ * exponential backoff until delivered or out of attempts; deleted with its endpoint.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    endpointId: integer("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** The `webhook-id` header: the same on every attempt, so the receiver can deduplicate. */
+    messageId: text("message_id").notNull(),
+    eventType: text("event_type").notNull(),
+    /** The JSON body exactly as signed and sent: `{type, timestamp, data}`. */
+    payload: text("payload").notNull(),
+    /** pending | delivered | failed */
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** When the next attempt may start (also a lease: a claimed row is pushed ahead). */
+    nextAttemptAt: text("next_attempt_at").notNull(),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.id),
+  ],
+);

@@ -20,7 +20,8 @@ import type { Deps } from "./deps";
 import { homeRoutes } from "./home/routes";
 import type { ClientAddressReader } from "./http/client-address";
 import type { AppEnv } from "./http/env";
-import { problem } from "./http/problem";
+import { describeError } from "./http/error-log";
+import { answersProblems, problem } from "./http/problem";
 import { LIMITS, limitPerClient } from "./http/rate-limit";
 import { securityHeaders } from "./http/security-headers";
 import { isDatabaseUnavailable } from "./http/unavailable";
@@ -43,6 +44,7 @@ import { subscriptionPages } from "./subscriptions/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
 import { webhookRoutes } from "./webhooks/routes";
+import { webhookEndpointRoutes } from "./webhooks-out/routes";
 
 const MB = 1024 * 1024;
 /** Routes that take large uploads set their own, larger limit. */
@@ -50,8 +52,6 @@ const LARGE_BODY_PATHS = /\/imports(\/|$)/;
 
 /** Paths that are not browser forms of this site, so not subject to the Origin check. */
 const CSRF_EXEMPT = /^\/(api\/|webhooks\/|u\/)/;
-
-const isApi = (path: string) => path.startsWith("/api/");
 
 export type AppOptions = {
   /** Serves public/ where the runtime does not do it itself (Node; Workers serves assets). */
@@ -64,7 +64,7 @@ export type AppOptions = {
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
-  app.use(securityHeaders);
+  app.use(securityHeaders(deps.config.embedFrameAncestors));
   // A spike on a poll page (everyone arrives at once) is answered from memory, before the rest.
   app.get("/polls/:slug", pollPageFromMemory(deps));
   if (options.staticFiles) app.use(options.staticFiles);
@@ -80,7 +80,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   const limitBody = bodyLimit({
     maxSize: MB,
     onError: (c) =>
-      isApi(c.req.path)
+      answersProblems(c.req.path)
         ? problem(c, 413, "The request body is larger than 1 MB.")
         : c.text("The request body is larger than 1 MB.", 413),
   });
@@ -148,9 +148,10 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", suppressionAdmin);
   app.route("/", suppressionsApi);
   app.route("/", deliverabilityAdmin);
+  app.route("/", webhookEndpointRoutes);
 
   app.notFound((c) =>
-    isApi(c.req.path)
+    answersProblems(c.req.path)
       ? problem(c, 404, `No resource at ${c.req.method} ${c.req.path}.`)
       : errorPage(c, 404),
   );
@@ -162,17 +163,16 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
         error.status === 403
           ? "This form was submitted from another site, so it was refused. Reload the page and try again."
           : error.message || "The request was refused.";
-      return isApi(c.req.path)
+      return answersProblems(c.req.path)
         ? problem(c, error.status as 400, message)
         : c.text(message, error.status);
     }
     if (isDatabaseUnavailable(error)) {
       console.error(
-        `[relance] ${c.req.method} ${c.req.path}: database unavailable:`,
-        error.message,
+        `[relance] ${c.req.method} ${c.req.path}: database unavailable: ${describeError(error)}`,
       );
       c.header("Retry-After", "5");
-      return isApi(c.req.path)
+      return answersProblems(c.req.path)
         ? problem(
             c,
             503,
@@ -180,8 +180,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
           )
         : errorPage(c, 503);
     }
-    console.error(`[relance] ${c.req.method} ${c.req.path} failed:`, error);
-    return isApi(c.req.path)
+    console.error(`[relance] ${c.req.method} ${c.req.path} failed: ${describeError(error)}`);
+    return answersProblems(c.req.path)
       ? problem(c, 500, "An unexpected error occurred; nothing was changed.")
       : errorPage(c, 500);
   });

@@ -28,6 +28,8 @@ export async function boot(
     clock?: Clock;
     randomBytes?: (n: number) => Uint8Array;
     mail?: MailProvider;
+    /** Node: dns.lookup, for the outgoing webhooks' SSRF guard (see node.ts). */
+    resolveHost?: (hostname: string) => Promise<string[]>;
   } = {},
 ): Promise<{ deps: Deps; report: BootReport }> {
   if (isLocalFile(config.databaseUrl)) {
@@ -59,6 +61,7 @@ export async function boot(
     mail: options.mail ?? mailProviderFor(config, db, clock),
     polls: createPollRuntime(db, clock, config.runtime),
     webhooks: config.runtime === "node" ? groupCommitIngestor() : directIngestor,
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   };
   const admin = await settleConfiguredAdmin(deps);
   const seeded = config.seed === "demo" ? await seedDemo(deps) : [];

@@ -1,5 +1,6 @@
 // Turns the environment into a typed config, once, and fails with one line naming the variable.
 import { z } from "zod";
+import { type IpRange, parseTrustedProxies } from "./http/ip";
 
 export type Runtime = "node" | "workers";
 
@@ -93,6 +94,31 @@ const schema = z
       .int("a whole number of days, 0 or more")
       .min(0, "a whole number of days, 0 or more")
       .default(7),
+    TRUSTED_PROXIES: z
+      .string()
+      .transform((v, ctx) => {
+        try {
+          return parseTrustedProxies(v);
+        } catch (error) {
+          ctx.addIssue({
+            code: "custom",
+            message: `comma-separated IP addresses or CIDR ranges of your reverse proxies (${(error as Error).message})`,
+          });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    EMBED_FRAME_ANCESTORS: z
+      .string()
+      .trim()
+      .regex(
+        /^(\*|'self'|https?:\/\/[A-Za-z0-9.*-]+(:\d+)?)( +(\*|'self'|https?:\/\/[A-Za-z0-9.*-]+(:\d+)?))*$/,
+        "`*`, or space-separated origins such as https://example.org (CSP frame-ancestors sources)",
+      )
+      .default("*"),
+    WEBHOOK_ALLOW_PRIVATE: z
+      .enum(["0", "1"], { error: "`0` or `1` (only tests with a local receiver set it)" })
+      .default("0"),
   })
   .superRefine((env, ctx) => {
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
@@ -136,6 +162,12 @@ export type Config = {
   eventRetentionDays: number;
   /** A re-consent deadline is at least this many days ahead: the unanswered are erased then. */
   reconsentMinDays: number;
+  /** Node: reverse proxies whose X-Forwarded-For names the client (none by default). */
+  trustedProxies: IpRange[];
+  /** CSP `frame-ancestors` sources for the `/embed/…` pages (every other page: `'none'`). */
+  embedFrameAncestors: string;
+  /** Tests only: lets outgoing webhooks reach loopback and private addresses (a local receiver). */
+  webhookAllowPrivate: boolean;
 };
 
 /** A configuration the app cannot start with; `message` is the one line to print. */
@@ -243,5 +275,8 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     voteLimitPerIpPerMinute: e.VOTE_LIMIT_PER_IP_PER_MINUTE,
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     reconsentMinDays: e.RECONSENT_MIN_DAYS,
+    trustedProxies: e.TRUSTED_PROXIES ?? [],
+    embedFrameAncestors: e.EMBED_FRAME_ANCESTORS,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "1",
   };
 }

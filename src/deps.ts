@@ -24,6 +24,11 @@ export type Deps = {
   polls: PollRuntime;
   /** How verified webhook events are written: grouped per transaction on Node, one by one on Workers. */
   webhooks: EventIngestor;
+  /**
+   * Resolves a host name to its addresses, for the outgoing webhooks' SSRF guard (Node:
+   * dns.lookup). Absent on Workers, whose fetch cannot reach private addresses anyway.
+   */
+  resolveHost?: (hostname: string) => Promise<string[]>;
   /** Cryptographically random bytes (tests may make them deterministic). */
   randomBytes(length: number): Uint8Array;
 };

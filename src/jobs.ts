@@ -2,12 +2,14 @@
 // capability adds its job here; a failing job is reported and does not stop the others.
 import { expirePendingSubscriptions } from "./consent/pending-expiry";
 import type { Deps } from "./deps";
+import { describeError } from "./http/error-log";
 import { pruneRateLimits } from "./http/rate-limit";
 import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns";
 import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
 import { endFollowsOfResolvedIncidents } from "./subscriptions/expiry";
 import { pruneOldWebhookEvents } from "./webhooks/service";
+import { pruneWebhookDeliveries } from "./webhooks-out/service";
 
 export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
@@ -26,6 +28,10 @@ export const periodicJobs: Job[] = [
   { name: "forget the addresses of finished test sends", run: forgetFinishedTestSends },
   { name: "prune rate-limit windows", run: pruneRateLimits },
   { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },
+  {
+    name: "prune outgoing webhook deliveries past EVENT_RETENTION_DAYS",
+    run: pruneWebhookDeliveries,
+  },
 ];
 
 export async function runPeriodicJobs(
@@ -38,7 +44,7 @@ export async function runPeriodicJobs(
       await job.run(deps);
       results.push({ name: job.name, ok: true });
     } catch (error) {
-      console.error(`[relance] job "${job.name}" failed:`, error);
+      console.error(`[relance] job "${job.name}" failed: ${describeError(error)}`);
       results.push({ name: job.name, ok: false });
     }
   }

@@ -6,7 +6,7 @@ import { rateLimitHits } from "../../db/schema";
 import type { Deps } from "../deps";
 import { hashClientAddress } from "./client-address";
 import type { AppEnv } from "./env";
-import { problem } from "./problem";
+import { answersProblems, problem } from "./problem";
 
 export type Limit = { name: string; limit: number; windowSeconds: number };
 
@@ -46,7 +46,7 @@ export function limitPerClient(limit: Limit): MiddlewareHandler<AppEnv> {
 function tooMany(c: Context<AppEnv>, retryAfterSeconds: number) {
   const message = `Too many requests from your address. Try again in ${retryAfterSeconds} seconds.`;
   const headers = { "Retry-After": String(retryAfterSeconds) };
-  if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")) {
+  if (answersProblems(c.req.path)) {
     return problem(c, 429, message, { headers });
   }
   return c.text(

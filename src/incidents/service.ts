@@ -4,6 +4,8 @@ import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import { findSend } from "../sending/queries";
 import { notifySubscribers } from "../subscriptions/notify";
+import { incidentPayload } from "../webhooks-out/events";
+import { emitEvent } from "../webhooks-out/service";
 import {
   appendUpdate,
   findIncidentById,
@@ -131,6 +133,7 @@ export async function createIncident(
     return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
   }
   if (input.notify) await notifyOf(deps, incident.id, null);
+  await emitEvent(deps, "incident.created", incidentPayload(incident));
   return { ok: true, incident };
 }
 
@@ -150,6 +153,8 @@ export async function postUpdate(
     resolvedAt,
   );
   if (update && input.notify) await notifyOf(deps, incidentId, update.id);
+  const type = input.status === "resolved" ? "incident.resolved" : "incident.updated";
+  if (update) await emitEvent(deps, type, incidentPayload({ ...incident, resolvedAt }, update));
   return update;
 }
 
