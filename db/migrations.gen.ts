@@ -198,4 +198,11 @@ export const migrations: Migration[] = [
       "ALTER TABLE `polls` ADD `list_id` integer REFERENCES lists(id);",
     ],
   },
+  {
+    tag: "0017_suppression_key_id",
+    statements: [
+      "ALTER TABLE `suppression_reasons` ADD `key_id` text;",
+      "CREATE INDEX `suppression_reasons_key_idx` ON `suppression_reasons` (`key_id`);",
+    ],
+  },
 ];

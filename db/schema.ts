@@ -266,8 +266,17 @@ export const suppressionReasons = sqliteTable(
     reason: text("reason").notNull(),
     at: text("at").notNull(),
     source: text("source").notNull(),
+    /**
+     * Which SECRET_KEY the hash was made under (the start of its fingerprint, see src/keys/);
+     * null for rows written since the last start, which are under the current key. Tells what a
+     * rotation has not re-keyed yet (`npm run admin -- rotate-report`).
+     */
+    keyId: text("key_id"),
   },
-  (t) => [index("suppression_reasons_hash_idx").on(t.addressHash, t.listId)],
+  (t) => [
+    index("suppression_reasons_hash_idx").on(t.addressHash, t.listId),
+    index("suppression_reasons_key_idx").on(t.keyId),
+  ],
 );
 
 /**

@@ -8,6 +8,7 @@ import { hashAddress } from "../consent/service";
 import { moveOnAllLists } from "../consent/transitions";
 import { parseAddress } from "../contacts/address";
 import type { Deps } from "../deps";
+import { adoptPreviousHashes } from "../keys/rekey";
 import { checkBreaker } from "../sending/service";
 import {
   bouncedData,
@@ -113,7 +114,9 @@ function addressKeysIn(data: Record<string, unknown>): string[] {
  * about a message Relance cannot match): such an event must not bring the address back.
  */
 async function namesErasedAddress(deps: Deps, data: Record<string, unknown>) {
-  const hashes = addressKeysIn(data).map((key) => hashAddress(deps, key));
+  const keys = addressKeysIn(data);
+  await adoptPreviousHashes(deps, keys);
+  const hashes = keys.map((key) => hashAddress(deps, key));
   return (await consent.erasedAmong(deps.db, hashes)).length > 0;
 }
 
