@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { boot } from "../src/boot";
 import { parseConfig } from "../src/config";
 import { signInvitation } from "../src/polls/invitation";
-import { createTestApp, ORIGIN, type TestApp } from "./helpers";
+import { ADMIN, createTestApp, ORIGIN, type TestApp } from "./helpers";
 import { invitedParticipants, linksInMail } from "./participant-helpers";
 import { castVote, newPoll, readResults, visitPoll } from "./poll-helpers";
 
@@ -182,5 +182,38 @@ describe("changing SECRET_KEY on a database in use", () => {
     } finally {
       client.close();
     }
+  });
+
+  test("a sign-in lockout started under the old key still holds after the rotation", async () => {
+    const url = databaseFile();
+    const first = await start(url, { SECRET_KEY: OLD_KEY });
+    const from = { "X-Forwarded-For": "198.51.100.23" };
+    for (let i = 0; i < 5; i++) {
+      const wrong = { email: ADMIN.email, password: `wrong-${i}` };
+      expect((await first.form("/admin/login", wrong, from)).status).toBe(401);
+    }
+    expect((await first.form("/admin/login", ADMIN, from)).status).toBe(429);
+    stop(first);
+    const second = await start(url, { SECRET_KEY: NEW_KEY, SECRET_KEY_PREVIOUS: OLD_KEY });
+    expect((await second.form("/admin/login", ADMIN, from)).status).toBe(429);
+  });
+
+  test("proof of consent by client address still matches answers given before the rotation", async () => {
+    const url = databaseFile();
+    const first = await start(url, { SECRET_KEY: OLD_KEY });
+    const { listId } = await invitedParticipants(first, await first.token());
+    const { consent } = await linksInMail(first, "alice@example.org");
+    const answer = await first.form(
+      consent as string,
+      { answer: "confirm" },
+      { "X-Forwarded-For": "203.0.113.7" },
+    );
+    expect(answer.status).toBeLessThan(400);
+    stop(first);
+    const second = await start(url, { SECRET_KEY: NEW_KEY, SECRET_KEY_PREVIOUS: OLD_KEY });
+    const path = `/api/v1/lists/${listId}/consent-evidence/verify-ip`;
+    const res = await second.api(await second.token(), "POST", path, { ip: "203.0.113.7" });
+    const body = (await res.json()) as { matches: { event: string }[] };
+    expect(body.matches.map((m) => m.event)).toEqual(["confirmed"]);
   });
 });

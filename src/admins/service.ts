@@ -189,7 +189,7 @@ export async function setPasswordFromLink(
 export async function changeOwnPassword(
   deps: Deps,
   admin: Admin,
-  input: { current: string; next: string; clientHash: string; sessionId: string },
+  input: { current: string; next: string; clientHash: readonly string[]; sessionId: string },
 ): Promise<"changed" | "invalid" | "locked"> {
   const check = await signIn(deps, admin.email, input.current, input.clientHash);
   if (!check.ok) return check.reason;

@@ -2,9 +2,10 @@
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { hashClientAddress } from "../http/client-address";
+import { hashClientAddressUnder } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { parseJson, problem } from "../http/problem";
+import { keyRing } from "../keys/ring";
 import { SESSION_COOKIE } from "./middleware";
 import {
   type Admin,
@@ -32,9 +33,12 @@ const credentials = z.object({
   password: z.string().min(1, "Enter your password.").max(1000, "Too long."),
 });
 
-/** The salted hash of the client's address: failures are counted per address typed and client. */
-export const clientHash = (c: Context<AppEnv>) =>
-  hashClientAddress(c.var.deps, c.var.clientAddress).slice(0, 32);
+/**
+ * The salted hash of the client's address, under each key (current first): failures are counted
+ * per address typed and client, those counted before a rotation too.
+ */
+export const clientHash = (c: Context<AppEnv>): readonly string[] =>
+  keyRing(c.var.deps).map((key) => hashClientAddressUnder(key, c.var.clientAddress).slice(0, 32));
 
 /** Signs the browser in as `admin` (after a password check or a one-time link). */
 export async function beginBrowserSession(c: Context<AppEnv>, admin: Admin) {

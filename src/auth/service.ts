@@ -2,6 +2,7 @@
 import type { admins } from "../../db/schema";
 import { hmacSha256, sha256Hex, toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
+import { keyRing } from "../keys/ring";
 import * as q from "./queries";
 
 export const LOCKOUT_FAILURES = 5;
@@ -30,7 +31,10 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
  * works for any address while no typed address (a participant's, mistyped) is ever stored.
  */
 export const failureKey = (deps: Pick<Deps, "config">, address: string) =>
-  hmacSha256(`login-failure:${deps.config.secretKey}`, address, "hex");
+  failureKeyUnder(deps.config.secretKey, address);
+
+const failureKeyUnder = (key: string, address: string) =>
+  hmacSha256(`login-failure:${key}`, address, "hex");
 
 /**
  * Checks a password, with the same cost and the same answer for unknown and known addresses.
@@ -42,7 +46,8 @@ export async function signIn(
   deps: Deps,
   email: string,
   password: string,
-  clientHash: string,
+  /** The client's salted address under each key, current first (see clientHash in routes). */
+  client: readonly string[],
 ): Promise<SignInResult> {
   const address = normaliseEmail(email);
   const now = deps.clock.now();
@@ -50,13 +55,14 @@ export async function signIn(
   const attempt = await q.recordAttempt(
     deps.db,
     failureKey(deps, address),
-    clientHash,
+    client[0] ?? "",
     now.toISOString(),
   );
+  // Failures counted under a previous key (before a rotation) still count.
   const before = await q.attemptsBefore(
     deps.db,
-    failureKey(deps, address),
-    clientHash,
+    keyRing(deps).map((key) => failureKeyUnder(key, address)),
+    client,
     attempt,
     windowStart,
   );
