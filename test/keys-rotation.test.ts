@@ -216,4 +216,18 @@ describe("changing SECRET_KEY on a database in use", () => {
     const body = (await res.json()) as { matches: { event: string }[] };
     expect(body.matches.map((m) => m.event)).toEqual(["confirmed"]);
   });
+
+  test("a password changed in the app is not replaced by the same ADMIN_PASSWORD after the rotation", async () => {
+    const url = databaseFile();
+    const first = await start(url, { SECRET_KEY: OLD_KEY });
+    const changed = "a password chosen later in the app";
+    await first.client.execute({
+      sql: "UPDATE admins SET password_hash = ? WHERE email = ?",
+      args: [await first.deps.passwords.hash(changed), ADMIN.email],
+    });
+    stop(first);
+    const second = await start(url, { SECRET_KEY: NEW_KEY, SECRET_KEY_PREVIOUS: OLD_KEY });
+    expect(second.report.admin).toBe("unchanged");
+    expect((await second.form("/admin/login", { ...ADMIN, password: changed })).status).toBe(303);
+  });
 });
