@@ -8,6 +8,13 @@ import type { Deps } from "../deps";
 
 /** The setting holding the fingerprint of the key the database was last used with. */
 export const FINGERPRINT_SETTING = "secret_key_fingerprint";
+/**
+ * The last rotation: when, and the last message, vote and sign-in failure made before it (by id,
+ * which a clock set wrong cannot reorder). What came before may be under an older key.
+ */
+export const ROTATION_SETTING = "secret_key_rotation";
+
+export type RotationMark = { at: string; message: number; vote: number; failure: number };
 /** The setting holding the key generated on a first start without SECRET_KEY (Node only). */
 export const GENERATED_KEY_SETTING = "secret_key";
 

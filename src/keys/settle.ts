@@ -14,13 +14,17 @@ import {
   KeyMismatch,
   matchFingerprint,
   previousKeys,
+  ROTATION_SETTING,
+  type RotationMark,
 } from "./ring";
 
 export type SettledKeys = {
   current: string;
   previous: string[];
-  /** The fingerprint the database held before this start, if any. */
+  /** The fingerprint of the key the database was used with before this start, if known. */
   stored: string | undefined;
+  /** Whether the database held that fingerprint (older databases did not keep one). */
+  recorded: boolean;
 };
 
 /**
@@ -41,14 +45,33 @@ export async function resolveKeys(
     (await readOrCreateSetting(db, GENERATED_KEY_SETTING, () => toBase64Url(randomBytes(32))));
   const previous = previousKeys(current, [...config.secretKeyPrevious, generated]);
   // A database from before fingerprints were kept: a generated key tells which key it used.
-  const stored =
-    (await readSetting(db, FINGERPRINT_SETTING)) ??
-    (generated === undefined ? undefined : fingerprintOf(generated));
+  const recorded = await readSetting(db, FINGERPRINT_SETTING);
+  const stored = recorded ?? (generated === undefined ? undefined : fingerprintOf(generated));
   if (stored !== undefined && matchFingerprint(stored, current, previous) === "unknown") {
     throw new KeyMismatch();
   }
-  return { current, previous, stored };
+  return { current, previous, stored, recorded: recorded !== undefined };
 }
+
+async function rotationMark(deps: Deps): Promise<RotationMark> {
+  const { rows } = await deps.client.execute(`SELECT
+      (SELECT coalesce(max(id), 0) FROM outbox_messages) AS message,
+      (SELECT coalesce(max(id), 0) FROM poll_votes) AS vote,
+      (SELECT coalesce(max(id), 0) FROM login_failures) AS failure`);
+  const row = rows[0];
+  return {
+    at: deps.clock.now().toISOString(),
+    message: Number(row?.message ?? 0),
+    vote: Number(row?.vote ?? 0),
+    failure: Number(row?.failure ?? 0),
+  };
+}
+
+const writeSetting = (db: Db, key: string, value: string) =>
+  db.insert(settings).values({ key, value }).onConflictDoUpdate({
+    target: settings.key,
+    set: { value },
+  });
 
 /**
  * Records that the database is now used with the current key. After a rotation, contacts and
@@ -57,10 +80,11 @@ export async function resolveKeys(
 export async function settleKeyChange(deps: Deps, keys: SettledKeys) {
   const now = fingerprintOf(keys.current);
   await labelUnlabelledHashes(deps, (keys.stored ?? now).slice(0, 12));
-  if (keys.stored === now) return;
-  if (keys.stored !== undefined) await rekeyContacts(deps);
-  await deps.db
-    .insert(settings)
-    .values({ key: FINGERPRINT_SETTING, value: now })
-    .onConflictDoUpdate({ target: settings.key, set: { value: now } });
+  if (keys.stored === now && keys.recorded) return;
+  if (keys.stored !== undefined && keys.stored !== now) {
+    await rekeyContacts(deps);
+    // What was signed before this mark may be under the previous key (see rotate-report).
+    await writeSetting(deps.db, ROTATION_SETTING, JSON.stringify(await rotationMark(deps)));
+  }
+  await writeSetting(deps.db, FINGERPRINT_SETTING, now);
 }
