@@ -31,6 +31,8 @@ const safeNext = (value: unknown) =>
 const credentials = z.object({
   email: z.string().trim().min(1, "Enter your email address.").max(320, "Too long."),
   password: z.string().min(1, "Enter your password.").max(1000, "Too long."),
+  /** The code of two-step sign-in (or a recovery code), for admins who turned it on. */
+  code: z.string().trim().max(40, "Too long.").optional(),
 });
 
 /**
@@ -68,7 +70,9 @@ authPages.post("/admin/login", async (c) => {
     const message = parsed.error.issues[0]?.message ?? INVALID;
     return c.html(<LoginPage email={email} error={message} next={next} />, 422);
   }
-  const result = await signIn(c.var.deps, parsed.data.email, parsed.data.password, clientHash(c));
+  const result = await signIn(c.var.deps, parsed.data.email, parsed.data.password, clientHash(c), {
+    code: parsed.data.code,
+  });
   if (!result.ok) {
     if (result.reason === "locked") {
       c.header("Retry-After", String(result.retryAfterSeconds));
@@ -104,7 +108,9 @@ const tokenRequest = credentials.extend({
 tokenApi.post("/api/v1/tokens", async (c) => {
   const body = await parseJson(c, tokenRequest);
   if (!body.ok) return body.response;
-  const result = await signIn(c.var.deps, body.value.email, body.value.password, clientHash(c));
+  const result = await signIn(c.var.deps, body.value.email, body.value.password, clientHash(c), {
+    code: body.value.code,
+  });
   if (!result.ok) {
     if (result.reason === "locked") {
       return problem(c, 429, lockedMessage(result.retryAfterSeconds), {

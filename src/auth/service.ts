@@ -4,6 +4,7 @@ import { hmacSha256, sha256Hex, toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
 import { keyRing } from "../keys/ring";
 import * as q from "./queries";
+import { secondFactorHolds } from "./totp";
 
 export const LOCKOUT_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
@@ -48,6 +49,11 @@ export async function signIn(
   password: string,
   /** The client's salted address under each key, current first (see clientHash in routes). */
   client: readonly string[],
+  /**
+   * The code of two-step sign-in, when the admin has it on; `signed-in` where the admin proved
+   * both factors already (a password change), so only the password is checked.
+   */
+  secondFactor: { code?: string } | "signed-in" = {},
 ): Promise<SignInResult> {
   const address = normaliseEmail(email);
   const now = deps.clock.now();
@@ -78,7 +84,12 @@ export async function signIn(
   }
   const admin = await q.findAdminByEmail(deps.db, address);
   const valid = await deps.passwords.verify(password, admin?.passwordHash);
-  if (!admin || !valid) {
+  // A wrong or missing code is a failed attempt like a wrong password: it counts to the lockout.
+  const both =
+    valid &&
+    admin !== undefined &&
+    (secondFactor === "signed-in" || (await secondFactorHolds(deps, admin.id, secondFactor.code)));
+  if (!admin || !both) {
     await q.pruneFailuresBefore(deps.db, windowStart); // keeps the table bounded
     return { ok: false, reason: "invalid" };
   }

@@ -1,6 +1,7 @@
 // What start does with the keys, on Node and on Workers alike: pick the current key, refuse a key
 // the database does not know, and after a rotation re-key what can be re-keyed.
 import { settings } from "../../db/schema";
+import { resealTotpSecrets } from "../auth/totp";
 import type { Config } from "../config";
 import { toBase64Url } from "../crypto";
 import type { Db } from "../db";
@@ -83,6 +84,7 @@ export async function settleKeyChange(deps: Deps, keys: SettledKeys) {
   if (keys.stored === now && keys.recorded) return;
   if (keys.stored !== undefined && keys.stored !== now) {
     await rekeyContacts(deps);
+    await resealTotpSecrets(deps);
     // What was signed before this mark may be under the previous key (see rotate-report).
     await writeSetting(deps.db, ROTATION_SETTING, JSON.stringify(await rotationMark(deps)));
   }
