@@ -1,13 +1,15 @@
 // Two-step sign-in per admin (issue 17, Deliver 1, optional): TOTP (RFC 6238) with recovery
 // codes; the secret sealed under SECRET_KEY, the recovery codes hashed; codes are counted by the
 // lockout like passwords; and a key rotation keeps it working.
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { Secret, TOTP } from "otpauth";
 import { afterEach, describe, expect, test } from "vitest";
 import { unseal } from "../src/keys/sealed";
-import { ADMIN, createTestApp, type TestApp } from "./helpers";
+import { ADMIN, createTestApp, ORIGIN, type TestApp } from "./helpers";
 
 const OLD_KEY = "the-old-secret-key-used-for-two-years-0001";
 const NEW_KEY = "the-new-secret-key-given-after-a-leak-00002";
@@ -148,4 +150,33 @@ describe("two-step sign-in", () => {
     const row = (await second.client.execute("SELECT totp_secret FROM admins")).rows[0];
     expect(unseal([NEW_KEY], String(row?.totp_secret))?.plaintext).toBe(secret);
   });
+
+  test("the server command turns it off for an admin who lost phone and recovery codes", async () => {
+    const t = await start();
+    await enable(t);
+    const env = {
+      ...process.env,
+      DATABASE_URL: t.url,
+      SECRET_KEY: t.deps.config.secretKey,
+      PUBLIC_URL: ORIGIN,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    };
+    const run = (...args: string[]) =>
+      promisify(execFile)("npm", ["run", "--silent", "admin", "--", ...args], {
+        cwd: join(import.meta.dirname, ".."),
+        env,
+        timeout: 60_000,
+      });
+    const { stdout } = await run("reset-two-step", ADMIN.email.toUpperCase());
+    expect(stdout).toContain("is off");
+    expect((await login(t)).status).toBe(303);
+    const again = await run("reset-two-step", ADMIN.email).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(again).toMatchObject({ code: 1 });
+    expect((again as { stderr: string }).stderr.trim()).toBe(
+      `relance admin: ${ADMIN.email} is not an admin with two-step sign-in on.`,
+    );
+  }, 90_000);
 });

@@ -173,22 +173,47 @@ export async function disableTotp(deps: Deps, admin: Admin, code: string): Promi
   if (!(await secondFactorHolds(deps, admin.adminId, code))) {
     throw new TotpError("wrong_code", "That code is not valid.");
   }
-  await deps.client.batch(
-    [
-      { sql: "DELETE FROM admin_recovery_codes WHERE admin_id = ?", args: [admin.adminId] },
-      {
-        sql: "UPDATE admins SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = ?",
-        args: [admin.adminId],
-      },
-    ],
-    "write",
-  );
+  await clearTotp(deps, admin.adminId);
   await recordAudit(deps, {
     actor: admin.email,
     action: "admin.totp_disabled",
     summary: `${admin.email} turned two-step sign-in off.`,
   });
 }
+
+/**
+ * The server's way back in for an admin who lost their phone and their recovery codes
+ * (`npm run admin -- reset-two-step EMAIL`): turns two-step sign-in off, audited.
+ */
+export async function resetTotpOf(deps: Deps, email: string): Promise<void> {
+  const address = email.trim().toLowerCase();
+  const { rows } = await deps.client.execute({
+    sql: "SELECT id FROM admins WHERE email = ? AND removed_at IS NULL AND totp_enabled_at IS NOT NULL",
+    args: [address],
+  });
+  const id = rows[0]?.id;
+  if (id === undefined || id === null) {
+    throw new TotpError("not_on", `${address} is not an admin with two-step sign-in on.`);
+  }
+  await clearTotp(deps, Number(id));
+  await recordAudit(deps, {
+    actor: "server command",
+    action: "admin.totp_reset",
+    summary: `Two-step sign-in of ${address} turned off from the server.`,
+  });
+}
+
+const clearTotp = (deps: Deps, adminId: number) =>
+  deps.client.batch(
+    [
+      { sql: "DELETE FROM admin_recovery_codes WHERE admin_id = ?", args: [adminId] },
+      {
+        sql: "UPDATE admins SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = ?",
+        args: [adminId],
+      },
+    ],
+    "write",
+  );
 
 /** After a rotation: every sealed secret is sealed again under the current key. */
 export async function resealTotpSecrets(deps: Pick<Deps, "client" | "config" | "randomBytes">) {
