@@ -230,4 +230,17 @@ describe("changing SECRET_KEY on a database in use", () => {
     expect(second.report.admin).toBe("unchanged");
     expect((await second.form("/admin/login", { ...ADMIN, password: changed })).status).toBe(303);
   });
+
+  test("SECRET_KEY_PREVIOUS holds keys of 32+ characters, comma-separated; a bad one is named, not shown", () => {
+    const env = { SECRET_KEY: NEW_KEY, SEED: "none" };
+    expect(
+      parseConfig({ ...env, SECRET_KEY_PREVIOUS: ` ${OLD_KEY} ,, ${NEW_KEY}x ` }, "node")
+        .secretKeyPrevious,
+    ).toEqual([OLD_KEY, `${NEW_KEY}x`]);
+    expect(() =>
+      parseConfig({ ...env, SECRET_KEY_PREVIOUS: `${OLD_KEY},too-short` }, "node"),
+    ).toThrow(
+      "Invalid SECRET_KEY_PREVIOUS: expected keys of at least 32 characters, comma-separated.",
+    );
+  });
 });

@@ -220,9 +220,8 @@ export async function resealTotpSecrets(deps: Pick<Deps, "client" | "config" | "
   const { rows } = await deps.client.execute(
     "SELECT id, totp_secret FROM admins WHERE totp_secret IS NOT NULL",
   );
-  const ring = [deps.config.secretKey, ...deps.config.secretKeyPrevious];
   for (const row of rows) {
-    const opened = unseal(ring, String(row.totp_secret));
+    const opened = unseal(keyRing(deps), String(row.totp_secret));
     if (!opened || opened.key === deps.config.secretKey) continue;
     await deps.client.execute({
       sql: "UPDATE admins SET totp_secret = ? WHERE id = ?",

@@ -94,7 +94,7 @@ export function formatRotationReport(report: RotationReport): string {
   } else {
     for (const p of report.previous) {
       lines.push(
-        `Previous key ${p.keyId}${p.generated ? " (generated on a first start, kept in the database)" : " (SECRET_KEY_PREVIOUS)"}.`,
+        `Previous key ${p.keyId}${p.generated ? " (generated on a first start; kept in the database, it is used like SECRET_KEY_PREVIOUS)" : " (SECRET_KEY_PREVIOUS)"}.`,
       );
     }
   }
