@@ -227,4 +227,16 @@ export const migrations: Migration[] = [
       "CREATE TABLE `webhook_endpoints` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`url` text NOT NULL,\n\t`events` text NOT NULL,\n\t`secret` text NOT NULL,\n\t`created_by` text NOT NULL,\n\t`created_at` text NOT NULL\n);",
     ],
   },
+  {
+    tag: "0020_key_rotation_and_totp",
+    statements: [
+      "CREATE TABLE `admin_recovery_codes` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`admin_id` integer NOT NULL,\n\t`code_hash` text NOT NULL,\n\t`used_at` text,\n\tFOREIGN KEY (`admin_id`) REFERENCES `admins`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `admin_recovery_codes_admin_code_uq` ON `admin_recovery_codes` (`admin_id`,`code_hash`);",
+      "ALTER TABLE `admins` ADD `totp_secret` text;",
+      "ALTER TABLE `admins` ADD `totp_enabled_at` text;",
+      "ALTER TABLE `admins` ADD `totp_last_step` integer;",
+      "ALTER TABLE `suppression_reasons` ADD `key_id` text;",
+      "CREATE INDEX `suppression_reasons_key_idx` ON `suppression_reasons` (`key_id`);",
+    ],
+  },
 ];

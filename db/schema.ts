@@ -30,7 +30,30 @@ export const admins = sqliteTable("admins", {
     .default("owner"),
   /** Set when an owner removes the admin: the row stays for the audit trail, nothing works for it. */
   removedAt: text("removed_at"),
+  /**
+   * The TOTP secret (RFC 6238), sealed with a key derived from SECRET_KEY (src/keys/sealed.ts),
+   * never in clear; set when the admin starts turning two-step sign-in on.
+   */
+  totpSecret: text("totp_secret"),
+  /** When two-step sign-in was confirmed with a first code; null while off. */
+  totpEnabledAt: text("totp_enabled_at"),
+  /** The last 30-second step a code was accepted for: a code is never accepted twice. */
+  totpLastStep: integer("totp_last_step"),
 });
+
+/** One-time recovery codes of an admin's two-step sign-in: only a SHA-256 of each is kept. */
+export const adminRecoveryCodes = sqliteTable(
+  "admin_recovery_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    adminId: integer("admin_id")
+      .notNull()
+      .references(() => admins.id),
+    codeHash: text("code_hash").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [uniqueIndex("admin_recovery_codes_admin_code_uq").on(t.adminId, t.codeHash)],
+);
 
 /**
  * One-time links that set an admin's password: an invitation (owner) or a reset (the server
@@ -275,8 +298,17 @@ export const suppressionReasons = sqliteTable(
     reason: text("reason").notNull(),
     at: text("at").notNull(),
     source: text("source").notNull(),
+    /**
+     * Which SECRET_KEY the hash was made under (the start of its fingerprint, see src/keys/);
+     * null for rows written since the last start, which are under the current key. Tells what a
+     * rotation has not re-keyed yet (`npm run admin -- rotate-report`).
+     */
+    keyId: text("key_id"),
   },
-  (t) => [index("suppression_reasons_hash_idx").on(t.addressHash, t.listId)],
+  (t) => [
+    index("suppression_reasons_hash_idx").on(t.addressHash, t.listId),
+    index("suppression_reasons_key_idx").on(t.keyId),
+  ],
 );
 
 /**

@@ -12,6 +12,7 @@ import { auditAdmin } from "./audit/routes";
 import { requireAdminSession, requireApiToken } from "./auth/middleware";
 import { enforceRoles } from "./auth/roles";
 import { authPages, tokenApi } from "./auth/routes";
+import { totpPages } from "./auth/totp-pages";
 import { evidenceRoutes } from "./consent/evidence-routes";
 import { contactsAdmin } from "./contacts/admin";
 import { contactsApi } from "./contacts/api";
@@ -122,6 +123,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", adminsApi);
   app.route("/", invitePages);
   app.route("/", adminsPages);
+  app.route("/", totpPages);
   app.route("/", adminHome);
   app.route("/", mailboxRoutes);
   app.route("/", listsApi);

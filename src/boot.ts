@@ -4,9 +4,9 @@ import { type ConfiguredAdminOutcome, settleConfiguredAdmin } from "./auth/confi
 import { createPasswords } from "./auth/password";
 import type { Config } from "./config";
 import { discardAllStaged } from "./contacts/queries";
-import { toBase64Url } from "./crypto";
 import { createDb, isLocalFile, migrate } from "./db";
 import { type Clock, type Deps, systemClock, webRandomBytes } from "./deps";
+import { resolveKeys, settleKeyChange } from "./keys/settle";
 import { mailProviderFor } from "./mail";
 import type { MailProvider } from "./mail/provider";
 import { createPollRuntime } from "./polls/runtime";
@@ -47,12 +47,11 @@ export async function boot(
   if (isLocalFile(config.databaseUrl)) await discardAllStaged(db);
   const randomBytes = options.randomBytes ?? webRandomBytes;
   // On Node a missing SECRET_KEY is generated once and kept; config refuses that on Workers.
-  const secretKey =
-    config.secretKey ??
-    (await readOrCreateSetting(db, "secret_key", () => toBase64Url(randomBytes(32))));
+  // A key the database was not used with refuses the start (see src/keys/).
+  const keys = await resolveKeys(db, config, randomBytes);
   const clock = options.clock ?? systemClock;
   const deps: Deps = {
-    config: { ...config, secretKey },
+    config: { ...config, secretKey: keys.current, secretKeyPrevious: keys.previous },
     client,
     db,
     clock,
@@ -63,6 +62,7 @@ export async function boot(
     webhooks: config.runtime === "node" ? groupCommitIngestor() : directIngestor,
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   };
+  await settleKeyChange(deps, keys);
   const admin = await settleConfiguredAdmin(deps);
   const seeded = config.seed === "demo" ? await seedDemo(deps) : [];
   return { deps, report: { migrations, admin, seeded } };

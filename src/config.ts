@@ -46,6 +46,16 @@ const schema = z
     DATABASE_AUTH_TOKEN: z.string().optional(),
     PUBLIC_URL: httpUrl.optional(),
     SECRET_KEY: z.string().min(32, "at least 32 characters of random text").optional(),
+    SECRET_KEY_PREVIOUS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(",")
+          .map((key) => key.trim())
+          .filter((key) => key !== ""),
+      )
+      .pipe(z.array(z.string().min(32, "keys of at least 32 characters, comma-separated")))
+      .optional(),
     MAIL_TRANSPORT: z
       .enum(["outbox", "resend"], { error: "`outbox` or `resend`" })
       .default("outbox"),
@@ -146,6 +156,11 @@ export type Config = {
   publicUrl: string;
   /** Undefined on Node until boot reads (or creates) the one stored in the database. */
   secretKey: string | undefined;
+  /**
+   * Keys used before a rotation (SECRET_KEY_PREVIOUS), newest first as given: what they signed
+   * still verifies and what they hashed still matches; nothing new is signed with them.
+   */
+  secretKeyPrevious: string[];
   mail: {
     transport: "outbox" | "resend";
     resendApiKey: string | undefined;
@@ -256,6 +271,7 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     databaseAuthToken: e.DATABASE_AUTH_TOKEN,
     publicUrl,
     secretKey: e.SECRET_KEY,
+    secretKeyPrevious: e.SECRET_KEY_PREVIOUS ?? [],
     mail: {
       transport: e.MAIL_TRANSPORT,
       resendApiKey: e.RESEND_API_KEY,

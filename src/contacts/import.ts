@@ -12,6 +12,7 @@
 import { CsvError, parse } from "csv-parse";
 import { addressHasher } from "../consent/address-hash";
 import type { Deps } from "../deps";
+import { adoptPreviousHashes } from "../keys/rekey";
 import { hasControlCharacters } from "../mail/provider";
 import { parseAddress } from "./address";
 import { detectSeparator, guardBytes, MAX_IMPORT_BYTES, MalformedFile } from "./csv-stream";
@@ -87,6 +88,11 @@ export async function importCsv(
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
+    // Staged rows are checked against suppressions by their current-key hash.
+    await adoptPreviousHashes(
+      deps,
+      batch.map((row) => row.key),
+    );
     const hash = addressHasher(deps.config.secretKey);
     const rows = batch.map(({ key, ...row }) => ({ ...row, emailHash: hash(key) }));
     const kept = await q.stageRows(deps.client, rows);

@@ -10,7 +10,11 @@ import { type IpRange, inRange, parseIp } from "./ip";
  * address is kept: per-address limits, vote rows, proof of consent.
  */
 export const hashClientAddress = (deps: Deps, address: string) =>
-  hmacSha256(deps.config.secretKey, `ip:${address}`, "hex");
+  hashClientAddressUnder(deps.config.secretKey, address);
+
+/** The same under a given key: what matches hashes kept from before a rotation. */
+export const hashClientAddressUnder = (key: string, address: string) =>
+  hmacSha256(key, `ip:${address}`, "hex");
 
 export type ClientAddressReader = (c: Context) => string | undefined;
 

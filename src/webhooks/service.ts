@@ -8,6 +8,7 @@ import { hashAddress } from "../consent/service";
 import { moveOnAllLists } from "../consent/transitions";
 import { parseAddress } from "../contacts/address";
 import type { Deps } from "../deps";
+import { adoptPreviousHashes } from "../keys/rekey";
 import { checkBreaker } from "../sending/service";
 import {
   bouncedData,
@@ -174,14 +175,22 @@ export type Lookups = {
 /** Each read when asked (one event per transaction). */
 export const directLookups = (deps: Deps): Lookups => ({
   message: (providerId) => q.messageByProviderId(deps.db, providerId),
-  namesErased: async (data) =>
-    (await consent.erasedAmong(deps.db, addressHashesIn(deps, data))).length > 0,
+  namesErased: async (data) => {
+    // A suppression made under a previous SECRET_KEY moves to the current one first.
+    await adoptPreviousHashes(deps, addressKeysIn(data));
+    return (await consent.erasedAmong(deps.db, addressHashesIn(deps, data))).length > 0;
+  },
 });
 
 /** Two reads for a whole group of events instead of two per event. */
 export async function groupLookups(deps: Deps, events: WebhookEnvelope[]): Promise<Lookups> {
   const providerIds = events.flatMap((event) => providerIdIn(event) ?? []);
   const messages = await q.messagesByProviderIds(deps.db, providerIds);
+  // Suppressions made under a previous SECRET_KEY move to the current one before the look-up.
+  await adoptPreviousHashes(
+    deps,
+    events.flatMap((event) => addressKeysIn(event.data)),
+  );
   const hashes = new Map(events.map((event) => [event.data, addressHashesIn(deps, event.data)]));
   const erased = new Set(await consent.erasedAmong(deps.db, [...hashes.values()].flat()));
   return {
