@@ -21,6 +21,7 @@ import { createList } from "../src/lists/service";
 import { openNodeClient } from "../src/node";
 import { pauseSending, resumeSending } from "../src/sending/kill-switch";
 import { inviteLegacyContacts, reconsentInput } from "../src/sending/service";
+import { bundleForNode, productionNodeFlags } from "./bundle";
 
 const RECIPIENTS = 50_000;
 /** Provider calls per second, both what the fake allows and SEND_RATE_PER_SECOND. */
@@ -72,36 +73,18 @@ export async function startFakeProcess(rate = RATE) {
   };
 }
 
-/** The Node dispatcher in a process of its own, on the bench's database, driven over IPC. */
+/**
+ * The Node dispatcher in a process of its own, on the bench's database, driven over IPC. It runs
+ * bundled, under plain `node` with the flags of `npm run start:prod`, as in production: under tsx
+ * the loader alone held about 50 MB of the process's memory.
+ */
 export async function startDispatcherProcess(env: Record<string, string>) {
-  const script = `
-    import { boot } from "./src/boot.ts";
-    import { parseConfig } from "./src/config.ts";
-    import { openNodeClient } from "./src/node.ts";
-    import { createDispatcher } from "./src/sending/dispatcher.ts";
-    import { windowRateLimiter } from "./src/sending/rate.ts";
-    const config = parseConfig(JSON.parse(process.env.RELANCE_BENCH_ENV), "node");
-    const client = openNodeClient(config);
-    const { deps } = await boot(config, client);
-    const start = process.cpuUsage();
-    const limiter = windowRateLimiter(config.sending.ratePerSecond);
-    const dispatcher = createDispatcher(deps, { limiter, claimAhead: true });
-    void dispatcher.run();
-    process.on("message", async (m) => {
-      // maxRSS: the process's peak resident set so far, in KB.
-      if (m === "cpu") process.send({ ...process.cpuUsage(start), maxRssKb: process.resourceUsage().maxRSS });
-      if (m === "stop") { await dispatcher.stop(); client.close(); process.exit(0); }
-    });
-    process.send("started");`;
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", "--input-type=module", "-e", script],
-    {
-      cwd: ROOT,
-      env: { ...process.env, RELANCE_BENCH_ENV: JSON.stringify(env) },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    },
-  );
+  const entry = await bundleForNode("bench/dispatcher-process.ts", "dispatcher-process");
+  const child: ChildProcess = spawn(process.execPath, [...productionNodeFlags(), entry], {
+    cwd: ROOT,
+    env: { ...process.env, RELANCE_BENCH_ENV: JSON.stringify(env) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   await once(child, "message");
   return {
     /** The dispatcher's CPU since it started, in µs, and its process's peak RSS so far, in KB. */

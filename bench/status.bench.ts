@@ -64,7 +64,13 @@ async function serveAll(): Promise<void> {
   ] as const) {
     await createComponent(deps, { slug, name, group, description: null });
   }
-  const base = { impact: "major" as const, title_en: null, body_en: null, services: [] };
+  const base = {
+    impact: "major" as const,
+    title_en: null,
+    body_en: null,
+    services: [],
+    notify: false,
+  };
   at = now - 40 * day;
   const old = await createIncident(deps, {
     ...base,
@@ -84,6 +90,7 @@ async function serveAll(): Promise<void> {
       body: "Résolu.",
       body_en: null,
       components: [],
+      notify: false,
     });
   }
   at = now - 3600_000;

@@ -199,7 +199,48 @@ export const migrations: Migration[] = [
     ],
   },
   {
-    tag: "0017_status_components",
+    tag: "0017_status_subscriptions",
+    statements: [
+      "CREATE TABLE `status_lists` (\n\t`list_id` integer PRIMARY KEY NOT NULL,\n\t`kind` text NOT NULL,\n\t`incident_id` integer,\n\t`ended_at` text,\n\tFOREIGN KEY (`list_id`) REFERENCES `lists`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE set null\n);",
+      "CREATE UNIQUE INDEX `status_lists_incident_idx` ON `status_lists` (`incident_id`);",
+      "CREATE TABLE `subscriber_components` (\n\t`list_id` integer NOT NULL,\n\t`contact_id` integer NOT NULL,\n\t`component_slug` text NOT NULL,\n\tPRIMARY KEY(`list_id`, `contact_id`, `component_slug`),\n\tFOREIGN KEY (`list_id`) REFERENCES `lists`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "ALTER TABLE `incidents` ADD `from_send_id` integer;",
+      "ALTER TABLE `sends` ADD `incident_id` integer;",
+      "ALTER TABLE `sends` ADD `incident_update_id` integer;",
+      "ALTER TABLE `sends` ADD `recipients_of` integer;",
+      "CREATE UNIQUE INDEX `sends_recipients_of_idx` ON `sends` (`recipients_of`);",
+    ],
+  },
+  {
+    tag: "0018_contacts_search_paging",
+    statements: [
+      'CREATE INDEX `contacts_name_nocase_idx` ON `contacts` ("name" COLLATE NOCASE);',
+      "CREATE INDEX `list_members_list_idx` ON `list_members` (`list_id`);",
+    ],
+  },
+  {
+    tag: "0019_webhooks_out",
+    statements: [
+      "CREATE TABLE `webhook_deliveries` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`endpoint_id` integer NOT NULL,\n\t`message_id` text NOT NULL,\n\t`event_type` text NOT NULL,\n\t`payload` text NOT NULL,\n\t`status` text NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`next_attempt_at` text NOT NULL,\n\t`last_status` integer,\n\t`last_error` text,\n\t`created_at` text NOT NULL,\n\t`delivered_at` text,\n\tFOREIGN KEY (`endpoint_id`) REFERENCES `webhook_endpoints`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `webhook_deliveries_due_idx` ON `webhook_deliveries` (`status`,`next_attempt_at`);",
+      "CREATE INDEX `webhook_deliveries_endpoint_idx` ON `webhook_deliveries` (`endpoint_id`,`id`);",
+      "CREATE TABLE `webhook_endpoints` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`url` text NOT NULL,\n\t`events` text NOT NULL,\n\t`secret` text NOT NULL,\n\t`created_by` text NOT NULL,\n\t`created_at` text NOT NULL\n);",
+    ],
+  },
+  {
+    tag: "0020_key_rotation_and_totp",
+    statements: [
+      "CREATE TABLE `admin_recovery_codes` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`admin_id` integer NOT NULL,\n\t`code_hash` text NOT NULL,\n\t`used_at` text,\n\tFOREIGN KEY (`admin_id`) REFERENCES `admins`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `admin_recovery_codes_admin_code_uq` ON `admin_recovery_codes` (`admin_id`,`code_hash`);",
+      "ALTER TABLE `admins` ADD `totp_secret` text;",
+      "ALTER TABLE `admins` ADD `totp_enabled_at` text;",
+      "ALTER TABLE `admins` ADD `totp_last_step` integer;",
+      "ALTER TABLE `suppression_reasons` ADD `key_id` text;",
+      "CREATE INDEX `suppression_reasons_key_idx` ON `suppression_reasons` (`key_id`);",
+    ],
+  },
+  {
+    tag: "0021_status_components",
     statements: [
       "CREATE TABLE `component_groups` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`name` text NOT NULL,\n\t`position` integer DEFAULT 0 NOT NULL\n);",
       "CREATE UNIQUE INDEX `component_groups_name_unique` ON `component_groups` (`name`);",

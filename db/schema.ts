@@ -30,7 +30,30 @@ export const admins = sqliteTable("admins", {
     .default("owner"),
   /** Set when an owner removes the admin: the row stays for the audit trail, nothing works for it. */
   removedAt: text("removed_at"),
+  /**
+   * The TOTP secret (RFC 6238), sealed with a key derived from SECRET_KEY (src/keys/sealed.ts),
+   * never in clear; set when the admin starts turning two-step sign-in on.
+   */
+  totpSecret: text("totp_secret"),
+  /** When two-step sign-in was confirmed with a first code; null while off. */
+  totpEnabledAt: text("totp_enabled_at"),
+  /** The last 30-second step a code was accepted for: a code is never accepted twice. */
+  totpLastStep: integer("totp_last_step"),
 });
+
+/** One-time recovery codes of an admin's two-step sign-in: only a SHA-256 of each is kept. */
+export const adminRecoveryCodes = sqliteTable(
+  "admin_recovery_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    adminId: integer("admin_id")
+      .notNull()
+      .references(() => admins.id),
+    codeHash: text("code_hash").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [uniqueIndex("admin_recovery_codes_admin_code_uq").on(t.adminId, t.codeHash)],
+);
 
 /**
  * One-time links that set an admin's password: an invitation (owner) or a reset (the server
@@ -179,17 +202,24 @@ export const listPurposes = sqliteTable(
  * compare case-insensitively; `emailHash` is its HMAC, what suppression is keyed by. Erasure
  * nulls every personal column and keeps the row, so the ledger still points somewhere.
  */
-export const contacts = sqliteTable("contacts", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  email: text("email"),
-  emailKey: text("email_key").unique(),
-  emailHash: text("email_hash"),
-  name: text("name"),
-  attributes: text("attributes", { mode: "json" }).$type<Record<string, string>>(),
-  createdAt: text("created_at").notNull(),
-  updatedAt: text("updated_at").notNull(),
-  erasedAt: text("erased_at"),
-});
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    email: text("email"),
+    emailKey: text("email_key").unique(),
+    emailHash: text("email_hash"),
+    name: text("name"),
+    attributes: text("attributes", { mode: "json" }).$type<Record<string, string>>(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    erasedAt: text("erased_at"),
+  },
+  (t) => [
+    // A search by the start of a name (`name LIKE 'text%'`, which ignores ASCII case as NOCASE does).
+    index("contacts_name_nocase_idx").on(sql`${t.name} COLLATE NOCASE`),
+  ],
+);
 
 /**
  * A contact on a list with its current consent state, kept equal to what consent_events say
@@ -211,6 +241,8 @@ export const listMembers = sqliteTable(
   (t) => [
     uniqueIndex("list_members_list_contact_idx").on(t.listId, t.contactId),
     index("list_members_list_status_idx").on(t.listId, t.status),
+    // A list's members in id order (its rowids), for keyset paging without sorting the list.
+    index("list_members_list_idx").on(t.listId),
     index("list_members_contact_idx").on(t.contactId),
   ],
 );
@@ -266,8 +298,17 @@ export const suppressionReasons = sqliteTable(
     reason: text("reason").notNull(),
     at: text("at").notNull(),
     source: text("source").notNull(),
+    /**
+     * Which SECRET_KEY the hash was made under (the start of its fingerprint, see src/keys/);
+     * null for rows written since the last start, which are under the current key. Tells what a
+     * rotation has not re-keyed yet (`npm run admin -- rotate-report`).
+     */
+    keyId: text("key_id"),
   },
-  (t) => [index("suppression_reasons_hash_idx").on(t.addressHash, t.listId)],
+  (t) => [
+    index("suppression_reasons_hash_idx").on(t.addressHash, t.listId),
+    index("suppression_reasons_key_idx").on(t.keyId),
+  ],
 );
 
 /**
@@ -332,7 +373,7 @@ export const sends = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind", {
-      enum: ["reconsent", "campaign", "subscribe", "reminder", "test"],
+      enum: ["reconsent", "campaign", "subscribe", "reminder", "test", "incident"],
     }).notNull(),
     listId: integer("list_id")
       .notNull()
@@ -361,10 +402,20 @@ export const sends = sqliteTable(
     testRecipient: text("test_recipient"),
     /** A resend to the failed recipients of this earlier send. */
     retryOf: integer("retry_of"),
+    /** Incident notices only: the incident the notice is about. */
+    incidentId: integer("incident_id"),
+    /** Incident notices only: the update it tells (null: the incident was just declared). */
+    incidentUpdateId: integer("incident_update_id"),
+    /**
+     * Incident notices only: the earlier send whose recipients alone this notice reaches (an
+     * incident declared from a send); unique, so those recipients are told once.
+     */
+    recipientsOf: integer("recipients_of"),
   },
   (t) => [
     index("sends_status_idx").on(t.status, t.id),
     uniqueIndex("sends_reminder_of_idx").on(t.reminderOf),
+    uniqueIndex("sends_recipients_of_idx").on(t.recipientsOf),
     // A campaign is sent once: two concurrent sends of it cannot both be recorded.
     uniqueIndex("sends_campaign_once_idx")
       .on(t.campaignId)
@@ -457,7 +508,47 @@ export const incidents = sqliteTable("incidents", {
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
   resolvedAt: text("resolved_at"),
+  /** Declared from this send (its page's "Declare an incident"): the send the facts came from. */
+  fromSendId: integer("from_send_id"),
 });
+
+/**
+ * The system lists of the status page: the page's own list (`incident_id` null: everyone who
+ * asked for every update) and one list per followed incident. Their members are contacts like
+ * any other, so export, erasure and suppression work on them unchanged.
+ */
+export const statusLists = sqliteTable(
+  "status_lists",
+  {
+    listId: integer("list_id")
+      .primaryKey()
+      .references(() => lists.id),
+    /** `page`: the one list of every update; `follow`: the followers of one incident. */
+    kind: text("kind", { enum: ["page", "follow"] }).notNull(),
+    incidentId: integer("incident_id").references(() => incidents.id, { onDelete: "set null" }),
+    /** A follow list: when it ended, 7 days after its incident was resolved. */
+    endedAt: text("ended_at"),
+  },
+  (t) => [uniqueIndex("status_lists_incident_idx").on(t.incidentId)],
+);
+
+/**
+ * The components a page subscriber chose (none: every update). The notice of an incident that
+ * names components reaches only those who chose one of them, or none.
+ */
+export const subscriberComponents = sqliteTable(
+  "subscriber_components",
+  {
+    listId: integer("list_id")
+      .notNull()
+      .references(() => lists.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    componentSlug: text("component_slug").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.contactId, t.componentSlug] })],
+);
 
 /** The timeline of an incident: append-only updates, each with the status it moved to. */
 export const incidentUpdates = sqliteTable(
@@ -773,3 +864,50 @@ export const batchPayloads = sqliteTable("batch_payloads", {
   /** The templates the messages fill in, by key (never null since Relance stores only these). */
   templates: text("templates", { mode: "json" }).$type<Record<string, MailTemplate>>(),
 });
+
+/**
+ * Outgoing webhooks (src/webhooks-out/): URLs an owner registered to receive incident,
+ * maintenance and component events, signed with the Standard Webhooks scheme under `secret`.
+ */
+export const webhookEndpoints = sqliteTable("webhook_endpoints", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  url: text("url").notNull(),
+  /** Event types or patterns (`incident.*`, `*`), as a JSON array. */
+  events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+  /** `whsec_…`: kept to sign each delivery; shown to the owner once, at registration. */
+  secret: text("secret").notNull(),
+  createdBy: text("created_by").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/**
+ * The durable queue and log of deliveries: one row per (endpoint, event), retried with
+ * exponential backoff until delivered or out of attempts; deleted with its endpoint.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    endpointId: integer("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** The `webhook-id` header: the same on every attempt, so the receiver can deduplicate. */
+    messageId: text("message_id").notNull(),
+    eventType: text("event_type").notNull(),
+    /** The JSON body exactly as signed and sent: `{type, timestamp, data}`. */
+    payload: text("payload").notNull(),
+    /** pending | delivered | failed */
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** When the next attempt may start (also a lease: a claimed row is pushed ahead). */
+    nextAttemptAt: text("next_attempt_at").notNull(),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.id),
+  ],
+);

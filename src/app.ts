@@ -12,6 +12,7 @@ import { auditAdmin } from "./audit/routes";
 import { requireAdminSession, requireApiToken } from "./auth/middleware";
 import { enforceRoles } from "./auth/roles";
 import { authPages, tokenApi } from "./auth/routes";
+import { totpPages } from "./auth/totp-pages";
 import { evidenceRoutes } from "./consent/evidence-routes";
 import { contactsAdmin } from "./contacts/admin";
 import { contactsApi } from "./contacts/api";
@@ -20,12 +21,14 @@ import type { Deps } from "./deps";
 import { homeRoutes } from "./home/routes";
 import type { ClientAddressReader } from "./http/client-address";
 import type { AppEnv } from "./http/env";
-import { problem } from "./http/problem";
+import { describeError } from "./http/error-log";
+import { answersProblems, problem } from "./http/problem";
 import { LIMITS, limitPerClient } from "./http/rate-limit";
 import { securityHeaders } from "./http/security-headers";
 import { isDatabaseUnavailable } from "./http/unavailable";
 import { LANG_COOKIE, pickLang } from "./i18n";
 import { incidentAdmin } from "./incidents/admin";
+import { declareRoutes } from "./incidents/declare-routes";
 import { incidentApi, incidentPages } from "./incidents/routes";
 import { listsAdmin } from "./lists/admin";
 import { listsApi } from "./lists/api";
@@ -41,10 +44,13 @@ import { statusAdmin } from "./status/admin";
 import { statusApi } from "./status/api";
 import { statusPagesFromMemory } from "./status/page-routes";
 import { statusPages } from "./status/routes";
+import { subscriptionAdmin } from "./subscriptions/admin";
+import { subscriptionPages } from "./subscriptions/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
 import { provideOrgName } from "./views/org";
 import { webhookRoutes } from "./webhooks/routes";
+import { webhookEndpointRoutes } from "./webhooks-out/routes";
 
 const MB = 1024 * 1024;
 /** Routes that take large uploads set their own, larger limit. */
@@ -52,8 +58,6 @@ const LARGE_BODY_PATHS = /\/imports(\/|$)/;
 
 /** Paths that are not browser forms of this site, so not subject to the Origin check. */
 const CSRF_EXEMPT = /^\/(api\/|webhooks\/|u\/)/;
-
-const isApi = (path: string) => path.startsWith("/api/");
 
 export type AppOptions = {
   /** Serves public/ where the runtime does not do it itself (Node; Workers serves assets). */
@@ -66,7 +70,7 @@ export type AppOptions = {
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
-  app.use(securityHeaders);
+  app.use(securityHeaders(deps.config.embedFrameAncestors));
   // A spike on a poll page (everyone arrives at once) is answered from memory, before the rest.
   app.get("/polls/:slug", pollPageFromMemory(deps));
   // The same for the status home and incident pages.
@@ -86,7 +90,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   const limitBody = bodyLimit({
     maxSize: MB,
     onError: (c) =>
-      isApi(c.req.path)
+      answersProblems(c.req.path)
         ? problem(c, 413, "The request body is larger than 1 MB.")
         : c.text("The request body is larger than 1 MB.", 413),
   });
@@ -106,7 +110,9 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.post("/admin/login", limitPerClient(LIMITS.signIn));
   app.post("/api/v1/tokens", limitPerClient(LIMITS.signIn));
   app.post("/lists/:slug/subscribe", limitPerClient(LIMITS.subscribe));
-  app.post("/webhooks/*", limitPerClient(LIMITS.webhook));
+  app.post("/status/subscribe", limitPerClient(LIMITS.subscribe));
+  app.post("/incidents/:slug/follow", limitPerClient(LIMITS.subscribe));
+  // Webhooks count only requests whose signature fails (webhooks/routes.ts).
 
   app.use("/admin/*", async (c, next) =>
     c.req.path === "/admin/login" ? next() : requireAdminSession(c, next),
@@ -126,6 +132,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", adminsApi);
   app.route("/", invitePages);
   app.route("/", adminsPages);
+  app.route("/", totpPages);
   app.route("/", adminHome);
   app.route("/", mailboxRoutes);
   app.route("/", listsApi);
@@ -137,11 +144,14 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", sendingApi);
   app.route("/", sendingPages);
   app.route("/", incidentPages);
+  app.route("/", subscriptionPages);
   app.route("/", incidentApi);
   app.route("/", incidentAdmin);
   app.route("/", statusApi);
   app.route("/", statusAdmin);
   app.route("/", statusPages);
+  app.route("/", declareRoutes);
+  app.route("/", subscriptionAdmin);
   app.route("/", pollPages);
   app.route("/", pollApi);
   app.route("/", pollAdmin);
@@ -152,9 +162,10 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", suppressionAdmin);
   app.route("/", suppressionsApi);
   app.route("/", deliverabilityAdmin);
+  app.route("/", webhookEndpointRoutes);
 
   app.notFound((c) =>
-    isApi(c.req.path)
+    answersProblems(c.req.path)
       ? problem(c, 404, `No resource at ${c.req.method} ${c.req.path}.`)
       : errorPage(c, 404),
   );
@@ -166,17 +177,16 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
         error.status === 403
           ? "This form was submitted from another site, so it was refused. Reload the page and try again."
           : error.message || "The request was refused.";
-      return isApi(c.req.path)
+      return answersProblems(c.req.path)
         ? problem(c, error.status as 400, message)
         : c.text(message, error.status);
     }
     if (isDatabaseUnavailable(error)) {
       console.error(
-        `[relance] ${c.req.method} ${c.req.path}: database unavailable:`,
-        error.message,
+        `[relance] ${c.req.method} ${c.req.path}: database unavailable: ${describeError(error)}`,
       );
       c.header("Retry-After", "5");
-      return isApi(c.req.path)
+      return answersProblems(c.req.path)
         ? problem(
             c,
             503,
@@ -184,8 +194,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
           )
         : errorPage(c, 503);
     }
-    console.error(`[relance] ${c.req.method} ${c.req.path} failed:`, error);
-    return isApi(c.req.path)
+    console.error(`[relance] ${c.req.method} ${c.req.path} failed: ${describeError(error)}`);
+    return answersProblems(c.req.path)
       ? problem(c, 500, "An unexpected error occurred; nothing was changed.")
       : errorPage(c, 500);
   });

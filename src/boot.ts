@@ -4,15 +4,16 @@ import { type ConfiguredAdminOutcome, settleConfiguredAdmin } from "./auth/confi
 import { createPasswords } from "./auth/password";
 import type { Config } from "./config";
 import { discardAllStaged } from "./contacts/queries";
-import { toBase64Url } from "./crypto";
 import { createDb, isLocalFile, migrate } from "./db";
 import { type Clock, type Deps, systemClock, webRandomBytes } from "./deps";
+import { resolveKeys, settleKeyChange } from "./keys/settle";
 import { mailProviderFor } from "./mail";
 import type { MailProvider } from "./mail/provider";
 import { createPollRuntime } from "./polls/runtime";
 import { seedDemo } from "./seed";
 import { readOrCreateSetting } from "./settings";
 import { createPageMemory } from "./status/page-memory";
+import { directIngestor, groupCommitIngestor } from "./webhooks/ingestor";
 
 export type BootReport = {
   migrations: string[];
@@ -28,6 +29,8 @@ export async function boot(
     clock?: Clock;
     randomBytes?: (n: number) => Uint8Array;
     mail?: MailProvider;
+    /** Node: dns.lookup, for the outgoing webhooks' SSRF guard (see node.ts). */
+    resolveHost?: (hostname: string) => Promise<string[]>;
   } = {},
 ): Promise<{ deps: Deps; report: BootReport }> {
   if (isLocalFile(config.databaseUrl)) {
@@ -45,12 +48,11 @@ export async function boot(
   if (isLocalFile(config.databaseUrl)) await discardAllStaged(db);
   const randomBytes = options.randomBytes ?? webRandomBytes;
   // On Node a missing SECRET_KEY is generated once and kept; config refuses that on Workers.
-  const secretKey =
-    config.secretKey ??
-    (await readOrCreateSetting(db, "secret_key", () => toBase64Url(randomBytes(32))));
+  // A key the database was not used with refuses the start (see src/keys/).
+  const keys = await resolveKeys(db, config, randomBytes);
   const clock = options.clock ?? systemClock;
   const deps: Deps = {
-    config: { ...config, secretKey },
+    config: { ...config, secretKey: keys.current, secretKeyPrevious: keys.previous },
     client,
     db,
     clock,
@@ -59,7 +61,10 @@ export async function boot(
     mail: options.mail ?? mailProviderFor(config, db, clock),
     polls: createPollRuntime(db, clock, config.runtime),
     statusPages: createPageMemory(clock, { shareLoads: config.runtime === "node" }),
+    webhooks: config.runtime === "node" ? groupCommitIngestor() : directIngestor,
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   };
+  await settleKeyChange(deps, keys);
   const admin = await settleConfiguredAdmin(deps);
   const seeded = config.seed === "demo" ? await seedDemo(deps) : [];
   return { deps, report: { migrations, admin, seeded } };

@@ -1,5 +1,6 @@
 // Turns the environment into a typed config, once, and fails with one line naming the variable.
 import { z } from "zod";
+import { type IpRange, parseTrustedProxies } from "./http/ip";
 
 export type Runtime = "node" | "workers";
 
@@ -45,6 +46,16 @@ const schema = z
     DATABASE_AUTH_TOKEN: z.string().optional(),
     PUBLIC_URL: httpUrl.optional(),
     SECRET_KEY: z.string().min(32, "at least 32 characters of random text").optional(),
+    SECRET_KEY_PREVIOUS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(",")
+          .map((key) => key.trim())
+          .filter((key) => key !== ""),
+      )
+      .pipe(z.array(z.string().min(32, "keys of at least 32 characters, comma-separated")))
+      .optional(),
     MAIL_TRANSPORT: z
       .enum(["outbox", "resend"], { error: "`outbox` or `resend`" })
       .default("outbox"),
@@ -100,6 +111,31 @@ const schema = z
       .int("a whole number of days, 0 or more")
       .min(0, "a whole number of days, 0 or more")
       .default(7),
+    TRUSTED_PROXIES: z
+      .string()
+      .transform((v, ctx) => {
+        try {
+          return parseTrustedProxies(v);
+        } catch (error) {
+          ctx.addIssue({
+            code: "custom",
+            message: `comma-separated IP addresses or CIDR ranges of your reverse proxies (${(error as Error).message})`,
+          });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    EMBED_FRAME_ANCESTORS: z
+      .string()
+      .trim()
+      .regex(
+        /^(\*|'self'|https?:\/\/[A-Za-z0-9.*-]+(:\d+)?)( +(\*|'self'|https?:\/\/[A-Za-z0-9.*-]+(:\d+)?))*$/,
+        "`*`, or space-separated origins such as https://example.org (CSP frame-ancestors sources)",
+      )
+      .default("*"),
+    WEBHOOK_ALLOW_PRIVATE: z
+      .enum(["0", "1"], { error: "`0` or `1` (only tests with a local receiver set it)" })
+      .default("0"),
   })
   .superRefine((env, ctx) => {
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
@@ -129,6 +165,11 @@ export type Config = {
   orgName: string;
   /** Undefined on Node until boot reads (or creates) the one stored in the database. */
   secretKey: string | undefined;
+  /**
+   * Keys used before a rotation (SECRET_KEY_PREVIOUS), newest first as given: what they signed
+   * still verifies and what they hashed still matches; nothing new is signed with them.
+   */
+  secretKeyPrevious: string[];
   mail: {
     transport: "outbox" | "resend";
     resendApiKey: string | undefined;
@@ -145,6 +186,12 @@ export type Config = {
   eventRetentionDays: number;
   /** A re-consent deadline is at least this many days ahead: the unanswered are erased then. */
   reconsentMinDays: number;
+  /** Node: reverse proxies whose X-Forwarded-For names the client (none by default). */
+  trustedProxies: IpRange[];
+  /** CSP `frame-ancestors` sources for the `/embed/…` pages (every other page: `'none'`). */
+  embedFrameAncestors: string;
+  /** Tests only: lets outgoing webhooks reach loopback and private addresses (a local receiver). */
+  webhookAllowPrivate: boolean;
 };
 
 /** A configuration the app cannot start with; `message` is the one line to print. */
@@ -234,6 +281,7 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     publicUrl,
     orgName: e.ORG_NAME,
     secretKey: e.SECRET_KEY,
+    secretKeyPrevious: e.SECRET_KEY_PREVIOUS ?? [],
     mail: {
       transport: e.MAIL_TRANSPORT,
       resendApiKey: e.RESEND_API_KEY,
@@ -253,5 +301,8 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     voteLimitPerIpPerMinute: e.VOTE_LIMIT_PER_IP_PER_MINUTE,
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     reconsentMinDays: e.RECONSENT_MIN_DAYS,
+    trustedProxies: e.TRUSTED_PROXIES ?? [],
+    embedFrameAncestors: e.EMBED_FRAME_ANCESTORS,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "1",
   };
 }

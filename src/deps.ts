@@ -6,6 +6,7 @@ import type { Db } from "./db";
 import type { MailProvider } from "./mail/provider";
 import type { PollRuntime } from "./polls/runtime";
 import type { PageMemory } from "./status/page-memory";
+import type { EventIngestor } from "./webhooks/ingestor";
 
 export type Clock = { now(): Date };
 
@@ -24,6 +25,13 @@ export type Deps = {
   polls: PollRuntime;
   /** The status home and incident pages, kept for a second (see status/page-memory.ts). */
   statusPages: PageMemory;
+  /** How verified webhook events are written: grouped per transaction on Node, one by one on Workers. */
+  webhooks: EventIngestor;
+  /**
+   * Resolves a host name to its addresses, for the outgoing webhooks' SSRF guard (Node:
+   * dns.lookup). Absent on Workers, whose fetch cannot reach private addresses anyway.
+   */
+  resolveHost?: (hostname: string) => Promise<string[]>;
   /** Cryptographically random bytes (tests may make them deterministic). */
   randomBytes(length: number): Uint8Array;
 };

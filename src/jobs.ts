@@ -2,12 +2,15 @@
 // capability adds its job here; a failing job is reported and does not stop the others.
 import { expirePendingSubscriptions } from "./consent/pending-expiry";
 import type { Deps } from "./deps";
+import { describeError } from "./http/error-log";
 import { pruneRateLimits } from "./http/rate-limit";
 import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns";
 import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
 import { advanceMaintenances } from "./status/maintenance";
+import { endFollowsOfResolvedIncidents } from "./subscriptions/expiry";
 import { pruneOldWebhookEvents } from "./webhooks/service";
+import { pruneWebhookDeliveries } from "./webhooks-out/service";
 
 export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
@@ -18,10 +21,18 @@ export const periodicJobs: Job[] = [
     name: "erase pending subscriptions not confirmed within 7 days",
     run: expirePendingSubscriptions,
   },
+  {
+    name: "end incident followers 7 days after resolution (and erase them)",
+    run: endFollowsOfResolvedIncidents,
+  },
   { name: "start scheduled campaigns that are due", run: startDueCampaigns },
   { name: "forget the addresses of finished test sends", run: forgetFinishedTestSends },
   { name: "prune rate-limit windows", run: pruneRateLimits },
   { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },
+  {
+    name: "prune outgoing webhook deliveries past EVENT_RETENTION_DAYS",
+    run: pruneWebhookDeliveries,
+  },
 ];
 
 /** Jobs whose timing people see (maintenance starts on the minute): every minute, both runtimes. */
@@ -39,7 +50,7 @@ export async function runPeriodicJobs(
       await job.run(deps);
       results.push({ name: job.name, ok: true });
     } catch (error) {
-      console.error(`[relance] job "${job.name}" failed:`, error);
+      console.error(`[relance] job "${job.name}" failed: ${describeError(error)}`);
       results.push({ name: job.name, ok: false });
     }
   }

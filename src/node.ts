@@ -1,4 +1,5 @@
 // Node-only pieces: the embedded libSQL file, static files from public/, the environment.
+import { lookup } from "node:dns/promises";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,7 @@ import type { Deps } from "./deps";
 import { nodeClientAddress } from "./http/client-address";
 import { minuteJobs, runPeriodicJobs } from "./jobs";
 import { cacheStatements } from "./statement-cache";
+import { deliverDueWebhooks } from "./webhooks-out/deliver";
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
 /** Every file in public/ has an extension; pages skip the (synchronous, throwing) disk lookup. */
@@ -53,8 +55,29 @@ export function createNodeApp(deps: Deps) {
   const assets = serveStatic({ root: PUBLIC_DIR });
   return createApp(deps, {
     staticFiles: (c, next) => (ASSET_PATH.test(c.req.path) ? assets(c, next) : next()),
-    clientAddress: nodeClientAddress((c) => getConnInfo(c).remote.address),
+    clientAddress: nodeClientAddress(
+      (c) => getConnInfo(c).remote.address,
+      deps.config.trustedProxies,
+    ),
   });
+}
+
+/** Every address a host name resolves to, as fetch would find them (the SSRF guard checks all). */
+export const nodeResolveHost = async (hostname: string) =>
+  (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+
+/** Outgoing webhooks due are sent every few seconds (on Workers, by the every-minute cron). */
+export function startWebhookDeliveries(deps: Deps, everyMs = 5_000) {
+  let running = false;
+  return setInterval(() => {
+    if (running) return; // one pass at a time: a slow receiver must not pile passes up
+    running = true;
+    void deliverDueWebhooks(deps)
+      .catch(() => {})
+      .finally(() => {
+        running = false;
+      });
+  }, everyMs);
 }
 
 /**

@@ -5,7 +5,14 @@ import { serve } from "@hono/node-server";
 import { configuredAdminLine } from "./auth/configured-admin";
 import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
-import { createNodeApp, forgetStagedImports, openNodeClient, startHourlyJobs } from "./node";
+import {
+  createNodeApp,
+  forgetStagedImports,
+  nodeResolveHost,
+  openNodeClient,
+  startHourlyJobs,
+  startWebhookDeliveries,
+} from "./node";
 import { createDispatcher } from "./sending/dispatcher";
 import { windowRateLimiter } from "./sending/rate";
 
@@ -28,13 +35,14 @@ function closeServer(server: ServerType, graceMs: number) {
 async function main() {
   const config = parseConfig(process.env, "node");
   const client = openNodeClient(config);
-  const { deps, report } = await boot(config, client);
+  const { deps, report } = await boot(config, client, { resolveHost: nodeResolveHost });
   await forgetStagedImports(deps.db);
   const limiter = windowRateLimiter(config.sending.ratePerSecond);
   const dispatcher = createDispatcher(deps, { limiter, claimAhead: true });
   deps.dispatcher = dispatcher;
   void dispatcher.run();
   const jobs = startHourlyJobs(deps);
+  const webhooks = startWebhookDeliveries(deps);
   const app = createNodeApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
     const lines = [
@@ -63,6 +71,7 @@ async function main() {
     // a batch whose call was cut off is called again under its key after the restart.
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
     clearInterval(jobs);
+    clearInterval(webhooks);
     // No new request, no new batch; the request and the step in flight finish.
     await Promise.all([closeServer(server, SHUTDOWN_GRACE_MS / 2), dispatcher.stop()]);
     await forgetStagedImports(deps.db);

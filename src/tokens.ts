@@ -73,9 +73,12 @@ export type TokenCheck =
   | { ok: true; payload: TokenPayload }
   | { ok: false; reason: "malformed" | "bad_signature" | "wrong_purpose" | "expired" };
 
-/** Verifies signature, purpose and expiry; never throws, whatever the input. */
+/**
+ * Verifies signature, purpose and expiry; never throws, whatever the input. `secrets` may be a
+ * key ring (current key first): a link signed before a rotation still verifies.
+ */
 export async function verifyToken(
-  secret: string,
+  secrets: string | readonly string[],
   token: string,
   purpose: TokenPurpose,
   now: Date,
@@ -85,7 +88,11 @@ export async function verifyToken(
   }
   const [body = "", signature = ""] = token.split(".");
   // A body of another shape was never signed by Relance (the JSON form of early builds included).
-  if (!SHORT_BODY.test(body) || !constantTimeEqual(shortTag(secret, body), signature))
+  const ring = typeof secrets === "string" ? [secrets] : secrets;
+  if (
+    !SHORT_BODY.test(body) ||
+    !ring.some((key) => constantTimeEqual(shortTag(key, body), signature))
+  )
     return { ok: false, reason: "bad_signature" };
   const payload = shortPayload(body);
   if (!payload) return { ok: false, reason: "malformed" };

@@ -8,6 +8,7 @@ import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
 import type { Deps } from "./deps";
 import { workersClientAddress } from "./http/client-address";
+import { describeError } from "./http/error-log";
 import { minuteJobs, runPeriodicJobs } from "./jobs";
 import {
   type Consumer,
@@ -19,6 +20,7 @@ import {
 import { createDispatcher } from "./sending/dispatcher";
 import { dbRateLimiter } from "./sending/rate-db";
 import { pipelineStore } from "./sending/store";
+import { deliverDueWebhooks } from "./webhooks-out/deliver";
 
 /** The Queue producer binding (`[[queues.producers]]` in wrangler.toml). */
 type DispatchQueue = {
@@ -128,7 +130,7 @@ export default {
         error instanceof ConfigError
           ? error.message
           : "Relance could not start; see the Worker logs.";
-      console.error("relance: boot failed:", error);
+      console.error(`relance: boot failed: ${describeError(error)}`);
       return new Response(`Relance cannot start: ${message}\n`, {
         status: 503,
         headers: { "Content-Type": "text/plain; charset=utf-8" },
@@ -156,7 +158,7 @@ export default {
       }
       for (const message of rest) message.ack();
     } catch (error) {
-      console.error("relance: dispatch failed:", error);
+      console.error(`relance: dispatch failed: ${describeError(error)}`);
       batch.retryAll({ delaySeconds: ERROR_RETRY_SECONDS });
     }
   },
@@ -165,6 +167,9 @@ export default {
   async scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext) {
     const { deps, consumer } = await edgeFor(env);
     await enqueueIfWorkDue(consumer, (message) => queueOf(env).send(message));
+    await deliverDueWebhooks(deps).catch((e) =>
+      console.error(`relance: webhooks: ${describeError(e)}`),
+    );
     const jobDeps = { ...deps, dispatcher: queueWaker(env, ctx) };
     await runPeriodicJobs(jobDeps, minuteJobs);
     if (controller.cron === HOURLY_CRON) await runPeriodicJobs(jobDeps);

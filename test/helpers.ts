@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { boot } from "../src/boot";
 import { parseConfig } from "../src/config";
 import type { Clock } from "../src/deps";
-import { createNodeApp, openNodeClient } from "../src/node";
+import { createNodeApp, nodeResolveHost, openNodeClient } from "../src/node";
 
 export const ADMIN = { email: "admin@test.example", password: "correct horse battery" };
 export const ORIGIN = "http://127.0.0.1:8787";
@@ -42,7 +42,7 @@ export async function createTestApp(env: Record<string, string> = {}) {
   );
   const client = openNodeClient(config);
   const clock = new TestClock();
-  const { deps, report } = await boot(config, client, { clock });
+  const { deps, report } = await boot(config, client, { clock, resolveHost: nodeResolveHost });
   const app = createNodeApp(deps);
 
   /** A request through app.request; form and JSON helpers add the Origin a browser would send. */

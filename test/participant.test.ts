@@ -522,8 +522,24 @@ describe("preferences", () => {
     expect(String(messages[0]?.subject)).toContain("Les Nets d'Or :");
     expect(String(messages[0]?.subject)).not.toContain("2001");
     // What the person needs of each message, and none of Relance's internal ids.
+    // (Issue 22, finding 2: each message as sent, HTML and headers included, and its outcome.)
     expect(Object.keys(messages[0] ?? {}).sort()).toEqual(
-      ["at", "kind", "list", "status", "subject", "text", "to"].sort(),
+      [
+        "at",
+        "kind",
+        "list",
+        "status",
+        "error",
+        "outcome",
+        "outcome_at",
+        "from",
+        "reply_to",
+        "to",
+        "subject",
+        "headers",
+        "text",
+        "html",
+      ].sort(),
     );
     const keys = (value: unknown): string[] =>
       Array.isArray(value)

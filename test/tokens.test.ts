@@ -129,3 +129,23 @@ test("sha256Hex is SHA-256 in hex", async () => {
     expect(await sha256Hex(text)).toBe(createHash("sha256").update(text).digest("hex"));
   }
 });
+
+test("with a key ring, a token signed by any key of it verifies; by a key outside it, never", async () => {
+  const OLD = "an-old-secret-key-that-is-at-least-32-chars";
+  const OTHER = "a-key-this-instance-never-held-of-32-chars";
+  const now = new Date("2026-01-01T00:00:00Z");
+  const payload: TokenPayload = { p: "unsubscribe", c: 12, l: 3 };
+  const old = await signToken(OLD, payload);
+  expect(await verifyToken([SECRET, OLD], old, "unsubscribe", now)).toEqual({ ok: true, payload });
+  expect(await verifyToken(SECRET, old, "unsubscribe", now)).toEqual({
+    ok: false,
+    reason: "bad_signature",
+  });
+  const foreign = await signToken(OTHER, payload);
+  expect((await verifyToken([SECRET, OLD], foreign, "unsubscribe", now)).ok).toBe(false);
+  // The purpose still binds under an old key.
+  expect(await verifyToken([SECRET, OLD], old, "consent", now)).toEqual({
+    ok: false,
+    reason: "wrong_purpose",
+  });
+});

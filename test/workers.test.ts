@@ -10,6 +10,7 @@ import { createClient } from "@libsql/client/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_startWorker } from "wrangler";
 import { migrations } from "../db/migrations.gen";
+import { signToken } from "../src/tokens";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { type HranaServer, startHranaServer } from "./hrana-server";
 import { svixSignature, WEBHOOK_SECRET } from "./webhook-helpers";
@@ -18,6 +19,8 @@ const ROOT = join(import.meta.dirname, "..");
 const ADMIN = { email: "admin@workers.example", password: "correct horse battery" };
 const SECRET_KEY = "workers-test-secret-key-of-at-least-32-chars";
 const PUBLIC_URL = "https://relance.example.org";
+/** The key a rotation moves to (the last tests). */
+const NEXT_SECRET_KEY = "workers-test-next-secret-key-of-32-chars-plus";
 
 // workerd and scrypt are slow on a small shared machine: be patient, assert nothing
 // about time.
@@ -165,6 +168,15 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
 
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${origin}${path}`, { headers, redirect: "manual" });
+
+  /** What a start on this database needs besides the key. */
+  const baseVars = () => ({
+    DATABASE_URL: db.url,
+    PUBLIC_URL,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SEED: "none",
+  });
 
   it(
     "serves the public home page as HTML",
@@ -674,6 +686,52 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
         expect(await res.text()).toContain("Missing DATABASE_URL");
       } finally {
         await diskless.dispose();
+      }
+    },
+    START_TIMEOUT,
+  );
+
+  it(
+    "refuses another SECRET_KEY on this database: 503 naming SECRET_KEY and SECRET_KEY_PREVIOUS",
+    async () => {
+      const { worker: other, origin: otherOrigin } = await startWorker(
+        bundle,
+        { ...baseVars(), SECRET_KEY: NEXT_SECRET_KEY },
+        "none",
+      );
+      try {
+        const res = await fetch(`${otherOrigin}/`);
+        expect(res.status).toBe(503);
+        const text = await res.text();
+        expect(text).toContain("SECRET_KEY is not the key this database was used with");
+        expect(text).toContain("SECRET_KEY_PREVIOUS");
+      } finally {
+        await other.dispose();
+      }
+    },
+    START_TIMEOUT,
+  );
+
+  // Last: it rotates the shared database to the next key.
+  it(
+    "rotates with SECRET_KEY_PREVIOUS: a link signed with the old key still opens",
+    async () => {
+      const contact = await turso(
+        async (client) =>
+          (await client.execute("SELECT id FROM contacts WHERE email_key IS NOT NULL LIMIT 1"))
+            .rows[0]?.id,
+      );
+      const link = `/p/${await signToken(SECRET_KEY, { p: "preferences", c: Number(contact) })}`;
+      const { worker: rotated, origin: rotatedOrigin } = await startWorker(
+        bundle,
+        { ...baseVars(), SECRET_KEY: NEXT_SECRET_KEY, SECRET_KEY_PREVIOUS: SECRET_KEY },
+        "none",
+      );
+      try {
+        expect((await fetch(`${rotatedOrigin}${link}`)).status).toBe(200);
+        expect((await fetch(`${rotatedOrigin}/p/${link.slice(3, -2)}xx`)).status).toBe(400);
+      } finally {
+        await rotated.dispose();
       }
     },
     START_TIMEOUT,

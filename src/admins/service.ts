@@ -189,9 +189,9 @@ export async function setPasswordFromLink(
 export async function changeOwnPassword(
   deps: Deps,
   admin: Admin,
-  input: { current: string; next: string; clientHash: string; sessionId: string },
+  input: { current: string; next: string; clientHash: readonly string[]; sessionId: string },
 ): Promise<"changed" | "invalid" | "locked"> {
-  const check = await signIn(deps, admin.email, input.current, input.clientHash);
+  const check = await signIn(deps, admin.email, input.current, input.clientHash, "signed-in");
   if (!check.ok) return check.reason;
   const passwordHash = await deps.passwords.hash(input.next);
   const now = deps.clock.now().toISOString();

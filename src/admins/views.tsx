@@ -133,6 +133,11 @@ export function AccountPage(props: {
         </label>
         <button type="submit">Change password</button>
       </form>
+      <h2>Two-step sign-in</h2>
+      <p>
+        <a href="/admin/account/two-step">Set up or turn off two-step sign-in</a> (a code from an
+        authenticator app at each sign-in).
+      </p>
       <h2>Sessions</h2>
       <table>
         <thead>

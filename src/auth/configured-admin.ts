@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/service";
 import type { Config } from "../config";
 import { hmacSha256 } from "../crypto";
 import type { Deps } from "../deps";
+import { keyRing } from "../keys/ring";
 import { readSetting } from "../settings";
 import * as q from "./queries";
 import { normaliseEmail } from "./service";
@@ -22,7 +23,8 @@ const APPLIED_SETTING = "admin_password_applied";
 export async function settleConfiguredAdmin(deps: Deps): Promise<ConfiguredAdminOutcome> {
   const email = normaliseEmail(deps.config.admin.email);
   const { password } = deps.config.admin;
-  const applied = hmacSha256(deps.config.secretKey, `admin-password:${email}:${password}`, "hex");
+  const digest = (key: string) => hmacSha256(key, `admin-password:${email}:${password}`, "hex");
+  const applied = digest(deps.config.secretKey);
   if ((await q.countAdmins(deps.db)) === 0) {
     await q.insertAdmin(deps.db, email, await deps.passwords.hash(password), "owner");
     await q.writeSetting(deps.db, APPLIED_SETTING, applied);
@@ -30,7 +32,13 @@ export async function settleConfiguredAdmin(deps: Deps): Promise<ConfiguredAdmin
   }
   const admin = await q.findAdminByEmail(deps.db, email);
   if (!admin) return "not-an-admin";
-  if ((await readSetting(deps.db, APPLIED_SETTING)) === applied) return "unchanged";
+  // A value applied before a rotation is not new: a password changed since must not be undone.
+  const stored = await readSetting(deps.db, APPLIED_SETTING);
+  if (stored === applied) return "unchanged";
+  if (keyRing(deps).some((key) => digest(key) === stored)) {
+    await q.writeSetting(deps.db, APPLIED_SETTING, applied);
+    return "unchanged";
+  }
   let outcome: ConfiguredAdminOutcome = "unchanged";
   if (!(await deps.passwords.verify(password, admin.passwordHash))) {
     const now = deps.clock.now().toISOString();

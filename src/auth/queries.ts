@@ -1,5 +1,5 @@
 // Every query the sign-in, session and token code runs.
-import { and, count, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import { and, count, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import { adminSessions, admins, apiTokens, loginFailures, settings } from "../../db/schema";
 import type { Db } from "../db";
 
@@ -35,8 +35,8 @@ export const recordAttempt = async (db: Db, email: string, clientHash: string, a
 /** The attempts from this client on this address that came before `id`, within the window. */
 export const attemptsBefore = (
   db: Db,
-  email: string,
-  clientHash: string,
+  emails: readonly string[],
+  clientHashes: readonly string[],
   id: number,
   since: string,
 ) =>
@@ -45,8 +45,8 @@ export const attemptsBefore = (
     .from(loginFailures)
     .where(
       and(
-        eq(loginFailures.email, email),
-        eq(loginFailures.clientHash, clientHash),
+        inArray(loginFailures.email, [...emails]),
+        inArray(loginFailures.clientHash, [...clientHashes]),
         lt(loginFailures.id, id),
         gt(loginFailures.at, since),
       ),

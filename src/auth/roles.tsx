@@ -53,6 +53,11 @@ export const ROLE_RULES: Rule[] = [
   ...writes("sender", "/api/v1/sends/:id/*", "/admin/sends/:id/*"),
   ...writes("sender", "/api/v1/lists/:id/reconsent", "/admin/lists/:id/reconsent"),
   ...writes("sender", "/api/v1/polls/:id/invite", "/admin/polls/:id/invite"),
+  ...writes(
+    "sender",
+    "/api/v1/incidents/:id/notify-send-recipients",
+    "/admin/incidents/:id/notify-send-recipients",
+  ),
   ...writes("sender", "/api/v1/suppressions/*", "/admin/suppressions/*"),
   // The status page (components, maintenance) is an editor's, like incidents; said here so that
   // a later default cannot open it wider. A maintenance's notifications go through the pipeline.

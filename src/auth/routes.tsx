@@ -2,9 +2,10 @@
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { hashClientAddress } from "../http/client-address";
+import { hashClientAddressUnder } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { parseJson, problem } from "../http/problem";
+import { keyRing } from "../keys/ring";
 import { SESSION_COOKIE } from "./middleware";
 import {
   type Admin,
@@ -30,11 +31,16 @@ const safeNext = (value: unknown) =>
 const credentials = z.object({
   email: z.string().trim().min(1, "Enter your email address.").max(320, "Too long."),
   password: z.string().min(1, "Enter your password.").max(1000, "Too long."),
+  /** The code of two-step sign-in (or a recovery code), for admins who turned it on. */
+  code: z.string().trim().max(40, "Too long.").optional(),
 });
 
-/** The salted hash of the client's address: failures are counted per address typed and client. */
-export const clientHash = (c: Context<AppEnv>) =>
-  hashClientAddress(c.var.deps, c.var.clientAddress).slice(0, 32);
+/**
+ * The salted hash of the client's address, under each key (current first): failures are counted
+ * per address typed and client, those counted before a rotation too.
+ */
+export const clientHash = (c: Context<AppEnv>): readonly string[] =>
+  keyRing(c.var.deps).map((key) => hashClientAddressUnder(key, c.var.clientAddress).slice(0, 32));
 
 /** Signs the browser in as `admin` (after a password check or a one-time link). */
 export async function beginBrowserSession(c: Context<AppEnv>, admin: Admin) {
@@ -64,7 +70,9 @@ authPages.post("/admin/login", async (c) => {
     const message = parsed.error.issues[0]?.message ?? INVALID;
     return c.html(<LoginPage email={email} error={message} next={next} />, 422);
   }
-  const result = await signIn(c.var.deps, parsed.data.email, parsed.data.password, clientHash(c));
+  const result = await signIn(c.var.deps, parsed.data.email, parsed.data.password, clientHash(c), {
+    code: parsed.data.code,
+  });
   if (!result.ok) {
     if (result.reason === "locked") {
       c.header("Retry-After", String(result.retryAfterSeconds));
@@ -100,7 +108,9 @@ const tokenRequest = credentials.extend({
 tokenApi.post("/api/v1/tokens", async (c) => {
   const body = await parseJson(c, tokenRequest);
   if (!body.ok) return body.response;
-  const result = await signIn(c.var.deps, body.value.email, body.value.password, clientHash(c));
+  const result = await signIn(c.var.deps, body.value.email, body.value.password, clientHash(c), {
+    code: body.value.code,
+  });
   if (!result.ok) {
     if (result.reason === "locked") {
       return problem(c, 429, lockedMessage(result.retryAfterSeconds), {

@@ -2,7 +2,9 @@
 import type { admins } from "../../db/schema";
 import { hmacSha256, sha256Hex, toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
+import { keyRing } from "../keys/ring";
 import * as q from "./queries";
+import { secondFactorHolds } from "./totp";
 
 export const LOCKOUT_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
@@ -30,7 +32,10 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
  * works for any address while no typed address (a participant's, mistyped) is ever stored.
  */
 export const failureKey = (deps: Pick<Deps, "config">, address: string) =>
-  hmacSha256(`login-failure:${deps.config.secretKey}`, address, "hex");
+  failureKeyUnder(deps.config.secretKey, address);
+
+const failureKeyUnder = (key: string, address: string) =>
+  hmacSha256(`login-failure:${key}`, address, "hex");
 
 /**
  * Checks a password, with the same cost and the same answer for unknown and known addresses.
@@ -42,7 +47,13 @@ export async function signIn(
   deps: Deps,
   email: string,
   password: string,
-  clientHash: string,
+  /** The client's salted address under each key, current first (see clientHash in routes). */
+  client: readonly string[],
+  /**
+   * The code of two-step sign-in, when the admin has it on; `signed-in` where the admin proved
+   * both factors already (a password change), so only the password is checked.
+   */
+  secondFactor: { code?: string } | "signed-in" = {},
 ): Promise<SignInResult> {
   const address = normaliseEmail(email);
   const now = deps.clock.now();
@@ -50,13 +61,14 @@ export async function signIn(
   const attempt = await q.recordAttempt(
     deps.db,
     failureKey(deps, address),
-    clientHash,
+    client[0] ?? "",
     now.toISOString(),
   );
+  // Failures counted under a previous key (before a rotation) still count.
   const before = await q.attemptsBefore(
     deps.db,
-    failureKey(deps, address),
-    clientHash,
+    keyRing(deps).map((key) => failureKeyUnder(key, address)),
+    client,
     attempt,
     windowStart,
   );
@@ -72,7 +84,12 @@ export async function signIn(
   }
   const admin = await q.findAdminByEmail(deps.db, address);
   const valid = await deps.passwords.verify(password, admin?.passwordHash);
-  if (!admin || !valid) {
+  // A wrong or missing code is a failed attempt like a wrong password: it counts to the lockout.
+  const both =
+    valid &&
+    admin !== undefined &&
+    (secondFactor === "signed-in" || (await secondFactorHolds(deps, admin.id, secondFactor.code)));
+  if (!admin || !both) {
     await q.pruneFailuresBefore(deps.db, windowStart); // keeps the table bounded
     return { ok: false, reason: "invalid" };
   }

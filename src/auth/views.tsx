@@ -28,6 +28,18 @@ export function LoginPage(props: { email?: string; error?: string; next?: string
             Password
             <input type="password" name="password" autocomplete="current-password" required />
           </label>
+          <label>
+            Code from your authenticator app (only if two-step sign-in is on)
+            <input
+              type="text"
+              name="code"
+              inputmode="numeric"
+              autocomplete="one-time-code"
+              maxlength={40}
+              aria-describedby="code-help"
+            />
+            <small id="code-help">Or one of your recovery codes.</small>
+          </label>
           <button type="submit">Sign in</button>
         </form>
       </article>

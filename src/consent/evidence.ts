@@ -5,7 +5,8 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { consentEvents, contacts, listMembers, listPurposes } from "../../db/schema";
 import type { Deps } from "../deps";
-import { hashClientAddress } from "../http/client-address";
+import { hashClientAddressUnder } from "../http/client-address";
+import { keyRing } from "../keys/ring";
 import type { List } from "../lists/service";
 
 export type EvidenceEvent = {
@@ -147,7 +148,10 @@ export async function eventsMatchingIp(
         message: `No contact #${input.contact_id} on this list.`,
       };
   }
-  const hashes = (ipCandidates(input.ip) ?? []).map((ip) => hashClientAddress(deps, ip));
+  // Answers recorded before a rotation hold the address hashed under a previous key.
+  const hashes = (ipCandidates(input.ip) ?? []).flatMap((ip) =>
+    keyRing(deps).map((key) => hashClientAddressUnder(key, ip)),
+  );
   const rows = await deps.db
     .select()
     .from(consentEvents)

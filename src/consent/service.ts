@@ -1,6 +1,7 @@
 // The consent ledger's rules: every state change is an appended event plus the matching state
 // column, written together; suppression is consulted by hash.
 import type { Deps } from "../deps";
+import { adoptPreviousHashes } from "../keys/rekey";
 import { addressHasher } from "./address-hash";
 import { mailModeOf, SIMULATED_SOURCE } from "./eligibility";
 import * as q from "./queries";
@@ -24,6 +25,7 @@ export function hashAddress(deps: Deps, key: string): string {
 
 /** Whether an address is suppressed for every list, or (given a list) for that list. */
 export async function isSuppressed(deps: Deps, key: string, listId?: number): Promise<boolean> {
+  await adoptPreviousHashes(deps, [key]);
   return (await q.suppressedAmong(deps.db, [hashAddress(deps, key)], listId)).length > 0;
 }
 

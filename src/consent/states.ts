@@ -89,7 +89,8 @@ export const TRANSITIONS: Record<ConsentEventName, Transition> = {
   invited: { from: ["legacy", "invited"], to: "invited", by: ["admin", "system"] },
   confirmed: { from: ["invited", "pending"], to: "confirmed", by: ["participant"] },
   declined: { from: ["invited"], to: "declined", by: ["participant"] },
-  expired: { from: ["legacy", "invited", "pending"], to: "expired", by: ["system"] },
+  // A confirmed member expires only where the list's purpose says so (an incident's followers).
+  expired: { from: ["legacy", "invited", "pending", "confirmed"], to: "expired", by: ["system"] },
   unsubscribed: { from: "any", to: "unsubscribed", by: ["participant", "admin"] },
   bounced: { from: "any", to: "bounced", by: ["provider"] },
   complained: { from: "any", to: "complained", by: ["provider"] },

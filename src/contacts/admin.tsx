@@ -5,9 +5,11 @@ import { Hono } from "hono";
 import { consentHistory } from "../consent/service";
 import { eraseContact } from "../erasure/service";
 import type { AppEnv } from "../http/env";
+import { readFormWithin } from "../http/limited-body";
 import { listFromParam } from "../lists/load";
 import { countsByState, type List } from "../lists/service";
 import { ListPage } from "../lists/views";
+import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "../mail/provider";
 import { errorPage } from "../views/errors";
 import { MAX_IMPORT_BYTES } from "./csv-stream";
 import { type ImportReport, importCsv } from "./import";
@@ -110,6 +112,7 @@ async function saveEdit(c: Context<AppEnv>, list: List, contact: ContactRow) {
     error: { field, message },
   });
   if (name.trim().length > 1000) return fail("name", "The name is longer than 1,000 characters.");
+  if (hasControlCharacters(name)) return fail("name", `The name ${CONTROL_CHARACTERS_MESSAGE}`);
   const attributes = parseAttributeLines(attributesText);
   if (!attributes.ok) return fail("attributes", attributes.message);
   const result = await editContact(c.var.deps, list, contact, c.var.admin.email, {
@@ -303,10 +306,13 @@ contactsAdmin.post("/admin/lists/:id/imports", async (c) => {
     const file = "The file is larger than 50 MB; split it and import each part.";
     return answer({ errors: { file } }, 413);
   }
-  let form: FormData;
-  try {
-    form = await c.req.formData();
-  } catch {
+  // Read while it streams in, and cut at the limit: a chunked upload has no Content-Length.
+  const form = await readFormWithin(c.req.raw, MAX_IMPORT_BYTES + 64 * 1024);
+  if (form === "too_large") {
+    const file = "The file is larger than 50 MB; split it and import each part.";
+    return answer({ errors: { file } }, 413);
+  }
+  if (form === "unreadable") {
     return answer(
       { errors: { file: "The upload could not be read; choose the file again." } },
       400,

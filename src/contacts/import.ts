@@ -6,16 +6,24 @@
 //   updated    — already on the list; the row brought a new name or attribute values
 //   duplicates — the address appeared earlier in this file, or is already on the list with
 //                nothing new (so importing the same file again reports only duplicates)
-//   rejected   — {line, reason}: invalid_email, too_long, wrong_column_count, suppressed
+//   rejected   — {line, reason}: invalid_email, too_long, control_characters (in a name),
+//                wrong_column_count, suppressed
 // Importing never changes a consent state: an existing member keeps its state and history.
 import { CsvError, parse } from "csv-parse";
 import { addressHasher } from "../consent/address-hash";
 import type { Deps } from "../deps";
+import { adoptPreviousHashes } from "../keys/rekey";
+import { hasControlCharacters } from "../mail/provider";
 import { parseAddress } from "./address";
 import { detectSeparator, guardBytes, MAX_IMPORT_BYTES, MalformedFile } from "./csv-stream";
 import * as q from "./queries";
 
-export type RejectReason = "invalid_email" | "too_long" | "wrong_column_count" | "suppressed";
+export type RejectReason =
+  | "invalid_email"
+  | "too_long"
+  | "control_characters"
+  | "wrong_column_count"
+  | "suppressed";
 
 export type ImportReport = {
   imported: number;
@@ -80,6 +88,11 @@ export async function importCsv(
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
+    // Staged rows are checked against suppressions by their current-key hash.
+    await adoptPreviousHashes(
+      deps,
+      batch.map((row) => row.key),
+    );
     const hash = addressHasher(deps.config.secretKey);
     const rows = batch.map(({ key, ...row }) => ({ ...row, emailHash: hash(key) }));
     const kept = await q.stageRows(deps.client, rows);
@@ -119,6 +132,11 @@ export async function importCsv(
       }
       if (record.some((v) => v.length > MAX_FIELD_LENGTH)) {
         rejected.push({ line, reason: "too_long" });
+        continue;
+      }
+      // A name may reach a subject through a merge tag (finding 3).
+      if (header.name !== undefined && hasControlCharacters(record[header.name] ?? "")) {
+        rejected.push({ line, reason: "control_characters" });
         continue;
       }
       const address = parseAddress(record[header.email] ?? "");

@@ -10,6 +10,7 @@ import type { Deps } from "../deps";
 import { eraseContacts } from "../erasure/service";
 import type { FieldError } from "../http/problem";
 import type { List } from "../lists/service";
+import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "../mail/provider";
 import { parseAddress } from "./address";
 import { MAX_FIELD_LENGTH } from "./import";
 import * as q from "./queries";
@@ -20,6 +21,8 @@ const tooLong = `At most ${MAX_FIELD_LENGTH.toLocaleString("en")} characters.`;
 
 const name = z
   .string()
+  // A name may reach a subject through a merge tag: no control character (checked untrimmed).
+  .refine((v) => !hasControlCharacters(v), `A name ${CONTROL_CHARACTERS_MESSAGE}`)
   .trim()
   .max(MAX_FIELD_LENGTH, tooLong)
   .nullable()

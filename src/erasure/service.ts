@@ -14,14 +14,18 @@ import type { Deps } from "../deps";
 import { forgetRecipient } from "../mail/outbox-transport";
 import * as participant from "../participant/queries";
 import * as sending from "../sending/forget";
+import * as subscriptions from "../subscriptions/forget";
 import * as webhooks from "../webhooks/queries";
 
 /**
  * Why a person is erased; also the reason their address hash is suppressed for every list,
  * except `unconfirmed` (a web subscription never confirmed: they neither consented nor refused,
- * so nothing is kept).
+ * so nothing is kept) and `ended` (a subscription that ended by itself, as following an incident
+ * does: no refusal either, and they may subscribe again).
  */
-export type ErasureReason = "erased" | "declined" | "expired" | "unconfirmed";
+export type ErasureReason = "erased" | "declined" | "expired" | "unconfirmed" | "ended";
+
+const UNSUPPRESSED: readonly ErasureReason[] = ["unconfirmed", "ended"];
 
 export type ErasureContext = {
   reason: ErasureReason;
@@ -55,7 +59,7 @@ export function erasureStatements(
       { ...event, by: actorKindOf(ctx.actor) },
       ctx.keepStateOn,
     ),
-    ...(ctx.reason === "unconfirmed"
+    ...(UNSUPPRESSED.includes(ctx.reason)
       ? []
       : consent.insertSuppression(db, hashAddress(deps, contact.emailKey), ctx.reason, at, {
           listId: null,
@@ -65,6 +69,7 @@ export function erasureStatements(
     ...sending.forgetContact(db, contact.id),
     forgetRecipient(db, contact.id),
     webhooks.forgetContact(db, contact.id),
+    subscriptions.forgetContact(db, contact.id),
     audit.forgetContact(db, contact.id),
     ...contacts.forgetContact(db, contact.id, at),
   ];

@@ -12,6 +12,7 @@ import { PollsSection } from "../polls/views";
 import { rememberedPage } from "../status/page-routes";
 import { componentHistories, statusSummary } from "../status/summary";
 import { ComponentsSection, MaintenanceSection, OverallBanner } from "../status/views";
+import { StatusSubscribeForm } from "../subscriptions/views";
 import { PublicLayout } from "../views/layout";
 import { withOrgName } from "../views/org";
 import { HomePage, StatusFragment } from "./views";
@@ -39,6 +40,7 @@ async function renderHome(deps: Deps, lang: Lang): Promise<string> {
           <MaintenanceSection maintenances={summary.maintenances} lang={lang} />
           <IncidentsSection incidents={summary.recent} lang={lang} part="recent" />
           <PollsSection polls={polls} lang={lang} />
+          <StatusSubscribeForm lang={lang} />
         </>
       }
     />

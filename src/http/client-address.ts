@@ -3,30 +3,56 @@
 import type { Context } from "hono";
 import { hmacSha256 } from "../crypto";
 import type { Deps } from "../deps";
+import { type IpRange, inRange, parseIp } from "./ip";
 
 /**
  * The salted hash of a client address (HMAC-SHA256 under SECRET_KEY), the only form in which an
  * address is kept: per-address limits, vote rows, proof of consent.
  */
 export const hashClientAddress = (deps: Deps, address: string) =>
-  hmacSha256(deps.config.secretKey, `ip:${address}`, "hex");
+  hashClientAddressUnder(deps.config.secretKey, address);
+
+/** The same under a given key: what matches hashes kept from before a rotation. */
+export const hashClientAddressUnder = (key: string, address: string) =>
+  hmacSha256(key, `ip:${address}`, "hex");
 
 export type ClientAddressReader = (c: Context) => string | undefined;
 
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
-
-/** The last hop of X-Forwarded-For: what a proxy in front of us appended, not what a client typed. */
+/** The last hop of X-Forwarded-For, for requests that have no socket at all (app.request in tests). */
 const lastForwardedHop = (c: Context) =>
   c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim() || undefined;
 
+const isTrusted = (address: string, proxies: readonly IpRange[]) => {
+  const ip = parseIp(address);
+  return ip !== undefined && proxies.some((range) => inRange(ip, range));
+};
+
 /**
- * Node: the socket's address. When the socket is the machine itself (a reverse proxy on the
- * same host), the proxy's X-Forwarded-For names the client. A remote client cannot forge that,
- * since its own socket is not loopback. Requests without a socket (tests through app.request)
- * read X-Forwarded-For.
+ * The client as a chain of trusted proxies saw it: X-Forwarded-For read from the right (each proxy
+ * appends the address it was called from), skipping hops that are trusted proxies themselves. The
+ * first untrusted hop is the client; what lies left of it was typed by the client and is ignored.
+ */
+function forwardedClient(c: Context, socket: string, proxies: readonly IpRange[]) {
+  const hops = (c.req.header("x-forwarded-for") ?? "").split(",").map((h) => h.trim());
+  let client = socket;
+  for (const hop of hops.reverse()) {
+    if (!hop || !isTrusted(client, proxies)) break;
+    client = hop;
+  }
+  return client;
+}
+
+/**
+ * Node: the socket's address. X-Forwarded-For is believed only from a socket named in
+ * TRUSTED_PROXIES (none by default): a proxy on the same host that passes the client's header
+ * through unchanged would otherwise let anyone pick the address their limits are counted under.
+ * Requests without a socket (tests through app.request) read X-Forwarded-For's last hop.
  */
 export const nodeClientAddress =
-  (socketAddress: (c: Context) => string | undefined): ClientAddressReader =>
+  (
+    socketAddress: (c: Context) => string | undefined,
+    trustedProxies: readonly IpRange[] = [],
+  ): ClientAddressReader =>
   (c) => {
     let socket: string | undefined;
     try {
@@ -35,7 +61,7 @@ export const nodeClientAddress =
       return lastForwardedHop(c);
     }
     if (!socket) return lastForwardedHop(c);
-    return LOOPBACK.test(socket) ? (lastForwardedHop(c) ?? socket) : socket;
+    return forwardedClient(c, socket, trustedProxies);
   };
 
 /** Workers: Cloudflare sets CF-Connecting-IP itself; a client cannot override it. */

@@ -3,6 +3,10 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError, ZodType, z } from "zod";
 
+/** Paths whose callers are programs (the JSON API, providers' webhooks): every error is a problem. */
+export const answersProblems = (path: string) =>
+  path.startsWith("/api/") || path.startsWith("/webhooks/");
+
 export type FieldError = { field: string; message: string };
 
 export type Problem = {

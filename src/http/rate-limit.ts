@@ -6,7 +6,7 @@ import { rateLimitHits } from "../../db/schema";
 import type { Deps } from "../deps";
 import { hashClientAddress } from "./client-address";
 import type { AppEnv } from "./env";
-import { problem } from "./problem";
+import { answersProblems, problem } from "./problem";
 
 export type Limit = { name: string; limit: number; windowSeconds: number };
 
@@ -30,21 +30,23 @@ export async function hit(
   };
 }
 
+/** Counts one hit for the client's address: the 429 answer when it is over `limit`, else nothing. */
+export async function overLimit(c: Context<AppEnv>, limit: Limit): Promise<Response | undefined> {
+  const deps = c.var.deps;
+  const key = hashClientAddress(deps, c.var.clientAddress);
+  const verdict = await hit(deps, key.slice(0, 32), limit);
+  return verdict.allowed ? undefined : tooMany(c, verdict.retryAfterSeconds);
+}
+
 /** A middleware limiting the requests it guards per client address. */
 export function limitPerClient(limit: Limit): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const deps = c.var.deps;
-    const key = hashClientAddress(deps, c.var.clientAddress);
-    const verdict = await hit(deps, key.slice(0, 32), limit);
-    if (verdict.allowed) return next();
-    return tooMany(c, verdict.retryAfterSeconds);
-  };
+  return async (c, next) => (await overLimit(c, limit)) ?? next();
 }
 
 function tooMany(c: Context<AppEnv>, retryAfterSeconds: number) {
   const message = `Too many requests from your address. Try again in ${retryAfterSeconds} seconds.`;
   const headers = { "Retry-After": String(retryAfterSeconds) };
-  if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")) {
+  if (answersProblems(c.req.path)) {
     return problem(c, 429, message, { headers });
   }
   return c.text(
@@ -67,5 +69,10 @@ export async function pruneRateLimits(deps: Deps) {
 export const LIMITS = {
   signIn: { name: "sign-in", limit: 30, windowSeconds: 60 },
   subscribe: { name: "subscribe", limit: 10, windowSeconds: 60 },
+  /**
+   * Webhook requests whose signature fails. A signed request never counts: Resend delivers from a
+   * handful of addresses at the sending rate (hundreds a second), and refusing it would delay
+   * suppression and the breaker.
+   */
   webhook: { name: "webhook", limit: 1200, windowSeconds: 60 },
 } satisfies Record<string, Limit>;

@@ -1,6 +1,7 @@
 // The security headers every response carries (CSP without inline script or eval, no framing,
 // no sniffing), set by one middleware around every route; the poll page served from memory asks
-// this module for a response that carries them from the start. Only the compact embed pages (`/embed/…`) may be framed by other sites. Not sent:
+// this module for a response that carries them from the start. Only the compact embed pages
+// (`/embed/…`) may be framed by other sites (EMBED_FRAME_ANCESTORS). Not sent:
 // X-XSS-Protection (no current browser has the filter it switched off) and X-Download-Options
 // (Internet Explorer 8 only).
 import type { MiddlewareHandler } from "hono";
@@ -34,14 +35,15 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
 /** Pages made to be embedded in an `<iframe>` on any site (they hold no form and no session). */
 const FRAMABLE_PATH = /^\/embed\//;
 
-/** The embed pages' headers: any site may frame them, and they may be loaded cross-site. */
-const FRAMABLE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  ...Object.fromEntries(
-    Object.entries(SECURITY_HEADERS).filter(([name]) => name !== "x-frame-options"),
-  ),
-  "content-security-policy": csp("*"),
-  "cross-origin-resource-policy": "cross-origin",
-});
+/** The embed pages' headers: framable by `frameAncestors` only, and loadable cross-site. */
+const framableHeaders = (frameAncestors: string): Readonly<Record<string, string>> =>
+  Object.freeze({
+    ...Object.fromEntries(
+      Object.entries(SECURITY_HEADERS).filter(([name]) => name !== "x-frame-options"),
+    ),
+    "content-security-policy": csp(frameAncestors),
+    "cross-origin-resource-policy": "cross-origin",
+  });
 
 /** Marks a response built by `securedResponse`: its headers are complete already. */
 const SECURED = Symbol("security headers included");
@@ -63,14 +65,20 @@ export function securedResponse(
   return Object.assign(response, { [SECURED]: true });
 }
 
-/** Sets the security headers on every response the app gives, whatever produced it. */
-export const securityHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
-  if (SECURED in c.res) return;
-  const headers = c.res.headers;
-  const framable = FRAMABLE_PATH.test(c.req.path);
-  const chosen = framable ? FRAMABLE_HEADERS : SECURITY_HEADERS;
-  for (const name in chosen) headers.set(name, chosen[name] as string);
-  if (framable) headers.delete("x-frame-options");
-  headers.delete("x-powered-by");
+/**
+ * Sets the security headers on every response the app gives, whatever produced it; `/embed/…`
+ * pages may be framed by `embedFrameAncestors` (EMBED_FRAME_ANCESTORS), nothing else by anyone.
+ */
+export const securityHeaders = (embedFrameAncestors: string): MiddlewareHandler => {
+  const framable = framableHeaders(embedFrameAncestors);
+  return async (c, next) => {
+    await next();
+    if (SECURED in c.res) return;
+    const headers = c.res.headers;
+    const isEmbed = FRAMABLE_PATH.test(c.req.path);
+    const chosen = isEmbed ? framable : SECURITY_HEADERS;
+    for (const name in chosen) headers.set(name, chosen[name] as string);
+    if (isEmbed) headers.delete("x-frame-options");
+    headers.delete("x-powered-by");
+  };
 };

@@ -47,7 +47,23 @@ const COMPONENTS_HINT =
 
 const time = (iso: string) => <time datetime={iso}>{formatInstant(iso, "en")}</time>;
 
-function NewIncidentForm(props: { values?: Values; errors?: FormErrors }) {
+/** Whether subscribers are told: yes by default; a draft from a send starts at no. */
+function NotifyField(props: { value?: string; errors?: FormErrors }) {
+  return (
+    <SelectField
+      name="notify"
+      label="Tell the status page's subscribers"
+      value={props.value ?? "true"}
+      options={[
+        { value: "true", label: "Yes, mail every confirmed subscriber concerned" },
+        { value: "false", label: "No, publish quietly" },
+      ]}
+      errors={props.errors}
+    />
+  );
+}
+
+export function NewIncidentForm(props: { values?: Values; errors?: FormErrors }) {
   const v = props.values ?? {};
   return (
     <form method="post" action="/admin/incidents">
@@ -109,6 +125,8 @@ function NewIncidentForm(props: { values?: Values; errors?: FormErrors }) {
         value={v.body_en}
         errors={props.errors}
       />
+      <NotifyField value={v.notify} errors={props.errors} />
+      {v.from_send ? <input type="hidden" name="from_send" value={v.from_send} /> : null}
       <button type="submit">Publish the incident</button>
     </form>
   );
@@ -123,6 +141,10 @@ function IncidentListPage(props: {
   return (
     <AdminLayout title="Incidents" email={props.email}>
       <h1>Incidents</h1>
+      <p>
+        <a href="/admin/subscribers">Status subscribers</a>: who gets every update, and who follows
+        an incident.
+      </p>
       {props.incidents.length ? (
         <table>
           <thead>
@@ -157,6 +179,27 @@ function IncidentListPage(props: {
   );
 }
 
+/** An incident declared from a send: its recipients may be told, once, through the pipeline. */
+function TellSendRecipients(props: { incident: Incident }) {
+  const sendId = props.incident.fromSendId;
+  return (
+    <section>
+      <h2>Declared from send #{sendId}</h2>
+      <p>
+        <a href={`/admin/sends/${sendId}`}>Send #{sendId}</a> · to let its recipients answer,{" "}
+        <a href={`/admin/polls?incident=${props.incident.slug}`}>attach a poll</a> to this incident.
+      </p>
+      <form method="post" action={`/admin/incidents/${props.incident.id}/notify-send-recipients`}>
+        <button type="submit">Tell the recipients of send #{sendId} (once)</button>
+        <small>
+          {" "}
+          Only those the send reached and who may receive incident mail; this can be done once.
+        </small>
+      </form>
+    </section>
+  );
+}
+
 function IncidentAdminPage(props: {
   email: string;
   page: IncidentPage;
@@ -188,6 +231,7 @@ function IncidentAdminPage(props: {
           {props.saved}
         </p>
       ) : null}
+      {incident.fromSendId !== null ? <TellSendRecipients incident={incident} /> : null}
       <section>
         <h2>Post an update</h2>
         <form method="post" action={`/admin/incidents/${incident.id}/updates`}>
@@ -218,6 +262,7 @@ function IncidentAdminPage(props: {
             value={u.body_en}
             errors={props.update?.errors}
           />
+          <NotifyField value={u.notify} errors={props.update?.errors} />
           <button type="submit">Post the update</button>
         </form>
         {incident.status !== "resolved" ? (
@@ -308,8 +353,9 @@ incidentAdmin.get("/admin/incidents/:id", async (c) => {
   const id = idParam(c.req.param("id"));
   const page = id === undefined ? undefined : await incidentById(c.var.deps, id);
   if (!page) return c.notFound();
-  const saved =
-    c.req.query("saved") === "update"
+  const saved = c.req.query("told")
+    ? "The recipients of the send will be told."
+    : c.req.query("saved") === "update"
       ? "Update posted."
       : c.req.query("saved")
         ? "Postmortem saved."

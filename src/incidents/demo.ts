@@ -79,6 +79,8 @@ export const incidentDemoStep: SeedStep = {
         "During Wednesday night, the 3,800 participants of the 2000 Nets d'Or received, on top of our invitation, the other participants' replies, then thousands of error messages.",
       services: ["Liste des participants / Participants list", "Messagerie / Mail"],
       components: [],
+      // The story is replayed, not lived: nobody is told of it.
+      notify: false,
     });
     if (!created.ok) return; // already there (seeded by hand): leave it as it is
     for (const step of TIMELINE) {
@@ -87,6 +89,7 @@ export const incidentDemoStep: SeedStep = {
         body: step.body,
         body_en: step.body_en,
         components: [],
+        notify: false,
       });
     }
     await writePostmortem(at(deps, "2000-01-21T10:00:00.000Z"), created.incident.id, {

@@ -2,12 +2,16 @@
 import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
+import { findSend } from "../sending/queries";
 import {
   componentsOfIncidentSchema,
   resolveHeldComponents,
   settleIncidentComponents,
 } from "../status/components";
 import { componentsOfIncidents } from "../status/queries";
+import { notifySubscribers } from "../subscriptions/notify";
+import { incidentPayload } from "../webhooks-out/events";
+import { emitEvent } from "../webhooks-out/service";
 import {
   appendUpdate,
   findIncidentById,
@@ -43,6 +47,14 @@ const optionalText = (max: number) =>
     .nullable()
     .transform((v) => (v ? v : null));
 
+/** Whether subscribers are told (default yes); the admin forms send "true" or "false". */
+const notifyField = z
+  .union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], {
+    error: "true or false.",
+  })
+  .optional()
+  .default(true);
+
 const status = z.enum(INCIDENT_STATUSES, {
   error: `One of ${INCIDENT_STATUSES.join(", ")}.`,
 });
@@ -73,6 +85,9 @@ export const newIncidentSchema = z.object({
     .default([]),
   /** The components it affects and the status it holds each in while open. */
   components: componentsOfIncidentSchema,
+  notify: notifyField,
+  /** Declared from a send's page: the send the facts came from. */
+  from_send: z.coerce.number().int().positive().optional(),
 });
 export type NewIncident = z.output<typeof newIncidentSchema>;
 
@@ -86,6 +101,7 @@ export const newUpdateSchema = z.object({
   body_en: optionalText(MARKDOWN_MAX),
   /** Components to hold in a new status from now (others keep theirs until resolved). */
   components: componentsOfIncidentSchema,
+  notify: notifyField,
 });
 export type NewUpdate = z.output<typeof newUpdateSchema>;
 
@@ -101,6 +117,9 @@ export async function createIncident(
   input: NewIncident,
 ): Promise<{ ok: true; incident: Incident } | { ok: false; errors: FieldError[] }> {
   const held = await resolveHeldComponents(deps, input.components);
+  if (input.from_send !== undefined && !(await findSend(deps.db, input.from_send))) {
+    return { ok: false, errors: [{ field: "from_send", message: "No send has this id." }] };
+  }
   const now = nowIso(deps);
   const incident = await insertIncident(deps.db, {
     slug: input.slug,
@@ -114,12 +133,15 @@ export async function createIncident(
     createdAt: now,
     updatedAt: now,
     resolvedAt: input.status === "resolved" ? now : null,
+    fromSendId: input.from_send ?? null,
   });
   if (!incident) {
     return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
   }
   await settleIncidentComponents(deps, incident.id, held);
   deps.statusPages.forget();
+  if (input.notify) await notifyOf(deps, incident.id, null);
+  await emitEvent(deps, "incident.created", incidentPayload(incident));
   return { ok: true, incident };
 }
 
@@ -144,8 +166,15 @@ export async function postUpdate(
   );
   await settleIncidentComponents(deps, incidentId, held);
   deps.statusPages.forget();
+  if (update && input.notify) await notifyOf(deps, incidentId, update.id);
+  const type = input.status === "resolved" ? "incident.resolved" : "incident.updated";
+  if (update) await emitEvent(deps, type, incidentPayload({ ...incident, resolvedAt }, update));
   return update;
 }
+
+/** Enqueues the notice to the subscribers concerned; the mail leaves through the outbox. */
+const notifyOf = (deps: Deps, incidentId: number, updateId: number | null) =>
+  notifySubscribers(deps, { incidentId, updateId, components: [], actor: "incident notice" });
 
 export async function writePostmortem(
   deps: Deps,

@@ -2,6 +2,7 @@
 import type { Dictionary, Lang } from "../i18n";
 import type { ComponentStatus } from "../status/queries";
 import { componentStatusText } from "../status/views";
+import { FollowIncidentForm } from "../subscriptions/views";
 import { PublicLayout } from "../views/layout";
 import { formatInstant, inLang } from "./format";
 import { renderMarkdown } from "./markdown";
@@ -161,6 +162,7 @@ export function IncidentPublicPage(props: { page: IncidentPage; lang: Lang; path
             </ul>
           </section>
         ) : null}
+        <FollowIncidentForm lang={props.lang} slug={props.page.incident.slug} />
         <footer>
           <a href="/incidents.atom" type="application/atom+xml">
             {t.feed}

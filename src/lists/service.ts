@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CONSENT_STATES, type ConsentState } from "../consent/states";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
+import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "../mail/provider";
 import * as q from "./queries";
 
 export type { List } from "./queries";
@@ -15,7 +16,13 @@ export const listInput = z.object({
     .min(1, "Enter a slug.")
     .max(64, "At most 64 characters.")
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "Lower-case letters, digits and single hyphens only."),
-  name: z.string().trim().min(1, "Enter a name.").max(200, "At most 200 characters."),
+  // The list's name is in the re-consent and confirmation subjects: no control character.
+  name: z
+    .string()
+    .refine((v) => !hasControlCharacters(v), `The name ${CONTROL_CHARACTERS_MESSAGE}`)
+    .trim()
+    .min(1, "Enter a name.")
+    .max(200, "At most 200 characters."),
   purpose: z
     .string()
     .trim()

@@ -14,9 +14,26 @@ export function singleRecipient(address: string): SingleAddress {
   return value as SingleAddress;
 }
 
-/** Header values may not contain line breaks: they would let a name or subject add headers. */
+/**
+ * Control characters: C0 (NUL, TAB, VT, FF, CR, LF…), DEL, C1 (NEL…) and the Unicode line and
+ * paragraph separators. In a header some start a new line (so a new header), NUL truncates it.
+ */
+export const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+const CONTROL_RUNS = new RegExp(`(?:\\s*${CONTROL_CHARACTERS.source})+\\s*`, "gu");
+
+/** Whether text typed for a subject or a name holds a control character (refused at input). */
+export const hasControlCharacters = (value: string) => CONTROL_CHARACTERS.test(value);
+
+/** The message people read when a subject or name holds one. */
+export const CONTROL_CHARACTERS_MESSAGE =
+  "cannot contain control characters (line breaks, tabs or other invisible characters).";
+
+/**
+ * A header value without control characters, each run replaced by one space: input refuses them
+ * already, this is the last guard for whatever the database holds (merge tags, older rows).
+ */
 export function headerSafe(value: string): string {
-  return value.replace(/[\r\n\u2028\u2029]+/g, " ").trim();
+  return value.replace(CONTROL_RUNS, " ").trim();
 }
 
 export type MailMessage = {

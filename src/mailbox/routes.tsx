@@ -64,6 +64,7 @@ mailboxRoutes.get("/admin/mailbox", async (c) => {
     <MailboxPage
       email={c.var.admin.email}
       transport={c.var.deps.config.mail.transport}
+      publicUrl={c.var.deps.config.publicUrl}
       to={to}
       messages={page}
       nextBefore={rows.length > PAGE ? (page[page.length - 1]?.id ?? null) : null}

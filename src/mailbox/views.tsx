@@ -1,15 +1,30 @@
 import type { OutboxMessage } from "../mail/outbox-transport";
 import { AdminLayout } from "../views/layout";
 
-/** The mail's text with its http(s) links clickable, so the admin can play the participant. */
-function LinkedText(props: { text: string }) {
+/** A link Relance puts in mail: this site, one path segment, then a token (`/c/…`, `/u/…`). */
+const isOwnMailLink = (url: string, publicUrl: string) =>
+  url.startsWith(`${publicUrl}/`) &&
+  /^\/[a-z]+\/[A-Za-z0-9_.~-]+$/.test(url.slice(publicUrl.length));
+
+/**
+ * The mail's text with Relance's own links clickable, so the admin can play the participant.
+ * Any other URL stays text: it may come from what a participant typed (a name, an attribute).
+ */
+function LinkedText(props: { text: string; publicUrl: string }) {
   const parts = props.text.split(/(https?:\/\/[^\s<>"]+)/g);
-  return <>{parts.map((part, i) => (i % 2 === 1 ? <a href={part}>{part}</a> : part))}</>;
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 && isOwnMailLink(part, props.publicUrl) ? <a href={part}>{part}</a> : part,
+      )}
+    </>
+  );
 }
 
 export function MailboxPage(props: {
   email: string;
   transport: "outbox" | "resend";
+  publicUrl: string;
   to: string;
   messages: OutboxMessage[];
   nextBefore: number | null;
@@ -64,7 +79,7 @@ export function MailboxPage(props: {
               ))}
             </dl>
             <pre class="mail-text">
-              <LinkedText text={m.text} />
+              <LinkedText text={m.text} publicUrl={props.publicUrl} />
             </pre>
           </details>
         ))

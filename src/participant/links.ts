@@ -2,6 +2,7 @@
 // token is simply invalid; an expired one is told apart, because what it may still do depends
 // on the page (a confirmed participant may keep editing their entry after the deadline).
 import type { Deps } from "../deps";
+import { keyRing } from "../keys/ring";
 import { type TokenPayload, type TokenPurpose, verifyToken } from "../tokens";
 
 export type OpenedLink =
@@ -13,7 +14,7 @@ export async function openLink(
   token: string,
   purpose: TokenPurpose,
 ): Promise<OpenedLink> {
-  const secret = deps.config.secretKey;
+  const secret = keyRing(deps);
   const check = await verifyToken(secret, token, purpose, deps.clock.now());
   if (check.ok) return { ok: true, payload: check.payload, expired: false };
   if (check.reason !== "expired") return { ok: false };

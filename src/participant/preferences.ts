@@ -117,54 +117,8 @@ export async function setLanguage(deps: Deps, contactId: number, lang: Lang) {
   await q.setLanguageAttribute(deps.db, contactId, lang, deps.clock.now().toISOString());
 }
 
-/**
- * Everything Relance holds about a person, as one JSON document. Internal row ids (the contact's,
- * its messages', the lists') stay out: they mean nothing to the person and would only leak how
- * the database is laid out.
- */
-export async function exportData(deps: Deps, person: Person) {
-  const [lists, events, registrations, messages] = await Promise.all([
-    q.memberships(deps.db, person.id),
-    q.consentEventsOf(deps.db, person.id),
-    q.registrationsOf(deps.db, person.id),
-    q.messagesOf(deps.db, person.id),
-  ]);
-  const listName = new Map(lists.map((l) => [l.listId, l.name]));
-  return {
-    exported_at: deps.clock.now().toISOString(),
-    contact: {
-      email: person.email,
-      name: person.name,
-      attributes: person.attributes,
-      created_at: person.createdAt,
-    },
-    lists: lists.map((l) => ({ list: l.name, slug: l.slug, status: l.status })),
-    consent_history: events.map((e) => ({
-      list: listName.get(e.listId) ?? null,
-      event: e.event,
-      at: e.at,
-      source: e.source,
-      text_version: e.textVersion,
-      ip_hash: e.ipHash,
-      user_agent_family: e.uaFamily,
-    })),
-    registrations: registrations.map((r) => ({
-      list: listName.get(r.listId) ?? null,
-      data: r.data,
-      created_at: r.createdAt,
-      updated_at: r.updatedAt,
-    })),
-    messages: messages.map((m) => ({
-      list: listName.get(m.listId) ?? null,
-      kind: m.kind,
-      status: m.status,
-      at: m.updatedAt,
-      to: m.payload?.to ?? null,
-      subject: m.payload?.subject ?? null,
-      text: m.payload?.text ?? null,
-    })),
-  };
-}
+/** Everything Relance holds about a person (export.ts, shape in docs/personal-data-export.md). */
+export { exportData } from "./export";
 
 /** Erases everything but the suppression hash (which keeps the address from coming back). */
 export const eraseEverything = (deps: Deps, contactId: number) =>

@@ -7,9 +7,15 @@ import {
   lists,
   type MailTemplate,
   outboxMessages,
+  pollOptions,
+  polls,
+  pollVotes,
   registrations,
   type StoredMessage,
   sends,
+  suppressionReasons,
+  suppressions,
+  webhookEvents,
 } from "../../db/schema";
 import type { Db } from "../db";
 import { storedMail } from "../sending/templates";
@@ -136,9 +142,14 @@ export const messagesOf = async (db: Db, contactId: number) =>
   (
     await db
       .select({
+        id: outboxMessages.id,
         listId: sends.listId,
         kind: sends.kind,
         status: outboxMessages.status,
+        error: outboxMessages.error,
+        outcome: outboxMessages.outcome,
+        outcomeAt: outboxMessages.outcomeAt,
+        providerId: outboxMessages.providerId,
         stored: sql<string | null>`(
           SELECT json_array(json(j.value), json(p.templates)) FROM batch_payloads p, json_each(p.messages) AS j
           WHERE p.batch_id = ${outboxMessages.batchId} AND j.value ->> '$.id' = ${outboxMessages.id})`,
@@ -154,3 +165,53 @@ export const messagesOf = async (db: Db, contactId: number) =>
       : [];
     return { ...message, payload: (copy && templates && storedMail(copy, templates)) || null };
   });
+
+/** The provider's events about a contact's messages (delivery, bounce, complaint), oldest first. */
+export const providerEventsOf = (db: Db, contactId: number) =>
+  db
+    .select({
+      type: webhookEvents.type,
+      kind: webhookEvents.kind,
+      messageId: webhookEvents.messageId,
+      effect: webhookEvents.effect,
+      payload: webhookEvents.payload,
+      receivedAt: webhookEvents.receivedAt,
+    })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.contactId, contactId))
+    .orderBy(asc(webhookEvents.id));
+
+/** Whether an address hash is suppressed for every list, and each reason kept for it. */
+export async function suppressionOf(db: Db, addressHash: string) {
+  const [row] = await db
+    .select({ createdAt: suppressions.createdAt })
+    .from(suppressions)
+    .where(eq(suppressions.addressHash, addressHash));
+  const reasons = await db
+    .select({
+      listId: suppressionReasons.listId,
+      reason: suppressionReasons.reason,
+      at: suppressionReasons.at,
+      source: suppressionReasons.source,
+    })
+    .from(suppressionReasons)
+    .where(eq(suppressionReasons.addressHash, addressHash))
+    .orderBy(asc(suppressionReasons.id));
+  return { since: row?.createdAt ?? null, reasons };
+}
+
+/** An invite-only poll and what its invited voter (by pseudonym) chose, if anything. */
+export async function invitedPollOf(db: Db, pollId: number, voter: string) {
+  const [poll] = await db
+    .select({ slug: polls.slug, question: polls.question })
+    .from(polls)
+    .where(eq(polls.id, pollId));
+  if (!poll) return undefined;
+  const ballot = await db
+    .select({ label: pollOptions.label, at: pollVotes.createdAt })
+    .from(pollVotes)
+    .innerJoin(pollOptions, eq(pollOptions.id, pollVotes.optionId))
+    .where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.voter, voter)))
+    .orderBy(asc(pollOptions.position));
+  return { ...poll, ballot };
+}

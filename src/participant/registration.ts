@@ -7,6 +7,7 @@ import { z } from "zod";
 import { findMember } from "../consent/queries";
 import type { Deps } from "../deps";
 import type { List } from "../lists/service";
+import { hasControlCharacters } from "../mail/provider";
 import * as q from "./queries";
 
 export type { Registration } from "./queries";
@@ -33,7 +34,12 @@ const isWebAddress = (value: string) => {
 };
 
 const field = (name: RegistrationField) =>
-  z.string().trim().min(1, "required").max(LIMITS[name], "too_long");
+  z
+    .string()
+    .refine((v) => !hasControlCharacters(v), "control_characters")
+    .trim()
+    .min(1, "required")
+    .max(LIMITS[name], "too_long");
 
 export const registrationInput = z.object({
   name: field("name"),

@@ -42,6 +42,8 @@ const text: Dictionary<{
       required: "Indiquez votre adresse e-mail.",
       email: "Cette adresse e-mail n'est pas valide (exemple : prenom@exemple.fr).",
       too_long: "Ce champ est trop long.",
+      control_characters:
+        "Ce champ ne peut pas contenir de retour à la ligne, de tabulation ni d'autre caractère invisible.",
       consent:
         "Cochez la case pour donner votre accord : sans lui, nous ne pouvons pas vous inscrire.",
     },
@@ -75,6 +77,8 @@ const text: Dictionary<{
       required: "Give your email address.",
       email: "This email address is not valid (example: name@example.org).",
       too_long: "This field is too long.",
+      control_characters:
+        "This field cannot contain line breaks, tabs or other invisible characters.",
       consent: "Tick the box to give your agreement: without it we cannot subscribe you.",
     },
     sentTitle: "Check your mailbox",

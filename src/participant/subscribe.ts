@@ -12,6 +12,7 @@ import { findContactByKey, insertContact } from "../contacts/queries";
 import type { Deps } from "../deps";
 import type { Lang } from "../i18n";
 import type { List } from "../lists/service";
+import { hasControlCharacters } from "../mail/provider";
 import { startSend } from "../sending/outbox";
 import * as sendingQueries from "../sending/queries";
 import type { TokenPayload } from "../tokens";
@@ -27,7 +28,11 @@ export type SubscribeValues = { email: string; name: string; consent: boolean };
 /** Error messages are codes the views translate. */
 export const subscribeInput = z.object({
   email: z.string().trim().min(1, "required").max(254, "too_long"),
-  name: z.string().trim().max(200, "too_long"),
+  name: z
+    .string()
+    .refine((v) => !hasControlCharacters(v), "control_characters")
+    .trim()
+    .max(200, "too_long"),
   consent: z.literal(true, { error: "consent" }),
 });
 

@@ -104,6 +104,8 @@ const text: Dictionary<{
     errors: {
       required: () => "Ce champ est obligatoire.",
       too_long: (n) => `${n.toLocaleString("fr-FR")} caractères au plus.`,
+      control_characters: () =>
+        "Pas de retour à la ligne, de tabulation ni d'autre caractère invisible dans ce champ.",
       url: () =>
         "Indiquez une adresse web complète commençant par http:// ou https:// (par exemple https://www.exemple.fr/).",
     },
@@ -159,6 +161,7 @@ const text: Dictionary<{
     errors: {
       required: () => "This field is required.",
       too_long: (n) => `At most ${n.toLocaleString("en")} characters.`,
+      control_characters: () => "No line breaks, tabs or other invisible characters in this field.",
       url: () =>
         "Give a full web address starting with http:// or https:// (for example https://www.example.org/).",
     },

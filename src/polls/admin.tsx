@@ -352,6 +352,8 @@ pollAdmin.get("/admin/polls", async (c) => {
       polls={polls}
       incidents={incidents}
       now={deps.clock.now()}
+      // "Attach a poll" from an incident's page chooses that incident in the form.
+      values={{ incident_slug: c.req.query("incident") ?? "" }}
     />,
   );
 });

@@ -4,6 +4,7 @@
 // no tracking: the time is signed with the app's key, so a client cannot claim an older form.
 import { constantTimeEqual, hmacSha256 } from "../crypto";
 import type { Deps } from "../deps";
+import { keyRing } from "../keys/ring";
 
 /** The hidden field a person leaves empty (named like a field form fillers love). */
 export const HONEYPOT_FIELD = "website";
@@ -11,13 +12,12 @@ export const STARTED_FIELD = "form_started";
 /** Faster than this from render to vote, the form was filled by a program. */
 export const MIN_FILL_MS = 2000;
 
-const signature = (deps: Deps, ms: number) =>
-  hmacSha256(deps.config.secretKey, `poll-form:${ms}`, "hex");
+const signature = (key: string, ms: number) => hmacSha256(key, `poll-form:${ms}`, "hex");
 
 /** The value of the time field for a form rendered at `at`. */
 export const signFormStart = (deps: Deps, at: Date) => {
   const ms = at.getTime();
-  return `${ms}.${signature(deps, ms)}`;
+  return `${ms}.${signature(deps.config.secretKey, ms)}`;
 };
 
 export type HumanCheck = "ok" | "honeypot" | "no_form" | "too_fast";
@@ -30,6 +30,10 @@ export function checkHumanForm(
   if (fields.honeypot) return "honeypot";
   const [msText, sig] = (fields.started ?? "").split(".");
   const ms = /^\d{1,15}$/.test(msText ?? "") ? Number(msText) : undefined;
-  if (ms === undefined || !sig || !constantTimeEqual(sig, signature(deps, ms))) return "no_form";
+  const signed =
+    ms !== undefined &&
+    !!sig &&
+    keyRing(deps).some((key) => constantTimeEqual(sig, signature(key, ms)));
+  if (ms === undefined || !signed) return "no_form";
   return deps.clock.now().getTime() - ms < MIN_FILL_MS ? "too_fast" : "ok";
 }

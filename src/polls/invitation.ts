@@ -18,12 +18,19 @@ export function signInvitation(secretKey: string, invitation: Invitation): strin
   return `${body}.${tag(secretKey, body)}`;
 }
 
-/** The poll and contact a token was signed for; undefined when malformed or forged. */
-export function readInvitation(secretKey: string, token: string): Invitation | undefined {
+/**
+ * The poll and contact a token was signed for; undefined when malformed or forged. `keys` is the
+ * key ring (current key first): a link mailed before a rotation still opens.
+ */
+export function readInvitation(
+  keys: string | readonly string[],
+  token: string,
+): Invitation | undefined {
   const match = TOKEN.exec(token);
   if (!match) return undefined;
   const [, poll = "", contact = "", signature = ""] = match;
-  if (!constantTimeEqual(tag(secretKey, `v${poll}-${contact}`), signature)) {
+  const ring = typeof keys === "string" ? [keys] : keys;
+  if (!ring.some((key) => constantTimeEqual(tag(key, `v${poll}-${contact}`), signature))) {
     return undefined;
   }
   const pollId = Number.parseInt(poll, 36);

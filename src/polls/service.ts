@@ -3,8 +3,9 @@ import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import { slugField } from "../incidents/service";
+import { keyRing } from "../keys/ring";
 import { checkHumanForm, signFormStart } from "./bot-check";
-import { invitedVoter, readInvitation } from "./invitation";
+import { type Invitation, invitedVoter, readInvitation } from "./invitation";
 import { largestRemainderPercents } from "./percent";
 import {
   allPolls,
@@ -380,7 +381,7 @@ export type InvitedPoll = {
  * names a poll that does not exist or is not invite-only.
  */
 export async function invitedPoll(deps: Deps, token: string): Promise<InvitedPoll | undefined> {
-  const invitation = readInvitation(deps.config.secretKey, token);
+  const invitation = readInvitation(keyRing(deps), token);
   if (!invitation) return undefined;
   // A poll's slug and audience never change: the id's slug is remembered like the definition.
   const slug = await deps.polls.cache.remember(`slugof:${invitation.pollId}`, async () => ({
@@ -388,7 +389,25 @@ export async function invitedPoll(deps: Deps, token: string): Promise<InvitedPol
   }));
   const definition = slug === undefined ? undefined : await pollDefinition(deps, slug);
   if (definition?.poll.audience !== "list") return undefined;
-  return { definition, voter: invitedVoter(deps.config.secretKey, invitation) };
+  return { definition, voter: await linkVoter(deps, invitation) };
+}
+
+/**
+ * The pseudonym a link votes under: the current key's, unless the link already voted under a
+ * previous key's (before a rotation), which stays its voter so that it still votes only once.
+ */
+async function linkVoter(deps: Deps, invitation: Invitation): Promise<string> {
+  const [current = "", ...previous] = keyRing(deps).map((key) => invitedVoter(key, invitation));
+  if (previous.length === 0) return current;
+  const voted = await deps.client.execute({
+    sql:
+      "SELECT voter FROM poll_votes WHERE poll_id = ? AND voter IN (" +
+      previous.map(() => "?").join(",") +
+      ") LIMIT 1",
+    args: [invitation.pollId, ...previous],
+  });
+  const earlier = voted.rows[0]?.voter;
+  return typeof earlier === "string" ? earlier : current;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Who is voting: a random voter id in a signed cookie, and a salted hash of the client's address.
 import { constantTimeEqual, hmacSha256, toBase64Url } from "../crypto";
 import type { Deps } from "../deps";
+import { keyRing } from "../keys/ring";
 
 export const VOTER_COOKIE = "relance_voter";
 const VOTER_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -22,6 +23,10 @@ export function verifyVoter(deps: Deps, value: string | undefined): string | und
   const dot = value.indexOf(".");
   const id = value.slice(0, dot);
   if (dot < 0 || !VOTER_ID.test(id)) return undefined;
-  const expected = hmacHex(deps.config.secretKey, `voter:${id}`);
-  return constantTimeEqual(value.slice(dot + 1), expected) ? id : undefined;
+  // Signed before a rotation still counts: the same voter, who must not vote again.
+  const signature = value.slice(dot + 1);
+  const signed = keyRing(deps).some((key) =>
+    constantTimeEqual(signature, hmacHex(key, `voter:${id}`)),
+  );
+  return signed ? id : undefined;
 }

@@ -10,6 +10,7 @@
 import type { ConsentState } from "../consent/states";
 import { sha256Hex } from "../crypto";
 import type { Deps } from "../deps";
+import { describeError } from "../http/error-log";
 import {
   type BatchOutcome,
   type MailMessage,
@@ -231,7 +232,8 @@ class PipelineDispatcher implements Dispatcher {
   /** Step after step; when idle or paused, look again every `idleMs` (or when woken). */
   private async loop() {
     const report =
-      this.options.onError ?? ((e: unknown) => console.error("[relance] dispatcher:", e));
+      this.options.onError ??
+      ((e: unknown) => console.error(`[relance] dispatcher: ${describeError(e)}`));
     const idleMs = this.options.idleMs ?? 1000;
     this.ahead = undefined; // its lease is freed just below
     await this.store.releaseAllLeases().catch(report);

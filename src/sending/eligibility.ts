@@ -6,8 +6,12 @@ import type { MailPurpose } from "../consent/states";
  * `subscribe`: the double opt-in confirmation mail of one web subscriber (one send per request,
  * one recipient), so that it goes through the same outbox, rate limit and kill switch.
  * `reminder`: the one reminder of a re-consent send, to those of its recipients still `invited`.
+ * `incident`: the notice of an incident or of its update, to the status page's subscribers.
  */
-export type SendKind = Extract<MailPurpose, "reconsent" | "campaign" | "subscribe" | "reminder">;
+export type SendKind = Extract<
+  MailPurpose,
+  "reconsent" | "campaign" | "subscribe" | "reminder" | "incident"
+>;
 
 export {
   countRecipients,

@@ -1,7 +1,7 @@
 // Starting a send, the one door into the outbox: the recipient counts, then one outbox row per
 // recipient, all in one transaction (with the `invited` events of a re-consent send), so a send
 // is all or nothing, and a send that enqueues nobody does not exist.
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { sends } from "../../db/schema";
 import { actorKindOf, moveMembers } from "../consent/transitions";
 import type { Deps } from "../deps";
@@ -30,6 +30,15 @@ export type SendRequest = {
   reminderDaysBefore?: number;
   /** Reminder: the re-consent send whose (sent) recipients alone it may reach. */
   reminderOf?: number;
+  /** Incident notice: the incident, and the update it tells (none: the incident was declared). */
+  incident?: { id: number; updateId: number | null };
+  /** Incident notice: only the recipients of this send, and at most once (a unique column). */
+  recipientsOf?: number;
+  /**
+   * A further condition over `list_members m` (a subscriber's chosen components, someone already
+   * told through another list): applied when enqueuing; the counts stay the list's.
+   */
+  memberFilter?: SQL;
 };
 
 /** Over `list_members m`: the member is one a send's message was sent to. */
@@ -53,6 +62,9 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
     deadline: request.deadline ?? null,
     reminderDaysBefore: request.reminderDaysBefore ?? null,
     reminderOf: request.reminderOf ?? null,
+    incidentId: request.incident?.id ?? null,
+    incidentUpdateId: request.incident?.updateId ?? null,
+    recipientsOf: request.recipientsOf ?? null,
     textVersion: request.textVersion,
     total: 0,
     excluded: counts.excluded,
@@ -84,11 +96,14 @@ function enqueue(deps: Deps, request: SendRequest, sendId: number, at: string) {
   // A reminder goes only to those its re-consent send reached.
   const reminded =
     request.reminderOf === undefined ? sql`` : sql` AND ${sentBySend(request.reminderOf)}`;
+  const told =
+    request.recipientsOf === undefined ? sql`` : sql` AND ${sentBySend(request.recipientsOf)}`;
+  const filtered = request.memberFilter === undefined ? sql`` : sql` AND ${request.memberFilter}`;
   return deps.db.run(sql`
     INSERT INTO outbox_messages (send_id, contact_id, status, updated_at)
     SELECT ${sendId}, m.contact_id, 'queued', ${at}
     FROM list_members m JOIN contacts c ON c.id = m.contact_id
-    WHERE m.list_id = ${request.listId}${one}${reminded} AND ${eligibleMemberSql(request.kind, mailModeOf(deps))}
+    WHERE m.list_id = ${request.listId}${one}${reminded}${told}${filtered} AND ${eligibleMemberSql(request.kind, mailModeOf(deps))}
     ORDER BY m.id`);
 }
 

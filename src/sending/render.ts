@@ -3,6 +3,7 @@
 import type { Config } from "../config";
 import { isLang, type Lang } from "../i18n";
 import { singleRecipient } from "../mail/provider";
+import { prepareIncidentNotice } from "../subscriptions/notice-mail";
 import { signToken } from "../tokens";
 import type { Send, SendMaterial } from "./store";
 import {
@@ -135,6 +136,7 @@ function composerOf(send: Send, material: SendMaterial, now: Date, orgName: stri
       });
     };
   }
+  if (send.kind === "incident") return noticeComposer(send, material);
   // Each message of it is dropped with the reason, rather than the whole send stuck.
   if (!campaign)
     return async () => {
@@ -155,4 +157,22 @@ function composerOf(send: Send, material: SendMaterial, now: Date, orgName: stri
       // A test has no contact: its merge tags show their fallbacks.
       contact: contact.contactId === null ? undefined : contact,
     });
+}
+
+/** An incident notice: the incident's or the update's text, the same for every recipient. */
+function noticeComposer(send: Send, material: SendMaterial): Composer {
+  const { notice, list } = material;
+  if (!notice)
+    return async () => {
+      throw new Error(`send ${send.id}: incident ${send.incidentId} is missing`);
+    };
+  let mail: ReturnType<typeof prepareIncidentNotice> | undefined;
+  return async (_contact, { lang, unsubscribeUrl, preferencesUrl, base }) => {
+    mail ??= prepareIncidentNotice({
+      notice,
+      listName: list.name,
+      incidentUrl: `${base}/incidents/${notice.slug}`,
+    });
+    return mail.compose({ lang, unsubscribeUrl, preferencesUrl });
+  };
 }

@@ -12,18 +12,26 @@ import type { Deps } from "../deps";
 import { erasureStatements, runErasure } from "../erasure/service";
 import type { FieldError } from "../http/problem";
 import type { List } from "../lists/service";
+import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "../mail/provider";
 import { type BreakerVerdict, judgeOutcomes, type Outcome } from "./breaker";
 import { isPaused, pauseSending } from "./kill-switch";
 import { type SendReport, startSend } from "./outbox";
 import * as q from "./queries";
 
+/** A one-line header text (a subject): no line break nor any other control character (finding 3). */
 export const noLineBreak = (what: string) =>
   z
     .string()
+    // Checked before trimming: a trailing tab or NEL is refused too, not silently dropped.
+    .refine((v) => !/[\r\n]/.test(v), `${what} cannot contain line breaks.`)
+    // (Line breaks have their own message just above: one error per field.)
+    .refine(
+      (v) => !hasControlCharacters(v.replace(/[\r\n]/g, "")),
+      `${what} ${CONTROL_CHARACTERS_MESSAGE}`,
+    )
     .trim()
     .min(1, `${what} is empty.`)
-    .max(200, `${what} is longer than 200 characters.`)
-    .refine((v) => !/[\r\n]/.test(v), `${what} cannot contain line breaks.`);
+    .max(200, `${what} is longer than 200 characters.`);
 
 const isoDate = z
   .string({ error: "Give the deadline as an ISO 8601 date or date-time." })

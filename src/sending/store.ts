@@ -14,6 +14,7 @@ import {
 } from "../../db/schema";
 import { dispatchFactsSql } from "../consent/eligibility";
 import type { Db } from "../db";
+import { type NoticeFacts, noticeFacts } from "../subscriptions/notice-facts";
 import * as q from "./queries";
 
 export type Send = q.Send;
@@ -38,6 +39,8 @@ export type Recipient = {
 export type SendMaterial = {
   list: { name: string; slug: string; purpose: string };
   campaign: Awaited<ReturnType<typeof q.findCampaign>>;
+  /** An incident notice's incident or update (subscriptions/notice-facts.ts). */
+  notice?: NoticeFacts;
 };
 
 /** Whether a provider call may start: the kill switch, and the provider's own hold (a 429). */
@@ -127,7 +130,8 @@ export function pipelineStore(db: Db): PipelineStore {
       const list = await q.listWithPurpose(db, send.listId, send.textVersion);
       if (!list) return undefined;
       const campaign = send.campaignId ? await q.findCampaign(db, send.campaignId) : undefined;
-      return { list, campaign };
+      const notice = send.kind === "incident" ? await noticeFacts(db, send) : undefined;
+      return { list, campaign, notice };
     },
     leaseDueBatch: (now, leaseUntil) => leaseDueBatch(db, now, leaseUntil),
     claimedRows: (batchId) => claimedRows(db, batchId),

@@ -10,6 +10,7 @@ const SEND_TITLES = {
   subscribe: "Subscription confirmation",
   reminder: "Re-consent reminder",
   test: "Test of a campaign",
+  incident: "Incident notice",
 };
 
 export function PausedNotice(props: { state: SendingState }) {
@@ -25,7 +26,20 @@ export function PausedNotice(props: { state: SendingState }) {
       {props.state.by ? <> by {props.state.by}</> : null}
       {props.state.reason ? <>: {props.state.reason}</> : null}. Nothing is sent until an admin
       resumes.
+      <DeclareFromPause reason={props.state.reason} />
     </p>
+  );
+}
+
+/** The breaker names the send it stopped: an incident may be declared from its facts. */
+function DeclareFromPause(props: { reason: string | null }) {
+  const sendId = /\(send #(\d+)\)/.exec(props.reason ?? "")?.[1];
+  if (!sendId) return null;
+  return (
+    <>
+      {" "}
+      <a href={`/admin/sends/${sendId}/declare`}>Declare an incident</a>
+    </>
   );
 }
 
@@ -198,6 +212,11 @@ export function SendPage(props: {
         {props.subject || "(default)"}
       </p>
       <EligibilitySummary recipients={props.p.total} excluded={props.excluded} verb="queued" />
+      <p>
+        <a href={`/admin/sends/${props.p.id}/declare`} class="secondary">
+          Declare an incident
+        </a>
+      </p>
       <ProgressFragment p={props.p} />
       <FailuresSection p={props.p} failures={props.failures} />
       <p>

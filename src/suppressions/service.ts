@@ -7,6 +7,7 @@ import { hashAddress } from "../consent/service";
 import { parseAddress } from "../contacts/address";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
+import { adoptPreviousHashes } from "../keys/rekey";
 import * as q from "./queries";
 
 /** One suppressed address: every reason it was given, and whether an admin may lift it. */
@@ -83,6 +84,7 @@ export async function searchSuppressions(
     if ("error" in address) {
       return { rows: [], counts, total, errors: [{ field: "address", message: address.error }] };
     }
+    await adoptPreviousHashes(deps, [address.key]);
     const rows = await suppressionsOf(deps, [hashAddress(deps, address.key)]);
     return { rows, counts, total, errors: [] };
   }

@@ -1,5 +1,5 @@
 // Every query the webhook endpoint and the retention job run.
-import { and, count, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { contacts, outboxMessages, webhookEvents } from "../../db/schema";
 import type { Db } from "../db";
 import { mentionsErased, personOf, scrubbed } from "../sql-scrub";
@@ -17,21 +17,25 @@ export const isStored = async (db: Db, svixId: string) =>
       .limit(1)
   ).length > 0;
 
-export const insertEvent = (db: Db, row: NewWebhookEvent) => db.insert(webhookEvents).values(row);
+/** One statement for many events (a group commit's): any svix-id already stored fails it whole. */
+export const insertEvents = (db: Db, rows: NewWebhookEvent[]) =>
+  db.insert(webhookEvents).values(rows);
+
+const knownMessage = {
+  id: outboxMessages.id,
+  sendId: outboxMessages.sendId,
+  // Never null here: the inner join leaves out a test send's message, which has no contact.
+  contactId: sql<number>`${outboxMessages.contactId}`.mapWith(Number),
+  status: outboxMessages.status,
+  outcome: outboxMessages.outcome,
+  emailKey: contacts.emailKey,
+};
 
 /** The message the provider knows by `providerId`, with its contact's address key. */
 export const messageByProviderId = async (db: Db, providerId: string) =>
   (
     await db
-      .select({
-        id: outboxMessages.id,
-        sendId: outboxMessages.sendId,
-        // Never null here: the inner join leaves out a test send's message, which has no contact.
-        contactId: sql<number>`${outboxMessages.contactId}`.mapWith(Number),
-        status: outboxMessages.status,
-        outcome: outboxMessages.outcome,
-        emailKey: contacts.emailKey,
-      })
+      .select(knownMessage)
       .from(outboxMessages)
       .innerJoin(contacts, eq(contacts.id, outboxMessages.contactId))
       .where(eq(outboxMessages.providerId, providerId))
@@ -40,6 +44,21 @@ export const messageByProviderId = async (db: Db, providerId: string) =>
   )[0];
 
 export type KnownMessage = NonNullable<Awaited<ReturnType<typeof messageByProviderId>>>;
+
+/** `messageByProviderId` for many provider ids at once, by provider id. */
+export async function messagesByProviderIds(db: Db, providerIds: string[]) {
+  const found = new Map<string, KnownMessage>();
+  if (providerIds.length === 0) return found;
+  const rows = await db
+    .select({ ...knownMessage, providerId: outboxMessages.providerId })
+    .from(outboxMessages)
+    .innerJoin(contacts, eq(contacts.id, outboxMessages.contactId))
+    .where(inArray(outboxMessages.providerId, providerIds))
+    .orderBy(outboxMessages.id);
+  // The latest message wins, as in messageByProviderId.
+  for (const { providerId, ...message } of rows) if (providerId) found.set(providerId, message);
+  return found;
+}
 
 export const transientBouncesSince = async (db: Db, contactId: number, since: string) =>
   (
@@ -122,3 +141,27 @@ export const forgetContact = (db: Db, contactId: number) =>
        -- Events matched to no contact (inbound mail, unknown messages): few, so read in full.
        OR (webhook_events.contact_id IS NULL
            AND (${mentionsErased(sql`payload`)} OR ${mentionsErased(sql`effect`)}))`);
+
+/** Which of these svix-ids are already stored. */
+export const storedAmong = async (db: Db, svixIds: string[]) =>
+  new Set(
+    (
+      await db
+        .select({ svixId: webhookEvents.svixId })
+        .from(webhookEvents)
+        .where(inArray(webhookEvents.svixId, svixIds))
+    ).map((r) => r.svixId),
+  );
+
+/** A send's `limit` latest outcomes, oldest first, in the order the breaker reads them. */
+export const latestOutcomes = async (db: Db, sendId: number, limit: number) =>
+  (
+    await db
+      .select({ outcome: outboxMessages.outcome })
+      .from(outboxMessages)
+      .where(and(eq(outboxMessages.sendId, sendId), isNotNull(outboxMessages.outcome)))
+      .orderBy(desc(outboxMessages.outcomeAt), desc(outboxMessages.id))
+      .limit(limit)
+  )
+    .map((r) => r.outcome as Outcome)
+    .reverse();

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../http/env";
 import { problem } from "../http/problem";
-import { ingestResendEvent } from "./service";
+import { LIMITS, overLimit } from "../http/rate-limit";
 import { InvalidWebhookSecret, verifyResendSignature } from "./signature";
 
 /** Resend's events are a few KB; anything this large is not one of them. */
@@ -46,9 +46,13 @@ webhookRoutes.post(
       if (error instanceof InvalidWebhookSecret) return problem(c, 503, error.message);
       throw error;
     }
-    if (!verification.ok) return problem(c, 401, verification.reason);
+    if (!verification.ok) {
+      // Only a failed signature counts against the address's limit (see LIMITS.webhook).
+      return (await overLimit(c, LIMITS.webhook)) ?? problem(c, 401, verification.reason);
+    }
 
-    const result = await ingestResendEvent(c.var.deps, verification.id, body);
+    const deps = c.var.deps;
+    const result = await deps.webhooks.ingest(deps, verification.id, body);
     if (result.status === "malformed") return problem(c, 400, result.detail);
     if (result.status === "replay") return c.json({ received: true, replay: true });
     return c.json({ received: true, kind: result.kind, effect: result.effect });

@@ -8,6 +8,7 @@ import { hashAddress } from "../consent/service";
 import { moveOnAllLists } from "../consent/transitions";
 import { parseAddress } from "../contacts/address";
 import type { Deps } from "../deps";
+import { adoptPreviousHashes } from "../keys/rekey";
 import { checkBreaker } from "../sending/service";
 import {
   bouncedData,
@@ -43,59 +44,104 @@ type Plan = {
   judge?: boolean;
 };
 
+/** A verified event read and planned, ready to be written: its row and its effects, together. */
+export type PreparedEvent = {
+  svixId: string;
+  result: { status: "stored"; kind: WebhookEventKind; effect: string };
+  /** The contact the effects touch, if any. */
+  contactId?: number;
+  /** The send whose breaker judges this outcome, if it recorded one. */
+  judgeSend?: number;
+  /** The event's row (unique by svix-id, so a second apply fails as a whole). */
+  row: q.NewWebhookEvent;
+  /** What it changes; written in the same transaction as its row. */
+  effects: BatchItem<"sqlite">[];
+};
+
+/** Parses a verified body; the detail is safe to return to the caller. */
+export function parseEvent(
+  body: string,
+): { ok: true; event: WebhookEnvelope } | { ok: false; detail: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, detail: "The body is not valid JSON." };
+  }
+  const envelope = webhookEnvelope.safeParse(json);
+  if (!envelope.success) {
+    return {
+      ok: false,
+      detail: "The body is not a webhook event: expected an object with `type` and `data`.",
+    };
+  }
+  return { ok: true, event: envelope.data };
+}
+
 /**
- * Applies one verified event. A replayed svix-id changes nothing; an event about a message
- * Relance does not know, or of a type it does not act on, is kept for inspection.
+ * Reads what an event is about and plans its effects; writes nothing.
+ */
+export async function prepareEvent(
+  deps: Deps,
+  svixId: string,
+  envelope: WebhookEnvelope,
+  body: string,
+  at: string,
+  lookups: Lookups = directLookups(deps),
+): Promise<PreparedEvent> {
+  const plan = await planEvent(deps, envelope, at, lookups);
+  // About a contact already erased, or naming an erased address: the body is not kept.
+  const erased =
+    (plan.message !== undefined && plan.message.emailKey === null) ||
+    (await lookups.namesErased(envelope.data));
+  const row: q.NewWebhookEvent = {
+    svixId,
+    type: envelope.type,
+    kind: plan.kind,
+    providerId: providerIdOf(envelope),
+    messageId: plan.message?.id ?? null,
+    sendId: plan.message?.sendId ?? null,
+    contactId: plan.message?.contactId ?? null,
+    effect: plan.effect,
+    payload: erased ? erasedEventBody(envelope.type, providerIdOf(envelope)) : body,
+    receivedAt: at,
+  };
+  return {
+    svixId,
+    result: { status: "stored", kind: plan.kind, effect: plan.effect },
+    contactId: plan.message?.contactId,
+    judgeSend: plan.judge ? plan.message?.sendId : undefined,
+    row,
+    effects: plan.statements,
+  };
+}
+
+/**
+ * Applies one verified event in its own transaction (Workers, and the fallback of the Node
+ * batcher). A replayed svix-id changes nothing; an event about a message Relance does not know,
+ * or of a type it does not act on, is kept for inspection.
  */
 export async function ingestResendEvent(
   deps: Deps,
   svixId: string,
   body: string,
 ): Promise<IngestResult> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { status: "malformed", detail: "The body is not valid JSON." };
-  }
-  const envelope = webhookEnvelope.safeParse(json);
-  if (!envelope.success) {
-    return {
-      status: "malformed",
-      detail: "The body is not a webhook event: expected an object with `type` and `data`.",
-    };
-  }
+  const parsed = parseEvent(body);
+  if (!parsed.ok) return { status: "malformed", detail: parsed.detail };
   if (await q.isStored(deps.db, svixId)) return { status: "replay" };
-
   const at = deps.clock.now().toISOString();
-  const plan = await planEvent(deps, envelope.data, at);
-  // About a contact already erased, or naming an erased address: the body is not kept.
-  const erased =
-    (plan.message !== undefined && plan.message.emailKey === null) ||
-    (await namesErasedAddress(deps, envelope.data.data));
-  const event = q.insertEvent(deps.db, {
-    svixId,
-    type: envelope.data.type,
-    kind: plan.kind,
-    providerId: providerIdOf(envelope.data),
-    messageId: plan.message?.id ?? null,
-    sendId: plan.message?.sendId ?? null,
-    contactId: plan.message?.contactId ?? null,
-    effect: plan.effect,
-    payload: erased ? erasedEventBody(envelope.data.type, providerIdOf(envelope.data)) : body,
-    receivedAt: at,
-  });
+  const prepared = await prepareEvent(deps, svixId, parsed.event, body, at);
   try {
     // The event row and its effects commit together: a crash leaves neither, and the provider's
     // retry applies it then.
-    await deps.db.batch([event, ...plan.statements]);
+    await deps.db.batch([q.insertEvents(deps.db, [prepared.row]), ...prepared.effects]);
   } catch (error) {
     // Two deliveries of one svix-id at the same instant: the unique key let one through.
     if (await q.isStored(deps.db, svixId)) return { status: "replay" };
     throw error;
   }
-  if (plan.judge && plan.message) await checkBreaker(deps, plan.message.sendId);
-  return { status: "stored", kind: plan.kind, effect: plan.effect };
+  if (prepared.judgeSend !== undefined) await checkBreaker(deps, prepared.judgeSend);
+  return prepared.result;
 }
 
 /** Addresses in an event's `from` and `to` ("Name <address>" or bare), as address keys. */
@@ -108,16 +154,58 @@ function addressKeysIn(data: Record<string, unknown>): string[] {
   });
 }
 
-/**
- * Whether an event names an address whose person was erased here (mail they sent in after, or
- * about a message Relance cannot match): such an event must not bring the address back.
- */
-async function namesErasedAddress(deps: Deps, data: Record<string, unknown>) {
-  const hashes = addressKeysIn(data).map((key) => hashAddress(deps, key));
-  return (await consent.erasedAmong(deps.db, hashes)).length > 0;
+const addressHashesIn = (deps: Deps, data: Record<string, unknown>) =>
+  addressKeysIn(data).map((key) => hashAddress(deps, key));
+
+const providerIdIn = (event: WebhookEnvelope) => {
+  const ref = emailEventData.safeParse(event.data);
+  return ref.success ? ref.data.email_id : undefined;
+};
+
+/** What planning an event reads: its message, and whether it names an erased address. */
+export type Lookups = {
+  message(providerId: string): Promise<q.KnownMessage | undefined>;
+  /**
+   * Whether an event names an address whose person was erased here (mail they sent in after, or
+   * about a message Relance cannot match): such an event must not bring the address back.
+   */
+  namesErased(data: Record<string, unknown>): Promise<boolean>;
+};
+
+/** Each read when asked (one event per transaction). */
+export const directLookups = (deps: Deps): Lookups => ({
+  message: (providerId) => q.messageByProviderId(deps.db, providerId),
+  namesErased: async (data) => {
+    // A suppression made under a previous SECRET_KEY moves to the current one first.
+    await adoptPreviousHashes(deps, addressKeysIn(data));
+    return (await consent.erasedAmong(deps.db, addressHashesIn(deps, data))).length > 0;
+  },
+});
+
+/** Two reads for a whole group of events instead of two per event. */
+export async function groupLookups(deps: Deps, events: WebhookEnvelope[]): Promise<Lookups> {
+  const providerIds = events.flatMap((event) => providerIdIn(event) ?? []);
+  const messages = await q.messagesByProviderIds(deps.db, providerIds);
+  // Suppressions made under a previous SECRET_KEY move to the current one before the look-up.
+  await adoptPreviousHashes(
+    deps,
+    events.flatMap((event) => addressKeysIn(event.data)),
+  );
+  const hashes = new Map(events.map((event) => [event.data, addressHashesIn(deps, event.data)]));
+  const erased = new Set(await consent.erasedAmong(deps.db, [...hashes.values()].flat()));
+  return {
+    message: async (providerId) => messages.get(providerId),
+    namesErased: async (data) =>
+      (hashes.get(data) ?? addressHashesIn(deps, data)).some((hash) => erased.has(hash)),
+  };
 }
 
-async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promise<Plan> {
+async function planEvent(
+  deps: Deps,
+  event: WebhookEnvelope,
+  at: string,
+  lookups: Lookups,
+): Promise<Plan> {
   if (event.type === "email.received") {
     return {
       kind: "received",
@@ -125,13 +213,12 @@ async function planEvent(deps: Deps, event: WebhookEnvelope, at: string): Promis
       statements: [],
     };
   }
-  const ref = emailEventData.safeParse(event.data);
-  if (!ref.success) {
+  const providerId = providerIdIn(event);
+  if (providerId === undefined) {
     return { kind: "other", effect: "No data.email_id: stored only.", statements: [] };
   }
-  const providerId = ref.data.email_id;
   const kind = kindOf(event);
-  const message = await q.messageByProviderId(deps.db, providerId);
+  const message = await lookups.message(providerId);
   if (!message) {
     return {
       kind,

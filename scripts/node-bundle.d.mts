@@ -1,0 +1,6 @@
+// Types for scripts/node-bundle.mjs (plain JavaScript, so that `npm run build` needs no loader).
+import type { BuildOptions } from "esbuild";
+
+export const NATIVE: string[];
+export const UNUSED: string[];
+export const nodeBundleOptions: BuildOptions;

@@ -1,0 +1,91 @@
+// The notice of an incident or of its update: one message to each confirmed subscriber concerned,
+// through the one pipeline (`startSend`: kill switch, rate limit, outbox, audit), never from the
+// request itself: the request only enqueues, the dispatcher sends.
+import { type SQL, sql } from "drizzle-orm";
+import { recordAudit } from "../audit/service";
+import type { Deps } from "../deps";
+import { findList } from "../lists/queries";
+import { startSend } from "../sending/outbox";
+import { existingFollowList, existingPageList } from "./lists";
+
+export type Notice = {
+  incidentId: number;
+  /** The update told; null when the notice is the incident's declaration. */
+  updateId: number | null;
+  /** The components the incident names (none yet: every page subscriber is concerned). */
+  components: readonly string[];
+  actor: string;
+};
+
+/**
+ * Enqueues the notice: first to the page's subscribers (those who chose none of the components,
+ * or one the incident names), then to the incident's followers not already told through the
+ * page list, so each person gets exactly one message per update. Returns the sends made.
+ */
+export async function notifySubscribers(deps: Deps, notice: Notice): Promise<number[]> {
+  const sendIds: number[] = [];
+  const pageListId = await existingPageList(deps);
+  if (pageListId !== undefined) {
+    const report = await startNotice(deps, notice, pageListId, concerned(notice.components));
+    if (report.sendId !== null) sendIds.push(report.sendId);
+  }
+  const followListId = await existingFollowList(deps, notice.incidentId);
+  if (followListId !== undefined) {
+    const told = sendIds.length
+      ? sql`m.contact_id NOT IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendIds[0]})`
+      : undefined;
+    const report = await startNotice(deps, notice, followListId, told);
+    if (report.sendId !== null) sendIds.push(report.sendId);
+  }
+  if (sendIds.length) deps.dispatcher?.wake();
+  return sendIds;
+}
+
+async function startNotice(
+  deps: Deps,
+  notice: Notice,
+  listId: number,
+  memberFilter: SQL | undefined,
+) {
+  const list = await findList(deps.db, listId);
+  const report = await startSend(deps, {
+    kind: "incident",
+    listId,
+    subject: "",
+    textVersion: list?.purposeVersion ?? 1,
+    actor: notice.actor,
+    incident: { id: notice.incidentId, updateId: notice.updateId },
+    memberFilter,
+  });
+  if (report.sendId !== null) {
+    await recordAudit(deps, {
+      actor: notice.actor,
+      action: "incident.notified",
+      listId,
+      summary: `Incident notice to ${report.recipients} confirmed subscribers of "${list?.name}"`,
+      details: {
+        send_id: report.sendId,
+        incident_id: notice.incidentId,
+        update_id: notice.updateId,
+        recipients: report.recipients,
+      },
+    });
+  }
+  return report;
+}
+
+/**
+ * Over `list_members m`: a page subscriber this incident concerns. Filtering applies once
+ * incidents name components; an incident naming none concerns every subscriber.
+ */
+function concerned(components: readonly string[]) {
+  if (components.length === 0) return undefined;
+  return sql`(NOT EXISTS (SELECT 1 FROM subscriber_components sc
+      WHERE sc.list_id = m.list_id AND sc.contact_id = m.contact_id)
+    OR EXISTS (SELECT 1 FROM subscriber_components sc
+      WHERE sc.list_id = m.list_id AND sc.contact_id = m.contact_id
+        AND sc.component_slug IN (${sql.join(
+          components.map((c) => sql`${c}`),
+          sql`, `,
+        )})))`;
+}
