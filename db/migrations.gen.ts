@@ -198,4 +198,18 @@ export const migrations: Migration[] = [
       "ALTER TABLE `polls` ADD `list_id` integer REFERENCES lists(id);",
     ],
   },
+  {
+    tag: "0017_send_approvals",
+    statements: [
+      "ALTER TABLE `sends` ADD `send_at` text;",
+      "ALTER TABLE `sends` ADD `approved_by` text;",
+      "ALTER TABLE `sends` ADD `approved_at` text;",
+      "ALTER TABLE `sends` ADD `stopped_by` text;",
+      "ALTER TABLE `sends` ADD `stopped_at` text;",
+      "ALTER TABLE `sends` ADD `stop_reason` text;",
+      "ALTER TABLE `sends` ADD `canary_last_message_id` integer;",
+      "ALTER TABLE `sends` ADD `canary_hold_until` text;",
+      "ALTER TABLE `sends` ADD `canary_judged_at` text;",
+    ],
+  },
 ];

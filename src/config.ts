@@ -93,6 +93,30 @@ const schema = z
       .int("a whole number of days, 0 or more")
       .min(0, "a whole number of days, 0 or more")
       .default(7),
+    APPROVAL_THRESHOLD: z
+      .union([
+        z.literal("off"),
+        z.coerce
+          .number({ error: "a whole number of recipients, 1 or more, or `off`" })
+          .int("a whole number of recipients, 1 or more, or `off`")
+          .min(1, "a whole number of recipients, 1 or more, or `off`"),
+      ])
+      .default(1000),
+    CANARY_MIN_RECIPIENTS: z.coerce
+      .number({ error: "a whole number of recipients, 1 or more" })
+      .int("a whole number of recipients, 1 or more")
+      .min(1, "a whole number of recipients, 1 or more")
+      .default(1000),
+    CANARY_PERCENT: z.coerce
+      .number({ error: "a percentage between 0 and 100 (0 disables canary sends)" })
+      .min(0, "a percentage between 0 and 100 (0 disables canary sends)")
+      .max(100, "a percentage between 0 and 100 (0 disables canary sends)")
+      .default(1),
+    CANARY_HOLD_MINUTES: z.coerce
+      .number({ error: "a whole number of minutes, 0 or more" })
+      .int("a whole number of minutes, 0 or more")
+      .min(0, "a whole number of minutes, 0 or more")
+      .default(30),
   })
   .superRefine((env, ctx) => {
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
@@ -136,6 +160,10 @@ export type Config = {
   eventRetentionDays: number;
   /** A re-consent deadline is at least this many days ahead: the unanswered are erased then. */
   reconsentMinDays: number;
+  /** A send of at least this many recipients waits for a second admin; null: never. */
+  approvalThreshold: number | null;
+  /** Sends of at least `minRecipients` go first to `percent` % of them, then hold. */
+  canary: { minRecipients: number; percent: number; holdMinutes: number };
 };
 
 /** A configuration the app cannot start with; `message` is the one line to print. */
@@ -243,5 +271,11 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     voteLimitPerIpPerMinute: e.VOTE_LIMIT_PER_IP_PER_MINUTE,
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     reconsentMinDays: e.RECONSENT_MIN_DAYS,
+    approvalThreshold: e.APPROVAL_THRESHOLD === "off" ? null : e.APPROVAL_THRESHOLD,
+    canary: {
+      minRecipients: e.CANARY_MIN_RECIPIENTS,
+      percent: e.CANARY_PERCENT,
+      holdMinutes: e.CANARY_HOLD_MINUTES,
+    },
   };
 }

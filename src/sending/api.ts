@@ -1,5 +1,5 @@
 // JSON API for sending: re-consent, campaigns, sends, the kill switch.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
@@ -7,6 +7,7 @@ import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { listFromParam } from "../lists/load";
 import { findList } from "../lists/service";
+import { approveSend, cancelSend, rejectSend, type SendDecisionRefusal } from "./approval";
 import {
   type CampaignRefusal,
   campaignInput,
@@ -45,10 +46,12 @@ const sendReport = (r: {
   sendId: number | null;
   recipients: number;
   excluded: Record<string, number>;
+  status?: string;
 }) => ({
   send_id: r.sendId,
   recipients: r.recipients,
   excluded: r.excluded,
+  ...(r.sendId !== null && r.status ? { status: r.status } : {}),
 });
 
 sendingApi.post("/api/v1/lists/:id/reconsent", async (c) => {
@@ -198,6 +201,41 @@ sendingApi.post("/api/v1/sends/:id/retry-failed", async (c) => {
   c.var.deps.dispatcher?.wake();
   return c.json(sendReport(result), 202);
 });
+
+const decisionRefused = (c: Parameters<typeof problem>[0], r: SendDecisionRefusal) =>
+  problem(c, r.reason === "not_found" ? 404 : r.reason === "forbidden" ? 403 : 409, r.detail);
+
+const rejectInput = z.object({
+  reason: z
+    .string({ error: "Say why the send is rejected (reason)." })
+    .trim()
+    .min(1, "Say why the send is rejected (reason).")
+    .max(500, "The reason is longer than 500 characters."),
+});
+
+/** approve, reject, cancel: the send's progress after the decision. */
+async function decided(c: Context<AppEnv>, decision: Awaited<ReturnType<typeof approveSend>>) {
+  if (!decision.ok) return decisionRefused(c, decision);
+  c.var.deps.dispatcher?.wake();
+  const progress = await sendProgress(c.var.deps, decision.send.id);
+  return c.json(progress ? sendJson(progress) : { id: decision.send.id });
+}
+
+const sendIdOf = (c: Context<AppEnv>) => idParam(c.req.param("id")) ?? 0;
+
+sendingApi.post("/api/v1/sends/:id/approve", async (c) =>
+  decided(c, await approveSend(c.var.deps, c.var.admin, sendIdOf(c))),
+);
+
+sendingApi.post("/api/v1/sends/:id/reject", async (c) => {
+  const body = await parseJson(c, rejectInput);
+  if (!body.ok) return body.response;
+  return decided(c, await rejectSend(c.var.deps, c.var.admin, sendIdOf(c), body.value.reason));
+});
+
+sendingApi.post("/api/v1/sends/:id/cancel", async (c) =>
+  decided(c, await cancelSend(c.var.deps, c.var.admin, sendIdOf(c))),
+);
 
 sendingApi.get("/api/v1/sending", async (c) => {
   const [state, rates] = await Promise.all([
