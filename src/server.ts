@@ -6,6 +6,7 @@ import { configuredAdminLine } from "./auth/configured-admin";
 import { boot } from "./boot";
 import { ConfigError, parseConfig } from "./config";
 import { createNodeApp, forgetStagedImports, openNodeClient, startHourlyJobs } from "./node";
+import { demoSecondAdminLine } from "./seed";
 import { createDispatcher } from "./sending/dispatcher";
 import { windowRateLimiter } from "./sending/rate";
 
@@ -44,6 +45,7 @@ async function main() {
       report.seeded.length ? `  demo data: ${report.seeded.join(", ")}` : "",
       `  admin sign-in: ${config.publicUrl}/admin/login`,
       `    ${configuredAdminLine(config, report.admin)}`,
+      demoSecondAdminLine(config) && `    ${demoSecondAdminLine(config)}`,
     ];
     console.log(lines.filter(Boolean).join("\n"));
   });

@@ -181,3 +181,33 @@ describe("cancelling a send", () => {
     expect(fake.calls).toHaveLength(0);
   });
 });
+
+describe("the demo, replayed alone", () => {
+  test("seeds a second demo admin, a sender, named at start beside the first; never beside real credentials", async () => {
+    const { seedDemo, demoSecondAdminStep, DEMO_SECOND_ADMIN, demoSecondAdminLine } = await import(
+      "../src/seed"
+    );
+    const demo = await createTestApp({ ADMIN_EMAIL: "", ADMIN_PASSWORD: "", SEED: "demo" });
+    try {
+      // Start seeded it, with the rest of the demo.
+      expect(await seedDemo(demo.deps, [demoSecondAdminStep])).toEqual([]);
+      await demo.signIn(DEMO_SECOND_ADMIN.email, DEMO_SECOND_ADMIN.password);
+      const role = await demo.client.execute({
+        sql: "SELECT role FROM admins WHERE email = ?",
+        args: [DEMO_SECOND_ADMIN.email],
+      });
+      expect(role.rows[0]?.role).toBe("sender");
+      expect(demoSecondAdminLine(demo.deps.config)).toContain(DEMO_SECOND_ADMIN.password);
+    } finally {
+      demo.close();
+    }
+    // With real credentials (the usual test app), no published password is ever created.
+    await seedDemo(t.deps, [demoSecondAdminStep]);
+    const none = await t.client.execute({
+      sql: "SELECT count(*) AS n FROM admins WHERE email = ?",
+      args: [DEMO_SECOND_ADMIN.email],
+    });
+    expect(Number(none.rows[0]?.n)).toBe(0);
+    expect(demoSecondAdminLine(t.deps.config)).toBe("");
+  });
+});
