@@ -68,7 +68,7 @@ sendingApi.post("/api/v1/lists/:id/reconsent", async (c) => {
 // ---- Campaigns ------------------------------------------------------------------------------
 
 const campaignRefused = (c: Parameters<typeof problem>[0], r: CampaignRefusal) =>
-  problem(c, r.reason === "invalid" ? 422 : 409, r.detail, {
+  problem(c, r.reason === "invalid" ? 422 : r.reason === "forbidden" ? 403 : 409, r.detail, {
     errors: r.reason === "invalid" ? r.errors : undefined,
   });
 
@@ -91,7 +91,7 @@ sendingApi.post("/api/v1/campaigns", async (c) => {
   const body = await parseJson(c, campaignInput);
   if (!body.ok) return body.response;
   const list = await findList(c.var.deps, body.value.list_id);
-  const result = await createCampaign(c.var.deps, c.var.admin.email, list, body.value);
+  const result = await createCampaign(c.var.deps, c.var.admin, list, body.value);
   if (!result.ok) return campaignRefused(c, result);
   const { campaign } = result;
   return c.json(
@@ -118,7 +118,7 @@ sendingApi.patch("/api/v1/campaigns/:id", async (c) => {
   if (!body.ok) return body.response;
   const list =
     body.value.list_id === undefined ? undefined : await findList(c.var.deps, body.value.list_id);
-  const result = await updateCampaign(c.var.deps, campaign, list, body.value);
+  const result = await updateCampaign(c.var.deps, c.var.admin, campaign, list, body.value);
   if (!result.ok) return campaignRefused(c, result);
   return c.json(campaignJson(await campaignState(c.var.deps, result.campaign)));
 });
@@ -150,7 +150,7 @@ sendingApi.post("/api/v1/campaigns/:id/send", async (c) => {
   if (!body.ok) return body.response;
   const { dry_run: dryRun, send_at: sendAt } = body.value;
   if (sendAt && !dryRun) {
-    const scheduled = await scheduleCampaign(c.var.deps, campaign, sendAt);
+    const scheduled = await scheduleCampaign(c.var.deps, c.var.admin, campaign, sendAt);
     if (!scheduled.ok) return campaignRefused(c, scheduled);
     return c.json(campaignJson(await campaignState(c.var.deps, scheduled.campaign)), 202);
   }
@@ -160,6 +160,16 @@ sendingApi.post("/api/v1/campaigns/:id/send", async (c) => {
   if (!result.ok) return campaignRefused(c, result);
   c.var.deps.dispatcher?.wake();
   return c.json(sendReport(result), 202);
+});
+
+sendingApi.post("/api/v1/campaigns/:id/schedule", async (c) => {
+  const campaign = await campaignFromParam(c.var.deps, c.req.param("id"));
+  if (!campaign) return problem(c, 404, `No campaign with id ${c.req.param("id")}.`);
+  const body = await parseJson(c, z.object({ send_at: scheduleInput.shape.send_at.unwrap() }));
+  if (!body.ok) return body.response;
+  const result = await scheduleCampaign(c.var.deps, c.var.admin, campaign, body.value.send_at);
+  if (!result.ok) return campaignRefused(c, result);
+  return c.json(campaignJson(await campaignState(c.var.deps, result.campaign)), 202);
 });
 
 sendingApi.post("/api/v1/campaigns/:id/test", async (c) => {

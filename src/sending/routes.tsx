@@ -370,7 +370,7 @@ sendingPages.post("/admin/campaigns", async (c) => {
     return campaignsPage(c, values, errors, 422);
   }
   const list = await findList(c.var.deps, parsed.data.list_id);
-  const result = await createCampaign(c.var.deps, c.var.admin.email, list, parsed.data);
+  const result = await createCampaign(c.var.deps, c.var.admin, list, parsed.data);
   if (!result.ok) {
     const errors: FormErrors = {};
     for (const e of result.reason === "invalid" ? result.errors : []) errors[e.field] = e.message;
@@ -506,7 +506,7 @@ sendingPages.post("/admin/campaigns/:id/edit", async (c) => {
   const errors: FormErrors = {};
   if (!parsed.success) for (const e of fieldErrors(parsed.error)) errors[e.field] ??= e.message;
   const result = parsed.success
-    ? await updateCampaign(c.var.deps, found.campaign, undefined, parsed.data)
+    ? await updateCampaign(c.var.deps, c.var.admin, found.campaign, undefined, parsed.data)
     : undefined;
   if (result?.ok) return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
   if (result?.reason === "invalid") for (const e of result.errors) errors[e.field] = e.message;
