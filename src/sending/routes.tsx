@@ -85,7 +85,7 @@ async function approvalView(c: C, p: SendProgress) {
   const { deps, admin } = c.var;
   const campaign = p.send.campaignId ? await findCampaign(deps, p.send.campaignId) : undefined;
   const list = await listWithPurpose(deps.db, p.listId, p.send.textVersion);
-  const text = campaign?.text ?? `${p.subject}\n\n${list?.purpose ?? ""}`;
+  const text = (campaign?.text ?? `${p.subject}\n\n${list?.purpose ?? ""}`).trim();
   return {
     firstLines: text.split("\n").slice(0, 6).join("\n"),
     mayApprove: admin.email !== p.createdBy && roleAtLeast(admin.role, "sender"),

@@ -289,7 +289,12 @@ function ApprovalSection(props: {
         send this large needs a second admin who may send.
       </p>
       <blockquote class="message-start">
-        <pre>{props.firstLines}</pre>
+        {props.firstLines.split("\n").map((line) => (
+          <>
+            {line}
+            <br />
+          </>
+        ))}
       </blockquote>
       {props.mayApprove ? (
         <>
