@@ -102,6 +102,24 @@ describe("a scheduled campaign", () => {
     }
   });
 
+  test("approved only after its time, it goes at once; sending it now is refused while it is scheduled", async () => {
+    const id = await draft(4);
+    await t.api(owner, "POST", `/api/v1/campaigns/${id}/schedule`, { send_at: SEND_AT });
+    const { send_id: sendId } = await campaignOf(owner, id);
+    const now = await t.api(owner, "POST", `/api/v1/campaigns/${id}/send`);
+    expect(now.status).toBe(409);
+    expect(((await now.json()) as { detail: string }).detail).toContain("scheduled");
+    t.clock.set("2026-01-15T13:00:00Z");
+    await runPeriodicJobs(t.deps);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls).toHaveLength(0); // due, but not approved: nothing goes
+    expect(await sendStatus(sendId as number)).toBe("awaiting_approval");
+    const approved = await t.api(sender.token, "POST", `/api/v1/sends/${sendId}/approve`);
+    expect(((await approved.json()) as { status: string }).status).toBe("queued");
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(4);
+  });
+
   test("cancelling its send (or the campaign) means it never goes", async () => {
     for (const cancel of ["send", "campaign"] as const) {
       const id = await draft(2, `nets-${cancel}`);

@@ -279,8 +279,14 @@ export async function sendCampaign(
   list: List,
   options: { dryRun?: boolean } = {},
 ): Promise<({ ok: true } & SendReport) | CampaignRefusal> {
-  const { status } = await campaignState(deps, campaign);
+  const { status, send } = await campaignState(deps, campaign);
   if (status !== "draft" && status !== "scheduled") return alreadySent(campaign, status);
+  if (send)
+    return {
+      ok: false,
+      reason: "already_sent",
+      detail: `Campaign ${campaign.id} is scheduled for ${campaign.sendAt} (send #${send.id}): it goes then; cancel it to change it.`,
+    };
   if (list.archivedAt)
     return {
       ok: false,
