@@ -151,6 +151,34 @@ describe("a send that reaches APPROVAL_THRESHOLD", () => {
   });
 });
 
+describe("a resend to the failed", () => {
+  test("of that size waits for approval too", async () => {
+    const { listId, contacts } = await listWithContacts(t, owner, 6);
+    for (const contactId of contacts.values())
+      await moveTo(t.deps, listId, contactId, ["invited", "confirmed"]);
+    const created = await t.api(owner, "POST", "/api/v1/campaigns", {
+      list_id: listId,
+      subject: "Inscriptions",
+      text: "Bonjour",
+    });
+    const campaignId = ((await created.json()) as { id: number }).id;
+    const sent = await t.api(owner, "POST", `/api/v1/campaigns/${campaignId}/send`);
+    const { send_id: sendId } = (await sent.json()) as { send_id: number };
+    await t.api(sender.token, "POST", `/api/v1/sends/${sendId}/approve`);
+    fake.failNext(3, 422); // every batch of 2 refused: all 6 fail
+    await dispatchUntilIdle(t.deps);
+    expect((await send(sendId)).status).toBe("done");
+    const retry = await t.api(owner, "POST", `/api/v1/sends/${sendId}/retry-failed`);
+    const report = (await retry.json()) as { send_id: number; recipients: number; status: string };
+    expect(report).toMatchObject({ recipients: 6, status: "awaiting_approval" });
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(0);
+    await t.api(sender.token, "POST", `/api/v1/sends/${report.send_id}/approve`);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(6);
+  });
+});
+
 describe("cancelling a send", () => {
   test("a running send cancelled midway calls nobody more, is audited, and cannot be cancelled twice", async () => {
     const { listId } = await listWithContacts(t, owner, 4);

@@ -88,6 +88,10 @@ describe("a canary send", () => {
     expect(paused.status).toBe("paused");
     expect(paused.stop_reason).toContain("canary");
     expect(paused.stop_reason).toContain("1 hard bounces");
+    const audited = await t.client.execute(
+      "SELECT count(*) AS n FROM audit_log WHERE action = 'send.canary_paused'",
+    );
+    expect(Number(audited.rows[0]?.n)).toBe(1);
     t.clock.advance(60 * MINUTE);
     await dispatchUntilIdle(t.deps);
     expect(fake.delivered).toHaveLength(2); // the rest is never called

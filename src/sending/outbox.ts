@@ -248,7 +248,8 @@ export async function startRetrySend(
     listId: original.listId,
     campaignId: original.campaignId,
     retryOf: original.id,
-    status: "queued",
+    // Preparing until its rows are in: then queued, or awaiting approval when it is that large.
+    status: "preparing",
     subject: original.subject,
     textVersion: request.textVersion,
     total: 0,
@@ -274,6 +275,10 @@ export async function startRetrySend(
     deps.db.run(sql`
       UPDATE sends SET total = (SELECT count(*) FROM outbox_messages WHERE send_id = ${sendId})
       WHERE id = ${sendId}`),
+    deps.db.run(sql`
+      UPDATE sends SET status = CASE WHEN total >= ${deps.config.approvalThreshold ?? Number.MAX_SAFE_INTEGER}
+        THEN 'awaiting_approval' ELSE 'queued' END
+      WHERE id = ${sendId}`),
   ]);
   const send = await q.findSend(deps.db, sendId);
   // Someone left between the count and the enqueue: a send that enqueued nobody is not kept.
@@ -281,5 +286,5 @@ export async function startRetrySend(
     await deps.db.run(sql`DELETE FROM sends WHERE id = ${sendId} AND total = 0`);
     return { sendId: null, recipients: 0, excluded: request.excluded };
   }
-  return { sendId, recipients: send.total, excluded: request.excluded };
+  return { sendId, recipients: send.total, excluded: request.excluded, status: send.status };
 }

@@ -12,6 +12,7 @@ import {
   sendingState,
   sends,
 } from "../../db/schema";
+import { insertEntry } from "../audit/queries";
 import { dispatchFactsSql } from "../consent/eligibility";
 import type { Db } from "../db";
 import * as q from "./queries";
@@ -444,6 +445,18 @@ function statementsOf(db: Db, change: Change): Statement[] {
       ];
     case "canary_judged":
       return [
+        ...(change.pause
+          ? [
+              insertEntry(db, {
+                at: change.at,
+                actor: "system",
+                action: "send.canary_paused",
+                listId: null,
+                summary: `Send #${change.sendId} paused after its canary: ${change.reason}`,
+                details: { send_id: change.sendId },
+              }),
+            ]
+          : []),
         db
           .update(sends)
           .set(
