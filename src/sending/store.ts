@@ -12,7 +12,6 @@ import {
   sendingState,
   sends,
 } from "../../db/schema";
-import { insertEntry } from "../audit/queries";
 import { dispatchFactsSql } from "../consent/eligibility";
 import type { Db } from "../db";
 import * as q from "./queries";
@@ -437,47 +436,51 @@ function statementsOf(db: Db, change: Change): Statement[] {
           ),
       ];
     case "canary_hold":
-      return [
-        db
-          .update(sends)
-          .set({ status: "canary_hold", canaryHoldUntil: change.until })
-          .where(and(eq(sends.id, change.sendId), eq(sends.status, "sending"))),
-      ];
     case "canary_judged":
-      return [
-        ...(change.pause
-          ? [
-              insertEntry(db, {
-                at: change.at,
-                actor: "system",
-                action: "send.canary_paused",
-                listId: null,
-                summary: `Send #${change.sendId} paused after its canary: ${change.reason}`,
-                details: { send_id: change.sendId },
-              }),
-            ]
-          : []),
-        db
-          .update(sends)
-          .set(
-            change.pause
-              ? {
-                  status: "paused",
-                  canaryJudgedAt: change.at,
-                  stoppedBy: "system",
-                  stoppedAt: change.at,
-                  stopReason: `canary: ${change.reason}`,
-                }
-              : { status: "sending", canaryJudgedAt: change.at },
-          )
-          .where(and(eq(sends.id, change.sendId), eq(sends.status, "canary_hold"))),
-      ];
+      return canaryStatements(db, change);
     case "emptied":
       return [
         finishBatch(db, change.batchId, { status: "sent" }),
         forgetErasedInBatch(db, change.batchId),
       ];
   }
+}
+
+/** The canary's hold starts; or its verdict: the send goes on, or pauses (audited). */
+function canaryStatements(
+  db: Db,
+  change: Extract<Change, { kind: "canary_hold" | "canary_judged" }>,
+): Statement[] {
+  if (change.kind === "canary_hold")
+    return [
+      db
+        .update(sends)
+        .set({ status: "canary_hold", canaryHoldUntil: change.until })
+        .where(and(eq(sends.id, change.sendId), eq(sends.status, "sending"))),
+    ];
+  const judged = db
+    .update(sends)
+    .set(
+      change.pause
+        ? {
+            status: "paused",
+            canaryJudgedAt: change.at,
+            stoppedBy: "system",
+            stoppedAt: change.at,
+            stopReason: `canary: ${change.reason}`,
+          }
+        : { status: "sending", canaryJudgedAt: change.at },
+    )
+    .where(and(eq(sends.id, change.sendId), eq(sends.status, "canary_hold")));
+  if (!change.pause) return [judged];
+  // Audited only by the consumer whose verdict was written (two may judge at once on Workers).
+  const summary = `Send #${change.sendId} paused after its canary: ${change.reason}`;
+  const audit = db.run(sql`
+    INSERT INTO audit_log (at, actor, action, list_id, summary, details)
+    SELECT ${change.at}, 'system', 'send.canary_paused', s.list_id, ${summary},
+           json_object('send_id', s.id)
+    FROM sends s WHERE s.id = ${change.sendId} AND changes() = 1 AND s.canary_judged_at = ${change.at}`);
+  return [judged, audit];
 }
 
 const finishBatch = (
