@@ -239,4 +239,18 @@ export const migrations: Migration[] = [
       "CREATE INDEX `suppression_reasons_key_idx` ON `suppression_reasons` (`key_id`);",
     ],
   },
+  {
+    tag: "0021_send_approvals",
+    statements: [
+      "ALTER TABLE `sends` ADD `send_at` text;",
+      "ALTER TABLE `sends` ADD `approved_by` text;",
+      "ALTER TABLE `sends` ADD `approved_at` text;",
+      "ALTER TABLE `sends` ADD `stopped_by` text;",
+      "ALTER TABLE `sends` ADD `stopped_at` text;",
+      "ALTER TABLE `sends` ADD `stop_reason` text;",
+      "ALTER TABLE `sends` ADD `canary_last_message_id` integer;",
+      "ALTER TABLE `sends` ADD `canary_hold_until` text;",
+      "ALTER TABLE `sends` ADD `canary_judged_at` text;",
+    ],
+  },
 ];

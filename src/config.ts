@@ -129,6 +129,30 @@ const schema = z
     WEBHOOK_ALLOW_PRIVATE: z
       .enum(["0", "1"], { error: "`0` or `1` (only tests with a local receiver set it)" })
       .default("0"),
+    APPROVAL_THRESHOLD: z
+      .union([
+        z.literal("off"),
+        z.coerce
+          .number({ error: "a whole number of recipients, 1 or more, or `off`" })
+          .int("a whole number of recipients, 1 or more, or `off`")
+          .min(1, "a whole number of recipients, 1 or more, or `off`"),
+      ])
+      .default(1000),
+    CANARY_MIN_RECIPIENTS: z.coerce
+      .number({ error: "a whole number of recipients, 1 or more" })
+      .int("a whole number of recipients, 1 or more")
+      .min(1, "a whole number of recipients, 1 or more")
+      .default(1000),
+    CANARY_PERCENT: z.coerce
+      .number({ error: "a percentage between 0 and 100 (0 disables canary sends)" })
+      .min(0, "a percentage between 0 and 100 (0 disables canary sends)")
+      .max(100, "a percentage between 0 and 100 (0 disables canary sends)")
+      .default(1),
+    CANARY_HOLD_MINUTES: z.coerce
+      .number({ error: "a whole number of minutes, 0 or more" })
+      .int("a whole number of minutes, 0 or more")
+      .min(0, "a whole number of minutes, 0 or more")
+      .default(30),
   })
   .superRefine((env, ctx) => {
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
@@ -183,6 +207,10 @@ export type Config = {
   embedFrameAncestors: string;
   /** Tests only: lets outgoing webhooks reach loopback and private addresses (a local receiver). */
   webhookAllowPrivate: boolean;
+  /** A send of at least this many recipients waits for a second admin; null: never. */
+  approvalThreshold: number | null;
+  /** Sends of at least `minRecipients` go first to `percent` % of them, then hold. */
+  canary: { minRecipients: number; percent: number; holdMinutes: number };
 };
 
 /** A configuration the app cannot start with; `message` is the one line to print. */
@@ -294,5 +322,11 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     trustedProxies: e.TRUSTED_PROXIES ?? [],
     embedFrameAncestors: e.EMBED_FRAME_ANCESTORS,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "1",
+    approvalThreshold: e.APPROVAL_THRESHOLD === "off" ? null : e.APPROVAL_THRESHOLD,
+    canary: {
+      minRecipients: e.CANARY_MIN_RECIPIENTS,
+      percent: e.CANARY_PERCENT,
+      holdMinutes: e.CANARY_HOLD_MINUTES,
+    },
   };
 }
