@@ -198,4 +198,11 @@ export const migrations: Migration[] = [
       "ALTER TABLE `polls` ADD `list_id` integer REFERENCES lists(id);",
     ],
   },
+  {
+    tag: "0017_poll_invitations",
+    statements: [
+      "ALTER TABLE `sends` ADD `poll_id` integer REFERENCES polls(id);",
+      "CREATE UNIQUE INDEX `sends_poll_once_idx` ON `sends` (`poll_id`) WHERE kind = 'poll';",
+    ],
+  },
 ];

@@ -324,7 +324,7 @@ export const campaigns = sqliteTable("campaigns", {
 });
 
 /**
- * One sending of a re-consent invitation or a campaign to one list, with its audit: who started
+ * One sending of a re-consent invitation, a campaign or a poll invitation to one list, with its audit: who started
  * it, when, how many it reached and how many were excluded, and why.
  */
 export const sends = sqliteTable(
@@ -332,7 +332,7 @@ export const sends = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind", {
-      enum: ["reconsent", "campaign", "subscribe", "reminder", "test"],
+      enum: ["reconsent", "campaign", "subscribe", "reminder", "test", "poll"],
     }).notNull(),
     listId: integer("list_id")
       .notNull()
@@ -361,6 +361,8 @@ export const sends = sqliteTable(
     testRecipient: text("test_recipient"),
     /** A resend to the failed recipients of this earlier send. */
     retryOf: integer("retry_of"),
+    /** Poll invitations only: the invite-only poll whose voting links the messages carry. */
+    pollId: integer("poll_id").references((): AnySQLiteColumn => polls.id),
   },
   (t) => [
     index("sends_status_idx").on(t.status, t.id),
@@ -369,6 +371,8 @@ export const sends = sqliteTable(
     uniqueIndex("sends_campaign_once_idx")
       .on(t.campaignId)
       .where(sql`kind = 'campaign' AND retry_of IS NULL`),
+    // A poll is invited once: two concurrent invitations of it cannot both be recorded.
+    uniqueIndex("sends_poll_once_idx").on(t.pollId).where(sql`kind = 'poll'`),
   ],
 );
 

@@ -16,6 +16,7 @@ import { errorPage } from "../views/errors";
 import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
 import { EmbedPage } from "./embed";
 import { streamResults } from "./events";
+import { invitePoll } from "./invite";
 import {
   castInvitedVote,
   castVote,
@@ -354,3 +355,17 @@ for (const action of ["close", "reopen"] as const) {
     return c.json(await pollSummary(c.var.deps, poll.id));
   });
 }
+
+pollApi.post("/api/v1/polls/:id/invite", async (c) => {
+  const deps = c.var.deps;
+  const id = idParam(c.req.param("id"));
+  const poll = id === undefined ? undefined : await pollById(deps, id);
+  if (!poll) return problem(c, 404, `No poll has the id ${c.req.param("id")}.`);
+  const result = await invitePoll(deps, c.var.admin.email, poll);
+  if (!result.ok) return problem(c, 409, result.detail);
+  deps.dispatcher?.wake();
+  return c.json(
+    { send_id: result.sendId, recipients: result.recipients, excluded: result.excluded },
+    202,
+  );
+});

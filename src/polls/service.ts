@@ -16,6 +16,7 @@ import {
   incidentIdBySlug,
   incidentOfPoll,
   insertPoll,
+  invitedCount,
   listExists,
   oldestVoteSince,
   openPolls,
@@ -214,20 +215,25 @@ export function maySeeResults(poll: Poll, closed: boolean, hasVoted: boolean): b
   return poll.resultsVisibility === "after_vote" && hasVoted;
 }
 
-/** `total` counts voters; each option's percent is its share of voters. */
+/**
+ * `total` counts voters; each option's percent is its share of voters. `invited`: how many an
+ * invite-only poll's invitation reached (the turnout is total / invited); null for a public poll.
+ */
 export type Results = {
   total: number;
+  invited: number | null;
   options: { id: number; label: string; labelEn: string | null; votes: number; percent: number }[];
 };
 
 export async function resultsOf(deps: Deps, poll: Poll, options?: PollOption[]): Promise<Results> {
   const single = poll.maxChoices === 1;
   // One answer each: the voters are the votes (one query, the hot path of every tally).
-  const [opts, counts] = await Promise.all([
+  const [opts, counts, invited] = await Promise.all([
     options ?? optionsOf(deps.db, poll.id),
     single
       ? countVotes(deps.db, poll.id).then((perOption) => ({ perOption, voters: undefined }))
       : countBallots(deps.db, poll.id),
+    poll.audience === "list" ? invitedCount(deps.db, poll.id) : null,
   ]);
   const multipleVoters = counts.voters;
   const votes = opts.map((o) => counts.perOption.find((c) => c.optionId === o.id)?.votes ?? 0);
@@ -239,6 +245,7 @@ export async function resultsOf(deps: Deps, poll: Poll, options?: PollOption[]):
     : votes.map((n) => (voters === 0 ? 0 : Math.round((n * 100) / voters)));
   return {
     total: voters,
+    invited,
     options: opts.map((o, i) => ({
       id: o.id,
       label: o.label,
@@ -249,9 +256,10 @@ export async function resultsOf(deps: Deps, poll: Poll, options?: PollOption[]):
   };
 }
 
-/** The public JSON shape of results (part of the HTTP contract). */
+/** The public JSON shape of results (part of the HTTP contract); `invited` for invite-only polls. */
 export const resultsJson = (results: Results) => ({
   total: results.total,
+  ...(results.invited === null ? {} : { invited: results.invited }),
   options: results.options.map(({ id, label, votes, percent }) => ({ id, label, votes, percent })),
 });
 

@@ -13,6 +13,7 @@ const text: Dictionary<{
   results: string;
   total: (n: number) => string;
   voters: (n: number) => string;
+  turnout: (voters: number, invited: number, percent: number) => string;
   votes: (n: number) => string;
   bar: (label: string, votes: string, percent: string) => string;
   chooseUpTo: (n: number) => string;
@@ -41,6 +42,8 @@ const text: Dictionary<{
     results: "Résultats",
     total: (n) => `${n} vote${n > 1 ? "s" : ""} au total`,
     voters: (n) => `${n} votant${n > 1 ? "s" : ""} au total`,
+    turnout: (n, of, p) =>
+      `${n} votant${n > 1 ? "s" : ""} sur ${of} invité${of > 1 ? "s" : ""} (${p} %)`,
     votes: (n) => `${n} vote${n > 1 ? "s" : ""}`,
     bar: (label, votes, percent) => `${label} : ${votes}, ${percent}`,
     chooseUpTo: (n) => `Choisissez jusqu'à ${n} réponses.`,
@@ -72,6 +75,7 @@ const text: Dictionary<{
     results: "Results",
     total: (n) => `${n} vote${n === 1 ? "" : "s"} in total`,
     voters: (n) => `${n} voter${n === 1 ? "" : "s"} in total`,
+    turnout: (n, of, p) => `${n} voter${n === 1 ? "" : "s"} out of ${of} invited (${p}%)`,
     votes: (n) => `${n} vote${n === 1 ? "" : "s"}`,
     bar: (label, votes, percent) => `${label}: ${votes}, ${percent}`,
     chooseUpTo: (n) => `Choose up to ${n} answers.`,
@@ -107,10 +111,18 @@ const POLL_INTERVAL = "every 3s";
 export function resultsSummary(results: Results, lang: Lang, single: boolean): string {
   const t = text[lang];
   const total = single ? t.total(results.total) : t.voters(results.total);
+  const turnout = turnoutText(results, lang);
   const each = results.options.map((o) =>
     t.bar(inLang(lang, o.label, o.labelEn), t.votes(o.votes), t.percent(o.percent)),
   );
-  return [total, ...each].join(" ; ");
+  return [total, ...(turnout ? [turnout] : []), ...each].join(" ; ");
+}
+
+/** Votes out of invited, for an invite-only poll that was invited; undefined otherwise. */
+function turnoutText(results: Results, lang: Lang): string | undefined {
+  if (!results.invited) return undefined;
+  const percent = Math.round((results.total * 100) / results.invited);
+  return text[lang].turnout(results.total, results.invited, percent);
 }
 
 /**
@@ -170,6 +182,9 @@ export function LiveResults(props: {
       <p class="tally-total">
         {props.single ? t.total(props.results.total) : t.voters(props.results.total)}
       </p>
+      {props.results.invited ? (
+        <p class="tally-turnout">{turnoutText(props.results, props.lang)}</p>
+      ) : null}
       {props.closed || props.live === false ? null : <p class="muted">{t.live}</p>}
     </section>
   );

@@ -6,8 +6,12 @@ import type { MailPurpose } from "../consent/states";
  * `subscribe`: the double opt-in confirmation mail of one web subscriber (one send per request,
  * one recipient), so that it goes through the same outbox, rate limit and kill switch.
  * `reminder`: the one reminder of a re-consent send, to those of its recipients still `invited`.
+ * `poll`: the invitations of an invite-only poll, each with its own voting link.
  */
-export type SendKind = Extract<MailPurpose, "reconsent" | "campaign" | "subscribe" | "reminder">;
+export type SendKind = Extract<
+  MailPurpose,
+  "reconsent" | "campaign" | "subscribe" | "reminder" | "poll"
+>;
 
 export {
   countRecipients,

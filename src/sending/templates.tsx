@@ -141,7 +141,7 @@ const subscribeConfirmation: Dictionary<{
   },
 };
 
-function Mail(props: { lang: Lang; children: Child }) {
+export function Mail(props: { lang: Lang; children: Child }) {
   return (
     <html lang={props.lang}>
       <body style="font-family: sans-serif; line-height: 1.5; max-width: 36rem; margin: auto;">
@@ -164,7 +164,10 @@ function Purpose(props: { label: string; text: string }) {
 }
 
 /** Every message ends with the way out: unsubscribe in one click, or manage everything. */
-function MailFooter(props: { unsubscribe: [string, string]; preferences: [string, string] }) {
+export function MailFooter(props: {
+  unsubscribe: [string, string];
+  preferences: [string, string];
+}) {
   return (
     <p>
       <small>
@@ -175,7 +178,7 @@ function MailFooter(props: { unsubscribe: [string, string]; preferences: [string
   );
 }
 
-const toHtml = (node: unknown) => `<!DOCTYPE html>${String(node)}`;
+export const toHtml = (node: unknown) => `<!DOCTYPE html>${String(node)}`;
 
 export function renderInvitation(input: {
   lang: Lang;
@@ -377,7 +380,7 @@ const withoutMarks = <T extends object>(fixed: T): T =>
  * rendering was a tenth of the dispatcher's CPU. A missing or empty value may change the wording
  * ("Hello," without a name), so it is rendered as it is, once per pattern of missing values.
  */
-function prepared<I extends { lang: Lang }, K extends keyof I & string>(
+export function prepared<I extends { lang: Lang }, K extends keyof I & string>(
   render: (input: I) => Rendered,
   given: Omit<I, K | "lang">,
   slots: readonly K[],
