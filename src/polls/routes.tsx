@@ -26,6 +26,7 @@ import {
   newPollSchema,
   type PollState,
   pollById,
+  pollDefinition,
   pollJson,
   pollState,
   pollSummary,
@@ -34,6 +35,7 @@ import {
   resultsJson,
   type VoteOutcome,
 } from "./service";
+import { pollQrSvg } from "./share";
 import { type Invitation, LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
 import { newVoterId, signVoter, VOTER_COOKIE, verifyVoter } from "./voter";
 
@@ -313,6 +315,16 @@ pollPages.get("/polls/:slug/events", async (c) => {
   const queryLang = c.req.query("lang");
   const lang = isLang(queryLang) ? queryLang : c.var.lang;
   return streamSSE(c, (stream) => streamResults(deps, stream, read.poll.slug, lang));
+});
+
+pollPages.get("/polls/:slug/qr.svg", async (c) => {
+  const deps = c.var.deps;
+  const slug = c.req.param("slug");
+  if (!(await pollDefinition(deps, slug))) return errorPage(c, 404);
+  // A poll's address never changes: browsers and shared caches may keep it a day.
+  c.header("Cache-Control", "public, max-age=86400");
+  c.header("Content-Type", "image/svg+xml; charset=UTF-8");
+  return c.body(pollQrSvg(deps.config.publicUrl, slug));
 });
 
 pollPages.get("/embed/polls/:slug", async (c) => {
