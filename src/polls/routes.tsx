@@ -10,6 +10,7 @@ import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
+import { issueChallenge, POW_FIELD } from "../http/proof-of-work";
 import { securedResponse } from "../http/security-headers";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
@@ -34,6 +35,7 @@ import {
   resultsFor,
   resultsJson,
   type VoteOutcome,
+  voteProofScope,
 } from "./service";
 import { pollQrSvg } from "./share";
 import { type Invitation, LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
@@ -161,6 +163,7 @@ const STATUS: Record<VoteMessage["kind"], 200 | 403 | 409 | 422 | 429> = {
   invalid_option: 422,
   too_many: 422,
   not_human: 422,
+  no_proof: 422,
   invite_only: 403,
   rate_limited: 429,
 };
@@ -181,7 +184,11 @@ pollPages.post("/polls/:slug/vote", async (c) => {
     options: allValues(form.option),
     voter: voter.id,
     ipHash: hashClientAddress(deps, c.var.clientAddress),
-    form: { honeypot: oneValue(form[HONEYPOT_FIELD]), started: oneValue(form[STARTED_FIELD]) },
+    form: {
+      honeypot: oneValue(form[HONEYPOT_FIELD]),
+      started: oneValue(form[STARTED_FIELD]),
+      proof: oneValue(form[POW_FIELD]),
+    },
   });
   return answerVote(c, outcome, { slug, voter: voter.id, page: `/polls/${slug}` });
 });
@@ -255,6 +262,22 @@ pollPages.post("/v/:token", async (c) => {
     voter: found.voter,
     page,
     invitation: { action: page },
+  });
+});
+
+// The proof-of-work challenge of this visitor's vote (POW_BITS): asked for by public/pow.js, for
+// the voter in the cookie (a new one if none), so that a proof cannot serve another voter.
+pollPages.get("/polls/:slug/challenge", async (c) => {
+  const deps = c.var.deps;
+  const bits = deps.config.powBits;
+  const definition = bits ? await pollDefinition(deps, c.req.param("slug")) : undefined;
+  if (!definition) return problem(c, 404, "This poll asks for no proof of work.");
+  const voter = await voterOf(c);
+  const scope = voteProofScope(definition.poll, voter.id);
+  c.header("Cache-Control", "private, no-store");
+  return c.json({
+    challenge: issueChallenge(deps.config.secretKey, scope, deps.clock.now()),
+    bits,
   });
 });
 

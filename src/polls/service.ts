@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
+import { checkProof } from "../http/proof-of-work";
 import { slugField } from "../incidents/service";
 import { checkHumanForm, signFormStart } from "./bot-check";
 import { invitedVoter, readInvitation } from "./invitation";
@@ -299,6 +300,8 @@ export type PollState = {
   formStarted: string;
   /** Where the poll lives for people outside (share link, embed snippet). */
   publicUrl: string;
+  /** The proof-of-work the vote form asks for (0: none; see http/proof-of-work.ts). */
+  powBits: number;
   incident: { slug: string; title: string; titleEn: string | null } | undefined;
 };
 
@@ -318,8 +321,8 @@ export async function pollState(
   const show = maySeeResults(poll, closed, choices.length > 0);
   const results = show ? await resultsOf(deps, poll, options) : undefined;
   const formStarted = signFormStart(deps, deps.clock.now());
-  const publicUrl = deps.config.publicUrl;
-  return { poll, options, closed, choices, results, incident, formStarted, publicUrl };
+  const { publicUrl, powBits } = deps.config;
+  return { poll, options, closed, choices, results, incident, formStarted, publicUrl, powBits };
 }
 
 export const pollById = (deps: Deps, id: number) => findPollById(deps.db, id);
@@ -333,6 +336,7 @@ export type VoteOutcome =
   | { kind: "too_many"; max: number }
   | { kind: "rate_limited"; retryAfterSeconds: number }
   | { kind: "not_human" }
+  | { kind: "no_proof" }
   | { kind: "invite_only" }
   | { kind: "not_found" };
 
@@ -365,7 +369,7 @@ export async function castVote(
     options: readonly string[];
     voter: string;
     ipHash: string;
-    form: { honeypot: string | undefined; started: string | undefined };
+    form: { honeypot: string | undefined; started: string | undefined; proof?: string };
   },
 ): Promise<VoteOutcome> {
   const definition = await pollDefinition(deps, input.slug);
@@ -373,7 +377,21 @@ export async function castVote(
   // Only the invited vote, each through their own link: the public form refuses everyone.
   if (definition.poll.audience === "list") return { kind: "invite_only" };
   if (checkHumanForm(deps, input.form) !== "ok") return { kind: "not_human" };
+  if (!hasVoteProof(deps, definition.poll, input.voter, input.form.proof)) {
+    return { kind: "no_proof" };
+  }
   return writeBallot(deps, definition, input);
+}
+
+/** The proof-of-work scope of one voter on one poll: a proof is good for that voter only. */
+export const voteProofScope = (poll: Poll, voter: string) => `vote:${poll.id}:${voter}`;
+
+/** Whether the vote carries the proof-of-work POW_BITS asks for (always, when it is off). */
+function hasVoteProof(deps: Deps, poll: Poll, voter: string, proof: string | undefined) {
+  const bits = deps.config.powBits;
+  if (bits === 0) return true;
+  const check = { secret: deps.config.secretKey, bits, now: deps.clock.now() };
+  return checkProof(check, proof, voteProofScope(poll, voter)) === "ok";
 }
 
 export type InvitedPoll = {
