@@ -3,7 +3,7 @@
 // party), and put "challenge.nonce" in its `pow` field. The challenge is on the form
 // (`data-pow-challenge`) or asked for (`data-pow-url`, the vote's: it is this voter's); `bound` is
 // the value of the field named by `data-pow-bind` (the address typed), trimmed and lower-cased.
-// A submit is held back (before htmx sees it) until the proof is found, then sent again.
+// A form is sent once the proof is in.
 const encoder = new TextEncoder();
 
 function zeroBits(bytes) {
@@ -49,32 +49,32 @@ function proofFor(form) {
   return proof;
 }
 
+/** Puts the proof in the form's field; without one, "none", and the server says what failed. */
+const withProof = (form) =>
+  proofFor(form)
+    .catch(() => "none")
+    .then((proof) => {
+      form.elements.namedItem("pow").value = proof;
+      form.dataset.powFor = boundOf(form);
+    });
+
+// A submit without the proof for what the form holds now is held back (before htmx sees it),
+// then sent again once the proof is in.
 document.addEventListener(
   "submit",
   (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.dataset.powBits) return;
-    const field = form.elements.namedItem("pow");
-    if (form.dataset.powReady === boundOf(form) && field?.value) return; // solved: let it go
+    if (form.dataset.powFor === boundOf(form)) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    const submitter = event.submitter;
-    proofFor(form).then(
-      (proof) => {
-        field.value = proof;
-        form.dataset.powReady = boundOf(form);
-        form.requestSubmit(submitter ?? undefined);
-      },
-      // Sent without a proof: the server answers with a clear message.
-      () => {
-        form.dataset.powReady = boundOf(form);
-        field.value = "none";
-        form.requestSubmit(submitter ?? undefined);
-      },
+    // A plain form has passed the browser's checks already: it goes as it is (no second event).
+    withProof(form).then(() =>
+      form.hasAttribute("hx-post") ? form.requestSubmit() : form.submit(),
     );
   },
   true,
 );
 
-// A vote is bound to nothing the visitor types: start the work while they read the question.
-for (const form of document.querySelectorAll("form[data-pow-url]")) proofFor(form);
+// A vote is bound to nothing the visitor types: do the work while they read the question.
+for (const form of document.querySelectorAll("form[data-pow-url]")) withProof(form);
