@@ -154,6 +154,11 @@ describe("the admin poll page", () => {
     const sent = await t.form(`/admin/polls/${poll.id}/invite`, {}, { Cookie: cookie });
     expect(sent.status).toBe(303);
     expect(sent.headers.get("location")).toMatch(/^\/admin\/sends\/\d+$/);
+    const sendPage = await t.request(sent.headers.get("location") ?? "", {
+      headers: { Cookie: cookie },
+    });
+    expect(sendPage.status).toBe(200);
+    expect(await sendPage.text()).toContain("Que doit-on faire de lui ?");
     const after = await (
       await t.request(`/admin/polls/${poll.id}`, { headers: { Cookie: cookie } })
     ).text();
