@@ -324,8 +324,8 @@ export const campaigns = sqliteTable("campaigns", {
 });
 
 /**
- * One sending of a re-consent invitation, a campaign or a poll invitation to one list, with its audit: who started
- * it, when, how many it reached and how many were excluded, and why.
+ * One sending of a re-consent invitation, a campaign or a poll invitation to one list, with its
+ * audit: who started it, when, how many it reached and how many were excluded, and why.
  */
 export const sends = sqliteTable(
   "sends",
