@@ -253,4 +253,11 @@ export const migrations: Migration[] = [
       "ALTER TABLE `sends` ADD `canary_judged_at` text;",
     ],
   },
+  {
+    tag: "0022_poll_invitations",
+    statements: [
+      "ALTER TABLE `sends` ADD `poll_id` integer REFERENCES polls(id);",
+      "CREATE UNIQUE INDEX `sends_poll_once_idx` ON `sends` (`poll_id`) WHERE kind = 'poll';",
+    ],
+  },
 ];

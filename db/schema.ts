@@ -379,15 +379,15 @@ export const SEND_STATUSES = [
 ] as const;
 
 /**
- * One sending of a re-consent invitation or a campaign to one list, with its audit: who started
- * it, when, how many it reached and how many were excluded, and why.
+ * One sending of a re-consent invitation, a campaign or a poll invitation to one list, with its
+ * audit: who started it, when, how many it reached and how many were excluded, and why.
  */
 export const sends = sqliteTable(
   "sends",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind", {
-      enum: ["reconsent", "campaign", "subscribe", "reminder", "test", "incident"],
+      enum: ["reconsent", "campaign", "subscribe", "reminder", "test", "incident", "poll"],
     }).notNull(),
     listId: integer("list_id")
       .notNull()
@@ -440,6 +440,8 @@ export const sends = sqliteTable(
     canaryHoldUntil: text("canary_hold_until"),
     /** When the canary was judged at the end of its hold, whatever the verdict. */
     canaryJudgedAt: text("canary_judged_at"),
+    /** Poll invitations only: the invite-only poll whose voting links the messages carry. */
+    pollId: integer("poll_id").references((): AnySQLiteColumn => polls.id),
   },
   (t) => [
     index("sends_status_idx").on(t.status, t.id),
@@ -449,6 +451,8 @@ export const sends = sqliteTable(
     uniqueIndex("sends_campaign_once_idx")
       .on(t.campaignId)
       .where(sql`kind = 'campaign' AND retry_of IS NULL`),
+    // A poll is invited once: two concurrent invitations of it cannot both be recorded.
+    uniqueIndex("sends_poll_once_idx").on(t.pollId).where(sql`kind = 'poll'`),
   ],
 );
 

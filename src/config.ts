@@ -92,6 +92,14 @@ const schema = z
       .int("a whole number of votes per minute")
       .min(1, "at least 1 vote per minute")
       .default(120),
+    // Optional proof-of-work on the public vote and subscribe forms: the leading zero bits the
+    // browser must find (0: off; 16 takes a phone about a tenth of a second).
+    POW_BITS: z.coerce
+      .number({ error: "a whole number of bits, 0 (off) to 24" })
+      .int("a whole number of bits, 0 (off) to 24")
+      .min(0, "a whole number of bits, 0 (off) to 24")
+      .max(24, "at most 24 bits: more would take a phone several seconds")
+      .default(0),
     EVENT_RETENTION_DAYS: z.coerce
       .number({ error: "a whole number of days" })
       .int("a whole number of days")
@@ -198,6 +206,8 @@ export type Config = {
   seed: "demo" | "none";
   breaker: { bounceRate: number; complaintRate: number };
   voteLimitPerIpPerMinute: number;
+  /** Proof-of-work on the public vote and subscribe forms: zero bits asked for (0: off). */
+  powBits: number;
   eventRetentionDays: number;
   /** A re-consent deadline is at least this many days ahead: the unanswered are erased then. */
   reconsentMinDays: number;
@@ -317,6 +327,7 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     seed: e.SEED ?? (runtime === "node" ? "demo" : "none"),
     breaker: { bounceRate: e.BREAKER_BOUNCE_RATE, complaintRate: e.BREAKER_COMPLAINT_RATE },
     voteLimitPerIpPerMinute: e.VOTE_LIMIT_PER_IP_PER_MINUTE,
+    powBits: e.POW_BITS,
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     reconsentMinDays: e.RECONSENT_MIN_DAYS,
     trustedProxies: e.TRUSTED_PROXIES ?? [],

@@ -22,6 +22,8 @@ export type SendRequest = {
   /** Only this member of the list (a subscriber's confirmation mail). */
   contactId?: number;
   campaignId?: number;
+  /** Poll invitations: the invite-only poll whose voting links the messages carry. */
+  pollId?: number;
   subject: string;
   /** Re-consent: when unanswered invitations expire (ISO 8601). */
   deadline?: string;
@@ -90,6 +92,7 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
     kind: request.kind,
     listId: request.listId,
     campaignId: request.campaignId ?? null,
+    pollId: request.pollId ?? null,
     status,
     subject: request.subject,
     deadline: request.deadline ?? null,
