@@ -240,7 +240,28 @@ export const migrations: Migration[] = [
     ],
   },
   {
-    tag: "0021_status_components",
+    tag: "0021_send_approvals",
+    statements: [
+      "ALTER TABLE `sends` ADD `send_at` text;",
+      "ALTER TABLE `sends` ADD `approved_by` text;",
+      "ALTER TABLE `sends` ADD `approved_at` text;",
+      "ALTER TABLE `sends` ADD `stopped_by` text;",
+      "ALTER TABLE `sends` ADD `stopped_at` text;",
+      "ALTER TABLE `sends` ADD `stop_reason` text;",
+      "ALTER TABLE `sends` ADD `canary_last_message_id` integer;",
+      "ALTER TABLE `sends` ADD `canary_hold_until` text;",
+      "ALTER TABLE `sends` ADD `canary_judged_at` text;",
+    ],
+  },
+  {
+    tag: "0022_poll_invitations",
+    statements: [
+      "ALTER TABLE `sends` ADD `poll_id` integer REFERENCES polls(id);",
+      "CREATE UNIQUE INDEX `sends_poll_once_idx` ON `sends` (`poll_id`) WHERE kind = 'poll';",
+    ],
+  },
+  {
+    tag: "0023_status_components",
     statements: [
       "CREATE TABLE `component_groups` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`name` text NOT NULL,\n\t`position` integer DEFAULT 0 NOT NULL\n);",
       "CREATE UNIQUE INDEX `component_groups_name_unique` ON `component_groups` (`name`);",

@@ -364,22 +364,36 @@ export const campaigns = sqliteTable("campaigns", {
   updatedAt: text("updated_at").notNull(),
 });
 
+/** The life of a send (BRIEF "Sends and campaigns"); only `queued` and `sending` are dispatched. */
+export const SEND_STATUSES = [
+  "preparing",
+  "scheduled",
+  "awaiting_approval",
+  "canary_hold",
+  "queued",
+  "sending",
+  "paused",
+  "done",
+  "cancelled",
+  "rejected",
+] as const;
+
 /**
- * One sending of a re-consent invitation or a campaign to one list, with its audit: who started
- * it, when, how many it reached and how many were excluded, and why.
+ * One sending of a re-consent invitation, a campaign or a poll invitation to one list, with its
+ * audit: who started it, when, how many it reached and how many were excluded, and why.
  */
 export const sends = sqliteTable(
   "sends",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind", {
-      enum: ["reconsent", "campaign", "subscribe", "reminder", "test", "incident"],
+      enum: ["reconsent", "campaign", "subscribe", "reminder", "test", "incident", "poll"],
     }).notNull(),
     listId: integer("list_id")
       .notNull()
       .references(() => lists.id),
     campaignId: integer("campaign_id").references(() => campaigns.id),
-    status: text("status", { enum: ["queued", "sending", "done", "cancelled"] }).notNull(),
+    status: text("status", { enum: SEND_STATUSES }).notNull(),
     subject: text("subject").notNull(),
     /** Re-consent only: when unanswered invitations expire. */
     deadline: text("deadline"),
@@ -411,6 +425,23 @@ export const sends = sqliteTable(
      * incident declared from a send); unique, so those recipients are told once.
      */
     recipientsOf: integer("recipients_of"),
+    /** A scheduled send: when its recipients are enqueued and it starts. */
+    sendAt: text("send_at"),
+    /** The second admin who approved a send that reached APPROVAL_THRESHOLD, and when. */
+    approvedBy: text("approved_by"),
+    approvedAt: text("approved_at"),
+    /** Who rejected, cancelled or paused the send, when, and why (`canary` for a failed canary). */
+    stoppedBy: text("stopped_by"),
+    stoppedAt: text("stopped_at"),
+    stopReason: text("stop_reason"),
+    /** Canary sends: the canary is every outbox row of the send up to this id (chosen at random). */
+    canaryLastMessageId: integer("canary_last_message_id"),
+    /** When the canary's hold ends (set once the canary's messages have all been called). */
+    canaryHoldUntil: text("canary_hold_until"),
+    /** When the canary was judged at the end of its hold, whatever the verdict. */
+    canaryJudgedAt: text("canary_judged_at"),
+    /** Poll invitations only: the invite-only poll whose voting links the messages carry. */
+    pollId: integer("poll_id").references((): AnySQLiteColumn => polls.id),
   },
   (t) => [
     index("sends_status_idx").on(t.status, t.id),
@@ -420,6 +451,8 @@ export const sends = sqliteTable(
     uniqueIndex("sends_campaign_once_idx")
       .on(t.campaignId)
       .where(sql`kind = 'campaign' AND retry_of IS NULL`),
+    // A poll is invited once: two concurrent invitations of it cannot both be recorded.
+    uniqueIndex("sends_poll_once_idx").on(t.pollId).where(sql`kind = 'poll'`),
   ],
 );
 

@@ -99,6 +99,14 @@ const schema = z
       .int("a whole number of votes per minute")
       .min(1, "at least 1 vote per minute")
       .default(120),
+    // Optional proof-of-work on the public vote and subscribe forms: the leading zero bits the
+    // browser must find (0: off; 16 takes a phone about a tenth of a second).
+    POW_BITS: z.coerce
+      .number({ error: "a whole number of bits, 0 (off) to 24" })
+      .int("a whole number of bits, 0 (off) to 24")
+      .min(0, "a whole number of bits, 0 (off) to 24")
+      .max(24, "at most 24 bits: more would take a phone several seconds")
+      .default(0),
     EVENT_RETENTION_DAYS: z.coerce
       .number({ error: "a whole number of days" })
       .int("a whole number of days")
@@ -136,6 +144,30 @@ const schema = z
     WEBHOOK_ALLOW_PRIVATE: z
       .enum(["0", "1"], { error: "`0` or `1` (only tests with a local receiver set it)" })
       .default("0"),
+    APPROVAL_THRESHOLD: z
+      .union([
+        z.literal("off"),
+        z.coerce
+          .number({ error: "a whole number of recipients, 1 or more, or `off`" })
+          .int("a whole number of recipients, 1 or more, or `off`")
+          .min(1, "a whole number of recipients, 1 or more, or `off`"),
+      ])
+      .default(1000),
+    CANARY_MIN_RECIPIENTS: z.coerce
+      .number({ error: "a whole number of recipients, 1 or more" })
+      .int("a whole number of recipients, 1 or more")
+      .min(1, "a whole number of recipients, 1 or more")
+      .default(1000),
+    CANARY_PERCENT: z.coerce
+      .number({ error: "a percentage between 0 and 100 (0 disables canary sends)" })
+      .min(0, "a percentage between 0 and 100 (0 disables canary sends)")
+      .max(100, "a percentage between 0 and 100 (0 disables canary sends)")
+      .default(1),
+    CANARY_HOLD_MINUTES: z.coerce
+      .number({ error: "a whole number of minutes, 0 or more" })
+      .int("a whole number of minutes, 0 or more")
+      .min(0, "a whole number of minutes, 0 or more")
+      .default(30),
   })
   .superRefine((env, ctx) => {
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
@@ -183,6 +215,8 @@ export type Config = {
   seed: "demo" | "none";
   breaker: { bounceRate: number; complaintRate: number };
   voteLimitPerIpPerMinute: number;
+  /** Proof-of-work on the public vote and subscribe forms: zero bits asked for (0: off). */
+  powBits: number;
   eventRetentionDays: number;
   /** A re-consent deadline is at least this many days ahead: the unanswered are erased then. */
   reconsentMinDays: number;
@@ -192,6 +226,10 @@ export type Config = {
   embedFrameAncestors: string;
   /** Tests only: lets outgoing webhooks reach loopback and private addresses (a local receiver). */
   webhookAllowPrivate: boolean;
+  /** A send of at least this many recipients waits for a second admin; null: never. */
+  approvalThreshold: number | null;
+  /** Sends of at least `minRecipients` go first to `percent` % of them, then hold. */
+  canary: { minRecipients: number; percent: number; holdMinutes: number };
 };
 
 /** A configuration the app cannot start with; `message` is the one line to print. */
@@ -299,10 +337,17 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     seed: e.SEED ?? (runtime === "node" ? "demo" : "none"),
     breaker: { bounceRate: e.BREAKER_BOUNCE_RATE, complaintRate: e.BREAKER_COMPLAINT_RATE },
     voteLimitPerIpPerMinute: e.VOTE_LIMIT_PER_IP_PER_MINUTE,
+    powBits: e.POW_BITS,
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     reconsentMinDays: e.RECONSENT_MIN_DAYS,
     trustedProxies: e.TRUSTED_PROXIES ?? [],
     embedFrameAncestors: e.EMBED_FRAME_ANCESTORS,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "1",
+    approvalThreshold: e.APPROVAL_THRESHOLD === "off" ? null : e.APPROVAL_THRESHOLD,
+    canary: {
+      minRecipients: e.CANARY_MIN_RECIPIENTS,
+      percent: e.CANARY_PERCENT,
+      holdMinutes: e.CANARY_HOLD_MINUTES,
+    },
   };
 }

@@ -13,6 +13,7 @@ import {
   startHourlyJobs,
   startWebhookDeliveries,
 } from "./node";
+import { demoSecondAdminLine } from "./seed";
 import { createDispatcher } from "./sending/dispatcher";
 import { windowRateLimiter } from "./sending/rate";
 
@@ -52,6 +53,7 @@ async function main() {
       report.seeded.length ? `  demo data: ${report.seeded.join(", ")}` : "",
       `  admin sign-in: ${config.publicUrl}/admin/login`,
       `    ${configuredAdminLine(config, report.admin)}`,
+      demoSecondAdminLine(config) && `    ${demoSecondAdminLine(config)}`,
     ];
     console.log(lines.filter(Boolean).join("\n"));
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestApp, type TestApp } from "./helpers";
 import { linksInMail } from "./participant-helpers";
 import { dispatchUntilIdle } from "./sending-helpers";
+import { addMember } from "./team-helpers";
 
 let t: TestApp;
 let bearer: string;
@@ -58,8 +59,22 @@ describe("the 2000 story, replayed", () => {
       await t.api(bearer, "POST", `/api/v1/lists/${listId}/reconsent`, {
         deadline: "2026-02-15T23:59:00Z",
       })
-    ).json()) as { send_id: number; recipients: number };
+    ).json()) as { send_id: number; recipients: number; status: string };
     expect(sent.recipients).toBe(3800);
+    // 3,800 reach APPROVAL_THRESHOLD: nothing goes until a second admin who may send approves.
+    expect(sent.status).toBe("awaiting_approval");
+    await dispatchUntilIdle(t.deps);
+    expect(await t.client.execute("SELECT count(*) AS n FROM mail_outbox")).toMatchObject({
+      rows: [{ n: 0 }],
+    });
+    const second = await addMember(t, bearer, "sender");
+    const approved = await t.api(second.token, "POST", `/api/v1/sends/${sent.send_id}/approve`);
+    expect(approved.status).toBe(200);
+    // The canary (one batch of 100, at random) goes first, then holds 30 minutes.
+    await dispatchUntilIdle(t.deps);
+    const held = await (await t.api(bearer, "GET", `/api/v1/sends/${sent.send_id}`)).json();
+    expect(held).toMatchObject({ status: "canary_hold", sent: 100 });
+    t.clock.advance(30 * 60_000);
     await dispatchUntilIdle(t.deps);
     const progress = await (await t.api(bearer, "GET", `/api/v1/sends/${sent.send_id}`)).json();
     expect(progress).toMatchObject({ status: "done", total: 3800, sent: 3800, failed: 0 });

@@ -142,6 +142,8 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
       SEND_BATCH_SIZE: "4",
       SEND_RATE_PER_SECOND: "5",
       RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      // Above every other send of this file: only the approval test's send waits.
+      APPROVAL_THRESHOLD: "12",
     };
     ({ worker, origin } = await startWorker(bundle, vars));
     ({ worker: cronWorker, origin: cronOrigin } = await startWorker(
@@ -407,6 +409,51 @@ describe("Relance on Cloudflare Workers (workerd)", () => {
 
   /** Long enough for a message on the local Queue to reach the consumer (max_batch_timeout 1 s). */
   const queueSettles = () => new Promise((resolve) => setTimeout(resolve, 3000));
+
+  it(
+    "a send at APPROVAL_THRESHOLD waits, calls nobody, and goes once a second admin signed in approves it",
+    async () => {
+      const { listId, addresses } = await listOf("approval", "a", 12);
+      const sendId = await reconsent(listId, 12);
+      await queueSettles();
+      expect((await sendOf(sendId)).status).toBe("awaiting_approval");
+      expect(deliveries(addresses)).toEqual(addresses.map(() => 0));
+      // Its starter may not approve it.
+      expect((await api("POST", `/api/v1/sends/${sendId}/approve`)).status).toBe(403);
+
+      const approver = { email: "approver@workers.example", password: "approver password long" };
+      const invited = await api("POST", "/api/v1/admins", {
+        email: approver.email,
+        role: "sender",
+      });
+      const { invite_url } = (await invited.json()) as { invite_url: string };
+      const form = (path: string, fields: Record<string, string>, cookie?: string) =>
+        fetch(`${origin}${path}`, {
+          method: "POST",
+          redirect: "manual",
+          headers: {
+            "Content-Type": "application/x-www-form-urlencoded",
+            Origin: origin,
+            ...(cookie ? { Cookie: cookie } : {}),
+          },
+          body: new URLSearchParams(fields).toString(),
+        });
+      expect(
+        (await form(new URL(invite_url).pathname, { password: approver.password })).status,
+      ).toBe(303);
+      const signIn = await form("/admin/login", approver);
+      expect(signIn.status).toBe(303);
+      const cookie = signIn.headers.get("set-cookie")?.split(";")[0] as string;
+      const page = await get(`/admin/sends/${sendId}`, { Cookie: cookie });
+      expect(await page.text()).toContain("Approve and send");
+      const approved = await form(`/admin/sends/${sendId}/approve`, {}, cookie);
+      expect(approved.status).toBe(303);
+      const done = await untilDone(sendId);
+      expect(done).toMatchObject({ status: "done", total: 12, sent: 12 });
+      expect(deliveries(addresses)).toEqual(addresses.map(() => 1));
+    },
+    SEND_TIMEOUT,
+  );
 
   it(
     "sends a re-consent invitation through the Queue to completion: one email per contact, within the rate limit kept in Turso",

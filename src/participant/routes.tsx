@@ -7,6 +7,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
+import { boundAddress, checkProof, issueChallenge, POW_FIELD } from "../http/proof-of-work";
 import { isLang, LANG_COOKIE, type Lang } from "../i18n";
 import * as listQueries from "../lists/queries";
 import { findList } from "../lists/service";
@@ -391,6 +392,23 @@ async function subscribableList(c: C) {
   return list && !list.archivedAt ? list : undefined;
 }
 
+/** The subscribe form's proof-of-work (POW_BITS), for this list's form; undefined when off. */
+function subscribeProof(c: C, slug: string, failed = false) {
+  const { secretKey, powBits } = c.var.deps.config;
+  if (!powBits) return undefined;
+  const challenge = issueChallenge(secretKey, `subscribe:${slug}`, c.var.deps.clock.now());
+  return { bits: powBits, challenge, failed };
+}
+
+/** Whether the subscription carries the proof POW_BITS asks for, bound to the address typed. */
+function hasSubscribeProof(c: C, slug: string, fields: Record<string, unknown>) {
+  const { secretKey, powBits } = c.var.deps.config;
+  if (!powBits) return true;
+  const proof = typeof fields[POW_FIELD] === "string" ? fields[POW_FIELD] : undefined;
+  const check = { secret: secretKey, bits: powBits, now: c.var.deps.clock.now() };
+  return checkProof(check, proof, `subscribe:${slug}`, boundAddress(fields.email)) === "ok";
+}
+
 participantPages.get("/lists/:slug/subscribe", async (c) => {
   const list = await subscribableList(c);
   if (!list) return errorPage(c, 404);
@@ -401,6 +419,7 @@ participantPages.get("/lists/:slug/subscribe", async (c) => {
       list={list}
       values={{ email: "", name: "", consent: false }}
       errors={{}}
+      pow={subscribeProof(c, list.slug)}
     />,
   );
 });
@@ -408,15 +427,18 @@ participantPages.get("/lists/:slug/subscribe", async (c) => {
 participantPages.post("/lists/:slug/subscribe", async (c) => {
   const list = await subscribableList(c);
   if (!list) return errorPage(c, 404);
-  const parsed = parseSubscription(await form(c));
-  if (!parsed.ok) {
+  const fields = await form(c);
+  const parsed = parseSubscription(fields);
+  const proven = hasSubscribeProof(c, list.slug, fields);
+  if (!parsed.ok || !proven) {
     return c.html(
       <SubscribePage
         lang={c.var.lang}
         path={c.req.path}
         list={list}
         values={parsed.values}
-        errors={parsed.errors}
+        errors={parsed.ok ? {} : parsed.errors}
+        pow={subscribeProof(c, list.slug, !proven)}
       />,
       422,
     );

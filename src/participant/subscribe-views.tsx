@@ -1,5 +1,6 @@
 // The public subscribe form, its one answer ("check your mailbox"), and the confirmation page of
 // the double opt-in link, in French and English.
+import { POW_FIELD } from "../http/proof-of-work";
 import type { Dictionary, Lang } from "../i18n";
 import { PublicLayout } from "../views/layout";
 import type { ConfirmView, SubscribeField, SubscribeValues } from "./subscribe";
@@ -14,6 +15,7 @@ const text: Dictionary<{
   purpose: string;
   submit: string;
   fixErrors: string;
+  noProof: string;
   errors: Record<string, string>;
   sentTitle: string;
   sentBody: string;
@@ -38,6 +40,8 @@ const text: Dictionary<{
     purpose: "Ce à quoi vous consentez :",
     submit: "M'inscrire",
     fixErrors: "Corrigez les champs signalés ci-dessous.",
+    noProof:
+      "Rien n'a été enregistré : la vérification anti-robot de votre navigateur n'a pas abouti (elle demande JavaScript). Envoyez le formulaire à nouveau.",
     errors: {
       required: "Indiquez votre adresse e-mail.",
       email: "Cette adresse e-mail n'est pas valide (exemple : prenom@exemple.fr).",
@@ -73,6 +77,8 @@ const text: Dictionary<{
     purpose: "What you agree to:",
     submit: "Subscribe",
     fixErrors: "Please correct the fields marked below.",
+    noProof:
+      "Nothing was recorded: your browser's anti-robot check did not complete (it needs JavaScript). Send the form again.",
     errors: {
       required: "Give your email address.",
       email: "This email address is not valid (example: name@example.org).",
@@ -106,9 +112,11 @@ export function SubscribePage(props: {
   list: { name: string; slug: string; purpose: string };
   values: SubscribeValues;
   errors: Partial<Record<SubscribeField, string>>;
+  /** The proof-of-work the form asks for (see http/proof-of-work.ts); `failed` after a refusal. */
+  pow?: { bits: number; challenge: string; failed: boolean };
 }) {
   const t = text[props.lang];
-  const { values, errors } = props;
+  const { values, errors, pow } = props;
   const first = (["email", "name", "consent"] as const).find((f) => errors[f]);
   const invalid = (f: SubscribeField) =>
     errors[f] ? { "aria-invalid": "true" as const, "aria-describedby": `${f}-error` } : {};
@@ -127,6 +135,11 @@ export function SubscribePage(props: {
             {t.fixErrors}
           </p>
         ) : null}
+        {pow?.failed ? (
+          <p class="notice error" role="alert">
+            {t.noProof}
+          </p>
+        ) : null}
         <p>{t.intro}</p>
         <p>
           <strong>{t.purpose}</strong>
@@ -134,7 +147,19 @@ export function SubscribePage(props: {
         <blockquote class="purpose" id="purpose">
           {props.list.purpose}
         </blockquote>
-        <form method="post" action={props.path} novalidate>
+        <form
+          method="post"
+          action={props.path}
+          novalidate
+          {...(pow
+            ? {
+                "data-pow-bits": String(pow.bits),
+                "data-pow-challenge": pow.challenge,
+                "data-pow-bind": "email",
+              }
+            : {})}
+        >
+          {pow ? <input type="hidden" name={POW_FIELD} value="" /> : null}
           <label>
             {t.email}
             <input
@@ -179,6 +204,7 @@ export function SubscribePage(props: {
           <button type="submit">{t.submit}</button>
         </form>
       </article>
+      {pow ? <script src="/pow.js" defer /> : null}
     </PublicLayout>
   );
 }

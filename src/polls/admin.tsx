@@ -1,5 +1,6 @@
-// Admin pages for polls: create, close and reopen, results over time, votes per hour as CSV.
-import { Hono } from "hono";
+// Admin pages for polls: create, close and reopen, invite (invite-only polls), results over time,
+// votes per hour as CSV.
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
@@ -8,6 +9,7 @@ import type { Incident } from "../incidents/queries";
 import { allIncidents } from "../incidents/service";
 import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
+import { invitePoll, pollInvitation } from "./invite";
 import type { Poll } from "./queries";
 import {
   closePoll,
@@ -272,6 +274,51 @@ function VotesChart(props: Awaited<ReturnType<typeof resultsOverTime>>) {
   );
 }
 
+type InvitationFacts = Awaited<ReturnType<typeof pollInvitation>>;
+
+/**
+ * An invite-only poll's invitations: the button that sends them (once), or the send they went
+ * out with and the turnout.
+ */
+function InvitationBlock(props: {
+  poll: Poll;
+  closed: boolean;
+  invitation: InvitationFacts;
+  results: Results;
+  error?: string;
+}) {
+  const { poll, invitation, results } = props;
+  if (poll.audience !== "list") return null;
+  return (
+    <section aria-labelledby="invitation-title">
+      <h2 id="invitation-title">Invitations</h2>
+      {props.error ? (
+        <p class="notice error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
+      {invitation ? (
+        <p>
+          Sent to {invitation.total} confirmed members (
+          <a href={`/admin/sends/${invitation.id}`}>send #{invitation.id}</a>). Turnout:{" "}
+          {results.total} of {invitation.total} voted
+          {invitation.total ? ` (${Math.round((results.total * 100) / invitation.total)}%)` : ""}.
+        </p>
+      ) : props.closed ? (
+        <p>Not invited. Reopen the poll to send the invitations.</p>
+      ) : (
+        <form method="post" action={`/admin/polls/${poll.id}/invite`}>
+          <p>
+            Only the invited vote, each once with their own link. The invitations go to the members
+            whose consent allows it (confirmed), once.
+          </p>
+          <button type="submit">Send the invitations</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
 function PollAdminPage(props: {
   email: string;
   poll: Poll;
@@ -279,6 +326,8 @@ function PollAdminPage(props: {
   results: Results;
   chart: Awaited<ReturnType<typeof resultsOverTime>>;
   publicUrl: string;
+  invitation: InvitationFacts;
+  inviteError?: string;
 }) {
   const { poll, results } = props;
   return (
@@ -301,6 +350,13 @@ function PollAdminPage(props: {
           {props.closed ? "Reopen the poll" : "Close the poll"}
         </button>
       </form>
+      <InvitationBlock
+        poll={poll}
+        closed={props.closed}
+        invitation={props.invitation}
+        results={results}
+        error={props.inviteError}
+      />
       <h2>Results</h2>
       <table>
         <thead>
@@ -331,7 +387,9 @@ function PollAdminPage(props: {
       </table>
       <h2>Over time</h2>
       <VotesChart {...props.chart} />
-      <ShareBlock publicUrl={props.publicUrl} slug={poll.slug} lang="en" />
+      {poll.audience === "public" ? (
+        <ShareBlock publicUrl={props.publicUrl} slug={poll.slug} lang="en" />
+      ) : null}
       <p>
         <a href={`/admin/polls/${poll.id}/votes.csv`} download>
           Download votes per answer per hour (CSV)
@@ -382,12 +440,13 @@ pollAdmin.post("/admin/polls", async (c) => {
   return c.redirect(`/admin/polls/${result.created.poll.id}`, 303);
 });
 
-pollAdmin.get("/admin/polls/:id", async (c) => {
+async function pollAdminPage(c: Context<AppEnv>, poll: Poll, inviteError?: string) {
   const deps = c.var.deps;
-  const id = idParam(c.req.param("id"));
-  const poll = id === undefined ? undefined : await pollById(deps, id);
-  if (!poll) return c.notFound();
-  const [results, chart] = await Promise.all([resultsOf(deps, poll), resultsOverTime(deps, poll)]);
+  const [results, chart, invitation] = await Promise.all([
+    resultsOf(deps, poll),
+    resultsOverTime(deps, poll),
+    pollInvitation(deps, poll),
+  ]);
   return c.html(
     <PollAdminPage
       email={c.var.admin.email}
@@ -396,8 +455,36 @@ pollAdmin.get("/admin/polls/:id", async (c) => {
       results={results}
       chart={chart}
       publicUrl={deps.config.publicUrl}
+      invitation={invitation}
+      inviteError={inviteError}
     />,
+    inviteError ? 409 : 200,
   );
+}
+
+pollAdmin.get("/admin/polls/:id", async (c) => {
+  const id = idParam(c.req.param("id"));
+  const poll = id === undefined ? undefined : await pollById(c.var.deps, id);
+  return poll ? pollAdminPage(c, poll) : c.notFound();
+});
+
+pollAdmin.post("/admin/polls/:id/invite", async (c) => {
+  const deps = c.var.deps;
+  const id = idParam(c.req.param("id"));
+  const poll = id === undefined ? undefined : await pollById(deps, id);
+  if (!poll) return c.notFound();
+  const result = await invitePoll(deps, c.var.admin.email, poll);
+  if (!result.ok) return pollAdminPage(c, poll, result.detail);
+  if (result.sendId === null) {
+    const excluded = Object.values(result.excluded).reduce((sum, n) => sum + n, 0);
+    return pollAdminPage(
+      c,
+      poll,
+      `Nobody to invite: no member's consent allows it (${excluded} excluded). Nothing was sent.`,
+    );
+  }
+  deps.dispatcher?.wake();
+  return c.redirect(`/admin/sends/${result.sendId}`, 303);
 });
 
 pollAdmin.post("/admin/polls/:id/:action{close|reopen}", async (c) => {

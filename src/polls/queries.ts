@@ -1,6 +1,6 @@
 // Every query the poll pages, votes, admin and API run.
 import { and, asc, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
-import { incidents, lists, pollOptions, polls, pollVotes } from "../../db/schema";
+import { incidents, lists, pollOptions, polls, pollVotes, sends } from "../../db/schema";
 import type { Db } from "../db";
 
 export type Poll = typeof polls.$inferSelect;
@@ -34,7 +34,7 @@ export async function insertPoll(
 }
 
 /** Whether an error (or one of its causes) is SQLite refusing a duplicate in `column`. */
-function violates(error: unknown, column: string): boolean {
+export function violates(error: unknown, column: string): boolean {
   for (let e = error; e instanceof Error; e = e.cause)
     if (e.message.includes(`UNIQUE constraint failed: ${column}`)) return true;
   return false;
@@ -77,6 +77,24 @@ export const countVotes = (db: Db, pollId: number) =>
     .from(pollVotes)
     .where(eq(pollVotes.pollId, pollId))
     .groupBy(pollVotes.optionId);
+
+/** How many people the poll's invitation send reached (0 before the invitation). */
+export const invitedCount = async (db: Db, pollId: number) =>
+  (
+    await db
+      .select({ total: sends.total })
+      .from(sends)
+      .where(and(eq(sends.pollId, pollId), eq(sends.kind, "poll")))
+  )[0]?.total ?? 0;
+
+/** The send of the poll's invitations, if they were sent (a poll is invited once). */
+export const invitationSend = async (db: Db, pollId: number) =>
+  (
+    await db
+      .select({ id: sends.id, total: sends.total })
+      .from(sends)
+      .where(and(eq(sends.pollId, pollId), eq(sends.kind, "poll")))
+  )[0];
 
 /** The answers this voter chose on this poll (empty when they have not voted). */
 export const voterChoices = async (db: Db, pollId: number, voter: string) =>

@@ -10,6 +10,7 @@ import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
+import { issueChallenge, POW_FIELD } from "../http/proof-of-work";
 import { securedResponse } from "../http/security-headers";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
@@ -17,6 +18,7 @@ import { withOrgName } from "../views/org";
 import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
 import { EmbedPage } from "./embed";
 import { streamResults } from "./events";
+import { invitePoll } from "./invite";
 import {
   castInvitedVote,
   castVote,
@@ -26,6 +28,7 @@ import {
   newPollSchema,
   type PollState,
   pollById,
+  pollDefinition,
   pollJson,
   pollState,
   pollSummary,
@@ -33,7 +36,9 @@ import {
   resultsFor,
   resultsJson,
   type VoteOutcome,
+  voteProofScope,
 } from "./service";
+import { pollQrSvg } from "./share";
 import { type Invitation, LiveResults, PollBox, PollPage, type VoteMessage } from "./views";
 import { newVoterId, signVoter, VOTER_COOKIE, verifyVoter } from "./voter";
 
@@ -164,6 +169,7 @@ const STATUS: Record<VoteMessage["kind"], 200 | 403 | 409 | 422 | 429> = {
   invalid_option: 422,
   too_many: 422,
   not_human: 422,
+  no_proof: 422,
   invite_only: 403,
   rate_limited: 429,
 };
@@ -184,7 +190,11 @@ pollPages.post("/polls/:slug/vote", async (c) => {
     options: allValues(form.option),
     voter: voter.id,
     ipHash: hashClientAddress(deps, c.var.clientAddress),
-    form: { honeypot: oneValue(form[HONEYPOT_FIELD]), started: oneValue(form[STARTED_FIELD]) },
+    form: {
+      honeypot: oneValue(form[HONEYPOT_FIELD]),
+      started: oneValue(form[STARTED_FIELD]),
+      proof: oneValue(form[POW_FIELD]),
+    },
   });
   return answerVote(c, outcome, { slug, voter: voter.id, page: `/polls/${slug}` });
 });
@@ -261,6 +271,22 @@ pollPages.post("/v/:token", async (c) => {
   });
 });
 
+// The proof-of-work challenge of this visitor's vote (POW_BITS): asked for by public/pow.js, for
+// the voter in the cookie (a new one if none), so that a proof cannot serve another voter.
+pollPages.get("/polls/:slug/challenge", async (c) => {
+  const deps = c.var.deps;
+  const bits = deps.config.powBits;
+  const definition = bits ? await pollDefinition(deps, c.req.param("slug")) : undefined;
+  if (!definition) return problem(c, 404, "This poll asks for no proof of work.");
+  const voter = await voterOf(c);
+  const scope = voteProofScope(definition.poll, voter.id);
+  c.header("Cache-Control", "private, no-store");
+  return c.json({
+    challenge: issueChallenge(deps.config.secretKey, scope, deps.clock.now()),
+    bits,
+  });
+});
+
 const HIDDEN_RESULTS = {
   after_vote: "The results are shown once you have voted.",
   after_close: "The results are shown once the poll is closed.",
@@ -320,6 +346,16 @@ pollPages.get("/polls/:slug/events", async (c) => {
   return streamSSE(c, (stream) => streamResults(deps, stream, read.poll.slug, lang));
 });
 
+pollPages.get("/polls/:slug/qr.svg", async (c) => {
+  const deps = c.var.deps;
+  const slug = c.req.param("slug");
+  if (!(await pollDefinition(deps, slug))) return errorPage(c, 404);
+  // A poll's address never changes: browsers and shared caches may keep it a day.
+  c.header("Cache-Control", "public, max-age=86400");
+  c.header("Content-Type", "image/svg+xml; charset=UTF-8");
+  return c.body(pollQrSvg(deps.config.publicUrl, slug));
+});
+
 pollPages.get("/embed/polls/:slug", async (c) => {
   const deps = c.var.deps;
   // Framed on another site: no cookie arrives, so this is what an anonymous visitor may see.
@@ -360,3 +396,17 @@ for (const action of ["close", "reopen"] as const) {
     return c.json(await pollSummary(c.var.deps, poll.id));
   });
 }
+
+pollApi.post("/api/v1/polls/:id/invite", async (c) => {
+  const deps = c.var.deps;
+  const id = idParam(c.req.param("id"));
+  const poll = id === undefined ? undefined : await pollById(deps, id);
+  if (!poll) return problem(c, 404, `No poll has the id ${c.req.param("id")}.`);
+  const result = await invitePoll(deps, c.var.admin.email, poll);
+  if (!result.ok) return problem(c, 409, result.detail);
+  deps.dispatcher?.wake();
+  return c.json(
+    { send_id: result.sendId, recipients: result.recipients, excluded: result.excluded },
+    202,
+  );
+});

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
+import { checkProof } from "../http/proof-of-work";
 import { slugField } from "../incidents/service";
 import { keyRing } from "../keys/ring";
 import { checkHumanForm, signFormStart } from "./bot-check";
@@ -17,6 +18,7 @@ import {
   incidentIdBySlug,
   incidentOfPoll,
   insertPoll,
+  invitedCount,
   listExists,
   oldestVoteSince,
   openPolls,
@@ -216,20 +218,25 @@ export function maySeeResults(poll: Poll, closed: boolean, hasVoted: boolean): b
   return poll.resultsVisibility === "after_vote" && hasVoted;
 }
 
-/** `total` counts voters; each option's percent is its share of voters. */
+/**
+ * `total` counts voters; each option's percent is its share of voters. `invited`: how many an
+ * invite-only poll's invitation reached (the turnout is total / invited); null for a public poll.
+ */
 export type Results = {
   total: number;
+  invited: number | null;
   options: { id: number; label: string; labelEn: string | null; votes: number; percent: number }[];
 };
 
 export async function resultsOf(deps: Deps, poll: Poll, options?: PollOption[]): Promise<Results> {
   const single = poll.maxChoices === 1;
   // One answer each: the voters are the votes (one query, the hot path of every tally).
-  const [opts, counts] = await Promise.all([
+  const [opts, counts, invited] = await Promise.all([
     options ?? optionsOf(deps.db, poll.id),
     single
       ? countVotes(deps.db, poll.id).then((perOption) => ({ perOption, voters: undefined }))
       : countBallots(deps.db, poll.id),
+    poll.audience === "list" ? invitedCount(deps.db, poll.id) : null,
   ]);
   const multipleVoters = counts.voters;
   const votes = opts.map((o) => counts.perOption.find((c) => c.optionId === o.id)?.votes ?? 0);
@@ -241,6 +248,7 @@ export async function resultsOf(deps: Deps, poll: Poll, options?: PollOption[]):
     : votes.map((n) => (voters === 0 ? 0 : Math.round((n * 100) / voters)));
   return {
     total: voters,
+    invited,
     options: opts.map((o, i) => ({
       id: o.id,
       label: o.label,
@@ -251,9 +259,10 @@ export async function resultsOf(deps: Deps, poll: Poll, options?: PollOption[]):
   };
 }
 
-/** The public JSON shape of results (part of the HTTP contract). */
+/** The public JSON shape of results (part of the HTTP contract); `invited` for invite-only polls. */
 export const resultsJson = (results: Results) => ({
   total: results.total,
+  ...(results.invited === null ? {} : { invited: results.invited }),
   options: results.options.map(({ id, label, votes, percent }) => ({ id, label, votes, percent })),
 });
 
@@ -293,6 +302,8 @@ export type PollState = {
   formStarted: string;
   /** Where the poll lives for people outside (share link, embed snippet). */
   publicUrl: string;
+  /** The proof-of-work the vote form asks for (0: none; see http/proof-of-work.ts). */
+  powBits: number;
   incident: { slug: string; title: string; titleEn: string | null } | undefined;
 };
 
@@ -312,8 +323,8 @@ export async function pollState(
   const show = maySeeResults(poll, closed, choices.length > 0);
   const results = show ? await resultsOf(deps, poll, options) : undefined;
   const formStarted = signFormStart(deps, deps.clock.now());
-  const publicUrl = deps.config.publicUrl;
-  return { poll, options, closed, choices, results, incident, formStarted, publicUrl };
+  const { publicUrl, powBits } = deps.config;
+  return { poll, options, closed, choices, results, incident, formStarted, publicUrl, powBits };
 }
 
 export const pollById = (deps: Deps, id: number) => findPollById(deps.db, id);
@@ -327,6 +338,7 @@ export type VoteOutcome =
   | { kind: "too_many"; max: number }
   | { kind: "rate_limited"; retryAfterSeconds: number }
   | { kind: "not_human" }
+  | { kind: "no_proof" }
   | { kind: "invite_only" }
   | { kind: "not_found" };
 
@@ -359,7 +371,7 @@ export async function castVote(
     options: readonly string[];
     voter: string;
     ipHash: string;
-    form: { honeypot: string | undefined; started: string | undefined };
+    form: { honeypot: string | undefined; started: string | undefined; proof?: string };
   },
 ): Promise<VoteOutcome> {
   const definition = await pollDefinition(deps, input.slug);
@@ -367,7 +379,21 @@ export async function castVote(
   // Only the invited vote, each through their own link: the public form refuses everyone.
   if (definition.poll.audience === "list") return { kind: "invite_only" };
   if (checkHumanForm(deps, input.form) !== "ok") return { kind: "not_human" };
+  if (!hasVoteProof(deps, definition.poll, input.voter, input.form.proof)) {
+    return { kind: "no_proof" };
+  }
   return writeBallot(deps, definition, input);
+}
+
+/** The proof-of-work scope of one voter on one poll: a proof is good for that voter only. */
+export const voteProofScope = (poll: Poll, voter: string) => `vote:${poll.id}:${voter}`;
+
+/** Whether the vote carries the proof-of-work POW_BITS asks for (always, when it is off). */
+function hasVoteProof(deps: Deps, poll: Poll, voter: string, proof: string | undefined) {
+  const bits = deps.config.powBits;
+  if (bits === 0) return true;
+  const check = { secret: deps.config.secretKey, bits, now: deps.clock.now() };
+  return checkProof(check, proof, voteProofScope(poll, voter)) === "ok";
 }
 
 export type InvitedPoll = {

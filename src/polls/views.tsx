@@ -1,4 +1,6 @@
 // Public poll pages: the question and its radio form, or the voter's choice and live results.
+
+import { POW_FIELD } from "../http/proof-of-work";
 import type { Dictionary, Lang } from "../i18n";
 import { formatInstant, inLang } from "../incidents/format";
 import { PublicLayout } from "../views/layout";
@@ -13,11 +15,13 @@ const text: Dictionary<{
   results: string;
   total: (n: number) => string;
   voters: (n: number) => string;
+  turnout: (voters: number, invited: number, percent: number) => string;
   votes: (n: number) => string;
   bar: (label: string, votes: string, percent: string) => string;
   chooseUpTo: (n: number) => string;
   tooMany: (n: number) => string;
   notHuman: string;
+  noProof: string;
   inviteOnly: string;
   honeypot: string;
   resultsAfterClose: string;
@@ -41,12 +45,16 @@ const text: Dictionary<{
     results: "Résultats",
     total: (n) => `${n} vote${n > 1 ? "s" : ""} au total`,
     voters: (n) => `${n} votant${n > 1 ? "s" : ""} au total`,
+    turnout: (n, of, p) =>
+      `${n} votant${n > 1 ? "s" : ""} sur ${of} invité${of > 1 ? "s" : ""} (${p} %)`,
     votes: (n) => `${n} vote${n > 1 ? "s" : ""}`,
     bar: (label, votes, percent) => `${label} : ${votes}, ${percent}`,
     chooseUpTo: (n) => `Choisissez jusqu'à ${n} réponses.`,
     tooMany: (n) => `Choisissez au plus ${n} réponses : rien n'a été enregistré.`,
     notHuman:
       "Votre vote n'a pas été enregistré : le formulaire a été envoyé trop vite ou avec le champ caché rempli, comme le font les robots. Attendez quelques secondes puis votez à nouveau.",
+    noProof:
+      "Votre vote n'a pas été enregistré : la vérification anti-robot de votre navigateur n'a pas abouti (elle demande JavaScript). Rechargez la page puis votez à nouveau.",
     inviteOnly:
       "Ce sondage est réservé aux personnes invitées : votez avec le lien reçu par courriel.",
     honeypot: "Laissez ce champ vide",
@@ -72,12 +80,15 @@ const text: Dictionary<{
     results: "Results",
     total: (n) => `${n} vote${n === 1 ? "" : "s"} in total`,
     voters: (n) => `${n} voter${n === 1 ? "" : "s"} in total`,
+    turnout: (n, of, p) => `${n} voter${n === 1 ? "" : "s"} out of ${of} invited (${p}%)`,
     votes: (n) => `${n} vote${n === 1 ? "" : "s"}`,
     bar: (label, votes, percent) => `${label}: ${votes}, ${percent}`,
     chooseUpTo: (n) => `Choose up to ${n} answers.`,
     tooMany: (n) => `Choose at most ${n} answers: nothing was recorded.`,
     notHuman:
       "Your vote was not recorded: the form was sent too fast or with the hidden field filled in, as robots do. Wait a few seconds and vote again.",
+    noProof:
+      "Your vote was not recorded: your browser's anti-robot check did not complete (it needs JavaScript). Reload the page and vote again.",
     inviteOnly: "This poll is for invited people only: vote with the link you received by email.",
     honeypot: "Leave this field empty",
     resultsAfterClose: "Results are shown once the poll is closed.",
@@ -107,10 +118,18 @@ const POLL_INTERVAL = "every 3s";
 export function resultsSummary(results: Results, lang: Lang, single: boolean): string {
   const t = text[lang];
   const total = single ? t.total(results.total) : t.voters(results.total);
+  const turnout = turnoutText(results, lang);
   const each = results.options.map((o) =>
     t.bar(inLang(lang, o.label, o.labelEn), t.votes(o.votes), t.percent(o.percent)),
   );
-  return [total, ...each].join(" ; ");
+  return [total, ...(turnout ? [turnout] : []), ...each].join(" ; ");
+}
+
+/** Votes out of invited, for an invite-only poll that was invited; undefined otherwise. */
+function turnoutText(results: Results, lang: Lang): string | undefined {
+  if (!results.invited) return undefined;
+  const percent = Math.round((results.total * 100) / results.invited);
+  return text[lang].turnout(results.total, results.invited, percent);
 }
 
 /**
@@ -170,6 +189,9 @@ export function LiveResults(props: {
       <p class="tally-total">
         {props.single ? t.total(props.results.total) : t.voters(props.results.total)}
       </p>
+      {props.results.invited ? (
+        <p class="tally-turnout">{turnoutText(props.results, props.lang)}</p>
+      ) : null}
       {props.closed || props.live === false ? null : <p class="muted">{t.live}</p>}
     </section>
   );
@@ -197,6 +219,8 @@ function messageText(lang: Lang, message: VoteMessage): string {
       return t.tooMany(message.max);
     case "not_human":
       return t.notHuman;
+    case "no_proof":
+      return t.noProof;
     case "invite_only":
       return t.inviteOnly;
   }
@@ -209,13 +233,19 @@ function VoteForm(props: {
   fieldError: VoteMessage | undefined;
   invitation: Invitation | undefined;
 }) {
-  const { poll, options, formStarted } = props.state;
+  const { poll, options, formStarted, powBits } = props.state;
   const t = text[props.lang];
   const single = poll.maxChoices === 1;
   const error = props.fieldError;
   const action = props.invitation?.action ?? `/polls/${poll.slug}/vote`;
+  // The voting link is its own proof: only the public form asks for work (public/pow.js).
+  const pow =
+    powBits && !props.invitation
+      ? { "data-pow-bits": String(powBits), "data-pow-url": `/polls/${poll.slug}/challenge` }
+      : {};
   return (
     <form
+      {...pow}
       method="post"
       action={action}
       hx-post={action}
@@ -251,6 +281,7 @@ function VoteForm(props: {
             </label>
           </div>
           <input type="hidden" name={STARTED_FIELD} value={formStarted} />
+          {powBits ? <input type="hidden" name={POW_FIELD} value="" /> : null}
         </>
       )}
       <button type="submit">{t.vote}</button>
@@ -365,6 +396,7 @@ export function PollPage(props: {
         <ShareBlock publicUrl={props.state.publicUrl} slug={poll.slug} lang={props.lang} />
       ) : null}
       <script src="/poll-live.js" defer />
+      {props.state.powBits && poll.audience === "public" ? <script src="/pow.js" defer /> : null}
     </PublicLayout>
   );
 }

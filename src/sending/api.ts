@@ -1,5 +1,5 @@
 // JSON API for sending: re-consent, campaigns, sends, the kill switch.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
@@ -7,6 +7,7 @@ import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { listFromParam } from "../lists/load";
 import { findList } from "../lists/service";
+import { approveSend, cancelSend, rejectSend, type SendDecisionRefusal } from "./approval";
 import {
   type CampaignRefusal,
   campaignInput,
@@ -45,10 +46,12 @@ const sendReport = (r: {
   sendId: number | null;
   recipients: number;
   excluded: Record<string, number>;
+  status?: string;
 }) => ({
   send_id: r.sendId,
   recipients: r.recipients,
   excluded: r.excluded,
+  ...(r.sendId !== null && r.status ? { status: r.status } : {}),
 });
 
 sendingApi.post("/api/v1/lists/:id/reconsent", async (c) => {
@@ -65,7 +68,7 @@ sendingApi.post("/api/v1/lists/:id/reconsent", async (c) => {
 // ---- Campaigns ------------------------------------------------------------------------------
 
 const campaignRefused = (c: Parameters<typeof problem>[0], r: CampaignRefusal) =>
-  problem(c, r.reason === "invalid" ? 422 : 409, r.detail, {
+  problem(c, r.reason === "invalid" ? 422 : r.reason === "forbidden" ? 403 : 409, r.detail, {
     errors: r.reason === "invalid" ? r.errors : undefined,
   });
 
@@ -88,7 +91,7 @@ sendingApi.post("/api/v1/campaigns", async (c) => {
   const body = await parseJson(c, campaignInput);
   if (!body.ok) return body.response;
   const list = await findList(c.var.deps, body.value.list_id);
-  const result = await createCampaign(c.var.deps, c.var.admin.email, list, body.value);
+  const result = await createCampaign(c.var.deps, c.var.admin, list, body.value);
   if (!result.ok) return campaignRefused(c, result);
   const { campaign } = result;
   return c.json(
@@ -115,7 +118,7 @@ sendingApi.patch("/api/v1/campaigns/:id", async (c) => {
   if (!body.ok) return body.response;
   const list =
     body.value.list_id === undefined ? undefined : await findList(c.var.deps, body.value.list_id);
-  const result = await updateCampaign(c.var.deps, campaign, list, body.value);
+  const result = await updateCampaign(c.var.deps, c.var.admin, campaign, list, body.value);
   if (!result.ok) return campaignRefused(c, result);
   return c.json(campaignJson(await campaignState(c.var.deps, result.campaign)));
 });
@@ -147,7 +150,7 @@ sendingApi.post("/api/v1/campaigns/:id/send", async (c) => {
   if (!body.ok) return body.response;
   const { dry_run: dryRun, send_at: sendAt } = body.value;
   if (sendAt && !dryRun) {
-    const scheduled = await scheduleCampaign(c.var.deps, campaign, sendAt);
+    const scheduled = await scheduleCampaign(c.var.deps, c.var.admin, campaign, sendAt);
     if (!scheduled.ok) return campaignRefused(c, scheduled);
     return c.json(campaignJson(await campaignState(c.var.deps, scheduled.campaign)), 202);
   }
@@ -157,6 +160,16 @@ sendingApi.post("/api/v1/campaigns/:id/send", async (c) => {
   if (!result.ok) return campaignRefused(c, result);
   c.var.deps.dispatcher?.wake();
   return c.json(sendReport(result), 202);
+});
+
+sendingApi.post("/api/v1/campaigns/:id/schedule", async (c) => {
+  const campaign = await campaignFromParam(c.var.deps, c.req.param("id"));
+  if (!campaign) return problem(c, 404, `No campaign with id ${c.req.param("id")}.`);
+  const body = await parseJson(c, z.object({ send_at: scheduleInput.shape.send_at.unwrap() }));
+  if (!body.ok) return body.response;
+  const result = await scheduleCampaign(c.var.deps, c.var.admin, campaign, body.value.send_at);
+  if (!result.ok) return campaignRefused(c, result);
+  return c.json(campaignJson(await campaignState(c.var.deps, result.campaign)), 202);
 });
 
 sendingApi.post("/api/v1/campaigns/:id/test", async (c) => {
@@ -198,6 +211,41 @@ sendingApi.post("/api/v1/sends/:id/retry-failed", async (c) => {
   c.var.deps.dispatcher?.wake();
   return c.json(sendReport(result), 202);
 });
+
+const decisionRefused = (c: Parameters<typeof problem>[0], r: SendDecisionRefusal) =>
+  problem(c, r.reason === "not_found" ? 404 : r.reason === "forbidden" ? 403 : 409, r.detail);
+
+const rejectInput = z.object({
+  reason: z
+    .string({ error: "Say why the send is rejected (reason)." })
+    .trim()
+    .min(1, "Say why the send is rejected (reason).")
+    .max(500, "The reason is longer than 500 characters."),
+});
+
+/** approve, reject, cancel: the send's progress after the decision. */
+async function decided(c: Context<AppEnv>, decision: Awaited<ReturnType<typeof approveSend>>) {
+  if (!decision.ok) return decisionRefused(c, decision);
+  c.var.deps.dispatcher?.wake();
+  const progress = await sendProgress(c.var.deps, decision.send.id);
+  return c.json(progress ? sendJson(progress) : { id: decision.send.id });
+}
+
+const sendIdOf = (c: Context<AppEnv>) => idParam(c.req.param("id")) ?? 0;
+
+sendingApi.post("/api/v1/sends/:id/approve", async (c) =>
+  decided(c, await approveSend(c.var.deps, c.var.admin, sendIdOf(c))),
+);
+
+sendingApi.post("/api/v1/sends/:id/reject", async (c) => {
+  const body = await parseJson(c, rejectInput);
+  if (!body.ok) return body.response;
+  return decided(c, await rejectSend(c.var.deps, c.var.admin, sendIdOf(c), body.value.reason));
+});
+
+sendingApi.post("/api/v1/sends/:id/cancel", async (c) =>
+  decided(c, await cancelSend(c.var.deps, c.var.admin, sendIdOf(c))),
+);
 
 sendingApi.get("/api/v1/sending", async (c) => {
   const [state, rates] = await Promise.all([

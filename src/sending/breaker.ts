@@ -41,3 +41,23 @@ export function judgeOutcomes(
   }
   return { trip: false, ...base };
 }
+
+/**
+ * A canary is judged on its own outcomes, however few (no minimum, unlike the breaker): the share
+ * of its called messages that bounced for good, or drew a complaint.
+ */
+export function judgeCanary(
+  figures: { called: number; bounced: number; complained: number },
+  thresholds: { bounceRate: number; complaintRate: number },
+): { pause: boolean; reason: string } {
+  const n = figures.called;
+  const bounceRate = n ? figures.bounced / n : 0;
+  const complaintRate = n ? figures.complained / n : 0;
+  const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
+  const said = `${figures.bounced} hard bounces (${pct(bounceRate)}) and ${figures.complained} complaints (${pct(complaintRate)}) among ${n} canary messages`;
+  if (bounceRate > thresholds.bounceRate)
+    return { pause: true, reason: `${said}: bounces above ${pct(thresholds.bounceRate)}` };
+  if (complaintRate > thresholds.complaintRate)
+    return { pause: true, reason: `${said}: complaints above ${pct(thresholds.complaintRate)}` };
+  return { pause: false, reason: said };
+}

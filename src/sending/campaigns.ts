@@ -1,14 +1,17 @@
 // The rules of a campaign: what may be saved (merge tags included), its lifecycle (draft,
 // scheduled, sending, sent, cancelled), sending it once, and its test sends.
-import { and, desc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { campaigns, contacts, listMembers, sends } from "../../db/schema";
 import { recordAudit } from "../audit/service";
+import { roleAtLeast } from "../auth/roles";
+import type { Admin } from "../auth/service";
 import { parseAddress } from "../contacts/address";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import { findList, type List } from "../lists/service";
 import { singleRecipient } from "../mail/provider";
+import { enqueueDueSend } from "./approval";
 import { isPaused } from "./kill-switch";
 import { type MergeContact, parseMergeTags } from "./merge-tags";
 import { type SendReport, startSend, startTestSend } from "./outbox";
@@ -17,12 +20,15 @@ import { noLineBreak } from "./service";
 export type Campaign = typeof campaigns.$inferSelect;
 export type CampaignStatus = "draft" | "scheduled" | "sending" | "sent" | "cancelled";
 
-/** Why a campaign action was refused; the HTTP edge maps `invalid` to 422, the others to 409. */
+/**
+ * Why a campaign action was refused; the HTTP edge maps `invalid` to 422, `forbidden` to 403, the
+ * others to 409.
+ */
 export type CampaignRefusal =
   | { ok: false; reason: "invalid"; detail: string; errors: FieldError[] }
   | {
       ok: false;
-      reason: "archived" | "already_sent" | "not_a_draft" | "cancelled" | "paused";
+      reason: "archived" | "already_sent" | "not_a_draft" | "cancelled" | "paused" | "forbidden";
       detail: string;
     };
 
@@ -80,15 +86,29 @@ function pastSendAt(deps: Deps, sendAt: string | null | undefined) {
   return invalid("send_at", "send_at must be in the future.");
 }
 
+/** Scheduling is sending later: only a sender (or an owner) may, whatever route asks. */
+function mayNotSchedule(
+  admin: Admin,
+  sendAt: string | null | undefined,
+): CampaignRefusal | undefined {
+  if (!sendAt || roleAtLeast(admin.role, "sender")) return undefined;
+  return {
+    ok: false,
+    reason: "forbidden",
+    detail: `Your role (${admin.role}) may not schedule a campaign (send_at): it needs sender. Save it without send_at.`,
+  };
+}
+
 export async function createCampaign(
   deps: Deps,
-  actor: string,
+  admin: Admin,
   list: List | undefined,
   input: CampaignInput,
 ): Promise<{ ok: true; campaign: Campaign } | CampaignRefusal> {
   if (!list) return invalid("list_id", `No list with id ${input.list_id}.`);
-  const past = pastSendAt(deps, input.send_at);
-  if (past) return past;
+  const refused = pastSendAt(deps, input.send_at) ?? mayNotSchedule(admin, input.send_at);
+  if (refused) return refused;
+  const actor = admin.email;
   const at = deps.clock.now().toISOString();
   const [row] = await deps.db
     .insert(campaigns)
@@ -97,22 +117,26 @@ export async function createCampaign(
       subject: input.subject,
       text: input.text,
       html: input.html?.trim() ? input.html : null,
-      sendAt: input.send_at ?? null,
       createdBy: actor,
       createdAt: at,
       updatedAt: at,
     })
     .returning();
-  return { ok: true, campaign: row as Campaign };
+  const campaign = row as Campaign;
+  if (!input.send_at) return { ok: true, campaign };
+  return scheduleCampaign(deps, admin, campaign, input.send_at);
 }
 
 /** Edits a draft (a campaign scheduled, sending, sent or cancelled is read-only). */
 export async function updateCampaign(
   deps: Deps,
+  admin: Admin,
   campaign: Campaign,
   list: List | undefined,
   patch: CampaignPatch,
 ): Promise<{ ok: true; campaign: Campaign } | CampaignRefusal> {
+  const forbidden = mayNotSchedule(admin, patch.send_at);
+  if (forbidden) return forbidden;
   const state = await campaignState(deps, campaign);
   if (state.status !== "draft")
     return {
@@ -131,7 +155,6 @@ export async function updateCampaign(
       subject: patch.subject,
       text: patch.text,
       html: patch.html === undefined ? undefined : patch.html.trim() ? patch.html : null,
-      sendAt: patch.send_at,
       updatedAt: deps.clock.now().toISOString(),
     })
     // Only while still a draft: a send started meanwhile keeps what it started with.
@@ -139,7 +162,8 @@ export async function updateCampaign(
     .returning();
   if (!row)
     return { ok: false, reason: "not_a_draft", detail: `Campaign ${campaign.id} just went out.` };
-  return { ok: true, campaign: row };
+  if (!patch.send_at) return { ok: true, campaign: row };
+  return scheduleCampaign(deps, admin, row, patch.send_at);
 }
 
 /** A new draft with the same list, subject and content. */
@@ -173,7 +197,11 @@ type CampaignSend = Pick<typeof sends.$inferSelect, "id" | "status" | "total" | 
 export function statusOf(campaign: Campaign, send: CampaignSend | undefined): CampaignStatus {
   if (send) {
     if (send.status === "done") return "sent";
-    return send.status === "cancelled" ? "cancelled" : "sending";
+    if (send.status === "cancelled" || send.status === "rejected") return "cancelled";
+    if (send.status === "scheduled") return "scheduled";
+    // Waiting for a second admin: scheduled if it was, else on its way.
+    if (send.status === "awaiting_approval" && campaign.sendAt) return "scheduled";
+    return "sending";
   }
   if (campaign.cancelledAt) return "cancelled";
   return campaign.sendAt ? "scheduled" : "draft";
@@ -251,8 +279,14 @@ export async function sendCampaign(
   list: List,
   options: { dryRun?: boolean } = {},
 ): Promise<({ ok: true } & SendReport) | CampaignRefusal> {
-  const { status } = await campaignState(deps, campaign);
+  const { status, send } = await campaignState(deps, campaign);
   if (status !== "draft" && status !== "scheduled") return alreadySent(campaign, status);
+  if (send)
+    return {
+      ok: false,
+      reason: "already_sent",
+      detail: `Campaign ${campaign.id} is scheduled for ${campaign.sendAt} (send #${send.id}): it goes then; cancel it to change it.`,
+    };
   if (list.archivedAt)
     return {
       ok: false,
@@ -291,9 +325,63 @@ export async function sendCampaign(
   return { ok: true, ...report };
 }
 
-/** Schedules a draft for `sendAt`; the periodic job starts it then. */
-export async function scheduleCampaign(deps: Deps, campaign: Campaign, sendAt: string) {
-  return updateCampaign(deps, campaign, undefined, { send_at: sendAt });
+/**
+ * Schedules a draft for `sendAt`: its send is recorded now, so that a second admin's approval (if
+ * its size needs one) is asked now, not at the last minute; its recipients are enqueued, consent
+ * checked then, by the periodic job when due. Nobody eligible yet: the job starts it when due.
+ */
+export async function scheduleCampaign(
+  deps: Deps,
+  admin: Admin,
+  campaign: Campaign,
+  sendAt: string,
+): Promise<{ ok: true; campaign: Campaign; report?: SendReport } | CampaignRefusal> {
+  const refused = pastSendAt(deps, sendAt) ?? mayNotSchedule(admin, sendAt);
+  if (refused) return refused;
+  const { status } = await campaignState(deps, campaign);
+  if (status !== "draft")
+    return {
+      ok: false,
+      reason: "not_a_draft",
+      detail: `Campaign ${campaign.id} is ${status}: only a draft can be scheduled.`,
+    };
+  const list = await findList(deps, campaign.listId);
+  if (!list) return invalid("list_id", `No list with id ${campaign.listId}.`);
+  if (list.archivedAt)
+    return {
+      ok: false,
+      reason: "archived",
+      detail: "This list is archived: nothing can be sent to it.",
+    };
+  const [row] = await deps.db
+    .update(campaigns)
+    .set({ sendAt, updatedAt: deps.clock.now().toISOString() })
+    .where(and(eq(campaigns.id, campaign.id), isNull(campaigns.cancelledAt), noSendYet))
+    .returning();
+  if (!row) return alreadySent(campaign, "sending");
+  let report: SendReport;
+  try {
+    report = await startSend(deps, {
+      kind: "campaign",
+      listId: list.id,
+      campaignId: campaign.id,
+      subject: campaign.subject,
+      textVersion: list.purposeVersion,
+      actor: admin.email,
+      sendAt,
+    });
+  } catch (error) {
+    if (isSecondSend(error)) return alreadySent(campaign, "sending");
+    throw error;
+  }
+  await recordAudit(deps, {
+    actor: admin.email,
+    action: "campaign.scheduled",
+    listId: list.id,
+    summary: `Campaign "${campaign.subject}" scheduled for ${sendAt} (${report.recipients} recipients now)${report.status === "awaiting_approval" ? ", awaiting approval" : ""}`,
+    details: { campaign_id: campaign.id, send_id: report.sendId, send_at: sendAt },
+  });
+  return { ok: true, campaign: row, report };
 }
 
 /** Calls off a draft or a scheduled campaign; one that went out cannot be called back. */
@@ -305,10 +393,29 @@ export async function cancelCampaign(
   const { status } = await campaignState(deps, campaign);
   if (status !== "draft" && status !== "scheduled") return alreadySent(campaign, status);
   const at = deps.clock.now().toISOString();
-  await deps.db
-    .update(campaigns)
-    .set({ cancelledAt: at, updatedAt: at })
-    .where(and(eq(campaigns.id, campaign.id), noSendYet));
+  // A scheduled campaign's send (scheduled, or awaiting approval) is cancelled with it.
+  await deps.db.batch([
+    deps.db
+      .update(campaigns)
+      .set({ cancelledAt: at, updatedAt: at })
+      .where(eq(campaigns.id, campaign.id)),
+    deps.db
+      .update(sends)
+      .set({
+        status: "cancelled",
+        stoppedBy: actor,
+        stoppedAt: at,
+        stopReason: "cancelled",
+        finishedAt: at,
+      })
+      .where(
+        and(
+          eq(sends.campaignId, campaign.id),
+          isCampaignSend,
+          inArray(sends.status, ["scheduled", "awaiting_approval"]),
+        ),
+      ),
+  ]);
   await recordAudit(deps, {
     actor,
     action: "campaign.cancelled",
@@ -325,6 +432,42 @@ export async function cancelCampaign(
  * or whose list was archived, goes back to draft, and the audit log says why.
  */
 export async function startDueCampaigns(deps: Deps): Promise<number> {
+  const started = (await startDueSends(deps)) + (await startDueUnrecordedCampaigns(deps));
+  deps.dispatcher?.wake();
+  return started;
+}
+
+/**
+ * Scheduled sends whose time has come: enqueued now, consent checked now. One that finds nobody
+ * is not kept, and its campaign goes back to draft, with the reason in the audit log.
+ */
+async function startDueSends(deps: Deps): Promise<number> {
+  const now = deps.clock.now().toISOString();
+  const due = await deps.db
+    .select()
+    .from(sends)
+    .where(and(eq(sends.status, "scheduled"), lte(sends.sendAt, now)));
+  let started = 0;
+  for (const send of due) {
+    if ((await enqueueDueSend(deps, send)) > 0) {
+      started++;
+      continue;
+    }
+    if (send.campaignId === null) continue;
+    await deps.db.update(campaigns).set({ sendAt: null }).where(eq(campaigns.id, send.campaignId));
+    await recordAudit(deps, {
+      actor: "system",
+      action: "campaign.schedule_failed",
+      listId: send.listId,
+      summary: `Scheduled campaign "${send.subject}" did not start: nobody may receive it now; it is a draft again`,
+      details: { campaign_id: send.campaignId },
+    });
+  }
+  return started;
+}
+
+/** Scheduled campaigns that had nobody eligible when scheduled (so no send yet): started now. */
+async function startDueUnrecordedCampaigns(deps: Deps): Promise<number> {
   const due = await deps.db
     .select()
     .from(campaigns)
@@ -354,7 +497,6 @@ export async function startDueCampaigns(deps: Deps): Promise<number> {
       details: { campaign_id: campaign.id },
     });
   }
-  deps.dispatcher?.wake();
   return started;
 }
 

@@ -17,6 +17,7 @@ import {
   type MailProvider,
   singleRecipient,
 } from "../mail/provider";
+import { judgeCanary } from "./breaker";
 import { eligibleAtDispatch, type MailMode, mailModeOf, type SendKind } from "./eligibility";
 import { backoffMs, type RateLimiter } from "./rate";
 import { type Render, sendRenderer } from "./render";
@@ -109,6 +110,7 @@ class PipelineDispatcher implements Dispatcher {
       await this.letGoOfAhead(); // it may stay closed a while: the batch goes back to the due ones
       return closed;
     }
+    await this.settleCanaries();
     const claim = await this.take();
     if (claim === "skipped") return { kind: "skipped" };
     if (!claim) {
@@ -186,6 +188,26 @@ class PipelineDispatcher implements Dispatcher {
     const render = sendRenderer(this.deps.config, send, material, this.deps.clock.now());
     this.renderer = { sendId: send.id, render };
     return render;
+  }
+
+  /**
+   * A canary send whose canary was all called starts its hold; at the end of the hold it is
+   * judged on the canary's own outcomes: it goes on, or pauses and calls nobody more.
+   */
+  private async settleCanaries() {
+    const { store } = this;
+    const now = this.now();
+    const changes: Change[] = [];
+    for (const { sendId, holdOver } of await store.canariesToSettle(iso(now))) {
+      if (!holdOver) {
+        const until = iso(now + this.deps.config.canary.holdMinutes * 60_000);
+        changes.push({ kind: "canary_hold", sendId, until });
+        continue;
+      }
+      const verdict = judgeCanary(await store.canaryFigures(sendId), this.deps.config.breaker);
+      changes.push({ kind: "canary_judged", sendId, ...verdict, at: iso(now) });
+    }
+    if (changes.length > 0) await store.commit(changes);
   }
 
   /** A retried batch's messages, rebuilt from what was stored; unreadable rows fail with why. */

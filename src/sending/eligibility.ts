@@ -7,10 +7,11 @@ import type { MailPurpose } from "../consent/states";
  * one recipient), so that it goes through the same outbox, rate limit and kill switch.
  * `reminder`: the one reminder of a re-consent send, to those of its recipients still `invited`.
  * `incident`: the notice of an incident or of its update, to the status page's subscribers.
+ * `poll`: the invitations of an invite-only poll, each with its own voting link.
  */
 export type SendKind = Extract<
   MailPurpose,
-  "reconsent" | "campaign" | "subscribe" | "reminder" | "incident"
+  "reconsent" | "campaign" | "subscribe" | "reminder" | "incident" | "poll"
 >;
 
 export {

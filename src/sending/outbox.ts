@@ -2,7 +2,7 @@
 // recipient, all in one transaction (with the `invited` events of a re-consent send), so a send
 // is all or nothing, and a send that enqueues nobody does not exist.
 import { type SQL, sql } from "drizzle-orm";
-import { sends } from "../../db/schema";
+import { type SEND_STATUSES, sends } from "../../db/schema";
 import { actorKindOf, moveMembers } from "../consent/transitions";
 import type { Deps } from "../deps";
 import {
@@ -14,12 +14,16 @@ import {
 } from "./eligibility";
 import * as q from "./queries";
 
+export type SendStatus = (typeof SEND_STATUSES)[number];
+
 export type SendRequest = {
   kind: SendKind;
   listId: number;
   /** Only this member of the list (a subscriber's confirmation mail). */
   contactId?: number;
   campaignId?: number;
+  /** Poll invitations: the invite-only poll whose voting links the messages carry. */
+  pollId?: number;
   subject: string;
   /** Re-consent: when unanswered invitations expire (ISO 8601). */
   deadline?: string;
@@ -29,35 +33,67 @@ export type SendRequest = {
   /** Re-consent: the one reminder goes this many days before the deadline. */
   reminderDaysBefore?: number;
   /** Reminder: the re-consent send whose (sent) recipients alone it may reach. */
-  reminderOf?: number;
+  reminderOf?: number | null;
   /** Incident notice: the incident, and the update it tells (none: the incident was declared). */
   incident?: { id: number; updateId: number | null };
   /** Incident notice: only the recipients of this send, and at most once (a unique column). */
-  recipientsOf?: number;
+  recipientsOf?: number | null;
   /**
    * A further condition over `list_members m` (a subscriber's chosen components, someone already
    * told through another list): applied when enqueuing; the counts stay the list's.
    */
   memberFilter?: SQL;
+  /** A scheduled send: recorded now (approval asked now), its recipients enqueued when due. */
+  sendAt?: string;
 };
 
 /** Over `list_members m`: the member is one a send's message was sent to. */
 export const sentBySend = (sendId: number) =>
   sql`m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId} AND status = 'sent')`;
 
-export type SendReport = { sendId: number | null; recipients: number; excluded: Excluded };
+export type SendReport = {
+  sendId: number | null;
+  recipients: number;
+  excluded: Excluded;
+  /** Where the send stands once started: `awaiting_approval` when it waits for a second admin. */
+  status?: SendStatus;
+};
+
+/** Mail to many, which a second admin and a canary guard; not one person's own message. */
+const GUARDED_KINDS: readonly string[] = ["reconsent", "campaign", "reminder", "poll"];
+
+/** Whether a send of this kind and size waits for a second admin (APPROVAL_THRESHOLD). */
+export function needsApproval(deps: Pick<Deps, "config">, kind: string, recipients: number) {
+  const threshold = deps.config.approvalThreshold;
+  return GUARDED_KINDS.includes(kind) && threshold !== null && recipients >= threshold;
+}
+
+/**
+ * How many recipients the canary takes: CANARY_PERCENT % of a send of at least
+ * CANARY_MIN_RECIPIENTS, and at least one batch; null when the send has no canary.
+ */
+export function canarySize(deps: Pick<Deps, "config">, kind: string, recipients: number) {
+  const { minRecipients, percent } = deps.config.canary;
+  if (!GUARDED_KINDS.includes(kind) || percent === 0 || recipients < minRecipients) return null;
+  const share = Math.ceil((recipients * percent) / 100);
+  const size = Math.max(share, deps.config.sending.batchSize);
+  // A canary of everyone is no canary: the send simply goes.
+  return size >= recipients ? null : size;
+}
 
 export async function startSend(deps: Deps, request: SendRequest): Promise<SendReport> {
   const counts = await countRecipients(deps, request.kind, request.listId, request.contactId);
   const none = { sendId: null, recipients: 0, excluded: counts.excluded };
   if (request.dryRun) return { ...none, recipients: counts.recipients };
   if (counts.recipients === 0) return none;
-  const at = deps.clock.now().toISOString();
+  const awaiting = needsApproval(deps, request.kind, counts.recipients);
+  const status = awaiting ? "awaiting_approval" : request.sendAt ? "scheduled" : "queued";
   const sendId = await q.insertSend(deps.db, {
     kind: request.kind,
     listId: request.listId,
     campaignId: request.campaignId ?? null,
-    status: "queued",
+    pollId: request.pollId ?? null,
+    status,
     subject: request.subject,
     deadline: request.deadline ?? null,
     reminderDaysBefore: request.reminderDaysBefore ?? null,
@@ -66,52 +102,100 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
     incidentUpdateId: request.incident?.updateId ?? null,
     recipientsOf: request.recipientsOf ?? null,
     textVersion: request.textVersion,
-    total: 0,
+    // A scheduled send enqueues when due: until then its total is the count made now.
+    total: request.sendAt ? counts.recipients : 0,
     excluded: counts.excluded,
     createdBy: request.actor,
-    createdAt: at,
+    createdAt: deps.clock.now().toISOString(),
+    sendAt: request.sendAt ?? null,
   });
   if (sendId === undefined) throw new Error("the send could not be recorded");
+  if (request.sendAt)
+    return { sendId, recipients: counts.recipients, excluded: counts.excluded, status };
+  // Awaiting approval, a re-consent invites nobody yet: a rejection then leaves nobody half-invited.
+  const enqueued = await enqueueRecipients(deps, request, sendId, {
+    invite: !awaiting,
+    canary: canarySize(deps, request.kind, counts.recipients),
+  });
+  if (enqueued === 0) return none;
+  return { sendId, recipients: enqueued, excluded: counts.excluded, status };
+}
+
+type Enqueue = Pick<
+  SendRequest,
+  | "kind"
+  | "listId"
+  | "contactId"
+  | "reminderOf"
+  | "recipientsOf"
+  | "memberFilter"
+  | "actor"
+  | "textVersion"
+>;
+
+/**
+ * One transaction: the outbox rows (the canary's first, chosen at random), the re-consent
+ * invitations when `invite`, the total. The counts and the enqueue read the database at different
+ * moments: if nobody was enqueued after all, the send is not kept. Returns how many were enqueued.
+ */
+export async function enqueueRecipients(
+  deps: Deps,
+  request: Enqueue,
+  sendId: number,
+  options: { invite: boolean; canary: number | null },
+): Promise<number> {
+  const at = deps.clock.now().toISOString();
+  // The canary's rows come first (chosen at random), so that it is every row up to the last id.
+  const first =
+    options.canary === null ? sql`ORDER BY m.id` : sql`ORDER BY random() LIMIT ${options.canary}`;
+  const rest =
+    options.canary === null
+      ? []
+      : [
+          deps.db.run(sql`
+            UPDATE sends SET canary_last_message_id =
+              (SELECT max(id) FROM outbox_messages WHERE send_id = ${sendId})
+            WHERE id = ${sendId}`),
+          enqueue(deps, request, sendId, at, sql`ORDER BY m.id`),
+        ];
   const results = await deps.db.batch([
-    enqueue(deps, request, sendId, at),
-    ...recordInvitations(deps, request, sendId, at),
+    enqueue(deps, request, sendId, at, first),
+    ...rest,
+    ...(options.invite ? recordInvitations(deps, request, sendId, at) : []),
     deps.db.run(sql`
       UPDATE sends SET total = (SELECT count(*) FROM outbox_messages WHERE send_id = ${sendId})
       WHERE id = ${sendId}`),
-    // The counts and the enqueue read the database at different moments: if nobody was
-    // enqueued after all, the send is not kept (it answers `send_id: null`).
     deps.db.run(sql`
       DELETE FROM sends WHERE id = ${sendId}
         AND NOT EXISTS (SELECT 1 FROM outbox_messages WHERE send_id = ${sendId})`),
   ]);
-  const enqueued = results[0].rowsAffected;
-  if (enqueued === 0) return none;
-  return { sendId, recipients: enqueued, excluded: counts.excluded };
+  const deleted = results[results.length - 1]?.rowsAffected ?? 0;
+  if (deleted > 0) return 0;
+  return (await q.findSend(deps.db, sendId))?.total ?? 0;
 }
 
-/** One queued outbox row per member the rule lets receive this kind of mail. */
-function enqueue(deps: Deps, request: SendRequest, sendId: number, at: string) {
+/** Queued outbox rows for the members the rule lets receive this kind of mail, not yet enqueued. */
+function enqueue(deps: Deps, request: Enqueue, sendId: number, at: string, order: SQL) {
   const one =
     request.contactId === undefined ? sql`` : sql` AND m.contact_id = ${request.contactId}`;
   // A reminder goes only to those its re-consent send reached.
-  const reminded =
-    request.reminderOf === undefined ? sql`` : sql` AND ${sentBySend(request.reminderOf)}`;
-  const told =
-    request.recipientsOf === undefined ? sql`` : sql` AND ${sentBySend(request.recipientsOf)}`;
+  const reminded = request.reminderOf == null ? sql`` : sql` AND ${sentBySend(request.reminderOf)}`;
+  const told = request.recipientsOf == null ? sql`` : sql` AND ${sentBySend(request.recipientsOf)}`;
   const filtered = request.memberFilter === undefined ? sql`` : sql` AND ${request.memberFilter}`;
   return deps.db.run(sql`
-    INSERT INTO outbox_messages (send_id, contact_id, status, updated_at)
+    INSERT OR IGNORE INTO outbox_messages (send_id, contact_id, status, updated_at)
     SELECT ${sendId}, m.contact_id, 'queued', ${at}
     FROM list_members m JOIN contacts c ON c.id = m.contact_id
     WHERE m.list_id = ${request.listId}${one}${reminded}${told}${filtered} AND ${eligibleMemberSql(request.kind, mailModeOf(deps))}
-    ORDER BY m.id`);
+    ${order}`);
 }
 
 /**
  * Re-consent: the invitation is recorded in the ledger, and the member leaves `legacy`, in the
- * same transaction as its outbox row, so a second send can never find it again.
+ * same transaction as its outbox row (or as the send's approval), so a second send can never find
+ * it again.
  */
-function recordInvitations(deps: Deps, request: SendRequest, sendId: number, at: string) {
+export function recordInvitations(deps: Deps, request: Enqueue, sendId: number, at: string) {
   if (request.kind !== "reconsent" && request.kind !== "reminder") return [];
   const reminder = request.kind === "reminder";
   return moveMembers(
@@ -188,7 +272,8 @@ export async function startRetrySend(
     listId: original.listId,
     campaignId: original.campaignId,
     retryOf: original.id,
-    status: "queued",
+    // Preparing until its rows are in: then queued, or awaiting approval when it is that large.
+    status: "preparing",
     subject: original.subject,
     textVersion: request.textVersion,
     total: 0,
@@ -214,6 +299,10 @@ export async function startRetrySend(
     deps.db.run(sql`
       UPDATE sends SET total = (SELECT count(*) FROM outbox_messages WHERE send_id = ${sendId})
       WHERE id = ${sendId}`),
+    deps.db.run(sql`
+      UPDATE sends SET status = CASE WHEN total >= ${deps.config.approvalThreshold ?? Number.MAX_SAFE_INTEGER}
+        THEN 'awaiting_approval' ELSE 'queued' END
+      WHERE id = ${sendId}`),
   ]);
   const send = await q.findSend(deps.db, sendId);
   // Someone left between the count and the enqueue: a send that enqueued nobody is not kept.
@@ -221,5 +310,5 @@ export async function startRetrySend(
     await deps.db.run(sql`DELETE FROM sends WHERE id = ${sendId} AND total = 0`);
     return { sendId: null, recipients: 0, excluded: request.excluded };
   }
-  return { sendId, recipients: send.total, excluded: request.excluded };
+  return { sendId, recipients: send.total, excluded: request.excluded, status: send.status };
 }

@@ -56,3 +56,33 @@ export const keptMessages = (messages: SQL, keep: SQL) => sql`(
   SELECT json_group_array(json(j.value) ORDER BY j.key)
   FROM json_each(${messages}) AS j
   WHERE ${keep})`;
+
+/** What a canary gave, judged on its own outcomes: its messages called, bounced, complained. */
+export type CanaryFigures = { size: number; called: number; bounced: number; complained: number };
+
+export const canaryFigures = async (db: Db, sendId: number): Promise<CanaryFigures> => {
+  const row = await db.get<CanaryFigures>(sql`
+    SELECT count(o.id) AS size,
+           coalesce(sum(o.status = 'sent'), 0) AS called,
+           coalesce(sum(o.outcome = 'bounced'), 0) AS bounced,
+           coalesce(sum(o.outcome = 'complained'), 0) AS complained
+    FROM sends s JOIN outbox_messages o ON o.send_id = s.id AND o.id <= s.canary_last_message_id
+    WHERE s.id = ${sendId}`);
+  return row ?? { size: 0, called: 0, bounced: 0, complained: 0 };
+};
+
+/** A re-consent send of the list still waiting for a second admin. */
+export const awaitingReconsent = async (db: Db, listId: number) =>
+  (
+    await db
+      .select({ id: sends.id })
+      .from(sends)
+      .where(
+        and(
+          eq(sends.listId, listId),
+          eq(sends.kind, "reconsent"),
+          eq(sends.status, "awaiting_approval"),
+        ),
+      )
+      .limit(1)
+  )[0];

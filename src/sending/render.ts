@@ -3,6 +3,8 @@
 import type { Config } from "../config";
 import { isLang, type Lang } from "../i18n";
 import { singleRecipient } from "../mail/provider";
+import { signInvitation } from "../polls/invitation";
+import { preparePollInvitation } from "../polls/invitation-mail";
 import { prepareIncidentNotice } from "../subscriptions/notice-mail";
 import { signToken } from "../tokens";
 import type { Send, SendMaterial } from "./store";
@@ -49,7 +51,10 @@ export function sendRenderer(
   material: SendMaterial,
   now: Date,
 ): Render {
-  const compose = composerOf(send, material, now, config.orgName);
+  const compose =
+    send.kind === "poll"
+      ? pollInvitationComposer(config.secretKey, send, config.orgName)
+      : composerOf(send, material, now, config.orgName);
   const base = config.publicUrl;
   const sign = (payload: Parameters<typeof signToken>[1]) => signToken(config.secretKey, payload);
   return async (contact) => {
@@ -78,6 +83,26 @@ function languageOf(attributes: unknown): Lang {
 }
 
 type Composer = (contact: RecipientFacts, links: Links) => Promise<Composed>;
+
+/**
+ * A poll invitation: the send's subject is the poll's question, and each message carries the
+ * reader's own voting link, signed for this poll and this contact (polls/invitation.ts).
+ */
+function pollInvitationComposer(secretKey: string, send: Send, orgName: string): Composer {
+  const mail = preparePollInvitation({ listName: orgName, question: send.subject });
+  const pollId = send.pollId;
+  return async (contact, { lang, unsubscribeUrl, preferencesUrl, base }) => {
+    if (pollId === null) throw new Error(`send ${send.id}: a poll invitation without its poll`);
+    const token = signInvitation(secretKey, { pollId, contactId: contactIdOf(contact) });
+    return mail.compose({
+      lang,
+      contactName: contact.name,
+      voteUrl: `${base}/v/${token}`,
+      unsubscribeUrl,
+      preferencesUrl,
+    });
+  };
+}
 
 /** A consent or subscription link names its contact: only a campaign's test has none. */
 function contactIdOf(contact: RecipientFacts): number {

@@ -2,6 +2,7 @@
 
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { roleAtLeast } from "../auth/roles";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
@@ -9,6 +10,7 @@ import { formatInstant } from "../incidents/format";
 import { listFromParam } from "../lists/load";
 import { allLists, findList, type List } from "../lists/service";
 import { errorsByField } from "../views/fields";
+import { approveSend, cancelSend, rejectSend } from "./approval";
 import {
   allCampaigns,
   campaignInput,
@@ -26,7 +28,7 @@ import {
 import { countRecipients } from "./eligibility";
 import { failuresCsv, retryFailed, sendFailures } from "./failures";
 import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
-import { findSend } from "./queries";
+import { canaryFigures, findSend, listWithPurpose } from "./queries";
 import {
   inviteLegacyContacts,
   overallRates,
@@ -58,15 +60,70 @@ type C = Context<AppEnv>;
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
-function progressView(c: C, p: SendProgress): ProgressView {
-  const elapsed = (c.var.deps.clock.now().getTime() - Date.parse(p.createdAt)) / 1000;
+async function progressView(c: C, p: SendProgress): Promise<ProgressView> {
+  const now = c.var.deps.clock.now().getTime();
+  const elapsed = (now - Date.parse(p.createdAt)) / 1000;
   const rate = p.sent > 0 && elapsed > 0 ? p.sent / elapsed : null;
+  const { send } = p;
+  const holdUntil = send.canaryHoldUntil;
   return {
     ...p,
     ratePerSecond: rate,
     etaSeconds: rate && p.queued > 0 && p.status !== "paused" ? p.queued / rate : null,
+    stopReason: send.stopReason,
+    stoppedBy: send.stoppedBy,
+    sendAt: send.sendAt,
+    canaryHoldUntil: holdUntil,
+    holdSecondsLeft: holdUntil ? Math.max(0, (Date.parse(holdUntil) - now) / 1000) : null,
+    canary: send.canaryLastMessageId === null ? null : await canaryFigures(c.var.deps.db, send.id),
   };
 }
+
+/** What the approver sees of a send awaiting approval; undefined once it no longer waits. */
+async function approvalView(c: C, p: SendProgress) {
+  if (p.status !== "awaiting_approval") return undefined;
+  const { deps, admin } = c.var;
+  const campaign = p.send.campaignId ? await findCampaign(deps, p.send.campaignId) : undefined;
+  const list = await listWithPurpose(deps.db, p.listId, p.send.textVersion);
+  const text = (campaign?.text ?? `${p.subject}\n\n${list?.purpose ?? ""}`).trim();
+  return {
+    firstLines: text.split("\n").slice(0, 6).join("\n"),
+    mayApprove: admin.email !== p.createdBy && roleAtLeast(admin.role, "sender"),
+    createdBy: p.createdBy,
+  };
+}
+
+/** approve, reject, cancel from the send's page: back to it, saying what happened. */
+function afterDecision(c: C, id: number, decision: Awaited<ReturnType<typeof approveSend>>) {
+  if (decision.ok) c.var.deps.dispatcher?.wake();
+  const notice = decision.ok
+    ? `Send #${id} is now ${decision.send.status.replace("_", " ")}.`
+    : decision.detail;
+  return c.redirect(`/admin/sends/${id}?notice=${encodeURIComponent(notice)}`, 303);
+}
+
+sendingPages.post("/admin/sends/:id/approve", async (c) => {
+  const id = idParam(c.req.param("id")) ?? 0;
+  return afterDecision(c, id, await approveSend(c.var.deps, c.var.admin, id));
+});
+
+sendingPages.post("/admin/sends/:id/reject", async (c) => {
+  const id = idParam(c.req.param("id")) ?? 0;
+  const reason = str((await c.req.parseBody()).reason)
+    .trim()
+    .slice(0, 500);
+  if (!reason)
+    return c.redirect(
+      `/admin/sends/${id}?notice=${encodeURIComponent("Say why you reject it.")}`,
+      303,
+    );
+  return afterDecision(c, id, await rejectSend(c.var.deps, c.var.admin, id, reason));
+});
+
+sendingPages.post("/admin/sends/:id/cancel", async (c) => {
+  const id = idParam(c.req.param("id")) ?? 0;
+  return afterDecision(c, id, await cancelSend(c.var.deps, c.var.admin, id));
+});
 
 // ---- Kill switch ------------------------------------------------------------------------
 
@@ -114,7 +171,8 @@ sendingPages.get("/admin/sends/:id", async (c) => {
   return c.html(
     <SendPage
       email={c.var.admin.email}
-      p={progressView(c, p)}
+      p={await progressView(c, p)}
+      approval={await approvalView(c, p)}
       subject={p.subject}
       listName={list?.name ?? `list #${p.listId}`}
       createdBy={p.createdBy}
@@ -156,7 +214,7 @@ sendingPages.get("/admin/sends/:id/progress", async (c) => {
   const id = idParam(c.req.param("id"));
   const p = id === undefined ? undefined : await sendProgress(c.var.deps, id);
   if (!p) return c.notFound();
-  return c.html(<ProgressFragment p={progressView(c, p)} />);
+  return c.html(<ProgressFragment p={await progressView(c, p)} />);
 });
 
 // ---- Re-consent ---------------------------------------------------------------------------
@@ -312,7 +370,7 @@ sendingPages.post("/admin/campaigns", async (c) => {
     return campaignsPage(c, values, errors, 422);
   }
   const list = await findList(c.var.deps, parsed.data.list_id);
-  const result = await createCampaign(c.var.deps, c.var.admin.email, list, parsed.data);
+  const result = await createCampaign(c.var.deps, c.var.admin, list, parsed.data);
   if (!result.ok) {
     const errors: FormErrors = {};
     for (const e of result.reason === "invalid" ? result.errors : []) errors[e.field] = e.message;
@@ -448,7 +506,7 @@ sendingPages.post("/admin/campaigns/:id/edit", async (c) => {
   const errors: FormErrors = {};
   if (!parsed.success) for (const e of fieldErrors(parsed.error)) errors[e.field] ??= e.message;
   const result = parsed.success
-    ? await updateCampaign(c.var.deps, found.campaign, undefined, parsed.data)
+    ? await updateCampaign(c.var.deps, c.var.admin, found.campaign, undefined, parsed.data)
     : undefined;
   if (result?.ok) return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
   if (result?.reason === "invalid") for (const e of result.errors) errors[e.field] = e.message;

@@ -15,7 +15,7 @@ import type { List } from "../lists/service";
 import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "../mail/provider";
 import { type BreakerVerdict, judgeOutcomes, type Outcome } from "./breaker";
 import { isPaused, pauseSending } from "./kill-switch";
-import { type SendReport, startSend } from "./outbox";
+import { type SendReport, type SendStatus, startSend } from "./outbox";
 import * as q from "./queries";
 
 /** A one-line header text (a subject): no line break nor any other control character (finding 3). */
@@ -117,6 +117,14 @@ export async function inviteLegacyContacts(
 ): Promise<({ ok: true } & SendReport) | Refusal> {
   if (list.archivedAt)
     return { ok: false, status: 409, detail: "This list is archived: nothing can be sent to it." };
+  // Its invitations are recorded only once approved: a second one meanwhile would invite twice.
+  const waiting = await q.awaitingReconsent(deps.db, list.id);
+  if (waiting && !input.dry_run)
+    return {
+      ok: false,
+      status: 409,
+      detail: `Re-consent send #${waiting.id} of this list awaits approval: approve or reject it first.`,
+    };
   const errors = reconsentTimingErrors(deps, input);
   if (errors.length > 0) {
     const detail = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
@@ -137,7 +145,7 @@ export async function inviteLegacyContacts(
       actor,
       action: "reconsent.sent",
       listId: list.id,
-      summary: `Re-consent invitation to ${report.recipients} contacts of "${list.name}" (deadline ${input.deadline})`,
+      summary: `Re-consent invitation to ${report.recipients} contacts of "${list.name}" (deadline ${input.deadline})${report.status === "awaiting_approval" ? ", awaiting approval" : ""}`,
       details: { send_id: report.sendId, recipients: report.recipients, excluded: report.excluded },
     });
   }
@@ -147,7 +155,7 @@ export async function inviteLegacyContacts(
 export type SendProgress = {
   id: number;
   kind: q.Send["kind"];
-  status: "queued" | "sending" | "paused" | "done" | "cancelled";
+  status: SendStatus;
   total: number;
   queued: number;
   sent: number;
@@ -159,6 +167,8 @@ export type SendProgress = {
   subject: string;
   createdBy: string;
   excluded: Record<string, number>;
+  /** The approval, the stop (rejection, cancel, pause), the canary and the schedule of the send. */
+  send: q.Send;
 };
 
 /** A send's counters, with `paused` shown while the kill switch is on and the send unfinished. */
@@ -179,6 +189,7 @@ export async function sendProgress(deps: Deps, id: number): Promise<SendProgress
     subject: send.subject,
     createdBy: send.createdBy,
     excluded: send.excluded,
+    send,
   };
 }
 
@@ -190,6 +201,11 @@ export const sendJson = (p: SendProgress) => ({
   sent: p.sent,
   failed: p.failed,
   suppressed: p.suppressed,
+  send_at: p.send.sendAt,
+  created_by: p.createdBy,
+  approved_by: p.send.approvedBy,
+  stop_reason: p.send.stopReason,
+  canary_hold_until: p.send.canaryHoldUntil,
 });
 
 export const recentSends = (deps: Deps) => q.recentSends(deps.db);

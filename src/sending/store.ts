@@ -86,7 +86,14 @@ export type Change =
   /** Claimed rows whose stored message cannot be rebuilt (only a damaged database does that). */
   | { kind: "unreadable"; ids: number[]; reason: string; at: string }
   /** A batch left with nothing to call. */
-  | { kind: "emptied"; batchId: number };
+  | { kind: "emptied"; batchId: number }
+  /** A send's canary was all called: it holds until then. */
+  | { kind: "canary_hold"; sendId: number; until: string }
+  /** The canary was judged at the end of its hold: the send goes on, or pauses (reason `canary`). */
+  | { kind: "canary_judged"; sendId: number; pause: boolean; reason: string; at: string };
+
+/** A canary send to move on: into its hold, or (`holdOver`) to its verdict. */
+export type CanaryToSettle = { sendId: number; holdOver: boolean };
 
 /** What committing a claim gave: the batch, and whether it got every row planned. */
 export type Claimed = { batch: Batch; complete: boolean } | undefined;
@@ -115,6 +122,10 @@ export interface PipelineStore {
   nextCallableAt(): Promise<string | null>;
   /** Queued rows of an active send to claim, or a due pending batch no live lease holds. */
   workDue(now: string): Promise<boolean>;
+  /** Canary sends whose canary was all called, or whose hold is over. */
+  canariesToSettle(now: string): Promise<CanaryToSettle[]>;
+  /** What the canary of a send gave: messages called, and their bounces and complaints. */
+  canaryFigures(sendId: number): Promise<q.CanaryFigures>;
   /** Writes the changes in one transaction; one entry per claim among them, in order. */
   commit(changes: readonly Change[]): Promise<Claimed[]>;
 }
@@ -148,12 +159,17 @@ export function pipelineStore(db: Db): PipelineStore {
       await closeFinishedSends(db, at);
     },
     earliestPendingAttempt: () => pendingBatchesAt(db, sql`min(${sendBatches.nextAttemptAt})`),
-    nextCallableAt: () =>
-      pendingBatchesAt(
+    nextCallableAt: async () => {
+      const batch = await pendingBatchesAt(
         db,
         sql`min(max(${sendBatches.nextAttemptAt}, coalesce(${sendBatches.leaseUntil}, '')))`,
-      ),
+      );
+      const hold = await canaryHoldEnd(db);
+      return [batch, hold].filter((t) => t !== null).sort()[0] ?? null;
+    },
     workDue: (now) => workDue(db, now),
+    canariesToSettle: (now) => canariesToSettle(db, now),
+    canaryFigures: (sendId) => q.canaryFigures(db, sendId),
     commit: (changes) => commit(db, changes),
   };
 }
@@ -177,7 +193,7 @@ const nextSendToClaim = async (db: Db) =>
       .where(
         and(
           inArray(sends.status, ["queued", "sending"]),
-          sql`EXISTS (SELECT 1 FROM outbox_messages o WHERE o.send_id = ${sends.id} AND o.status = 'queued')`,
+          sql`EXISTS (SELECT 1 FROM outbox_messages o WHERE o.send_id = ${sends.id} AND ${claimableRow(sql`sends`)})`,
         ),
       )
       .orderBy(asc(sends.id))
@@ -208,6 +224,13 @@ const pendingBatchesAt = async (db: Db, at: SQL) =>
       .where(eq(sendBatches.status, "pending"))
   )[0]?.at ?? null;
 
+/** When the first canary hold ends, if a send holds one (a queue message must come back then). */
+const canaryHoldEnd = async (db: Db) =>
+  (
+    await db.get<{ at: string | null }>(sql`
+      SELECT min(canary_hold_until) AS at FROM sends WHERE status = 'canary_hold'`)
+  )?.at ?? null;
+
 /**
  * One query (a row lookup per join, no scan), in SQL rather than the query builder, whose per-row
  * mapping of 100 rows was a visible share of the dispatcher.
@@ -219,7 +242,8 @@ async function queuedRecipients(db: Db, send: Send, limit: number): Promise<Reci
     FROM outbox_messages o
     LEFT JOIN contacts c ON c.id = o.contact_id
     LEFT JOIN list_members m ON m.list_id = ${send.listId} AND m.contact_id = o.contact_id
-    WHERE o.send_id = ${send.id} AND o.status = 'queued'
+    JOIN sends s ON s.id = o.send_id
+    WHERE o.send_id = ${send.id} AND ${claimableRow(sql`s`)}
     ORDER BY o.id
     LIMIT ${limit}`);
   return rows.map((r) => ({
@@ -238,6 +262,7 @@ async function leaseDueBatch(db: Db, now: string, leaseUntil: string) {
           eq(sendBatches.status, "pending"),
           lte(sendBatches.nextAttemptAt, now),
           or(isNull(sendBatches.leaseUntil), lte(sendBatches.leaseUntil, now)),
+          sendMayCall(sendBatches.sendId),
         ),
       )
       .orderBy(asc(sendBatches.nextAttemptAt), asc(sendBatches.id))
@@ -257,6 +282,39 @@ async function leaseDueBatch(db: Db, now: string, leaseUntil: string) {
   return leased.rowsAffected === 1 ? { ...due, leaseUntil } : undefined;
 }
 
+/**
+ * Over `outbox_messages o` and its send (`send`): a queued row the dispatcher may claim now. Until
+ * its canary is judged, a canary send's rows past the canary wait.
+ */
+const claimableRow = (send: SQL) => sql`o.status = 'queued'
+  AND (${send}.canary_last_message_id IS NULL OR ${send}.canary_judged_at IS NOT NULL
+       OR o.id <= ${send}.canary_last_message_id)`;
+
+/**
+ * The send of a pending batch still lets its messages go: running, or holding its canary (whose
+ * retries still go). A cancelled, rejected or paused send calls nobody more.
+ */
+const sendMayCall = (sendId: SQL | typeof sendBatches.sendId) =>
+  sql`EXISTS (SELECT 1 FROM sends s WHERE s.id = ${sendId}
+    AND s.status IN ('queued', 'sending', 'canary_hold'))`;
+
+/**
+ * Canary sends with something to settle: the canary all called (the hold starts), or the hold
+ * over (the canary is judged).
+ */
+const canariesToSettle = async (db: Db, now: string): Promise<CanaryToSettle[]> =>
+  (
+    await db.all<{ id: number; status: string }>(sql`
+      SELECT s.id, s.status FROM sends s
+      WHERE s.canary_last_message_id IS NOT NULL AND s.canary_judged_at IS NULL
+        AND ((s.status = 'canary_hold' AND s.canary_hold_until <= ${now})
+          OR (s.status = 'sending' AND s.canary_hold_until IS NULL
+              AND NOT EXISTS (SELECT 1 FROM outbox_messages o
+                              WHERE o.send_id = s.id AND o.id <= s.canary_last_message_id
+                                AND o.status IN ('queued', 'claimed'))))
+      ORDER BY s.id`)
+  ).map((r) => ({ sendId: r.id, holdOver: r.status === "canary_hold" }));
+
 const closeFinishedSends = (db: Db, at: string) =>
   db.run(sql`
     UPDATE sends SET status = 'done', finished_at = ${at}
@@ -272,11 +330,15 @@ const workDue = async (db: Db, now: string) =>
                  SELECT 1 FROM sends s
                  WHERE s.status IN ('queued', 'sending')
                    AND EXISTS (SELECT 1 FROM outbox_messages o
-                               WHERE o.send_id = s.id AND o.status = 'queued'))
+                               WHERE o.send_id = s.id AND ${claimableRow(sql`s`)}))
+            OR EXISTS (
+                 SELECT 1 FROM sends s
+                 WHERE s.status = 'canary_hold' AND s.canary_hold_until <= ${now})
             OR EXISTS (
                  SELECT 1 FROM send_batches b
                  WHERE b.status = 'pending' AND b.next_attempt_at <= ${now}
-                   AND (b.lease_until IS NULL OR b.lease_until <= ${now})) AS due`)
+                   AND (b.lease_until IS NULL OR b.lease_until <= ${now})
+                   AND ${sendMayCall(sql`b.send_id`)}) AS due`)
     )?.due,
   );
 
@@ -377,12 +439,52 @@ function statementsOf(db: Db, change: Change): Statement[] {
             ),
           ),
       ];
+    case "canary_hold":
+    case "canary_judged":
+      return canaryStatements(db, change);
     case "emptied":
       return [
         finishBatch(db, change.batchId, { status: "sent" }),
         forgetErasedInBatch(db, change.batchId),
       ];
   }
+}
+
+/** The canary's hold starts; or its verdict: the send goes on, or pauses (audited). */
+function canaryStatements(
+  db: Db,
+  change: Extract<Change, { kind: "canary_hold" | "canary_judged" }>,
+): Statement[] {
+  if (change.kind === "canary_hold")
+    return [
+      db
+        .update(sends)
+        .set({ status: "canary_hold", canaryHoldUntil: change.until })
+        .where(and(eq(sends.id, change.sendId), eq(sends.status, "sending"))),
+    ];
+  const judged = db
+    .update(sends)
+    .set(
+      change.pause
+        ? {
+            status: "paused",
+            canaryJudgedAt: change.at,
+            stoppedBy: "system",
+            stoppedAt: change.at,
+            stopReason: `canary: ${change.reason}`,
+          }
+        : { status: "sending", canaryJudgedAt: change.at },
+    )
+    .where(and(eq(sends.id, change.sendId), eq(sends.status, "canary_hold")));
+  if (!change.pause) return [judged];
+  // Audited only by the consumer whose verdict was written (two may judge at once on Workers).
+  const summary = `Send #${change.sendId} paused after its canary: ${change.reason}`;
+  const audit = db.run(sql`
+    INSERT INTO audit_log (at, actor, action, list_id, summary, details)
+    SELECT ${change.at}, 'system', 'send.canary_paused', s.list_id, ${summary},
+           json_object('send_id', s.id)
+    FROM sends s WHERE s.id = ${change.sendId} AND changes() = 1 AND s.canary_judged_at = ${change.at}`);
+  return [judged, audit];
 }
 
 const finishBatch = (

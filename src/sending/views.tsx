@@ -3,6 +3,7 @@ import { AdminLayout, StopAllSendingButton } from "../views/layout";
 import type { CampaignState } from "./campaigns";
 import type { Failure } from "./failures";
 import type { SendingState } from "./kill-switch";
+import type { CanaryFigures } from "./queries";
 
 const SEND_TITLES = {
   reconsent: "Re-consent invitation",
@@ -137,13 +138,51 @@ export type ProgressView = {
   suppressed: number;
   ratePerSecond: number | null;
   etaSeconds: number | null;
+  /** Why it stopped: a rejection's reason, `cancelled`, or the canary's verdict. */
+  stopReason: string | null;
+  stoppedBy: string | null;
+  sendAt: string | null;
+  canaryHoldUntil: string | null;
+  /** Seconds left in the canary's hold, while it holds. */
+  holdSecondsLeft: number | null;
+  /** The canary's own figures, once it has any. */
+  canary: CanaryFigures | null;
 };
+
+/** Statuses after which nothing of the send moves any more. */
+const FINISHED = ["done", "cancelled", "rejected"];
+
+/** The canary: its size, where it stands (hold and countdown), and what it gave. */
+function CanaryBlock(props: { p: ProgressView }) {
+  const { p } = props;
+  if (!p.canary) return null;
+  const c = p.canary;
+  return (
+    <section id="canary">
+      <h2>Canary</h2>
+      <p>
+        First to {fmt(c.size)} recipients chosen at random: {fmt(c.called)} sent, {fmt(c.bounced)}{" "}
+        hard bounces, {fmt(c.complained)} complaints.
+      </p>
+      {p.status === "canary_hold" && p.canaryHoldUntil ? (
+        <p class="notice" role="status">
+          Holding until{" "}
+          <time data-canary-hold-until={p.canaryHoldUntil} datetime={p.canaryHoldUntil}>
+            {p.canaryHoldUntil}
+          </time>{" "}
+          (about {Math.max(0, Math.ceil((p.holdSecondsLeft ?? 0) / 60))} min left): the rest goes
+          then if the canary's bounces and complaints stay under the breaker's thresholds.
+        </p>
+      ) : null}
+    </section>
+  );
+}
 
 /** The live progress block, re-fetched by htmx every 2 s until the send is finished. */
 export function ProgressFragment(props: { p: ProgressView }) {
   const p = props.p;
   const done = p.sent + p.failed + p.suppressed;
-  const finished = p.status === "done" || p.status === "cancelled";
+  const finished = FINISHED.includes(p.status);
   const poll = finished
     ? {}
     : {
@@ -154,8 +193,21 @@ export function ProgressFragment(props: { p: ProgressView }) {
   return (
     <section id="progress" {...poll}>
       <p>
-        Status: <strong data-status={p.status}>{p.status}</strong>
+        Status: <strong data-status={p.status}>{p.status.replace("_", " ")}</strong>
+        {p.sendAt && (p.status === "scheduled" || p.status === "awaiting_approval") ? (
+          <>
+            {" "}
+            — scheduled for <time datetime={p.sendAt}>{p.sendAt}</time>
+          </>
+        ) : null}
       </p>
+      {p.stopReason ? (
+        <p class="notice error" id="stop-reason">
+          {p.status === "rejected" ? "Rejected" : p.status === "paused" ? "Paused" : "Stopped"}
+          {p.stoppedBy && p.stoppedBy !== "system" ? ` by ${p.stoppedBy}` : ""}: {p.stopReason}
+        </p>
+      ) : null}
+      <CanaryBlock p={p} />
       <progress value={done} max={Math.max(1, p.total)} aria-label="Progress" />
       {/* Always shown, so that a message unaccounted for is seen. */}
       <p class="reconciliation">
@@ -195,6 +247,8 @@ export function SendPage(props: {
   excluded: Record<string, number>;
   failures: Failure[];
   notice?: string;
+  /** While the send awaits approval: what the approver must see. */
+  approval?: { firstLines: string; mayApprove: boolean; createdBy: string };
 }) {
   return (
     <AdminLayout title={`Send #${props.p.id}`} email={props.email}>
@@ -217,7 +271,15 @@ export function SendPage(props: {
           Declare an incident
         </a>
       </p>
+      {props.approval ? <ApprovalSection p={props.p} {...props.approval} /> : null}
       <ProgressFragment p={props.p} />
+      {FINISHED.includes(props.p.status) ? null : (
+        <form method="post" action={`/admin/sends/${props.p.id}/cancel`}>
+          <button type="submit" class="danger">
+            Cancel this send
+          </button>
+        </form>
+      )}
       <FailuresSection p={props.p} failures={props.failures} />
       <p>
         <a href={`/admin/deliverability/sends/${props.p.id}`}>
@@ -228,10 +290,59 @@ export function SendPage(props: {
   );
 }
 
+/**
+ * The two-person rule's page: who asked, the first lines of the message (the counts and
+ * exclusions are the summary above), and the approve and reject forms for another sender.
+ */
+function ApprovalSection(props: {
+  p: ProgressView;
+  firstLines: string;
+  mayApprove: boolean;
+  createdBy: string;
+}) {
+  return (
+    <section id="approval">
+      <h2>Awaiting approval</h2>
+      <p>
+        <strong>{props.createdBy}</strong> asked to send this to {fmt(props.p.total)} recipients: a
+        send this large needs a second admin who may send.
+      </p>
+      <blockquote class="message-start">
+        {props.firstLines.split("\n").map((line) => (
+          <>
+            {line}
+            <br />
+          </>
+        ))}
+      </blockquote>
+      {props.mayApprove ? (
+        <>
+          <form method="post" action={`/admin/sends/${props.p.id}/approve`}>
+            <button type="submit">Approve and send</button>
+          </form>
+          <form method="post" action={`/admin/sends/${props.p.id}/reject`}>
+            <label>
+              Why reject it <input name="reason" required maxlength={500} />
+            </label>
+            <button type="submit" class="danger">
+              Reject
+            </button>
+          </form>
+        </>
+      ) : (
+        <p class="muted">
+          You started this send (or your role may not send): another admin with the sender role must
+          approve it.
+        </p>
+      )}
+    </section>
+  );
+}
+
 /** Who failed or was dropped, and why; the way to resend to the failed of a finished campaign. */
 function FailuresSection(props: { p: ProgressView; failures: Failure[] }) {
   const { p, failures } = props;
-  const finished = p.status === "done" || p.status === "cancelled";
+  const finished = FINISHED.includes(p.status);
   return (
     <section id="failures">
       <h2>Failed and suppressed</h2>
