@@ -4,6 +4,7 @@ import { COMPONENT_STATUSES } from "../../db/schema";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import { slugField } from "../incidents/slug";
+import { emitEvent } from "../webhooks-out/service";
 import {
   applyStatusChanges,
   type Component,
@@ -98,7 +99,24 @@ export async function createComponent(deps: Deps, input: NewComponent): Promise<
   if (!component)
     throw new ComponentError([{ field: "slug", message: "This slug is already used." }]);
   deps.statusPages.forget();
+  await emitComponentEvent(deps, "component.created", component);
   return component;
+}
+
+/** Tells outgoing webhooks (queued, never sent in the request), in the API's shape. */
+async function emitComponentEvent(deps: Deps, type: string, component: Component) {
+  const group =
+    component.groupId === null
+      ? null
+      : ((await groupsInOrder(deps.db)).find((g) => g.id === component.groupId)?.name ?? null);
+  await emitEvent(deps, type, componentJson(component, group));
+}
+
+/** `component.updated` for each of these (just moved) components, as they are now. */
+async function emitComponentsUpdated(deps: Deps, ids: number[]) {
+  for (const component of await componentsByIds(deps.db, ids)) {
+    await emitComponentEvent(deps, "component.updated", component);
+  }
 }
 
 /** An admin sets a status by hand; it stands until an incident or maintenance moves it. */
@@ -116,6 +134,7 @@ export async function setComponentStatus(
       deps.clock.now().toISOString(),
     );
     deps.statusPages.forget();
+    await emitComponentsUpdated(deps, [component.id]);
   }
   return (await componentsBySlugs(deps.db, [slug]))[0];
 }
@@ -149,7 +168,12 @@ export async function settleComponents(deps: Deps, componentIds: number[]): Prom
     return status === c.status ? [] : [{ id: c.id, status }];
   });
   await applyStatusChanges(deps.db, changes, deps.clock.now().toISOString());
-  if (changes.length) deps.statusPages.forget();
+  if (!changes.length) return;
+  deps.statusPages.forget();
+  await emitComponentsUpdated(
+    deps,
+    changes.map((c) => c.id),
+  );
 }
 
 export async function listComponents(deps: Deps) {

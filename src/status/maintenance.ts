@@ -1,10 +1,10 @@
 // Scheduled maintenance: what a valid one is, and how the clock moves it and its components.
 import { z } from "zod";
 import type { Deps } from "../deps";
+import { emitEvent } from "../webhooks-out/service";
 import { componentsNamed, settleComponents } from "./components";
 import {
   attachMaintenanceComponents,
-  componentIdsOfMaintenance,
   componentsOfMaintenances,
   findMaintenance,
   insertMaintenance,
@@ -81,10 +81,12 @@ export async function createMaintenance(
     row.id,
     named.map((c) => c.id),
   );
+  const components = named.map((c) => ({ slug: c.slug, name: c.name }));
+  await emitEvent(deps, "maintenance.created", maintenanceJson({ maintenance: row, components }));
   await advanceMaintenances(deps);
   deps.statusPages.forget();
   const maintenance = (await findMaintenance(deps.db, row.id)) ?? row;
-  return { maintenance, components: named.map((c) => ({ slug: c.slug, name: c.name })) };
+  return { maintenance, components };
 }
 
 /** Where the clock puts a maintenance: a pure rule, used by the job and by the pages. */
@@ -102,8 +104,16 @@ export async function advanceMaintenances(deps: Deps): Promise<number> {
   const now = deps.clock.now().toISOString();
   const due = await maintenancesDue(deps.db, now);
   for (const m of due) {
-    await setMaintenanceStatus(deps.db, m.id, maintenanceStatusAt(m, now), now);
-    await settleComponents(deps, await componentIdsOfMaintenance(deps.db, m.id));
+    const status = maintenanceStatusAt(m, now);
+    await setMaintenanceStatus(deps.db, m.id, status, now);
+    const components = await componentsOfMaintenances(deps.db, [m.id]);
+    const moved = { maintenance: { ...m, status, updatedAt: now }, components };
+    const type = status === "in_progress" ? "maintenance.started" : "maintenance.completed";
+    await emitEvent(deps, type, maintenanceJson(moved));
+    await settleComponents(
+      deps,
+      components.map((c) => c.componentId),
+    );
   }
   if (due.length) deps.statusPages.forget();
   return due.length;

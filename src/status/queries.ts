@@ -209,14 +209,6 @@ export const setMaintenanceStatus = (
   at: string,
 ) => db.update(maintenances).set({ status, updatedAt: at }).where(eq(maintenances.id, id));
 
-export const componentIdsOfMaintenance = async (db: Db, maintenanceId: number) =>
-  (
-    await db
-      .select({ id: maintenanceComponents.componentId })
-      .from(maintenanceComponents)
-      .where(eq(maintenanceComponents.maintenanceId, maintenanceId))
-  ).map((r) => r.id);
-
 /** Maintenance not completed, soonest first, and the latest completed ones. */
 export const upcomingMaintenances = (db: Db, limit: number) =>
   db
