@@ -19,9 +19,14 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const delivered = async () =>
-  (await t.client.execute("SELECT event_type AS type, payload AS body FROM webhook_deliveries ORDER BY id")).rows.map(
-    (r) => ({ type: String(r.type), data: (JSON.parse(String(r.body)) as { data: unknown }).data }),
-  );
+  (
+    await t.client.execute(
+      "SELECT event_type AS type, payload AS body FROM webhook_deliveries ORDER BY id",
+    )
+  ).rows.map((r) => ({
+    type: String(r.type),
+    data: (JSON.parse(String(r.body)) as { data: unknown }).data,
+  }));
 
 test("component and maintenance events are queued with their public shapes", async () => {
   await t.api(bearer, "POST", "/api/v1/components", { slug: "api", name: "API" });
