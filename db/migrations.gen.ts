@@ -260,4 +260,21 @@ export const migrations: Migration[] = [
       "CREATE UNIQUE INDEX `sends_poll_once_idx` ON `sends` (`poll_id`) WHERE kind = 'poll';",
     ],
   },
+  {
+    tag: "0023_status_components",
+    statements: [
+      "CREATE TABLE `component_groups` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`name` text NOT NULL,\n\t`position` integer DEFAULT 0 NOT NULL\n);",
+      "CREATE UNIQUE INDEX `component_groups_name_unique` ON `component_groups` (`name`);",
+      "CREATE TABLE `component_status_changes` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`component_id` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`at` text NOT NULL,\n\tFOREIGN KEY (`component_id`) REFERENCES `components`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `component_status_changes_component_idx` ON `component_status_changes` (`component_id`,`at`);",
+      "CREATE TABLE `components` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`slug` text NOT NULL,\n\t`name` text NOT NULL,\n\t`description` text,\n\t`group_id` integer,\n\t`position` integer DEFAULT 0 NOT NULL,\n\t`status` text DEFAULT 'operational' NOT NULL,\n\t`status_since` text NOT NULL,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\tFOREIGN KEY (`group_id`) REFERENCES `component_groups`(`id`) ON UPDATE no action ON DELETE set null\n);",
+      "CREATE UNIQUE INDEX `components_slug_unique` ON `components` (`slug`);",
+      "CREATE TABLE `incident_components` (\n\t`incident_id` integer NOT NULL,\n\t`component_id` integer NOT NULL,\n\t`status` text NOT NULL,\n\tPRIMARY KEY(`incident_id`, `component_id`),\n\tFOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`component_id`) REFERENCES `components`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `incident_components_component_idx` ON `incident_components` (`component_id`);",
+      "CREATE TABLE `maintenance_components` (\n\t`maintenance_id` integer NOT NULL,\n\t`component_id` integer NOT NULL,\n\tPRIMARY KEY(`maintenance_id`, `component_id`),\n\tFOREIGN KEY (`maintenance_id`) REFERENCES `maintenances`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`component_id`) REFERENCES `components`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `maintenance_components_component_idx` ON `maintenance_components` (`component_id`);",
+      "CREATE TABLE `maintenances` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`title` text NOT NULL,\n\t`body` text NOT NULL,\n\t`starts_at` text NOT NULL,\n\t`ends_at` text NOT NULL,\n\t`status` text DEFAULT 'scheduled' NOT NULL,\n\t`notify` integer DEFAULT true NOT NULL,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL\n);",
+      "CREATE INDEX `maintenances_status_idx` ON `maintenances` (`status`,`starts_at`);",
+    ],
+  },
 ];

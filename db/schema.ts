@@ -599,6 +599,103 @@ export const incidentUpdates = sqliteTable(
   (t) => [index("incident_updates_incident_idx").on(t.incidentId, t.createdAt)],
 );
 
+/** Optional headings the status page groups components under, in `position` order. */
+export const componentGroups = sqliteTable("component_groups", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  position: integer("position").notNull().default(0),
+});
+
+export const COMPONENT_STATUSES = [
+  "operational",
+  "degraded",
+  "partial_outage",
+  "major_outage",
+  "maintenance",
+] as const;
+
+/** A named service shown on the status page, with its current status and when that began. */
+export const components = sqliteTable("components", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  description: text("description"),
+  groupId: integer("group_id").references(() => componentGroups.id, { onDelete: "set null" }),
+  position: integer("position").notNull().default(0),
+  status: text("status", { enum: COMPONENT_STATUSES }).notNull().default("operational"),
+  statusSince: text("status_since").notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** Every status a component entered, and when: the 90-day history strip is read from it. */
+export const componentStatusChanges = sqliteTable(
+  "component_status_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    componentId: integer("component_id")
+      .notNull()
+      .references(() => components.id, { onDelete: "cascade" }),
+    status: text("status", { enum: COMPONENT_STATUSES }).notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [index("component_status_changes_component_idx").on(t.componentId, t.at)],
+);
+
+/** The components an incident affects, and the status it holds each in while it is open. */
+export const incidentComponents = sqliteTable(
+  "incident_components",
+  {
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    componentId: integer("component_id")
+      .notNull()
+      .references(() => components.id, { onDelete: "cascade" }),
+    status: text("status", { enum: COMPONENT_STATUSES }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.incidentId, t.componentId] }),
+    index("incident_components_component_idx").on(t.componentId),
+  ],
+);
+
+/** Scheduled maintenance: moves scheduled → in_progress → completed by the clock (src/status/maintenance.ts). */
+export const maintenances = sqliteTable(
+  "maintenances",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    startsAt: text("starts_at").notNull(),
+    endsAt: text("ends_at").notNull(),
+    status: text("status", { enum: ["scheduled", "in_progress", "completed"] })
+      .notNull()
+      .default("scheduled"),
+    /** Whether subscribers are told (the subscriptions part reads it); off is allowed. */
+    notify: integer("notify", { mode: "boolean" }).notNull().default(true),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("maintenances_status_idx").on(t.status, t.startsAt)],
+);
+
+export const maintenanceComponents = sqliteTable(
+  "maintenance_components",
+  {
+    maintenanceId: integer("maintenance_id")
+      .notNull()
+      .references(() => maintenances.id, { onDelete: "cascade" }),
+    componentId: integer("component_id")
+      .notNull()
+      .references(() => components.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.maintenanceId, t.componentId] }),
+    index("maintenance_components_component_idx").on(t.componentId),
+  ],
+);
+
 export const polls = sqliteTable("polls", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   slug: text("slug").notNull().unique(),

@@ -40,10 +40,15 @@ import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
 import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
+import { statusAdmin } from "./status/admin";
+import { statusApi } from "./status/api";
+import { statusPagesFromMemory } from "./status/page-routes";
+import { statusPages } from "./status/routes";
 import { subscriptionAdmin } from "./subscriptions/admin";
 import { subscriptionPages } from "./subscriptions/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
+import { provideOrgName } from "./views/org";
 import { webhookRoutes } from "./webhooks/routes";
 import { webhookEndpointRoutes } from "./webhooks-out/routes";
 
@@ -68,6 +73,9 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.use(securityHeaders(deps.config.embedFrameAncestors));
   // A spike on a poll page (everyone arrives at once) is answered from memory, before the rest.
   app.get("/polls/:slug", pollPageFromMemory(deps));
+  // The same for the status home and incident pages.
+  app.get("/", statusPagesFromMemory(deps));
+  app.get("/incidents/:slug", statusPagesFromMemory(deps));
   if (options.staticFiles) app.use(options.staticFiles);
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 
@@ -75,6 +83,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);
     c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
     c.set("lang", pickLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language")));
+    provideOrgName(c, deps.config.orgName);
     await next();
   });
 
@@ -138,6 +147,9 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.route("/", subscriptionPages);
   app.route("/", incidentApi);
   app.route("/", incidentAdmin);
+  app.route("/", statusApi);
+  app.route("/", statusAdmin);
+  app.route("/", statusPages);
   app.route("/", declareRoutes);
   app.route("/", subscriptionAdmin);
   app.route("/", pollPages);

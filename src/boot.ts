@@ -12,6 +12,7 @@ import type { MailProvider } from "./mail/provider";
 import { createPollRuntime } from "./polls/runtime";
 import { seedDemo } from "./seed";
 import { readOrCreateSetting } from "./settings";
+import { createPageMemory } from "./status/page-memory";
 import { directIngestor, groupCommitIngestor } from "./webhooks/ingestor";
 
 export type BootReport = {
@@ -59,6 +60,7 @@ export async function boot(
     passwords: createPasswords(randomBytes),
     mail: options.mail ?? mailProviderFor(config, db, clock),
     polls: createPollRuntime(db, clock, config.runtime),
+    statusPages: createPageMemory(clock, { shareLoads: config.runtime === "node" }),
     webhooks: config.runtime === "node" ? groupCommitIngestor() : directIngestor,
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   };

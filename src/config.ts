@@ -71,6 +71,13 @@ const schema = z
       .min(3, "a sender such as Relance <news@example.org>")
       .default("Les Nets d'Or <contact@netsdor.example>"),
     MAIL_REPLY_TO: email.default("equipe@netsdor.example"),
+    /** The organisation people know: shown on public pages, in mail and feeds (demo value). */
+    ORG_NAME: z
+      .string()
+      .trim()
+      .min(1, "the organisation's name, such as Les Nets d'Or")
+      .max(100, "at most 100 characters")
+      .default("Les Nets d'Or"),
     SEND_RATE_PER_SECOND: z.coerce
       .number({ error: "a positive number of provider calls per second" })
       .positive("a positive number of provider calls per second")
@@ -186,6 +193,8 @@ export type Config = {
   databaseUrl: string;
   databaseAuthToken: string | undefined;
   publicUrl: string;
+  /** The organisation's name, shown to the public instead of the software's. */
+  orgName: string;
   /** Undefined on Node until boot reads (or creates) the one stored in the database. */
   secretKey: string | undefined;
   /**
@@ -308,6 +317,7 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     databaseUrl: e.DATABASE_URL,
     databaseAuthToken: e.DATABASE_AUTH_TOKEN,
     publicUrl,
+    orgName: e.ORG_NAME,
     secretKey: e.SECRET_KEY,
     secretKeyPrevious: e.SECRET_KEY_PREVIOUS ?? [],
     mail: {

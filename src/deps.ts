@@ -5,6 +5,7 @@ import type { Config } from "./config";
 import type { Db } from "./db";
 import type { MailProvider } from "./mail/provider";
 import type { PollRuntime } from "./polls/runtime";
+import type { PageMemory } from "./status/page-memory";
 import type { EventIngestor } from "./webhooks/ingestor";
 
 export type Clock = { now(): Date };
@@ -22,6 +23,8 @@ export type Deps = {
   passwords: Passwords;
   /** Polls' per-process state: page memory, ballot writer, live watchers (see polls/runtime.ts). */
   polls: PollRuntime;
+  /** The status home and incident pages, kept for a second (see status/page-memory.ts). */
+  statusPages: PageMemory;
   /** How verified webhook events are written: grouped per transaction on Node, one by one on Workers. */
   webhooks: EventIngestor;
   /**

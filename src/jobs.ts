@@ -7,6 +7,7 @@ import { pruneRateLimits } from "./http/rate-limit";
 import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns";
 import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
+import { advanceMaintenances } from "./status/maintenance";
 import { endFollowsOfResolvedIncidents } from "./subscriptions/expiry";
 import { pruneOldWebhookEvents } from "./webhooks/service";
 import { pruneWebhookDeliveries } from "./webhooks-out/service";
@@ -32,6 +33,11 @@ export const periodicJobs: Job[] = [
     name: "prune outgoing webhook deliveries past EVENT_RETENTION_DAYS",
     run: pruneWebhookDeliveries,
   },
+];
+
+/** Jobs whose timing people see (maintenance starts on the minute): every minute, both runtimes. */
+export const minuteJobs: Job[] = [
+  { name: "start and complete scheduled maintenance", run: advanceMaintenances },
 ];
 
 export async function runPeriodicJobs(

@@ -13,7 +13,7 @@ import type { Config } from "./config";
 import type { Db } from "./db";
 import type { Deps } from "./deps";
 import { nodeClientAddress } from "./http/client-address";
-import { runPeriodicJobs } from "./jobs";
+import { minuteJobs, runPeriodicJobs } from "./jobs";
 import { cacheStatements } from "./statement-cache";
 import { deliverDueWebhooks } from "./webhooks-out/deliver";
 
@@ -80,11 +80,18 @@ export function startWebhookDeliveries(deps: Deps, everyMs = 5_000) {
   }, everyMs);
 }
 
-/** Jobs the Cron Trigger runs on Workers: on Node, once at start and then every hour. */
+/**
+ * Jobs the Cron Triggers run on Workers: on Node, once at start, then the minute jobs every
+ * minute and the periodic ones every hour (one timer, so one handle to clear).
+ */
 export function startHourlyJobs(deps: Deps) {
-  const run = () => void runPeriodicJobs(deps);
+  let minutes = 0;
+  const run = () => {
+    if (minutes++ % 60 === 0) void runPeriodicJobs(deps);
+    void runPeriodicJobs(deps, minuteJobs);
+  };
   run();
-  return setInterval(run, 60 * 60_000);
+  return setInterval(run, 60_000);
 }
 
 /**

@@ -9,6 +9,7 @@ import { incidentDemoStep } from "./incidents/demo";
 import { demoListStep } from "./lists/seed";
 import { pollDemoStep } from "./polls/demo";
 import { readSetting } from "./settings";
+import { statusDemoStep } from "./status/demo";
 
 export type SeedStep = { name: string; run(deps: Deps): Promise<void> };
 
@@ -40,6 +41,7 @@ export const demoSecondAdminLine = (config: Config) =>
 
 export const demoSteps: SeedStep[] = [
   demoListStep,
+  statusDemoStep,
   incidentDemoStep,
   pollDemoStep,
   demoSecondAdminStep,

@@ -9,7 +9,7 @@ import { ConfigError, parseConfig } from "./config";
 import type { Deps } from "./deps";
 import { workersClientAddress } from "./http/client-address";
 import { describeError } from "./http/error-log";
-import { runPeriodicJobs } from "./jobs";
+import { minuteJobs, runPeriodicJobs } from "./jobs";
 import {
   type Consumer,
   DISPATCH_MESSAGE,
@@ -170,7 +170,8 @@ export default {
     await deliverDueWebhooks(deps).catch((e) =>
       console.error(`relance: webhooks: ${describeError(e)}`),
     );
-    if (controller.cron === HOURLY_CRON)
-      await runPeriodicJobs({ ...deps, dispatcher: queueWaker(env, ctx) });
+    const jobDeps = { ...deps, dispatcher: queueWaker(env, ctx) };
+    await runPeriodicJobs(jobDeps, minuteJobs);
+    if (controller.cron === HOURLY_CRON) await runPeriodicJobs(jobDeps);
   },
 };

@@ -115,7 +115,7 @@ describe("updates and the timeline", () => {
       updates: { status: string; body: string; created_at: string }[];
     };
     expect(Object.keys(body).sort()).toEqual(
-      ["body", "created_at", "impact", "slug", "status", "title", "updates"].sort(),
+      ["body", "components", "created_at", "impact", "slug", "status", "title", "updates"].sort(),
     );
     expect(body.status).toBe("resolved");
     expect(body.updates.map((u) => u.status)).toEqual(["resolved", "monitoring", "identified"]);
@@ -250,7 +250,7 @@ describe("the Atom feed", () => {
     };
     expect(feed["@_xmlns"]).toBe("http://www.w3.org/2005/Atom");
     expect(feed.id).toBe("http://127.0.0.1:8787/incidents.atom");
-    expect(feed.author.name).toBe("Relance");
+    expect(feed.author.name).toBe("Les Nets d'Or");
     expect(Number.isNaN(Date.parse(feed.updated))).toBe(false);
     const ids = feed.entry.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);

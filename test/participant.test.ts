@@ -518,7 +518,9 @@ describe("preferences", () => {
       status: "sent",
       to: "alice@example.org",
     });
-    expect(String(messages[0]?.subject)).toContain("Les Nets d'Or 2001");
+    // Mail names the organisation (ORG_NAME, here its demo value), not the internal list name.
+    expect(String(messages[0]?.subject)).toContain("Les Nets d'Or :");
+    expect(String(messages[0]?.subject)).not.toContain("2001");
     // What the person needs of each message, and none of Relance's internal ids.
     // (Issue 22, finding 2: each message as sent, HTML and headers included, and its outcome.)
     expect(Object.keys(messages[0] ?? {}).sort()).toEqual(

@@ -59,6 +59,11 @@ export const ROLE_RULES: Rule[] = [
     "/admin/incidents/:id/notify-send-recipients",
   ),
   ...writes("sender", "/api/v1/suppressions/*", "/admin/suppressions/*"),
+  // The status page (components, maintenance) is an editor's, like incidents; said here so that
+  // a later default cannot open it wider. A maintenance's notifications go through the pipeline.
+  ...writes("editor", "/api/v1/components", "/api/v1/components/:slug", "/api/v1/maintenances"),
+  ...writes("editor", "/admin/status/components", "/admin/status/components/:slug"),
+  ...writes("editor", "/admin/status/maintenances"),
 ];
 
 const isRead = (method: string) => method === "GET" || method === "HEAD";

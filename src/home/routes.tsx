@@ -2,35 +2,58 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
+import { etag } from "hono/etag";
+import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
-import { isLang, LANG_COOKIE } from "../i18n";
-import { openAndRecentIncidents } from "../incidents/service";
+import { isLang, LANG_COOKIE, type Lang } from "../i18n";
 import { IncidentsSection } from "../incidents/views";
 import { openPollsNow } from "../polls/service";
 import { PollsSection } from "../polls/views";
+import { rememberedPage } from "../status/page-routes";
+import { componentHistories, statusSummary } from "../status/summary";
+import { ComponentsSection, MaintenanceSection, OverallBanner } from "../status/views";
 import { StatusSubscribeForm } from "../subscriptions/views";
 import { PublicLayout } from "../views/layout";
+import { withOrgName } from "../views/org";
 import { HomePage, StatusFragment } from "./views";
 
 export const homeRoutes = new Hono<AppEnv>();
 
-homeRoutes.get("/", async (c) => {
-  const [incidents, polls] = await Promise.all([
-    openAndRecentIncidents(c.var.deps),
-    openPollsNow(c.var.deps),
-  ]);
-  return c.html(
+/** The status home, rendered at most once a second per language (see status/page-memory.ts). */
+async function renderHome(deps: Deps, lang: Lang): Promise<string> {
+  const [summary, polls] = await Promise.all([statusSummary(deps), openPollsNow(deps)]);
+  const histories = await componentHistories(deps, summary.components);
+  const page = (
     <HomePage
-      lang={c.var.lang}
+      lang={lang}
+      orgName={deps.config.orgName}
       sections={
         <>
-          <IncidentsSection incidents={incidents} lang={c.var.lang} />
-          <PollsSection polls={polls} lang={c.var.lang} />
-          <StatusSubscribeForm lang={c.var.lang} />
+          <OverallBanner overall={summary.overall} lang={lang} />
+          <ComponentsSection
+            groups={summary.groups}
+            components={summary.components}
+            histories={histories}
+            lang={lang}
+          />
+          <IncidentsSection incidents={summary.open} lang={lang} part="open" />
+          <MaintenanceSection maintenances={summary.maintenances} lang={lang} />
+          <IncidentsSection incidents={summary.recent} lang={lang} part="recent" />
+          <PollsSection polls={polls} lang={lang} />
+          <StatusSubscribeForm lang={lang} />
         </>
       }
-    />,
+    />
   );
+  return String(await withOrgName(deps.config.orgName, page).toString());
+}
+
+homeRoutes.use("/", etag());
+
+homeRoutes.get("/", async (c) => {
+  const response = await rememberedPage(c, () => renderHome(c.var.deps, c.var.lang));
+  if (!response) throw new Error("the status home rendered nothing");
+  return response;
 });
 
 homeRoutes.get("/status", async (c) => {

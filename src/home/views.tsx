@@ -11,19 +11,17 @@ const text: Dictionary<{
   checkedAt: string;
 }> = {
   fr: {
-    title: "Relance",
-    intro:
-      "Relance gère des listes de diffusion où chacun a donné son accord, et publie les incidents et les sondages de l'organisation.",
-    status: "État du service",
+    title: "État des services",
+    intro: "L'état de nos services, les incidents en cours et passés, et la maintenance prévue.",
+    status: "Vérification en direct",
     check: "Vérifier maintenant",
     dbOk: "Base de données joignable",
     checkedAt: "vérifié à",
   },
   en: {
-    title: "Relance",
-    intro:
-      "Relance runs mailing lists where everyone has agreed to be there, and publishes the organisation's incidents and polls.",
-    status: "Service status",
+    title: "Service status",
+    intro: "How our services are doing, open and past incidents, and planned maintenance.",
+    status: "Live check",
     check: "Check now",
     dbOk: "Database reachable",
     checkedAt: "checked at",
@@ -40,12 +38,12 @@ export function StatusFragment(props: { lang: Lang; checkedAt: string }) {
   );
 }
 
-export function HomePage(props: { lang: Lang; sections?: Child }) {
+export function HomePage(props: { lang: Lang; orgName: string; sections?: Child }) {
   const t = text[props.lang];
   return (
     <PublicLayout title={t.title} lang={props.lang} path="/">
       <hgroup>
-        <h1>Relance</h1>
+        <h1>{props.orgName}</h1>
         <p>{t.intro}</p>
       </hgroup>
       {props.sections}

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
+import { ComponentError } from "../status/components";
 import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
 import { formatInstant } from "./format";
@@ -29,6 +30,20 @@ const formValues = (form: Record<string, unknown>): Values =>
   Object.fromEntries(
     Object.entries(form).filter((e): e is [string, string] => typeof e[1] === "string"),
   );
+
+/** `mail:major_outage, website:degraded` → the API's `components` array (checked by the schema). */
+const componentsField = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const [slug = "", status = ""] = pair.split(":").map((x) => x.trim());
+      return { slug, status };
+    });
+
+const COMPONENTS_HINT =
+  "Components this incident affects, as slug:status separated by commas, e.g. mail:major_outage, website:degraded (statuses: operational, degraded, partial_outage, major_outage, maintenance).";
 
 const time = (iso: string) => <time datetime={iso}>{formatInstant(iso, "en")}</time>;
 
@@ -89,6 +104,13 @@ export function NewIncidentForm(props: { values?: Values; errors?: FormErrors })
         value={v.services}
         errors={props.errors}
         hint="Separated by commas, e.g. mail, website."
+      />
+      <TextField
+        name="components"
+        label="Components"
+        value={v.components}
+        errors={props.errors}
+        hint={COMPONENTS_HINT}
       />
       <TextArea
         name="body"
@@ -197,8 +219,11 @@ function IncidentAdminPage(props: {
         <h1>{incident.title}</h1>
         <p>
           {statusText("en", incident.status)} · impact {incident.impact}
-          {servicesOf(incident).length ? ` · ${servicesOf(incident).join(", ")}` : ""} ·{" "}
-          <a href={`/incidents/${incident.slug}`}>public page</a>
+          {servicesOf(incident).length ? ` · ${servicesOf(incident).join(", ")}` : ""}
+          {props.page.components.length
+            ? ` · components: ${props.page.components.map((c) => `${c.slug}:${c.status}`).join(", ")}`
+            : ""}{" "}
+          · <a href={`/incidents/${incident.slug}`}>public page</a>
         </p>
       </hgroup>
       {props.saved ? (
@@ -216,6 +241,13 @@ function IncidentAdminPage(props: {
             value={u.status ?? incident.status}
             options={INCIDENT_STATUSES.map((s) => ({ value: s, label: statusText("en", s) }))}
             errors={props.update?.errors}
+          />
+          <TextField
+            name="components"
+            label="Components (optional: new statuses)"
+            value={u.components}
+            errors={props.update?.errors}
+            hint={COMPONENTS_HINT}
           />
           <TextArea
             name="body"
@@ -278,6 +310,12 @@ function IncidentAdminPage(props: {
   );
 }
 
+/** An unknown component slug, as the form's field error; anything else is not ours to handle. */
+const componentErrors = (error: unknown) => {
+  if (error instanceof ComponentError) return { ok: false as const, errors: error.errors };
+  throw error;
+};
+
 export const incidentAdmin = new Hono<AppEnv>();
 
 incidentAdmin.get("/admin/incidents", async (c) =>
@@ -292,9 +330,10 @@ incidentAdmin.post("/admin/incidents", async (c) => {
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean),
+    components: componentsField(values.components),
   });
   const result = parsed.success
-    ? await createIncident(c.var.deps, parsed.data)
+    ? await createIncident(c.var.deps, parsed.data).catch(componentErrors)
     : { ok: false as const, errors: fieldErrors(parsed.error) };
   if (!result.ok) {
     return c.html(
@@ -329,18 +368,23 @@ incidentAdmin.post("/admin/incidents/:id/updates", async (c) => {
   const page = id === undefined ? undefined : await incidentById(c.var.deps, id);
   if (!page || id === undefined) return c.notFound();
   const values = formValues(await c.req.parseBody());
-  const parsed = newUpdateSchema.safeParse(values);
-  if (!parsed.success) {
+  const parsed = newUpdateSchema.safeParse({
+    ...values,
+    components: componentsField(values.components),
+  });
+  const posted = parsed.success
+    ? await postUpdate(c.var.deps, id, parsed.data).catch(componentErrors)
+    : { ok: false as const, errors: fieldErrors(parsed.error) };
+  if (posted && "errors" in posted) {
     return c.html(
       <IncidentAdminPage
         email={c.var.admin.email}
         page={page}
-        update={{ values, errors: errorsByField(fieldErrors(parsed.error)) }}
+        update={{ values, errors: errorsByField(posted.errors) }}
       />,
       422,
     );
   }
-  await postUpdate(c.var.deps, id, parsed.data);
   return c.redirect(`/admin/incidents/${id}?saved=update`, 303);
 });
 

@@ -33,7 +33,12 @@ function entryHtml({ incident, updates }: FeedItem): string {
 }
 
 /** `publicUrl` has no trailing slash; `now` dates an empty feed. */
-export function incidentsFeed(items: FeedItem[], publicUrl: string, now: string): string {
+export function incidentsFeed(
+  items: FeedItem[],
+  publicUrl: string,
+  now: string,
+  orgName: string,
+): string {
   // ISO 8601 UTC strings sort as the instants they name.
   const updated =
     items
@@ -56,11 +61,11 @@ export function incidentsFeed(items: FeedItem[], publicUrl: string, now: string)
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <id>${escapeXml(`${publicUrl}/incidents.atom`)}</id>
-  <title>Relance — incidents</title>
+  <title>${escapeXml(orgName)} — incidents</title>
   <link rel="self" type="application/atom+xml" href="${escapeXml(`${publicUrl}/incidents.atom`)}"/>
   <link rel="alternate" type="text/html" href="${escapeXml(`${publicUrl}/`)}"/>
   <updated>${escapeXml(updated)}</updated>
-  <author><name>Relance</name></author>
+  <author><name>${escapeXml(orgName)}</name></author>
 ${entries.join("\n")}
 </feed>
 `;

@@ -78,6 +78,7 @@ export const incidentDemoStep: SeedStep = {
       body_en:
         "During Wednesday night, the 3,800 participants of the 2000 Nets d'Or received, on top of our invitation, the other participants' replies, then thousands of error messages.",
       services: ["Liste des participants / Participants list", "Messagerie / Mail"],
+      components: [],
       // The story is replayed, not lived: nobody is told of it.
       notify: false,
     });
@@ -87,6 +88,7 @@ export const incidentDemoStep: SeedStep = {
         status: step.status,
         body: step.body,
         body_en: step.body_en,
+        components: [],
         notify: false,
       });
     }

@@ -5,7 +5,10 @@ import { z } from "zod";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
+import { componentErrorProblem } from "../status/api";
+import { PUBLIC_CACHE, rememberedPage } from "../status/page-routes";
 import { errorPage } from "../views/errors";
+import { withOrgName } from "../views/org";
 import { incidentsFeed } from "./atom";
 import {
   createIncident,
@@ -21,12 +24,6 @@ import {
 } from "./service";
 import { IncidentPublicPage } from "./views";
 
-/**
- * Everyone opens an incident page at once: browsers keep it 15 s and shared caches (the edge on
- * Workers) 30 s, then revalidate with the ETag. The language comes from a cookie or the header.
- */
-const PUBLIC_CACHE = "public, max-age=15, s-maxage=30";
-
 export const incidentPages = new Hono<AppEnv>();
 
 incidentPages.use("/incidents/*", etag());
@@ -38,6 +35,7 @@ incidentPages.get("/incidents.atom", async (c) => {
     await feedIncidents(deps),
     deps.config.publicUrl,
     deps.clock.now().toISOString(),
+    deps.config.orgName,
   );
   return c.body(xml, 200, {
     "Content-Type": "application/atom+xml; charset=utf-8",
@@ -49,14 +47,21 @@ incidentPages.get("/incidents/:slug", async (c) => {
   const param = c.req.param("slug");
   const asJson = param.endsWith(".json");
   const slug = asJson ? param.slice(0, -".json".length) : param;
-  const page = await incidentPage(c.var.deps, slug);
-  if (!page) {
-    return asJson ? problem(c, 404, `No incident has the slug "${slug}".`) : errorPage(c, 404);
+  const deps = c.var.deps;
+  if (!asJson) {
+    // Rendered at most once a second per language (see status/page-memory.ts).
+    const response = await rememberedPage(c, async () => {
+      const page = await incidentPage(deps, slug);
+      if (!page) return null;
+      const html = <IncidentPublicPage page={page} lang={c.var.lang} path={c.req.path} />;
+      return String(await withOrgName(deps.config.orgName, html).toString());
+    });
+    return response ?? errorPage(c, 404);
   }
+  const page = await incidentPage(deps, slug);
+  if (!page) return problem(c, 404, `No incident has the slug "${slug}".`);
   c.header("Cache-Control", PUBLIC_CACHE);
-  if (asJson) return c.json(incidentJson(page));
-  c.header("Vary", "Accept-Language, Cookie");
-  return c.html(<IncidentPublicPage page={page} lang={c.var.lang} path={c.req.path} />);
+  return c.json(incidentJson(page));
 });
 
 export const incidentApi = new Hono<AppEnv>();
@@ -67,7 +72,12 @@ const notFound = (c: Parameters<typeof problem>[0], id: string) =>
 incidentApi.post("/api/v1/incidents", async (c) => {
   const body = await parseJson(c, newIncidentSchema);
   if (!body.ok) return body.response;
-  const result = await createIncident(c.var.deps, body.value);
+  let result: Awaited<ReturnType<typeof createIncident>>;
+  try {
+    result = await createIncident(c.var.deps, body.value);
+  } catch (error) {
+    return componentErrorProblem(c, error);
+  }
   if (!result.ok) {
     return problem(c, 422, result.errors.map((e) => `${e.field}: ${e.message}`).join("; "), {
       errors: result.errors,
@@ -89,7 +99,12 @@ incidentApi.post("/api/v1/incidents/:id/updates", async (c) => {
   if (id === undefined) return notFound(c, c.req.param("id"));
   const body = await parseJson(c, newUpdateSchema);
   if (!body.ok) return body.response;
-  const update = await postUpdate(c.var.deps, id, body.value);
+  let update: Awaited<ReturnType<typeof postUpdate>>;
+  try {
+    update = await postUpdate(c.var.deps, id, body.value);
+  } catch (error) {
+    return componentErrorProblem(c, error);
+  }
   if (!update) return notFound(c, c.req.param("id"));
   return c.json(
     {

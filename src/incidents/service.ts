@@ -3,6 +3,12 @@ import { z } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import { findSend } from "../sending/queries";
+import {
+  componentsOfIncidentSchema,
+  resolveHeldComponents,
+  settleIncidentComponents,
+} from "../status/components";
+import { componentsOfIncidents } from "../status/queries";
 import { notifySubscribers } from "../subscriptions/notify";
 import { incidentPayload } from "../webhooks-out/events";
 import { emitEvent } from "../webhooks-out/service";
@@ -21,21 +27,16 @@ import {
   updatesNewestFirst,
   updatesOf,
 } from "./queries";
+import { slugField } from "./slug";
 
 export const INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
 export const IMPACTS = ["none", "minor", "major", "critical"] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export type Impact = (typeof IMPACTS)[number];
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const MARKDOWN_MAX = 20_000;
+export { SLUG_PATTERN, slugField } from "./slug";
 
-export const slugField = z
-  .string({ error: "Enter a slug." })
-  .trim()
-  .min(1, "Enter a slug.")
-  .max(100, "At most 100 characters.")
-  .regex(SLUG_PATTERN, "Use lowercase letters, digits and single hyphens, like `mail-outage`.");
+const MARKDOWN_MAX = 20_000;
 
 const optionalText = (max: number) =>
   z
@@ -82,6 +83,8 @@ export const newIncidentSchema = z.object({
     .max(20, "At most 20 services.")
     .optional()
     .default([]),
+  /** The components it affects and the status it holds each in while open. */
+  components: componentsOfIncidentSchema,
   notify: notifyField,
   /** Declared from a send's page: the send the facts came from. */
   from_send: z.coerce.number().int().positive().optional(),
@@ -96,6 +99,8 @@ export const newUpdateSchema = z.object({
     .min(1, "Write what changed.")
     .max(MARKDOWN_MAX, `At most ${MARKDOWN_MAX} characters.`),
   body_en: optionalText(MARKDOWN_MAX),
+  /** Components to hold in a new status from now (others keep theirs until resolved). */
+  components: componentsOfIncidentSchema,
   notify: notifyField,
 });
 export type NewUpdate = z.output<typeof newUpdateSchema>;
@@ -111,6 +116,7 @@ export async function createIncident(
   deps: Deps,
   input: NewIncident,
 ): Promise<{ ok: true; incident: Incident } | { ok: false; errors: FieldError[] }> {
+  const held = await resolveHeldComponents(deps, input.components);
   if (input.from_send !== undefined && !(await findSend(deps.db, input.from_send))) {
     return { ok: false, errors: [{ field: "from_send", message: "No send has this id." }] };
   }
@@ -132,12 +138,17 @@ export async function createIncident(
   if (!incident) {
     return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
   }
+  await settleIncidentComponents(deps, incident.id, held);
+  deps.statusPages.forget();
   if (input.notify) await notifyOf(deps, incident.id, null);
   await emitEvent(deps, "incident.created", incidentPayload(incident));
   return { ok: true, incident };
 }
 
-/** Appends an update to the timeline; the incident takes its status (resolved, or reopened). */
+/**
+ * Appends an update to the timeline; the incident takes its status (resolved, or reopened), and
+ * its components follow (an unknown component slug throws ComponentError, nothing changed).
+ */
 export async function postUpdate(
   deps: Deps,
   incidentId: number,
@@ -145,6 +156,7 @@ export async function postUpdate(
 ): Promise<IncidentUpdate | undefined> {
   const incident = await findIncidentById(deps.db, incidentId);
   if (!incident) return undefined;
+  const held = await resolveHeldComponents(deps, input.components);
   const now = nowIso(deps);
   const resolvedAt = input.status === "resolved" ? (incident.resolvedAt ?? now) : null;
   const update = await appendUpdate(
@@ -152,6 +164,8 @@ export async function postUpdate(
     { incidentId, status: input.status, body: input.body, bodyEn: input.body_en, createdAt: now },
     resolvedAt,
   );
+  await settleIncidentComponents(deps, incidentId, held);
+  deps.statusPages.forget();
   if (update && input.notify) await notifyOf(deps, incidentId, update.id);
   const type = input.status === "resolved" ? "incident.resolved" : "incident.updated";
   if (update) await emitEvent(deps, type, incidentPayload({ ...incident, resolvedAt }, update));
@@ -174,6 +188,7 @@ export async function writePostmortem(
     postmortemEn: input.postmortem_en,
     updatedAt: nowIso(deps),
   });
+  deps.statusPages.forget();
   return true;
 }
 
@@ -190,16 +205,24 @@ export type IncidentPage = {
   incident: Incident;
   updates: IncidentUpdate[];
   polls: { slug: string; question: string; questionEn: string | null }[];
+  /** The components it names and the status it holds (held) each in. */
+  components: { slug: string; name: string; status: string }[];
 };
 
 export async function incidentPage(deps: Deps, slug: string): Promise<IncidentPage | undefined> {
   const incident = await findIncidentBySlug(deps.db, slug);
   if (!incident) return undefined;
-  const [updates, polls] = await Promise.all([
+  const [updates, polls, components] = await Promise.all([
     updatesNewestFirst(deps.db, incident.id),
     pollsOfIncident(deps.db, incident.id),
+    componentsOfIncidents(deps.db, [incident.id]),
   ]);
-  return { incident, updates, polls };
+  return {
+    incident,
+    updates,
+    polls,
+    components: components.map((c) => ({ slug: c.slug, name: c.name, status: c.status })),
+  };
 }
 
 export async function incidentById(deps: Deps, id: number): Promise<IncidentPage | undefined> {
@@ -208,13 +231,14 @@ export async function incidentById(deps: Deps, id: number): Promise<IncidentPage
 }
 
 /** The public JSON shape of an incident (part of the HTTP contract). */
-export const incidentJson = ({ incident, updates }: IncidentPage) => ({
+export const incidentJson = ({ incident, updates, components }: IncidentPage) => ({
   slug: incident.slug,
   title: incident.title,
   status: incident.status,
   impact: incident.impact,
   body: incident.body,
   created_at: incident.createdAt,
+  components,
   updates: updates.map((u) => ({ status: u.status, body: u.body, created_at: u.createdAt })),
 });
 

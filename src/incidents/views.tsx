@@ -1,5 +1,7 @@
 // Public incident pages: the incident, its timeline newest first, its postmortem and its polls.
 import type { Dictionary, Lang } from "../i18n";
+import type { ComponentStatus } from "../status/queries";
+import { componentStatusText } from "../status/views";
 import { FollowIncidentForm } from "../subscriptions/views";
 import { PublicLayout } from "../views/layout";
 import { formatInstant, inLang } from "./format";
@@ -111,6 +113,18 @@ export function IncidentPublicPage(props: { page: IncidentPage; lang: Lang; path
               </>
             ) : null}
           </p>
+          {props.page.components.length ? (
+            <ul class="incident-components">
+              {props.page.components.map((c) => (
+                <li>
+                  {c.name} :{" "}
+                  <span class={`component-status s-${c.status}`}>
+                    {componentStatusText(props.lang, c.status as ComponentStatus)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </header>
         <Markdown source={inLang(props.lang, incident.body, incident.bodyEn)} />
         <section aria-labelledby="timeline-title">
@@ -159,11 +173,18 @@ export function IncidentPublicPage(props: { page: IncidentPage; lang: Lang; path
   );
 }
 
-/** The home page's incident section: open ones first, then those resolved recently. */
-export function IncidentsSection(props: { incidents: Incident[]; lang: Lang }) {
+/**
+ * The home page's incident sections: open ones, then those resolved recently (`part` shows one;
+ * the status page puts maintenance between them).
+ */
+export function IncidentsSection(props: {
+  incidents: Incident[];
+  lang: Lang;
+  part?: "open" | "recent";
+}) {
   const t = text[props.lang];
-  const open = props.incidents.filter((i) => !i.resolvedAt);
-  const recent = props.incidents.filter((i) => i.resolvedAt);
+  const open = props.part === "recent" ? [] : props.incidents.filter((i) => !i.resolvedAt);
+  const recent = props.part === "open" ? [] : props.incidents.filter((i) => i.resolvedAt);
   const item = (i: Incident) => (
     <li>
       <a href={`/incidents/${i.slug}`}>{inLang(props.lang, i.title, i.titleEn)}</a>{" "}
@@ -173,6 +194,26 @@ export function IncidentsSection(props: { incidents: Incident[]; lang: Lang }) {
       </small>
     </li>
   );
+  const feeds = (
+    <p>
+      <a href="/incidents.atom" type="application/atom+xml">
+        {t.feed}
+      </a>{" "}
+      ·{" "}
+      <a href="/incidents.rss" type="application/rss+xml">
+        RSS
+      </a>
+    </p>
+  );
+  if (props.part === "recent") {
+    return recent.length ? (
+      <section aria-labelledby="recent-title">
+        <h2 id="recent-title">{t.recentIncidents}</h2>
+        <ul>{recent.map(item)}</ul>
+        {feeds}
+      </section>
+    ) : null;
+  }
   return (
     <section aria-labelledby="incidents-title">
       <h2 id="incidents-title">{t.openIncidents}</h2>
@@ -183,11 +224,7 @@ export function IncidentsSection(props: { incidents: Incident[]; lang: Lang }) {
           <ul>{recent.map(item)}</ul>
         </>
       ) : null}
-      <p>
-        <a href="/incidents.atom" type="application/atom+xml">
-          {t.feed}
-        </a>
-      </p>
+      {props.part ? null : feeds}
     </section>
   );
 }

@@ -2,6 +2,7 @@
 import { raw } from "hono/html";
 import type { Dictionary, Lang } from "../i18n";
 import { inLang } from "../incidents/format";
+import { useOrgName } from "../views/org";
 import type { Poll } from "./queries";
 import type { Results } from "./service";
 import { shareLinks } from "./share";
@@ -40,7 +41,9 @@ export function EmbedPage(props: {
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{question} · Relance</title>
+          <title>
+            {question} · {useOrgName() || "Relance"}
+          </title>
           <link rel="stylesheet" href="/vendor/pico.min.css" />
           <link rel="stylesheet" href="/app.css" />
           <script src="/vendor/htmx.min.js" defer />

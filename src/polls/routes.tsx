@@ -14,6 +14,7 @@ import { issueChallenge, POW_FIELD } from "../http/proof-of-work";
 import { securedResponse } from "../http/security-headers";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
+import { withOrgName } from "../views/org";
 import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
 import { EmbedPage } from "./embed";
 import { streamResults } from "./events";
@@ -78,7 +79,12 @@ pollPages.get("/polls/:slug", async (c) => {
   const lang = c.var.lang;
   const render = async (state: PollState | undefined) =>
     state
-      ? String(await (<PollPage state={state} lang={lang} path={`/polls/${slug}`} />).toString())
+      ? String(
+          await withOrgName(
+            deps.config.orgName,
+            <PollPage state={state} lang={lang} path={`/polls/${slug}`} />,
+          ).toString(),
+        )
       : null;
   const known = verifyVoter(deps, getCookie(c, VOTER_COOKIE));
   if (known) {

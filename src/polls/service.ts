@@ -168,6 +168,7 @@ export async function createPoll(
   if (!created)
     return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
   deps.polls.cache.forgetPoll(input.slug); // a remembered "no such poll"
+  deps.statusPages.forget(); // the status home lists open polls
   return { ok: true, created };
 }
 
@@ -499,6 +500,7 @@ async function whyNotWritten(
 export async function closePoll(deps: Deps, poll: Poll) {
   await setClosedAt(deps.db, poll.id, deps.clock.now().toISOString());
   deps.polls.cache.forgetPoll(poll.slug);
+  deps.statusPages.forget(); // the status home lists open polls
   deps.polls.live.changed(poll.slug); // watchers get the final tally, then the stream ends
 }
 
@@ -506,6 +508,7 @@ export async function closePoll(deps: Deps, poll: Poll) {
 export async function reopenPoll(deps: Deps, poll: Poll) {
   await clearClosed(deps.db, poll.id, deps.clock.now().toISOString());
   deps.polls.cache.forgetPoll(poll.slug);
+  deps.statusPages.forget(); // the status home lists open polls
 }
 
 export const openPollsNow = (deps: Deps) => openPolls(deps.db, deps.clock.now().toISOString(), 10);

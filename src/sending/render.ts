@@ -46,15 +46,15 @@ type Links = {
  * links. A send's purpose version, subject, deadline and campaign never change.
  */
 export function sendRenderer(
-  config: Pick<Config, "publicUrl"> & { secretKey: string },
+  config: Pick<Config, "publicUrl" | "orgName"> & { secretKey: string },
   send: Send,
   material: SendMaterial,
   now: Date,
 ): Render {
   const compose =
     send.kind === "poll"
-      ? pollInvitationComposer(config.secretKey, send, material)
-      : composerOf(send, material, now);
+      ? pollInvitationComposer(config.secretKey, send, config.orgName)
+      : composerOf(send, material, now, config.orgName);
   const base = config.publicUrl;
   const sign = (payload: Parameters<typeof signToken>[1]) => signToken(config.secretKey, payload);
   return async (contact) => {
@@ -88,8 +88,8 @@ type Composer = (contact: RecipientFacts, links: Links) => Promise<Composed>;
  * A poll invitation: the send's subject is the poll's question, and each message carries the
  * reader's own voting link, signed for this poll and this contact (polls/invitation.ts).
  */
-function pollInvitationComposer(secretKey: string, send: Send, material: SendMaterial): Composer {
-  const mail = preparePollInvitation({ listName: material.list.name, question: send.subject });
+function pollInvitationComposer(secretKey: string, send: Send, orgName: string): Composer {
+  const mail = preparePollInvitation({ listName: orgName, question: send.subject });
   const pollId = send.pollId;
   return async (contact, { lang, unsubscribeUrl, preferencesUrl, base }) => {
     if (pollId === null) throw new Error(`send ${send.id}: a poll invitation without its poll`);
@@ -110,10 +110,13 @@ function contactIdOf(contact: RecipientFacts): number {
   return contact.contactId;
 }
 
-/** Per kind of send, its mail prepared once, and how one message of it is composed. */
-function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
+/**
+ * Per kind of send, its mail prepared once, and how one message of it is composed. Mail names the
+ * organisation (`orgName`, ORG_NAME), which people know, never the internal list name.
+ */
+function composerOf(send: Send, material: SendMaterial, now: Date, orgName: string): Composer {
   const { list, campaign } = material;
-  const fixed = { listName: list.name, purpose: list.purpose };
+  const fixed = { listName: orgName, purpose: list.purpose };
   if (send.kind === "subscribe") {
     const mail = prepareSubscribeConfirmation(fixed);
     return async (contact, { lang, unsubscribeUrl, preferencesUrl, base, sign }) => {
@@ -165,7 +168,7 @@ function composerOf(send: Send, material: SendMaterial, now: Date): Composer {
       throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
     };
   const mail = prepareCampaign({
-    listName: list.name,
+    listName: orgName,
     // The send's own subject: a test's is marked as such.
     subject: send.subject,
     text: campaign.text,

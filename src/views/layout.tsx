@@ -2,37 +2,38 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Dictionary, Lang } from "../i18n";
+import { useOrgName } from "./org";
 
 const text: Dictionary<{
   home: string;
   switchTo: string;
   other: Lang;
   skip: string;
-  tagline: string;
 }> = {
   fr: {
     home: "Accueil",
     switchTo: "English",
     other: "en",
     skip: "Aller au contenu",
-    tagline: "Listes avec consentement, incidents et sondages publics",
   },
   en: {
     home: "Home",
     switchTo: "Français",
     other: "fr",
     skip: "Skip to content",
-    tagline: "Consent-first lists, public incidents and polls",
   },
 };
 
 function Head(props: { title: string }) {
+  const org = useOrgName() || "Relance";
   return (
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="color-scheme" content="light dark" />
-      <title>{props.title} · Relance</title>
+      <title>
+        {props.title} · {org}
+      </title>
       <link rel="stylesheet" href="/vendor/pico.min.css" />
       <link rel="stylesheet" href="/app.css" />
       <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
@@ -43,6 +44,7 @@ function Head(props: { title: string }) {
 
 export function PublicLayout(props: { title: string; lang: Lang; path: string; children: Child }) {
   const t = text[props.lang];
+  const org = useOrgName() || "Relance";
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -57,7 +59,7 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
               <ul>
                 <li>
                   <a href="/" class="brand">
-                    <strong>Relance</strong>
+                    <strong>{org}</strong>
                   </a>
                 </li>
               </ul>
@@ -78,7 +80,7 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
             {props.children}
           </main>
           <footer class="container">
-            <small>Relance — {t.tagline}</small>
+            <small>{org}</small>
           </footer>
         </body>
       </html>
@@ -96,6 +98,7 @@ export const ADMIN_NAV: { href: string; label: string }[] = [
   { href: "/admin/suppressions", label: "Suppressions" },
   { href: "/admin/inbound", label: "Inbound" },
   { href: "/admin/incidents", label: "Incidents" },
+  { href: "/admin/status", label: "Status page" },
   { href: "/admin/polls", label: "Polls" },
   { href: "/admin/mailbox", label: "Mailbox" },
   { href: "/admin/audit", label: "Audit log" },

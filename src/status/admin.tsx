@@ -1,0 +1,257 @@
+// Admin pages for the status page: components (create, set a status) and scheduled maintenance.
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../http/env";
+import { fieldErrors } from "../http/problem";
+import { formatInstant } from "../incidents/format";
+import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
+import { AdminLayout } from "../views/layout";
+import {
+  COMPONENT_STATUSES,
+  ComponentError,
+  componentStatusSchema,
+  createComponent,
+  listComponents,
+  newComponentSchema,
+  setComponentStatus,
+} from "./components";
+import {
+  createMaintenance,
+  currentMaintenances,
+  type MaintenanceWithComponents,
+  newMaintenanceSchema,
+} from "./maintenance";
+import type { Component, ComponentGroup } from "./queries";
+import { componentStatusText } from "./views";
+
+type Values = Record<string, string>;
+type Failed = { form: "component" | "maintenance"; values: Values; errors: FormErrors };
+
+const formValues = (form: Record<string, unknown>): Values =>
+  Object.fromEntries(
+    Object.entries(form).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+
+const statusOptions = COMPONENT_STATUSES.map((s) => ({
+  value: s,
+  label: componentStatusText("en", s),
+}));
+
+function ComponentTable(props: { components: Component[]; groups: ComponentGroup[] }) {
+  const groupName = new Map(props.groups.map((g) => [g.id, g.name]));
+  if (!props.components.length) return <p class="muted">No component yet.</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>Component</th>
+          <th>Group</th>
+          <th>Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.components.map((c) => (
+          <tr>
+            <td>
+              {c.name} <small class="muted">{c.slug}</small>
+            </td>
+            <td>{c.groupId === null ? "—" : groupName.get(c.groupId)}</td>
+            <td>
+              <form method="post" action={`/admin/status/components/${c.slug}`} class="inline">
+                <SelectField
+                  name="status"
+                  label={`Status of ${c.name}`}
+                  value={c.status}
+                  options={statusOptions}
+                />
+                <button type="submit" class="secondary">
+                  Set
+                </button>
+              </form>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function MaintenanceList(props: { maintenances: MaintenanceWithComponents[] }) {
+  if (!props.maintenances.length) return <p class="muted">No maintenance scheduled.</p>;
+  return (
+    <ul>
+      {props.maintenances.map(({ maintenance: m, components }) => (
+        <li>
+          <strong>{m.title}</strong> — {m.status}, {formatInstant(m.startsAt, "en")} to{" "}
+          {formatInstant(m.endsAt, "en")}
+          {components.length ? ` · ${components.map((c) => c.name).join(", ")}` : ""}
+          {m.notify ? "" : " · no notification"}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function StatusAdminPage(props: {
+  email: string;
+  components: Component[];
+  groups: ComponentGroup[];
+  maintenances: MaintenanceWithComponents[];
+  failed?: Failed;
+}) {
+  const c = props.failed?.form === "component" ? props.failed : undefined;
+  const m = props.failed?.form === "maintenance" ? props.failed : undefined;
+  return (
+    <AdminLayout title="Status page" email={props.email}>
+      <h1>Status page</h1>
+      <p>
+        Incidents set their components' status while open; a status set here stands until an
+        incident or a maintenance moves it. <a href="/">Public page</a>
+      </p>
+      <section>
+        <h2>Components</h2>
+        <ComponentTable components={props.components} groups={props.groups} />
+        <details open={c !== undefined}>
+          <summary>New component</summary>
+          <form method="post" action="/admin/status/components">
+            <TextField
+              name="name"
+              label="Name"
+              value={c?.values.name}
+              errors={c?.errors}
+              required
+            />
+            <TextField
+              name="slug"
+              label="Slug"
+              value={c?.values.slug}
+              errors={c?.errors}
+              hint="Lowercase letters, digits and hyphens; incidents name components by it."
+              required
+            />
+            <TextField
+              name="group"
+              label="Group (optional)"
+              value={c?.values.group}
+              errors={c?.errors}
+            />
+            <button type="submit">Add the component</button>
+          </form>
+        </details>
+      </section>
+      <section>
+        <h2>Scheduled maintenance</h2>
+        <MaintenanceList maintenances={props.maintenances} />
+        <MaintenanceForm failed={m} />
+      </section>
+    </AdminLayout>
+  );
+}
+
+function MaintenanceForm(props: { failed?: Failed }) {
+  const v = props.failed?.values ?? {};
+  const errors = props.failed?.errors;
+  return (
+    <details open={props.failed !== undefined}>
+      <summary>Schedule a maintenance</summary>
+      <form method="post" action="/admin/status/maintenances">
+        <TextField name="title" label="Title" value={v.title} errors={errors} required />
+        <TextArea name="body" label="What will happen" value={v.body} errors={errors} required />
+        <div class="grid">
+          <TextField
+            name="starts_at"
+            label="Starts at (UTC, ISO 8601)"
+            value={v.starts_at}
+            errors={errors}
+            placeholder="2026-03-01T22:00:00Z"
+            required
+          />
+          <TextField
+            name="ends_at"
+            label="Ends at (UTC, ISO 8601)"
+            value={v.ends_at}
+            errors={errors}
+            placeholder="2026-03-01T23:00:00Z"
+            required
+          />
+        </div>
+        <TextField
+          name="components"
+          label="Components (slugs, separated by commas)"
+          value={v.components}
+          errors={errors}
+        />
+        <label>
+          <input type="checkbox" name="notify" value="on" checked={v.notify !== "off"} /> Notify
+          subscribers
+        </label>
+        <button type="submit">Schedule</button>
+      </form>
+    </details>
+  );
+}
+
+export const statusAdmin = new Hono<AppEnv>();
+
+const page = async (c: Context<AppEnv>, failed?: Failed) => {
+  const deps = c.var.deps;
+  const [{ components, groups }, maintenances] = await Promise.all([
+    listComponents(deps),
+    currentMaintenances(deps),
+  ]);
+  return c.html(
+    <StatusAdminPage
+      email={c.var.admin.email}
+      components={components}
+      groups={groups}
+      maintenances={maintenances}
+      failed={failed}
+    />,
+    failed ? 422 : 200,
+  );
+};
+
+statusAdmin.get("/admin/status", (c) => page(c));
+
+statusAdmin.post("/admin/status/components", async (c) => {
+  const values = formValues(await c.req.parseBody());
+  const parsed = newComponentSchema.safeParse(values);
+  if (!parsed.success) {
+    return page(c, { form: "component", values, errors: errorsByField(fieldErrors(parsed.error)) });
+  }
+  try {
+    await createComponent(c.var.deps, parsed.data);
+  } catch (error) {
+    if (!(error instanceof ComponentError)) throw error;
+    return page(c, { form: "component", values, errors: errorsByField(error.errors) });
+  }
+  return c.redirect("/admin/status", 303);
+});
+
+statusAdmin.post("/admin/status/components/:slug", async (c) => {
+  const parsed = componentStatusSchema.safeParse(formValues(await c.req.parseBody()));
+  if (!parsed.success) return page(c);
+  const done = await setComponentStatus(c.var.deps, c.req.param("slug"), parsed.data.status);
+  if (!done) return c.notFound();
+  return c.redirect("/admin/status", 303);
+});
+
+statusAdmin.post("/admin/status/maintenances", async (c) => {
+  const values = formValues(await c.req.parseBody());
+  const parsed = newMaintenanceSchema.safeParse({
+    ...values,
+    components: (values.components ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    notify: values.notify === "on",
+  });
+  const fail = (errors: FormErrors) => page(c, { form: "maintenance", values, errors });
+  if (!parsed.success) return fail(errorsByField(fieldErrors(parsed.error)));
+  try {
+    await createMaintenance(c.var.deps, parsed.data);
+  } catch (error) {
+    if (!(error instanceof ComponentError)) throw error;
+    return fail(errorsByField(error.errors));
+  }
+  return c.redirect("/admin/status", 303);
+});

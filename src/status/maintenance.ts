@@ -1,0 +1,147 @@
+// Scheduled maintenance: what a valid one is, and how the clock moves it and its components.
+import { z } from "zod";
+import type { Deps } from "../deps";
+import { emitEvent } from "../webhooks-out/service";
+import { componentsNamed, settleComponents } from "./components";
+import {
+  attachMaintenanceComponents,
+  componentsOfMaintenances,
+  findMaintenance,
+  insertMaintenance,
+  type Maintenance,
+  maintenancesDue,
+  setMaintenanceStatus,
+  upcomingMaintenances,
+} from "./queries";
+
+export type { Maintenance };
+
+const instant = (what: string) =>
+  z.iso
+    .datetime({
+      offset: true,
+      error: `${what}: an ISO 8601 date and time, like 2026-03-01T22:00:00Z.`,
+    })
+    .transform((v) => new Date(v).toISOString());
+
+export const newMaintenanceSchema = z
+  .object({
+    title: z
+      .string({ error: "Enter a title." })
+      .trim()
+      .min(1, "Enter a title.")
+      .max(200, "At most 200 characters."),
+    body: z
+      .string({ error: "Describe the maintenance." })
+      .trim()
+      .min(1, "Describe the maintenance.")
+      .max(20_000, "At most 20000 characters."),
+    starts_at: instant("Start"),
+    ends_at: instant("End"),
+    components: z
+      .array(z.string().trim().min(1, "A component slug cannot be empty."))
+      .max(50, "At most 50 components.")
+      .optional()
+      .default([]),
+    notify: z.boolean({ error: "true or false." }).optional().default(true),
+  })
+  .refine((m) => m.ends_at > m.starts_at, {
+    path: ["ends_at"],
+    message: "The end must come after the start.",
+    // Only once both dates parsed: an invalid start is reported as such, not as an order.
+    when: (payload) => payload.issues.length === 0,
+  });
+export type NewMaintenance = z.output<typeof newMaintenanceSchema>;
+
+export type MaintenanceWithComponents = {
+  maintenance: Maintenance;
+  components: { slug: string; name: string }[];
+};
+
+/** Creates it (an unknown component slug throws ComponentError, nothing written), then lets the clock place it. */
+export async function createMaintenance(
+  deps: Deps,
+  input: NewMaintenance,
+): Promise<MaintenanceWithComponents> {
+  const named = await componentsNamed(deps, [...new Set(input.components)]);
+  const now = deps.clock.now().toISOString();
+  const row = await insertMaintenance(deps.db, {
+    title: input.title,
+    body: input.body,
+    startsAt: input.starts_at,
+    endsAt: input.ends_at,
+    notify: input.notify,
+    status: "scheduled",
+    createdAt: now,
+    updatedAt: now,
+  });
+  if (!row) throw new Error("the maintenance was not written");
+  await attachMaintenanceComponents(
+    deps.db,
+    row.id,
+    named.map((c) => c.id),
+  );
+  const components = named.map((c) => ({ slug: c.slug, name: c.name }));
+  await emitEvent(deps, "maintenance.created", maintenanceJson({ maintenance: row, components }));
+  await advanceMaintenances(deps);
+  deps.statusPages.forget();
+  const maintenance = (await findMaintenance(deps.db, row.id)) ?? row;
+  return { maintenance, components };
+}
+
+/** Where the clock puts a maintenance: a pure rule, used by the job and by the pages. */
+export const maintenanceStatusAt = (
+  m: Pick<Maintenance, "startsAt" | "endsAt">,
+  now: string,
+): Maintenance["status"] =>
+  now >= m.endsAt ? "completed" : now >= m.startsAt ? "in_progress" : "scheduled";
+
+/**
+ * The job (every minute on Node and on the Workers cron): each maintenance the clock has
+ * overtaken takes its status, and its components are settled (into `maintenance`, or out).
+ */
+export async function advanceMaintenances(deps: Deps): Promise<number> {
+  const now = deps.clock.now().toISOString();
+  const due = await maintenancesDue(deps.db, now);
+  for (const m of due) {
+    const status = maintenanceStatusAt(m, now);
+    await setMaintenanceStatus(deps.db, m.id, status, now);
+    const components = await componentsOfMaintenances(deps.db, [m.id]);
+    const moved = { maintenance: { ...m, status, updatedAt: now }, components };
+    const type = status === "in_progress" ? "maintenance.started" : "maintenance.completed";
+    await emitEvent(deps, type, maintenanceJson(moved));
+    await settleComponents(
+      deps,
+      components.map((c) => c.componentId),
+    );
+  }
+  if (due.length) deps.statusPages.forget();
+  return due.length;
+}
+
+/** Maintenance scheduled or in progress, with their components, soonest first. */
+export async function currentMaintenances(deps: Deps): Promise<MaintenanceWithComponents[]> {
+  const rows = await upcomingMaintenances(deps.db, 20);
+  const named = await componentsOfMaintenances(
+    deps.db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((maintenance) => ({
+    maintenance,
+    components: named.filter((n) => n.maintenanceId === maintenance.id),
+  }));
+}
+
+/** The public JSON shape of a maintenance (part of the HTTP contract). */
+export const maintenanceJson = ({ maintenance: m, components }: MaintenanceWithComponents) => ({
+  id: m.id,
+  title: m.title,
+  body: m.body,
+  status: m.status,
+  starts_at: m.startsAt,
+  ends_at: m.endsAt,
+  notify: m.notify,
+  components: components.map((c) => c.slug),
+  created_at: m.createdAt,
+  updated_at: m.updatedAt,
+});

@@ -1,0 +1,75 @@
+// A short per-process memory of the status home and incident pages, as bytes: when everyone opens
+// them at once, a spike costs one render a second per page and language, and each request is
+// answered before the router (see `statusPagesFromMemory`). Every write that changes what these
+// pages show forgets them all in this process; other processes (Workers isolates) see it within
+// TTL_MS, well within the pages' own Cache-Control.
+import type { Clock } from "../deps";
+
+const TTL_MS = 1000;
+/** Pages kept at most (each incident in each language); the oldest goes first. */
+const KEPT = 500;
+
+export type RememberedPage = { body: Uint8Array<ArrayBuffer>; etag: string };
+
+export type PageMemory = {
+  /** The page under `key` if it is still fresh, without rendering anything. */
+  peek(key: string): RememberedPage | undefined;
+  /** The page under `key`, rendered at most once per TTL_MS; null (not kept) when there is none. */
+  remember(key: string, render: () => Promise<string | null>): Promise<RememberedPage | null>;
+  /** Something shown changed: render everything anew. */
+  forget(): void;
+};
+
+const encoder = new TextEncoder();
+
+/** The strong ETag hono/etag would give these bytes (SHA-1, hex), so both paths agree. */
+async function etagOf(body: Uint8Array<ArrayBuffer>) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", body));
+  return `"${Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("")}"`;
+}
+
+/**
+ * With `shareLoads` (Node), the requests that find a page expired at the same moment wait for one
+ * render; on Workers a request must not wait on another's I/O.
+ */
+export function createPageMemory(clock: Clock, options: { shareLoads: boolean }): PageMemory {
+  const entries = new Map<string, { page: RememberedPage; expiresAt: number }>();
+  const loading = new Map<string, Promise<RememberedPage | null>>();
+  /** Bumped by forget: a render begun before it does not keep its (older) page. */
+  let generation = 0;
+  return {
+    peek(key) {
+      const hit = entries.get(key);
+      return hit && hit.expiresAt > clock.now().getTime() ? hit.page : undefined;
+    },
+    remember(key, render) {
+      const now = clock.now().getTime();
+      const hit = entries.get(key);
+      if (hit && hit.expiresAt > now) return Promise.resolve(hit.page);
+      const pending = options.shareLoads ? loading.get(key) : undefined;
+      if (pending) return pending;
+      const started = generation;
+      const loaded = (async () => {
+        const html = await render();
+        if (html === null) return null;
+        const body = encoder.encode(html);
+        const page = { body, etag: await etagOf(body) };
+        if (started === generation) {
+          entries.delete(key);
+          entries.set(key, { page, expiresAt: now + TTL_MS });
+          if (entries.size > KEPT) entries.delete(entries.keys().next().value as string);
+        }
+        return page;
+      })().finally(() => {
+        if (loading.get(key) === loaded) loading.delete(key);
+      });
+      if (options.shareLoads) loading.set(key, loaded);
+      return loaded;
+    },
+    forget() {
+      generation++;
+      entries.clear();
+      loading.clear();
+    },
+  };
+}

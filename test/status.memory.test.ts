@@ -1,0 +1,87 @@
+// The status pages kept for a second: the same bytes and ETag meanwhile, 304 on revalidation,
+// and any write that changes what they show is visible on the next request.
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { createTestApp, type TestApp } from "./helpers";
+
+let t: TestApp;
+let bearer: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  bearer = await t.token();
+  await t.api(bearer, "POST", "/api/v1/components", { slug: "api", name: "API" });
+});
+afterAll(() => t.close());
+
+const en = { "Accept-Language": "en" };
+
+test("the home is kept with its ETag, revalidates with 304, and a write shows at once", async () => {
+  const first = await t.request("/", { headers: en });
+  const second = await t.request("/", { headers: en });
+  const tag = first.headers.get("etag");
+  expect(tag).toMatch(/^"[0-9a-f]{40}"$/);
+  expect(second.headers.get("etag")).toBe(tag);
+  expect(second.headers.get("cache-control")).toBe("public, max-age=15, s-maxage=30");
+  expect(second.headers.get("x-frame-options")).toBe("DENY");
+  expect(await second.text()).toContain("All systems operational");
+  const revalidated = await t.request("/", { headers: { ...en, "If-None-Match": tag ?? "" } });
+  expect(revalidated.status).toBe(304);
+
+  await t.api(bearer, "PATCH", "/api/v1/components/api", { status: "major_outage" });
+  const after = await t.request("/", { headers: en });
+  expect(after.headers.get("etag")).not.toBe(tag);
+  expect(await after.text()).toContain("Major outage in progress");
+  // The other language is its own page.
+  expect(await (await t.request("/", { headers: { "Accept-Language": "fr" } })).text()).toContain(
+    "Panne majeure en cours",
+  );
+});
+
+test("an incident page is kept per language; an update shows at once; unknown is 404", async () => {
+  const created = await t.api(bearer, "POST", "/api/v1/incidents", {
+    slug: "slow",
+    title: "Lent",
+    title_en: "Slow",
+    status: "investigating",
+    impact: "minor",
+    body: "x",
+  });
+  const { id } = (await created.json()) as { id: number };
+  expect(await (await t.request("/incidents/slow", { headers: en })).text()).toContain("Slow");
+  await t.api(bearer, "POST", `/api/v1/incidents/${id}/updates`, {
+    status: "resolved",
+    body: "Fixed now.",
+  });
+  expect(await (await t.request("/incidents/slow", { headers: en })).text()).toContain(
+    "Fixed now.",
+  );
+  expect((await t.request("/incidents/nope")).status).toBe(404);
+  expect((await t.request("/incidents/nope")).status).toBe(404);
+});
+
+test("the incident page names the components it holds, in the reader's language", async () => {
+  await t.api(bearer, "POST", "/api/v1/incidents", {
+    slug: "api-down",
+    title: "API en panne",
+    status: "investigating",
+    impact: "critical",
+    body: "x",
+    components: [{ slug: "api", status: "major_outage" }],
+  });
+  const fr = await (await t.request("/incidents/api-down")).text();
+  expect(fr).toMatch(/API :\s*<span class="component-status s-major_outage">Panne majeure<\/span>/);
+});
+
+test("a poll opened or closed shows on the home at once (its open polls)", async () => {
+  await t.request("/", { headers: en });
+  const created = await t.api(bearer, "POST", "/api/v1/polls", {
+    slug: "avis",
+    question: "Your opinion?",
+    options: ["Yes", "No"],
+  });
+  expect(created.status).toBe(201);
+  expect(await (await t.request("/", { headers: en })).text()).toContain('href="/polls/avis"');
+  const { id } = (await created.json()) as { id: number };
+  await t.api(bearer, "POST", `/api/v1/polls/${id}/close`);
+  expect(await (await t.request("/", { headers: en })).text()).not.toContain('href="/polls/avis"');
+});
