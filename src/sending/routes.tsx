@@ -70,7 +70,7 @@ function progressView(c: C, p: SendProgress): ProgressView {
 
 // ---- Kill switch ------------------------------------------------------------------------
 
-sendingPages.get("/admin/sending", async (c) => {
+async function sendingPage(c: C, error?: string, status: 200 | 422 = 200) {
   const [state, rates, sends] = await Promise.all([
     sendingStateOf(c.var.deps.db),
     overallRates(c.var.deps),
@@ -81,26 +81,46 @@ sendingPages.get("/admin/sending", async (c) => {
       email={c.var.admin.email}
       state={state}
       rates={rates}
+      error={error}
       sends={<SendsTable rows={sends} />}
     />,
+    status,
   );
-});
+}
+
+sendingPages.get("/admin/sending", (c) => sendingPage(c));
 
 sendingPages.get("/admin/sending/bar", async (c) =>
   c.html(<SendingBarContent state={await sendingStateOf(c.var.deps.db)} />),
 );
 
+/** Back to the admin page the button was pressed on (same site only), else the Sends page. */
+function backTo(c: C): string {
+  const referer = c.req.header("Referer");
+  if (!referer) return "/admin/sending";
+  const url = URL.parse(referer);
+  const own = URL.parse(c.req.url);
+  if (!url || !own || url.origin !== own.origin || !url.pathname.startsWith("/admin")) {
+    return "/admin/sending";
+  }
+  return url.pathname + url.search;
+}
+
 sendingPages.post("/admin/sending/pause", async (c) => {
   const form = await c.req.parseBody();
   const reason = str(form.reason).trim().slice(0, 500) || "Stopped with the admin button";
   await pauseSending(c.var.deps, reason, c.var.admin.email);
-  return c.redirect("/admin/sending", 303);
+  return c.redirect(backTo(c), 303);
 });
 
 sendingPages.post("/admin/sending/resume", async (c) => {
+  const form = await c.req.parseBody();
+  if (form.confirm !== "yes") {
+    return sendingPage(c, "Tick the box to confirm that sending may resume.", 422);
+  }
   await resumeSending(c.var.deps, c.var.admin.email);
   c.var.deps.dispatcher?.wake();
-  return c.redirect("/admin/sending", 303);
+  return c.redirect(backTo(c), 303);
 });
 
 // ---- Sends --------------------------------------------------------------------------------

@@ -29,9 +29,14 @@ export function PausedNotice(props: { state: SendingState }) {
   );
 }
 
-function ResumeButton() {
+/** Resuming sends to everyone queued, so it asks for a tick first (works without JavaScript). */
+export function ResumeButton() {
   return (
-    <form method="post" action="/admin/sending/resume" class="inline">
+    <form method="post" action="/admin/sending/resume" class="resume-form" id="resume">
+      <label>
+        <input type="checkbox" name="confirm" value="yes" required />I know why sending was paused;
+        resume it for every queued send
+      </label>
       <button type="submit" class="secondary">
         Resume sending
       </button>
@@ -39,15 +44,16 @@ function ResumeButton() {
   );
 }
 
-/** The content of the bar on every admin page (refreshed by htmx). */
+/** The content of the bar in every admin header (refreshed by htmx): the details live on the Sends page. */
 export function SendingBarContent(props: { state: SendingState }) {
-  return props.state.paused ? (
-    <>
-      <PausedNotice state={props.state} />
-      <ResumeButton />
-    </>
-  ) : (
-    <StopAllSendingButton />
+  if (!props.state.paused) return <StopAllSendingButton />;
+  const why = [props.state.by ? `by ${props.state.by}` : "", props.state.reason ?? ""]
+    .filter(Boolean)
+    .join(": ");
+  return (
+    <a class="paused-chip" href="/admin/sending#resume" title={why} role="status">
+      Sending is paused
+    </a>
   );
 }
 
