@@ -51,7 +51,7 @@ export function SendingBarContent(props: { state: SendingState }) {
     .filter(Boolean)
     .join(": ");
   return (
-    <a class="paused-chip" href="/admin/sending#resume" title={why} role="status">
+    <a class="paused-chip" href="/admin/sending#resume" title={why}>
       Sending is paused
     </a>
   );
