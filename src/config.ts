@@ -37,6 +37,16 @@ const httpUrl = z
 
 const email = z.email("an email address");
 
+/** True when Intl knows the zone (the runtime's own list, so Node and Workers agree). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const schema = z
   .object({
     PORT: port.default(8787),
@@ -93,6 +103,11 @@ const schema = z
       .int("a whole number of days, 0 or more")
       .min(0, "a whole number of days, 0 or more")
       .default(7),
+    ORG_TIMEZONE: z
+      .string()
+      .trim()
+      .refine(isTimeZone, "an IANA time zone such as Europe/Paris")
+      .default("Europe/Paris"),
   })
   .superRefine((env, ctx) => {
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
@@ -136,6 +151,8 @@ export type Config = {
   eventRetentionDays: number;
   /** A re-consent deadline is at least this many days ahead: the unanswered are erased then. */
   reconsentMinDays: number;
+  /** The zone of every time shown to people (pages, mail, feeds); machine outputs stay in UTC. */
+  orgTimezone: string;
 };
 
 /** A configuration the app cannot start with; `message` is the one line to print. */
@@ -243,5 +260,6 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     voteLimitPerIpPerMinute: e.VOTE_LIMIT_PER_IP_PER_MINUTE,
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     reconsentMinDays: e.RECONSENT_MIN_DAYS,
+    orgTimezone: e.ORG_TIMEZONE,
   };
 }

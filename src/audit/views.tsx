@@ -1,4 +1,5 @@
 import { AdminLayout } from "../views/layout";
+import { humaniseInstants, Time } from "../views/time";
 import type { AuditEntry } from "./service";
 
 export function AuditPage(props: { email: string; entries: AuditEntry[] }) {
@@ -20,14 +21,14 @@ export function AuditPage(props: { email: string; entries: AuditEntry[] }) {
           {props.entries.map((e) => (
             <tr>
               <td>
-                <time datetime={e.at}>{e.at}</time>
+                <Time at={e.at} relative />
               </td>
               <td>{e.actor}</td>
               <td>
                 <code>{e.action}</code>
               </td>
               <td>{e.listId ? <a href={`/admin/lists/${e.listId}`}>#{e.listId}</a> : "—"}</td>
-              <td>{e.summary}</td>
+              <td>{humaniseInstants(e.summary)}</td>
             </tr>
           ))}
         </tbody>

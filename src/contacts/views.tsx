@@ -6,6 +6,7 @@ import type { ConsentHistoryEntry } from "../consent/service";
 import { CONSENT_STATES } from "../consent/states";
 import type { List } from "../lists/service";
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 import type { ImportReport } from "./import";
 import type { Attributes, ContactFilter, ContactRow } from "./service";
 
@@ -471,7 +472,7 @@ export function ContactPage(props: {
           {props.history.map((e) => (
             <tr>
               <td>
-                <time datetime={e.at}>{e.at}</time>
+                <Time at={e.at} />
               </td>
               <td>{e.event}</td>
               <td>

@@ -1,6 +1,7 @@
 // Admin views: the deliverability panel (overall and per send) and the inbound mail Relance keeps.
 
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 import type { InboundMail } from "../webhooks/service";
 import { OutcomeChart } from "./chart";
 import type { Deliverability } from "./service";
@@ -100,7 +101,7 @@ export function OverallPage(props: { email: string; d: Deliverability; sends: Se
                   </a>
                 </td>
                 <td>
-                  <time datetime={s.created_at}>{s.created_at}</time>
+                  <Time at={s.created_at} />
                 </td>
                 <td>{fmt(s.messages)}</td>
                 <td>{fmt(s.delivered ?? 0)}</td>
@@ -129,8 +130,7 @@ export function SendDeliverabilityPage(props: {
         <a href={`/admin/sends/${send.id}`}>
           {send.kind === "reconsent" ? "Re-consent invitation" : "Campaign"} #{send.id}
         </a>
-        {send.subject ? ` — ${send.subject}` : ""}, started{" "}
-        <time datetime={send.createdAt}>{send.createdAt}</time>.{" "}
+        {send.subject ? ` — ${send.subject}` : ""}, started <Time at={send.createdAt} />.{" "}
         <a href="/admin/deliverability">All sends</a>
       </p>
       <Panel d={props.d} title={title} />
@@ -163,7 +163,7 @@ export function InboundPage(props: { email: string; mail: InboundMail[] }) {
             {props.mail.map((m) => (
               <tr>
                 <td>
-                  <time datetime={m.receivedAt}>{m.receivedAt}</time>
+                  <Time at={m.receivedAt} />
                 </td>
                 <td>{m.from}</td>
                 <td>{m.to.join(", ")}</td>

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { Dictionary, Lang } from "../i18n";
 import { PublicLayout } from "../views/layout";
+import { Time } from "../views/time";
 
 const text: Dictionary<{
   title: string;
@@ -35,7 +36,7 @@ export function StatusFragment(props: { lang: Lang; checkedAt: string }) {
   const t = text[props.lang];
   return (
     <p id="status-result" role="status">
-      ✓ {t.dbOk} — {t.checkedAt} <time datetime={props.checkedAt}>{props.checkedAt}</time>
+      ✓ {t.dbOk} — {t.checkedAt} <Time at={props.checkedAt} lang={props.lang} />
     </p>
   );
 }

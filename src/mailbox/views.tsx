@@ -1,5 +1,6 @@
 import type { OutboxMessage } from "../mail/outbox-transport";
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 
 /** The mail's text with its http(s) links clickable, so the admin can play the participant. */
 function LinkedText(props: { text: string }) {
@@ -46,8 +47,7 @@ export function MailboxPage(props: {
         props.messages.map((m) => (
           <details>
             <summary>
-              <time datetime={m.createdAt}>{m.createdAt}</time> — to <strong>{m.to}</strong>:{" "}
-              {m.subject}
+              <Time at={m.createdAt} /> — to <strong>{m.to}</strong>: {m.subject}
             </summary>
             <dl>
               <dt>From</dt>

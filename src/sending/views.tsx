@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
 import { AdminLayout, StopAllSendingButton } from "../views/layout";
+import { Time } from "../views/time";
 import type { CampaignState } from "./campaigns";
 import type { Failure } from "./failures";
 import type { SendingState } from "./kill-switch";
@@ -19,7 +20,7 @@ export function PausedNotice(props: { state: SendingState }) {
       {props.state.since ? (
         <>
           {" "}
-          since <time datetime={props.state.since}>{props.state.since}</time>
+          since <Time at={props.state.since} relative />
         </>
       ) : null}
       {props.state.by ? <> by {props.state.by}</> : null}
@@ -200,8 +201,7 @@ export function SendPage(props: {
       </h1>
       <p>
         To <strong>{props.listName}</strong>, started by {props.createdBy} at{" "}
-        <time datetime={props.createdAt}>{props.createdAt}</time>. Subject:{" "}
-        {props.subject || "(default)"}
+        <Time at={props.createdAt} />. Subject: {props.subject || "(default)"}
       </p>
       <EligibilitySummary recipients={props.p.total} excluded={props.excluded} verb="queued" />
       <ProgressFragment p={props.p} />
@@ -242,7 +242,7 @@ function FailuresSection(props: { p: ProgressView; failures: Failure[] }) {
                   <td>{f.status}</td>
                   <td>{f.reason}</td>
                   <td>
-                    <time datetime={f.at}>{f.at}</time>
+                    <Time at={f.at} />
                   </td>
                 </tr>
               ))}
@@ -296,7 +296,7 @@ export function SendsTable(props: {
             <td>{s.status}</td>
             <td>{fmt(s.total)}</td>
             <td>
-              <time datetime={s.createdAt}>{s.createdAt}</time> by {s.createdBy}
+              <Time at={s.createdAt} /> by {s.createdBy}
             </td>
           </tr>
         ))}
@@ -555,7 +555,7 @@ export function CampaignPage(props: {
         For the list “{props.listName}”. Status: <strong data-status={status}>{status}</strong>
         {status === "scheduled" && campaign.sendAt ? (
           <>
-            , to be sent at <time datetime={campaign.sendAt}>{campaign.sendAt}</time>
+            , to be sent at <Time at={campaign.sendAt} relative />
           </>
         ) : null}
         .
@@ -672,9 +672,8 @@ function CampaignSent(props: { state: CampaignState }) {
     <>
       <h2>Sent</h2>
       <p>
-        {status === "sent" ? "Sent on" : "Started on"} <time datetime={when}>{when}</time> to{" "}
-        {fmt(send.total)} contacts ({status}).{" "}
-        <a href={`/admin/sends/${send.id}`}>Send #{send.id}</a>
+        {status === "sent" ? "Sent on" : "Started on"} <Time at={when} /> to {fmt(send.total)}{" "}
+        contacts ({status}). <a href={`/admin/sends/${send.id}`}>Send #{send.id}</a>
       </p>
     </>
   );

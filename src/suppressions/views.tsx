@@ -1,6 +1,7 @@
 // The suppression admin page: counts per reason, search by address or reason, lift with a reason.
 import { errorsByField, SelectField, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 import { SUPPRESSION_REASONS, type SuppressionQuery, type SuppressionSearch } from "./service";
 
 export type RowError = { hash: string; message: string; note: string };
@@ -90,8 +91,8 @@ export function SuppressionsPage(props: {
                       {row.reasons.map((r) => (
                         <li>
                           {r.reason}
-                          {r.listId === null ? "" : ` (list #${r.listId} only)`},{" "}
-                          <time datetime={r.at}>{r.at}</time>, {r.source}
+                          {r.listId === null ? "" : ` (list #${r.listId} only)`}, <Time at={r.at} />
+                          , {r.source}
                         </li>
                       ))}
                     </ul>
