@@ -30,7 +30,7 @@ const parseAttributes = (raw: string | null): Attributes | null =>
   raw === null ? null : (JSON.parse(raw) as Attributes);
 
 /** `%` and `_` typed in a search box are literal characters, not wildcards. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 export type ContactFilter = { status?: ConsentState; q?: string };
 

@@ -44,11 +44,11 @@ export function SuppressionsPage(props: {
       <form method="get" action="/admin/suppressions" class="suppression-search">
         <TextField
           name="address"
-          label="Address"
+          label="Address or name"
           type="search"
           value={query.address}
           maxlength={320}
-          placeholder="someone@example.org"
+          placeholder="someone@example.org, or a part of it"
           errors={errors}
         />
         <SelectField
@@ -62,9 +62,11 @@ export function SuppressionsPage(props: {
       </form>
       {search.rows.length === 0 ? (
         <p class="muted">
-          {query.address && !errors.address
-            ? "This address is not on the suppression list."
-            : "No suppression matches."}
+          {!query.address
+            ? "No suppression matches."
+            : query.address.includes("@")
+              ? "This address is not on the suppression list."
+              : "No suppressed address or name contains this text."}
         </p>
       ) : (
         <table>
