@@ -1,5 +1,5 @@
 // Queries about sends and their messages; the dispatcher's own are in store.ts.
-import { and, count, eq, type SQL, sql } from "drizzle-orm";
+import { and, count, eq, gte, type SQL, sql } from "drizzle-orm";
 import { campaigns, listPurposes, lists, outboxMessages, sends } from "../../db/schema";
 import type { Db } from "../db";
 
@@ -56,3 +56,18 @@ export const keptMessages = (messages: SQL, keep: SQL) => sql`(
   SELECT json_group_array(json(j.value) ORDER BY j.key)
   FROM json_each(${messages}) AS j
   WHERE ${keep})`;
+
+/** Messages of a send marked sent at or after `since` (the progress rate's window). */
+export const sentSince = async (db: Db, sendId: number, since: string) =>
+  (
+    await db
+      .select({ n: count() })
+      .from(outboxMessages)
+      .where(
+        and(
+          eq(outboxMessages.sendId, sendId),
+          eq(outboxMessages.status, "sent"),
+          gte(outboxMessages.updatedAt, since),
+        ),
+      )
+  )[0]?.n ?? 0;

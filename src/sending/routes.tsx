@@ -26,6 +26,7 @@ import {
 import { countRecipients } from "./eligibility";
 import { failuresCsv, retryFailed, sendFailures } from "./failures";
 import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
+import { progressRate } from "./progress-rate";
 import { findSend } from "./queries";
 import {
   inviteLegacyContacts,
@@ -58,14 +59,8 @@ type C = Context<AppEnv>;
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
-function progressView(c: C, p: SendProgress): ProgressView {
-  const elapsed = (c.var.deps.clock.now().getTime() - Date.parse(p.createdAt)) / 1000;
-  const rate = p.sent > 0 && elapsed > 0 ? p.sent / elapsed : null;
-  return {
-    ...p,
-    ratePerSecond: rate,
-    etaSeconds: rate && p.queued > 0 && p.status !== "paused" ? p.queued / rate : null,
-  };
+async function progressView(c: C, p: SendProgress): Promise<ProgressView> {
+  return { ...p, rate: await progressRate(c.var.deps, p) };
 }
 
 // ---- Kill switch ------------------------------------------------------------------------
@@ -82,7 +77,7 @@ async function sendingPage(c: C, error?: string, status: 200 | 422 = 200) {
       state={state}
       rates={rates}
       error={error}
-      sends={<SendsTable rows={sends} />}
+      sends={<SendsTable rows={sends} paused={state.paused} />}
     />,
     status,
   );
@@ -134,7 +129,7 @@ sendingPages.get("/admin/sends/:id", async (c) => {
   return c.html(
     <SendPage
       email={c.var.admin.email}
-      p={progressView(c, p)}
+      p={await progressView(c, p)}
       subject={p.subject}
       listName={list?.name ?? `list #${p.listId}`}
       createdBy={p.createdBy}
@@ -176,7 +171,7 @@ sendingPages.get("/admin/sends/:id/progress", async (c) => {
   const id = idParam(c.req.param("id"));
   const p = id === undefined ? undefined : await sendProgress(c.var.deps, id);
   if (!p) return c.notFound();
-  return c.html(<ProgressFragment p={progressView(c, p)} />);
+  return c.html(<ProgressFragment p={await progressView(c, p)} />);
 });
 
 // ---- Re-consent ---------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 import type { Child } from "hono/jsx";
+import { formatDuration } from "../time";
 import { AdminLayout, StopAllSendingButton } from "../views/layout";
 import { Time } from "../views/time";
 import type { CampaignState } from "./campaigns";
 import type { Failure } from "./failures";
 import type { SendingState } from "./kill-switch";
+import type { ProgressRate } from "./progress-rate";
 
 const SEND_TITLES = {
   reconsent: "Re-consent invitation",
@@ -128,9 +130,31 @@ export type ProgressView = {
   sent: number;
   failed: number;
   suppressed: number;
-  ratePerSecond: number | null;
-  etaSeconds: number | null;
+  rate: ProgressRate;
 };
+
+/** Rate and time left, or why there is none yet; nothing at all once the send is finished. */
+function RateFigures(props: { rate: ProgressRate }) {
+  const r = props.rate;
+  if (r.kind === "finished") return null;
+  const [rate, left] =
+    r.kind === "measuring"
+      ? ["measuring…", "measuring…"]
+      : r.kind === "paused"
+        ? ["paused", "—"]
+        : [
+            `${r.perSecond.toFixed(1)} messages/s`,
+            r.etaSeconds === null ? "—" : `about ${formatDuration(r.etaSeconds)}`,
+          ];
+  return (
+    <>
+      <dt>Rate</dt>
+      <dd>{rate}</dd>
+      <dt>Time left</dt>
+      <dd>{left}</dd>
+    </>
+  );
+}
 
 /** The live progress block, re-fetched by htmx every 2 s until the send is finished. */
 export function ProgressFragment(props: { p: ProgressView }) {
@@ -169,10 +193,7 @@ export function ProgressFragment(props: { p: ProgressView }) {
         <dd>{fmt(p.failed)}</dd>
         <dt>Suppressed</dt>
         <dd>{fmt(p.suppressed)}</dd>
-        <dt>Rate</dt>
-        <dd>{p.ratePerSecond === null ? "—" : `${p.ratePerSecond.toFixed(1)} messages/s`}</dd>
-        <dt>Time left</dt>
-        <dd>{p.etaSeconds === null ? "—" : `about ${Math.ceil(p.etaSeconds / 60)} min`}</dd>
+        <RateFigures rate={p.rate} />
       </dl>
     </section>
   );
@@ -273,6 +294,8 @@ export function SendsTable(props: {
     createdAt: string;
     createdBy: string;
   }[];
+  /** While all sending is paused, unfinished sends read `paused`, as on their own page. */
+  paused?: boolean;
 }) {
   if (props.rows.length === 0) return <p class="muted">Nothing has been sent yet.</p>;
   return (
@@ -293,7 +316,11 @@ export function SendsTable(props: {
               <a href={`/admin/sends/${s.id}`}>#{s.id}</a>
             </td>
             <td>{s.kind}</td>
-            <td>{s.status}</td>
+            <td>
+              {props.paused && (s.status === "queued" || s.status === "sending")
+                ? "paused"
+                : s.status}
+            </td>
             <td>{fmt(s.total)}</td>
             <td>
               <Time at={s.createdAt} /> by {s.createdBy}
