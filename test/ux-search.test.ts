@@ -54,3 +54,48 @@ describe("suppressions", () => {
     expect(res.html).not.toContain("This address is not on the suppression list.");
   });
 });
+
+describe("contacts pages", () => {
+  let listId: number;
+  beforeAll(async () => {
+    ({ listId } = await listWithContacts(t, bearer, 120, "paged"));
+  });
+
+  // 120 imported, less the 3 suppressed above (p1, p11, p2): 117 members.
+  const pager = (html: string) => /<nav aria-label="Pages"[^]*?<\/nav>/.exec(html)?.[0] ?? "";
+
+  test("the pager says which rows these are, with previous and next in the URL", async () => {
+    const first = await page(`/admin/lists/${listId}`);
+    expect(pager(first.html)).toContain("1–50 of 117");
+    expect(pager(first.html)).not.toContain("Previous");
+    const next = /href="([^"]+)"[^>]*rel="next"/
+      .exec(pager(first.html))?.[1]
+      ?.replace(/&amp;/g, "&");
+    expect(next).toMatch(/cursor=/);
+    const second = await page(next as string);
+    expect(pager(second.html)).toContain("51–100 of 117");
+    const prev = /href="([^"]+)"[^>]*rel="prev"/
+      .exec(pager(second.html))?.[1]
+      ?.replace(/&amp;/g, "&");
+    const back = await page(prev as string);
+    expect(pager(back.html)).toContain("1–50 of 117");
+  });
+
+  test("a filter and search stay in the pager's links and the count", async () => {
+    const res = await page(`/admin/lists/${listId}?status=legacy&q=p1`);
+    // p10, p12–p19, p100–p119: 29 contacts (p1 and p11 are suppressed).
+    expect(pager(res.html)).toContain("1–29 of 29");
+    expect(res.html).toContain('value="p1"');
+  });
+
+  test("one line per contact: state badge, name, address, language, last event", async () => {
+    const res = await page(`/admin/lists/${listId}`);
+    const row = /<tr id="contact-\d+">[^]*?<\/tr>/.exec(res.html)?.[0] ?? "";
+    expect(row).toContain('class="state state-legacy"');
+    expect(row).toContain("p0@example.org");
+    expect(row).toContain("Participant 0");
+    expect(row).toContain("<td>fr</td>");
+    expect(row).not.toContain("<dl");
+    expect(row).toContain('class="attributes-line"');
+  });
+});

@@ -23,6 +23,7 @@ import {
   editContact,
   exportCsv,
   findListContact,
+  pagePosition,
   pageQuery,
 } from "./service";
 import {
@@ -54,14 +55,20 @@ export async function contactsSection(
 ): Promise<ContactsSectionProps> {
   const query = { ...readFilter(c), limit: 50 };
   const filter: ContactFilter = { status: query.status, q: query.q };
-  const page = await contactPage(c.var.deps, list.id, query);
+  const [page, total, position] = await Promise.all([
+    contactPage(c.var.deps, list.id, query),
+    countFiltered(c.var.deps, list.id, filter),
+    pagePosition(c.var.deps, list.id, query),
+  ]);
   return {
     list,
     filter,
     rows: page.items,
-    total: await countFiltered(c.var.deps, list.id, filter),
+    total,
     nextCursor: page.nextCursor,
     paged: query.cursor > 0,
+    before: position.before,
+    previousCursor: position.previousCursor,
   };
 }
 

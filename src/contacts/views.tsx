@@ -5,6 +5,7 @@ import { SIMULATED_SOURCE } from "../consent/eligibility";
 import type { ConsentHistoryEntry } from "../consent/service";
 import { CONSENT_STATES } from "../consent/states";
 import type { List } from "../lists/service";
+import { languageOf } from "../sending/render";
 import { AdminLayout } from "../views/layout";
 import { Time } from "../views/time";
 import type { ImportReport } from "./import";
@@ -69,9 +70,11 @@ export function ContactDisplayRow(props: { listId: number; row: ContactRow }) {
       <td>
         <span class={`state state-${row.status}`}>{row.status}</span>
       </td>
+      <td>{erased ? "—" : languageOf(row.attributes)}</td>
       <td>
-        <AttributeList attributes={row.attributes} />
+        <Time at={row.changedAt} relative />
       </td>
+      <td class="attributes-line">{attributesLine(row.attributes)}</td>
       <td>
         <a href={contactUrl(listId, row.id)}>History</a>
       </td>
@@ -128,7 +131,7 @@ export function ContactEditRow(props: {
   return (
     <tr id={`contact-${row.id}`} class="editing">
       <td>{row.email}</td>
-      <td colspan={4}>
+      <td colspan={6}>
         <form
           method="post"
           action={url}
@@ -168,13 +171,54 @@ export type ContactsSectionProps = {
   total: number;
   nextCursor: string | null;
   paged: boolean;
+  /** Matching rows before this page, and the previous page's cursor ("" for the first page). */
+  before?: number;
+  previousCursor?: string | null;
 };
+
+/** "51–100 of 3,800", with previous and next pages; every link keeps the filter. */
+const fmt = (n: number) => n.toLocaleString("en");
+
+/** Attributes on one line ("site: …; url: …"), cut by CSS; the contact page shows them whole. */
+const attributesLine = (attributes: Attributes | null) =>
+  Object.entries(attributes ?? {})
+    .map(([k, v]) => `${k}: ${v ?? ""}`)
+    .join("; ");
+
+function Pager(props: ContactsSectionProps) {
+  const { list, filter } = props;
+  const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML", "hx-push-url": "true" };
+  const first = (props.before ?? 0) + (props.rows.length > 0 ? 1 : 0);
+  const last = (props.before ?? 0) + props.rows.length;
+  const previous =
+    props.previousCursor === null || props.previousCursor === undefined
+      ? undefined
+      : listUrl(list.id, filter, props.previousCursor || undefined);
+  const next = props.nextCursor ? listUrl(list.id, filter, props.nextCursor) : undefined;
+  return (
+    <nav aria-label="Pages" class="pager">
+      <span>
+        {fmt(first)}–{fmt(last)} of {fmt(props.total)}
+      </span>
+      {previous ? (
+        <a href={previous} hx-get={previous} {...swap} rel="prev">
+          Previous page
+        </a>
+      ) : null}
+      {next ? (
+        <a href={next} hx-get={next} {...swap} rel="next">
+          Next page
+        </a>
+      ) : null}
+    </nav>
+  );
+}
 
 /** The filter form, the table and the pager: swapped as one piece by htmx. */
 export function ContactsSection(props: ContactsSectionProps) {
   const { list, filter } = props;
-  const here = listUrl(list.id, filter);
-  const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML" };
+  // Pushed to the address bar, so Back and reload keep the filter, search and page.
+  const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML", "hx-push-url": "true" };
   return (
     <section id="contacts" aria-labelledby="contacts-title">
       <h2 id="contacts-title">Contacts</h2>
@@ -214,8 +258,12 @@ export function ContactsSection(props: ContactsSectionProps) {
               <th scope="col">Email</th>
               <th scope="col">Name</th>
               <th scope="col">State</th>
+              <th scope="col">Language</th>
+              <th scope="col">Last change</th>
               <th scope="col">Attributes</th>
-              <th scope="col">Consent</th>
+              <th scope="col">
+                <span class="visually-hidden">History</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -225,23 +273,7 @@ export function ContactsSection(props: ContactsSectionProps) {
           </tbody>
         </table>
       </div>
-      <nav aria-label="Pages" class="pager">
-        {props.paged ? (
-          <a href={here} hx-get={here} {...swap}>
-            First page
-          </a>
-        ) : null}
-        {props.nextCursor ? (
-          <a
-            href={listUrl(list.id, filter, props.nextCursor)}
-            hx-get={listUrl(list.id, filter, props.nextCursor)}
-            {...swap}
-            rel="next"
-          >
-            Next page
-          </a>
-        ) : null}
-      </nav>
+      <Pager {...props} />
       <p class="section-actions">
         <a href={listUrl(list.id, filter, undefined, "/export.csv")} download>
           Export these {props.total.toLocaleString("en")} as CSV
