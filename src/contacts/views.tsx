@@ -30,21 +30,6 @@ export const attributesToText = (attributes: Attributes | null) =>
     .map(([k, v]) => `${k}: ${v ?? ""}`)
     .join("\n");
 
-function AttributeList(props: { attributes: Attributes | null }) {
-  const entries = Object.entries(props.attributes ?? {});
-  if (!entries.length) return <span class="muted">—</span>;
-  return (
-    <dl class="attributes">
-      {entries.map(([k, v]) => (
-        <>
-          <dt>{k}</dt>
-          <dd>{String(v ?? "")}</dd>
-        </>
-      ))}
-    </dl>
-  );
-}
-
 export function ContactDisplayRow(props: { listId: number; row: ContactRow }) {
   const { row, listId } = props;
   const erased = row.email === null;
