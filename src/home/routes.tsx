@@ -31,6 +31,8 @@ homeRoutes.get("/", async (c) => {
   );
 });
 
+const statusTitle = { fr: "État du service", en: "Service status" } as const;
+
 homeRoutes.get("/status", async (c) => {
   await c.var.deps.db.run(sql`select 1`);
   const fragment = (
@@ -38,7 +40,8 @@ homeRoutes.get("/status", async (c) => {
   );
   if (c.req.header("HX-Request")) return c.html(fragment);
   return c.html(
-    <PublicLayout title="Status" lang={c.var.lang} path="/status">
+    <PublicLayout title={statusTitle[c.var.lang]} lang={c.var.lang} path="/status">
+      <h1>{statusTitle[c.var.lang]}</h1>
       {fragment}
     </PublicLayout>,
   );
