@@ -1,5 +1,6 @@
 // The admin home: what is happening now, what waits, how mail fares, and every number a link.
 import { CONSENT_STATES } from "../consent/states";
+import { OutboxModeNotice } from "../deliverability/views";
 import { PausedNotice, ResumeButton } from "../sending/views";
 import { AdminLayout } from "../views/layout";
 import type { Dashboard } from "./dashboard";
@@ -90,12 +91,7 @@ function Deliverability(props: { d: Dashboard["deliverability"]; outbox: boolean
         <a href="/admin/suppressions?reason=complained">{fmt(d.complained)}</a> complaints (
         {pct(d.complaintRate)}).
       </p>
-      {props.outbox ? (
-        <p class="muted">
-          Mail stays in the outbox on this machine: no provider reports deliveries, bounces or
-          complaints in this mode. Read what was sent in the <a href="/admin/mailbox">Mailbox</a>.
-        </p>
-      ) : null}
+      {props.outbox ? <OutboxModeNotice /> : null}
     </>
   );
 }

@@ -67,7 +67,23 @@ export type SendRow = {
   complained: number | null;
 };
 
-export function OverallPage(props: { email: string; d: Deliverability; sends: SendRow[] }) {
+/** In outbox mode nothing reports outcomes: said once, with where to read what was "sent". */
+export function OutboxModeNotice() {
+  return (
+    <p class="notice" role="note">
+      Mail stays in the outbox on this machine: no provider reports deliveries, bounces or
+      complaints in this mode, so these counts stay at zero. Read what was sent in the{" "}
+      <a href="/admin/mailbox">Mailbox</a>.
+    </p>
+  );
+}
+
+export function OverallPage(props: {
+  email: string;
+  d: Deliverability;
+  sends: SendRow[];
+  outbox?: boolean;
+}) {
   return (
     <AdminLayout title="Deliverability" email={props.email}>
       <h1>Deliverability</h1>
@@ -76,10 +92,14 @@ export function OverallPage(props: { email: string; d: Deliverability; sends: Se
         webhooks reported. See also the <a href="/admin/suppressions">suppression list</a> and the{" "}
         <a href="/admin/inbound">inbound mail</a>.
       </p>
+      {props.outbox ? <OutboxModeNotice /> : null}
       <Panel d={props.d} title="All sends, last 30 days" />
       <h2>Recent sends</h2>
       {props.sends.length === 0 ? (
-        <p class="muted">Nothing has been sent yet.</p>
+        <p class="muted">
+          Nothing has been sent yet. <a href="/admin/lists">Ask a list for consent</a> or send a{" "}
+          <a href="/admin/campaigns">campaign</a>; each send then shows here.
+        </p>
       ) : (
         <table>
           <thead>
