@@ -7,6 +7,12 @@ export function AuditPage(props: { email: string; entries: AuditEntry[] }) {
     <AdminLayout title="Audit log" email={props.email}>
       <h1>Audit log</h1>
       <p class="muted">Who did what to how many: imports, edits, bulk actions and exports.</p>
+      {props.entries.length === 0 ? (
+        <p class="muted">
+          Nothing recorded yet. Imports, edits, sends, pauses and exports appear here as admins make
+          them; start with the <a href="/admin/lists">lists</a>.
+        </p>
+      ) : null}
       <table>
         <thead>
           <tr>

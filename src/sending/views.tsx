@@ -297,7 +297,14 @@ export function SendsTable(props: {
   /** While all sending is paused, unfinished sends read `paused`, as on their own page. */
   paused?: boolean;
 }) {
-  if (props.rows.length === 0) return <p class="muted">Nothing has been sent yet.</p>;
+  if (props.rows.length === 0) {
+    return (
+      <p class="muted">
+        Nothing has been sent yet. <a href="/admin/lists">Ask a list for consent</a> or send a{" "}
+        <a href="/admin/campaigns">campaign</a>.
+      </p>
+    );
+  }
   return (
     <table>
       <thead>
