@@ -2,12 +2,12 @@
 // accessibility browser tests: every admin page, every public and participant page.
 import { DEMO_INCIDENT_SLUG } from "../src/incidents/demo";
 import { DEMO_POLL_SLUG } from "../src/polls/demo";
-import type { TestServer } from "./browser";
+import type { TestApp } from "./helpers";
 import { invitedParticipants, linksInMail } from "./participant-helpers";
 
 export type StoryPages = { admin: string[]; public: string[] };
 
-export async function storyPages(server: TestServer): Promise<StoryPages> {
+export async function storyPages(server: { t: TestApp }): Promise<StoryPages> {
   const t = server.t;
   const bearer = await t.token();
   const { listId, sendId } = await invitedParticipants(t, bearer, "story");

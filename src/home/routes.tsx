@@ -6,6 +6,7 @@ import type { AppEnv } from "../http/env";
 import { isLang, LANG_COOKIE } from "../i18n";
 import { openAndRecentIncidents } from "../incidents/service";
 import { IncidentsSection } from "../incidents/views";
+import { messages } from "../messages";
 import { openPollsNow } from "../polls/service";
 import { PollsSection } from "../polls/views";
 import { PublicLayout } from "../views/layout";
@@ -31,8 +32,6 @@ homeRoutes.get("/", async (c) => {
   );
 });
 
-const statusTitle = { fr: "État du service", en: "Service status" } as const;
-
 homeRoutes.get("/status", async (c) => {
   await c.var.deps.db.run(sql`select 1`);
   const fragment = (
@@ -40,8 +39,8 @@ homeRoutes.get("/status", async (c) => {
   );
   if (c.req.header("HX-Request")) return c.html(fragment);
   return c.html(
-    <PublicLayout title={statusTitle[c.var.lang]} lang={c.var.lang} path="/status">
-      <h1>{statusTitle[c.var.lang]}</h1>
+    <PublicLayout title={messages(c.var.lang).home.status} lang={c.var.lang} path="/status">
+      <h1>{messages(c.var.lang).home.status}</h1>
       {fragment}
     </PublicLayout>,
   );

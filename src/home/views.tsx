@@ -1,39 +1,12 @@
 import type { Child } from "hono/jsx";
-import type { Dictionary, Lang } from "../i18n";
+import type { Lang } from "../i18n";
+import { messages } from "../messages";
 import { PublicLayout } from "../views/layout";
 import { Time } from "../views/time";
 
-const text: Dictionary<{
-  title: string;
-  intro: string;
-  status: string;
-  check: string;
-  dbOk: string;
-  checkedAt: string;
-}> = {
-  fr: {
-    title: "Relance",
-    intro:
-      "Relance gère des listes de diffusion où chacun a donné son accord, et publie les incidents et les sondages de l'organisation.",
-    status: "État du service",
-    check: "Vérifier maintenant",
-    dbOk: "Base de données joignable",
-    checkedAt: "vérifié à",
-  },
-  en: {
-    title: "Relance",
-    intro:
-      "Relance runs mailing lists where everyone has agreed to be there, and publishes the organisation's incidents and polls.",
-    status: "Service status",
-    check: "Check now",
-    dbOk: "Database reachable",
-    checkedAt: "checked at",
-  },
-};
-
 /** The live status fragment, swapped in place by htmx (and a plain page without JavaScript). */
 export function StatusFragment(props: { lang: Lang; checkedAt: string }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).home;
   return (
     <p id="status-result" role="status">
       ✓ {t.dbOk} — {t.checkedAt} <Time at={props.checkedAt} lang={props.lang} />
@@ -42,9 +15,9 @@ export function StatusFragment(props: { lang: Lang; checkedAt: string }) {
 }
 
 export function HomePage(props: { lang: Lang; sections?: Child }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).home;
   return (
-    <PublicLayout title={t.title} lang={props.lang} path="/">
+    <PublicLayout title="Relance" lang={props.lang} path="/">
       <hgroup>
         <h1>Relance</h1>
         <p>{t.intro}</p>

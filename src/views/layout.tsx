@@ -1,30 +1,11 @@
 // The page shells: a public layout (French or English, with the language switch) and the admin one.
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import type { Dictionary, Lang } from "../i18n";
+import { LANGUAGE_NAMES, type Lang } from "../i18n";
+import { messages } from "../messages";
 
-const text: Dictionary<{
-  home: string;
-  switchTo: string;
-  other: Lang;
-  skip: string;
-  tagline: string;
-}> = {
-  fr: {
-    home: "Accueil",
-    switchTo: "English",
-    other: "en",
-    skip: "Aller au contenu",
-    tagline: "Listes avec consentement, incidents et sondages publics",
-  },
-  en: {
-    home: "Home",
-    switchTo: "Français",
-    other: "fr",
-    skip: "Skip to content",
-    tagline: "Consent-first lists, public incidents and polls",
-  },
-};
+/** The language the switch offers from each one. */
+const OTHER: Record<Lang, Lang> = { fr: "en", en: "fr" };
 
 function Head(props: { title: string }) {
   return (
@@ -42,7 +23,8 @@ function Head(props: { title: string }) {
 }
 
 export function PublicLayout(props: { title: string; lang: Lang; path: string; children: Child }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).shell;
+  const other = OTHER[props.lang];
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -64,10 +46,10 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
               <ul>
                 <li>
                   <form method="post" action="/lang" class="lang-switch">
-                    <input type="hidden" name="lang" value={t.other} />
+                    <input type="hidden" name="lang" value={other} />
                     <input type="hidden" name="back" value={props.path} />
-                    <button type="submit" class="outline secondary" lang={t.other}>
-                      {t.switchTo}
+                    <button type="submit" class="outline secondary" lang={other}>
+                      {LANGUAGE_NAMES[other]}
                     </button>
                   </form>
                 </li>
