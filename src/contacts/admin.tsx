@@ -21,6 +21,7 @@ import {
   contactPage,
   countFiltered,
   editContact,
+  encodeCursor,
   exportCsv,
   findListContact,
   pagePosition,
@@ -55,10 +56,11 @@ export async function contactsSection(
 ): Promise<ContactsSectionProps> {
   const query = { ...readFilter(c), limit: 50 };
   const filter: ContactFilter = { status: query.status, q: query.q };
-  const [page, total, position] = await Promise.all([
+  const [page, total, position, counts] = await Promise.all([
     contactPage(c.var.deps, list.id, query),
     countFiltered(c.var.deps, list.id, filter),
     pagePosition(c.var.deps, list.id, query),
+    countsByState(c.var.deps, list.id),
   ]);
   return {
     list,
@@ -69,6 +71,8 @@ export async function contactsSection(
     paged: query.cursor > 0,
     before: position.before,
     previousCursor: position.previousCursor,
+    currentCursor: query.cursor > 0 ? encodeCursor(query.cursor) : undefined,
+    counts,
   };
 }
 

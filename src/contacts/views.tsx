@@ -3,7 +3,7 @@
 
 import { SIMULATED_SOURCE } from "../consent/eligibility";
 import type { ConsentHistoryEntry } from "../consent/service";
-import { CONSENT_STATES } from "../consent/states";
+import { CONSENT_STATES, type ConsentState } from "../consent/states";
 import type { List } from "../lists/service";
 import { languageOf } from "../sending/render";
 import { AdminLayout } from "../views/layout";
@@ -159,7 +159,30 @@ export type ContactsSectionProps = {
   /** Matching rows before this page, and the previous page's cursor ("" for the first page). */
   before?: number;
   previousCursor?: string | null;
+  /** The page's own cursor, so a reload after an import stays on it. */
+  currentCursor?: string;
+  /** Members per state: refreshed with the table (after an import, for instance). */
+  counts?: Record<ConsentState, number>;
 };
+
+function ConsentCounts(props: { listId: number; counts: Record<ConsentState, number> }) {
+  const total = Object.values(props.counts).reduce((a, b) => a + b, 0);
+  return (
+    <section aria-labelledby="counts-title">
+      <h2 id="counts-title">Consent states ({fmt(total)} contacts)</h2>
+      <ul class="state-counts">
+        {CONSENT_STATES.map((s) => (
+          <li>
+            <a href={listUrl(props.listId, { status: s })}>
+              <span class={`state state-${s}`}>{s}</span>{" "}
+              <strong data-state={s}>{fmt(props.counts[s] ?? 0)}</strong>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 /** "51–100 of 3,800", with previous and next pages; every link keeps the filter. */
 const fmt = (n: number) => n.toLocaleString("en");
@@ -204,82 +227,94 @@ export function ContactsSection(props: ContactsSectionProps) {
   const { list, filter } = props;
   // Pushed to the address bar, so Back and reload keep the filter, search and page.
   const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML", "hx-push-url": "true" };
+  // An import elsewhere on the page says "contacts-changed": counts and table reload in place.
+  const here = listUrl(list.id, filter, props.currentCursor);
   return (
-    <section id="contacts" aria-labelledby="contacts-title">
-      <h2 id="contacts-title">Contacts</h2>
-      <form
-        method="get"
-        action={`/admin/lists/${list.id}`}
-        hx-get={`/admin/lists/${list.id}`}
-        {...swap}
-        class="filters"
-      >
-        <label>
-          State
-          <select name="status">
-            <option value="">all states</option>
-            {CONSENT_STATES.map((s) => (
-              <option value={s} selected={filter.status === s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Search email or name
-          <input type="search" name="q" value={filter.q ?? ""} />
-        </label>
-        <button type="submit">Filter</button>
-      </form>
-      <p role="status" id="contacts-count">
-        {props.total.toLocaleString("en")}{" "}
-        {props.total === 1 ? "contact matches" : "contacts match"}
-        {filter.status || filter.q ? " this filter" : ""}.
-      </p>
-      <div class="table-scroll">
-        <table class="contacts">
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Name</th>
-              <th scope="col">State</th>
-              <th scope="col">Language</th>
-              <th scope="col">Last change</th>
-              <th scope="col">Attributes</th>
-              <th scope="col">
-                <span class="visually-hidden">History</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <ContactDisplayRow listId={list.id} row={row} />
-            ))}
-          </tbody>
-        </table>
+    <section
+      id="contacts"
+      aria-labelledby="contacts-title"
+      hx-get={here}
+      hx-trigger="contacts-changed from:body"
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
+      {props.counts ? <ConsentCounts listId={list.id} counts={props.counts} /> : null}
+      <div>
+        <h2 id="contacts-title">Contacts</h2>
+        <form
+          method="get"
+          action={`/admin/lists/${list.id}`}
+          hx-get={`/admin/lists/${list.id}`}
+          {...swap}
+          class="filters"
+        >
+          <label>
+            State
+            <select name="status">
+              <option value="">all states</option>
+              {CONSENT_STATES.map((s) => (
+                <option value={s} selected={filter.status === s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Search email or name
+            <input type="search" name="q" value={filter.q ?? ""} />
+          </label>
+          <button type="submit">Filter</button>
+        </form>
+        <p role="status" id="contacts-count">
+          {props.total.toLocaleString("en")}{" "}
+          {props.total === 1 ? "contact matches" : "contacts match"}
+          {filter.status || filter.q ? " this filter" : ""}.
+        </p>
+        <div class="table-scroll">
+          <table class="contacts">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">State</th>
+                <th scope="col">Language</th>
+                <th scope="col">Last change</th>
+                <th scope="col">Attributes</th>
+                <th scope="col">
+                  <span class="visually-hidden">History</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((row) => (
+                <ContactDisplayRow listId={list.id} row={row} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <Pager {...props} />
+        <p class="section-actions">
+          <a href={listUrl(list.id, filter, undefined, "/export.csv")} download>
+            Export these {props.total.toLocaleString("en")} as CSV
+          </a>
+          {props.total > 0 ? (
+            <>
+              {" · "}
+              <a
+                href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=suppress`}
+              >
+                Suppress these…
+              </a>
+              {" · "}
+              <a
+                href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=erase`}
+              >
+                Erase these…
+              </a>
+            </>
+          ) : null}
+        </p>
       </div>
-      <Pager {...props} />
-      <p class="section-actions">
-        <a href={listUrl(list.id, filter, undefined, "/export.csv")} download>
-          Export these {props.total.toLocaleString("en")} as CSV
-        </a>
-        {props.total > 0 ? (
-          <>
-            {" · "}
-            <a
-              href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=suppress`}
-            >
-              Suppress these…
-            </a>
-            {" · "}
-            <a
-              href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=erase`}
-            >
-              Erase these…
-            </a>
-          </>
-        ) : null}
-      </p>
     </section>
   );
 }
