@@ -1,6 +1,7 @@
 // createApp(deps): the one Hono app, identical on Node and Workers (no runtime specifics here).
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { contextStorage } from "hono/context-storage";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
@@ -70,6 +71,8 @@ export type AppOptions = {
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
+  // Views read the request's zone and clock through it (src/views/time.tsx).
+  app.use(contextStorage());
   app.use(securityHeaders(deps.config.embedFrameAncestors));
   // A spike on a poll page (everyone arrives at once) is answered from memory, before the rest.
   app.get("/polls/:slug", pollPageFromMemory(deps));

@@ -11,7 +11,6 @@ import { mailProviderFor } from "./mail";
 import type { MailProvider } from "./mail/provider";
 import { createPollRuntime } from "./polls/runtime";
 import { seedDemo } from "./seed";
-import { readOrCreateSetting } from "./settings";
 import { createPageMemory } from "./status/page-memory";
 import { directIngestor, groupCommitIngestor } from "./webhooks/ingestor";
 

@@ -38,6 +38,16 @@ const httpUrl = z
 
 const email = z.email("an email address");
 
+/** True when Intl knows the zone (the runtime's own list, so Node and Workers agree). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const schema = z
   .object({
     PORT: port.default(8787),
@@ -168,6 +178,11 @@ const schema = z
       .int("a whole number of minutes, 0 or more")
       .min(0, "a whole number of minutes, 0 or more")
       .default(30),
+    ORG_TIMEZONE: z
+      .string()
+      .trim()
+      .refine(isTimeZone, "an IANA time zone such as Europe/Paris")
+      .default("Europe/Paris"),
   })
   .superRefine((env, ctx) => {
     if (env.MAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
@@ -230,6 +245,8 @@ export type Config = {
   approvalThreshold: number | null;
   /** Sends of at least `minRecipients` go first to `percent` % of them, then hold. */
   canary: { minRecipients: number; percent: number; holdMinutes: number };
+  /** The zone of every time shown to people (pages, mail, feeds); machine outputs stay in UTC. */
+  orgTimezone: string;
 };
 
 /** A configuration the app cannot start with; `message` is the one line to print. */
@@ -349,5 +366,6 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
       percent: e.CANARY_PERCENT,
       holdMinutes: e.CANARY_HOLD_MINUTES,
     },
+    orgTimezone: e.ORG_TIMEZONE,
   };
 }

@@ -3,6 +3,9 @@ export const LANGS = ["fr", "en"] as const;
 export type Lang = (typeof LANGS)[number];
 export const LANG_COOKIE = "lang";
 
+/** Each language's name in itself: shown as it is on every page (the switch, language choices). */
+export const LANGUAGE_NAMES: Record<Lang, string> = { fr: "Français", en: "English" };
+
 export const isLang = (value: unknown): value is Lang => LANGS.includes(value as Lang);
 
 /** Picks the language from the cookie, else the best Accept-Language match, else French. */

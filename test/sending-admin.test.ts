@@ -92,11 +92,11 @@ describe("the kill switch from the admin", () => {
     const bar = await page("/admin/sending/bar");
     expect(bar.html).toContain("Sending is paused");
     expect(bar.html).toContain("Reply-all storm");
-    expect(bar.html).toContain("Resume sending");
+    expect((await page("/admin/sending")).html).toContain("Resume sending");
     expect((await (await t.api(bearer, "GET", "/api/v1/sending")).json()) as object).toMatchObject({
       paused: true,
     });
-    await post("/admin/sending/resume", {});
+    await post("/admin/sending/resume", { confirm: "yes" });
     expect((await page("/admin/sending/bar")).html).toContain("Stop all sending");
   });
 

@@ -1,15 +1,17 @@
-// The admin home: where an admin lands after signing in.
+// The admin home: where an admin lands after signing in, the dashboard.
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
-import { AdminLayout } from "../views/layout";
+import { dashboard } from "./dashboard";
+import { DashboardPage } from "./views";
 
 export const adminHome = new Hono<AppEnv>();
 
-adminHome.get("/admin", (c) =>
+adminHome.get("/admin", async (c) =>
   c.html(
-    <AdminLayout title="Home" email={c.var.admin.email}>
-      <h1>Welcome</h1>
-      <p>Signed in as {c.var.admin.email}.</p>
-    </AdminLayout>,
+    <DashboardPage
+      email={c.var.admin.email}
+      data={await dashboard(c.var.deps)}
+      outbox={c.var.deps.config.mail.transport === "outbox"}
+    />,
   ),
 );

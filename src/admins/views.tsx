@@ -1,6 +1,7 @@
 // Pages of the team (owners) and of one's own account (everyone signed in).
 import type { SessionSummary, TokenSummary } from "../auth/service";
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 import { ROLE_NAMES } from "./input";
 import type { AdminSummary } from "./service";
 
@@ -150,8 +151,12 @@ export function AccountPage(props: {
         <tbody>
           {props.sessions.map((session) => (
             <tr>
-              <td>{session.created_at}</td>
-              <td>{session.expires_at}</td>
+              <td>
+                <Time at={session.created_at} />
+              </td>
+              <td>
+                <Time at={session.expires_at} relative />
+              </td>
               <td>
                 {session.current ? (
                   "this browser"
@@ -188,8 +193,10 @@ export function AccountPage(props: {
             <tr>
               <td>{token.name ?? "(no name)"}</td>
               <td>{token.role}</td>
-              <td>{token.created_at}</td>
-              <td>{token.last_used_at ?? "never"}</td>
+              <td>
+                <Time at={token.created_at} />
+              </td>
+              <td>{token.last_used_at ? <Time at={token.last_used_at} relative /> : "never"}</td>
               <td>
                 <form
                   method="post"

@@ -1,4 +1,5 @@
 import { AdminLayout } from "../views/layout";
+import { humaniseInstants, Time } from "../views/time";
 import type { AuditEntry } from "./service";
 
 export function AuditPage(props: { email: string; entries: AuditEntry[] }) {
@@ -6,6 +7,12 @@ export function AuditPage(props: { email: string; entries: AuditEntry[] }) {
     <AdminLayout title="Audit log" email={props.email}>
       <h1>Audit log</h1>
       <p class="muted">Who did what to how many: imports, edits, bulk actions and exports.</p>
+      {props.entries.length === 0 ? (
+        <p class="muted">
+          Nothing recorded yet. Imports, edits, sends, pauses and exports appear here as admins make
+          them; start with the <a href="/admin/lists">lists</a>.
+        </p>
+      ) : null}
       <table>
         <thead>
           <tr>
@@ -20,14 +27,14 @@ export function AuditPage(props: { email: string; entries: AuditEntry[] }) {
           {props.entries.map((e) => (
             <tr>
               <td>
-                <time datetime={e.at}>{e.at}</time>
+                <Time at={e.at} relative />
               </td>
               <td>{e.actor}</td>
               <td>
                 <code>{e.action}</code>
               </td>
               <td>{e.listId ? <a href={`/admin/lists/${e.listId}`}>#{e.listId}</a> : "—"}</td>
-              <td>{e.summary}</td>
+              <td>{humaniseInstants(e.summary)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,6 +1,7 @@
 // The "verify an IP" page: the form, and which events the typed address matches.
 import type { FormErrors } from "../views/fields";
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 import type { IpMatch } from "./evidence";
 
 export type VerifyIpValues = { ip: string; contact_id: string };
@@ -97,7 +98,7 @@ function MatchReport(props: { listId: number; matches: IpMatch[]; contact?: numb
             <a href={`/admin/lists/${props.listId}/contacts/${m.contact_id}`}>
               contact #{m.contact_id}
             </a>
-            : {m.event} at <time datetime={m.at}>{m.at}</time>
+            : {m.event} at <Time at={m.at} />
           </li>
         ))}
       </ul>

@@ -23,8 +23,10 @@ import {
   contactPage,
   countFiltered,
   editContact,
+  encodeCursor,
   exportCsv,
   findListContact,
+  pagePosition,
   pageQuery,
 } from "./service";
 import {
@@ -56,14 +58,23 @@ export async function contactsSection(
 ): Promise<ContactsSectionProps> {
   const query = { ...readFilter(c), limit: 50 };
   const filter: ContactFilter = { status: query.status, q: query.q };
-  const page = await contactPage(c.var.deps, list.id, query);
+  const [page, total, position, counts] = await Promise.all([
+    contactPage(c.var.deps, list.id, query),
+    countFiltered(c.var.deps, list.id, filter),
+    pagePosition(c.var.deps, list.id, query),
+    countsByState(c.var.deps, list.id),
+  ]);
   return {
     list,
     filter,
     rows: page.items,
-    total: await countFiltered(c.var.deps, list.id, filter),
+    total,
     nextCursor: page.nextCursor,
     paged: query.cursor > 0,
+    before: position.before,
+    previousCursor: position.previousCursor,
+    currentCursor: query.cursor > 0 ? encodeCursor(query.cursor) : undefined,
+    counts,
   };
 }
 

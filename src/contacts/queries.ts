@@ -1,6 +1,18 @@
 // Every query contacts, their list memberships and CSV imports run.
 import type { Client, InValue } from "@libsql/client";
-import { and, asc, eq, fillPlaceholders, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  fillPlaceholders,
+  gt,
+  inArray,
+  isNotNull,
+  lte,
+  or,
+  sql,
+} from "drizzle-orm";
 import { contacts, importRows, listMembers } from "../../db/schema";
 import type { ConsentState } from "../consent/states";
 import { enterList } from "../consent/transitions";
@@ -14,6 +26,8 @@ export type ContactRow = {
   email: string | null;
   name: string | null;
   status: string;
+  /** When the membership last changed (absent where a query does not read it). */
+  changedAt?: string;
   attributes: Attributes | null;
 };
 
@@ -23,6 +37,8 @@ const contactColumns = {
   email: contacts.email,
   name: contacts.name,
   status: listMembers.status,
+  /** When the membership last changed state: the "last event" of the contacts table. */
+  changedAt: listMembers.updatedAt,
   attributes: sql<string | null>`${contacts.attributes}`,
 };
 
@@ -51,6 +67,9 @@ const searchCondition = (bounds: { keyFrom: unknown; keyTo: unknown; namePattern
     ),
     sql`${contacts.name} LIKE ${bounds.namePattern} ESCAPE '\\'`,
   );
+
+/** A contains-search (suppressions: no index can serve it, their list is small). */
+export const likePattern = (text: string) => `%${escapeLike(text)}%`;
 
 export type ContactFilter = { status?: ConsentState; q?: string };
 
@@ -430,3 +449,44 @@ export function applyImport(
     db.delete(importRows).where(eq(importRows.importId, i)),
   ] as const;
 }
+
+/** Where a page starts: how many matching members come before it (for "51–100 of 3,800"). */
+export const countUpTo = async (
+  db: Db,
+  listId: number,
+  filter: ContactFilter,
+  afterMemberId: number,
+) =>
+  afterMemberId === 0
+    ? 0
+    : Number(
+        (
+          await db
+            .select({ n: sql<number>`count(*)` })
+            .from(listMembers)
+            .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
+            .where(and(filterWhere(listId, filter), lte(listMembers.id, afterMemberId)))
+        )[0]?.n ?? 0,
+      );
+
+/**
+ * The cursor of the page before the one after `afterMemberId`: the member `limit` rows further
+ * back, or 0 (the first page) when there are not that many.
+ */
+export const previousCursor = async (
+  db: Db,
+  listId: number,
+  filter: ContactFilter,
+  afterMemberId: number,
+  limit: number,
+) =>
+  (
+    await db
+      .select({ id: listMembers.id })
+      .from(listMembers)
+      .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
+      .where(and(filterWhere(listId, filter), lte(listMembers.id, afterMemberId)))
+      .orderBy(desc(listMembers.id))
+      .limit(1)
+      .offset(limit)
+  )[0]?.id ?? 0;

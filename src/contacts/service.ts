@@ -197,6 +197,17 @@ export const pageQuery = z.object({
 });
 export type PageQuery = z.output<typeof pageQuery>;
 
+/** Where a page sits among the matches: rows before it, and the cursor of the page before. */
+export async function pagePosition(deps: Deps, listId: number, query: PageQuery) {
+  const filter = { status: query.status, q: query.q };
+  if (query.cursor === 0) return { before: 0, previousCursor: null };
+  const [before, previous] = await Promise.all([
+    q.countUpTo(deps.db, listId, filter, query.cursor),
+    q.previousCursor(deps.db, listId, filter, query.cursor, query.limit),
+  ]);
+  return { before, previousCursor: previous === 0 ? "" : encodeCursor(previous) };
+}
+
 export async function contactPage(deps: Deps, listId: number, query: PageQuery) {
   const filter = { status: query.status, q: query.q };
   const rows = await q.contactPage(deps.db, listId, filter, query.cursor, query.limit + 1);

@@ -3,9 +3,11 @@
 
 import { SIMULATED_SOURCE } from "../consent/eligibility";
 import type { ConsentHistoryEntry } from "../consent/service";
-import { CONSENT_STATES } from "../consent/states";
+import { CONSENT_STATES, type ConsentState } from "../consent/states";
 import type { List } from "../lists/service";
+import { languageOf } from "../sending/render";
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 import type { ImportReport } from "./import";
 import type { Attributes, ContactFilter, ContactRow } from "./service";
 
@@ -27,21 +29,6 @@ export const attributesToText = (attributes: Attributes | null) =>
   Object.entries(attributes ?? {})
     .map(([k, v]) => `${k}: ${v ?? ""}`)
     .join("\n");
-
-function AttributeList(props: { attributes: Attributes | null }) {
-  const entries = Object.entries(props.attributes ?? {});
-  if (!entries.length) return <span class="muted">—</span>;
-  return (
-    <dl class="attributes">
-      {entries.map(([k, v]) => (
-        <>
-          <dt>{k}</dt>
-          <dd>{String(v ?? "")}</dd>
-        </>
-      ))}
-    </dl>
-  );
-}
 
 export function ContactDisplayRow(props: { listId: number; row: ContactRow }) {
   const { row, listId } = props;
@@ -68,9 +55,11 @@ export function ContactDisplayRow(props: { listId: number; row: ContactRow }) {
       <td>
         <span class={`state state-${row.status}`}>{row.status}</span>
       </td>
+      <td>{erased ? "—" : languageOf(row.attributes)}</td>
       <td>
-        <AttributeList attributes={row.attributes} />
+        <Time at={row.changedAt} relative />
       </td>
+      <td class="attributes-line">{attributesLine(row.attributes)}</td>
       <td>
         <a href={contactUrl(listId, row.id)}>History</a>
       </td>
@@ -127,7 +116,7 @@ export function ContactEditRow(props: {
   return (
     <tr id={`contact-${row.id}`} class="editing">
       <td>{row.email}</td>
-      <td colspan={4}>
+      <td colspan={6}>
         <form
           method="post"
           action={url}
@@ -167,101 +156,165 @@ export type ContactsSectionProps = {
   total: number;
   nextCursor: string | null;
   paged: boolean;
+  /** Matching rows before this page, and the previous page's cursor ("" for the first page). */
+  before?: number;
+  previousCursor?: string | null;
+  /** The page's own cursor, so a reload after an import stays on it. */
+  currentCursor?: string;
+  /** Members per state: refreshed with the table (after an import, for instance). */
+  counts?: Record<ConsentState, number>;
 };
+
+function ConsentCounts(props: { listId: number; counts: Record<ConsentState, number> }) {
+  const total = Object.values(props.counts).reduce((a, b) => a + b, 0);
+  return (
+    <section aria-labelledby="counts-title">
+      <h2 id="counts-title">Consent states ({fmt(total)} contacts)</h2>
+      <ul class="state-counts">
+        {CONSENT_STATES.map((s) => (
+          <li>
+            <a href={listUrl(props.listId, { status: s })}>
+              <span class={`state state-${s}`}>{s}</span>{" "}
+              <strong data-state={s}>{fmt(props.counts[s] ?? 0)}</strong>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** "51–100 of 3,800", with previous and next pages; every link keeps the filter. */
+const fmt = (n: number) => n.toLocaleString("en");
+
+/** Attributes on one line ("site: …; url: …"), cut by CSS; the contact page shows them whole. */
+const attributesLine = (attributes: Attributes | null) =>
+  Object.entries(attributes ?? {})
+    .map(([k, v]) => `${k}: ${v ?? ""}`)
+    .join("; ");
+
+function Pager(props: ContactsSectionProps) {
+  const { list, filter } = props;
+  const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML", "hx-push-url": "true" };
+  const first = (props.before ?? 0) + (props.rows.length > 0 ? 1 : 0);
+  const last = (props.before ?? 0) + props.rows.length;
+  const previous =
+    props.previousCursor === null || props.previousCursor === undefined
+      ? undefined
+      : listUrl(list.id, filter, props.previousCursor || undefined);
+  const next = props.nextCursor ? listUrl(list.id, filter, props.nextCursor) : undefined;
+  return (
+    <nav aria-label="Pages" class="pager">
+      <span>
+        {fmt(first)}–{fmt(last)} of {fmt(props.total)}
+      </span>
+      {previous ? (
+        <a href={previous} hx-get={previous} {...swap} rel="prev">
+          Previous page
+        </a>
+      ) : null}
+      {next ? (
+        <a href={next} hx-get={next} {...swap} rel="next">
+          Next page
+        </a>
+      ) : null}
+    </nav>
+  );
+}
 
 /** The filter form, the table and the pager: swapped as one piece by htmx. */
 export function ContactsSection(props: ContactsSectionProps) {
   const { list, filter } = props;
-  const here = listUrl(list.id, filter);
-  const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML" };
+  // Pushed to the address bar, so Back and reload keep the filter, search and page.
+  const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML", "hx-push-url": "true" };
+  // An import elsewhere on the page says "contacts-changed": counts and table reload in place.
+  const here = listUrl(list.id, filter, props.currentCursor);
   return (
-    <section id="contacts" aria-labelledby="contacts-title">
-      <h2 id="contacts-title">Contacts</h2>
-      <form
-        method="get"
-        action={`/admin/lists/${list.id}`}
-        hx-get={`/admin/lists/${list.id}`}
-        {...swap}
-        class="filters"
-      >
-        <label>
-          State
-          <select name="status">
-            <option value="">all states</option>
-            {CONSENT_STATES.map((s) => (
-              <option value={s} selected={filter.status === s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Search email or name
-          <input type="search" name="q" value={filter.q ?? ""} />
-        </label>
-        <button type="submit">Filter</button>
-      </form>
-      <p role="status" id="contacts-count">
-        {props.total.toLocaleString("en")}{" "}
-        {props.total === 1 ? "contact matches" : "contacts match"}
-        {filter.status || filter.q ? " this filter" : ""}.
-      </p>
-      <div class="table-scroll">
-        <table class="contacts">
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Name</th>
-              <th scope="col">State</th>
-              <th scope="col">Attributes</th>
-              <th scope="col">Consent</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <ContactDisplayRow listId={list.id} row={row} />
-            ))}
-          </tbody>
-        </table>
+    <section
+      id="contacts"
+      aria-labelledby="contacts-title"
+      hx-get={here}
+      hx-trigger="contacts-changed from:body"
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
+      {props.counts ? <ConsentCounts listId={list.id} counts={props.counts} /> : null}
+      <div>
+        <h2 id="contacts-title">Contacts</h2>
+        <form
+          method="get"
+          action={`/admin/lists/${list.id}`}
+          hx-get={`/admin/lists/${list.id}`}
+          {...swap}
+          class="filters"
+        >
+          <label>
+            State
+            <select name="status">
+              <option value="">all states</option>
+              {CONSENT_STATES.map((s) => (
+                <option value={s} selected={filter.status === s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Search email or name
+            <input type="search" name="q" value={filter.q ?? ""} />
+          </label>
+          <button type="submit">Filter</button>
+        </form>
+        <p role="status" id="contacts-count">
+          {props.total.toLocaleString("en")}{" "}
+          {props.total === 1 ? "contact matches" : "contacts match"}
+          {filter.status || filter.q ? " this filter" : ""}.
+        </p>
+        <div class="table-scroll">
+          <table class="contacts">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">State</th>
+                <th scope="col">Language</th>
+                <th scope="col">Last change</th>
+                <th scope="col">Attributes</th>
+                <th scope="col">
+                  <span class="visually-hidden">History</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((row) => (
+                <ContactDisplayRow listId={list.id} row={row} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <Pager {...props} />
+        <p class="section-actions">
+          <a href={listUrl(list.id, filter, undefined, "/export.csv")} download>
+            Export these {props.total.toLocaleString("en")} as CSV
+          </a>
+          {props.total > 0 ? (
+            <>
+              {" · "}
+              <a
+                href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=suppress`}
+              >
+                Suppress these…
+              </a>
+              {" · "}
+              <a
+                href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=erase`}
+              >
+                Erase these…
+              </a>
+            </>
+          ) : null}
+        </p>
       </div>
-      <nav aria-label="Pages" class="pager">
-        {props.paged ? (
-          <a href={here} hx-get={here} {...swap}>
-            First page
-          </a>
-        ) : null}
-        {props.nextCursor ? (
-          <a
-            href={listUrl(list.id, filter, props.nextCursor)}
-            hx-get={listUrl(list.id, filter, props.nextCursor)}
-            {...swap}
-            rel="next"
-          >
-            Next page
-          </a>
-        ) : null}
-      </nav>
-      <p class="section-actions">
-        <a href={listUrl(list.id, filter, undefined, "/export.csv")} download>
-          Export these {props.total.toLocaleString("en")} as CSV
-        </a>
-        {props.total > 0 ? (
-          <>
-            {" · "}
-            <a
-              href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=suppress`}
-            >
-              Suppress these…
-            </a>
-            {" · "}
-            <a
-              href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=erase`}
-            >
-              Erase these…
-            </a>
-          </>
-        ) : null}
-      </p>
     </section>
   );
 }
@@ -471,7 +524,7 @@ export function ContactPage(props: {
           {props.history.map((e) => (
             <tr>
               <td>
-                <time datetime={e.at}>{e.at}</time>
+                <Time at={e.at} />
               </td>
               <td>{e.event}</td>
               <td>

@@ -13,7 +13,14 @@ deliverabilityAdmin.get("/admin/deliverability", async (c) => {
     overallDeliverability(c.var.deps),
     recentSendOutcomes(c.var.deps),
   ]);
-  return c.html(<OverallPage email={c.var.admin.email} d={d} sends={sends} />);
+  return c.html(
+    <OverallPage
+      email={c.var.admin.email}
+      d={d}
+      sends={sends}
+      outbox={c.var.deps.config.mail.transport === "outbox"}
+    />,
+  );
 });
 
 deliverabilityAdmin.get("/admin/deliverability/sends/:id", async (c) => {

@@ -85,9 +85,12 @@ async function report(
   };
 }
 
-export function overallDeliverability(deps: Deps): Promise<Deliverability> {
+export const overallDeliverability = (deps: Deps) => deliverabilityOverDays(deps, OVERALL_DAYS);
+
+/** The last `days` days, today included, by day (the dashboard shows 7). */
+export function deliverabilityOverDays(deps: Deps, days: number): Promise<Deliverability> {
   const to = deps.clock.now();
-  const from = new Date(to.getTime() - (OVERALL_DAYS - 1) * DAY_MS);
+  const from = new Date(to.getTime() - (days - 1) * DAY_MS);
   const since = new Date(Math.floor(from.getTime() / DAY_MS) * DAY_MS).toISOString();
   return report(deps, { since }, { from, to });
 }

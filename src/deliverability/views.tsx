@@ -1,6 +1,7 @@
 // Admin views: the deliverability panel (overall and per send) and the inbound mail Relance keeps.
 
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 import type { InboundMail } from "../webhooks/service";
 import { OutcomeChart } from "./chart";
 import type { Deliverability } from "./service";
@@ -66,7 +67,23 @@ export type SendRow = {
   complained: number | null;
 };
 
-export function OverallPage(props: { email: string; d: Deliverability; sends: SendRow[] }) {
+/** In outbox mode nothing reports outcomes: said once, with where to read what was "sent". */
+export function OutboxModeNotice() {
+  return (
+    <p class="notice" role="note">
+      Mail stays in the outbox on this machine: no provider reports deliveries, bounces or
+      complaints in this mode, so these counts stay at zero. Read what was sent in the{" "}
+      <a href="/admin/mailbox">Mailbox</a>.
+    </p>
+  );
+}
+
+export function OverallPage(props: {
+  email: string;
+  d: Deliverability;
+  sends: SendRow[];
+  outbox?: boolean;
+}) {
   return (
     <AdminLayout title="Deliverability" email={props.email}>
       <h1>Deliverability</h1>
@@ -75,10 +92,14 @@ export function OverallPage(props: { email: string; d: Deliverability; sends: Se
         webhooks reported. See also the <a href="/admin/suppressions">suppression list</a> and the{" "}
         <a href="/admin/inbound">inbound mail</a>.
       </p>
+      {props.outbox ? <OutboxModeNotice /> : null}
       <Panel d={props.d} title="All sends, last 30 days" />
       <h2>Recent sends</h2>
       {props.sends.length === 0 ? (
-        <p class="muted">Nothing has been sent yet.</p>
+        <p class="muted">
+          Nothing has been sent yet. <a href="/admin/lists">Ask a list for consent</a> or send a{" "}
+          <a href="/admin/campaigns">campaign</a>; each send then shows here.
+        </p>
       ) : (
         <table>
           <thead>
@@ -100,7 +121,7 @@ export function OverallPage(props: { email: string; d: Deliverability; sends: Se
                   </a>
                 </td>
                 <td>
-                  <time datetime={s.created_at}>{s.created_at}</time>
+                  <Time at={s.created_at} />
                 </td>
                 <td>{fmt(s.messages)}</td>
                 <td>{fmt(s.delivered ?? 0)}</td>
@@ -129,8 +150,7 @@ export function SendDeliverabilityPage(props: {
         <a href={`/admin/sends/${send.id}`}>
           {send.kind === "reconsent" ? "Re-consent invitation" : "Campaign"} #{send.id}
         </a>
-        {send.subject ? ` — ${send.subject}` : ""}, started{" "}
-        <time datetime={send.createdAt}>{send.createdAt}</time>.{" "}
+        {send.subject ? ` — ${send.subject}` : ""}, started <Time at={send.createdAt} />.{" "}
         <a href="/admin/deliverability">All sends</a>
       </p>
       <Panel d={props.d} title={title} />
@@ -163,7 +183,7 @@ export function InboundPage(props: { email: string; mail: InboundMail[] }) {
             {props.mail.map((m) => (
               <tr>
                 <td>
-                  <time datetime={m.receivedAt}>{m.receivedAt}</time>
+                  <Time at={m.receivedAt} />
                 </td>
                 <td>{m.from}</td>
                 <td>{m.to.join(", ")}</td>

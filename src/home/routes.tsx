@@ -7,6 +7,7 @@ import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
 import { isLang, LANG_COOKIE, type Lang } from "../i18n";
 import { IncidentsSection } from "../incidents/views";
+import { messages } from "../messages";
 import { openPollsNow } from "../polls/service";
 import { PollsSection } from "../polls/views";
 import { rememberedPage } from "../status/page-routes";
@@ -63,7 +64,8 @@ homeRoutes.get("/status", async (c) => {
   );
   if (c.req.header("HX-Request")) return c.html(fragment);
   return c.html(
-    <PublicLayout title="Status" lang={c.var.lang} path="/status">
+    <PublicLayout title={messages(c.var.lang).home.status} lang={c.var.lang} path="/status">
+      <h1>{messages(c.var.lang).home.status}</h1>
       {fragment}
     </PublicLayout>,
   );

@@ -1,13 +1,12 @@
 // Admin views of lists: the index, the create/edit form, and a list's page (counts per state,
 // contacts table, add and import forms).
 import type { Child } from "hono/jsx";
-import { CONSENT_STATES, type ConsentState } from "../consent/states";
+import type { ConsentState } from "../consent/states";
 import {
   AddContactForm,
   ContactsSection,
   type ContactsSectionProps,
   ImportForm,
-  listUrl,
 } from "../contacts/views";
 import type { FieldError } from "../http/problem";
 import { AdminLayout } from "../views/layout";
@@ -122,8 +121,7 @@ export function ListPage(props: {
   /** The upload form as re-rendered with its errors or report (without htmx). */
   importForm?: Child;
 }) {
-  const { list, counts } = props;
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const { list } = props;
   return (
     <AdminLayout title={list.name} email={props.email}>
       <nav aria-label="breadcrumb">
@@ -174,28 +172,19 @@ export function ListPage(props: {
         {" · "}
         <a href={`/lists/${list.slug}/subscribe`}>Public subscribe form</a>
       </p>
-      <section aria-labelledby="counts-title">
-        <h2 id="counts-title">Consent states ({total.toLocaleString("en")} contacts)</h2>
-        <ul class="state-counts">
-          {CONSENT_STATES.map((s) => (
-            <li>
-              <a href={listUrl(list.id, { status: s })}>
-                <span class={`state state-${s}`}>{s}</span>{" "}
-                <strong data-state={s}>{counts[s].toLocaleString("en")}</strong>
-              </a>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <ContactsSection {...props.contacts} />
       {list.archivedAt ? (
         <p class="muted">This list is archived: unarchive it to add or import contacts.</p>
       ) : (
-        <section class="grid-2">
-          {props.addForm ?? <AddContactForm listId={list.id} />}
-          {props.importForm ?? <ImportForm listId={list.id} />}
-        </section>
+        // Above the table, folded until used; a refused or reported submission opens it in view.
+        <details class="add-import" open={Boolean(props.addForm || props.importForm)}>
+          <summary>Add or import contacts</summary>
+          <section class="grid-2">
+            {props.addForm ?? <AddContactForm listId={list.id} />}
+            {props.importForm ?? <ImportForm listId={list.id} />}
+          </section>
+        </details>
       )}
+      <ContactsSection {...props.contacts} />
     </AdminLayout>
   );
 }

@@ -1,5 +1,6 @@
 import type { OutboxMessage } from "../mail/outbox-transport";
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 
 /** A link Relance puts in mail: this site, one path segment, then a token (`/c/…`, `/u/…`). */
 const isOwnMailLink = (url: string, publicUrl: string) =>
@@ -61,8 +62,7 @@ export function MailboxPage(props: {
         props.messages.map((m) => (
           <details>
             <summary>
-              <time datetime={m.createdAt}>{m.createdAt}</time> — to <strong>{m.to}</strong>:{" "}
-              {m.subject}
+              <Time at={m.createdAt} /> — to <strong>{m.to}</strong>: {m.subject}
             </summary>
             <dl>
               <dt>From</dt>

@@ -6,6 +6,7 @@ import { listFromParam } from "../lists/load";
 import type { List } from "../lists/service";
 import { errorPage } from "../views/errors";
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 import {
   listRegistrations,
   REGISTRATION_FIELDS,
@@ -104,7 +105,7 @@ function RegistrationsPage(props: {
                     <td>{r.data[f] ?? ""}</td>
                   ))}
                   <td>
-                    <time datetime={r.updatedAt}>{r.updatedAt}</time>
+                    <Time at={r.updatedAt} />
                   </td>
                 </tr>
               ))}

@@ -47,12 +47,21 @@ export async function pauseSending(deps: Deps, reason: string, by: string): Prom
 
 export async function resumeSending(deps: Deps, by: string): Promise<SendingState> {
   const since = deps.clock.now().toISOString();
-  await deps.db
+  const changed = await deps.db
     .insert(sendingState)
     .values({ id: ROW, paused: false, reason: null, since, by })
     .onConflictDoUpdate({
       target: sendingState.id,
       set: { paused: false, reason: null, since, by },
+      setWhere: eq(sendingState.paused, true),
     });
+  // Audited like the pause, and only when it really was paused.
+  if (changed.rowsAffected > 0) {
+    await recordAudit(deps, {
+      actor: by,
+      action: "sending.resumed",
+      summary: "All sending resumed",
+    });
+  }
   return sendingStateOf(deps.db);
 }

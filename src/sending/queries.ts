@@ -1,5 +1,5 @@
 // Queries about sends and their messages; the dispatcher's own are in store.ts.
-import { and, count, eq, type SQL, sql } from "drizzle-orm";
+import { and, count, eq, gte, type SQL, sql } from "drizzle-orm";
 import { campaigns, listPurposes, lists, outboxMessages, sends } from "../../db/schema";
 import type { Db } from "../db";
 
@@ -86,3 +86,18 @@ export const awaitingReconsent = async (db: Db, listId: number) =>
       )
       .limit(1)
   )[0];
+
+/** Messages of a send marked sent at or after `since` (the progress rate's window). */
+export const sentSince = async (db: Db, sendId: number, since: string) =>
+  (
+    await db
+      .select({ n: count() })
+      .from(outboxMessages)
+      .where(
+        and(
+          eq(outboxMessages.sendId, sendId),
+          eq(outboxMessages.status, "sent"),
+          gte(outboxMessages.updatedAt, since),
+        ),
+      )
+  )[0]?.n ?? 0;

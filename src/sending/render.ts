@@ -74,7 +74,7 @@ export function sendRenderer(
 }
 
 /** The contact's language, from their attributes (`language`, else `lang`); French otherwise. */
-function languageOf(attributes: unknown): Lang {
+export function languageOf(attributes: unknown): Lang {
   const given = (attributes ?? {}) as Record<string, unknown>;
   const language = String(given.language ?? given.lang ?? "")
     .toLowerCase()

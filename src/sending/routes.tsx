@@ -28,6 +28,7 @@ import {
 import { countRecipients } from "./eligibility";
 import { failuresCsv, retryFailed, sendFailures } from "./failures";
 import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
+import { progressRate } from "./progress-rate";
 import { canaryFigures, findSend, listWithPurpose } from "./queries";
 import {
   inviteLegacyContacts,
@@ -62,14 +63,11 @@ const str = (v: unknown) => (typeof v === "string" ? v : "");
 
 async function progressView(c: C, p: SendProgress): Promise<ProgressView> {
   const now = c.var.deps.clock.now().getTime();
-  const elapsed = (now - Date.parse(p.createdAt)) / 1000;
-  const rate = p.sent > 0 && elapsed > 0 ? p.sent / elapsed : null;
   const { send } = p;
   const holdUntil = send.canaryHoldUntil;
   return {
     ...p,
-    ratePerSecond: rate,
-    etaSeconds: rate && p.queued > 0 && p.status !== "paused" ? p.queued / rate : null,
+    rate: await progressRate(c.var.deps, p),
     stopReason: send.stopReason,
     stoppedBy: send.stoppedBy,
     sendAt: send.sendAt,
@@ -127,7 +125,7 @@ sendingPages.post("/admin/sends/:id/cancel", async (c) => {
 
 // ---- Kill switch ------------------------------------------------------------------------
 
-sendingPages.get("/admin/sending", async (c) => {
+async function sendingPage(c: C, error?: string, status: 200 | 422 = 200) {
   const [state, rates, sends] = await Promise.all([
     sendingStateOf(c.var.deps.db),
     overallRates(c.var.deps),
@@ -138,26 +136,46 @@ sendingPages.get("/admin/sending", async (c) => {
       email={c.var.admin.email}
       state={state}
       rates={rates}
-      sends={<SendsTable rows={sends} />}
+      error={error}
+      sends={<SendsTable rows={sends} paused={state.paused} />}
     />,
+    status,
   );
-});
+}
+
+sendingPages.get("/admin/sending", (c) => sendingPage(c));
 
 sendingPages.get("/admin/sending/bar", async (c) =>
   c.html(<SendingBarContent state={await sendingStateOf(c.var.deps.db)} />),
 );
 
+/** Back to the admin page the button was pressed on (same site only), else the Sends page. */
+function backTo(c: C): string {
+  const referer = c.req.header("Referer");
+  if (!referer) return "/admin/sending";
+  const url = URL.parse(referer);
+  const own = URL.parse(c.req.url);
+  if (!url || !own || url.origin !== own.origin || !url.pathname.startsWith("/admin")) {
+    return "/admin/sending";
+  }
+  return url.pathname + url.search;
+}
+
 sendingPages.post("/admin/sending/pause", async (c) => {
   const form = await c.req.parseBody();
   const reason = str(form.reason).trim().slice(0, 500) || "Stopped with the admin button";
   await pauseSending(c.var.deps, reason, c.var.admin.email);
-  return c.redirect("/admin/sending", 303);
+  return c.redirect(backTo(c), 303);
 });
 
 sendingPages.post("/admin/sending/resume", async (c) => {
+  const form = await c.req.parseBody();
+  if (form.confirm !== "yes") {
+    return sendingPage(c, "Tick the box to confirm that sending may resume.", 422);
+  }
   await resumeSending(c.var.deps, c.var.admin.email);
   c.var.deps.dispatcher?.wake();
-  return c.redirect("/admin/sending", 303);
+  return c.redirect(backTo(c), 303);
 });
 
 // ---- Sends --------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 import type { Child } from "hono/jsx";
+import { formatDuration } from "../time";
 import { AdminLayout, StopAllSendingButton } from "../views/layout";
+import { Time } from "../views/time";
 import type { CampaignState } from "./campaigns";
 import type { Failure } from "./failures";
 import type { SendingState } from "./kill-switch";
+import type { ProgressRate } from "./progress-rate";
 import type { CanaryFigures } from "./queries";
 
 const SEND_TITLES = {
@@ -21,7 +24,7 @@ export function PausedNotice(props: { state: SendingState }) {
       {props.state.since ? (
         <>
           {" "}
-          since <time datetime={props.state.since}>{props.state.since}</time>
+          since <Time at={props.state.since} relative />
         </>
       ) : null}
       {props.state.by ? <> by {props.state.by}</> : null}
@@ -44,9 +47,14 @@ function DeclareFromPause(props: { reason: string | null }) {
   );
 }
 
-function ResumeButton() {
+/** Resuming sends to everyone queued, so it asks for a tick first (works without JavaScript). */
+export function ResumeButton() {
   return (
-    <form method="post" action="/admin/sending/resume" class="inline">
+    <form method="post" action="/admin/sending/resume" class="resume-form" id="resume">
+      <label>
+        <input type="checkbox" name="confirm" value="yes" required />I know why sending was paused;
+        resume it for every queued send
+      </label>
       <button type="submit" class="secondary">
         Resume sending
       </button>
@@ -54,15 +62,16 @@ function ResumeButton() {
   );
 }
 
-/** The content of the bar on every admin page (refreshed by htmx). */
+/** The content of the bar in every admin header (refreshed by htmx): the details live on the Sends page. */
 export function SendingBarContent(props: { state: SendingState }) {
-  return props.state.paused ? (
-    <>
-      <PausedNotice state={props.state} />
-      <ResumeButton />
-    </>
-  ) : (
-    <StopAllSendingButton />
+  if (!props.state.paused) return <StopAllSendingButton />;
+  const why = [props.state.by ? `by ${props.state.by}` : "", props.state.reason ?? ""]
+    .filter(Boolean)
+    .join(": ");
+  return (
+    <a class="paused-chip" href="/admin/sending#resume" title={why}>
+      Sending is paused
+    </a>
   );
 }
 
@@ -136,8 +145,7 @@ export type ProgressView = {
   sent: number;
   failed: number;
   suppressed: number;
-  ratePerSecond: number | null;
-  etaSeconds: number | null;
+  rate: ProgressRate;
   /** Why it stopped: a rejection's reason, `cancelled`, or the canary's verdict. */
   stopReason: string | null;
   stoppedBy: string | null;
@@ -175,6 +183,29 @@ function CanaryBlock(props: { p: ProgressView }) {
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** Rate and time left, or why there is none yet; nothing at all once the send is finished. */
+function RateFigures(props: { rate: ProgressRate }) {
+  const r = props.rate;
+  if (r.kind === "finished") return null;
+  const [rate, left] =
+    r.kind === "measuring"
+      ? ["measuring…", "measuring…"]
+      : r.kind === "paused"
+        ? ["paused", "—"]
+        : [
+            `${r.perSecond.toFixed(1)} messages/s`,
+            r.etaSeconds === null ? "—" : `about ${formatDuration(r.etaSeconds)}`,
+          ];
+  return (
+    <>
+      <dt>Rate</dt>
+      <dd>{rate}</dd>
+      <dt>Time left</dt>
+      <dd>{left}</dd>
+    </>
   );
 }
 
@@ -228,10 +259,7 @@ export function ProgressFragment(props: { p: ProgressView }) {
         <dd>{fmt(p.failed)}</dd>
         <dt>Suppressed</dt>
         <dd>{fmt(p.suppressed)}</dd>
-        <dt>Rate</dt>
-        <dd>{p.ratePerSecond === null ? "—" : `${p.ratePerSecond.toFixed(1)} messages/s`}</dd>
-        <dt>Time left</dt>
-        <dd>{p.etaSeconds === null ? "—" : `about ${Math.ceil(p.etaSeconds / 60)} min`}</dd>
+        <RateFigures rate={p.rate} />
       </dl>
     </section>
   );
@@ -262,8 +290,7 @@ export function SendPage(props: {
       </h1>
       <p>
         To <strong>{props.listName}</strong>, started by {props.createdBy} at{" "}
-        <time datetime={props.createdAt}>{props.createdAt}</time>. Subject:{" "}
-        {props.subject || "(default)"}
+        <Time at={props.createdAt} />. Subject: {props.subject || "(default)"}
       </p>
       <EligibilitySummary recipients={props.p.total} excluded={props.excluded} verb="queued" />
       <p>
@@ -366,7 +393,7 @@ function FailuresSection(props: { p: ProgressView; failures: Failure[] }) {
                   <td>{f.status}</td>
                   <td>{f.reason}</td>
                   <td>
-                    <time datetime={f.at}>{f.at}</time>
+                    <Time at={f.at} />
                   </td>
                 </tr>
               ))}
@@ -397,8 +424,17 @@ export function SendsTable(props: {
     createdAt: string;
     createdBy: string;
   }[];
+  /** While all sending is paused, unfinished sends read `paused`, as on their own page. */
+  paused?: boolean;
 }) {
-  if (props.rows.length === 0) return <p class="muted">Nothing has been sent yet.</p>;
+  if (props.rows.length === 0) {
+    return (
+      <p class="muted">
+        Nothing has been sent yet. <a href="/admin/lists">Ask a list for consent</a> or send a{" "}
+        <a href="/admin/campaigns">campaign</a>.
+      </p>
+    );
+  }
   return (
     <table>
       <thead>
@@ -417,10 +453,14 @@ export function SendsTable(props: {
               <a href={`/admin/sends/${s.id}`}>#{s.id}</a>
             </td>
             <td>{s.kind}</td>
-            <td>{s.status}</td>
+            <td>
+              {props.paused && (s.status === "queued" || s.status === "sending")
+                ? "paused"
+                : s.status}
+            </td>
             <td>{fmt(s.total)}</td>
             <td>
-              <time datetime={s.createdAt}>{s.createdAt}</time> by {s.createdBy}
+              <Time at={s.createdAt} /> by {s.createdBy}
             </td>
           </tr>
         ))}
@@ -679,7 +719,7 @@ export function CampaignPage(props: {
         For the list “{props.listName}”. Status: <strong data-status={status}>{status}</strong>
         {status === "scheduled" && campaign.sendAt ? (
           <>
-            , to be sent at <time datetime={campaign.sendAt}>{campaign.sendAt}</time>
+            , to be sent at <Time at={campaign.sendAt} relative />
           </>
         ) : null}
         .
@@ -796,9 +836,8 @@ function CampaignSent(props: { state: CampaignState }) {
     <>
       <h2>Sent</h2>
       <p>
-        {status === "sent" ? "Sent on" : "Started on"} <time datetime={when}>{when}</time> to{" "}
-        {fmt(send.total)} contacts ({status}).{" "}
-        <a href={`/admin/sends/${send.id}`}>Send #{send.id}</a>
+        {status === "sent" ? "Sent on" : "Started on"} <Time at={when} /> to {fmt(send.total)}{" "}
+        contacts ({status}). <a href={`/admin/sends/${send.id}`}>Send #{send.id}</a>
       </p>
     </>
   );

@@ -1,7 +1,8 @@
 // Every query of the suppression admin: the latest suppressed hashes (of one reason), every
 // reason of some hashes, counts per reason.
-import { and, countDistinct, desc, eq, inArray, isNull, max } from "drizzle-orm";
+import { and, countDistinct, desc, eq, inArray, isNull, max, or, sql } from "drizzle-orm";
 import { contacts, suppressionReasons } from "../../db/schema";
+import { likePattern } from "../contacts/queries";
 import type { Db } from "../db";
 
 /** The hashes suppressed most recently (for any scope), optionally for one reason. */
@@ -46,3 +47,38 @@ export const countSuppressed = async (db: Db) =>
   (
     await db.select({ n: countDistinct(suppressionReasons.addressHash) }).from(suppressionReasons)
   )[0]?.n ?? 0;
+
+/**
+ * Hashes whose address or name, as a contact still holds it, contains `text` (SQLite's LIKE
+ * ignores ASCII case). An address nobody holds any more is only its hash: found by the full
+ * address, never by a part.
+ */
+export const hashesMatching = async (
+  db: Db,
+  text: string,
+  reason: string | undefined,
+  limit: number,
+) => {
+  const pattern = likePattern(text);
+  return (
+    await db
+      .select({ hash: suppressionReasons.addressHash })
+      .from(suppressionReasons)
+      .innerJoin(
+        contacts,
+        and(eq(contacts.emailHash, suppressionReasons.addressHash), isNull(contacts.erasedAt)),
+      )
+      .where(
+        and(
+          or(
+            sql`${contacts.email} LIKE ${pattern} ESCAPE '\\'`,
+            sql`${contacts.name} LIKE ${pattern} ESCAPE '\\'`,
+          ),
+          reason ? eq(suppressionReasons.reason, reason) : undefined,
+        ),
+      )
+      .groupBy(suppressionReasons.addressHash)
+      .orderBy(desc(max(suppressionReasons.at)))
+      .limit(limit)
+  ).map((r) => r.hash);
+};

@@ -69,7 +69,21 @@ export type SuppressionSearch = {
   errors: FieldError[];
 };
 
-/** The latest suppressions (of one reason), or the one matching a typed address. */
+/**
+ * A full address is looked up by its hash (so one no contact holds any more is still found);
+ * any text is also matched as a part of the address or name of contacts that hold one.
+ */
+async function matching(deps: Deps, query: SuppressionQuery, limit: number) {
+  const address = parseAddress(query.address);
+  // A suppression made under a previous SECRET_KEY moves to the current one first.
+  if (!("error" in address)) await adoptPreviousHashes(deps, [address.key]);
+  const exact = "error" in address ? [] : [hashAddress(deps, address.key)];
+  const partial = await q.hashesMatching(deps.db, query.address, query.reason, limit);
+  const rows = await suppressionsOf(deps, [...new Set([...exact, ...partial])]);
+  return query.reason ? rows.filter((r) => r.reasons.some((x) => x.reason === query.reason)) : rows;
+}
+
+/** The latest suppressions (of one reason), or those matching a typed address or part of one. */
 export async function searchSuppressions(
   deps: Deps,
   query: SuppressionQuery,
@@ -80,13 +94,7 @@ export async function searchSuppressions(
     q.countSuppressed(deps.db),
   ]);
   if (query.address) {
-    const address = parseAddress(query.address);
-    if ("error" in address) {
-      return { rows: [], counts, total, errors: [{ field: "address", message: address.error }] };
-    }
-    await adoptPreviousHashes(deps, [address.key]);
-    const rows = await suppressionsOf(deps, [hashAddress(deps, address.key)]);
-    return { rows, counts, total, errors: [] };
+    return { rows: await matching(deps, query, limit), counts, total, errors: [] };
   }
   const hashes = await q.latestHashes(deps.db, query.reason, limit);
   return { rows: await suppressionsOf(deps, hashes), counts, total, errors: [] };

@@ -1,6 +1,7 @@
 // The suppression admin page: counts per reason, search by address or reason, lift with a reason.
 import { errorsByField, SelectField, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
+import { Time } from "../views/time";
 import { SUPPRESSION_REASONS, type SuppressionQuery, type SuppressionSearch } from "./service";
 
 export type RowError = { hash: string; message: string; note: string };
@@ -43,11 +44,11 @@ export function SuppressionsPage(props: {
       <form method="get" action="/admin/suppressions" class="suppression-search">
         <TextField
           name="address"
-          label="Address"
+          label="Address or name"
           type="search"
           value={query.address}
           maxlength={320}
-          placeholder="someone@example.org"
+          placeholder="someone@example.org, or a part of it"
           errors={errors}
         />
         <SelectField
@@ -61,9 +62,11 @@ export function SuppressionsPage(props: {
       </form>
       {search.rows.length === 0 ? (
         <p class="muted">
-          {query.address && !errors.address
-            ? "This address is not on the suppression list."
-            : "No suppression matches."}
+          {!query.address
+            ? "No suppression matches."
+            : query.address.includes("@")
+              ? "This address is not on the suppression list."
+              : "No suppressed address or name contains this text."}
         </p>
       ) : (
         <table>
@@ -90,8 +93,8 @@ export function SuppressionsPage(props: {
                       {row.reasons.map((r) => (
                         <li>
                           {r.reason}
-                          {r.listId === null ? "" : ` (list #${r.listId} only)`},{" "}
-                          <time datetime={r.at}>{r.at}</time>, {r.source}
+                          {r.listId === null ? "" : ` (list #${r.listId} only)`}, <Time at={r.at} />
+                          , {r.source}
                         </li>
                       ))}
                     </ul>

@@ -1,28 +1,12 @@
 // The page shells: a public layout (French or English, with the language switch) and the admin one.
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import type { Dictionary, Lang } from "../i18n";
+import { LANGUAGE_NAMES, type Lang } from "../i18n";
+import { messages } from "../messages";
 import { useOrgName } from "./org";
 
-const text: Dictionary<{
-  home: string;
-  switchTo: string;
-  other: Lang;
-  skip: string;
-}> = {
-  fr: {
-    home: "Accueil",
-    switchTo: "English",
-    other: "en",
-    skip: "Aller au contenu",
-  },
-  en: {
-    home: "Home",
-    switchTo: "Français",
-    other: "fr",
-    skip: "Skip to content",
-  },
-};
+/** The language the switch offers from each one. */
+const OTHER: Record<Lang, Lang> = { fr: "en", en: "fr" };
 
 function Head(props: { title: string }) {
   const org = useOrgName() || "Relance";
@@ -43,7 +27,8 @@ function Head(props: { title: string }) {
 }
 
 export function PublicLayout(props: { title: string; lang: Lang; path: string; children: Child }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).shell;
+  const other = OTHER[props.lang];
   const org = useOrgName() || "Relance";
   return (
     <>
@@ -66,10 +51,10 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
               <ul>
                 <li>
                   <form method="post" action="/lang" class="lang-switch">
-                    <input type="hidden" name="lang" value={t.other} />
+                    <input type="hidden" name="lang" value={other} />
                     <input type="hidden" name="back" value={props.path} />
-                    <button type="submit" class="outline secondary" lang={t.other}>
-                      {t.switchTo}
+                    <button type="submit" class="outline secondary" lang={other}>
+                      {LANGUAGE_NAMES[other]}
                     </button>
                   </form>
                 </li>
@@ -88,30 +73,50 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
   );
 }
 
-/** Links of the admin navigation; each capability adds its own entry here. */
-export const ADMIN_NAV: { href: string; label: string }[] = [
-  { href: "/admin", label: "Home" },
-  { href: "/admin/lists", label: "Lists" },
-  { href: "/admin/campaigns", label: "Campaigns" },
-  { href: "/admin/sending", label: "Sending" },
-  { href: "/admin/deliverability", label: "Deliverability" },
-  { href: "/admin/suppressions", label: "Suppressions" },
-  { href: "/admin/inbound", label: "Inbound" },
-  { href: "/admin/incidents", label: "Incidents" },
-  { href: "/admin/status", label: "Status page" },
-  { href: "/admin/polls", label: "Polls" },
-  { href: "/admin/mailbox", label: "Mailbox" },
-  { href: "/admin/audit", label: "Audit log" },
-  { href: "/admin/admins", label: "Team" },
-  { href: "/admin/account", label: "Account" },
+/** The admin navigation, grouped so it fits a phone; each capability adds its entry to a group. */
+export const ADMIN_NAV: { group: string; items: { href: string; label: string }[] }[] = [
+  {
+    group: "Audience",
+    items: [
+      { href: "/admin/lists", label: "Lists" },
+      { href: "/admin/suppressions", label: "Suppressions" },
+      { href: "/admin/inbound", label: "Inbound" },
+    ],
+  },
+  {
+    group: "Sending",
+    items: [
+      { href: "/admin/campaigns", label: "Campaigns" },
+      { href: "/admin/sending", label: "Sends" },
+      { href: "/admin/deliverability", label: "Deliverability" },
+      { href: "/admin/mailbox", label: "Mailbox" },
+    ],
+  },
+  {
+    group: "Public",
+    items: [
+      { href: "/admin/incidents", label: "Incidents" },
+      { href: "/admin/status", label: "Status page" },
+      { href: "/admin/polls", label: "Polls" },
+    ],
+  },
+  {
+    group: "Settings",
+    items: [
+      { href: "/admin/admins", label: "Team" },
+      { href: "/admin/webhook-endpoints", label: "Webhooks" },
+      { href: "/admin/audit", label: "Audit log" },
+      { href: "/admin/account", label: "Account" },
+    ],
+  },
 ];
 
-/** The red button on every admin page; htmx refreshes the bar with the live state. */
+/** Live sending state under the header; htmx refreshes it, so a pause shows on every page once. */
 function SendingBar() {
   return (
     <div
       id="sending-bar"
-      class="container sending-bar"
+      class="sending-bar"
       hx-get="/admin/sending/bar"
       hx-trigger="load, every 5s"
       hx-swap="innerHTML"
@@ -132,41 +137,110 @@ export function StopAllSendingButton() {
   );
 }
 
+function SignOut(props: { email: string }) {
+  return (
+    <form method="post" action="/admin/logout" class="inline">
+      <button type="submit" class="outline secondary" title={props.email}>
+        Sign out
+      </button>
+    </form>
+  );
+}
+
+/** Wide screens: one dropdown per group (details/summary, so no script is needed). */
+function WideNav() {
+  return (
+    <ul class="nav-wide">
+      <li>
+        <a href="/admin">Dashboard</a>
+      </li>
+      {ADMIN_NAV.map((g) => (
+        <li>
+          <details class="dropdown">
+            <summary>{g.group}</summary>
+            <ul>
+              {g.items.map((item) => (
+                <li>
+                  <a href={item.href}>{item.label}</a>
+                </li>
+              ))}
+            </ul>
+          </details>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Small screens: the whole navigation folds into one menu. */
+function NarrowNav(props: { email: string }) {
+  return (
+    <details class="nav-menu">
+      <summary>Menu</summary>
+      <div class="nav-menu-panel">
+        <a href="/admin">Dashboard</a>
+        {ADMIN_NAV.map((g) => (
+          <section>
+            <h2 class="nav-group">{g.group}</h2>
+            <ul>
+              {g.items.map((item) => (
+                <li>
+                  <a href={item.href}>{item.label}</a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+        <p class="muted nav-email">{props.email}</p>
+        <SignOut email={props.email} />
+      </div>
+    </details>
+  );
+}
+
+function AdminHeader(props: { email?: string }) {
+  return (
+    <header class="admin-header">
+      <nav class="container-fluid" aria-label="Admin">
+        <ul>
+          <li>
+            <a href="/admin" class="brand">
+              <strong>Relance</strong>
+            </a>
+          </li>
+        </ul>
+        {props.email ? (
+          <>
+            <WideNav />
+            <ul class="nav-end">
+              <li>
+                <SendingBar />
+              </li>
+              <li class="nav-wide">
+                <SignOut email={props.email} />
+              </li>
+              <li class="nav-narrow">
+                <NarrowNav email={props.email} />
+              </li>
+            </ul>
+          </>
+        ) : null}
+      </nav>
+    </header>
+  );
+}
+
 export function AdminLayout(props: { title: string; email?: string; children: Child }) {
   return (
     <>
       {raw("<!DOCTYPE html>")}
       <html lang="en">
         <Head title={`${props.title} · Admin`} />
-        <body>
-          <header class="container">
-            <nav>
-              <ul>
-                <li>
-                  <a href="/admin" class="brand">
-                    <strong>Relance admin</strong>
-                  </a>
-                </li>
-              </ul>
-              {props.email ? (
-                <ul>
-                  {ADMIN_NAV.map((item) => (
-                    <li>
-                      <a href={item.href}>{item.label}</a>
-                    </li>
-                  ))}
-                  <li>
-                    <form method="post" action="/admin/logout" class="inline">
-                      <button type="submit" class="outline secondary">
-                        Sign out {props.email}
-                      </button>
-                    </form>
-                  </li>
-                </ul>
-              ) : null}
-            </nav>
-          </header>
-          {props.email ? <SendingBar /> : null}
+        <body class="admin">
+          <a class="skip" href="#main">
+            Skip to content
+          </a>
+          <AdminHeader email={props.email} />
           <main class="container" id="main">
             {props.children}
           </main>
