@@ -8,6 +8,7 @@ import { openAndRecentIncidents } from "../incidents/service";
 import { IncidentsSection } from "../incidents/views";
 import { openPollsNow } from "../polls/service";
 import { PollsSection } from "../polls/views";
+import { formGuard, STATUS_FORM_SCOPE } from "../subscriptions/bot-fields";
 import { StatusSubscribeForm } from "../subscriptions/views";
 import { PublicLayout } from "../views/layout";
 import { HomePage, StatusFragment } from "./views";
@@ -26,7 +27,7 @@ homeRoutes.get("/", async (c) => {
         <>
           <IncidentsSection incidents={incidents} lang={c.var.lang} />
           <PollsSection polls={polls} lang={c.var.lang} />
-          <StatusSubscribeForm lang={c.var.lang} />
+          <StatusSubscribeForm lang={c.var.lang} guard={formGuard(c.var.deps, STATUS_FORM_SCOPE)} />
         </>
       }
     />,

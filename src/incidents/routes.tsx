@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
+import { followFormScope, formGuard, roundedDown } from "../subscriptions/bot-fields";
 import { errorPage } from "../views/errors";
 import { incidentsFeed } from "./atom";
 import {
@@ -26,6 +27,7 @@ import { IncidentPublicPage } from "./views";
  * Workers) 30 s, then revalidate with the ETag. The language comes from a cookie or the header.
  */
 const PUBLIC_CACHE = "public, max-age=15, s-maxage=30";
+const SHARED_CACHE_MS = 30_000;
 
 export const incidentPages = new Hono<AppEnv>();
 
@@ -56,7 +58,12 @@ incidentPages.get("/incidents/:slug", async (c) => {
   c.header("Cache-Control", PUBLIC_CACHE);
   if (asJson) return c.json(incidentJson(page));
   c.header("Vary", "Accept-Language, Cookie");
-  return c.html(<IncidentPublicPage page={page} lang={c.var.lang} path={c.req.path} />);
+  // The follow form's display time is the cache's: rounded down, so the ETag holds meanwhile.
+  const shown = roundedDown(c.var.deps.clock.now(), SHARED_CACHE_MS);
+  const guard = formGuard(c.var.deps, followFormScope(page.incident.slug), shown);
+  return c.html(
+    <IncidentPublicPage page={page} lang={c.var.lang} path={c.req.path} guard={guard} />,
+  );
 });
 
 export const incidentApi = new Hono<AppEnv>();
