@@ -6,8 +6,9 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, test } from "vitest";
 import { MIN_FILL_MS, signFormStart } from "../src/polls/bot-check";
-import { createTestApp, type TestApp } from "./helpers";
+import { createTestApp, ORIGIN, type TestApp } from "./helpers";
 import { snapshot } from "./participant-helpers";
+import { formFields, newPoll, visitPoll } from "./poll-helpers";
 import { createIncident } from "./subscription-helpers";
 
 let t: TestApp;
@@ -94,6 +95,27 @@ describe.each(FORMS)("$name", (form) => {
     expect(await snapshot(t)).toEqual(before);
   });
 
+  test("a honeypot sent twice (as an array) is still a honeypot filled", async () => {
+    await appWith();
+    const { started } = await shownForm(form);
+    t.clock.advance(MIN_FILL_MS);
+    const before = await snapshot(t);
+    const body = new URLSearchParams({
+      ...form.extra,
+      email: "bot@example.org",
+      form_started: started,
+    });
+    body.append("website", "http://spam.example");
+    body.append("website", "http://spam.example");
+    const res = await t.request(form.action, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
+      body: body.toString(),
+    });
+    expect(res.status).toBe(422);
+    expect(await snapshot(t)).toEqual(before);
+  });
+
   test("the refusal is in French too", async () => {
     await appWith();
     const res = await t.form(
@@ -149,4 +171,28 @@ test("FORM_MIN_FILL_MS sets the least fill time (0 for tests that drive a browse
   const started = signFormStart(t.deps, t.clock.now());
   const res = await send(FORMS[1] as Form, { email: "ada@example.org", form_started: started });
   expect(res.status).toBe(200);
+});
+
+test("the vote form: a honeypot sent twice (as an array) is refused and counts no vote", async () => {
+  await appWith();
+  const bearer = await t.token();
+  const poll = await newPoll(t, bearer, { results_visibility: "always" });
+  const page = await visitPoll(t, poll.slug);
+  const fields = new URLSearchParams([...formFields(page)]);
+  fields.set("option", String(poll.options[0]?.id));
+  fields.append("website", "http://spam.example");
+  fields.append("website", "http://spam.example");
+  t.clock.advance(MIN_FILL_MS);
+  const res = await t.request(`/polls/${poll.slug}/vote`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Origin: ORIGIN,
+      Cookie: page.cookie,
+    },
+    body: fields.toString(),
+  });
+  expect(res.status).toBe(422);
+  const votes = await t.client.execute("SELECT count(*) AS n FROM poll_votes");
+  expect(Number(votes.rows[0]?.n)).toBe(0);
 });

@@ -20,6 +20,15 @@ export const signFormStart = (deps: Deps, at: Date) => {
   return `${ms}.${signature(deps.config.secretKey, ms)}`;
 };
 
+/**
+ * The honeypot as sent: a field repeated by a program (an array once parsed) is still filled, so
+ * every value counts, not only one.
+ */
+export const honeypotOf = (value: unknown): string | undefined => {
+  const values = (Array.isArray(value) ? value : [value]).filter((v) => typeof v === "string");
+  return values.join("") || undefined;
+};
+
 export type HumanCheck = "ok" | "honeypot" | "no_form" | "too_fast";
 
 /** Whether a submitted form looks filled by a person (see the file comment). */

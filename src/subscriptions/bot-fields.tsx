@@ -5,7 +5,13 @@
 import type { Deps } from "../deps";
 import { boundAddress, checkProof, issueChallenge, POW_FIELD } from "../http/proof-of-work";
 import type { Dictionary, Lang } from "../i18n";
-import { checkHumanForm, HONEYPOT_FIELD, STARTED_FIELD, signFormStart } from "../polls/bot-check";
+import {
+  checkHumanForm,
+  HONEYPOT_FIELD,
+  honeypotOf,
+  STARTED_FIELD,
+  signFormStart,
+} from "../polls/bot-check";
 
 /** What a rendered form carries: its signed display time, and the proof-of-work asked for. */
 export type FormGuard = { started: string; pow?: { bits: number; challenge: string } };
@@ -41,7 +47,7 @@ export function botRefusal(
   scope: string,
 ): BotRefusal | undefined {
   const human = checkHumanForm(deps, {
-    honeypot: text(fields[HONEYPOT_FIELD]),
+    honeypot: honeypotOf(fields[HONEYPOT_FIELD]),
     started: text(fields[STARTED_FIELD]),
   });
   if (human !== "ok") return "bot";
