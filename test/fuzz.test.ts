@@ -215,9 +215,10 @@ function writeRoutes(prefix: RegExp) {
 }
 
 test("every JSON API write: hostile bodies never give a 5xx; refusals are problem+json and change nothing", async () => {
-  const routes = writeRoutes(/^\/api\/v1\//).filter(
-    (r) => !r.path.includes("/sending/") && r.path !== "/api/v1/tokens",
-  );
+  // Deletions last: the rows the other routes' ids point at are still there when they are fuzzed.
+  const routes = writeRoutes(/^\/api\/v1\//)
+    .filter((r) => !r.path.includes("/sending/") && r.path !== "/api/v1/tokens")
+    .sort((a, b) => Number(a.method === "DELETE") - Number(b.method === "DELETE"));
   expect(routes.length).toBeGreaterThan(8);
   for (const route of routes) {
     await fc.assert(
