@@ -117,6 +117,14 @@ const schema = z
       .min(0, "a whole number of bits, 0 (off) to 24")
       .max(24, "at most 24 bits: more would take a phone several seconds")
       .default(0),
+    // The least time from a public form's display to its sending: faster, a program filled it
+    // (the vote and subscribe forms). Tests that drive a browser set 0.
+    FORM_MIN_FILL_MS: z.coerce
+      .number({ error: "a whole number of milliseconds" })
+      .int("a whole number of milliseconds")
+      .min(0, "0 or more milliseconds")
+      .max(60_000, "at most 60000 ms: people answer short forms faster")
+      .default(2000),
     EVENT_RETENTION_DAYS: z.coerce
       .number({ error: "a whole number of days" })
       .int("a whole number of days")
@@ -232,6 +240,8 @@ export type Config = {
   voteLimitPerIpPerMinute: number;
   /** Proof-of-work on the public vote and subscribe forms: zero bits asked for (0: off). */
   powBits: number;
+  /** The least time from a public form's display to its sending (FORM_MIN_FILL_MS). */
+  formMinFillMs: number;
   eventRetentionDays: number;
   /** A re-consent deadline is at least this many days ahead: the unanswered are erased then. */
   reconsentMinDays: number;
@@ -355,6 +365,7 @@ export function parseConfig(rawEnv: Env, runtime: Runtime): Config {
     breaker: { bounceRate: e.BREAKER_BOUNCE_RATE, complaintRate: e.BREAKER_COMPLAINT_RATE },
     voteLimitPerIpPerMinute: e.VOTE_LIMIT_PER_IP_PER_MINUTE,
     powBits: e.POW_BITS,
+    formMinFillMs: e.FORM_MIN_FILL_MS,
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     reconsentMinDays: e.RECONSENT_MIN_DAYS,
     trustedProxies: e.TRUSTED_PROXIES ?? [],

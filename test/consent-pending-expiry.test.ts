@@ -6,6 +6,7 @@ import { runPeriodicJobs } from "../src/jobs";
 import { createTestApp, type TestApp } from "./helpers";
 import { contactId, eventsOf, linksInMail, memberState } from "./participant-helpers";
 import { dispatchUntilIdle } from "./sending-helpers";
+import { shownForm } from "./subscription-helpers";
 
 const DAY = 24 * 3600 * 1000;
 const visitor = { "User-Agent": "Firefox/128.0", "X-Forwarded-For": "203.0.113.7" };
@@ -24,7 +25,11 @@ describe("pending subscriptions expire", () => {
     return ((await res.json()) as { id: number }).id;
   };
   const subscribe = async (slug: string, email: string, name = "") => {
-    const res = await t.form(`/lists/${slug}/subscribe`, { email, name, consent: "yes" }, visitor);
+    const res = await t.form(
+      `/lists/${slug}/subscribe`,
+      { ...shownForm(t), email, name, consent: "yes" },
+      visitor,
+    );
     expect(res.status).toBe(200);
   };
   const contactRow = async (id: number) =>

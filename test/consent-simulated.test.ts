@@ -14,6 +14,7 @@ import {
   memberState,
 } from "./participant-helpers";
 import { dispatchUntilIdle } from "./sending-helpers";
+import { shownForm } from "./subscription-helpers";
 
 const visitor = { "User-Agent": "Firefox/128.0", "X-Forwarded-For": "203.0.113.7" };
 type Report = { send_id: number | null; recipients: number; excluded: Record<string, number> };
@@ -91,7 +92,7 @@ describe("simulated consent", () => {
     });
     const listId = ((await res.json()) as { id: number }).id;
     const subscribe = (email: string) =>
-      t.form("/lists/newsletter/subscribe", { email, consent: "yes" }, visitor);
+      t.form("/lists/newsletter/subscribe", { ...shownForm(t), email, consent: "yes" }, visitor);
     expect((await subscribe("sim@example.org")).status).toBe(200);
     await dispatchUntilIdle(t.deps);
     const sim = await linksInMail(t, "sim@example.org");

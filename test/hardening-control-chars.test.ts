@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { headerSafe, singleRecipient } from "../src/mail/provider";
 import { createTestApp, type TestApp } from "./helpers";
 import { contactId, invitedParticipants, linksInMail, snapshot } from "./participant-helpers";
+import { shownForm } from "./subscription-helpers";
 
 const CONTROLS = [
   "\u0000",
@@ -171,6 +172,7 @@ describe("at input: 422 on the field, nothing stored", () => {
     for (const c of ["\u0000", "\u0085", "\t"]) {
       const before = await snapshot(t);
       const res = await t.form(`/lists/${slug}/subscribe`, {
+        ...shownForm(t),
         email: "newcomer@example.org",
         name: `New${c}comer`,
         consent: "yes",

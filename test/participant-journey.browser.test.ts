@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { MIN_FILL_MS } from "../src/polls/bot-check";
 import { launchBrowser, startTestServer, type TestServer } from "./browser";
 import {
   contactId,
@@ -133,6 +134,7 @@ test("the subscribe form: double opt-in through the outbox, then its per-address
   const t = server.t;
   const page = await browser.newPage({ locale: "fr-FR" });
   await page.goto(`${server.url}/lists/nets/subscribe`);
+  t.clock.advance(MIN_FILL_MS); // a person reads the purpose first: a program's form is refused
   await page.getByLabel("Adresse e-mail").fill("erin@example.org");
   await page.getByLabel("J'accepte de recevoir ces messages, tels que décrits ci-dessus.").check();
   await page.getByRole("button", { name: "M'inscrire" }).click();

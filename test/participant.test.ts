@@ -12,6 +12,7 @@ import {
   snapshot,
 } from "./participant-helpers";
 import { dispatchUntilIdle } from "./sending-helpers";
+import { shownForm } from "./subscription-helpers";
 
 let t: TestApp;
 let bearer: string;
@@ -604,7 +605,7 @@ describe("public subscription (double opt-in)", () => {
     return ((await res.json()) as { id: number }).id;
   }
   const subscribe = (fields: Record<string, string>) =>
-    t.form("/lists/newsletter/subscribe", fields, visitor);
+    t.form("/lists/newsletter/subscribe", { ...shownForm(t), ...fields }, visitor);
   const outboxCount = async () =>
     Number((await t.client.execute("SELECT count(*) AS n FROM mail_outbox")).rows[0]?.n);
 

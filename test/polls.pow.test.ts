@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { MIN_FILL_MS } from "../src/polls/bot-check";
 import { createTestApp, ORIGIN, type TestApp } from "./helpers";
 import { formFields, newPoll, readResults, visitPoll } from "./poll-helpers";
+import { shownForm } from "./subscription-helpers";
 
 const BITS = 8;
 let t: TestApp;
@@ -163,7 +164,7 @@ const subscribe = (fields: Record<string, string>) =>
       "Content-Type": "application/x-www-form-urlencoded",
       Origin: ORIGIN,
     },
-    body: new URLSearchParams(fields).toString(),
+    body: new URLSearchParams({ ...shownForm(t), ...fields }).toString(),
   });
 
 const contactsNamed = async (email: string) =>

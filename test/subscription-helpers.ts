@@ -1,5 +1,6 @@
 // Shared steps of the status subscription tests: subscribe or follow, confirm from the outbox.
 
+import { MIN_FILL_MS, signFormStart } from "../src/polls/bot-check";
 import type { TestApp } from "./helpers";
 import { linksInMail } from "./participant-helpers";
 import { dispatchUntilIdle } from "./sending-helpers";
@@ -28,7 +29,7 @@ export async function subscribeAndConfirm(
   lang: "fr" | "en" = "fr",
   extra: Record<string, string> = {},
 ) {
-  const res = await t.form(path, { email, ...extra }, { "Accept-Language": lang });
+  const res = await t.form(path, { ...shownForm(t), email, ...extra }, { "Accept-Language": lang });
   if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
   await dispatchUntilIdle(t.deps);
   const { confirm } = await linksInMail(t, email);
@@ -54,3 +55,11 @@ export async function createIncident(t: TestApp, bearer: string, slug: string, e
 
 export const postUpdate = (t: TestApp, bearer: string, id: number, body: Record<string, unknown>) =>
   t.api(bearer, "POST", `/api/v1/incidents/${id}/updates`, body);
+
+/**
+ * The hidden field of a public form shown a moment ago (the honeypot left empty), for tests that
+ * post a subscribe or follow form directly: test/hardening-bots.test.ts covers the refusals.
+ */
+export const shownForm = (t: TestApp) => ({
+  form_started: signFormStart(t.deps, new Date(t.clock.now().getTime() - MIN_FILL_MS)),
+});

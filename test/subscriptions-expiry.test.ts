@@ -6,7 +6,13 @@ import { endFollowsOfResolvedIncidents } from "../src/subscriptions/expiry";
 import { createTestApp, type TestApp } from "./helpers";
 import { contactId, memberState } from "./participant-helpers";
 import { dispatchUntilIdle } from "./sending-helpers";
-import { createIncident, mailsTo, postUpdate, subscribeAndConfirm } from "./subscription-helpers";
+import {
+  createIncident,
+  mailsTo,
+  postUpdate,
+  shownForm,
+  subscribeAndConfirm,
+} from "./subscription-helpers";
 
 let t: TestApp;
 let bearer: string;
@@ -50,7 +56,7 @@ describe("followers expire", () => {
     expect(await emailOf(follower)).toBeNull();
     expect(await suppressions()).toBe(0); // they may follow another incident later
     // Nobody new may follow an incident whose follow has ended.
-    await t.form("/incidents/api-down/follow", { email: "late@example.org" });
+    await t.form("/incidents/api-down/follow", { ...shownForm(t), email: "late@example.org" });
     await dispatchUntilIdle(t.deps);
     expect(await mailsTo(t, "late@example.org")).toHaveLength(0);
   });

@@ -9,6 +9,7 @@ import {
   mailCount,
   mailsTo,
   postUpdate,
+  shownForm,
   subscribeAndConfirm,
 } from "./subscription-helpers";
 
@@ -28,7 +29,7 @@ const pageListId = async () =>
 
 describe("get updates: double opt-in", () => {
   test("the form makes a pending member and one confirmation mail; confirming makes it confirmed", async () => {
-    const res = await t.form("/status/subscribe", { email: "ana@example.org" });
+    const res = await t.form("/status/subscribe", { ...shownForm(t), email: "ana@example.org" });
     expect(res.status).toBe(200);
     const contact = await contactId(t, "ana@example.org");
     expect(await memberState(t, await pageListId(), contact)).toBe("pending");
@@ -54,7 +55,10 @@ describe("get updates: double opt-in", () => {
     });
     t.clock.advance(25 * 3600_000);
     const page = async (email: string) =>
-      (await (await t.form("/status/subscribe", { email })).text()).replaceAll(email, "X");
+      (await (await t.form("/status/subscribe", { ...shownForm(t), email })).text()).replaceAll(
+        email,
+        "X",
+      );
     const fresh = await page("new@example.org");
     expect(await page("known@example.org")).toBe(fresh);
     expect(await page("new@example.org")).toBe(fresh);
@@ -68,14 +72,14 @@ describe("get updates: double opt-in", () => {
 
   test("a form can mail an address once a day at most, whichever status form is used", async () => {
     await createIncident(t, bearer, "api-down");
-    await t.form("/status/subscribe", { email: "victim@example.org" });
-    await t.form("/incidents/api-down/follow", { email: "victim@example.org" });
+    await t.form("/status/subscribe", { ...shownForm(t), email: "victim@example.org" });
+    await t.form("/incidents/api-down/follow", { ...shownForm(t), email: "victim@example.org" });
     t.clock.advance(2 * 3600_000);
-    await t.form("/status/subscribe", { email: "victim@example.org" });
+    await t.form("/status/subscribe", { ...shownForm(t), email: "victim@example.org" });
     await dispatchUntilIdle(t.deps);
     expect(await mailsTo(t, "victim@example.org")).toHaveLength(1);
     t.clock.advance(23 * 3600_000);
-    await t.form("/incidents/api-down/follow", { email: "victim@example.org" });
+    await t.form("/incidents/api-down/follow", { ...shownForm(t), email: "victim@example.org" });
     await dispatchUntilIdle(t.deps);
     expect(await mailsTo(t, "victim@example.org")).toHaveLength(2);
   });
@@ -83,23 +87,30 @@ describe("get updates: double opt-in", () => {
   test("a malformed address or component is a 422 naming the field, and nothing changes", async () => {
     await createIncident(t, bearer, "api-down");
     const before = await snapshot(t);
-    const bad = await t.form("/status/subscribe", { email: "not an address" });
+    const bad = await t.form("/status/subscribe", { ...shownForm(t), email: "not an address" });
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('aria-invalid="true"');
     const badComponent = await t.form("/status/subscribe", {
+      ...shownForm(t),
       email: "ok@example.org",
       components: "Not A Slug!",
     });
     expect(badComponent.status).toBe(422);
-    expect((await t.form("/incidents/api-down/follow", { email: "" })).status).toBe(422);
-    expect((await t.form("/incidents/nope/follow", { email: "a@example.org" })).status).toBe(404);
+    expect(
+      (await t.form("/incidents/api-down/follow", { ...shownForm(t), email: "" })).status,
+    ).toBe(422);
+    expect(
+      (await t.form("/incidents/nope/follow", { ...shownForm(t), email: "a@example.org" })).status,
+    ).toBe(404);
     expect(await snapshot(t)).toEqual(before);
   });
 
   test("the per-client limit answers 429 past 10 requests a minute", async () => {
     const statuses = [];
     for (let i = 0; i < 11; i++) {
-      statuses.push((await t.form("/status/subscribe", { email: `p${i}@example.org` })).status);
+      statuses.push(
+        (await t.form("/status/subscribe", { ...shownForm(t), email: `p${i}@example.org` })).status,
+      );
     }
     expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
     expect(statuses[10]).toBe(429);
@@ -123,7 +134,7 @@ describe("notices", () => {
     t.clock.advance(25 * 3600_000);
     await subscribeAndConfirm(t, "both@example.org", "/incidents/api-down/follow");
     await subscribeAndConfirm(t, "follower@example.org", "/incidents/api-down/follow", "en");
-    await t.form("/status/subscribe", { email: "pending@example.org" }); // never confirms
+    await t.form("/status/subscribe", { ...shownForm(t), email: "pending@example.org" }); // never confirms
     await dispatchUntilIdle(t.deps);
     const before = await mailCount(t);
 
@@ -250,9 +261,9 @@ describe("admin view", () => {
   test("subscribers appear with their state, and their list shows each of them", async () => {
     await createIncident(t, bearer, "api-down", { notify: false });
     await subscribeAndConfirm(t, "ana@example.org");
-    await t.form("/status/subscribe", { email: "bo@example.org" });
+    await t.form("/status/subscribe", { ...shownForm(t), email: "bo@example.org" });
     t.clock.advance(25 * 3600_000);
-    await t.form("/incidents/api-down/follow", { email: "ana@example.org" });
+    await t.form("/incidents/api-down/follow", { ...shownForm(t), email: "ana@example.org" });
     const cookie = await t.signIn();
     const get = async (path: string) =>
       (await t.request(path, { headers: { Cookie: cookie } })).text();

@@ -5,6 +5,11 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchBrowser, startTestServer, type TestServer } from "./browser";
 import { XSS_ALL, XSS_PAYLOADS } from "./corpus/xss";
 import { ADMIN } from "./helpers";
+import { listWithContacts, moveTo } from "./sending-helpers";
+import { shownForm } from "./subscription-helpers";
+
+/** More recipients than the corpus list has: only the approval test's own send waits. */
+const APPROVAL_AT = XSS_PAYLOADS.length + 1;
 
 let browser: Browser;
 let server: TestServer;
@@ -13,7 +18,16 @@ let campaignId: number;
 let cookie: { name: string; value: string };
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
+  [browser, server] = await Promise.all([
+    launchBrowser(),
+    // Sends of 1 recipient or more wait for approval (the approval section); webhooks may post to
+    // a hostile endpoint on this machine (its answer becomes last_error); forms may go at once.
+    startTestServer({
+      APPROVAL_THRESHOLD: String(APPROVAL_AT),
+      WEBHOOK_ALLOW_PRIVATE: "1",
+      FORM_MIN_FILL_MS: "0",
+    }),
+  ]);
   const t = server.t;
   const token = await t.token();
   const list = await t.api(token, "POST", "/api/v1/lists", {
@@ -181,3 +195,174 @@ test("participant pages: consent, re-registration pre-filled from hostile attrib
   }
   await page.close();
 });
+
+// ---- The second wave's pages (issue 22, Deliver 2) ------------------------------------------
+
+/** A webhook endpoint on this machine that answers 500 with the corpus: its body is last_error. */
+async function hostileEndpoint() {
+  const { createServer } = await import("node:http");
+  const endpoint = createServer((_, res) => res.writeHead(500).end(XSS_ALL));
+  await new Promise<void>((done) => endpoint.listen(0, "127.0.0.1", done));
+  const { port } = endpoint.address() as { port: number };
+  return { endpoint, url: `http://127.0.0.1:${port}/hook?q=${encodeURIComponent(XSS_ALL)}` };
+}
+
+/** An admin's page in a context signed in as the owner; every form skips the browser's checks. */
+async function adminPage() {
+  const context = await browser.newContext();
+  await context.addCookies([{ ...cookie, url: server.url }]);
+  const page = await context.newPage();
+  let dialogs = 0;
+  page.on("dialog", (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  const unchecked = () =>
+    page.evaluate(() => {
+      for (const f of Array.from(document.forms)) f.noValidate = true;
+    });
+  return { context, page, unchecked, dialogs: () => dialogs };
+}
+
+test("second wave, public: incident with hostile services and its follow form, invite-only voting page, embed, share block", async () => {
+  const t = server.t;
+  const token = await t.token();
+  const created = await t.api(token, "POST", "/api/v1/incidents", {
+    slug: "xss-services",
+    title: XSS_PAYLOADS[5],
+    status: "investigating",
+    impact: "major",
+    body: XSS_ALL,
+    services: XSS_PAYLOADS.map((p) => p.slice(0, 80)),
+  });
+  expect(created.status).toBe(201);
+  const poll = await t.api(token, "POST", "/api/v1/polls", {
+    slug: "xss-invite",
+    question: XSS_ALL.slice(0, 200),
+    options: XSS_PAYLOADS.slice(0, 10).map((p) => p.slice(0, 100)),
+    audience: "list",
+    list_id: listId,
+  });
+  expect(poll.status).toBe(201);
+  const pollId = ((await poll.json()) as { id: number }).id;
+  const { signInvitation } = await import("../src/polls/invitation");
+  const contact = Number(
+    (await t.client.execute("SELECT id FROM contacts WHERE email = 'x2@example.org'")).rows[0]?.id,
+  );
+  const vote = `/v/${signInvitation(t.deps.config.secretKey, { pollId, contactId: contact })}`;
+  const page = await browser.newPage();
+  let dialogs = 0;
+  page.on("dialog", (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  for (const path of ["/incidents/xss-services", vote, "/embed/polls/xss", "/polls/xss"]) {
+    const res = await page.goto(`${server.url}${path}`);
+    expect(res?.status(), path).toBe(200);
+    await expectClean(page, path);
+    expect(await page.textContent("body"), path).toContain("data-xss");
+  }
+  // The share block's snippet holds the poll's address as text, never the question as markup.
+  expect(await page.locator("textarea, input[readonly], code").count()).toBeGreaterThan(0);
+  // The follow and subscribe forms re-rendered with a hostile address.
+  for (const [from, button] of [
+    ["/incidents/xss-services", /suivre|follow/i],
+    ["/", /recevoir|get updates/i],
+  ] as const) {
+    await page.goto(`${server.url}${from}`);
+    await page.evaluate(() => {
+      for (const f of Array.from(document.forms)) f.noValidate = true;
+    });
+    await page.locator('input[name="email"]').fill(XSS_PAYLOADS[1] ?? "");
+    await page.getByRole("button", { name: button }).click();
+    await page.waitForLoadState();
+    await expectClean(page, `${from}: the form re-rendered with its error`);
+  }
+  expect(dialogs).toBe(0);
+  await page.close();
+});
+
+test("second wave, admin: invitation, approval section and declare draft of a hostile send, subscribers, webhooks, two-step page", async () => {
+  const t = server.t;
+  const token = await t.token();
+  const { endpoint, url } = await hostileEndpoint();
+  try {
+    const registered = await t.api(token, "POST", "/api/v1/webhook-endpoints", {
+      url,
+      events: ["*"],
+    });
+    expect(registered.status).toBe(201);
+    const { emitEvent } = await import("../src/webhooks-out/service");
+    const { deliverDueWebhooks } = await import("../src/webhooks-out/deliver");
+    await emitEvent(t.deps, "incident.created", { incident: { slug: XSS_PAYLOADS[5] } });
+    await deliverDueWebhooks(t.deps);
+  } finally {
+    endpoint.close();
+  }
+  const big = await listWithContacts(t, token, APPROVAL_AT, "xss-approval");
+  for (const [email, id] of big.contacts)
+    if (email.startsWith("p")) await moveTo(t.deps, big.listId, id, ["invited", "confirmed"]);
+  const campaign = await t.api(token, "POST", "/api/v1/campaigns", {
+    list_id: big.listId,
+    subject: XSS_ALL.replaceAll("{{", "{ {").slice(0, 200),
+    text: XSS_ALL.replaceAll("{{", "{ {"),
+  });
+  const hostileSend = ((await campaign.json()) as { id: number }).id;
+  const started = await t.api(token, "POST", `/api/v1/campaigns/${hostileSend}/send`);
+  const { send_id: sendId, status } = (await started.json()) as { send_id: number; status: string };
+  expect(status).toBe("awaiting_approval");
+  const invited = await t.api(token, "POST", "/api/v1/admins", {
+    email: "new-admin@example.org",
+    role: "viewer",
+  });
+  const inviteUrl = ((await invited.json()) as { invite_url: string }).invite_url;
+  expect(
+    (await t.form("/status/subscribe", { ...shownForm(t), email: "reader@example.org" })).status,
+  ).toBe(200);
+
+  const { context, page, unchecked, dialogs } = await adminPage();
+  for (const path of [
+    `/admin/sends/${sendId}`,
+    `/admin/sends/${sendId}/declare`,
+    "/admin/subscribers",
+    "/admin/webhook-endpoints",
+    "/admin/admins",
+    "/admin/account/two-step",
+    new URL(inviteUrl).pathname,
+  ]) {
+    const res = await page.goto(`${server.url}${path}`);
+    expect(res?.status(), path).toBe(200);
+    await expectClean(page, path);
+  }
+  await page.goto(`${server.url}/admin/sends/${sendId}`);
+  expect(await page.textContent("main"), "the approval section is there").toMatch(/approv/i);
+  for (const path of [
+    `/admin/sends/${sendId}`,
+    `/admin/sends/${sendId}/declare`,
+    "/admin/webhook-endpoints",
+  ]) {
+    await page.goto(`${server.url}${path}`);
+    expect(await page.textContent("main"), `${path} shows the payloads as text`).toContain(
+      "data-xss",
+    );
+  }
+  // Forms re-rendered with hostile input: an invitation, an endpoint URL, a two-step code.
+  const refill = async (path: string, fields: Record<string, string>, submit: RegExp) => {
+    await page.goto(`${server.url}${path}`);
+    await unchecked();
+    for (const [name, value] of Object.entries(fields))
+      await page.locator(`input[name="${name}"]`).first().fill(value);
+    await page.getByRole("button", { name: submit }).first().click();
+    await page.waitForLoadState();
+    await expectClean(page, `${path}: the form re-rendered with its error`);
+  };
+  await refill("/admin/admins", { email: XSS_PAYLOADS[1] ?? "" }, /invite/i);
+  await refill("/admin/webhook-endpoints", { url: XSS_ALL.slice(0, 1000) }, /register/i);
+  await page.goto(`${server.url}/admin/account/two-step`);
+  await page.getByRole("button", { name: "Set up two-step sign-in" }).first().click();
+  await page.waitForLoadState();
+  await expectClean(page, "two-step: the secret and its QR code");
+  await refill("/admin/account/two-step", { code: XSS_PAYLOADS[2] ?? "" }, /two-step sign-in on/i);
+  expect(dialogs()).toBe(0);
+  await context.close();
+}, 90_000);

@@ -13,6 +13,7 @@ import { PollsSection } from "../polls/views";
 import { rememberedPage } from "../status/page-routes";
 import { componentHistories, statusSummary } from "../status/summary";
 import { ComponentsSection, MaintenanceSection, OverallBanner } from "../status/views";
+import { formGuard, roundedDown, STATUS_FORM_SCOPE } from "../subscriptions/bot-fields";
 import { StatusSubscribeForm } from "../subscriptions/views";
 import { PublicLayout } from "../views/layout";
 import { withOrgName } from "../views/org";
@@ -24,6 +25,8 @@ export const homeRoutes = new Hono<AppEnv>();
 async function renderHome(deps: Deps, lang: Lang): Promise<string> {
   const [summary, polls] = await Promise.all([statusSummary(deps), openPollsNow(deps)]);
   const histories = await componentHistories(deps, summary.components);
+  // The form's display time is rounded down to the shared caches' 30 s, as on incident pages.
+  const guard = formGuard(deps, STATUS_FORM_SCOPE, roundedDown(deps.clock.now(), 30_000));
   const page = (
     <HomePage
       lang={lang}
@@ -41,7 +44,7 @@ async function renderHome(deps: Deps, lang: Lang): Promise<string> {
           <MaintenanceSection maintenances={summary.maintenances} lang={lang} />
           <IncidentsSection incidents={summary.recent} lang={lang} part="recent" />
           <PollsSection polls={polls} lang={lang} />
-          <StatusSubscribeForm lang={lang} />
+          <StatusSubscribeForm lang={lang} guard={guard} />
         </>
       }
     />

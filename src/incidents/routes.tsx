@@ -7,6 +7,7 @@ import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { componentErrorProblem } from "../status/api";
 import { PUBLIC_CACHE, rememberedPage } from "../status/page-routes";
+import { followFormScope, formGuard, roundedDown } from "../subscriptions/bot-fields";
 import { errorPage } from "../views/errors";
 import { withOrgName } from "../views/org";
 import { incidentsFeed } from "./atom";
@@ -23,6 +24,9 @@ import {
   writePostmortem,
 } from "./service";
 import { IncidentPublicPage } from "./views";
+
+/** Shared caches keep an incident page 30 s (PUBLIC_CACHE): the follow form's display time too. */
+const SHARED_CACHE_MS = 30_000;
 
 export const incidentPages = new Hono<AppEnv>();
 
@@ -53,7 +57,12 @@ incidentPages.get("/incidents/:slug", async (c) => {
     const response = await rememberedPage(c, async () => {
       const page = await incidentPage(deps, slug);
       if (!page) return null;
-      const html = <IncidentPublicPage page={page} lang={c.var.lang} path={c.req.path} />;
+      // The follow form's display time is the caches': rounded down, so a cached copy stays usable.
+      const shown = roundedDown(deps.clock.now(), SHARED_CACHE_MS);
+      const guard = formGuard(deps, followFormScope(page.incident.slug), shown);
+      const html = (
+        <IncidentPublicPage page={page} lang={c.var.lang} path={c.req.path} guard={guard} />
+      );
       return String(await withOrgName(deps.config.orgName, html).toString());
     });
     return response ?? errorPage(c, 404);

@@ -2,6 +2,7 @@
 import type { Dictionary, Lang } from "../i18n";
 import type { ComponentStatus } from "../status/queries";
 import { componentStatusText } from "../status/views";
+import type { FormGuard } from "../subscriptions/bot-fields";
 import { FollowIncidentForm } from "../subscriptions/views";
 import { PublicLayout } from "../views/layout";
 import { formatInstant, inLang } from "./format";
@@ -85,7 +86,13 @@ function Time(props: { iso: string; lang: Lang }) {
   return <time datetime={props.iso}>{formatInstant(props.iso, props.lang)}</time>;
 }
 
-export function IncidentPublicPage(props: { page: IncidentPage; lang: Lang; path: string }) {
+export function IncidentPublicPage(props: {
+  page: IncidentPage;
+  lang: Lang;
+  path: string;
+  /** The follow form's bot checks. */
+  guard: FormGuard;
+}) {
   const { incident, updates, polls } = props.page;
   const t = text[props.lang];
   const services = servicesOf(incident);
@@ -162,7 +169,7 @@ export function IncidentPublicPage(props: { page: IncidentPage; lang: Lang; path
             </ul>
           </section>
         ) : null}
-        <FollowIncidentForm lang={props.lang} slug={props.page.incident.slug} />
+        <FollowIncidentForm lang={props.lang} slug={props.page.incident.slug} guard={props.guard} />
         <footer>
           <a href="/incidents.atom" type="application/atom+xml">
             {t.feed}

@@ -7,10 +7,10 @@ import { getCookie, setCookie } from "hono/cookie";
 import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
-import { boundAddress, checkProof, issueChallenge, POW_FIELD } from "../http/proof-of-work";
 import { isLang, LANG_COOKIE, type Lang } from "../i18n";
 import * as listQueries from "../lists/queries";
 import { findList } from "../lists/service";
+import { botRefusal, formGuard } from "../subscriptions/bot-fields";
 import { signToken } from "../tokens";
 import { errorPage } from "../views/errors";
 import {
@@ -392,22 +392,8 @@ async function subscribableList(c: C) {
   return list && !list.archivedAt ? list : undefined;
 }
 
-/** The subscribe form's proof-of-work (POW_BITS), for this list's form; undefined when off. */
-function subscribeProof(c: C, slug: string, failed = false) {
-  const { secretKey, powBits } = c.var.deps.config;
-  if (!powBits) return undefined;
-  const challenge = issueChallenge(secretKey, `subscribe:${slug}`, c.var.deps.clock.now());
-  return { bits: powBits, challenge, failed };
-}
-
-/** Whether the subscription carries the proof POW_BITS asks for, bound to the address typed. */
-function hasSubscribeProof(c: C, slug: string, fields: Record<string, unknown>) {
-  const { secretKey, powBits } = c.var.deps.config;
-  if (!powBits) return true;
-  const proof = typeof fields[POW_FIELD] === "string" ? fields[POW_FIELD] : undefined;
-  const check = { secret: secretKey, bits: powBits, now: c.var.deps.clock.now() };
-  return checkProof(check, proof, `subscribe:${slug}`, boundAddress(fields.email)) === "ok";
-}
+/** What a list's form is good for: a proof-of-work for one list cannot serve another. */
+const subscribeScope = (slug: string) => `subscribe:${slug}`;
 
 participantPages.get("/lists/:slug/subscribe", async (c) => {
   const list = await subscribableList(c);
@@ -419,7 +405,7 @@ participantPages.get("/lists/:slug/subscribe", async (c) => {
       list={list}
       values={{ email: "", name: "", consent: false }}
       errors={{}}
-      pow={subscribeProof(c, list.slug)}
+      guard={formGuard(c.var.deps, subscribeScope(list.slug))}
     />,
   );
 });
@@ -429,8 +415,9 @@ participantPages.post("/lists/:slug/subscribe", async (c) => {
   if (!list) return errorPage(c, 404);
   const fields = await form(c);
   const parsed = parseSubscription(fields);
-  const proven = hasSubscribeProof(c, list.slug, fields);
-  if (!parsed.ok || !proven) {
+  // A program's form records nothing, even when its fields are valid.
+  const refused = botRefusal(c.var.deps, fields, subscribeScope(list.slug));
+  if (!parsed.ok || refused) {
     return c.html(
       <SubscribePage
         lang={c.var.lang}
@@ -438,7 +425,8 @@ participantPages.post("/lists/:slug/subscribe", async (c) => {
         list={list}
         values={parsed.values}
         errors={parsed.ok ? {} : parsed.errors}
-        pow={subscribeProof(c, list.slug, !proven)}
+        guard={formGuard(c.var.deps, subscribeScope(list.slug))}
+        refused={refused}
       />,
       422,
     );

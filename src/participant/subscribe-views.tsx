@@ -1,7 +1,14 @@
 // The public subscribe form, its one answer ("check your mailbox"), and the confirmation page of
 // the double opt-in link, in French and English.
-import { POW_FIELD } from "../http/proof-of-work";
+
 import type { Dictionary, Lang } from "../i18n";
+import {
+  BotFields,
+  type BotRefusal,
+  BotRefusedNotice,
+  type FormGuard,
+  powAttributes,
+} from "../subscriptions/bot-fields";
 import { PublicLayout } from "../views/layout";
 import type { ConfirmView, SubscribeField, SubscribeValues } from "./subscribe";
 
@@ -112,11 +119,13 @@ export function SubscribePage(props: {
   list: { name: string; slug: string; purpose: string };
   values: SubscribeValues;
   errors: Partial<Record<SubscribeField, string>>;
-  /** The proof-of-work the form asks for (see http/proof-of-work.ts); `failed` after a refusal. */
-  pow?: { bits: number; challenge: string; failed: boolean };
+  /** The bot checks the form carries (subscriptions/bot-fields.tsx). */
+  guard: FormGuard;
+  /** Why the last sending was refused, if it was. */
+  refused?: BotRefusal;
 }) {
   const t = text[props.lang];
-  const { values, errors, pow } = props;
+  const { values, errors, guard } = props;
   const first = (["email", "name", "consent"] as const).find((f) => errors[f]);
   const invalid = (f: SubscribeField) =>
     errors[f] ? { "aria-invalid": "true" as const, "aria-describedby": `${f}-error` } : {};
@@ -135,11 +144,12 @@ export function SubscribePage(props: {
             {t.fixErrors}
           </p>
         ) : null}
-        {pow?.failed ? (
+        {props.refused === "proof" ? (
           <p class="notice error" role="alert">
             {t.noProof}
           </p>
         ) : null}
+        {props.refused === "bot" ? <BotRefusedNotice lang={props.lang} /> : null}
         <p>{t.intro}</p>
         <p>
           <strong>{t.purpose}</strong>
@@ -147,19 +157,8 @@ export function SubscribePage(props: {
         <blockquote class="purpose" id="purpose">
           {props.list.purpose}
         </blockquote>
-        <form
-          method="post"
-          action={props.path}
-          novalidate
-          {...(pow
-            ? {
-                "data-pow-bits": String(pow.bits),
-                "data-pow-challenge": pow.challenge,
-                "data-pow-bind": "email",
-              }
-            : {})}
-        >
-          {pow ? <input type="hidden" name={POW_FIELD} value="" /> : null}
+        <form method="post" action={props.path} novalidate {...powAttributes(guard)}>
+          <BotFields lang={props.lang} guard={guard} />
           <label>
             {t.email}
             <input
@@ -204,7 +203,6 @@ export function SubscribePage(props: {
           <button type="submit">{t.submit}</button>
         </form>
       </article>
-      {pow ? <script src="/pow.js" defer /> : null}
     </PublicLayout>
   );
 }

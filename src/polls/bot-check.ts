@@ -1,4 +1,4 @@
-// Bots without third parties: the vote form carries a honeypot field people never see and the
+// Bots without third parties: the vote and public subscribe forms carry a honeypot field people never see and the
 // signed time the form was rendered; a form sent with the honeypot filled, without a valid time,
 // or faster than a person reads a question, is refused and records nothing. No external captcha,
 // no tracking: the time is signed with the app's key, so a client cannot claim an older form.
@@ -9,7 +9,7 @@ import { keyRing } from "../keys/ring";
 /** The hidden field a person leaves empty (named like a field form fillers love). */
 export const HONEYPOT_FIELD = "website";
 export const STARTED_FIELD = "form_started";
-/** Faster than this from render to vote, the form was filled by a program. */
+/** Faster than this from render to sending, a program filled the form (FORM_MIN_FILL_MS's default). */
 export const MIN_FILL_MS = 2000;
 
 const signature = (key: string, ms: number) => hmacSha256(key, `poll-form:${ms}`, "hex");
@@ -18,6 +18,15 @@ const signature = (key: string, ms: number) => hmacSha256(key, `poll-form:${ms}`
 export const signFormStart = (deps: Deps, at: Date) => {
   const ms = at.getTime();
   return `${ms}.${signature(deps.config.secretKey, ms)}`;
+};
+
+/**
+ * The honeypot as sent: a field repeated by a program (an array once parsed) is still filled, so
+ * every value counts, not only one.
+ */
+export const honeypotOf = (value: unknown): string | undefined => {
+  const values = (Array.isArray(value) ? value : [value]).filter((v) => typeof v === "string");
+  return values.join("") || undefined;
 };
 
 export type HumanCheck = "ok" | "honeypot" | "no_form" | "too_fast";
@@ -35,5 +44,5 @@ export function checkHumanForm(
     !!sig &&
     keyRing(deps).some((key) => constantTimeEqual(sig, signature(key, ms)));
   if (ms === undefined || !signed) return "no_form";
-  return deps.clock.now().getTime() - ms < MIN_FILL_MS ? "too_fast" : "ok";
+  return deps.clock.now().getTime() - ms < deps.config.formMinFillMs ? "too_fast" : "ok";
 }

@@ -15,7 +15,7 @@ import { securedResponse } from "../http/security-headers";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
 import { withOrgName } from "../views/org";
-import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
+import { HONEYPOT_FIELD, honeypotOf, STARTED_FIELD } from "./bot-check";
 import { EmbedPage } from "./embed";
 import { streamResults } from "./events";
 import { invitePoll } from "./invite";
@@ -191,7 +191,7 @@ pollPages.post("/polls/:slug/vote", async (c) => {
     voter: voter.id,
     ipHash: hashClientAddress(deps, c.var.clientAddress),
     form: {
-      honeypot: oneValue(form[HONEYPOT_FIELD]),
+      honeypot: honeypotOf(form[HONEYPOT_FIELD]),
       started: oneValue(form[STARTED_FIELD]),
       proof: oneValue(form[POW_FIELD]),
     },

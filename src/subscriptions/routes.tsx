@@ -7,6 +7,7 @@ import type { AppEnv } from "../http/env";
 import { findIncidentBySlug } from "../incidents/queries";
 import { userAgentFamily } from "../participant/proof";
 import { errorPage } from "../views/errors";
+import { botRefusal, followFormScope, formGuard, STATUS_FORM_SCOPE } from "./bot-fields";
 import { followIncident, parseStatusForm, subscribeToStatus } from "./service";
 import { CheckInboxPage, FollowIncidentForm, FormErrorPage, StatusSubscribeForm } from "./views";
 
@@ -21,13 +22,25 @@ const proofOf = (c: C) => ({
 
 const noStore = (c: C) => c.header("Cache-Control", "private, no-store");
 
+const typedEmail = (form: Record<string, unknown>) =>
+  typeof form.email === "string" ? form.email : "";
+
 subscriptionPages.post("/status/subscribe", async (c) => {
   noStore(c);
   const form = await c.req.parseBody({ all: true });
   const parsed = parseStatusForm(form);
-  if (!parsed.ok) {
-    const email = typeof form.email === "string" ? form.email : "";
-    const view = <StatusSubscribeForm lang={c.var.lang} error={parsed.error} email={email} />;
+  // A program's form records nothing, even when its fields are valid.
+  const refused = botRefusal(c.var.deps, form, STATUS_FORM_SCOPE);
+  if (!parsed.ok || refused) {
+    const view = (
+      <StatusSubscribeForm
+        lang={c.var.lang}
+        guard={formGuard(c.var.deps, STATUS_FORM_SCOPE)}
+        error={parsed.ok ? undefined : parsed.error}
+        email={typedEmail(form)}
+        refused={refused}
+      />
+    );
     return c.html(
       <FormErrorPage lang={c.var.lang} path={c.req.path} form={view} kind="subscribe" />,
       422,
@@ -44,14 +57,17 @@ subscriptionPages.post("/incidents/:slug/follow", async (c) => {
   const form = await c.req.parseBody({ all: true });
   const parsed = parseStatusForm({ email: form.email });
   const back = `/incidents/${incident.slug}`;
-  if (!parsed.ok) {
-    const email = typeof form.email === "string" ? form.email : "";
+  const scope = followFormScope(incident.slug);
+  const refused = botRefusal(c.var.deps, form, scope);
+  if (!parsed.ok || refused) {
     const view = (
       <FollowIncidentForm
         lang={c.var.lang}
         slug={incident.slug}
-        error={parsed.error}
-        email={email}
+        guard={formGuard(c.var.deps, scope)}
+        error={parsed.ok ? undefined : parsed.error}
+        email={typedEmail(form)}
+        refused={refused}
       />
     );
     return c.html(

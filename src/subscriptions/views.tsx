@@ -3,6 +3,13 @@
 import type { Dictionary, Lang } from "../i18n";
 import { TextField } from "../views/fields";
 import { PublicLayout } from "../views/layout";
+import {
+  BotFields,
+  type BotRefusal,
+  BotRefusedNotice,
+  type FormGuard,
+  powAttributes,
+} from "./bot-fields";
 import type { StatusFormError } from "./service";
 
 const words: Dictionary<{
@@ -62,7 +69,13 @@ const words: Dictionary<{
   },
 };
 
-type FormProps = { lang: Lang; error?: StatusFormError; email?: string };
+type FormProps = {
+  lang: Lang;
+  guard: FormGuard;
+  error?: StatusFormError;
+  email?: string;
+  refused?: BotRefusal;
+};
 
 const errorsOf = (lang: Lang, error?: StatusFormError) =>
   error ? { [error.field]: words[lang].errors[error.code] ?? words[lang].errors.email ?? "" } : {};
@@ -74,7 +87,9 @@ export function StatusSubscribeForm(props: FormProps & { components?: string[] }
     <section aria-labelledby="get-updates-title" class="status-subscribe">
       <h2 id="get-updates-title">{t.getUpdates}</h2>
       <p>{t.getUpdatesHint}</p>
-      <form method="post" action="/status/subscribe">
+      {props.refused ? <BotRefusedNotice lang={props.lang} /> : null}
+      <form method="post" action="/status/subscribe" {...powAttributes(props.guard)}>
+        <BotFields lang={props.lang} guard={props.guard} />
         <TextField
           name="email"
           type="email"
@@ -99,7 +114,13 @@ export function FollowIncidentForm(props: FormProps & { slug: string }) {
     <section aria-labelledby="follow-title" class="status-subscribe">
       <h2 id="follow-title">{t.follow}</h2>
       <p>{t.followHint}</p>
-      <form method="post" action={`/incidents/${props.slug}/follow`}>
+      {props.refused ? <BotRefusedNotice lang={props.lang} /> : null}
+      <form
+        method="post"
+        action={`/incidents/${props.slug}/follow`}
+        {...powAttributes(props.guard)}
+      >
+        <BotFields lang={props.lang} guard={props.guard} />
         <TextField
           name="email"
           type="email"
