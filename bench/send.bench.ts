@@ -21,7 +21,7 @@ import { createList } from "../src/lists/service";
 import { openNodeClient } from "../src/node";
 import { pauseSending, resumeSending } from "../src/sending/kill-switch";
 import { inviteLegacyContacts, reconsentInput } from "../src/sending/service";
-import { bundleForNode, productionNodeFlags } from "./bundle";
+import { bundleForNode, productionNodeCommand } from "./bundle";
 
 const RECIPIENTS = 50_000;
 /** Provider calls per second, both what the fake allows and SEND_RATE_PER_SECOND. */
@@ -75,14 +75,15 @@ export async function startFakeProcess(rate = RATE) {
 
 /**
  * The Node dispatcher in a process of its own, on the bench's database, driven over IPC. It runs
- * bundled, under plain `node` with the flags of `npm run start:prod`, as in production: under tsx
- * the loader alone held about 50 MB of the process's memory.
+ * bundled, under plain `node` with the flags and environment settings of `npm run start:prod`, as
+ * in production: under tsx the loader alone held about 50 MB of the process's memory.
  */
 export async function startDispatcherProcess(env: Record<string, string>) {
   const entry = await bundleForNode("bench/dispatcher-process.ts", "dispatcher-process");
-  const child: ChildProcess = spawn(process.execPath, [...productionNodeFlags(), entry], {
+  const production = productionNodeCommand();
+  const child: ChildProcess = spawn(process.execPath, [...production.flags, entry], {
     cwd: ROOT,
-    env: { ...process.env, RELANCE_BENCH_ENV: JSON.stringify(env) },
+    env: { ...process.env, ...production.env, RELANCE_BENCH_ENV: JSON.stringify(env) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   await once(child, "message");
