@@ -33,6 +33,12 @@ const PAUSE_TRIALS = 5;
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
+/** What the dispatcher's process reports: its CPU, its peak RSS and its garbage collections. */
+type DispatcherUsage = NodeJS.CpuUsage & {
+  maxRssKb: number;
+  gc: { young: number; youngMs: number; full: number; fullMs: number };
+};
+
 type FakeStats = {
   /** [arrival ms, status, messages accepted] per call, in order. */
   calls: [number, number, number][];
@@ -89,9 +95,9 @@ export async function startDispatcherProcess(env: Record<string, string>) {
   await once(child, "message");
   return {
     /** The dispatcher's CPU since it started, in µs, and its process's peak RSS so far, in KB. */
-    async cpu(): Promise<NodeJS.CpuUsage & { maxRssKb: number }> {
+    async cpu(): Promise<DispatcherUsage> {
       child.send("cpu");
-      return ((await once(child, "message")) as [NodeJS.CpuUsage & { maxRssKb: number }])[0];
+      return ((await once(child, "message")) as [DispatcherUsage])[0];
     },
     async stop() {
       if (child.exitCode !== null) return;
@@ -238,8 +244,10 @@ export default async function sendBench() {
         `for ${stats.delivered} messages = ${(cpuMs / stats.delivered).toFixed(3)} ms per message (target ≤ 0.2 ms); ` +
         `send done ${((finished - lastCall) / 1000).toFixed(1)} s after the last call`,
     );
+    const { gc } = dispatchCpu;
     console.log(
-      `memory: the dispatcher's process peaked at ${(dispatchCpu.maxRssKb / 1024).toFixed(1)} MB RSS during the ${stats.delivered}-message send (target ≤ 120 MB)`,
+      `memory: the dispatcher's process peaked at ${(dispatchCpu.maxRssKb / 1024).toFixed(1)} MB RSS during the ${stats.delivered}-message send (target ≤ 120 MB); ` +
+        `garbage collection ${gc.young} young (${gc.youngMs.toFixed(0)} ms), ${gc.full} full (${gc.fullMs.toFixed(0)} ms)`,
     );
 
     // Pause latency: pause at random moments of a second send; count the calls that arrive after.
