@@ -23,8 +23,13 @@ new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
     // NODE_PERFORMANCE_GC_MINOR is 1; major, incremental and weak-callback passes count as full.
-    if (kind === 1) gc.young++, (gc.youngMs += entry.duration);
-    else gc.full++, (gc.fullMs += entry.duration);
+    if (kind === 1) {
+      gc.young++;
+      gc.youngMs += entry.duration;
+    } else {
+      gc.full++;
+      gc.fullMs += entry.duration;
+    }
   }
 }).observe({ entryTypes: ["gc"] });
 /** Where the process's memory is now, in bytes: what V8 and Node account for, beside the RSS. */
