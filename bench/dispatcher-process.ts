@@ -5,13 +5,14 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
 import { boot } from "../src/boot";
 import { parseConfig } from "../src/config";
-import { openNodeClient } from "../src/node";
+import { limitPageCache, openNodeClient } from "../src/node";
 import { createDispatcher } from "../src/sending/dispatcher";
 import { windowRateLimiter } from "../src/sending/rate";
 
 const config = parseConfig(JSON.parse(process.env.RELANCE_BENCH_ENV ?? "{}"), "node");
 const client = openNodeClient(config);
 const { deps } = await boot(config, client);
+await limitPageCache(client); // as the server does (src/server.ts)
 const start = process.cpuUsage();
 const limiter = windowRateLimiter(config.sending.ratePerSecond);
 const dispatcher = createDispatcher(deps, { limiter, claimAhead: true });

@@ -1,11 +1,15 @@
 // The memory settings the server and its dispatcher run with (docs/SCALE.md, "Memory on Node"):
 // the same in `npm start`, `npm run start:prod` and the README's systemd unit, and effective on
-// this Node: the young generation stays small however much short-lived garbage a send makes.
+// this Node: the young generation stays small however much short-lived garbage a send makes. And
+// the server's connection keeps a small SQLite page cache.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
 import { npmScript, parseNodeCommand } from "../bench/bundle";
+import { limitPageCache, openNodeClient, PAGE_CACHE_KIB } from "../src/node";
 
 const README = fileURLToPath(new URL("../README.md", import.meta.url));
 
@@ -65,4 +69,22 @@ test("with the production flags, node's young generation stays at 8 MB (by defau
   expect(youngGenerationMb(production.flags)).toBeLessThanOrEqual(8);
   // What the flags prevent: by default the young generation grows (up to 2 × 16 MB).
   expect(youngGenerationMb([])).toBeGreaterThan(8);
+});
+
+test("the Node server's connection keeps a small SQLite page cache, for as long as it is open", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "relance-page-cache-"));
+  const client = openNodeClient({
+    databaseUrl: `file:${join(dir, "db.sqlite")}`,
+    databaseAuthToken: undefined,
+  });
+  try {
+    await limitPageCache(client);
+    await client.execute("CREATE TABLE t (x)");
+    await client.batch(["INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)"], "write");
+    const { rows } = await client.execute("PRAGMA cache_size");
+    expect(Number(rows[0]?.cache_size)).toBe(-PAGE_CACHE_KIB);
+  } finally {
+    client.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
