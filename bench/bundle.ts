@@ -1,5 +1,5 @@
 // Bundles a bench's child-process entry for plain `node`, as `npm run build` bundles the server
-// (scripts/node-bundle.mjs), and tells which flags `npm run start:prod` gives node.
+// (scripts/node-bundle.mjs), and tells how `npm run start:prod` runs node (memory settings).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,11 +15,35 @@ export async function bundleForNode(entry: string, name: string) {
   return outfile;
 }
 
-/** The flags `npm run start:prod` runs node with (`node FLAGS dist/server.mjs`). */
-export function productionNodeFlags(): string[] {
+/** One npm script that starts a program: `VAR=value … RUNNER FLAGS ENTRY`. */
+export type NodeCommand = {
+  env: Record<string, string>;
+  runner: string;
+  flags: string[];
+  entry: string;
+};
+
+/** Splits a script such as `MALLOC_ARENA_MAX=2 node --optimize-for-size dist/server.mjs`. */
+export function parseNodeCommand(script: string): NodeCommand {
+  const words = script.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let word = words.shift();
+  for (let pair = /^([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(word ?? ""); pair; ) {
+    env[pair[1] as string] = pair[2] as string;
+    word = words.shift();
+    pair = /^([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(word ?? "");
+  }
+  const entry = words.pop() ?? "";
+  return { env, runner: word ?? "", flags: words, entry };
+}
+
+/** An npm script of package.json, parsed. */
+export function npmScript(name: string): NodeCommand {
   const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
   };
-  const command = /^node\s+(.*?)\s*dist\/server\.mjs$/.exec(manifest.scripts["start:prod"] ?? "");
-  return command?.[1] ? command[1].split(/\s+/) : [];
+  return parseNodeCommand(manifest.scripts[name] ?? "");
 }
+
+/** How `npm run start:prod` runs node: its flags and its environment settings (memory). */
+export const productionNodeCommand = () => npmScript("start:prod");

@@ -21,7 +21,7 @@ import { createList } from "../src/lists/service";
 import { openNodeClient } from "../src/node";
 import { pauseSending, resumeSending } from "../src/sending/kill-switch";
 import { inviteLegacyContacts, reconsentInput } from "../src/sending/service";
-import { bundleForNode, productionNodeFlags } from "./bundle";
+import { bundleForNode, productionNodeCommand } from "./bundle";
 
 const RECIPIENTS = 50_000;
 /** Provider calls per second, both what the fake allows and SEND_RATE_PER_SECOND. */
@@ -32,6 +32,12 @@ const PAUSE_RECIPIENTS = 3_000;
 const PAUSE_TRIALS = 5;
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** What the dispatcher's process reports: its CPU, its peak RSS and its garbage collections. */
+type DispatcherUsage = NodeJS.CpuUsage & {
+  maxRssKb: number;
+  gc: { young: number; youngMs: number; full: number; fullMs: number };
+};
 
 type FakeStats = {
   /** [arrival ms, status, messages accepted] per call, in order. */
@@ -75,22 +81,23 @@ export async function startFakeProcess(rate = RATE) {
 
 /**
  * The Node dispatcher in a process of its own, on the bench's database, driven over IPC. It runs
- * bundled, under plain `node` with the flags of `npm run start:prod`, as in production: under tsx
- * the loader alone held about 50 MB of the process's memory.
+ * bundled, under plain `node` with the flags and environment settings of `npm run start:prod`, as
+ * in production: under tsx the loader alone held about 50 MB of the process's memory.
  */
 export async function startDispatcherProcess(env: Record<string, string>) {
   const entry = await bundleForNode("bench/dispatcher-process.ts", "dispatcher-process");
-  const child: ChildProcess = spawn(process.execPath, [...productionNodeFlags(), entry], {
+  const production = productionNodeCommand();
+  const child: ChildProcess = spawn(process.execPath, [...production.flags, entry], {
     cwd: ROOT,
-    env: { ...process.env, RELANCE_BENCH_ENV: JSON.stringify(env) },
+    env: { ...process.env, ...production.env, RELANCE_BENCH_ENV: JSON.stringify(env) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   await once(child, "message");
   return {
     /** The dispatcher's CPU since it started, in µs, and its process's peak RSS so far, in KB. */
-    async cpu(): Promise<NodeJS.CpuUsage & { maxRssKb: number }> {
+    async cpu(): Promise<DispatcherUsage> {
       child.send("cpu");
-      return ((await once(child, "message")) as [NodeJS.CpuUsage & { maxRssKb: number }])[0];
+      return ((await once(child, "message")) as [DispatcherUsage])[0];
     },
     async stop() {
       if (child.exitCode !== null) return;
@@ -237,8 +244,10 @@ export default async function sendBench() {
         `for ${stats.delivered} messages = ${(cpuMs / stats.delivered).toFixed(3)} ms per message (target ≤ 0.2 ms); ` +
         `send done ${((finished - lastCall) / 1000).toFixed(1)} s after the last call`,
     );
+    const { gc } = dispatchCpu;
     console.log(
-      `memory: the dispatcher's process peaked at ${(dispatchCpu.maxRssKb / 1024).toFixed(1)} MB RSS during the ${stats.delivered}-message send (target ≤ 120 MB)`,
+      `memory: the dispatcher's process peaked at ${(dispatchCpu.maxRssKb / 1024).toFixed(1)} MB RSS during the ${stats.delivered}-message send (target ≤ 120 MB); ` +
+        `garbage collection ${gc.young} young (${gc.youngMs.toFixed(0)} ms), ${gc.full} full (${gc.fullMs.toFixed(0)} ms)`,
     );
 
     // Pause latency: pause at random moments of a second send; count the calls that arrive after.

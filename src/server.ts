@@ -8,6 +8,7 @@ import { ConfigError, parseConfig } from "./config";
 import {
   createNodeApp,
   forgetStagedImports,
+  limitPageCache,
   nodeResolveHost,
   openNodeClient,
   startHourlyJobs,
@@ -37,6 +38,7 @@ async function main() {
   const config = parseConfig(process.env, "node");
   const client = openNodeClient(config);
   const { deps, report } = await boot(config, client, { resolveHost: nodeResolveHost });
+  await limitPageCache(client);
   await forgetStagedImports(deps.db);
   const limiter = windowRateLimiter(config.sending.ratePerSecond);
   const dispatcher = createDispatcher(deps, { limiter, claimAhead: true });

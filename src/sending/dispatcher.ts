@@ -32,7 +32,7 @@ import {
   type Recipient,
   type Send,
 } from "./store";
-import { fillTemplate, type MailPayload, storedMail } from "./templates";
+import { filledMail, storedUnfilled, type UnfilledMail } from "./templates";
 
 /** How long a dispatcher may hold a batch it is calling the provider for (beyond the call timeout). */
 export const LEASE_MS = 2 * 60_000;
@@ -75,8 +75,12 @@ type PipelineDeps = Pick<Deps, "db" | "config" | "clock" | "mail" | "randomBytes
 
 /** A batch to call, with its messages when they are in memory (just claimed). */
 type Claim = { batch: Batch; calls?: Call[] };
-/** One message of a batch, ready for the provider. */
-type Call = { id: number; payload: MailPayload };
+/**
+ * One message of a batch, as its template and values: filled in only for the provider call, so
+ * that the batch claimed ahead and the batch waiting for the rate hold a few short values per
+ * message, not whole bodies (which would outlive V8's young generation and swell the process).
+ */
+type Call = UnfilledMail & { id: number };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -339,10 +343,7 @@ async function renderBatch(
       const { key, template, values } = composed;
       batch.templates[key] = template;
       batch.messages.push({ id: r.id, to, t: key, v: values });
-      batch.calls.push({
-        id: r.id,
-        payload: { to, ...fillTemplate(template, values), unsubscribeUrl },
-      });
+      batch.calls.push({ id: r.id, to, template, values, unsubscribeUrl });
     } catch (error) {
       batch.dropped.push({
         id: r.id,
@@ -410,22 +411,19 @@ function rebuildCalls(rows: Awaited<ReturnType<PipelineStore["claimedRows"]>>) {
   const unreadable: number[] = [];
   for (const id of rows.ids) {
     const message = byId.get(id);
-    const payload = message && storedMail(message, templates);
-    if (payload) calls.push({ id, payload });
+    const unfilled = message && storedUnfilled(message, templates);
+    if (unfilled) calls.push({ id, ...unfilled });
     else unreadable.push(id);
   }
   return { calls, unreadable };
 }
 
-/** One provider call for the batch, under its Idempotency-Key. */
+/** One provider call for the batch, under its Idempotency-Key, with the bodies filled in for it. */
 function callProvider(mail: MailProvider, batch: Batch, calls: Call[]): Promise<BatchOutcome> {
-  const messages: MailMessage[] = calls.map(({ payload: p }) => ({
-    to: singleRecipient(p.to),
-    subject: p.subject,
-    text: p.text,
-    html: p.html,
-    unsubscribeUrl: p.unsubscribeUrl,
-  }));
+  const messages: MailMessage[] = calls.map((call) => {
+    const mail = filledMail(call);
+    return { ...mail, to: singleRecipient(mail.to) };
+  });
   return mail.sendBatch(messages, batch.idempotencyKey);
 }
 

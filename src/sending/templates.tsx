@@ -481,18 +481,39 @@ const escapeHtml = (value: string) => {
   return out[0];
 };
 
+/** A message before its template is filled in: what a batch holds until its provider call. */
+export type UnfilledMail = {
+  to: string;
+  template: MailTemplate;
+  values: readonly string[];
+  unsubscribeUrl: string;
+};
+
+/** A stored message with its template (undefined when the batch lacks it), not yet filled in. */
+export function storedUnfilled(
+  message: StoredMessage,
+  templates: Record<string, MailTemplate>,
+): UnfilledMail | undefined {
+  const template = templates[message.t];
+  if (!template) return undefined;
+  const unsubscribeUrl = message.v[template.slots.indexOf("unsubscribeUrl")] ?? "";
+  return { to: message.to, template, values: message.v, unsubscribeUrl };
+}
+
+/** A message as it is sent: its template filled in with its values. */
+export const filledMail = (mail: UnfilledMail): MailPayload => ({
+  to: mail.to,
+  ...fillTemplate(mail.template, mail.values),
+  unsubscribeUrl: mail.unsubscribeUrl,
+});
+
 /** A stored message as it is sent: its template filled in (undefined when the batch lacks it). */
 export function storedMail(
   message: StoredMessage,
   templates: Record<string, MailTemplate>,
 ): MailPayload | undefined {
-  const template = templates[message.t];
-  if (!template) return undefined;
-  return {
-    to: message.to,
-    ...fillTemplate(template, message.v),
-    unsubscribeUrl: message.v[template.slots.indexOf("unsubscribeUrl")] ?? "",
-  };
+  const unfilled = storedUnfilled(message, templates);
+  return unfilled && filledMail(unfilled);
 }
 
 /** One message ready for the provider, before its address is parsed. */
