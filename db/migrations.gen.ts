@@ -260,4 +260,11 @@ export const migrations: Migration[] = [
       "CREATE UNIQUE INDEX `sends_poll_once_idx` ON `sends` (`poll_id`) WHERE kind = 'poll';",
     ],
   },
+  {
+    tag: "0023_send_prepared_through",
+    statements: [
+      "ALTER TABLE `sends` ADD `prepared_through` integer;",
+      "ALTER TABLE `sends` ADD `prepared_at` text;",
+    ],
+  },
 ];

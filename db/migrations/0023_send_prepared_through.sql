@@ -1,0 +1,2 @@
+ALTER TABLE `sends` ADD `prepared_through` integer;--> statement-breakpoint
+ALTER TABLE `sends` ADD `prepared_at` text;
