@@ -73,7 +73,7 @@ export async function prepareSend(
 
 /** The member id ending the chunk after `after`; null when the rest of the list fits in one. */
 async function chunkBound(deps: Deps, listId: number, after: number, size: number) {
-  const row = await deps.db.get<{ id: number }>(sql`
+  const [row] = await deps.db.all<{ id: number }>(sql`
     SELECT id FROM list_members WHERE list_id = ${listId} AND id > ${after}
     ORDER BY id LIMIT 1 OFFSET ${size - 1}`);
   return row?.id ?? null;
