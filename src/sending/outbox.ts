@@ -162,7 +162,7 @@ export async function resumePreparingSends(deps: Deps, options: PrepareOptions =
   const done = { resumed: [] as number[], discarded: [] as number[] };
   for (const { id } of found) {
     const send = await q.findSend(deps.db, id);
-    if (!send || send.status !== "preparing") continue;
+    if (send?.status !== "preparing") continue;
     if (GUARDED_KINDS.includes(send.kind) && send.retryOf === null) {
       await prepareSend(deps, enqueueOf(send), id, planOf(deps, send), options);
       done.resumed.push(id);
