@@ -207,6 +207,12 @@ export function ProgressFragment(props: { p: ProgressView }) {
           {p.stoppedBy && p.stoppedBy !== "system" ? ` by ${p.stoppedBy}` : ""}: {p.stopReason}
         </p>
       ) : null}
+      {p.status === "preparing" ? (
+        <p class="notice" role="status" id="preparing">
+          Preparing: {fmt(p.queued)} of {fmt(p.total)} recipients enqueued. Nobody is sent anything
+          until all are.
+        </p>
+      ) : null}
       <CanaryBlock p={p} />
       <progress value={done} max={Math.max(1, p.total)} aria-label="Progress" />
       {/* Always shown, so that a message unaccounted for is seen. */}
