@@ -1,0 +1,132 @@
+// The enqueue of a re-consent send to 1,000,000 legacy contacts, chunk by chunk (the send kept
+// `preparing`): every write transaction is timed (each `batch` of the database client), and a
+// one-row write (the size of a vote) every 20 ms meanwhile measures what other writers wait.
+// On Node the driver runs each statement on the event loop, so that wait is the server's own.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { boot } from "../src/boot";
+import { parseConfig } from "../src/config";
+import { createList } from "../src/lists/service";
+import { openNodeClient } from "../src/node";
+import { PREPARE_CHUNK } from "../src/sending/prepare";
+import { invite } from "./send.bench";
+
+const RECIPIENTS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const VOTE_EVERY_MS = 20;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+
+export default async function enqueueBench() {
+  const dir = mkdtempSync(join(tmpdir(), "relance-bench-enqueue-"));
+  try {
+    const config = parseConfig(
+      {
+        DATABASE_URL: `file:${join(dir, "enqueue.db")}`,
+        SEED: "none",
+        SECRET_KEY: "bench-secret-key-that-is-at-least-32-chars",
+        ADMIN_EMAIL: "admin@bench.example",
+        ADMIN_PASSWORD: "bench password",
+        APPROVAL_THRESHOLD: "off",
+      },
+      "node",
+    );
+    const client = openNodeClient(config);
+    const { deps } = await boot(config, client);
+    const created = await createList(deps, "bench", {
+      slug: "million",
+      name: "Bench million",
+      purpose: "Recevoir les nouvelles du concours des Nets d'Or 2001.",
+    });
+    if (!created.ok) throw new Error("the list could not be created");
+    let t = performance.now();
+    await legacyMembers(client, created.list.id, RECIPIENTS);
+    console.log(
+      `setup: ${RECIPIENTS.toLocaleString("en")} legacy members written by SQL in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+    await client.execute("CREATE TABLE bench_votes (id INTEGER PRIMARY KEY, at TEXT NOT NULL)");
+
+    // Every write transaction of the enqueue: the client's `batch` (drizzle's batch calls it).
+    const transactions: number[] = [];
+    const batch = client.batch.bind(client);
+    client.batch = (async (...args: Parameters<typeof batch>) => {
+      const start = performance.now();
+      try {
+        return await batch(...args);
+      } finally {
+        transactions.push(performance.now() - start);
+      }
+    }) as typeof client.batch;
+
+    // Votes as clients would make them: one due every 20 ms, its latency from when it was due to
+    // its commit (a vote due while the event loop is busy waits, and that wait counts).
+    const votes: number[] = [];
+    let voting = true;
+    const voter = (async () => {
+      const first = performance.now();
+      for (let k = 1; voting; k++) {
+        const due = first + k * VOTE_EVERY_MS;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        await client.execute({ sql: "INSERT INTO bench_votes (at) VALUES (?)", args: ["x"] });
+        votes.push(performance.now() - due);
+      }
+    })();
+
+    t = performance.now();
+    const cpu = process.cpuUsage();
+    const report = await invite(deps, created.list);
+    const seconds = (performance.now() - t) / 1000;
+    const used = process.cpuUsage(cpu);
+    voting = false;
+    await voter;
+
+    const sorted = [...transactions].sort((a, b) => a - b);
+    const voteSorted = [...votes].sort((a, b) => a - b);
+    console.log(
+      `enqueue: ${report.recipients.toLocaleString("en")} outbox rows and invitations in ${seconds.toFixed(1)} s ` +
+        `(CPU ${((used.user + used.system) / 1000).toFixed(0)} ms), ${transactions.length} write transactions of ≤ ${PREPARE_CHUNK} members`,
+    );
+    console.log(
+      `write transactions: longest ${sorted.at(-1)?.toFixed(0)} ms (target ≤ 200), p99 ${percentile(sorted, 99).toFixed(0)} ms, median ${percentile(sorted, 50).toFixed(0)} ms`,
+    );
+    console.log(
+      `votes during the enqueue (a one-row write due every ${VOTE_EVERY_MS} ms, ${votes.length} of them, from due to commit): ` +
+        `p50 ${percentile(voteSorted, 50).toFixed(1)} ms, p99 ${percentile(voteSorted, 99).toFixed(1)} ms (target ≤ 250), max ${voteSorted.at(-1)?.toFixed(1)} ms`,
+    );
+    client.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `count` contacts as legacy members of the list, written in a few large statements. */
+async function legacyMembers(
+  client: ReturnType<typeof openNodeClient>,
+  listId: number,
+  count: number,
+) {
+  const at = new Date().toISOString();
+  const step = 100_000;
+  for (let from = 0; from < count; from += step) {
+    const to = Math.min(count, from + step);
+    await client.batch(
+      [
+        {
+          sql: `WITH RECURSIVE n(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
+                INSERT INTO contacts (email, email_key, email_hash, name, created_at, updated_at)
+                SELECT 'p' || i || '@example.org', 'p' || i || '@example.org', 'h' || i,
+                       'Participant ' || i, ?, ? FROM n`,
+          args: [from, to, at, at],
+        },
+        {
+          sql: `INSERT INTO list_members (list_id, contact_id, status, updated_at)
+                SELECT ?, id, 'legacy', ? FROM contacts WHERE id > ? ORDER BY id`,
+          args: [listId, at, from],
+        },
+      ],
+      "write",
+    );
+  }
+}
