@@ -265,6 +265,7 @@ export const migrations: Migration[] = [
     statements: [
       "ALTER TABLE `sends` ADD `prepared_through` integer;",
       "ALTER TABLE `sends` ADD `prepared_at` text;",
+      "ALTER TABLE `sends` ADD `prepared_count` integer;",
     ],
   },
 ];

@@ -448,6 +448,8 @@ export const sends = sqliteTable(
      */
     preparedThrough: integer("prepared_through"),
     preparedAt: text("prepared_at"),
+    /** While `preparing`: how many outbox rows are written so far (counting them would be slow). */
+    preparedCount: integer("prepared_count"),
   },
   (t) => [
     index("sends_status_idx").on(t.status, t.id),

@@ -66,10 +66,17 @@ export async function prepareSend(
     if (bound === null) break;
     through = bound;
     await options.afterChunk?.(through);
+    await letOthersRun();
   }
   const prepared = await q.findSend(deps.db, sendId);
   return prepared && prepared.status !== "preparing" ? prepared.total : 0;
 }
+
+/**
+ * Between chunks, a turn of the event loop: on Node the driver runs each statement on it, so
+ * without this a whole preparation would keep every request (a vote, a sign-in) waiting.
+ */
+const letOthersRun = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The member id ending the chunk after `after`; null when the rest of the list fits in one. */
 async function chunkBound(deps: Deps, listId: number, after: number, size: number) {
@@ -107,6 +114,7 @@ async function enqueueChunk(
   const last = range.upTo === null;
   const results = await deps.db.batch([
     enqueueRows(deps, request, sendId, at, sql`${members} AND ${guard}`, sql`ORDER BY m.id`),
+    countEnqueued(deps, sendId),
     ...(plan.invite
       ? recordInvitations(
           deps,
@@ -131,11 +139,20 @@ async function enqueueChunk(
   return (results[results.length - 2]?.rowsAffected ?? 0) > 0;
 }
 
-/** The last chunk's: the total counted from the rows, and the send's next status. */
+/**
+ * Right after an enqueue statement: adds the rows it wrote (`changes()`, that statement's count)
+ * to the send's running count, which becomes its total at the end (a count(*) of a million rows
+ * would hold the last transaction far longer than a chunk).
+ */
+const countEnqueued = (deps: Deps, sendId: number) =>
+  deps.db.run(sql`
+    UPDATE sends SET prepared_count = coalesce(prepared_count, 0) + changes() WHERE id = ${sendId}`);
+
+/** The last chunk's: the total is the rows written, and the send moves to its next status. */
 const finishStatement = (deps: Deps, sendId: number, plan: PreparePlan, after: number) =>
   deps.db.run(sql`
-    UPDATE sends SET status = ${plan.next}, prepared_through = NULL, prepared_at = NULL,
-      total = (SELECT count(*) FROM outbox_messages WHERE send_id = ${sendId})
+    UPDATE sends SET status = ${plan.next}, total = coalesce(prepared_count, 0),
+      prepared_through = NULL, prepared_at = NULL, prepared_count = NULL
     WHERE id = ${sendId} AND status = 'preparing' AND coalesce(prepared_through, 0) = ${after}`);
 
 /**
@@ -174,6 +191,7 @@ async function enqueueCanary(
     );
     if (!ok) return false;
     if (!last) await options.afterChunk?.(0);
+    await letOthersRun();
   }
   return true;
 }
@@ -197,6 +215,7 @@ async function enqueueCanaryChunk(
     : sql``;
   const results = await deps.db.batch([
     enqueueRows(deps, request, sendId, at, sql`${chosen} AND ${guard}`, sql`ORDER BY random()`),
+    countEnqueued(deps, sendId),
     ...(plan.invite
       ? recordInvitations(deps, request, sendId, at, sql`${chosen} AND ${mine} AND ${guard}`)
       : []),
