@@ -89,7 +89,8 @@ export default async function enqueueBench() {
         `(CPU ${((used.user + used.system) / 1000).toFixed(0)} ms), ${transactions.length} write transactions of ≤ ${PREPARE_CHUNK} members`,
     );
     console.log(
-      `write transactions: longest ${sorted.at(-1)?.toFixed(0)} ms (target ≤ 200), p99 ${percentile(sorted, 99).toFixed(0)} ms, median ${percentile(sorted, 50).toFixed(0)} ms`,
+      `write transactions: longest ${sorted.at(-1)?.toFixed(0)} ms (target ≤ 200), p99 ${percentile(sorted, 99).toFixed(0)} ms, median ${percentile(sorted, 50).toFixed(0)} ms; ` +
+        `the five longest: ${longest(transactions)}`,
     );
     console.log(
       `votes during the enqueue (a one-row write due every ${VOTE_EVERY_MS} ms, ${votes.length} of them, from due to commit): ` +
@@ -100,6 +101,15 @@ export default async function enqueueBench() {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The five longest transactions, with their rank in the enqueue (a checkpoint shows as one). */
+const longest = (times: number[]) =>
+  times
+    .map((ms, i) => ({ ms, i }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5)
+    .map((x) => `#${x.i + 1} ${x.ms.toFixed(0)} ms`)
+    .join(", ");
 
 /** `count` contacts as legacy members of the list, written in a few large statements. */
 async function legacyMembers(
