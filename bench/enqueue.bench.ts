@@ -51,9 +51,11 @@ export default async function enqueueBench() {
 
     // Every write transaction of the enqueue: the client's `batch` (drizzle's batch calls it).
     const transactions: number[] = [];
+    let firstChunk = Number.POSITIVE_INFINITY;
     const batch = client.batch.bind(client);
     client.batch = (async (...args: Parameters<typeof batch>) => {
       const start = performance.now();
+      firstChunk = Math.min(firstChunk, start);
       try {
         return await batch(...args);
       } finally {
@@ -63,7 +65,7 @@ export default async function enqueueBench() {
 
     // Votes as clients would make them: one due every 20 ms, its latency from when it was due to
     // its commit (a vote due while the event loop is busy waits, and that wait counts).
-    const votes: number[] = [];
+    const votes: { due: number; ms: number }[] = [];
     let voting = true;
     const voter = (async () => {
       const first = performance.now();
@@ -72,7 +74,7 @@ export default async function enqueueBench() {
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         await client.execute({ sql: "INSERT INTO bench_votes (at) VALUES (?)", args: ["x"] });
-        votes.push(performance.now() - due);
+        votes.push({ due, ms: performance.now() - due });
       }
     })();
 
@@ -85,7 +87,13 @@ export default async function enqueueBench() {
     await voter;
 
     const sorted = [...transactions].sort((a, b) => a - b);
-    const voteSorted = [...votes].sort((a, b) => a - b);
+    const voteSorted = votes.map((v) => v.ms).sort((a, b) => a - b);
+    // Before the first chunk, the recipients are counted: one read of the whole list, which the
+    // embedded driver runs on the event loop (on Turso a read holds up no writer).
+    const chunked = votes
+      .filter((v) => v.due >= firstChunk)
+      .map((v) => v.ms)
+      .sort((a, b) => a - b);
     console.log(
       `enqueue: ${report.recipients.toLocaleString("en")} outbox rows and invitations in ${seconds.toFixed(1)} s ` +
         `(CPU ${((used.user + used.system) / 1000).toFixed(0)} ms), ${transactions.length} write transactions of ≤ ${PREPARE_CHUNK} members`,
@@ -96,7 +104,8 @@ export default async function enqueueBench() {
     );
     console.log(
       `votes during the enqueue (a one-row write due every ${VOTE_EVERY_MS} ms, ${votes.length} of them, from due to commit): ` +
-        `p50 ${percentile(voteSorted, 50).toFixed(1)} ms, p99 ${percentile(voteSorted, 99).toFixed(1)} ms (target ≤ 250), max ${voteSorted.at(-1)?.toFixed(1)} ms`,
+        `p50 ${percentile(voteSorted, 50).toFixed(1)} ms, p99 ${percentile(voteSorted, 99).toFixed(1)} ms (target ≤ 250), max ${voteSorted.at(-1)?.toFixed(1)} ms; ` +
+        `${chunked.length} due once the chunks began: p50 ${percentile(chunked, 50).toFixed(1)} ms, p99 ${percentile(chunked, 99).toFixed(1)} ms, max ${chunked.at(-1)?.toFixed(1)} ms`,
     );
     client.close();
   } finally {
