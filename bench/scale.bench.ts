@@ -107,7 +107,9 @@ async function enqueueMillion() {
     const list = await legacyList(setup.deps, "million", 1, 0);
     setup.client.close();
     seedMembers(server.file, list.id, ENQUEUE_ROWS);
-    // A fresh client: the server closes keep-alive connections left idle during the seed.
+    // The seed blocked this process: let the HTTP pool see the connections the server closed
+    // meanwhile (its keep-alive timeout), then a fresh client.
+    await new Promise((r) => setTimeout(r, 500));
     const { client, deps } = await bootOverHttp(server.url, fake);
     const times = timeBatches(client);
     const started = performance.now();
