@@ -13,6 +13,7 @@ import {
 } from "./eligibility";
 import {
   type Enqueue,
+  PREPARE_CHUNK,
   type PrepareOptions,
   type PreparePlan,
   prepareSend,
@@ -121,14 +122,14 @@ export async function startSend(
     preparedAt: request.sendAt ? null : at,
   });
   if (sendId === undefined) throw new Error("the send could not be recorded");
-  const status = request.sendAt ? later : awaiting ? "awaiting_approval" : "queued";
   if (request.sendAt)
-    return { sendId, recipients: counts.recipients, excluded: counts.excluded, status };
+    return { sendId, recipients: counts.recipients, excluded: counts.excluded, status: later };
   const send = await q.findSend(deps.db, sendId);
   if (!send) return none;
-  const enqueued = await prepareSend(deps, request, sendId, planOf(deps, send), options);
+  const plan = planOf(deps, send);
+  const enqueued = await prepareSend(deps, request, sendId, plan, options);
   if (enqueued === 0) return none;
-  return { sendId, recipients: enqueued, excluded: counts.excluded, status };
+  return { sendId, recipients: enqueued, excluded: counts.excluded, status: plan.next };
 }
 
 /**
@@ -183,7 +184,7 @@ export function enqueueOf(send: q.Send): Enqueue {
 }
 
 /** A preparation given up: its rows go a chunk at a time, then the send (still preparing). */
-async function discardPreparing(deps: Deps, sendId: number, chunkSize = 5_000) {
+async function discardPreparing(deps: Deps, sendId: number, chunkSize = PREPARE_CHUNK) {
   for (;;) {
     const removed = await deps.db.run(sql`
       DELETE FROM outbox_messages WHERE id IN (
