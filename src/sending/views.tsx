@@ -219,7 +219,10 @@ export function ProgressFragment(props: { p: ProgressView }) {
       <p class="reconciliation">
         Total {fmt(p.total)} = {fmt(p.sent)} sent + {fmt(p.failed)} failed + {fmt(p.suppressed)}{" "}
         suppressed + {fmt(p.queued)} queued
-        {p.total === p.sent + p.failed + p.suppressed + p.queued ? null : (
+        {/* While preparing, the total is the count made at the start: the rest is still to come. */}
+        {p.status === "preparing" ? (
+          <> + {fmt(Math.max(0, p.total - done - p.queued))} still to enqueue</>
+        ) : p.total === p.sent + p.failed + p.suppressed + p.queued ? null : (
           <strong> (does not add up: {fmt(p.total - done - p.queued)} unaccounted for)</strong>
         )}
       </p>
