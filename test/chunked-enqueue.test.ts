@@ -198,4 +198,35 @@ describe("chunked enqueue", () => {
     expect(await rows("SELECT id FROM outbox_messages WHERE send_id = ?", id)).toHaveLength(0);
     expect(await rows("SELECT id FROM sends WHERE id = ?", id)).toHaveLength(0);
   });
+
+  test("a reminder (invited to invited) crashed and resumed records one reminder per contact", async () => {
+    const { listId } = await legacyList(19, "reminder");
+    const first = await startSend(t.deps, reconsent(listId));
+    const reconsentId = first.sendId as number;
+    // As if the dispatcher had sent them all (a reminder reaches only those reached).
+    await t.client.execute({
+      sql: "UPDATE outbox_messages SET status = 'sent' WHERE send_id = ?",
+      args: [reconsentId],
+    });
+    const reminder = { ...reconsent(listId), kind: "reminder" as const, reminderOf: reconsentId };
+    let chunks = 0;
+    const crash = startSend(t.deps, reminder, {
+      chunkSize: 4,
+      afterChunk: () => {
+        if (++chunks === 2) throw new Error("the process died");
+      },
+    });
+    await expect(crash).rejects.toThrow("the process died");
+    const [send] = await rows("SELECT id FROM sends WHERE kind = 'reminder'");
+    const id = Number(send?.id);
+    t.clock.advance(3 * MINUTE);
+    expect((await resumePreparingSends(t.deps, { chunkSize: 4 })).resumed).toEqual([id]);
+    const reminders = await rows(
+      "SELECT contact_id, count(*) AS n FROM consent_events WHERE list_id = ? AND source LIKE 'reminder%' GROUP BY contact_id",
+      listId,
+    );
+    expect(reminders).toHaveLength(17);
+    expect(reminders.every((r) => r.n === 1)).toBe(true);
+    expect(await sendRow(id)).toEqual({ status: "queued", total: 17, prepared_through: null });
+  });
 });
