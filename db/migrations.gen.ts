@@ -277,4 +277,12 @@ export const migrations: Migration[] = [
       "CREATE INDEX `maintenances_status_idx` ON `maintenances` (`status`,`starts_at`);",
     ],
   },
+  {
+    tag: "0024_send_prepared_through",
+    statements: [
+      "ALTER TABLE `sends` ADD `prepared_through` integer;",
+      "ALTER TABLE `sends` ADD `prepared_at` text;",
+      "ALTER TABLE `sends` ADD `prepared_count` integer;",
+    ],
+  },
 ];

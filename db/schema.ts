@@ -442,6 +442,14 @@ export const sends = sqliteTable(
     canaryJudgedAt: text("canary_judged_at"),
     /** Poll invitations only: the invite-only poll whose voting links the messages carry. */
     pollId: integer("poll_id").references((): AnySQLiteColumn => polls.id),
+    /**
+     * While `preparing`: the list member id up to which recipients are enqueued (chunks go in
+     * member id order), and when the last chunk was written (a preparation idle too long resumes).
+     */
+    preparedThrough: integer("prepared_through"),
+    preparedAt: text("prepared_at"),
+    /** While `preparing`: how many outbox rows are written so far (counting them would be slow). */
+    preparedCount: integer("prepared_count"),
   },
   (t) => [
     index("sends_status_idx").on(t.status, t.id),

@@ -5,6 +5,7 @@ import type { Deps } from "./deps";
 import { describeError } from "./http/error-log";
 import { pruneRateLimits } from "./http/rate-limit";
 import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns";
+import { resumePreparingSends } from "./sending/outbox";
 import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
 import { advanceMaintenances } from "./status/maintenance";
@@ -24,6 +25,10 @@ export const periodicJobs: Job[] = [
   {
     name: "end incident followers 7 days after resolution (and erase them)",
     run: endFollowsOfResolvedIncidents,
+  },
+  {
+    name: "resume (or discard) sends a crash stopped while preparing",
+    run: (deps) => resumePreparingSends(deps),
   },
   { name: "start scheduled campaigns that are due", run: startDueCampaigns },
   { name: "forget the addresses of finished test sends", run: forgetFinishedTestSends },

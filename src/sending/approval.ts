@@ -7,7 +7,8 @@ import { auditStatement } from "../audit/service";
 import { roleAtLeast } from "../auth/roles";
 import type { Admin } from "../auth/service";
 import type { Deps } from "../deps";
-import { canarySize, enqueueRecipients, recordInvitations, type SendStatus } from "./outbox";
+import { enqueueOf, planOf, recordInvitations, type SendStatus } from "./outbox";
+import { type PrepareOptions, prepareSend } from "./prepare";
 import * as q from "./queries";
 
 export type SendDecisionRefusal = {
@@ -177,20 +178,25 @@ export async function cancelSend(deps: Deps, admin: Admin, id: number): Promise<
 
 /**
  * A scheduled send whose time has come: its recipients are enqueued now (consent checked now),
- * with its canary. Returns how many; a send that finds nobody is not kept.
+ * chunk by chunk while it is `preparing`, with its canary. Returns how many; a send that finds
+ * nobody is not kept.
  */
-export async function enqueueDueSend(deps: Deps, send: q.Send): Promise<number> {
-  const counted = send.total;
-  await deps.db.update(sends).set({ status: "queued" }).where(eq(sends.id, send.id));
-  return enqueueRecipients(deps, requestOf(send), send.id, {
-    invite: true,
-    canary: canarySize(deps, send.kind, counted),
-  });
+export async function enqueueDueSend(
+  deps: Deps,
+  send: q.Send,
+  options: PrepareOptions = {},
+): Promise<number> {
+  const at = deps.clock.now().toISOString();
+  const started = await deps.db
+    .update(sends)
+    .set({ status: "preparing", preparedAt: at })
+    .where(and(eq(sends.id, send.id), inArray(sends.status, ["scheduled", "queued"])));
+  if (started.rowsAffected === 0) return 0;
+  // Read again: its approval, when it needed one, is what lets it go straight to the queue.
+  const preparing = await q.findSend(deps.db, send.id);
+  if (!preparing) return 0;
+  return prepareSend(deps, enqueueOf(preparing), send.id, planOf(deps, preparing), options);
 }
 
 /** What enqueuing a recorded send needs; its starter stays the one who invited. */
-function requestOf(send: q.Send) {
-  // A test goes to one address, never scheduled nor approved: it never reaches here.
-  if (send.kind === "test") throw new Error(`send ${send.id} is a test`);
-  return { ...send, kind: send.kind, actor: send.createdBy, contactId: undefined };
-}
+const requestOf = enqueueOf;

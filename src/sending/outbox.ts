@@ -1,9 +1,8 @@
 // Starting a send, the one door into the outbox: the recipient counts, then one outbox row per
-// recipient, all in one transaction (with the `invited` events of a re-consent send), so a send
-// is all or nothing, and a send that enqueues nobody does not exist.
+// recipient, written chunk by chunk while the send is `preparing` (with the `invited` events of a
+// re-consent send, chunk by chunk too: prepare.ts), and a send that enqueues nobody does not exist.
 import { type SQL, sql } from "drizzle-orm";
 import { type SEND_STATUSES, sends } from "../../db/schema";
-import { actorKindOf, moveMembers } from "../consent/transitions";
 import type { Deps } from "../deps";
 import {
   countRecipients,
@@ -12,7 +11,18 @@ import {
   mailModeOf,
   type SendKind,
 } from "./eligibility";
+import {
+  type Enqueue,
+  PREPARE_CHUNK,
+  type PrepareOptions,
+  type PreparePlan,
+  prepareSend,
+  recordInvitations,
+  sentBySend,
+} from "./prepare";
 import * as q from "./queries";
+
+export { recordInvitations, sentBySend };
 
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
@@ -47,10 +57,6 @@ export type SendRequest = {
   sendAt?: string;
 };
 
-/** Over `list_members m`: the member is one a send's message was sent to. */
-export const sentBySend = (sendId: number) =>
-  sql`m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId} AND status = 'sent')`;
-
 export type SendReport = {
   sendId: number | null;
   recipients: number;
@@ -81,19 +87,24 @@ export function canarySize(deps: Pick<Deps, "config">, kind: string, recipients:
   return size >= recipients ? null : size;
 }
 
-export async function startSend(deps: Deps, request: SendRequest): Promise<SendReport> {
+export async function startSend(
+  deps: Deps,
+  request: SendRequest,
+  options: PrepareOptions = {},
+): Promise<SendReport> {
   const counts = await countRecipients(deps, request.kind, request.listId, request.contactId);
   const none = { sendId: null, recipients: 0, excluded: counts.excluded };
   if (request.dryRun) return { ...none, recipients: counts.recipients };
   if (counts.recipients === 0) return none;
   const awaiting = needsApproval(deps, request.kind, counts.recipients);
-  const status = awaiting ? "awaiting_approval" : request.sendAt ? "scheduled" : "queued";
+  const later = awaiting ? "awaiting_approval" : "scheduled";
+  const at = deps.clock.now().toISOString();
   const sendId = await q.insertSend(deps.db, {
     kind: request.kind,
     listId: request.listId,
     campaignId: request.campaignId ?? null,
     pollId: request.pollId ?? null,
-    status,
+    status: request.sendAt ? later : "preparing",
     subject: request.subject,
     deadline: request.deadline ?? null,
     reminderDaysBefore: request.reminderDaysBefore ?? null,
@@ -102,119 +113,87 @@ export async function startSend(deps: Deps, request: SendRequest): Promise<SendR
     incidentUpdateId: request.incident?.updateId ?? null,
     recipientsOf: request.recipientsOf ?? null,
     textVersion: request.textVersion,
-    // A scheduled send enqueues when due: until then its total is the count made now.
-    total: request.sendAt ? counts.recipients : 0,
+    // Until its rows are in (or, scheduled, until it is due), its total is the count made now.
+    total: counts.recipients,
     excluded: counts.excluded,
     createdBy: request.actor,
-    createdAt: deps.clock.now().toISOString(),
+    createdAt: at,
     sendAt: request.sendAt ?? null,
+    preparedAt: request.sendAt ? null : at,
   });
   if (sendId === undefined) throw new Error("the send could not be recorded");
   if (request.sendAt)
-    return { sendId, recipients: counts.recipients, excluded: counts.excluded, status };
-  // Awaiting approval, a re-consent invites nobody yet: a rejection then leaves nobody half-invited.
-  const enqueued = await enqueueRecipients(deps, request, sendId, {
-    invite: !awaiting,
-    canary: canarySize(deps, request.kind, counts.recipients),
-  });
+    return { sendId, recipients: counts.recipients, excluded: counts.excluded, status: later };
+  const send = await q.findSend(deps.db, sendId);
+  if (!send) return none;
+  const plan = planOf(deps, send);
+  const enqueued = await prepareSend(deps, request, sendId, plan, options);
   if (enqueued === 0) return none;
-  return { sendId, recipients: enqueued, excluded: counts.excluded, status };
-}
-
-type Enqueue = Pick<
-  SendRequest,
-  | "kind"
-  | "listId"
-  | "contactId"
-  | "reminderOf"
-  | "recipientsOf"
-  | "memberFilter"
-  | "actor"
-  | "textVersion"
->;
-
-/**
- * One transaction: the outbox rows (the canary's first, chosen at random), the re-consent
- * invitations when `invite`, the total. The counts and the enqueue read the database at different
- * moments: if nobody was enqueued after all, the send is not kept. Returns how many were enqueued.
- */
-export async function enqueueRecipients(
-  deps: Deps,
-  request: Enqueue,
-  sendId: number,
-  options: { invite: boolean; canary: number | null },
-): Promise<number> {
-  const at = deps.clock.now().toISOString();
-  // The canary's rows come first (chosen at random), so that it is every row up to the last id.
-  const first =
-    options.canary === null ? sql`ORDER BY m.id` : sql`ORDER BY random() LIMIT ${options.canary}`;
-  const rest =
-    options.canary === null
-      ? []
-      : [
-          deps.db.run(sql`
-            UPDATE sends SET canary_last_message_id =
-              (SELECT max(id) FROM outbox_messages WHERE send_id = ${sendId})
-            WHERE id = ${sendId}`),
-          enqueue(deps, request, sendId, at, sql`ORDER BY m.id`),
-        ];
-  const results = await deps.db.batch([
-    enqueue(deps, request, sendId, at, first),
-    ...rest,
-    ...(options.invite ? recordInvitations(deps, request, sendId, at) : []),
-    deps.db.run(sql`
-      UPDATE sends SET total = (SELECT count(*) FROM outbox_messages WHERE send_id = ${sendId})
-      WHERE id = ${sendId}`),
-    deps.db.run(sql`
-      DELETE FROM sends WHERE id = ${sendId}
-        AND NOT EXISTS (SELECT 1 FROM outbox_messages WHERE send_id = ${sendId})`),
-  ]);
-  const deleted = results[results.length - 1]?.rowsAffected ?? 0;
-  if (deleted > 0) return 0;
-  return (await q.findSend(deps.db, sendId))?.total ?? 0;
-}
-
-/** Queued outbox rows for the members the rule lets receive this kind of mail, not yet enqueued. */
-function enqueue(deps: Deps, request: Enqueue, sendId: number, at: string, order: SQL) {
-  const one =
-    request.contactId === undefined ? sql`` : sql` AND m.contact_id = ${request.contactId}`;
-  // A reminder goes only to those its re-consent send reached.
-  const reminded = request.reminderOf == null ? sql`` : sql` AND ${sentBySend(request.reminderOf)}`;
-  const told = request.recipientsOf == null ? sql`` : sql` AND ${sentBySend(request.recipientsOf)}`;
-  const filtered = request.memberFilter === undefined ? sql`` : sql` AND ${request.memberFilter}`;
-  return deps.db.run(sql`
-    INSERT OR IGNORE INTO outbox_messages (send_id, contact_id, status, updated_at)
-    SELECT ${sendId}, m.contact_id, 'queued', ${at}
-    FROM list_members m JOIN contacts c ON c.id = m.contact_id
-    WHERE m.list_id = ${request.listId}${one}${reminded}${told}${filtered} AND ${eligibleMemberSql(request.kind, mailModeOf(deps))}
-    ${order}`);
+  return { sendId, recipients: enqueued, excluded: counts.excluded, status: plan.next };
 }
 
 /**
- * Re-consent: the invitation is recorded in the ledger, and the member leaves `legacy`, in the
- * same transaction as its outbox row (or as the send's approval), so a second send can never find
- * it again.
+ * Where a preparing send goes, read from the send itself (so that a resume decides as its start
+ * did): awaiting approval when it is that large and nobody approved it yet, its re-consent then
+ * inviting nobody (a rejection leaves nobody half-invited); its canary from the count made at start.
  */
-export function recordInvitations(deps: Deps, request: Enqueue, sendId: number, at: string) {
-  if (request.kind !== "reconsent" && request.kind !== "reminder") return [];
-  const reminder = request.kind === "reminder";
-  return moveMembers(
-    deps.db,
-    sql`m.list_id = ${request.listId}
-      AND m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId})`,
-    "invited",
-    {
-      at,
-      // A reminder is a second `invited` while still invited (no state change).
-      source: reminder
-        ? `reminder of re-consent send #${request.reminderOf}`
-        : `${request.kind} send #${sendId}`,
-      actor: request.actor,
-      by: actorKindOf(request.actor),
-      textVersion: request.textVersion,
-    },
-    [reminder ? "invited" : "legacy"],
-  );
+export function planOf(deps: Pick<Deps, "config">, send: q.Send): PreparePlan {
+  const awaiting = send.approvedBy === null && needsApproval(deps, send.kind, send.total);
+  return {
+    next: awaiting ? "awaiting_approval" : "queued",
+    invite: !awaiting,
+    canary: canarySize(deps, send.kind, send.total),
+  };
+}
+
+/** How long a preparation may be silent before it is taken for dead (a chunk takes < 1 s). */
+const PREPARING_STALE_MS = 2 * 60_000;
+
+/**
+ * Preparations a crash stopped: a send of many (re-consent, campaign, reminder, poll) resumes
+ * where its last chunk ended; any other (one person's confirmation, an incident notice whose
+ * recipients' filter is not recorded, a resend) is discarded, its rows deleted in chunks (none of
+ * them invites anybody). Run at start and periodically. Returns the sends resumed and discarded.
+ */
+export async function resumePreparingSends(deps: Deps, options: PrepareOptions = {}) {
+  const stale = new Date(deps.clock.now().getTime() - PREPARING_STALE_MS).toISOString();
+  const found = await deps.db.all<{ id: number }>(sql`
+    SELECT id FROM sends WHERE status = 'preparing'
+      AND coalesce(prepared_at, created_at) <= ${stale} ORDER BY id`);
+  const done = { resumed: [] as number[], discarded: [] as number[] };
+  for (const { id } of found) {
+    const send = await q.findSend(deps.db, id);
+    if (send?.status !== "preparing") continue;
+    if (GUARDED_KINDS.includes(send.kind) && send.retryOf === null) {
+      await prepareSend(deps, enqueueOf(send), id, planOf(deps, send), options);
+      done.resumed.push(id);
+    } else {
+      await discardPreparing(deps, id, options.chunkSize);
+      done.discarded.push(id);
+    }
+  }
+  if (done.resumed.length > 0) deps.dispatcher?.wake();
+  return done;
+}
+
+/** What enqueuing a recorded send needs; its starter stays the one who invited. */
+export function enqueueOf(send: q.Send): Enqueue {
+  // A test goes to one address, never scheduled, approved nor prepared: it never reaches here.
+  if (send.kind === "test") throw new Error(`send ${send.id} is a test`);
+  return { ...send, kind: send.kind, actor: send.createdBy, contactId: undefined };
+}
+
+/** A preparation given up: its rows go a chunk at a time, then the send (still preparing). */
+async function discardPreparing(deps: Deps, sendId: number, chunkSize = PREPARE_CHUNK) {
+  for (;;) {
+    const removed = await deps.db.run(sql`
+      DELETE FROM outbox_messages WHERE id IN (
+        SELECT id FROM outbox_messages WHERE send_id = ${sendId} LIMIT ${chunkSize})
+        AND EXISTS (SELECT 1 FROM sends WHERE id = ${sendId} AND status = 'preparing')`);
+    if (removed.rowsAffected === 0) break;
+  }
+  await deps.db.run(sql`DELETE FROM sends WHERE id = ${sendId} AND status = 'preparing'`);
+  console.warn(`[relance] send #${sendId} was stopped while preparing and is discarded`);
 }
 
 /**

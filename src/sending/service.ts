@@ -206,6 +206,8 @@ export const sendJson = (p: SendProgress) => ({
   approved_by: p.send.approvedBy,
   stop_reason: p.send.stopReason,
   canary_hold_until: p.send.canaryHoldUntil,
+  // While preparing, how many recipients are enqueued so far (of `total`, the count made at start).
+  ...(p.status === "preparing" ? { enqueued: p.queued } : {}),
 });
 
 export const recentSends = (deps: Deps) => q.recentSends(deps.db);

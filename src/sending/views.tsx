@@ -238,13 +238,22 @@ export function ProgressFragment(props: { p: ProgressView }) {
           {p.stoppedBy && p.stoppedBy !== "system" ? ` by ${p.stoppedBy}` : ""}: {p.stopReason}
         </p>
       ) : null}
+      {p.status === "preparing" ? (
+        <p class="notice" role="status" id="preparing">
+          Preparing: {fmt(p.queued)} of {fmt(p.total)} recipients enqueued. Nobody is sent anything
+          until all are.
+        </p>
+      ) : null}
       <CanaryBlock p={p} />
       <progress value={done} max={Math.max(1, p.total)} aria-label="Progress" />
       {/* Always shown, so that a message unaccounted for is seen. */}
       <p class="reconciliation">
         Total {fmt(p.total)} = {fmt(p.sent)} sent + {fmt(p.failed)} failed + {fmt(p.suppressed)}{" "}
         suppressed + {fmt(p.queued)} queued
-        {p.total === p.sent + p.failed + p.suppressed + p.queued ? null : (
+        {/* While preparing, the total is the count made at the start: the rest is still to come. */}
+        {p.status === "preparing" ? (
+          <> + {fmt(Math.max(0, p.total - done - p.queued))} still to enqueue</>
+        ) : p.total === p.sent + p.failed + p.suppressed + p.queued ? null : (
           <strong> (does not add up: {fmt(p.total - done - p.queued)} unaccounted for)</strong>
         )}
       </p>
