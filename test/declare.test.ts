@@ -65,16 +65,17 @@ describe("declare an incident from a send", () => {
     expect(String(draft.body_en)).toContain("Bounce rate: 50.0 %, complaint rate: 50.0 %");
     expect(String(draft.body_en)).toContain("stopped at 2026-01-15T08:00:00.000Z");
 
-    // The admin page: the send page and the paused banner link to the same pre-filled draft.
+    // The admin pages: the send page, and the pause notice (on Sends and the Dashboard; the
+    // header keeps a short chip), link to the same pre-filled draft.
     const cookie = await t.signIn();
     const sendPage = await (
       await t.request(`/admin/sends/${sendId}`, { headers: { Cookie: cookie } })
     ).text();
     expect(sendPage).toContain(`href="/admin/sends/${sendId}/declare"`);
-    const bar = await (
-      await t.request("/admin/sending/bar", { headers: { Cookie: cookie } })
-    ).text();
-    expect(bar).toContain(`href="/admin/sends/${sendId}/declare"`);
+    for (const path of ["/admin/sending", "/admin"]) {
+      const notice = await (await t.request(path, { headers: { Cookie: cookie } })).text();
+      expect(notice).toContain(`href="/admin/sends/${sendId}/declare"`);
+    }
     const page = await t.request(`/admin/sends/${sendId}/declare`, { headers: { Cookie: cookie } });
     expect(page.status).toBe(200);
     const html = await page.text();
