@@ -30,7 +30,6 @@ export const periodicJobs: Job[] = [
     name: "resume (or discard) sends a crash stopped while preparing",
     run: (deps) => resumePreparingSends(deps),
   },
-  { name: "start scheduled campaigns that are due", run: startDueCampaigns },
   { name: "forget the addresses of finished test sends", run: forgetFinishedTestSends },
   { name: "prune rate-limit windows", run: pruneRateLimits },
   { name: "prune webhook events past EVENT_RETENTION_DAYS", run: pruneOldWebhookEvents },
@@ -40,9 +39,13 @@ export const periodicJobs: Job[] = [
   },
 ];
 
-/** Jobs whose timing people see (maintenance starts on the minute): every minute, both runtimes. */
+/**
+ * Jobs whose timing people see (a maintenance or a scheduled campaign starts on the minute):
+ * every minute, both runtimes.
+ */
 export const minuteJobs: Job[] = [
   { name: "start and complete scheduled maintenance", run: advanceMaintenances },
+  { name: "start scheduled campaigns that are due", run: startDueCampaigns },
 ];
 
 export async function runPeriodicJobs(

@@ -1,11 +1,17 @@
 // Campaigns: sent once, their lifecycle, merge tags, test sends through the pipeline, failures.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { runPeriodicJobs } from "../src/jobs";
+import { minuteJobs, runPeriodicJobs } from "../src/jobs";
 import { fillTemplate, prepareCampaign, renderCampaign } from "../src/sending/templates";
 import { XSS_PAYLOADS } from "./corpus/xss";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
 import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
+
+/** What a start runs: the hourly jobs, then the minute ones (scheduled campaigns start there). */
+const runAllJobs = async (deps: Parameters<typeof runPeriodicJobs>[0]) => {
+  await runPeriodicJobs(deps);
+  await runPeriodicJobs(deps, minuteJobs);
+};
 
 let fake: FakeResend;
 let t: TestApp;
@@ -192,16 +198,16 @@ describe("the lifecycle of a campaign", () => {
       "invited",
       "confirmed",
     ]);
-    await runPeriodicJobs(t.deps);
+    await runAllJobs(t.deps);
     expect((await get(id)).status).toBe("scheduled");
     t.clock.advance(26 * 3600_000);
-    await runPeriodicJobs(t.deps);
+    await runAllJobs(t.deps);
     const started = await get(id);
     expect(started.status).toBe("sending");
     await dispatchUntilIdle(t.deps);
     expect(fake.delivered.map((m) => m.to).sort()).toEqual(["p0@example.org", "p1@example.org"]);
     expect((await get(id)).status).toBe("sent");
-    await runPeriodicJobs(t.deps);
+    await runAllJobs(t.deps);
     expect(await count("sends")).toBe(1);
   });
 
@@ -217,7 +223,7 @@ describe("the lifecycle of a campaign", () => {
     expect(cancelled.status).toBe(200);
     expect((await get(id)).status).toBe("cancelled");
     t.clock.advance(3 * 3600_000);
-    await runPeriodicJobs(t.deps);
+    await runAllJobs(t.deps);
     await dispatchUntilIdle(t.deps);
     expect(fake.calls).toHaveLength(0);
     expect((await t.api(bearer, "POST", `/api/v1/campaigns/${id}/send`)).status).toBe(409);
@@ -418,7 +424,7 @@ describe("a test send goes through the pipeline", () => {
     expect(bad.status).toBe(422);
     await dispatchUntilIdle(t.deps);
     expect(fake.delivered.filter((m) => m.to === "relecteur@example.net")).toHaveLength(1);
-    await runPeriodicJobs(t.deps);
+    await runAllJobs(t.deps);
     const raw = await t.client.execute(
       "SELECT count(*) AS n FROM sends WHERE test_recipient IS NOT NULL",
     );

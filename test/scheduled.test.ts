@@ -3,13 +3,19 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { boot } from "../src/boot";
-import { runPeriodicJobs } from "../src/jobs";
+import { minuteJobs, runPeriodicJobs } from "../src/jobs";
 import { createNodeApp, openNodeClient } from "../src/node";
 import { findCampaign, scheduleCampaign } from "../src/sending/campaigns";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, ORIGIN, type TestApp } from "./helpers";
 import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
 import { addMember, type Member } from "./team-helpers";
+
+/** What a start runs: the hourly jobs, then the minute ones (scheduled campaigns start there). */
+const runAllJobs = async (deps: Parameters<typeof runPeriodicJobs>[0]) => {
+  await runPeriodicJobs(deps);
+  await runPeriodicJobs(deps, minuteJobs);
+};
 
 let fake: FakeResend;
 let t: TestApp;
@@ -77,7 +83,7 @@ describe("a scheduled campaign", () => {
       await t.request("/admin/campaigns", { headers: { Cookie: cookie } })
     ).text();
     expect(dashboard).toContain('data-status="scheduled"');
-    await runPeriodicJobs(t.deps);
+    await runAllJobs(t.deps);
     await dispatchUntilIdle(t.deps);
     expect(fake.calls).toHaveLength(0);
 
@@ -89,11 +95,11 @@ describe("a scheduled campaign", () => {
       const app = createNodeApp(deps);
       const request = (path: string, init?: RequestInit) => app.request(`${ORIGIN}${path}`, init);
       expect((await campaignOf(owner, id, request)).status).toBe("scheduled");
-      await runPeriodicJobs(deps); // the start's run: not due yet
+      await runAllJobs(deps); // the start's run: not due yet
       await dispatchUntilIdle(deps);
       expect(fake.calls).toHaveLength(0);
       t.clock.set("2026-01-15T12:30:00Z");
-      await runPeriodicJobs(deps);
+      await runAllJobs(deps);
       await dispatchUntilIdle(deps);
       expect(fake.delivered).toHaveLength(4);
       expect((await campaignOf(owner, id, request)).status).toBe("sent");
@@ -110,7 +116,7 @@ describe("a scheduled campaign", () => {
     expect(now.status).toBe(409);
     expect(((await now.json()) as { detail: string }).detail).toContain("scheduled");
     t.clock.set("2026-01-15T13:00:00Z");
-    await runPeriodicJobs(t.deps);
+    await runAllJobs(t.deps);
     await dispatchUntilIdle(t.deps);
     expect(fake.calls).toHaveLength(0); // due, but not approved: nothing goes
     expect(await sendStatus(sendId as number)).toBe("awaiting_approval");
@@ -118,6 +124,16 @@ describe("a scheduled campaign", () => {
     expect(((await approved.json()) as { status: string }).status).toBe("queued");
     await dispatchUntilIdle(t.deps);
     expect(fake.delivered).toHaveLength(4);
+  });
+
+  test("goes within a minute of its time: the minute jobs start it, not only the hourly ones", async () => {
+    const id = await draft(2);
+    await t.api(sender.token, "POST", `/api/v1/campaigns/${id}/schedule`, { send_at: SEND_AT });
+    t.clock.set("2026-01-15T12:00:30Z");
+    await runPeriodicJobs(t.deps, minuteJobs);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(2);
+    expect((await campaignOf(owner, id)).status).toBe("sent");
   });
 
   test("cancelling its send (or the campaign) means it never goes", async () => {
@@ -133,7 +149,7 @@ describe("a scheduled campaign", () => {
       expect(await sendStatus(sendId as number)).toBe("cancelled");
     }
     t.clock.set("2026-01-15T13:00:00Z");
-    await runPeriodicJobs(t.deps);
+    await runAllJobs(t.deps);
     await dispatchUntilIdle(t.deps);
     expect(fake.calls).toHaveLength(0);
   });
