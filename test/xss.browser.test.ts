@@ -366,3 +366,101 @@ test("second wave, admin: invitation, approval section and declare draft of a ho
   expect(dialogs()).toBe(0);
   await context.close();
 }, 90_000);
+
+test("second wave, status page: hostile components, groups, maintenance and incidents on the home, embed, badge, admin, RSS and summary.json", async () => {
+  const t = server.t;
+  const token = await t.token();
+  // Slugs are `a-z0-9-` only (422 otherwise), so the hostile text goes in names, groups, titles.
+  const slugs = XSS_PAYLOADS.map((_, i) => `xss-c${i}`);
+  for (const [i, p] of XSS_PAYLOADS.entries()) {
+    const made = await t.api(token, "POST", "/api/v1/components", {
+      slug: slugs[i],
+      name: `${i} ${p}`.slice(0, 100),
+      group: XSS_PAYLOADS[(i + 1) % XSS_PAYLOADS.length]?.slice(0, 100),
+      description: XSS_ALL.slice(0, 500),
+    });
+    expect(made.status, p).toBe(201);
+  }
+  const now = t.deps.clock.now().getTime();
+  const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString();
+  for (const [starts, ends] of [
+    [1, 120],
+    [60 * 24, 60 * 25],
+  ]) {
+    const maintenance = await t.api(token, "POST", "/api/v1/maintenances", {
+      title: XSS_ALL.slice(0, 200),
+      body: XSS_ALL,
+      starts_at: at(starts ?? 0),
+      ends_at: at(ends ?? 0),
+      components: slugs.slice(0, 4),
+      notify: false,
+    });
+    expect(maintenance.status).toBe(201);
+  }
+  const incident = await t.api(token, "POST", "/api/v1/incidents", {
+    slug: "xss-components",
+    title: XSS_PAYLOADS[6],
+    status: "identified",
+    impact: "major",
+    body: XSS_ALL,
+    components: slugs.map((slug) => ({ slug, status: "partial_outage" })),
+  });
+  expect(incident.status).toBe(201);
+  // The first maintenance is in progress once the clock passes its start.
+  t.clock.advance(5 * 60_000);
+
+  const { context, page, dialogs } = await adminPage();
+  for (const path of [
+    "/",
+    "/embed/status",
+    "/incidents/xss-components",
+    `/badge.svg?component=${slugs[6]}`,
+    `/badge.svg?component=${encodeURIComponent(XSS_PAYLOADS[5] ?? "")}`,
+    "/admin/status",
+  ]) {
+    const res = await page.goto(`${server.url}${path}`);
+    if (!path.includes("%3C")) expect(res?.status(), path).toBe(200);
+    await expectClean(page, path);
+    if (path.startsWith("/badge")) continue; // an SVG document: its text is checked below
+    expect(await page.textContent("body"), `${path} shows the payloads as text`).toContain(
+      "data-xss",
+    );
+  }
+
+  const { XMLParser, XMLValidator } = await import("fast-xml-parser");
+  for (const [i, slug] of slugs.entries()) {
+    const svg = await (await fetch(`${server.url}/badge.svg?component=${slug}`)).text();
+    expect(XMLValidator.validate(svg), slug).toBe(true);
+    expect(svg, slug).not.toMatch(/<(script|b|img|svg[^>]*onload|iframe|a)[\s>]/i);
+    const text = JSON.stringify(new XMLParser({ ignoreAttributes: false }).parse(svg));
+    expect(text, `${slug}: the name comes back exactly, as text`).toContain(
+      JSON.stringify(`${i} ${XSS_PAYLOADS[i]}`.slice(0, 100)).slice(1, -1),
+    );
+  }
+
+  const rss = await fetch(`${server.url}/incidents.rss`);
+  const xml = await rss.text();
+  expect(XMLValidator.validate(xml)).toBe(true);
+  type Item = { title: string; description: string };
+  const channel = (new XMLParser().parse(xml) as { rss: { channel: { item: Item | Item[] } } }).rss
+    .channel;
+  const items = ([] as Item[]).concat(channel.item);
+  const hostile = items.find((item) => item.title === XSS_PAYLOADS[6]);
+  expect(hostile, "the hostile title comes back exactly, as text").toBeDefined();
+  for (const item of items) {
+    // The description is HTML carried as text: the payloads in it are escaped HTML, never tags.
+    expect(String(item.description)).not.toMatch(/<(script|b|img|svg|iframe)[\s>]/i);
+    expect(String(item.description)).not.toMatch(/href="javascript:/i);
+  }
+  expect(xml).not.toMatch(/<(script|b|img|iframe)[\s>]/i);
+
+  const summary = await fetch(`${server.url}/api/v2/summary.json`);
+  expect(summary.headers.get("content-type")).toMatch(/^application\/json/);
+  const json = JSON.stringify(await summary.json());
+  for (const [i, p] of XSS_PAYLOADS.entries())
+    expect(json, "each name comes back exactly").toContain(
+      JSON.stringify(`${i} ${p}`.slice(0, 100)).slice(1, -1),
+    );
+  expect(dialogs()).toBe(0);
+  await context.close();
+}, 90_000);
