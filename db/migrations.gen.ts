@@ -285,4 +285,11 @@ export const migrations: Migration[] = [
       "ALTER TABLE `sends` ADD `prepared_count` integer;",
     ],
   },
+  {
+    tag: "0025_maintenance_notices",
+    statements: [
+      "ALTER TABLE `sends` ADD `maintenance_id` integer;",
+      "ALTER TABLE `sends` ADD `maintenance_stage` text;",
+    ],
+  },
 ];

@@ -420,6 +420,10 @@ export const sends = sqliteTable(
     incidentId: integer("incident_id"),
     /** Incident notices only: the update it tells (null: the incident was just declared). */
     incidentUpdateId: integer("incident_update_id"),
+    /** Maintenance notices only (kind `incident`, no incident): the maintenance they tell of. */
+    maintenanceId: integer("maintenance_id"),
+    /** Maintenance notices only: the moment told (it was scheduled, or it began). */
+    maintenanceStage: text("maintenance_stage", { enum: ["scheduled", "in_progress"] }),
     /**
      * Incident notices only: the earlier send whose recipients alone this notice reaches (an
      * incident declared from a send); unique, so those recipients are told once.

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { minuteJobs, runPeriodicJobs } from "../src/jobs";
 import { maintenanceStatusAt } from "../src/status/maintenance";
 import { createTestApp, type TestApp } from "./helpers";
+import { dispatchUntilIdle } from "./sending-helpers";
+import { mailsTo, subscribeAndConfirm } from "./subscription-helpers";
 
 let t: TestApp;
 let bearer: string;
@@ -139,5 +141,61 @@ describe("POST /api/v1/maintenances", () => {
     expect(((await unknown.json()) as { errors: Json[] }).errors[0]).toMatchObject({
       field: "components",
     });
+  });
+});
+
+describe("notices to the page's subscribers", () => {
+  test("one when scheduled and one when it starts, to those it concerns; notify false sends none", async () => {
+    const app = await createTestApp();
+    try {
+      const token = await app.token();
+      for (const slug of ["api", "web"]) {
+        const res = await app.api(token, "POST", "/api/v1/components", { slug, name: slug });
+        expect(res.status).toBe(201);
+      }
+      await subscribeAndConfirm(app, "all@example.org", "/status/subscribe", "en");
+      await subscribeAndConfirm(app, "api@example.org", "/status/subscribe", "fr", {
+        components: "api",
+      });
+      await subscribeAndConfirm(app, "web@example.org", "/status/subscribe", "fr", {
+        components: "web",
+      });
+      const notices = async (to: string) => (await mailsTo(app, to)).slice(1); // after the confirmation
+      const maintenance = (body: Json) =>
+        app.api(token, "POST", "/api/v1/maintenances", {
+          body: "Coupure courte.",
+          starts_at: "2026-01-15T10:00:00Z",
+          ends_at: "2026-01-15T11:00:00Z",
+          components: ["web"],
+          ...body,
+        });
+      expect((await maintenance({ title: "Silencieuse", notify: false })).status).toBe(201);
+      expect((await maintenance({ title: "Serveur web" })).status).toBe(201);
+      await dispatchUntilIdle(app.deps);
+      expect(await notices("api@example.org")).toEqual([]);
+      const [scheduled] = await notices("web@example.org");
+      expect(scheduled?.subject).toBe("Maintenance prévue : Serveur web");
+      expect(scheduled?.text).toContain("Coupure courte.");
+      expect(scheduled?.text).toContain("15 janv. 2026, 11:00"); // the start, in Paris
+      expect(scheduled?.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+      expect((await notices("all@example.org"))[0]?.subject).toBe(
+        "Scheduled maintenance: Serveur web",
+      );
+
+      app.clock.set("2026-01-15T10:00:30.000Z");
+      await runPeriodicJobs(app.deps, minuteJobs);
+      await dispatchUntilIdle(app.deps);
+      app.clock.set("2026-01-15T11:00:30.000Z");
+      await runPeriodicJobs(app.deps, minuteJobs);
+      await dispatchUntilIdle(app.deps);
+      expect((await notices("web@example.org")).map((m) => m.subject)).toEqual([
+        "Maintenance prévue : Serveur web",
+        "Maintenance en cours : Serveur web",
+      ]);
+      expect(await notices("all@example.org")).toHaveLength(2);
+      expect(await notices("api@example.org")).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });

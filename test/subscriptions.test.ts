@@ -257,6 +257,35 @@ describe("components", () => {
   });
 });
 
+describe("incidents name their components", () => {
+  test("an incident on web tells the subscriber who chose web, not the one who chose api", async () => {
+    for (const slug of ["api", "web"]) {
+      const res = await t.api(bearer, "POST", "/api/v1/components", { slug, name: slug });
+      expect(res.status).toBe(201);
+    }
+    await subscribeAndConfirm(t, "api@example.org", "/status/subscribe", "fr", {
+      components: "api",
+    });
+    await subscribeAndConfirm(t, "web@example.org", "/status/subscribe", "fr", {
+      components: "web",
+    });
+    const before = await mailCount(t);
+    const id = await createIncident(t, bearer, "web-down", {
+      components: [{ slug: "web", status: "major_outage" }],
+    });
+    await dispatchUntilIdle(t.deps);
+    expect((await mailCount(t)) - before).toBe(1);
+    expect(await mailsTo(t, "web@example.org")).toHaveLength(2);
+    expect(await mailsTo(t, "api@example.org")).toHaveLength(1); // its confirmation only
+
+    // An update that names no component still concerns the components the incident holds.
+    await postUpdate(t, bearer, id, { status: "identified", body: "Trouvé." });
+    await dispatchUntilIdle(t.deps);
+    expect((await mailCount(t)) - before).toBe(2);
+    expect(await mailsTo(t, "web@example.org")).toHaveLength(3);
+  });
+});
+
 describe("admin view", () => {
   test("subscribers appear with their state, and their list shows each of them", async () => {
     await createIncident(t, bearer, "api-down", { notify: false });

@@ -172,9 +172,15 @@ export async function postUpdate(
   return update;
 }
 
-/** Enqueues the notice to the subscribers concerned; the mail leaves through the outbox. */
-const notifyOf = (deps: Deps, incidentId: number, updateId: number | null) =>
-  notifySubscribers(deps, { incidentId, updateId, components: [], actor: "incident notice" });
+/**
+ * Enqueues the notice to the subscribers concerned (those who chose one of the components the
+ * incident names, or none); the mail leaves through the outbox.
+ */
+async function notifyOf(deps: Deps, incidentId: number, updateId: number | null) {
+  const named = await componentsOfIncidents(deps.db, [incidentId]);
+  const components = named.map((c) => c.slug);
+  return notifySubscribers(deps, { incidentId, updateId, components, actor: "incident notice" });
+}
 
 export async function writePostmortem(
   deps: Deps,

@@ -46,6 +46,8 @@ export type SendRequest = {
   reminderOf?: number | null;
   /** Incident notice: the incident, and the update it tells (none: the incident was declared). */
   incident?: { id: number; updateId: number | null };
+  /** Maintenance notice (kind `incident`, no incident): the maintenance, and the moment told. */
+  maintenance?: { id: number; stage: "scheduled" | "in_progress" };
   /** Incident notice: only the recipients of this send, and at most once (a unique column). */
   recipientsOf?: number | null;
   /**
@@ -111,6 +113,8 @@ export async function startSend(
     reminderOf: request.reminderOf ?? null,
     incidentId: request.incident?.id ?? null,
     incidentUpdateId: request.incident?.updateId ?? null,
+    maintenanceId: request.maintenance?.id ?? null,
+    maintenanceStage: request.maintenance?.stage ?? null,
     recipientsOf: request.recipientsOf ?? null,
     textVersion: request.textVersion,
     // Until its rows are in (or, scheduled, until it is due), its total is the count made now.

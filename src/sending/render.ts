@@ -46,7 +46,7 @@ type Links = {
  * links. A send's purpose version, subject, deadline and campaign never change.
  */
 export function sendRenderer(
-  config: Pick<Config, "publicUrl" | "orgName"> & { secretKey: string },
+  config: Pick<Config, "publicUrl" | "orgName" | "orgTimezone"> & { secretKey: string },
   send: Send,
   material: SendMaterial,
   now: Date,
@@ -54,7 +54,7 @@ export function sendRenderer(
   const compose =
     send.kind === "poll"
       ? pollInvitationComposer(config.secretKey, send, config.orgName)
-      : composerOf(send, material, now, config.orgName);
+      : composerOf(send, material, now, config);
   const base = config.publicUrl;
   const sign = (payload: Parameters<typeof signToken>[1]) => signToken(config.secretKey, payload);
   return async (contact) => {
@@ -114,7 +114,12 @@ function contactIdOf(contact: RecipientFacts): number {
  * Per kind of send, its mail prepared once, and how one message of it is composed. Mail names the
  * organisation (`orgName`, ORG_NAME), which people know, never the internal list name.
  */
-function composerOf(send: Send, material: SendMaterial, now: Date, orgName: string): Composer {
+function composerOf(
+  send: Send,
+  material: SendMaterial,
+  now: Date,
+  { orgName, orgTimezone }: Pick<Config, "orgName" | "orgTimezone">,
+): Composer {
   const { list, campaign } = material;
   const fixed = { listName: orgName, purpose: list.purpose };
   if (send.kind === "subscribe") {
@@ -161,7 +166,7 @@ function composerOf(send: Send, material: SendMaterial, now: Date, orgName: stri
       });
     };
   }
-  if (send.kind === "incident") return noticeComposer(send, material);
+  if (send.kind === "incident") return noticeComposer(send, material, orgTimezone);
   // Each message of it is dropped with the reason, rather than the whole send stuck.
   if (!campaign)
     return async () => {
@@ -184,19 +189,22 @@ function composerOf(send: Send, material: SendMaterial, now: Date, orgName: stri
     });
 }
 
-/** An incident notice: the incident's or the update's text, the same for every recipient. */
-function noticeComposer(send: Send, material: SendMaterial): Composer {
+/** An incident or maintenance notice: its text, the same for every recipient. */
+function noticeComposer(send: Send, material: SendMaterial, zone: string): Composer {
   const { notice, list } = material;
   if (!notice)
     return async () => {
-      throw new Error(`send ${send.id}: incident ${send.incidentId} is missing`);
+      throw new Error(
+        `send ${send.id}: incident ${send.incidentId} or maintenance ${send.maintenanceId} is missing`,
+      );
     };
   let mail: ReturnType<typeof prepareIncidentNotice> | undefined;
   return async (_contact, { lang, unsubscribeUrl, preferencesUrl, base }) => {
     mail ??= prepareIncidentNotice({
       notice,
       listName: list.name,
-      incidentUrl: `${base}/incidents/${notice.slug}`,
+      incidentUrl: `${base}${notice.path}`,
+      zone,
     });
     return mail.compose({ lang, unsubscribeUrl, preferencesUrl });
   };

@@ -1,11 +1,11 @@
 // The 90-day history strip of each component: per day, the worst status it was in, and the
-// incidents that touched it. Days are UTC calendar days.
+// incidents that touched it. Days are the organisation's calendar days (ORG_TIMEZONE): a day
+// begins at local midnight, so it lasts 23 or 25 hours across a change of summer time.
 
 import { worstStatus } from "./components";
 import type { ComponentStatus } from "./queries";
 
 export const HISTORY_DAYS = 90;
-const DAY_MS = 24 * 3600_000;
 
 export type HistoryDay = {
   /** YYYY-MM-DD */
@@ -25,18 +25,58 @@ type Touch = {
   resolvedAt: string | null;
 };
 
-/** The first instant of the strip: midnight UTC, HISTORY_DAYS - 1 days before today. */
-export const historyStart = (now: Date) => {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return new Date(today - (HISTORY_DAYS - 1) * DAY_MS).toISOString();
-};
+/** One day of the strip: its local date and the instants (ISO, UTC) it begins and ends at. */
+export type StripDay = { date: string; start: string; end: string };
+
+/** The local date ("YYYY-MM-DD") of an instant in `zone`. */
+const localDate = (at: Date, zone: string) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone: zone, dateStyle: "short" }).format(at);
+
+/** How far `zone` is ahead of UTC at `at`, in ms. */
+function zoneOffset(at: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(at);
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
+
+/** The instant local midnight of `date` falls at in `zone` (the offset checked at that instant). */
+function localMidnight(date: string, zone: string): number {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d);
+  const guess = wall - zoneOffset(wall, zone);
+  return wall - zoneOffset(guess, zone);
+}
+
+/** The strip's days, oldest first, ending with today in `zone`. */
+export function historyDays(now: Date, zone: string): StripDay[] {
+  const [y, m, d] = localDate(now, zone).split("-").map(Number) as [number, number, number];
+  const dates = Array.from({ length: HISTORY_DAYS + 1 }, (_, i) =>
+    new Date(Date.UTC(y, m - 1, d - (HISTORY_DAYS - 1) + i)).toISOString().slice(0, 10),
+  );
+  const bounds = dates.map((date) => new Date(localMidnight(date, zone)).toISOString());
+  return dates.slice(0, HISTORY_DAYS).map((date, i) => ({
+    date,
+    start: bounds[i] as string,
+    end: bounds[i + 1] as string,
+  }));
+}
 
 /**
  * One component's strip, from its changes in order (`before`: the status it began the window
  * in, if it existed then). A day's worst status counts the status it began the day in.
  */
 export function componentHistory(
-  start: string,
+  strip: StripDay[],
   before: ComponentStatus | undefined,
   changes: Change[],
   touches: Touch[],
@@ -44,10 +84,7 @@ export function componentHistory(
   const days: HistoryDay[] = [];
   let current = before;
   let next = 0;
-  const startMs = Date.parse(start);
-  for (let i = 0; i < HISTORY_DAYS; i++) {
-    const dayStart = new Date(startMs + i * DAY_MS).toISOString();
-    const dayEnd = new Date(startMs + (i + 1) * DAY_MS).toISOString();
+  for (const { date, start: dayStart, end: dayEnd } of strip) {
     const seen: ComponentStatus[] = current ? [current] : [];
     while (next < changes.length && (changes[next] as Change).at < dayEnd) {
       current = (changes[next] as Change).status;
@@ -55,7 +92,7 @@ export function componentHistory(
       next++;
     }
     days.push({
-      date: dayStart.slice(0, 10),
+      date,
       worst: seen.length ? worstStatus(seen) : null,
       incidents: touches
         .filter((t) => t.createdAt < dayEnd && (t.resolvedAt === null || t.resolvedAt >= dayStart))

@@ -1,6 +1,7 @@
 // Scheduled maintenance: what a valid one is, and how the clock moves it and its components.
 import { z } from "zod";
 import type { Deps } from "../deps";
+import { notifyMaintenance } from "../subscriptions/notify";
 import { emitEvent } from "../webhooks-out/service";
 import { componentsNamed, settleComponents } from "./components";
 import {
@@ -86,6 +87,10 @@ export async function createMaintenance(
   await advanceMaintenances(deps);
   deps.statusPages.forget();
   const maintenance = (await findMaintenance(deps.db, row.id)) ?? row;
+  // Already begun (its start is past): the clock's move told of it, not "scheduled".
+  if (maintenance.notify && maintenance.status === "scheduled") {
+    await notifyOf(deps, maintenance.id, "scheduled", components);
+  }
   return { maintenance, components };
 }
 
@@ -114,10 +119,25 @@ export async function advanceMaintenances(deps: Deps): Promise<number> {
       deps,
       components.map((c) => c.componentId),
     );
+    if (m.notify && status === "in_progress") await notifyOf(deps, m.id, status, components);
   }
   if (due.length) deps.statusPages.forget();
   return due.length;
 }
+
+/** Enqueues the notice to the page's subscribers it concerns; the mail leaves through the outbox. */
+const notifyOf = (
+  deps: Deps,
+  maintenanceId: number,
+  stage: "scheduled" | "in_progress",
+  components: { slug: string }[],
+) =>
+  notifyMaintenance(deps, {
+    maintenanceId,
+    stage,
+    components: components.map((c) => c.slug),
+    actor: "maintenance notice",
+  });
 
 /** Maintenance scheduled or in progress, with their components, soonest first. */
 export async function currentMaintenances(deps: Deps): Promise<MaintenanceWithComponents[]> {

@@ -3,7 +3,7 @@ import type { Deps } from "../deps";
 import type { Incident } from "../incidents/queries";
 import { openAndRecentIncidents } from "../incidents/service";
 import { listComponents, worstStatus } from "./components";
-import { componentHistory, type HistoryDay, historyStart } from "./history";
+import { componentHistory, type HistoryDay, historyDays } from "./history";
 import { currentMaintenances, type MaintenanceWithComponents } from "./maintenance";
 import {
   type Component,
@@ -87,7 +87,8 @@ export async function componentHistories(
   deps: Deps,
   components: Component[],
 ): Promise<Map<number, HistoryDay[]>> {
-  const start = historyStart(deps.clock.now());
+  const strip = historyDays(deps.clock.now(), deps.config.orgTimezone);
+  const start = strip[0]?.start ?? deps.clock.now().toISOString();
   const [before, changes, touches] = await Promise.all([
     statusesBefore(deps.db, start),
     statusChangesSince(deps.db, start),
@@ -98,7 +99,7 @@ export async function componentHistories(
     components.map((c) => [
       c.id,
       componentHistory(
-        start,
+        strip,
         startOf.get(c.id),
         changes.filter((x) => x.componentId === c.id),
         touches.filter((x) => x.componentId === c.id),

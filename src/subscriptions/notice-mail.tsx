@@ -1,20 +1,26 @@
-// The mail of an incident notice, in French and English: what happened (the incident's or the
-// update's text, as written), a link to the incident page, and the way out in one click.
+// The mail of an incident or maintenance notice, in French and English: what happened (the
+// incident's or the update's text, or the maintenance's, as written), a link to the page, and the
+// way out in one click.
 import type { Dictionary, Lang } from "../i18n";
 import { inLang } from "../incidents/format";
 import { statusText } from "../incidents/views";
 import { Mail, MailFooter, prepared, type Rendered, toHtml } from "../sending/templates";
+import { formatInstant } from "../time";
 
 /** What a notice tells, read once per send. */
 export type NoticeFacts = {
-  slug: string;
+  about: "incident" | "maintenance";
+  /** The public page that tells the whole of it, from the site's root. */
+  path: string;
   title: string;
   titleEn: string | null;
   status: string;
   body: string;
   bodyEn: string | null;
-  /** True: the incident was just declared; false: an update of it. */
+  /** True: the incident was just declared (the maintenance scheduled); false: an update (it began). */
   declared: boolean;
+  /** Maintenance only: when it starts and ends (ISO). */
+  window?: { startsAt: string; endsAt: string };
 };
 
 const words: Dictionary<{
@@ -25,6 +31,10 @@ const words: Dictionary<{
   why: (listName: string) => string;
   unsubscribe: string;
   preferences: string;
+  maintenanceSubject: (title: string, begun: boolean) => string;
+  maintenanceLead: (begun: boolean) => string;
+  window: (from: string, to: string) => string;
+  home: string;
 }> = {
   fr: {
     subject: (title, status, declared) =>
@@ -35,6 +45,12 @@ const words: Dictionary<{
     why: (listName) => `Vous recevez ce message car vous avez confirmé : ${listName}.`,
     unsubscribe: "Ne plus rien recevoir (un clic)",
     preferences: "Gérer vos préférences et vos données",
+    maintenanceSubject: (title, begun) =>
+      begun ? `Maintenance en cours : ${title}` : `Maintenance prévue : ${title}`,
+    maintenanceLead: (begun) =>
+      begun ? "Une maintenance vient de commencer." : "Une maintenance est prévue.",
+    window: (from, to) => `Du ${from} au ${to}`,
+    home: "La page d'état",
   },
   en: {
     subject: (title, status, declared) =>
@@ -45,6 +61,12 @@ const words: Dictionary<{
     why: (listName) => `You receive this because you confirmed: ${listName}.`,
     unsubscribe: "Stop receiving these (one click)",
     preferences: "Manage your preferences and your data",
+    maintenanceSubject: (title, begun) =>
+      begun ? `Maintenance in progress: ${title}` : `Scheduled maintenance: ${title}`,
+    maintenanceLead: (begun) =>
+      begun ? "A maintenance has just begun." : "A maintenance is scheduled.",
+    window: (from, to) => `From ${from} to ${to}`,
+    home: "The status page",
   },
 };
 
@@ -53,25 +75,49 @@ type NoticeInput = {
   notice: NoticeFacts;
   listName: string;
   incidentUrl: string;
+  /** The organisation's zone (ORG_TIMEZONE), for a maintenance's window. */
+  zone: string;
   unsubscribeUrl: string;
   preferencesUrl: string;
 };
+
+/** What differs between an incident's notice and a maintenance's: lead, subject, the fact line. */
+function heading(input: NoticeInput, title: string) {
+  const t = words[input.lang];
+  const n = input.notice;
+  if (n.about === "maintenance" && n.window) {
+    const at = (iso: string) => formatInstant(iso, input.lang, input.zone);
+    return {
+      lead: t.maintenanceLead(!n.declared),
+      subject: t.maintenanceSubject(title, !n.declared),
+      fact: `${t.window(at(n.window.startsAt), at(n.window.endsAt))} (${input.zone})`,
+      more: t.home,
+    };
+  }
+  const status = statusText(input.lang, n.status);
+  return {
+    lead: t.lead(n.declared),
+    subject: t.subject(title, status, n.declared),
+    fact: `${t.status} : ${status}`,
+    more: t.more,
+  };
+}
 
 export function renderIncidentNotice(input: NoticeInput): Rendered {
   const t = words[input.lang];
   const n = input.notice;
   const title = inLang(input.lang, n.title, n.titleEn);
   const body = inLang(input.lang, n.body, n.bodyEn);
-  const status = statusText(input.lang, n.status);
+  const h = heading(input, title);
   const text = [
-    t.lead(n.declared),
+    h.lead,
     "",
     title,
-    `${t.status} : ${status}`,
+    h.fact,
     "",
     body,
     "",
-    `${t.more} : ${input.incidentUrl}`,
+    `${h.more} : ${input.incidentUrl}`,
     "",
     "--",
     t.why(input.listName),
@@ -80,16 +126,14 @@ export function renderIncidentNotice(input: NoticeInput): Rendered {
   ].join("\n");
   const html = toHtml(
     <Mail lang={input.lang}>
-      <p>{t.lead(n.declared)}</p>
+      <p>{h.lead}</p>
       <h1 style="font-size: 1.2rem">{title}</h1>
-      <p>
-        <strong>{t.status}</strong> : {status}
-      </p>
+      <p>{h.fact}</p>
       {body.split(/\n\s*\n/).map((paragraph) => (
         <p>{paragraph}</p>
       ))}
       <p>
-        <a href={input.incidentUrl}>{t.more}</a>
+        <a href={input.incidentUrl}>{h.more}</a>
       </p>
       <p>
         <small>{t.why(input.listName)}</small>
@@ -100,7 +144,7 @@ export function renderIncidentNotice(input: NoticeInput): Rendered {
       />
     </Mail>,
   );
-  return { subject: t.subject(title, status, n.declared), text, html };
+  return { subject: h.subject, text, html };
 }
 
 /** The notices of one send: only the two links differ per message. */

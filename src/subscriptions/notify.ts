@@ -1,5 +1,5 @@
-// The notice of an incident or of its update: one message to each confirmed subscriber concerned,
-// through the one pipeline (`startSend`: kill switch, rate limit, outbox, audit), never from the
+// The notice of an incident or of its update, or of a maintenance (scheduled, then begun): one
+// message to each confirmed subscriber concerned, through the one pipeline (`startSend`: kill switch, rate limit, outbox, audit), never from the
 // request itself: the request only enqueues, the dispatcher sends.
 import { type SQL, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/service";
@@ -26,7 +26,12 @@ export async function notifySubscribers(deps: Deps, notice: Notice): Promise<num
   const sendIds: number[] = [];
   const pageListId = await existingPageList(deps);
   if (pageListId !== undefined) {
-    const report = await startNotice(deps, notice, pageListId, concerned(notice.components));
+    const report = await startNotice(
+      deps,
+      incidentOf(notice),
+      pageListId,
+      concerned(notice.components),
+    );
     if (report.sendId !== null) sendIds.push(report.sendId);
   }
   const followListId = await existingFollowList(deps, notice.incidentId);
@@ -34,44 +39,81 @@ export async function notifySubscribers(deps: Deps, notice: Notice): Promise<num
     const told = sendIds.length
       ? sql`m.contact_id NOT IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendIds[0]})`
       : undefined;
-    const report = await startNotice(deps, notice, followListId, told);
+    const report = await startNotice(deps, incidentOf(notice), followListId, told);
     if (report.sendId !== null) sendIds.push(report.sendId);
   }
   if (sendIds.length) deps.dispatcher?.wake();
   return sendIds;
 }
 
+/** What the notice send names: an incident (and its update), or a maintenance. */
+type NoticeSubject =
+  | { incident: { id: number; updateId: number | null } }
+  | { maintenance: { id: number; stage: "scheduled" | "in_progress" } };
+
+const incidentOf = (notice: Notice) => ({
+  incident: { id: notice.incidentId, updateId: notice.updateId },
+  actor: notice.actor,
+});
+
 async function startNotice(
   deps: Deps,
-  notice: Notice,
+  about: NoticeSubject & { actor: string },
   listId: number,
   memberFilter: SQL | undefined,
 ) {
   const list = await findList(deps.db, listId);
   const report = await startSend(deps, {
+    ...about,
     kind: "incident",
     listId,
     subject: "",
     textVersion: list?.purposeVersion ?? 1,
-    actor: notice.actor,
-    incident: { id: notice.incidentId, updateId: notice.updateId },
     memberFilter,
   });
   if (report.sendId !== null) {
+    const what = "incident" in about ? "incident" : "maintenance";
     await recordAudit(deps, {
-      actor: notice.actor,
-      action: "incident.notified",
+      actor: about.actor,
+      action: `${what}.notified`,
       listId,
-      summary: `Incident notice to ${report.recipients} confirmed subscribers of "${list?.name}"`,
+      summary: `${what === "incident" ? "Incident" : "Maintenance"} notice to ${report.recipients} confirmed subscribers of "${list?.name}"`,
       details: {
         send_id: report.sendId,
-        incident_id: notice.incidentId,
-        update_id: notice.updateId,
+        ...("incident" in about
+          ? { incident_id: about.incident.id, update_id: about.incident.updateId }
+          : { maintenance_id: about.maintenance.id, stage: about.maintenance.stage }),
         recipients: report.recipients,
       },
     });
   }
   return report;
+}
+
+export type MaintenanceNotice = {
+  maintenanceId: number;
+  /** The moment told: it was scheduled, or it began. */
+  stage: "scheduled" | "in_progress";
+  /** The components it names (none: every page subscriber is concerned). */
+  components: readonly string[];
+  actor: string;
+};
+
+/**
+ * Enqueues a maintenance notice to the page's subscribers it concerns (those who chose none of
+ * the components, or one it names). Returns the send made, if anyone is concerned.
+ */
+export async function notifyMaintenance(deps: Deps, notice: MaintenanceNotice) {
+  const pageListId = await existingPageList(deps);
+  if (pageListId === undefined) return null;
+  const report = await startNotice(
+    deps,
+    { maintenance: { id: notice.maintenanceId, stage: notice.stage }, actor: notice.actor },
+    pageListId,
+    concerned(notice.components),
+  );
+  if (report.sendId !== null) deps.dispatcher?.wake();
+  return report.sendId;
 }
 
 /**

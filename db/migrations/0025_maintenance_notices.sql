@@ -1,0 +1,2 @@
+ALTER TABLE `sends` ADD `maintenance_id` integer;--> statement-breakpoint
+ALTER TABLE `sends` ADD `maintenance_stage` text;
