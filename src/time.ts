@@ -23,6 +23,24 @@ export function formatInstant(at: string | Date, lang: Lang, zone = DEFAULT_TIME
   }).format(date);
 }
 
+/**
+ * "15 janvier 2026 à 12:30 UTC−5" / "15 January 2026 at 12:30 GMT-5": the public pages' form, the
+ * month in words and the zone named, since their readers may live elsewhere.
+ */
+export function formatNamedInstant(at: string | Date, lang: Lang, zone = DEFAULT_TIMEZONE): string {
+  const date = toDate(at);
+  if (Number.isNaN(date.getTime())) return String(at);
+  return new Intl.DateTimeFormat(LOCALES[lang], {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: zone,
+    timeZoneName: "short",
+  }).format(date);
+}
+
 /** "4 déc. 2026" or "4 Dec 2026": for deadlines and days where the hour would be noise. */
 export function formatDay(at: string | Date, lang: Lang, zone = DEFAULT_TIMEZONE): string {
   const date = toDate(at);
