@@ -90,6 +90,25 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     await next();
   });
 
+  useGuards(app, publicOrigin);
+
+  for (const routes of ROUTES) app.route("/", routes);
+
+  app.notFound((c) =>
+    answersProblems(c.req.path)
+      ? problem(c, 404, `No resource at ${c.req.method} ${c.req.path}.`)
+      : errorPage(c, 404),
+  );
+
+  app.onError(answerError);
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** Every answer's guards, in order: body size, Origin, abuse limits, sign-in, then roles. */
+function useGuards(app: Hono<AppEnv>, publicOrigin: string) {
   const limitBody = bodyLimit({
     maxSize: MB,
     onError: (c) =>
@@ -128,82 +147,76 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.use("/admin", enforceRoles);
   app.use("/admin/*", enforceRoles);
   app.use("/api/v1/*", enforceRoles);
-
-  app.route("/", homeRoutes);
-  app.route("/", authPages);
-  app.route("/", tokenApi);
-  app.route("/", adminsApi);
-  app.route("/", invitePages);
-  app.route("/", adminsPages);
-  app.route("/", totpPages);
-  app.route("/", adminHome);
-  app.route("/", mailboxRoutes);
-  app.route("/", listsApi);
-  app.route("/", contactsApi);
-  app.route("/", listsAdmin);
-  app.route("/", contactsAdmin);
-  app.route("/", auditAdmin);
-  app.route("/", evidenceRoutes);
-  app.route("/", sendingApi);
-  app.route("/", sendingPages);
-  app.route("/", incidentPages);
-  app.route("/", subscriptionPages);
-  app.route("/", incidentApi);
-  app.route("/", incidentAdmin);
-  app.route("/", statusApi);
-  app.route("/", statusAdmin);
-  app.route("/", statusPages);
-  app.route("/", declareRoutes);
-  app.route("/", subscriptionAdmin);
-  app.route("/", pollPages);
-  app.route("/", pollApi);
-  app.route("/", pollAdmin);
-  app.route("/", participantPages);
-  app.route("/", registrationsApi);
-  app.route("/", registrationsAdmin);
-  app.route("/", webhookRoutes);
-  app.route("/", suppressionAdmin);
-  app.route("/", suppressionsApi);
-  app.route("/", deliverabilityAdmin);
-  app.route("/", webhookEndpointRoutes);
-
-  app.notFound((c) =>
-    answersProblems(c.req.path)
-      ? problem(c, 404, `No resource at ${c.req.method} ${c.req.path}.`)
-      : errorPage(c, 404),
-  );
-
-  app.onError((error, c) => {
-    if (error instanceof HTTPException && error.status < 500) {
-      // hono/csrf and friends throw these: answer in the client's format, without internals.
-      const message =
-        error.status === 403
-          ? "This form was submitted from another site, so it was refused. Reload the page and try again."
-          : error.message || "The request was refused.";
-      return answersProblems(c.req.path)
-        ? problem(c, error.status as 400, message)
-        : c.text(message, error.status);
-    }
-    if (isDatabaseUnavailable(error)) {
-      console.error(
-        `[relance] ${c.req.method} ${c.req.path}: database unavailable: ${describeError(error)}`,
-      );
-      c.header("Retry-After", "5");
-      return answersProblems(c.req.path)
-        ? problem(
-            c,
-            503,
-            "The database is unavailable for a moment; nothing was changed. Retry shortly.",
-          )
-        : errorPage(c, 503);
-    }
-    console.error(`[relance] ${c.req.method} ${c.req.path} failed: ${describeError(error)}`);
-    return answersProblems(c.req.path)
-      ? problem(c, 500, "An unexpected error occurred; nothing was changed.")
-      : errorPage(c, 500);
-  });
-
-  return app;
 }
 
-export type App = ReturnType<typeof createApp>;
+/** What a thrown error becomes: the client's format (problem+json or a page), never internals. */
+function answerError(error: Error, c: Context<AppEnv>) {
+  if (error instanceof HTTPException && error.status < 500) {
+    // hono/csrf and friends throw these: answer in the client's format, without internals.
+    const message =
+      error.status === 403
+        ? "This form was submitted from another site, so it was refused. Reload the page and try again."
+        : error.message || "The request was refused.";
+    return answersProblems(c.req.path)
+      ? problem(c, error.status as 400, message)
+      : c.text(message, error.status);
+  }
+  if (isDatabaseUnavailable(error)) {
+    console.error(
+      `[relance] ${c.req.method} ${c.req.path}: database unavailable: ${describeError(error)}`,
+    );
+    c.header("Retry-After", "5");
+    return answersProblems(c.req.path)
+      ? problem(
+          c,
+          503,
+          "The database is unavailable for a moment; nothing was changed. Retry shortly.",
+        )
+      : errorPage(c, 503);
+  }
+  console.error(`[relance] ${c.req.method} ${c.req.path} failed: ${describeError(error)}`);
+  return answersProblems(c.req.path)
+    ? problem(c, 500, "An unexpected error occurred; nothing was changed.")
+    : errorPage(c, 500);
+}
+
+/** Every part's routes, mounted in this order (the first match wins). */
+const ROUTES = [
+  homeRoutes,
+  authPages,
+  tokenApi,
+  adminsApi,
+  invitePages,
+  adminsPages,
+  totpPages,
+  adminHome,
+  mailboxRoutes,
+  listsApi,
+  contactsApi,
+  listsAdmin,
+  contactsAdmin,
+  auditAdmin,
+  evidenceRoutes,
+  sendingApi,
+  sendingPages,
+  incidentPages,
+  subscriptionPages,
+  incidentApi,
+  incidentAdmin,
+  statusApi,
+  statusAdmin,
+  statusPages,
+  declareRoutes,
+  subscriptionAdmin,
+  pollPages,
+  pollApi,
+  pollAdmin,
+  participantPages,
+  registrationsApi,
+  registrationsAdmin,
+  webhookRoutes,
+  suppressionAdmin,
+  suppressionsApi,
+  deliverabilityAdmin,
+  webhookEndpointRoutes,
+];
