@@ -49,7 +49,7 @@ import { subscriptionAdmin } from "./subscriptions/admin";
 import { subscriptionPages } from "./subscriptions/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
-import { provideOrgName } from "./views/org";
+import { providePageContext } from "./views/org";
 import { webhookRoutes } from "./webhooks/routes";
 import { webhookEndpointRoutes } from "./webhooks-out/routes";
 
@@ -85,8 +85,10 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.use(async (c, next) => {
     c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);
     c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
-    c.set("lang", pickLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language")));
-    provideOrgName(c, deps.config.orgName);
+    const cookie = getCookie(c, LANG_COOKIE);
+    c.set("lang", pickLang(cookie, c.req.header("Accept-Language")));
+    c.set("adminLang", pickLang(cookie, c.req.header("Accept-Language"), "en"));
+    providePageContext(c, { orgName: deps.config.orgName, adminLang: c.var.adminLang });
     await next();
   });
 

@@ -8,10 +8,17 @@ export const LANGUAGE_NAMES: Record<Lang, string> = { fr: "Français", en: "Engl
 
 export const isLang = (value: unknown): value is Lang => LANGS.includes(value as Lang);
 
-/** Picks the language from the cookie, else the best Accept-Language match, else French. */
-export function pickLang(cookie: string | undefined, acceptLanguage: string | undefined): Lang {
+/**
+ * Picks the language from the cookie, else the best Accept-Language match, else the fallback
+ * (French on public pages; the admin falls back to English, the language it was first written in).
+ */
+export function pickLang(
+  cookie: string | undefined,
+  acceptLanguage: string | undefined,
+  fallback: Lang = "fr",
+): Lang {
   if (isLang(cookie)) return cookie;
-  if (!acceptLanguage) return "fr";
+  if (!acceptLanguage) return fallback;
   const ranked = (acceptLanguage ?? "")
     .split(",")
     .map((part) => {
@@ -21,7 +28,7 @@ export function pickLang(cookie: string | undefined, acceptLanguage: string | un
     })
     .filter((entry) => isLang(entry.lang) && Number.isFinite(entry.q) && entry.q > 0)
     .sort((a, b) => b.q - a.q);
-  return (ranked[0]?.lang as Lang | undefined) ?? "fr";
+  return (ranked[0]?.lang as Lang | undefined) ?? fallback;
 }
 
 /** A dictionary per language; each domain keeps its own next to its views. */

@@ -7,6 +7,8 @@ export type AppEnv = {
   Variables: {
     deps: Deps;
     lang: Lang;
+    /** The admin interface's language: the same cookie and header, English when neither says. */
+    adminLang: Lang;
     /** The client's address ("unknown" when the runtime cannot tell); only ever stored hashed. */
     clientAddress: string;
     /** Set by the admin session or API token middleware on protected routes. */

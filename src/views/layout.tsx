@@ -3,7 +3,7 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { LANGUAGE_NAMES, type Lang } from "../i18n";
 import { messages } from "../messages";
-import { useOrgName } from "./org";
+import { useAdminLang, useAdminText, useOrgName } from "./org";
 
 /** The language the switch offers from each one. */
 const OTHER: Record<Lang, Lang> = { fr: "en", en: "fr" };
@@ -231,14 +231,15 @@ function AdminHeader(props: { email?: string }) {
 }
 
 export function AdminLayout(props: { title: string; email?: string; children: Child }) {
+  const t = useAdminText().shell;
   return (
     <>
       {raw("<!DOCTYPE html>")}
-      <html lang="en">
+      <html lang={useAdminLang()}>
         <Head title={`${props.title} · Admin`} />
         <body class="admin">
           <a class="skip" href="#main">
-            Skip to content
+            {t.skip}
           </a>
           <AdminHeader email={props.email} />
           <main class="container" id="main">

@@ -1,25 +1,38 @@
-// The organisation's name (ORG_NAME) for every page, without threading it through each view:
-// one middleware wraps this request's HTML responses in the provider, the layouts read it.
+// What every page of a request shares without threading it through each view: the organisation's
+// name (ORG_NAME) and the admin interface's language. One middleware wraps this request's HTML
+// responses in the providers; layouts and admin views read them.
 import type { Context } from "hono";
 import { createContext, useContext } from "hono/jsx";
+import type { Lang } from "../i18n";
+import { type Messages, messages } from "../messages";
 
 const OrgName = createContext("");
+const AdminLang = createContext<Lang>("en");
 
 /** The organisation's name while rendering a page of this request. */
 export const useOrgName = () => useContext(OrgName);
+
+/** The admin interface's language while rendering an admin page of this request. */
+export const useAdminLang = (): Lang => useContext(AdminLang);
+
+/** The admin interface's catalogue (French or English) while rendering an admin page. */
+export const useAdminText = (): Messages => messages(useContext(AdminLang));
 
 /** A page rendered outside `c.html` (kept in memory, say) inside the organisation's name. */
 export const withOrgName = (orgName: string, page: unknown) => (
   <OrgName.Provider value={orgName}>{page as never}</OrgName.Provider>
 );
 
-/** Makes `c.html(jsx)` render inside the organisation's name (strings pass untouched). */
-export function provideOrgName(c: Context, orgName: string) {
+/** Makes `c.html(jsx)` render inside the page context (strings pass untouched). */
+export function providePageContext(c: Context, page: { orgName: string; adminLang: Lang }) {
   const html = c.html;
   c.html = ((body: unknown, ...rest: unknown[]) =>
     (html as (...args: unknown[]) => unknown)(
       typeof body === "object" && body !== null && !(body instanceof Promise)
-        ? withOrgName(orgName, body)
+        ? withOrgName(
+            page.orgName,
+            <AdminLang.Provider value={page.adminLang}>{body as never}</AdminLang.Provider>,
+          )
         : body,
       ...rest,
     )) as typeof c.html;
