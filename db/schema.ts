@@ -387,7 +387,16 @@ export const sends = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind", {
-      enum: ["reconsent", "campaign", "subscribe", "reminder", "test", "incident", "poll"],
+      enum: [
+        "reconsent",
+        "campaign",
+        "subscribe",
+        "reminder",
+        "test",
+        "incident",
+        "poll",
+        "preferences_link",
+      ],
     }).notNull(),
     listId: integer("list_id")
       .notNull()

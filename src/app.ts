@@ -36,6 +36,7 @@ import { listsApi } from "./lists/api";
 import { mailboxRoutes } from "./mailbox/routes";
 import { registrationsAdmin } from "./participant/admin";
 import { registrationsApi } from "./participant/api";
+import { lostLinkPages } from "./participant/lost-link-routes";
 import { participantPages } from "./participant/routes";
 import { pollAdmin } from "./polls/admin";
 import { pollApi, pollPageFromMemory, pollPages } from "./polls/routes";
@@ -136,6 +137,8 @@ function useGuards(app: Hono<AppEnv>, publicOrigin: string) {
   app.post("/lists/:slug/subscribe", limitPerClient(LIMITS.subscribe));
   app.post("/status/subscribe", limitPerClient(LIMITS.subscribe));
   app.post("/incidents/:slug/follow", limitPerClient(LIMITS.subscribe));
+  app.post("/lists/:slug/lost-link", limitPerClient(LIMITS.subscribe));
+  app.post("/lost-link", limitPerClient(LIMITS.subscribe));
   // Webhooks count only requests whose signature fails (webhooks/routes.ts).
 
   app.use("/admin/*", async (c, next) =>
@@ -214,6 +217,7 @@ const ROUTES = [
   pollApi,
   pollAdmin,
   participantPages,
+  lostLinkPages,
   registrationsApi,
   registrationsAdmin,
   webhookRoutes,

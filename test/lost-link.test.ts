@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, test } from "vitest";
 import { suppressAddress } from "../src/consent/service";
 import { eraseContact } from "../src/erasure/service";
+import { unsubscribe } from "../src/participant/preferences";
 import { HONEYPOT_FIELD } from "../src/polls/bot-check";
 import { pauseSending, resumeSending } from "../src/sending/kill-switch";
 import { createTestApp, type TestApp } from "./helpers";
@@ -37,8 +38,12 @@ async function observed(res: Response) {
 
 const sendsOfKind = async (kind: string) =>
   Number(
-    (await t.client.execute({ sql: "SELECT count(*) AS n FROM sends WHERE kind = ?", args: [kind] }))
-      .rows[0]?.n,
+    (
+      await t.client.execute({
+        sql: "SELECT count(*) AS n FROM sends WHERE kind = ?",
+        args: [kind],
+      })
+    ).rows[0]?.n,
   );
 
 /** A list `nets` with p0 (French) and p1 (English), both imported (`legacy`). */
@@ -61,9 +66,9 @@ describe("the lost-link form", () => {
     expect(en).toContain("Lost your link");
     expect((await t.request("/lists/nope/lost-link")).status).toBe(404);
     expect((await ask("p0@example.org")).status).toBe(200);
-    expect((await t.form("/lists/nope/lost-link", { ...shownForm(t), email: "a@b.org" })).status).toBe(
-      404,
-    );
+    expect(
+      (await t.form("/lists/nope/lost-link", { ...shownForm(t), email: "a@b.org" })).status,
+    ).toBe(404);
   });
 
   test("a known address gets one message with its preferences link, in its language, through the pipeline", async () => {
@@ -90,7 +95,7 @@ describe("the lost-link form", () => {
       await t.client.execute("SELECT kind, total, created_by, status FROM sends ORDER BY id")
     ).rows.map((r) => ({ ...r }));
     expect(sends).toEqual([
-      { kind: "preferences_link", total: 1, created_by: "lost-link form", status: "finished" },
+      { kind: "preferences_link", total: 1, created_by: "lost-link form", status: "done" },
     ]);
     expect(contacts.get("p0@example.org")).toBeDefined();
     const french = await ask("p0@example.org", "en");
@@ -159,11 +164,17 @@ describe("the lost-link form", () => {
     expect(await sendsOfKind("preferences_link")).toBe(0);
   });
 
-  test("an unsubscribed member still gets the link to their preferences (to rejoin, export or erase)", async () => {
+  test("a member who left this list but not every list still gets the link (to rejoin, export or erase)", async () => {
     const { listId, contacts } = await list();
-    const { unsubscribe } = await import("../src/participant/preferences");
+    const other = await listWithContacts(t, bearer, 2, "other");
     const p0 = contacts.get("p0@example.org") as number;
     await unsubscribe(t.deps, p0, listId, "test", { ipHash: "x", uaFamily: "test" });
+    await ask("p0@example.org");
+    await dispatchUntilIdle(t.deps);
+    expect(await mailCount(t)).toBe(1);
+    // Leaving the last list suppresses the address for every list: then nothing is sent.
+    t.clock.advance(DAY + 60_000);
+    await unsubscribe(t.deps, p0, other.listId, "test", { ipHash: "x", uaFamily: "test" });
     await ask("p0@example.org");
     await dispatchUntilIdle(t.deps);
     expect(await mailCount(t)).toBe(1);

@@ -35,7 +35,8 @@ export type ConsentEventName = (typeof CONSENT_EVENTS)[number];
 /**
  * What a message is for. `reconsent` is the one invitation of a `legacy` member; `reminder` the
  * one optional reminder of a member still `invited`; `subscribe` the double opt-in mail of a web
- * subscriber; `incident` and `poll` are notifications and poll invitations to a list.
+ * subscriber; `incident` and `poll` are notifications and poll invitations to a list;
+ * `preferences_link` the one message a person asks for on a list's "lost your link?" form.
  */
 export const MAIL_PURPOSES = [
   "reconsent",
@@ -44,6 +45,7 @@ export const MAIL_PURPOSES = [
   "incident",
   "poll",
   "subscribe",
+  "preferences_link",
 ] as const;
 export type MailPurpose = (typeof MAIL_PURPOSES)[number];
 
@@ -52,13 +54,16 @@ export type ActorKind = "participant" | "admin" | "system" | "provider";
 
 /** Per state, the mail a member in it may receive. Nothing else is mailed to anyone. */
 export const RECEIVES: Record<ConsentState, readonly MailPurpose[]> = {
-  legacy: ["reconsent"],
-  pending: ["subscribe"],
-  invited: ["reminder"],
-  confirmed: ["campaign", "incident", "poll"],
-  declined: [],
-  expired: [],
-  unsubscribed: [],
+  legacy: ["reconsent", "preferences_link"],
+  pending: ["subscribe", "preferences_link"],
+  invited: ["reminder", "preferences_link"],
+  confirmed: ["campaign", "incident", "poll", "preferences_link"],
+  // Their own link, asked for by them: leaving a list does not take away the page that lets them
+  // rejoin it, download or erase their data (an address suppressed for every list gets nothing).
+  declined: ["preferences_link"],
+  expired: ["preferences_link"],
+  unsubscribed: ["preferences_link"],
+  // A mailbox that bounces or complained is not written to again, even on request.
   bounced: [],
   complained: [],
   erased: [],

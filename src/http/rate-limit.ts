@@ -30,6 +30,27 @@ export async function hit(
   };
 }
 
+/**
+ * Claims `key` for a window of `windowSeconds` starting now, unless an earlier claim made less
+ * than that ago still holds it: true when this call got it. One statement, so that two requests
+ * at the same moment cannot both win. (The windows are pruned after a day: at most a day long.)
+ */
+export async function claimWindow(
+  deps: Deps,
+  limit: Pick<Limit, "name" | "windowSeconds">,
+  key: string,
+): Promise<boolean> {
+  const now = deps.clock.now().getTime();
+  const since = now - limit.windowSeconds * 1000;
+  const named = `${limit.name}:${key}`;
+  const claimed = await deps.db.run(sql`
+    INSERT INTO rate_limit_hits (key, window_start, hits)
+    SELECT ${named}, ${now}, 1
+    WHERE NOT EXISTS (
+      SELECT 1 FROM rate_limit_hits WHERE key = ${named} AND window_start > ${since})`);
+  return claimed.rowsAffected === 1;
+}
+
 /** Counts one hit for the client's address: the 429 answer when it is over `limit`, else nothing. */
 export async function overLimit(c: Context<AppEnv>, limit: Limit): Promise<Response | undefined> {
   const deps = c.var.deps;

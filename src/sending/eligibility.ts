@@ -8,10 +8,11 @@ import type { MailPurpose } from "../consent/states";
  * `reminder`: the one reminder of a re-consent send, to those of its recipients still `invited`.
  * `incident`: the notice of an incident or of its update, to the status page's subscribers.
  * `poll`: the invitations of an invite-only poll, each with its own voting link.
+ * `preferences_link`: one person's preferences link, asked for on a list's "lost your link?" form.
  */
 export type SendKind = Extract<
   MailPurpose,
-  "reconsent" | "campaign" | "subscribe" | "reminder" | "incident" | "poll"
+  "reconsent" | "campaign" | "subscribe" | "reminder" | "incident" | "poll" | "preferences_link"
 >;
 
 export {

@@ -3,6 +3,7 @@
 import type { Config } from "../config";
 import { isLang, type Lang } from "../i18n";
 import { singleRecipient } from "../mail/provider";
+import { preparePreferencesLink } from "../participant/lost-link-mail";
 import { signInvitation } from "../polls/invitation";
 import { preparePollInvitation } from "../polls/invitation-mail";
 import { prepareIncidentNotice } from "../subscriptions/notice-mail";
@@ -167,6 +168,11 @@ function composerOf(
     };
   }
   if (send.kind === "incident") return noticeComposer(send, material, orgTimezone);
+  if (send.kind === "preferences_link") {
+    const mail = preparePreferencesLink({ orgName });
+    return async (_contact, { lang, unsubscribeUrl, preferencesUrl }) =>
+      mail.compose({ lang, preferencesUrl, unsubscribeUrl });
+  }
   // Each message of it is dropped with the reason, rather than the whole send stuck.
   if (!campaign)
     return async () => {
