@@ -8,7 +8,7 @@ import { HONEYPOT_FIELD } from "../src/polls/bot-check";
 import { pauseSending, resumeSending } from "../src/sending/kill-switch";
 import { createTestApp, type TestApp } from "./helpers";
 import { snapshot } from "./participant-helpers";
-import { dispatchUntilIdle, listWithContacts } from "./sending-helpers";
+import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
 import { mailCount, mailsTo, shownForm } from "./subscription-helpers";
 
 let t: TestApp;
@@ -215,6 +215,32 @@ describe("the lost-link form", () => {
     expect(res.status).toBe(403);
     await dispatchUntilIdle(t.deps);
     expect(await sendsOfKind("preferences_link")).toBe(0);
+  });
+
+  test("the form for any list (where broken links lead) sends through the first list that lets it go", async () => {
+    const { listId, contacts } = await list();
+    const other = await listWithContacts(t, bearer, 2, "other");
+    const p0 = contacts.get("p0@example.org") as number;
+    await eraseContact(t.deps, contacts.get("p1@example.org") as number, {
+      reason: "erased",
+      actor: "test",
+      source: "test",
+    });
+    // p0 bounced on the first list (no mail there), still imported on the second.
+    await moveTo(t.deps, listId, p0, ["bounced"]);
+    const form = await t.request("/lost-link", { headers: { "Accept-Language": "en" } });
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('action="/lost-link"');
+    const any = (email: string) =>
+      t.form("/lost-link", { ...shownForm(t), email }, { "Accept-Language": "en", ...visitor });
+    const known = await observed(await any("p0@example.org"));
+    expect(await observed(await any("p1@example.org"))).toEqual(known);
+    expect(await observed(await any("nobody@example.org"))).toEqual(known);
+    expect(known.body).toContain("If this address is on one of our lists");
+    await dispatchUntilIdle(t.deps);
+    expect(await mailCount(t)).toBe(1);
+    const sends = await t.client.execute("SELECT list_id FROM sends");
+    expect(sends.rows.map((r) => Number(r.list_id))).toEqual([other.listId]);
   });
 
   test("the list's subscribe page and a broken preferences or unsubscribe link lead to the form", async () => {

@@ -10,6 +10,7 @@ import { idParam } from "../http/params";
 import { isLang, LANG_COOKIE, type Lang } from "../i18n";
 import * as listQueries from "../lists/queries";
 import { findList } from "../lists/service";
+import { messages } from "../messages";
 import { botRefusal, formGuard } from "../subscriptions/bot-fields";
 import { signToken } from "../tokens";
 import { errorPage } from "../views/errors";
@@ -21,6 +22,7 @@ import {
   loadInvitation,
 } from "./consent";
 import { openLink } from "./links";
+import { lostLinkPath } from "./lost-link-views";
 import {
   eraseEverything,
   exportData,
@@ -102,11 +104,22 @@ function proofOf(c: C): Proof {
 const preferencesUrl = async (c: C, contactId: number) =>
   `/p/${await signToken(c.var.deps.config.secretKey, { p: "preferences", c: contactId })}`;
 
-const badLink = (c: C, lang: Lang = c.var.lang) =>
-  c.html(<LinkProblemPage lang={lang} path={c.req.path} problem="invalid" />, 400);
+const badLink = (c: C, next?: LinkNext) =>
+  c.html(
+    <LinkProblemPage lang={c.var.lang} path={c.req.path} problem="invalid" next={next} />,
+    400,
+  );
 
-const goneLink = (c: C, lang: Lang = c.var.lang) =>
-  c.html(<LinkProblemPage lang={lang} path={c.req.path} problem="gone" />, 404);
+const goneLink = (c: C, next?: LinkNext) =>
+  c.html(<LinkProblemPage lang={c.var.lang} path={c.req.path} problem="gone" next={next} />, 404);
+
+type LinkNext = { href: string; label: string };
+
+/** Where a broken preferences or unsubscribe link leads: asking for a new one (any list). */
+const newLinkNext = (c: C): LinkNext => ({
+  href: lostLinkPath(),
+  label: messages(c.var.lang).lostLink.brokenLink,
+});
 
 async function form(c: C): Promise<Record<string, unknown>> {
   try {
@@ -253,8 +266,8 @@ async function unsubscribePage(
 
 participantPages.get("/u/:token", async (c) => {
   const opened = await openUnsubscribe(c);
-  if (!opened) return badLink(c);
-  if (!opened.list || !opened.person) return goneLink(c);
+  if (!opened) return badLink(c, newLinkNext(c));
+  if (!opened.list || !opened.person) return goneLink(c, newLinkNext(c));
   const memberships = await membershipsOf(c.var.deps, opened.contactId);
   const state = memberships.find((m) => m.listId === opened.listId)?.status;
   return unsubscribePage(c, opened, state === "unsubscribed" ? "done" : "ask");
@@ -269,9 +282,13 @@ participantPages.post("/u/:token", async (c) => {
   const body = await form(c);
   const oneClick = body["List-Unsubscribe"] === "One-Click";
   const opened = await openUnsubscribe(c);
-  if (!opened) return oneClick ? c.text("This unsubscribe link is not valid.", 400) : badLink(c);
+  if (!opened) {
+    return oneClick
+      ? c.text("This unsubscribe link is not valid.", 400)
+      : badLink(c, newLinkNext(c));
+  }
   if (!opened.list || !opened.person) {
-    return oneClick ? c.text("Nothing to unsubscribe.", 404) : goneLink(c);
+    return oneClick ? c.text("Nothing to unsubscribe.", 404) : goneLink(c, newLinkNext(c));
   }
   await unsubscribe(
     c.var.deps,
@@ -289,9 +306,9 @@ participantPages.post("/u/:token", async (c) => {
 async function openPreferences(c: C) {
   const token = c.req.param("token") ?? "";
   const link = await openLink(c.var.deps, token, "preferences");
-  if (!link.ok || link.expired) return { response: badLink(c) };
+  if (!link.ok || link.expired) return { response: badLink(c, newLinkNext(c)) };
   const person = await findPerson(c.var.deps, link.payload.c);
-  if (!person) return { response: goneLink(c) };
+  if (!person) return { response: goneLink(c, newLinkNext(c)) };
   if (person.erased) {
     return { response: c.html(<ErasedPage lang={c.var.lang} path={c.req.path} />) };
   }

@@ -2,6 +2,7 @@
 // the double opt-in link, in French and English.
 
 import type { Dictionary, Lang } from "../i18n";
+import { messages } from "../messages";
 import {
   BotFields,
   type BotRefusal,
@@ -10,6 +11,7 @@ import {
   powAttributes,
 } from "../subscriptions/bot-fields";
 import { PublicLayout } from "../views/layout";
+import { lostLinkPath } from "./lost-link-views";
 import type { ConfirmView, SubscribeField, SubscribeValues } from "./subscribe";
 
 const text: Dictionary<{
@@ -202,6 +204,9 @@ export function SubscribePage(props: {
           </fieldset>
           <button type="submit">{t.submit}</button>
         </form>
+        <p>
+          <a href={lostLinkPath(props.list.slug)}>{messages(props.lang).lostLink.formLink}</a>
+        </p>
       </article>
     </PublicLayout>
   );
