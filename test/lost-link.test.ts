@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, test } from "vitest";
 import { suppressAddress } from "../src/consent/service";
 import { eraseContact } from "../src/erasure/service";
+import { preparePreferencesLink, renderPreferencesLink } from "../src/participant/lost-link-mail";
 import { unsubscribe } from "../src/participant/preferences";
 import { HONEYPOT_FIELD } from "../src/polls/bot-check";
 import { pauseSending, resumeSending } from "../src/sending/kill-switch";
@@ -251,6 +252,27 @@ describe("the lost-link form", () => {
       const res = await t.request(broken, { headers: { "Accept-Language": "en" } });
       expect(res.status, broken).toBe(400);
       expect(await res.text(), broken).toContain('href="/lost-link"');
+    }
+  });
+});
+
+describe("the preferences-link mail", () => {
+  test("prepared once gives the very strings a full render gives, links escaped in the HTML", () => {
+    const orgName = `Les Nets d'Or & <2001>`;
+    const mail = preparePreferencesLink({ orgName });
+    for (const lang of ["fr", "en"] as const) {
+      for (const i of [1, 2]) {
+        const links = {
+          preferencesUrl: `https://relance.example/p/<tok${i}>"`,
+          unsubscribeUrl: `https://relance.example/u/tok${i}.sig?a=1&b="2"`,
+        };
+        const full = renderPreferencesLink({ lang, orgName, ...links });
+        expect(mail({ lang, ...links })).toEqual(full);
+        expect(full.html).not.toContain("<tok");
+        expect(full.html).toContain(`lang="${lang}"`);
+        expect(full.text).toContain(links.preferencesUrl);
+        expect(full.subject).toContain(orgName);
+      }
     }
   });
 });

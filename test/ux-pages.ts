@@ -46,6 +46,8 @@ export async function storyPages(server: { t: TestApp }): Promise<StoryPages> {
       `/incidents/${DEMO_INCIDENT_SLUG}`,
       `/polls/${DEMO_POLL_SLUG}`,
       "/lists/story/subscribe",
+      "/lists/story/lost-link",
+      "/lost-link",
       links.consent as string,
       links.preferences as string,
       "/admin/login",
