@@ -789,7 +789,8 @@ export const pollVotes = sqliteTable(
 
 /**
  * Abuse limits that must hold across processes and Worker isolates: hits per (key, window). The
- * key holds a salted hash of the client's address, never the address.
+ * key holds a salted hash of the client's address, never the address (or, for `lost-link:` keys,
+ * a keyed hash of the email address asked about: at most one preferences link a day).
  */
 export const rateLimitHits = sqliteTable(
   "rate_limit_hits",

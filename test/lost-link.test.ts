@@ -149,6 +149,20 @@ describe("the lost-link form", () => {
     expect(await mailCount(t)).toBe(1);
   });
 
+  test("a one-person message never waits for a second admin nor a canary", async () => {
+    t.close();
+    t = await createTestApp({
+      APPROVAL_THRESHOLD: "1",
+      CANARY_MIN_RECIPIENTS: "1",
+      CANARY_PERCENT: "50",
+    });
+    bearer = await t.token();
+    await list();
+    await ask("p0@example.org");
+    await dispatchUntilIdle(t.deps);
+    expect(await mailCount(t)).toBe(1);
+  });
+
   test("an erased or suppressed contact gets the same answer and nothing", async () => {
     const { contacts } = await list();
     const answer = await observed(await ask("nobody@example.org"));
