@@ -19,6 +19,12 @@ export type Deps = {
   mail: MailProvider;
   /** Wakes whatever dispatches the outbox (the in-process loop on Node), if anything. */
   dispatcher?: { wake(): void };
+  /**
+   * Runs work whose outcome and duration an answer must not reveal once the answer is gone (the
+   * "lost your link?" lookup): in the background on Node, kept alive by waitUntil on Workers.
+   * Absent (tests, scripts): the caller awaits the work before answering.
+   */
+  afterAnswer?: (work: () => Promise<void>) => void;
   /** Admin password hashing (slow on purpose, so it is capped and kept off the event loop). */
   passwords: Passwords;
   /** Polls' per-process state: page memory, ballot writer, live watchers (see polls/runtime.ts). */

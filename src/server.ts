@@ -43,6 +43,9 @@ async function main() {
   const limiter = windowRateLimiter(config.sending.ratePerSecond);
   const dispatcher = createDispatcher(deps, { limiter, claimAhead: true });
   deps.dispatcher = dispatcher;
+  deps.afterAnswer = (work) => {
+    work().catch((error) => console.error(`[relance] work after an answer failed: ${error}`));
+  };
   void dispatcher.run();
   const jobs = startHourlyJobs(deps);
   const webhooks = startWebhookDeliveries(deps);

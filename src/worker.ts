@@ -70,6 +70,12 @@ function edgeFor(env: Bindings): Promise<Edge> {
       requestDeps: (shared, c) => ({
         ...shared,
         dispatcher: queueWaker(c.env as Bindings, c.executionCtx),
+        afterAnswer: (work) =>
+          c.executionCtx.waitUntil(
+            work().catch((error: unknown) =>
+              console.error("relance: work after an answer failed:", error),
+            ),
+          ),
       }),
     }) as unknown as Hono;
     // Many consumers may run at once, in many isolates: the rate limit lives in the database. The

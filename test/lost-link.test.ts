@@ -121,6 +121,28 @@ describe("the lost-link form", () => {
     expect(dump).toMatch(/lost-link:[0-9a-f]{32}/);
   });
 
+  test("the answer leaves before the address is looked up, where the runtime runs work afterwards", async () => {
+    await list();
+    const later: (() => Promise<void>)[] = [];
+    t.deps.afterAnswer = (work) => {
+      later.push(work);
+    };
+    const known = await observed(await ask("p0@example.org"));
+    const unknown = await observed(await ask("nobody@example.org"));
+    expect(unknown).toEqual(known);
+    // Nothing was looked up nor recorded while answering: not even the once-a-day mark.
+    expect(await sendsOfKind("preferences_link")).toBe(0);
+    const marks = await t.client.execute(
+      "SELECT 1 FROM rate_limit_hits WHERE key LIKE 'lost-link:%'",
+    );
+    expect(marks.rows).toHaveLength(0);
+    expect(later).toHaveLength(2);
+    for (const work of later) await work();
+    await dispatchUntilIdle(t.deps);
+    expect(await mailCount(t)).toBe(1);
+    expect(await mailsTo(t, "p0@example.org")).toHaveLength(1);
+  });
+
   test("once a day per address: a second request within 24 h sends nothing, the next day one more", async () => {
     await list();
     const first = await observed(await ask("p0@example.org"));

@@ -42,9 +42,9 @@ const showForm = (c: C, list?: ListOfForm) =>
   );
 
 /**
- * The answer is decided before the address is looked up, and is the same page whatever it finds.
- * On Workers the lookup and the send run after the answer (waitUntil), so that its time tells
- * nothing either; Node runs them first (no such hook), a few milliseconds of one lookup and insert.
+ * The answer is decided before the address is looked up, and is the same page whatever it finds;
+ * the lookup and the send run after the answer has gone (`afterAnswer`), so its time tells nothing
+ * either. Where nothing runs work afterwards (tests), it is awaited first.
  */
 async function answer(c: C, list?: ListOfForm) {
   const submitted = await fields(c);
@@ -64,24 +64,11 @@ async function answer(c: C, list?: ListOfForm) {
       422,
     );
   }
-  const page = c.html(<LostLinkSentPage lang={c.var.lang} path={c.req.path} anyList={!list} />);
-  await unobserved(c, () => mailPreferencesLink(c.var.deps, parsed.key, list));
-  return page;
-}
-
-/** Runs `work` after the answer where the runtime can (Workers), else before it. */
-async function unobserved(c: C, work: () => Promise<void>) {
-  let waitUntil: ((promise: Promise<unknown>) => void) | undefined;
-  try {
-    const ctx = c.executionCtx;
-    waitUntil = ctx.waitUntil.bind(ctx);
-  } catch {
-    // Node and app.request have no execution context: the work is awaited here.
-  }
-  if (!waitUntil) return work();
-  waitUntil(
-    work().catch((error) => console.error(`[relance] lost-link request failed: ${String(error)}`)),
-  );
+  const deps = c.var.deps;
+  const work = () => mailPreferencesLink(deps, parsed.key, list);
+  if (deps.afterAnswer) deps.afterAnswer(work);
+  else await work();
+  return c.html(<LostLinkSentPage lang={c.var.lang} path={c.req.path} anyList={!list} />);
 }
 
 lostLinkPages.get("/lists/:slug/lost-link", async (c) => {
