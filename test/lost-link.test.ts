@@ -1,5 +1,6 @@
 // Issue 20 item 9: the public "lost your link?" form of a list mails a contact their preferences
 // link, at most once a day per address, with the same answer whether or not the address is known.
+import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, test } from "vitest";
 import { suppressAddress } from "../src/consent/service";
 import { eraseContact } from "../src/erasure/service";
@@ -239,6 +240,33 @@ describe("the lost-link form", () => {
     expect(await mailCount(t)).toBe(0);
   });
 
+  test("with POW_BITS, a form without a proof bound to the address records and sends nothing", async () => {
+    t.close();
+    t = await createTestApp({ POW_BITS: "8" });
+    bearer = await t.token();
+    await list();
+    const html = await (await t.request(PATH)).text();
+    const challenge = /data-pow-challenge="([^"]+)"/.exec(html)?.[1] as string;
+    expect(challenge).toBeTruthy();
+    expect(html).toContain('data-pow-bind="email"');
+    const before = await snapshot(t);
+    const marks = () =>
+      t.client.execute("SELECT key FROM rate_limit_hits WHERE key LIKE 'lost-link:%'");
+    for (const pow of [undefined, solve(challenge, "other@example.org", 8)]) {
+      const res = await ask("p0@example.org", "en", pow ? { pow } : {});
+      expect(res.status).toBe(422);
+      const page = await res.text();
+      expect(page).toContain("Nothing was recorded");
+      expect(page).toContain('value="p0@example.org"'); // the form is kept, with a fresh guard
+    }
+    expect(await snapshot(t)).toEqual(before);
+    expect((await marks()).rows).toHaveLength(0);
+    const res = await ask("p0@example.org", "en", { pow: solve(challenge, "p0@example.org", 8) });
+    expect(res.status).toBe(200);
+    await dispatchUntilIdle(t.deps);
+    expect(await mailCount(t)).toBe(1);
+  });
+
   test("a form posted from another site is refused (Origin), and nothing is sent", async () => {
     await list();
     const res = await t.request(PATH, {
@@ -312,3 +340,11 @@ describe("the preferences-link mail", () => {
     }
   });
 });
+
+/** What public/pow.js does: the first nonce whose hash starts with `bits` zero bits. */
+function solve(challenge: string, bound: string, bits: number) {
+  for (let nonce = 0; ; nonce++) {
+    const hex = createHash("sha256").update(`${challenge}:${bound}:${nonce}`).digest("hex");
+    if (BigInt(`0x${hex}`) >> BigInt(256 - bits) === 0n) return `${challenge}.${nonce}`;
+  }
+}

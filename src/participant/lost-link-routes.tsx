@@ -56,7 +56,7 @@ async function answer(c: C, list?: ListOfForm) {
         lang={c.var.lang}
         path={c.req.path}
         listName={list?.name}
-        value={parsed.ok ? "" : parsed.value}
+        value={parsed.value}
         error={parsed.ok ? undefined : parsed.error}
         guard={formGuard(c.var.deps, scopeOf(list))}
         refused={parsed.ok ? refused : undefined}

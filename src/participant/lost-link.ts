@@ -26,7 +26,7 @@ const lostLinkInput = z.object({
 
 export function parseLostLink(
   form: Record<string, unknown>,
-): { ok: true; key: string } | { ok: false; value: string; error: LostLinkError } {
+): { ok: true; value: string; key: string } | { ok: false; value: string; error: LostLinkError } {
   const value = typeof form.email === "string" ? form.email : "";
   const parsed = lostLinkInput.safeParse({ email: value });
   // An oversized value is not echoed back into the page.
@@ -36,7 +36,7 @@ export function parseLostLink(
   }
   const address = parseAddress(parsed.data.email);
   if ("error" in address) return { ok: false, value: shown, error: "invalid" };
-  return { ok: true, key: address.key };
+  return { ok: true, value: shown, key: address.key };
 }
 
 /** The keyed hash the once-a-day mark is stored under (never the address itself). */
