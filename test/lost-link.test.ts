@@ -267,6 +267,16 @@ describe("the lost-link form", () => {
     expect(await mailCount(t)).toBe(1);
   });
 
+  test("one client asking for many addresses is stopped by the per-client limit of the subscribe forms", async () => {
+    await list();
+    for (let i = 0; i < 10; i++) expect((await ask(`x${i}@example.org`)).status).toBe(200);
+    const over = await ask("p0@example.org");
+    expect(over.status).toBe(429);
+    expect(over.headers.get("Retry-After")).toBeTruthy();
+    await dispatchUntilIdle(t.deps);
+    expect(await mailCount(t)).toBe(0);
+  });
+
   test("a form posted from another site is refused (Origin), and nothing is sent", async () => {
     await list();
     const res = await t.request(PATH, {
