@@ -122,6 +122,16 @@ describe("the lost-link form", () => {
     expect(dump).toMatch(/lost-link:[0-9a-f]{32}/);
   });
 
+  test("a list's form mails only members of that list", async () => {
+    await list();
+    await listWithContacts(t, bearer, 3, "other"); // p2 is on "other" only
+    const answer = await observed(await ask("nobody@example.org"));
+    expect(await observed(await ask("p2@example.org"))).toEqual(answer);
+    await dispatchUntilIdle(t.deps);
+    expect(await mailCount(t)).toBe(0);
+    expect(await sendsOfKind("preferences_link")).toBe(0);
+  });
+
   test("the answer leaves before the address is looked up, where the runtime runs work afterwards", async () => {
     await list();
     const later: (() => Promise<void>)[] = [];
