@@ -43,8 +43,13 @@ async function main() {
   const limiter = windowRateLimiter(config.sending.ratePerSecond);
   const dispatcher = createDispatcher(deps, { limiter, claimAhead: true });
   deps.dispatcher = dispatcher;
+  // Work left after an answer (a lost-link mail) is kept here so a stop waits for it.
+  const afterAnswers = new Set<Promise<void>>();
   deps.afterAnswer = (work) => {
-    work().catch((error) => console.error(`[relance] work after an answer failed: ${error}`));
+    const running = work()
+      .catch((error) => console.error(`[relance] work after an answer failed: ${error}`))
+      .finally(() => afterAnswers.delete(running));
+    afterAnswers.add(running);
   };
   void dispatcher.run();
   const jobs = startHourlyJobs(deps);
@@ -81,6 +86,7 @@ async function main() {
     clearInterval(webhooks);
     // No new request, no new batch; the request and the step in flight finish.
     await Promise.all([closeServer(server, SHUTDOWN_GRACE_MS / 2), dispatcher.stop()]);
+    await Promise.allSettled([...afterAnswers]);
     await forgetStagedImports(deps.db);
     client.close();
     process.exit(0);
