@@ -11,6 +11,7 @@ import { listFromParam } from "../lists/load";
 import { allLists, findList, type List } from "../lists/service";
 import { errorsByField } from "../views/fields";
 import { approveSend, cancelSend, rejectSend } from "./approval";
+import { type CampaignFormValues, CampaignPage, CampaignsPage } from "./campaign-views";
 import {
   allCampaigns,
   campaignInput,
@@ -41,9 +42,6 @@ import {
 } from "./service";
 import { prepareCampaign } from "./templates";
 import {
-  type CampaignFormValues,
-  CampaignPage,
-  CampaignsPage,
   type FormErrors,
   ProgressFragment,
   type ProgressView,
