@@ -3,9 +3,12 @@
 // a third language is a new value of LANGS, not a migration.
 import { asc, eq, type SQL, sql } from "drizzle-orm";
 import { campaignVersions } from "../../db/schema";
+import { eligibleMemberSql, mailModeOf } from "../consent/eligibility";
 import type { Db } from "../db";
+import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
 import { isLang, LANGS, type Lang } from "../i18n";
+import { languageCode } from "./contact-language";
 
 export type CampaignVersion = Pick<
   typeof campaignVersions.$inferSelect,
@@ -111,3 +114,34 @@ export const hasLanguage = (
   versions: readonly Pick<CampaignVersion, "lang">[],
   lang: unknown,
 ): lang is Lang => isLang(lang) && (main.lang === lang || versions.some((v) => v.lang === lang));
+
+/** How many of a campaign's recipients get each of its languages' content. */
+export type RecipientsByLanguage = Partial<Record<Lang, number>>;
+
+/**
+ * Who among the list's eligible members would get which content, in one grouped query: the
+ * members stating a language that has a version get it, everyone else the main one. The SQL reads
+ * the attributes as `statedLanguageOf` does (render.ts): `language`, else `lang`, first two letters.
+ */
+export async function recipientsByLanguage(
+  deps: Pick<Deps, "db" | "config">,
+  listId: number,
+  main: Lang,
+  versions: readonly Pick<CampaignVersion, "lang">[],
+): Promise<RecipientsByLanguage> {
+  const rows = await deps.db.all<{ code: unknown; n: number }>(sql`
+    SELECT lower(substr(coalesce(json_extract(c.attributes, '$.language'),
+                                 json_extract(c.attributes, '$.lang')), 1, 2)) AS code,
+           count(*) AS n
+    FROM list_members m JOIN contacts c ON c.id = m.contact_id
+    WHERE m.list_id = ${listId} AND ${eligibleMemberSql("campaign", mailModeOf(deps))}
+    GROUP BY 1`);
+  const counts: RecipientsByLanguage = { [main]: 0 };
+  for (const v of versions) counts[v.lang] = 0;
+  for (const { code, n } of rows) {
+    const stated = languageCode(code);
+    const lang = stated && versions.some((v) => v.lang === stated) ? stated : main;
+    counts[lang] = (counts[lang] ?? 0) + Number(n);
+  }
+  return counts;
+}

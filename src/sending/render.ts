@@ -1,13 +1,14 @@
 // The render stage of the pipeline: one send's mail, prepared once, then composed per recipient
 // with their name and signed links.
 import type { Config } from "../config";
-import { isLang, type Lang } from "../i18n";
+import type { Lang } from "../i18n";
 import { singleRecipient } from "../mail/provider";
 import { signInvitation } from "../polls/invitation";
 import { preparePollInvitation } from "../polls/invitation-mail";
 import { prepareIncidentNotice } from "../subscriptions/notice-mail";
 import { signToken } from "../tokens";
 import { type CampaignContent, contentFor } from "./campaign-versions";
+import { languageOf, statedLanguageOf } from "./contact-language";
 import type { Send, SendMaterial } from "./store";
 import {
   type Composed,
@@ -15,6 +16,8 @@ import {
   prepareInvitation,
   prepareSubscribeConfirmation,
 } from "./templates";
+
+export { languageOf };
 
 /** How long a subscriber's confirmation link stays valid after the request. */
 export const SUBSCRIBE_LINK_MS = 7 * 24 * 60 * 60_000;
@@ -78,23 +81,6 @@ export function sendRenderer(
     const composed = await compose(contact, links);
     return { to, unsubscribeUrl, composed };
   };
-}
-
-/** The contact's language, from their attributes (`language`, else `lang`); French otherwise. */
-export const languageOf = (attributes: unknown): Lang => statedLanguageOf(attributes) ?? "fr";
-
-/** The language a contact's attributes state (`language`, else `lang`), if one Relance speaks. */
-export function statedLanguageOf(attributes: unknown): Lang | undefined {
-  const given = (attributes ?? {}) as Record<string, unknown>;
-  return languageCode(given.language ?? given.lang);
-}
-
-/** A stated language's code: its first two letters, lower-cased, if Relance speaks it. */
-export function languageCode(stated: unknown): Lang | undefined {
-  const code = String(stated ?? "")
-    .toLowerCase()
-    .slice(0, 2);
-  return isLang(code) ? code : undefined;
 }
 
 type Composer = (contact: RecipientFacts, links: Links) => Promise<Composed>;
