@@ -255,3 +255,89 @@ describe("the API", () => {
     expect(got.get("bob@example.org")?.subject).toBe("Registrations are open");
   });
 });
+
+describe("the admin editor", () => {
+  const page = async (path: string, lang?: string) => {
+    const headers: Record<string, string> = { Cookie: cookie };
+    if (lang) headers["Accept-Language"] = lang;
+    const res = await t.request(path, { headers });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+  const post = (path: string, fields: Record<string, string>) =>
+    t.form(path, fields, { Cookie: cookie });
+
+  test("the page previews each version and counts who gets which, in the admin's language", async () => {
+    const listId = await confirmedList({ anne: "fr", bob: "en", chris: "" });
+    const { lang: _, ...main } = FRENCH;
+    const id = await createCampaign({ list_id: listId, ...main, versions: [ENGLISH] });
+    const english = await page(`/admin/campaigns/${id}`);
+    expect(english).toContain('title="Preview of the campaign (French)"');
+    expect(english).toContain('title="Preview of the campaign (English)"');
+    expect(english).toContain("2 will get the French version");
+    expect(english).toContain("1 will get the English version");
+    expect(english).toContain("Send the English version as a test to admin@test.example");
+    const french = await page(`/admin/campaigns/${id}`, "fr");
+    expect(french).toContain('<html lang="fr"');
+    expect(french).toContain("1 recevront la version en anglais");
+    expect(french).toContain("Modifier ce brouillon");
+    expect(french).not.toContain("Edit this draft");
+  });
+
+  test("the edit form sets the main language and adds, changes or removes a version", async () => {
+    const listId = await confirmedList({ anne: "fr" });
+    const { lang: _, ...main } = FRENCH;
+    const id = await createCampaign({ list_id: listId, ...main });
+    const form = { ...main, html: "", send_at: "", lang: "fr", edit_versions: "1" };
+    const bad = await post(`/admin/campaigns/${id}/edit`, {
+      ...form,
+      version_en_subject: "Hi",
+      version_en_text: "Hi {{nom}}",
+      version_en_html: "",
+    });
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    expect(html).toContain("Unknown merge tag {{nom}}");
+    expect(html).toContain("Hi {{nom}}");
+    expect((await detail(id)).versions).toEqual([]);
+    const added = await post(`/admin/campaigns/${id}/edit`, {
+      ...form,
+      version_en_subject: ENGLISH.subject,
+      version_en_text: ENGLISH.text,
+      version_en_html: ENGLISH.html,
+    });
+    expect(added.status).toBe(303);
+    expect((await detail(id)).versions).toEqual([ENGLISH]);
+    // A form without the versions (an older page) leaves them as they are.
+    const { edit_versions: __, ...older } = form;
+    expect((await post(`/admin/campaigns/${id}/edit`, older)).status).toBe(303);
+    expect((await detail(id)).versions).toEqual([ENGLISH]);
+    const removed = await post(`/admin/campaigns/${id}/edit`, {
+      ...form,
+      version_en_subject: "",
+      version_en_text: "",
+      version_en_html: "",
+    });
+    expect(removed.status).toBe(303);
+    expect((await detail(id)).versions).toEqual([]);
+    const created = await post("/admin/campaigns", {
+      list_id: String(listId),
+      lang: "en",
+      subject: ENGLISH.subject,
+      text: ENGLISH.text,
+    });
+    expect(created.status).toBe(303);
+    const newId = Number(created.headers.get("location")?.split("/").at(-1));
+    expect((await detail(newId)).lang).toBe("en");
+  });
+
+  test("the test button sends the version it names", async () => {
+    const listId = await confirmedList({ anne: "fr" });
+    const { lang: _, ...main } = FRENCH;
+    const id = await createCampaign({ list_id: listId, ...main, versions: [ENGLISH] });
+    const tested = await post(`/admin/campaigns/${id}/test`, { lang: "en" });
+    expect(tested.status).toBe(200);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered.map((m) => m.subject)).toEqual(["[TEST] Registrations are open"]);
+  });
+});

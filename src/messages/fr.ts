@@ -46,19 +46,19 @@ export const fr = {
     forList: (name: string) => `Pour la liste « ${name} ». Statut :`,
     toBeSentAt: ", à envoyer le",
     preview: "Aperçu",
-    previewOf: (language: string) => `Version ${language}`,
+    previewOf: (language: string) => `Version en ${language}`,
     previewAs: (name: string | null) =>
       `Tel que ${name ?? "un contact sans nom"} le verrait. Objet :`,
     previewFrame: (language: string) => `Aperçu de la campagne (${language})`,
     sendTest: (language: string, email: string) =>
-      `Envoyer la version ${language} en test à ${email}`,
+      `Envoyer en test la version en ${language} à ${email}`,
     testSent: (email: string) =>
       `Un test part vers ${email}, par la file d'envoi comme chaque message.`,
     duplicate: "Dupliquer en nouveau brouillon",
     cancel: "Annuler cette campagne",
     edit: "Modifier ce brouillon",
-    mainVersion: (language: string) => `Version principale (${language})`,
-    otherVersion: (language: string) => `Version ${language}`,
+    mainVersion: (language: string) => `Version principale (en ${language})`,
+    otherVersion: (language: string) => `Version en ${language}`,
     versionHint: (language: string) =>
       `Pour les contacts qui parlent ${language}. Laissez l'objet et le texte vides pour ne pas en avoir.`,
     sendAt: "Envoyer le (UTC ; laissez vide pour garder un brouillon)",
@@ -72,7 +72,7 @@ export const fr = {
     send: "Envoyer",
     willReceive: "la recevront",
     whoGetsWhich: "Qui reçoit quelle version",
-    getsVersion: (n: string, language: string) => `${n} recevront la version ${language}`,
+    getsVersion: (n: string, language: string) => `${n} recevront la version en ${language}`,
     mainFallback: "(la principale : aussi tous ceux dont la langue n'a pas de version)",
     nobody:
       "Personne ne peut recevoir cette campagne : aucun contact de cette liste n'a confirmé son consentement (ou tous ceux qui l'ont fait sont exclus). Envoyez d'abord une invitation à reconsentir.",

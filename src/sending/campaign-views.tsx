@@ -1,5 +1,8 @@
+import { LANGS, type Lang } from "../i18n";
 import { AdminLayout } from "../views/layout";
+import { useAdminText } from "../views/org";
 import { Time } from "../views/time";
+import type { CampaignVersion, RecipientsByLanguage } from "./campaign-versions";
 import type { CampaignState } from "./campaigns";
 import { EligibilitySummary, FieldError, type FormErrors } from "./views";
 
@@ -9,32 +12,33 @@ export function CampaignsPage(props: {
   email: string;
   lists: { id: number; name: string }[];
   campaigns: CampaignState[];
-  values: { list_id: string; subject: string; text: string; html: string };
+  values: { list_id: string; subject: string; text: string; html: string; lang: string };
   errors: FormErrors;
 }) {
+  const t = useAdminText().campaigns;
   const e = props.errors;
   const listName = new Map(props.lists.map((l) => [l.id, l.name]));
   return (
-    <AdminLayout title="Campaigns" email={props.email}>
-      <h1>Campaigns</h1>
-      <p>A campaign reaches only the contacts who confirmed their consent for its list.</p>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
+      <p>{t.intro}</p>
       {props.campaigns.length ? (
         <ul>
           {props.campaigns.map(({ campaign: c, status }) => (
             <li>
               <a href={`/admin/campaigns/${c.id}`}>{c.subject}</a> —{" "}
-              {listName.get(c.listId) ?? `list #${c.listId}`} —{" "}
-              <span data-status={status}>{status}</span>
+              {listName.get(c.listId) ?? t.listNumber(c.listId)} —{" "}
+              <span data-status={status}>{t.statusName(status)}</span>
             </li>
           ))}
         </ul>
       ) : (
-        <p class="muted">No campaign yet.</p>
+        <p class="muted">{t.none}</p>
       )}
-      <h2>Write a campaign</h2>
+      <h2>{t.write}</h2>
       <form method="post" action="/admin/campaigns">
         <label>
-          List
+          {t.list}
           <select name="list_id" required aria-invalid={e.list_id ? "true" : undefined}>
             {props.lists.map((l) => (
               <option value={String(l.id)} selected={props.values.list_id === String(l.id)}>
@@ -44,49 +48,99 @@ export function CampaignsPage(props: {
           </select>
         </label>
         <FieldError id="list_id-error" message={e.list_id} />
-        <label>
-          Subject
-          <input
-            name="subject"
-            required
-            maxlength={200}
-            value={props.values.subject}
-            aria-invalid={e.subject ? "true" : undefined}
-          />
-        </label>
-        <FieldError id="subject-error" message={e.subject} />
-        <label>
-          Text
-          <textarea name="text" rows={8} required aria-invalid={e.text ? "true" : undefined}>
-            {props.values.text}
-          </textarea>
-        </label>
-        <FieldError id="text-error" message={e.text} />
-        <label>
-          HTML (optional; without it the text is sent as HTML too)
-          <textarea name="html" rows={6} aria-invalid={e.html ? "true" : undefined}>
-            {props.values.html}
-          </textarea>
-        </label>
-        <FieldError id="html-error" message={e.html} />
-        <p class="muted">
-          Merge tags: <code>{"{{name}}"}</code> and <code>{"{{attr.KEY}}"}</code> (a contact
-          attribute), with an optional fallback such as <code>{"{{name|friend}}"}</code>.
-        </p>
-        <button type="submit">Save and preview</button>
+        <MainLanguage value={props.values.lang} error={e.lang} />
+        <ContentFields prefix="" values={props.values} errors={e} htmlLabel={t.htmlFull} />
+        <p class="muted">{t.mergeTags}</p>
+        <button type="submit">{t.saveAndPreview}</button>
       </form>
     </AdminLayout>
   );
 }
 
+/** The main version's language: a choice among the languages Relance speaks. */
+function MainLanguage(props: { value: string; error?: string }) {
+  const t = useAdminText().campaigns;
+  return (
+    <>
+      <label>
+        {t.mainLanguage}
+        <select name="lang" aria-invalid={props.error ? "true" : undefined}>
+          {LANGS.map((lang) => (
+            <option value={lang} selected={(props.value || "fr") === lang}>
+              {t.languageName(lang)}
+            </option>
+          ))}
+        </select>
+        <small>{t.mainLanguageHint}</small>
+      </label>
+      <FieldError id="lang-error" message={props.error} />
+    </>
+  );
+}
+
+type Content = { subject: string; text: string; html: string };
+
+/**
+ * Subject, text and HTML of one version; `prefix` names the fields (`version_en_` for the English
+ * version, nothing for the main one), and so the errors they are shown next to.
+ */
+function ContentFields(props: {
+  prefix: string;
+  values: Content;
+  errors: FormErrors;
+  htmlLabel: string;
+  optional?: boolean;
+}) {
+  const t = useAdminText().campaigns;
+  const { prefix: p, values: v, errors: e } = props;
+  return (
+    <>
+      <label>
+        {t.subject}
+        <input
+          name={`${p}subject`}
+          required={!props.optional}
+          maxlength={200}
+          value={v.subject}
+          aria-invalid={e[`${p}subject`] ? "true" : undefined}
+        />
+      </label>
+      <FieldError id={`${p}subject-error`} message={e[`${p}subject`]} />
+      <label>
+        {t.text}
+        <textarea
+          name={`${p}text`}
+          rows={8}
+          required={!props.optional}
+          aria-invalid={e[`${p}text`] ? "true" : undefined}
+        >
+          {v.text}
+        </textarea>
+      </label>
+      <FieldError id={`${p}text-error`} message={e[`${p}text`]} />
+      <label>
+        {props.htmlLabel}
+        <textarea name={`${p}html`} rows={6} aria-invalid={e[`${p}html`] ? "true" : undefined}>
+          {v.html}
+        </textarea>
+      </label>
+      <FieldError id={`${p}html-error`} message={e[`${p}html`]} />
+    </>
+  );
+}
+
+/** One version as the admin sees it: the way a sample recipient would. */
+export type VersionPreview = { lang: Lang; subject: string; html: string };
+
 export function CampaignPage(props: {
   email: string;
   state: CampaignState;
+  versions: CampaignVersion[];
   listName: string;
   recipients: number;
   excluded: Record<string, number>;
-  previewSubject: string;
-  previewHtml: string;
+  byLanguage: RecipientsByLanguage;
+  previews: VersionPreview[];
   sampleName: string | null;
   notice?: string;
   confirmError?: string;
@@ -94,16 +148,17 @@ export function CampaignPage(props: {
   values?: CampaignFormValues;
   errors?: FormErrors;
 }) {
+  const t = useAdminText().campaigns;
   const { campaign, status } = props.state;
   const open = status === "draft" || status === "scheduled";
   return (
     <AdminLayout title={campaign.subject} email={props.email}>
       <h1>{campaign.subject}</h1>
       <p>
-        For the list “{props.listName}”. Status: <strong data-status={status}>{status}</strong>
+        {t.forList(props.listName)} <strong data-status={status}>{t.statusName(status)}</strong>
         {status === "scheduled" && campaign.sendAt ? (
           <>
-            , to be sent at <Time at={campaign.sendAt} relative />
+            {t.toBeSentAt} <Time at={campaign.sendAt} relative />
           </>
         ) : null}
         .
@@ -113,36 +168,25 @@ export function CampaignPage(props: {
           {props.notice}
         </p>
       ) : null}
-      <h2>Preview</h2>
-      <p class="muted">
-        As {props.sampleName ?? "a contact without a name"} would see it. Subject:{" "}
-        {props.previewSubject}
-      </p>
-      {/* A sandboxed srcdoc frame: the campaign's HTML is shown, never run. */}
-      <iframe
-        title="Preview of the campaign"
-        srcdoc={props.previewHtml}
-        sandbox=""
-        class="mail-preview"
-      />
-      <form method="post" action={`/admin/campaigns/${campaign.id}/test`}>
-        <button type="submit" class="secondary">
-          Send a test to {props.email}
-        </button>
-      </form>
+      <Previews {...props} />
       {status === "draft" ? (
-        <EditCampaignForm state={props.state} values={props.values} errors={props.errors ?? {}} />
+        <EditCampaignForm
+          state={props.state}
+          versions={props.versions}
+          values={props.values}
+          errors={props.errors ?? {}}
+        />
       ) : null}
       {open ? <SendCampaignForm {...props} /> : <CampaignSent state={props.state} />}
       <form method="post" action={`/admin/campaigns/${campaign.id}/duplicate`}>
         <button type="submit" class="secondary">
-          Duplicate as a new draft
+          {t.duplicate}
         </button>
       </form>
       {open ? (
         <form method="post" action={`/admin/campaigns/${campaign.id}/cancel`}>
           <button type="submit" class="secondary outline">
-            Cancel this campaign
+            {t.cancel}
           </button>
         </form>
       ) : null}
@@ -150,53 +194,109 @@ export function CampaignPage(props: {
   );
 }
 
-export type CampaignFormValues = { subject: string; text: string; html: string; send_at: string };
-
-/** A draft's content, editable; a time given schedules it (the form's time is UTC). */
-function EditCampaignForm(props: {
+/** Each version previewed, with its own test button; side by side on a wide screen. */
+function Previews(props: {
+  email: string;
   state: CampaignState;
-  values?: CampaignFormValues;
-  errors: FormErrors;
+  previews: VersionPreview[];
+  sampleName: string | null;
 }) {
-  const { campaign } = props.state;
-  const v = props.values ?? {
+  const t = useAdminText().campaigns;
+  const id = props.state.campaign.id;
+  const several = props.previews.length > 1;
+  return (
+    <>
+      <h2>{t.preview}</h2>
+      <div class={several ? "grid" : undefined}>
+        {props.previews.map((preview) => (
+          <section lang={preview.lang}>
+            {several ? <h3>{t.previewOf(t.languageName(preview.lang))}</h3> : null}
+            <p class="muted">
+              {t.previewAs(props.sampleName)} {preview.subject}
+            </p>
+            {/* A sandboxed srcdoc frame: the campaign's HTML is shown, never run. */}
+            <iframe
+              title={t.previewFrame(t.languageName(preview.lang))}
+              srcdoc={preview.html}
+              sandbox=""
+              class="mail-preview"
+            />
+            <form method="post" action={`/admin/campaigns/${id}/test`}>
+              <input type="hidden" name="lang" value={preview.lang} />
+              <button type="submit" class="secondary">
+                {t.sendTest(t.languageName(preview.lang), props.email)}
+              </button>
+            </form>
+          </section>
+        ))}
+      </div>
+    </>
+  );
+}
+
+/** The edit form's values: the main version's, and each other language's (empty: none). */
+export type CampaignFormValues = Content & {
+  send_at: string;
+  lang: string;
+  versions: Partial<Record<Lang, Content>>;
+};
+
+/** What the edit form shows for a campaign not yet edited: what it holds. */
+function savedValues(state: CampaignState, versions: CampaignVersion[]): CampaignFormValues {
+  const { campaign } = state;
+  return {
     subject: campaign.subject,
     text: campaign.text,
     html: campaign.html ?? "",
     send_at: "",
+    lang: campaign.lang,
+    versions: Object.fromEntries(
+      versions.map((v) => [v.lang, { subject: v.subject, text: v.text, html: v.html ?? "" }]),
+    ),
   };
+}
+
+/** A draft's content, editable; a time given schedules it (the form's time is UTC). */
+function EditCampaignForm(props: {
+  state: CampaignState;
+  versions: CampaignVersion[];
+  values?: CampaignFormValues;
+  errors: FormErrors;
+}) {
+  const t = useAdminText().campaigns;
+  const { campaign } = props.state;
+  const v = props.values ?? savedValues(props.state, props.versions);
   const e = props.errors;
+  const others = LANGS.filter((lang) => lang !== campaign.lang);
+  const empty = { subject: "", text: "", html: "" };
   return (
     <details open={Object.keys(e).length > 0}>
-      <summary>Edit this draft</summary>
+      <summary>{t.edit}</summary>
       <form method="post" action={`/admin/campaigns/${campaign.id}/edit`}>
+        <input type="hidden" name="edit_versions" value="1" />
+        <MainLanguage value={v.lang} error={e.lang} />
+        <div class="grid">
+          <fieldset>
+            <legend>{t.mainVersion(t.languageName(campaign.lang))}</legend>
+            <ContentFields prefix="" values={v} errors={e} htmlLabel={t.html} />
+          </fieldset>
+          {others.map((lang) => (
+            <fieldset lang={lang}>
+              <legend>{t.otherVersion(t.languageName(lang))}</legend>
+              <small>{t.versionHint(t.languageName(lang))}</small>
+              <ContentFields
+                prefix={`version_${lang}_`}
+                values={v.versions[lang] ?? empty}
+                errors={e}
+                htmlLabel={t.html}
+                optional
+              />
+            </fieldset>
+          ))}
+        </div>
+        <p class="muted">{t.mergeTags}</p>
         <label>
-          Subject
-          <input
-            name="subject"
-            required
-            maxlength={200}
-            value={v.subject}
-            aria-invalid={e.subject ? "true" : undefined}
-          />
-        </label>
-        <FieldError id="subject-error" message={e.subject} />
-        <label>
-          Text
-          <textarea name="text" rows={8} required aria-invalid={e.text ? "true" : undefined}>
-            {v.text}
-          </textarea>
-        </label>
-        <FieldError id="text-error" message={e.text} />
-        <label>
-          HTML (optional)
-          <textarea name="html" rows={6} aria-invalid={e.html ? "true" : undefined}>
-            {v.html}
-          </textarea>
-        </label>
-        <FieldError id="html-error" message={e.html} />
-        <label>
-          Send at (UTC; leave empty to keep it a draft)
+          {t.sendAt}
           <input
             type="datetime-local"
             name="send_at"
@@ -205,7 +305,7 @@ function EditCampaignForm(props: {
           />
         </label>
         <FieldError id="send_at-error" message={e.send_at} />
-        <button type="submit">Save</button>
+        <button type="submit">{t.save}</button>
       </form>
     </details>
   );
@@ -213,16 +313,39 @@ function EditCampaignForm(props: {
 
 /** What became of a campaign that is no longer open: when it went, to how many. */
 function CampaignSent(props: { state: CampaignState }) {
+  const t = useAdminText().campaigns;
   const { send, status } = props.state;
-  if (!send) return <p>This campaign was cancelled before it was sent.</p>;
+  if (!send) return <p>{t.cancelledBeforeSent}</p>;
   const when = send.finishedAt ?? send.createdAt;
   return (
     <>
-      <h2>Sent</h2>
+      <h2>{t.sent}</h2>
       <p>
-        {status === "sent" ? "Sent on" : "Started on"} <Time at={when} /> to {fmt(send.total)}{" "}
-        contacts ({status}). <a href={`/admin/sends/${send.id}`}>Send #{send.id}</a>
+        {status === "sent" ? t.sentOn : t.startedOn} <Time at={when} />{" "}
+        {t.sentTo(fmt(send.total), t.statusName(status))}{" "}
+        <a href={`/admin/sends/${send.id}`}>{t.sendNumber(send.id)}</a>
       </p>
+    </>
+  );
+}
+
+/** Who gets which version: the main one's count first. */
+function VersionCounts(props: { state: CampaignState; byLanguage: RecipientsByLanguage }) {
+  const t = useAdminText().campaigns;
+  const main = props.state.campaign.lang;
+  const langs = [main, ...LANGS.filter((l) => l !== main && props.byLanguage[l] !== undefined)];
+  if (langs.length < 2) return null;
+  return (
+    <>
+      <h3>{t.whoGetsWhich}</h3>
+      <ul>
+        {langs.map((lang) => (
+          <li>
+            {t.getsVersion(fmt(props.byLanguage[lang] ?? 0), t.languageName(lang))}
+            {lang === main ? ` ${t.mainFallback}` : null}
+          </li>
+        ))}
+      </ul>
     </>
   );
 }
@@ -231,26 +354,26 @@ function SendCampaignForm(props: {
   state: CampaignState;
   recipients: number;
   excluded: Record<string, number>;
+  byLanguage: RecipientsByLanguage;
   confirmError?: string;
 }) {
+  const t = useAdminText().campaigns;
   const id = props.state.campaign.id;
   return (
     <>
-      <h2>Send</h2>
+      <h2>{t.send}</h2>
       <EligibilitySummary
         recipients={props.recipients}
         excluded={props.excluded}
-        verb="will receive it"
+        verb={t.willReceive}
       />
+      <VersionCounts state={props.state} byLanguage={props.byLanguage} />
       {props.recipients === 0 ? (
-        <p class="notice">
-          Nobody can receive this campaign: no contact of this list has confirmed consent (or every
-          one who did is suppressed). Send a re-consent invitation first.
-        </p>
+        <p class="notice">{t.nobody}</p>
       ) : (
         <form method="post" action={`/admin/campaigns/${id}/send`}>
           <label>
-            Type {props.recipients} to confirm
+            {t.typeToConfirm(props.recipients)}
             <input
               name="confirm"
               inputmode="numeric"
@@ -261,7 +384,7 @@ function SendCampaignForm(props: {
           </label>
           <FieldError id="confirm-error" message={props.confirmError} />
           <input type="hidden" name="expected" value={String(props.recipients)} />
-          <button type="submit">Send to {fmt(props.recipients)} contacts</button>
+          <button type="submit">{t.sendTo(fmt(props.recipients))}</button>
         </form>
       )}
     </>
