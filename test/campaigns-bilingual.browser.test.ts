@@ -48,6 +48,15 @@ for (const [width, lang] of [
     await context.addCookies([{ name, value, url: server.url }]);
     const page = await context.newPage();
     await page.goto(`${server.url}${campaignPath}`);
+    // Each version is previewed in its own frame, as a recipient of that language would see it.
+    const frames = page.frameLocator("iframe.mail-preview");
+    await expect
+      .poll(() => frames.first().locator("body").textContent())
+      .toContain("Bonjour Participant 0");
+    await expect
+      .poll(() => frames.nth(1).locator("body").textContent())
+      .toContain("Hello Participant 0");
+    await page.screenshot({ path: `${SHOTS}campaign-bilingual-${width}-top.png` });
     await page.locator("details:has(form[action$='/edit']) > summary").click();
     const [main, english] = await page.locator("form[action$='/edit'] fieldset").all();
     const a = await main?.boundingBox();
