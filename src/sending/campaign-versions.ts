@@ -121,7 +121,8 @@ export type RecipientsByLanguage = Partial<Record<Lang, number>>;
 /**
  * Who among the list's eligible members would get which content, in one grouped query: the
  * members stating a language that has a version get it, everyone else the main one. The SQL reads
- * the attributes as `statedLanguageOf` does (render.ts): `language`, else `lang`, first two letters.
+ * the attributes as `statedLanguageOf` does (contact-language.ts): `language`, else `lang`, first
+ * two letters; attributes that are not JSON state nothing.
  */
 export async function recipientsByLanguage(
   deps: Pick<Deps, "db" | "config">,
@@ -130,8 +131,9 @@ export async function recipientsByLanguage(
   versions: readonly Pick<CampaignVersion, "lang">[],
 ): Promise<RecipientsByLanguage> {
   const rows = await deps.db.all<{ code: unknown; n: number }>(sql`
-    SELECT lower(substr(coalesce(json_extract(c.attributes, '$.language'),
-                                 json_extract(c.attributes, '$.lang')), 1, 2)) AS code,
+    SELECT CASE WHEN json_valid(c.attributes) THEN
+             lower(substr(coalesce(json_extract(c.attributes, '$.language'),
+                                   json_extract(c.attributes, '$.lang')), 1, 2)) END AS code,
            count(*) AS n
     FROM list_members m JOIN contacts c ON c.id = m.contact_id
     WHERE m.list_id = ${listId} AND ${eligibleMemberSql("campaign", mailModeOf(deps))}
