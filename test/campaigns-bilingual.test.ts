@@ -201,6 +201,12 @@ describe("the API", () => {
     const kept = await t.api(bearer, "PATCH", `/api/v1/campaigns/${id}`, { subject: "Ouvert" });
     expect(kept.status).toBe(200);
     expect(((await kept.json()) as Detail).versions).toEqual([ENGLISH]);
+    const refused = await t.api(bearer, "PATCH", `/api/v1/campaigns/${id}`, {
+      subject: "Ailleurs",
+      versions: [{ ...ENGLISH, text: "Hi {{nom}}" }],
+    });
+    expect(refused.status).toBe(422);
+    expect(await detail(id)).toMatchObject({ subject: "Ouvert", versions: [ENGLISH] });
     const changed = { ...ENGLISH, subject: "Open now", html: null };
     const edited = await t.api(bearer, "PATCH", `/api/v1/campaigns/${id}`, {
       versions: [{ lang: "en", subject: "Open now", text: ENGLISH.text }],
