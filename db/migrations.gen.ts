@@ -292,4 +292,13 @@ export const migrations: Migration[] = [
       "ALTER TABLE `sends` ADD `maintenance_stage` text;",
     ],
   },
+  {
+    tag: "0026_campaign_versions",
+    statements: [
+      "CREATE TABLE `campaign_versions` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`campaign_id` integer NOT NULL,\n\t`lang` text NOT NULL,\n\t`subject` text NOT NULL,\n\t`text` text NOT NULL,\n\t`html` text,\n\tFOREIGN KEY (`campaign_id`) REFERENCES `campaigns`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `campaign_versions_campaign_lang_uq` ON `campaign_versions` (`campaign_id`,`lang`);",
+      "ALTER TABLE `campaigns` ADD `lang` text DEFAULT 'fr' NOT NULL;",
+      "ALTER TABLE `sends` ADD `test_lang` text;",
+    ],
+  },
 ];

@@ -10,6 +10,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 import { CONSENT_STATES } from "../src/consent/states";
+import { LANGS } from "../src/i18n";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -355,6 +356,8 @@ export const campaigns = sqliteTable("campaigns", {
   subject: text("subject").notNull(),
   text: text("text").notNull(),
   html: text("html"),
+  /** The language of this main version; contacts of another language without their version get it. */
+  lang: text("lang", { enum: LANGS }).notNull().default("fr"),
   /** When a scheduled campaign is due; the periodic job starts it then. Null: a draft. */
   sendAt: text("send_at"),
   /** Set when a scheduled campaign is called off before it went. */
@@ -363,6 +366,22 @@ export const campaigns = sqliteTable("campaigns", {
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
+
+/** A campaign's version in another language than its main one: at most one per language. */
+export const campaignVersions = sqliteTable(
+  "campaign_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    campaignId: integer("campaign_id")
+      .notNull()
+      .references(() => campaigns.id),
+    lang: text("lang", { enum: LANGS }).notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html"),
+  },
+  (t) => [uniqueIndex("campaign_versions_campaign_lang_uq").on(t.campaignId, t.lang)],
+);
 
 /** The life of a send (BRIEF "Sends and campaigns"); only `queued` and `sending` are dispatched. */
 export const SEND_STATUSES = [
@@ -423,6 +442,8 @@ export const sends = sqliteTable(
      * is finished.
      */
     testRecipient: text("test_recipient"),
+    /** Test sends only: the language of the campaign's version the test shows. */
+    testLang: text("test_lang", { enum: LANGS }),
     /** A resend to the failed recipients of this earlier send. */
     retryOf: integer("retry_of"),
     /** Incident notices only: the incident the notice is about. */

@@ -147,6 +147,9 @@ describe("the lifecycle of a campaign", () => {
       status: "draft",
       send_id: null,
       send_at: null,
+      // Campaigns in French and English: the main version's language, and the others' versions.
+      lang: "fr",
+      versions: [],
     });
     const patched = await t.api(bearer, "PATCH", `/api/v1/campaigns/${id}`, { subject: "Ouvert" });
     expect(patched.status).toBe(200);

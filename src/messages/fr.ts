@@ -43,6 +43,71 @@ export const fr = {
       "Si vous n'avez rien demandé, ignorez ce message : rien n'a changé et vous ne recevrez rien d'autre à ce sujet.",
     mailUnsubscribe: "Ne plus rien recevoir de cette liste",
   },
+  campaigns: {
+    title: "Campagnes",
+    intro:
+      "Une campagne n'atteint que les contacts qui ont confirmé leur consentement pour sa liste.",
+    listNumber: (id: number) => `liste n° ${id}`,
+    none: "Aucune campagne pour l'instant.",
+    write: "Écrire une campagne",
+    list: "Liste destinataire",
+    subject: "Objet",
+    text: "Texte du message",
+    htmlFull: "HTML (facultatif ; sans lui, le texte est aussi envoyé en HTML)",
+    html: "HTML (facultatif)",
+    mergeTags:
+      "Balises de fusion : {{name}} et {{attr.CLÉ}} (un attribut du contact), avec une valeur de repli facultative comme {{name|ami}}.",
+    saveAndPreview: "Enregistrer et prévisualiser",
+    mainLanguage: "Langue principale",
+    mainLanguageHint:
+      "Les contacts dont la langue n'a pas sa propre version reçoivent la version principale.",
+    languageName: (lang: "fr" | "en") => ({ fr: "français", en: "anglais" })[lang],
+    statusName: (status: string) =>
+      (
+        ({
+          draft: "brouillon",
+          scheduled: "programmée",
+          sending: "en cours d'envoi",
+          sent: "envoyée",
+          cancelled: "annulée",
+        }) as Record<string, string>
+      )[status] ?? status,
+    forList: (name: string) => `Pour la liste « ${name} ». Statut :`,
+    toBeSentAt: ", à envoyer le",
+    preview: "Aperçu",
+    previewOf: (language: string) => `Version en ${language}`,
+    previewAs: (name: string | null) =>
+      `Tel que ${name ?? "un contact sans nom"} le verrait. Objet :`,
+    previewFrame: (language: string) => `Aperçu de la campagne (${language})`,
+    sendTest: (language: string, email: string) =>
+      `Envoyer en test la version en ${language} à ${email}`,
+    testSent: (email: string) =>
+      `Un test part vers ${email}, par la file d'envoi comme chaque message.`,
+    duplicate: "Dupliquer en nouveau brouillon",
+    cancel: "Annuler cette campagne",
+    edit: "Modifier ce brouillon",
+    mainVersion: (language: string) => `Version principale (en ${language})`,
+    otherVersion: (language: string) => `Version en ${language}`,
+    versionHint: (language: string) =>
+      `Pour les contacts qui parlent ${language}. Laissez l'objet et le texte vides pour ne pas en avoir.`,
+    sendAt: "Envoyer le (UTC ; laissez vide pour garder un brouillon)",
+    save: "Enregistrer",
+    cancelledBeforeSent: "Cette campagne a été annulée avant son envoi.",
+    sent: "Envoyée",
+    sentOn: "Envoyée le",
+    startedOn: "Partie le",
+    sentTo: (n: string, status: string) => `à ${n} contacts (${status}).`,
+    sendNumber: (id: number) => `Envoi n° ${id}`,
+    send: "Envoyer",
+    willReceive: "la recevront",
+    whoGetsWhich: "Qui reçoit quelle version",
+    getsVersion: (n: string, language: string) => `${n} recevront la version en ${language}`,
+    mainFallback: "(la principale : aussi tous ceux dont la langue n'a pas de version)",
+    nobody:
+      "Personne ne peut recevoir cette campagne : aucun contact de cette liste n'a confirmé son consentement (ou tous ceux qui l'ont fait sont exclus). Envoyez d'abord une invitation à reconsentir.",
+    typeToConfirm: (n: number) => `Tapez ${n} pour confirmer`,
+    sendTo: (n: string) => `Envoyer à ${n} contacts`,
+  },
 };
 
 export type Messages = typeof fr;

@@ -5,11 +5,13 @@ import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
+import { LANGS } from "../i18n";
 import { listFromParam } from "../lists/load";
 import { findList } from "../lists/service";
 import { approveSend, cancelSend, rejectSend, type SendDecisionRefusal } from "./approval";
 import {
   type CampaignRefusal,
+  campaignDetailJson,
   campaignInput,
   campaignJson,
   campaignPatch,
@@ -108,7 +110,7 @@ sendingApi.post("/api/v1/campaigns", async (c) => {
 sendingApi.get("/api/v1/campaigns/:id", async (c) => {
   const campaign = await campaignFromParam(c.var.deps, c.req.param("id"));
   if (!campaign) return problem(c, 404, `No campaign with id ${c.req.param("id")}.`);
-  return c.json(campaignJson(await campaignState(c.var.deps, campaign)));
+  return c.json(await campaignDetailJson(c.var.deps, await campaignState(c.var.deps, campaign)));
 });
 
 sendingApi.patch("/api/v1/campaigns/:id", async (c) => {
@@ -120,7 +122,8 @@ sendingApi.patch("/api/v1/campaigns/:id", async (c) => {
     body.value.list_id === undefined ? undefined : await findList(c.var.deps, body.value.list_id);
   const result = await updateCampaign(c.var.deps, c.var.admin, campaign, list, body.value);
   if (!result.ok) return campaignRefused(c, result);
-  return c.json(campaignJson(await campaignState(c.var.deps, result.campaign)));
+  const state = await campaignState(c.var.deps, result.campaign);
+  return c.json(await campaignDetailJson(c.var.deps, state));
 });
 
 sendingApi.post("/api/v1/campaigns/:id/duplicate", async (c) => {
@@ -175,12 +178,26 @@ sendingApi.post("/api/v1/campaigns/:id/schedule", async (c) => {
 sendingApi.post("/api/v1/campaigns/:id/test", async (c) => {
   const campaign = await campaignFromParam(c.var.deps, c.req.param("id"));
   if (!campaign) return problem(c, 404, `No campaign with id ${c.req.param("id")}.`);
-  const body = await optionalJson(c, z.object({ to: testAddress.optional() }));
+  const body = await optionalJson(
+    c,
+    z.object({
+      to: testAddress.optional(),
+      lang: z.enum(LANGS, { error: `lang is one of ${LANGS.join(", ")}.` }).optional(),
+    }),
+  );
   if (!body.ok) return body.response;
   const list = await findList(c.var.deps, campaign.listId);
   if (!list) return problem(c, 404, `The list of campaign ${campaign.id} no longer exists.`);
   const to = body.value.to ?? c.var.admin.email;
-  const result = await sendCampaignTest(c.var.deps, c.var.admin.email, campaign, list, to);
+  const language = { asked: body.value.lang, admin: c.var.adminLang };
+  const result = await sendCampaignTest(
+    c.var.deps,
+    c.var.admin.email,
+    campaign,
+    list,
+    to,
+    language,
+  );
   if (!result.ok) return campaignRefused(c, result);
   c.var.deps.dispatcher?.wake();
   return c.json({ send_id: result.sendId, recipients: 1 }, 202);

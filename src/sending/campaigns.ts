@@ -9,9 +9,20 @@ import type { Admin } from "../auth/service";
 import { parseAddress } from "../contacts/address";
 import type { Deps } from "../deps";
 import type { FieldError } from "../http/problem";
+import { LANGS, type Lang } from "../i18n";
 import { findList, type List } from "../lists/service";
 import { singleRecipient } from "../mail/provider";
 import { enqueueDueSend } from "./approval";
+import {
+  campaignVersionsOf,
+  contentFor,
+  copyVersionsStatement,
+  hasLanguage,
+  lastCampaignId,
+  replaceVersionsStatements,
+  storedHtml,
+  versionsRefusal,
+} from "./campaign-versions";
 import { isPaused } from "./kill-switch";
 import { type MergeContact, parseMergeTags } from "./merge-tags";
 import { type SendReport, startSend, startTestSend } from "./outbox";
@@ -47,8 +58,8 @@ const isoDateTime = z
   })
   .transform((v) => new Date(v).toISOString());
 
-const campaignFields = {
-  list_id: z.number({ error: "list_id is the id of a list (a number)." }).int().positive(),
+/** What each version of a campaign (its main one and any other language's) is made of. */
+const contentFields = {
   subject: withMergeTags(noLineBreak("The subject")),
   text: withMergeTags(
     z
@@ -63,6 +74,22 @@ const campaignFields = {
       .max(500_000, "The HTML is longer than 500,000 characters.")
       .optional(),
   ),
+};
+
+const langField = z.enum(LANGS, { error: `lang is one of ${LANGS.join(", ")}.` });
+
+/** A version in another language than the main one; its fields are checked as the main's. */
+const versionInput = z.object({ lang: langField, ...contentFields });
+
+const campaignFields = {
+  list_id: z.number({ error: "list_id is the id of a list (a number)." }).int().positive(),
+  ...contentFields,
+  /** The main version's language (French by default). */
+  lang: langField.optional(),
+  /** The other languages' versions; given on PATCH, they replace the campaign's. */
+  versions: z
+    .array(versionInput, { error: "versions is a list of {lang, subject, text, html?}." })
+    .optional(),
   /** When to send it; a campaign with `send_at` is scheduled. */
   send_at: isoDateTime.nullable().optional(),
 };
@@ -106,23 +133,31 @@ export async function createCampaign(
   input: CampaignInput,
 ): Promise<{ ok: true; campaign: Campaign } | CampaignRefusal> {
   if (!list) return invalid("list_id", `No list with id ${input.list_id}.`);
+  const versions = input.versions ?? [];
+  const wrongVersion = versionsRefusal(input.lang ?? "fr", versions);
+  if (wrongVersion) return invalid(wrongVersion.field, wrongVersion.message);
   const refused = pastSendAt(deps, input.send_at) ?? mayNotSchedule(admin, input.send_at);
   if (refused) return refused;
   const actor = admin.email;
   const at = deps.clock.now().toISOString();
-  const [row] = await deps.db
-    .insert(campaigns)
-    .values({
-      listId: list.id,
-      subject: input.subject,
-      text: input.text,
-      html: input.html?.trim() ? input.html : null,
-      createdBy: actor,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning();
-  const campaign = row as Campaign;
+  // One batch: the campaign and its versions are saved together or not at all.
+  const [inserted] = await deps.db.batch([
+    deps.db
+      .insert(campaigns)
+      .values({
+        listId: list.id,
+        subject: input.subject,
+        text: input.text,
+        html: storedHtml(input.html),
+        lang: input.lang ?? "fr",
+        createdBy: actor,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning(),
+    ...replaceVersionsStatements(deps.db, lastCampaignId, versions),
+  ]);
+  const campaign = inserted[0] as Campaign;
   if (!input.send_at) return { ok: true, campaign };
   return scheduleCampaign(deps, admin, campaign, input.send_at);
 }
@@ -146,42 +181,76 @@ export async function updateCampaign(
     };
   if (patch.list_id !== undefined && !list)
     return invalid("list_id", `No list with id ${patch.list_id}.`);
+  const wrongVersion = await patchedVersionsRefusal(deps, campaign, patch);
+  if (wrongVersion) return wrongVersion;
   const past = pastSendAt(deps, patch.send_at);
   if (past) return past;
-  const [row] = await deps.db
-    .update(campaigns)
-    .set({
-      listId: patch.list_id,
-      subject: patch.subject,
-      text: patch.text,
-      html: patch.html === undefined ? undefined : patch.html.trim() ? patch.html : null,
-      updatedAt: deps.clock.now().toISOString(),
-    })
-    // Only while still a draft: a send started meanwhile keeps what it started with.
-    .where(and(eq(campaigns.id, campaign.id), isNull(campaigns.cancelledAt), noSendYet))
-    .returning();
+  // Only while still a draft: a send started meanwhile keeps what it started with.
+  const stillDraft = and(eq(campaigns.id, campaign.id), isNull(campaigns.cancelledAt), noSendYet);
+  const versionsGuard = sql`EXISTS (SELECT 1 FROM campaigns WHERE ${stillDraft})`;
+  const [updated] = await deps.db.batch([
+    deps.db
+      .update(campaigns)
+      .set({
+        listId: patch.list_id,
+        subject: patch.subject,
+        text: patch.text,
+        html: patch.html === undefined ? undefined : storedHtml(patch.html),
+        lang: patch.lang,
+        updatedAt: deps.clock.now().toISOString(),
+      })
+      .where(stillDraft)
+      .returning(),
+    ...(patch.versions
+      ? replaceVersionsStatements(deps.db, campaign.id, patch.versions, versionsGuard)
+      : []),
+  ]);
+  const row = updated[0];
   if (!row)
     return { ok: false, reason: "not_a_draft", detail: `Campaign ${campaign.id} just went out.` };
   if (!patch.send_at) return { ok: true, campaign: row };
   return scheduleCampaign(deps, admin, row, patch.send_at);
 }
 
-/** A new draft with the same list, subject and content. */
+/**
+ * The versions a patch leaves a campaign with must suit its main language: a refusal names the
+ * version at fault, or `lang` when the patch moves the main language onto a kept version's.
+ */
+async function patchedVersionsRefusal(deps: Deps, campaign: Campaign, patch: CampaignPatch) {
+  const main = patch.lang ?? campaign.lang;
+  if (patch.versions) {
+    const wrong = versionsRefusal(main, patch.versions);
+    return wrong ? invalid(wrong.field, wrong.message) : undefined;
+  }
+  if (patch.lang === undefined) return undefined;
+  const kept = await campaignVersionsOf(deps.db, campaign.id);
+  if (!kept.some((v) => v.lang === main)) return undefined;
+  return invalid(
+    "lang",
+    `The campaign has a ${main} version already: remove it (versions) to make ${main} the main language.`,
+  );
+}
+
+/** A new draft with the same list, subject and content, its other languages' versions too. */
 export async function duplicateCampaign(deps: Deps, actor: string, campaign: Campaign) {
   const at = deps.clock.now().toISOString();
-  const [row] = await deps.db
-    .insert(campaigns)
-    .values({
-      listId: campaign.listId,
-      subject: campaign.subject,
-      text: campaign.text,
-      html: campaign.html,
-      createdBy: actor,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning();
-  return row as Campaign;
+  const [inserted] = await deps.db.batch([
+    deps.db
+      .insert(campaigns)
+      .values({
+        listId: campaign.listId,
+        subject: campaign.subject,
+        text: campaign.text,
+        html: campaign.html,
+        lang: campaign.lang,
+        createdBy: actor,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning(),
+    copyVersionsStatement(deps.db, campaign.id),
+  ]);
+  return inserted[0] as Campaign;
 }
 
 /** The send that delivered the campaign (not a test, not a resend to its failed recipients). */
@@ -251,6 +320,13 @@ export const campaignJson = ({ campaign, status, send }: CampaignState) => ({
   status,
   send_id: send?.id ?? null,
   send_at: campaign.sendAt,
+  lang: campaign.lang,
+});
+
+/** A campaign as the API shows one: its state, and its other languages' versions. */
+export const campaignDetailJson = async (deps: Deps, state: CampaignState) => ({
+  ...campaignJson(state),
+  versions: await campaignVersionsOf(deps.db, state.campaign.id),
 });
 
 const alreadySent = (campaign: Campaign, status: CampaignStatus): CampaignRefusal =>
@@ -512,9 +588,14 @@ export const testAddress = z
     return parsed.email;
   });
 
+/** Which language a test shows: the one asked, else the admin's if the campaign has it. */
+export type TestLanguage = { asked?: Lang; admin: Lang };
+
 /**
  * Sends one test of a campaign to one address (the admin's own by default) through the pipeline,
  * so the kill switch, the rate limit, the outbox and the audit log apply. Refused while paused.
+ * It shows one version: the language asked (which the campaign must have), else the admin's if
+ * the campaign has it, else the main one.
  */
 export async function sendCampaignTest(
   deps: Deps,
@@ -522,20 +603,28 @@ export async function sendCampaignTest(
   campaign: Campaign,
   list: List,
   to: string,
+  language: TestLanguage = { admin: campaign.lang },
 ): Promise<({ ok: true } & { sendId: number }) | CampaignRefusal> {
+  const versions = await campaignVersionsOf(deps.db, campaign.id);
+  if (language.asked && !hasLanguage(campaign, versions, language.asked))
+    return invalid("lang", `This campaign has no ${language.asked} version.`);
   if (await isPaused(deps.db))
     return {
       ok: false,
       reason: "paused",
       detail: "Sending is paused: no test can go out until sending is resumed.",
     };
+  const lang =
+    language.asked ??
+    (hasLanguage(campaign, versions, language.admin) ? language.admin : campaign.lang);
   const sendId = await startTestSend(deps, {
     listId: list.id,
     campaignId: campaign.id,
-    subject: `[TEST] ${campaign.subject}`,
+    subject: `[TEST] ${contentFor(campaign, versions, lang).subject}`,
     textVersion: list.purposeVersion,
     actor,
     to: singleRecipient(to),
+    lang,
   });
   // The address stays out of the audit log, which outlives the send.
   await recordAudit(deps, {

@@ -4,6 +4,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type SEND_STATUSES, sends } from "../../db/schema";
 import type { Deps } from "../deps";
+import type { Lang } from "../i18n";
 import {
   countRecipients,
   type Excluded,
@@ -210,6 +211,8 @@ export async function startTestSend(
   request: Pick<SendRequest, "listId" | "subject" | "textVersion" | "actor"> & {
     campaignId: number;
     to: string;
+    /** The language of the campaign's version the test shows. */
+    lang: Lang;
   },
 ): Promise<number> {
   const at = deps.clock.now().toISOString();
@@ -228,6 +231,7 @@ export async function startTestSend(
         createdBy: request.actor,
         createdAt: at,
         testRecipient: request.to,
+        testLang: request.lang,
       })
       .returning({ id: sends.id }),
     deps.db.run(sql`

@@ -1,13 +1,15 @@
 // The render stage of the pipeline: one send's mail, prepared once, then composed per recipient
 // with their name and signed links.
 import type { Config } from "../config";
-import { isLang, type Lang } from "../i18n";
+import type { Lang } from "../i18n";
 import { singleRecipient } from "../mail/provider";
 import { preparePreferencesLink } from "../participant/lost-link-mail";
 import { signInvitation } from "../polls/invitation";
 import { preparePollInvitation } from "../polls/invitation-mail";
 import { prepareIncidentNotice } from "../subscriptions/notice-mail";
 import { signToken } from "../tokens";
+import { type CampaignContent, contentFor } from "./campaign-versions";
+import { languageOf, statedLanguageOf } from "./contact-language";
 import type { Send, SendMaterial } from "./store";
 import {
   type Composed,
@@ -15,6 +17,8 @@ import {
   prepareInvitation,
   prepareSubscribeConfirmation,
 } from "./templates";
+
+export { languageOf };
 
 /** How long a subscriber's confirmation link stays valid after the request. */
 export const SUBSCRIBE_LINK_MS = 7 * 24 * 60 * 60_000;
@@ -35,6 +39,8 @@ export type Render = (contact: RecipientFacts) => Promise<Rendering>;
 /** The links every message carries, and what a kind's mail needs to add its own. */
 type Links = {
   lang: Lang;
+  /** The language the contact stated, if any (a test: the version it shows). */
+  stated: Lang | undefined;
   unsubscribeUrl: string;
   preferencesUrl: string;
   base: string;
@@ -60,27 +66,22 @@ export function sendRenderer(
   const sign = (payload: Parameters<typeof signToken>[1]) => signToken(config.secretKey, payload);
   return async (contact) => {
     const to = singleRecipient(contact.email);
-    const lang = languageOf(contact.attributes);
     if (contact.contactId === null) {
       // A test: no contact to unsubscribe, and the merge tags show their fallbacks.
+      const stated = send.testLang ?? undefined;
       const unsubscribeUrl = `${base}/u/test`;
-      const links = { lang, unsubscribeUrl, preferencesUrl: `${base}/p/test`, base, sign };
-      return { to, unsubscribeUrl, composed: await compose(contact, links) };
+      const links = { unsubscribeUrl, preferencesUrl: `${base}/p/test`, base, sign };
+      const composed = await compose(contact, { lang: stated ?? "fr", stated, ...links });
+      return { to, unsubscribeUrl, composed };
     }
+    const stated = statedLanguageOf(contact.attributes);
+    const lang = stated ?? "fr";
     const unsubscribeUrl = `${base}/u/${await sign({ p: "unsubscribe", c: contact.contactId, l: send.listId })}`;
     const preferencesUrl = `${base}/p/${await sign({ p: "preferences", c: contact.contactId })}`;
-    const composed = await compose(contact, { lang, unsubscribeUrl, preferencesUrl, base, sign });
+    const links = { lang, stated, unsubscribeUrl, preferencesUrl, base, sign };
+    const composed = await compose(contact, links);
     return { to, unsubscribeUrl, composed };
   };
-}
-
-/** The contact's language, from their attributes (`language`, else `lang`); French otherwise. */
-export function languageOf(attributes: unknown): Lang {
-  const given = (attributes ?? {}) as Record<string, unknown>;
-  const language = String(given.language ?? given.lang ?? "")
-    .toLowerCase()
-    .slice(0, 2);
-  return isLang(language) ? language : "fr";
 }
 
 type Composer = (contact: RecipientFacts, links: Links) => Promise<Composed>;
@@ -121,7 +122,7 @@ function composerOf(
   now: Date,
   { orgName, orgTimezone }: Pick<Config, "orgName" | "orgTimezone">,
 ): Composer {
-  const { list, campaign } = material;
+  const { list } = material;
   const fixed = { listName: orgName, purpose: list.purpose };
   if (send.kind === "subscribe") {
     const mail = prepareSubscribeConfirmation(fixed);
@@ -173,26 +174,39 @@ function composerOf(
     return async (_contact, { lang, unsubscribeUrl, preferencesUrl }) =>
       mail.compose({ lang, preferencesUrl, unsubscribeUrl });
   }
+  return campaignComposer(send, material, orgName);
+}
+
+/**
+ * A campaign: each of its versions prepared once, and each contact given their stated language's
+ * version, else the main one. The wrapper speaks the contact's language, else the version's.
+ */
+function campaignComposer(send: Send, { campaign, versions }: SendMaterial, orgName: string) {
   // Each message of it is dropped with the reason, rather than the whole send stuck.
   if (!campaign)
     return async () => {
       throw new Error(`send ${send.id}: campaign ${send.campaignId} is missing`);
     };
-  const mail = prepareCampaign({
-    listName: orgName,
-    // The send's own subject: a test's is marked as such.
-    subject: send.subject,
-    text: campaign.text,
-    html: campaign.html,
-  });
-  return async (contact, { lang, unsubscribeUrl, preferencesUrl }) =>
-    mail.compose({
-      lang,
+  const prepare = (content: CampaignContent) =>
+    prepareCampaign({
+      listName: orgName,
+      // The main version's subject is the send's own (a test's is marked as such, whichever
+      // version it shows).
+      subject: send.kind === "test" || content === campaign ? send.subject : content.subject,
+      text: content.text,
+      html: content.html,
+    });
+  const mails = new Map([campaign, ...versions].map((c) => [c.lang, prepare(c)] as const));
+  return async (contact: RecipientFacts, { stated, unsubscribeUrl, preferencesUrl }: Links) => {
+    const content = contentFor(campaign, versions, stated);
+    return (mails.get(content.lang) ?? prepare(content)).compose({
+      lang: stated ?? content.lang,
       unsubscribeUrl,
       preferencesUrl,
       // A test has no contact: its merge tags show their fallbacks.
       contact: contact.contactId === null ? undefined : contact,
     });
+  };
 }
 
 /** An incident or maintenance notice: its text, the same for every recipient. */

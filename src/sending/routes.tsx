@@ -6,11 +6,16 @@ import { roleAtLeast } from "../auth/roles";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
+import { isLang } from "../i18n";
 import { formatInstant } from "../incidents/format";
 import { listFromParam } from "../lists/load";
 import { allLists, findList, type List } from "../lists/service";
+import { messages } from "../messages";
 import { errorsByField } from "../views/fields";
 import { approveSend, cancelSend, rejectSend } from "./approval";
+import { campaignFormValues, formErrorsByField, formLang, formVersions } from "./campaign-form";
+import { campaignVersionsOf, recipientsByLanguage } from "./campaign-versions";
+import { type CampaignFormValues, CampaignPage, CampaignsPage } from "./campaign-views";
 import {
   allCampaigns,
   campaignInput,
@@ -41,9 +46,6 @@ import {
 } from "./service";
 import { prepareCampaign } from "./templates";
 import {
-  type CampaignFormValues,
-  CampaignPage,
-  CampaignsPage,
   type FormErrors,
   ProgressFragment,
   type ProgressView,
@@ -349,7 +351,7 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
 
 async function campaignsPage(
   c: C,
-  values = { list_id: "", subject: "", text: "", html: "" },
+  values = { list_id: "", subject: "", text: "", html: "", lang: "" },
   errors: FormErrors = {},
   status: 200 | 422 = 200,
 ) {
@@ -375,12 +377,14 @@ sendingPages.post("/admin/campaigns", async (c) => {
     subject: str(form.subject),
     text: str(form.text),
     html: str(form.html),
+    lang: str(form.lang),
   };
   const parsed = campaignInput.safeParse({
     list_id: /^\d{1,15}$/.test(values.list_id) ? Number(values.list_id) : values.list_id,
     subject: values.subject,
     text: values.text,
     html: values.html.trim() ? values.html : undefined,
+    lang: values.lang || undefined,
   });
   if (!parsed.success) {
     const errors: FormErrors = {};
@@ -413,26 +417,28 @@ async function campaignPage(
   if (!campaign) return c.notFound();
   const list = await findList(c.var.deps, campaign.listId);
   if (!list) return c.notFound();
-  const [state, eligibility, sample] = [
+  const versions = await campaignVersionsOf(c.var.deps.db, campaign.id);
+  const [state, eligibility, sample, byLanguage] = [
     await campaignState(c.var.deps, campaign),
     await countRecipients(c.var.deps, "campaign", list.id),
     await sampleContact(c.var.deps, list.id),
+    await recipientsByLanguage(c.var.deps, list.id, campaign.lang, versions),
   ];
-  const preview = prepareCampaign({
-    listName: list.name,
-    subject: campaign.subject,
-    text: campaign.text,
-    html: campaign.html,
-  })({ lang: "fr", unsubscribeUrl: `${c.var.deps.config.publicUrl}/u/preview`, contact: sample });
+  const unsubscribeUrl = `${c.var.deps.config.publicUrl}/u/preview`;
+  const previews = [campaign, ...versions].map((content) => {
+    const mail = prepareCampaign({ ...content, listName: list.name });
+    return { lang: content.lang, ...mail({ lang: content.lang, unsubscribeUrl, contact: sample }) };
+  });
   return c.html(
     <CampaignPage
       email={c.var.admin.email}
       state={state}
+      versions={versions}
       listName={list.name}
       recipients={eligibility.recipients}
       excluded={eligibility.excluded}
-      previewSubject={preview.subject}
-      previewHtml={preview.html}
+      byLanguage={byLanguage}
+      previews={previews}
       sampleName={sample.name}
       {...extra}
     />,
@@ -455,11 +461,13 @@ sendingPages.post("/admin/campaigns/:id/test", async (c) => {
   if (!found) return c.notFound();
   const { campaign, list } = found;
   const admin = c.var.admin.email;
-  const result = await sendCampaignTest(c.var.deps, admin, campaign, list, admin);
+  const asked = (await c.req.parseBody()).lang;
+  const language = { asked: isLang(asked) ? asked : undefined, admin: c.var.adminLang };
+  const result = await sendCampaignTest(c.var.deps, admin, campaign, list, admin, language);
   if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 409);
   c.var.deps.dispatcher?.wake();
   return campaignPage(c, c.req.param("id"), {
-    notice: `A test is on its way to ${admin}, through the outbox like every message.`,
+    notice: messages(c.var.adminLang).campaigns.testSent(admin),
   });
 });
 
@@ -505,12 +513,8 @@ sendingPages.post("/admin/campaigns/:id/edit", async (c) => {
   const found = await campaignAndList(c);
   if (!found) return c.notFound();
   const form = await c.req.parseBody();
-  const values = {
-    subject: str(form.subject),
-    text: str(form.text),
-    html: str(form.html),
-    send_at: str(form.send_at),
-  };
+  const values = campaignFormValues(form);
+  const versions = formVersions(form, values);
   // datetime-local has no zone: the form says the time is UTC.
   const sendAt = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(values.send_at)
     ? `${values.send_at}:00Z`
@@ -519,15 +523,19 @@ sendingPages.post("/admin/campaigns/:id/edit", async (c) => {
     subject: values.subject,
     text: values.text,
     html: values.html,
+    lang: formLang(values),
+    versions,
     send_at: sendAt.trim() ? sendAt : undefined,
   });
-  const errors: FormErrors = {};
-  if (!parsed.success) for (const e of fieldErrors(parsed.error)) errors[e.field] ??= e.message;
+  const errors: FormErrors = parsed.success
+    ? {}
+    : formErrorsByField(fieldErrors(parsed.error), versions);
   const result = parsed.success
     ? await updateCampaign(c.var.deps, c.var.admin, found.campaign, undefined, parsed.data)
     : undefined;
   if (result?.ok) return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
-  if (result?.reason === "invalid") for (const e of result.errors) errors[e.field] = e.message;
+  if (result?.reason === "invalid")
+    Object.assign(errors, formErrorsByField(result.errors, versions));
   const notice = result && result.reason !== "invalid" ? result.detail : undefined;
   const code = result && result.reason !== "invalid" ? 409 : 422;
   return campaignPage(c, c.req.param("id"), { values, errors, notice }, code);

@@ -15,6 +15,7 @@ import {
 import { dispatchFactsSql } from "../consent/eligibility";
 import type { Db } from "../db";
 import { type NoticeFacts, noticeFacts } from "../subscriptions/notice-facts";
+import { type CampaignVersion, campaignVersionsOf } from "./campaign-versions";
 import * as q from "./queries";
 
 export type Send = q.Send;
@@ -39,6 +40,8 @@ export type Recipient = {
 export type SendMaterial = {
   list: { name: string; slug: string; purpose: string };
   campaign: Awaited<ReturnType<typeof q.findCampaign>>;
+  /** The campaign's versions in its other languages (none for other kinds of send). */
+  versions: CampaignVersion[];
   /** An incident notice's incident or update (subscriptions/notice-facts.ts). */
   notice?: NoticeFacts;
 };
@@ -141,8 +144,9 @@ export function pipelineStore(db: Db): PipelineStore {
       const list = await q.listWithPurpose(db, send.listId, send.textVersion);
       if (!list) return undefined;
       const campaign = send.campaignId ? await q.findCampaign(db, send.campaignId) : undefined;
+      const versions = campaign ? await campaignVersionsOf(db, campaign.id) : [];
       const notice = send.kind === "incident" ? await noticeFacts(db, send) : undefined;
-      return { list, campaign, notice };
+      return { list, campaign, versions, notice };
     },
     leaseDueBatch: (now, leaseUntil) => leaseDueBatch(db, now, leaseUntil),
     claimedRows: (batchId) => claimedRows(db, batchId),
