@@ -11,5 +11,8 @@ export const messages = (lang: Lang): Messages => CATALOGUES[lang];
 
 /** Every text of a catalogue, flattened: what the one-language test looks for on pages. */
 export function catalogueTexts(catalogue: Messages): string[] {
-  return Object.values(catalogue).flatMap((section) => Object.values(section) as string[]);
+  // Texts with a count are functions: only plain strings can be looked for on a page.
+  return Object.values(catalogue).flatMap((section) =>
+    Object.values(section).filter((text): text is string => typeof text === "string"),
+  );
 }
