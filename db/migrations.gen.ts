@@ -292,4 +292,11 @@ export const migrations: Migration[] = [
       "ALTER TABLE `sends` ADD `maintenance_stage` text;",
     ],
   },
+  {
+    tag: "0026_contacts_sort_indexes",
+    statements: [
+      "CREATE INDEX `list_members_list_updated_idx` ON `list_members` (`list_id`,`updated_at`);",
+      "CREATE INDEX `list_members_list_status_updated_idx` ON `list_members` (`list_id`,`status`,`updated_at`);",
+    ],
+  },
 ];

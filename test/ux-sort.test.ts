@@ -1,0 +1,186 @@
+// Issue 20 item 4: the sort of a table lives in the URL (`?sort=…&dir=…`); headers are links that
+// keep the filters and start again at the first page; an unknown sort is the default order.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { sortedPageStatement } from "../src/contacts/queries";
+import { createTestApp, type TestApp } from "./helpers";
+import { listWithContacts, moveTo } from "./sending-helpers";
+
+let t: TestApp;
+let cookie: string;
+let bearer: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  bearer = await t.token();
+  cookie = await t.signIn();
+});
+afterAll(() => t.close());
+
+const page = async (path: string) => {
+  const res = await t.request(path, { headers: { Cookie: cookie } });
+  return { status: res.status, html: await res.text() };
+};
+
+const unescape = (href: string) => href.replace(/&amp;/g, "&");
+const rowIds = (html: string) => [...html.matchAll(/<tr id="contact-(\d+)">/g)].map((m) => Number(m[1]));
+const nextHref = (html: string) => {
+  const found = /href="([^"]+)"[^>]*rel="next"/.exec(html)?.[1];
+  return found ? unescape(found) : undefined;
+};
+const headerOf = (html: string, label: string) =>
+  new RegExp(`<th scope="col"[^>]*><a href="[^"]*"[^>]*>${label}[\\s\\S]*?</th>`).exec(html)?.[0] ??
+  "";
+
+describe("contacts", () => {
+  let listId: number;
+  let contacts: Map<string, number>;
+  /** Membership order (what `added` means), and each member's state and last change. */
+  let members: { contactId: number; memberId: number; status: string; changed: string }[];
+
+  beforeAll(async () => {
+    ({ listId, contacts } = await listWithContacts(t, bearer, 120, "sorted"));
+    // Twenty members change state at distinct times; the hundred others tie (one import).
+    for (let i = 0; i < 20; i++) {
+      t.clock.advance(60_000);
+      const id = contacts.get(`p${i * 5}@example.org`) as number;
+      await moveTo(t.deps, listId, id, i % 2 ? ["invited"] : ["invited", "confirmed"]);
+    }
+    members = (
+      await t.client.execute({
+        sql: "SELECT contact_id, id, status, updated_at FROM list_members WHERE list_id = ? ORDER BY id",
+        args: [listId],
+      })
+    ).rows.map((r) => ({
+      contactId: Number(r.contact_id),
+      memberId: Number(r.id),
+      status: String(r.status),
+      changed: String(r.updated_at),
+    }));
+  });
+
+  /** Follows the next links from `path`, collecting every row in the order shown. */
+  const walk = async (path: string) => {
+    const seen: number[] = [];
+    let next: string | undefined = path;
+    while (next) {
+      const res = await page(next);
+      expect(res.status).toBe(200);
+      seen.push(...rowIds(res.html));
+      next = nextHref(res.html);
+    }
+    return seen;
+  };
+
+  const expected = (
+    key: "status" | "changed",
+    dir: 1 | -1,
+    keep: (m: (typeof members)[number]) => boolean = () => true,
+  ) =>
+    members
+      .filter(keep)
+      .sort((a, b) =>
+        a[key] === b[key] ? dir * (a.memberId - b.memberId) : dir * (a[key] < b[key] ? -1 : 1),
+      )
+      .map((m) => m.contactId);
+
+  test("the order follows the query, across pages, ties broken by id: nothing lost nor repeated", async () => {
+    expect(await walk(`/admin/lists/${listId}?sort=changed&dir=desc`)).toEqual(
+      expected("changed", -1),
+    );
+    expect(await walk(`/admin/lists/${listId}?sort=state&dir=asc`)).toEqual(
+      expected("status", 1),
+    );
+    expect(await walk(`/admin/lists/${listId}?sort=changed&dir=asc`)).toEqual(
+      expected("changed", 1),
+    );
+  });
+
+  test("a sorted, filtered view pages through its own rows", async () => {
+    expect(await walk(`/admin/lists/${listId}?status=legacy&sort=changed&dir=desc`)).toEqual(
+      expected("changed", -1, (m) => m.status === "legacy"),
+    );
+  });
+
+  test("the previous page of a sorted view is the page before", async () => {
+    const first = await page(`/admin/lists/${listId}?sort=changed&dir=desc`);
+    const second = await page(nextHref(first.html) as string);
+    const prev = /href="([^"]+)"[^>]*rel="prev"/.exec(second.html)?.[1] as string;
+    expect(unescape(prev)).toContain("sort=changed");
+    const back = await page(unescape(prev));
+    expect(rowIds(back.html)).toEqual(rowIds(first.html));
+    expect(second.html).toContain("51–100 of 120");
+  });
+
+  test("headers are links keeping the filter, dropping the page, with aria-sort and an arrow", async () => {
+    const first = await page(`/admin/lists/${listId}?status=legacy&q=p1`);
+    const state = headerOf(first.html, "State");
+    expect(state).not.toContain("aria-sort");
+    expect(state).toContain('href="/admin/lists/');
+    expect(unescape(state)).toContain("status=legacy&q=p1&sort=state&dir=asc");
+    const paged = nextHref((await page(`/admin/lists/${listId}?sort=state&dir=asc`)).html);
+    const sorted = await page(paged as string);
+    const header = headerOf(sorted.html, "State");
+    expect(header).toContain('aria-sort="ascending"');
+    expect(header).toContain("▲");
+    expect(unescape(header)).toContain("sort=state&dir=desc");
+    expect(header).not.toContain("cursor=");
+  });
+
+  test("the filter form keeps the sort", async () => {
+    const res = await page(`/admin/lists/${listId}?sort=changed&dir=desc`);
+    const form = /<form method="get"[\s\S]*?<\/form>/.exec(res.html)?.[0] ?? "";
+    expect(form).toContain('name="sort" value="changed"');
+    expect(form).toContain('name="dir" value="desc"');
+  });
+
+  test("an unknown sort or direction is the default order, never an error", async () => {
+    const plain = rowIds((await page(`/admin/lists/${listId}`)).html);
+    for (const query of [
+      "sort=email%27%3B--&dir=asc",
+      "sort=id&dir=sideways",
+      "sort=&dir=",
+      "sort=state&dir=%27",
+    ]) {
+      const res = await page(`/admin/lists/${listId}?${query}`);
+      expect(res.status).toBe(200);
+      if (query.startsWith("sort=state")) continue;
+      expect(rowIds(res.html)).toEqual(plain);
+    }
+  });
+
+  test("a cursor of another order starts at the first page rather than fail", async () => {
+    const first = await page(`/admin/lists/${listId}`);
+    const cursor = /cursor=([^"&]+)/.exec(nextHref(first.html) as string)?.[1];
+    const res = await page(`/admin/lists/${listId}?sort=changed&dir=desc&cursor=${cursor}`);
+    expect(res.status).toBe(200);
+    expect(rowIds(res.html)).toEqual(expected("changed", -1).slice(0, 50));
+  });
+
+  test("each offered sort runs on an index: no scan, no sort of the list", async () => {
+    const filters = [{}, { status: "legacy" as const }];
+    for (const filter of filters) {
+      for (const key of ["state", "changed"] as const) {
+        for (const dir of ["asc", "desc"] as const) {
+          const statement = sortedPageStatement(
+            t.deps.db,
+            listId,
+            filter,
+            { key, dir },
+            { id: 50, value: key === "state" ? "legacy" : "2026-01-15T08:00:00.000Z" },
+            51,
+          );
+          const plan = (
+            await t.client.execute({
+              sql: `EXPLAIN QUERY PLAN ${statement.sql}`,
+              args: statement.args,
+            })
+          ).rows.map((r) => String(r.detail));
+          const text = plan.join(" | ");
+          expect(text, `${key} ${dir} ${JSON.stringify(filter)}`).toMatch(/list_members_list_/);
+          expect(plan.some((s) => /^SCAN /.test(s)), text).toBe(false);
+          expect(plan.some((s) => /TEMP B-TREE/.test(s)), text).toBe(false);
+        }
+      }
+    }
+  });
+});
