@@ -21,11 +21,12 @@ const page = async (path: string) => {
   return { status: res.status, html: await res.text() };
 };
 
-const unescape = (href: string) => href.replace(/&amp;/g, "&");
-const rowIds = (html: string) => [...html.matchAll(/<tr id="contact-(\d+)">/g)].map((m) => Number(m[1]));
+const decodeAmp = (href: string) => href.replace(/&amp;/g, "&");
+const rowIds = (html: string) =>
+  [...html.matchAll(/<tr id="contact-(\d+)">/g)].map((m) => Number(m[1]));
 const nextHref = (html: string) => {
   const found = /href="([^"]+)"[^>]*rel="next"/.exec(html)?.[1];
-  return found ? unescape(found) : undefined;
+  return found ? decodeAmp(found) : undefined;
 };
 const headerOf = (html: string, label: string) =>
   new RegExp(`<th scope="col"[^>]*><a href="[^"]*"[^>]*>${label}[\\s\\S]*?</th>`).exec(html)?.[0] ??
@@ -87,9 +88,7 @@ describe("contacts", () => {
     expect(await walk(`/admin/lists/${listId}?sort=changed&dir=desc`)).toEqual(
       expected("changed", -1),
     );
-    expect(await walk(`/admin/lists/${listId}?sort=state&dir=asc`)).toEqual(
-      expected("status", 1),
-    );
+    expect(await walk(`/admin/lists/${listId}?sort=state&dir=asc`)).toEqual(expected("status", 1));
     expect(await walk(`/admin/lists/${listId}?sort=changed&dir=asc`)).toEqual(
       expected("changed", 1),
     );
@@ -105,8 +104,8 @@ describe("contacts", () => {
     const first = await page(`/admin/lists/${listId}?sort=changed&dir=desc`);
     const second = await page(nextHref(first.html) as string);
     const prev = /href="([^"]+)"[^>]*rel="prev"/.exec(second.html)?.[1] as string;
-    expect(unescape(prev)).toContain("sort=changed");
-    const back = await page(unescape(prev));
+    expect(decodeAmp(prev)).toContain("sort=changed");
+    const back = await page(decodeAmp(prev));
     expect(rowIds(back.html)).toEqual(rowIds(first.html));
     expect(second.html).toContain("51–100 of 120");
   });
@@ -116,13 +115,13 @@ describe("contacts", () => {
     const state = headerOf(first.html, "State");
     expect(state).not.toContain("aria-sort");
     expect(state).toContain('href="/admin/lists/');
-    expect(unescape(state)).toContain("status=legacy&q=p1&sort=state&dir=asc");
+    expect(decodeAmp(state)).toContain("status=legacy&q=p1&sort=state&dir=asc");
     const paged = nextHref((await page(`/admin/lists/${listId}?sort=state&dir=asc`)).html);
     const sorted = await page(paged as string);
     const header = headerOf(sorted.html, "State");
     expect(header).toContain('aria-sort="ascending"');
     expect(header).toContain("▲");
-    expect(unescape(header)).toContain("sort=state&dir=desc");
+    expect(decodeAmp(header)).toContain("sort=state&dir=desc");
     expect(header).not.toContain("cursor=");
   });
 
@@ -177,10 +176,128 @@ describe("contacts", () => {
           ).rows.map((r) => String(r.detail));
           const text = plan.join(" | ");
           expect(text, `${key} ${dir} ${JSON.stringify(filter)}`).toMatch(/list_members_list_/);
-          expect(plan.some((s) => /^SCAN /.test(s)), text).toBe(false);
-          expect(plan.some((s) => /TEMP B-TREE/.test(s)), text).toBe(false);
+          expect(
+            plan.some((s) => /^SCAN /.test(s)),
+            text,
+          ).toBe(false);
+          expect(
+            plan.some((s) => /TEMP B-TREE/.test(s)),
+            text,
+          ).toBe(false);
         }
       }
     }
+  });
+});
+
+/** The text of each body row's first cell matching `cell`, in order. */
+const column = (html: string, cell: RegExp) =>
+  [...(/<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "").matchAll(cell)].map((m) => m[1]);
+
+describe("audit", () => {
+  beforeAll(async () => {
+    for (const n of [1, 2, 3]) {
+      t.clock.advance(60_000);
+      await t.client.execute({
+        sql: "INSERT INTO audit_log (at, actor, action, summary) VALUES (?, 'test', 'test', ?)",
+        args: [t.clock.now().toISOString(), `Entry ${n}`],
+      });
+    }
+  });
+
+  test("newest first by default; dir=asc reverses; the header keeps the list filter", async () => {
+    const newest = await page("/admin/audit");
+    const oldest = await page("/admin/audit?sort=date&dir=asc");
+    const summaries = (html: string) => column(html, /<td>(Entry \d)<\/td>/g);
+    expect(summaries(newest.html)).toEqual(["Entry 3", "Entry 2", "Entry 1"]);
+    expect(summaries(oldest.html)).toEqual(["Entry 1", "Entry 2", "Entry 3"]);
+    const header = headerOf(newest.html, "Time");
+    expect(header).toContain('aria-sort="descending"');
+    expect(decodeAmp(header)).toContain("sort=date&dir=asc");
+    const filtered = await page("/admin/audit?list=1");
+    expect(decodeAmp(headerOf(filtered.html, "Time"))).toContain("list=1&sort=date&dir=asc");
+  });
+
+  test("an unknown sort is the default order", async () => {
+    const res = await page("/admin/audit?sort=actor%20DESC--&dir=up");
+    expect(res.status).toBe(200);
+    expect(res.html).toBe((await page("/admin/audit")).html);
+  });
+});
+
+describe("sends", () => {
+  beforeAll(async () => {
+    const now = t.clock.now().toISOString();
+    // Three sends of different sizes and states, written as the dispatcher leaves them.
+    for (const [status, total] of [
+      ["done", 30],
+      ["queued", 5],
+      ["cancelled", 12],
+    ] as const) {
+      await t.client.execute({
+        sql: `INSERT INTO sends (kind, list_id, status, subject, text_version, total, excluded,
+                created_at, created_by)
+              VALUES ('campaign', (SELECT min(id) FROM lists), ?, 'News', 1, ?, '{}', ?, 'test')`,
+        args: [status, total, now],
+      });
+    }
+  });
+  const ids = (html: string) => column(html, /href="\/admin\/sends\/(\d+)"/g).map(Number);
+  const totals = async (query: string) => {
+    const res = await page(`/admin/sending${query}`);
+    expect(res.status).toBe(200);
+    return ids(res.html);
+  };
+
+  test("by recipients, status or date, both ways, from the URL", async () => {
+    const rows = (
+      await t.client.execute("SELECT id, status, total FROM sends ORDER BY id")
+    ).rows.map((r) => ({ id: Number(r.id), status: String(r.status), total: Number(r.total) }));
+    const order = (f: (a: (typeof rows)[0], b: (typeof rows)[0]) => number) =>
+      [...rows].sort((a, b) => f(a, b) || a.id - b.id).map((r) => r.id);
+    expect(await totals("")).toEqual(order((a, b) => b.id - a.id));
+    expect(await totals("?sort=recipients&dir=desc")).toEqual(order((a, b) => b.total - a.total));
+    expect(await totals("?sort=recipients&dir=asc")).toEqual(order((a, b) => a.total - b.total));
+    expect(await totals("?sort=status&dir=asc")).toEqual(
+      order((a, b) => a.status.localeCompare(b.status)),
+    );
+    expect(await totals("?sort=date&dir=asc")).toEqual(order((a, b) => a.id - b.id));
+    expect(await totals("?sort=total;DROP&dir=asc")).toEqual(order((a, b) => b.id - a.id));
+  });
+
+  test("the sorted header says so", async () => {
+    const res = await page("/admin/sending?sort=recipients&dir=asc");
+    const header = headerOf(res.html, "Recipients");
+    expect(header).toContain('aria-sort="ascending"');
+    expect(header).toContain("▲");
+    expect(decodeAmp(header)).toContain("sort=recipients&dir=desc");
+  });
+});
+
+describe("suppressions", () => {
+  beforeAll(async () => {
+    const { suppressAddress } = await import("../src/consent/service");
+    for (const address of ["zed@example.org", "amy@example.org", "mid@example.org"]) {
+      t.clock.advance(60_000);
+      await suppressAddress(t.deps, address, "admin");
+    }
+  });
+  const hashes = (html: string) => column(html, /<code title="([^"]+)"/g);
+
+  test("newest first by default, oldest first with dir=asc, keeping the reason filter", async () => {
+    const newest = await page("/admin/suppressions?reason=admin");
+    const oldest = await page("/admin/suppressions?reason=admin&sort=date&dir=asc");
+    expect(hashes(newest.html).length).toBe(3);
+    expect(hashes(oldest.html)).toEqual([...hashes(newest.html)].reverse());
+    expect(decodeAmp(headerOf(newest.html, "Reasons"))).toContain("reason=admin&sort=date&dir=asc");
+  });
+
+  test("by address hint, both ways; an unknown sort is the default order", async () => {
+    const res = await page("/admin/suppressions?reason=admin&sort=address&dir=desc");
+    const cells = column(res.html, /<tr>\s*<td>([^<]+)<\/td>/g);
+    expect(cells).toEqual([...cells].sort().reverse());
+    const bad = await page("/admin/suppressions?reason=admin&sort=hash'&dir=asc");
+    expect(bad.status).toBe(200);
+    expect(hashes(bad.html)).toEqual(hashes((await page("/admin/suppressions?reason=admin")).html));
   });
 });

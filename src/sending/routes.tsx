@@ -10,6 +10,7 @@ import { formatInstant } from "../incidents/format";
 import { listFromParam } from "../lists/load";
 import { allLists, findList, type List } from "../lists/service";
 import { errorsByField } from "../views/fields";
+import { readSort } from "../views/sort";
 import { approveSend, cancelSend, rejectSend } from "./approval";
 import {
   allCampaigns,
@@ -29,7 +30,7 @@ import { countRecipients } from "./eligibility";
 import { failuresCsv, retryFailed, sendFailures } from "./failures";
 import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
 import { progressRate } from "./progress-rate";
-import { canaryFigures, findSend, listWithPurpose } from "./queries";
+import { canaryFigures, findSend, listWithPurpose, SEND_SORTS } from "./queries";
 import {
   inviteLegacyContacts,
   overallRates,
@@ -126,10 +127,11 @@ sendingPages.post("/admin/sends/:id/cancel", async (c) => {
 // ---- Kill switch ------------------------------------------------------------------------
 
 async function sendingPage(c: C, error?: string, status: 200 | 422 = 200) {
+  const sort = readSort(c.req.query(), SEND_SORTS, { key: "date", dir: "desc" });
   const [state, rates, sends] = await Promise.all([
     sendingStateOf(c.var.deps.db),
     overallRates(c.var.deps),
-    recentSends(c.var.deps),
+    recentSends(c.var.deps, sort),
   ]);
   return c.html(
     <SendingPage
@@ -137,7 +139,7 @@ async function sendingPage(c: C, error?: string, status: 200 | 422 = 200) {
       state={state}
       rates={rates}
       error={error}
-      sends={<SendsTable rows={sends} paused={state.paused} />}
+      sends={<SendsTable rows={sends} paused={state.paused} sort={sort} />}
     />,
     status,
   );
