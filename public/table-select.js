@@ -4,14 +4,18 @@
 if (!document.documentElement.hasAttribute("data-table-select")) {
   document.documentElement.setAttribute("data-table-select", "");
 
-  const rowBoxes = (form) => [...document.querySelectorAll(`input[name="id"][form="${form.id}"]`)];
+  // `form.id` would be its controls named "id" (the checkboxes): read the attribute.
+  const nameOf = (form) => form.getAttribute("id");
+  const rowBoxes = (form) => [
+    ...document.querySelectorAll(`input[name="id"][form="${nameOf(form)}"]`),
+  ];
 
   const refresh = (form) => {
     const boxes = rowBoxes(form);
     const ticked = boxes.filter((box) => box.checked).length;
     const count = form.querySelector("[data-count]");
     if (count) count.textContent = String(ticked);
-    const all = document.querySelector(`[data-select-all][form="${form.id}"]`);
+    const all = document.querySelector(`[data-select-all][form="${nameOf(form)}"]`);
     if (all) {
       all.checked = ticked > 0 && ticked === boxes.length;
       all.indeterminate = ticked > 0 && ticked < boxes.length;
