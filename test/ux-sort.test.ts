@@ -301,3 +301,67 @@ describe("suppressions", () => {
     expect(hashes(bad.html)).toEqual(hashes((await page("/admin/suppressions?reason=admin")).html));
   });
 });
+
+describe("incidents and polls", () => {
+  beforeAll(async () => {
+    for (const [slug, impact] of [
+      ["first", "minor"],
+      ["second", "critical"],
+      ["third", "major"],
+    ] as const) {
+      t.clock.advance(60_000);
+      const res = await t.api(bearer, "POST", "/api/v1/incidents", {
+        slug,
+        title: `Incident ${slug}`,
+        status: "investigating",
+        impact,
+        body: "Ça ne marche pas.",
+      });
+      expect(res.status).toBe(201);
+    }
+    for (const question of ["Poll one?", "Poll two?"]) {
+      t.clock.advance(60_000);
+      const res = await t.api(bearer, "POST", "/api/v1/polls", {
+        slug: question.replace(/\W/g, "").toLowerCase(),
+        question,
+        options: ["Yes", "No"],
+      });
+      expect(res.status).toBe(201);
+    }
+  });
+  const titles = async (path: string, pattern: RegExp) => {
+    const res = await page(path);
+    expect(res.status).toBe(200);
+    return { html: res.html, rows: column(res.html, pattern) };
+  };
+  const incident = /<a href="\/admin\/incidents\/\d+">Incident (\w+)<\/a>/g;
+
+  test("incidents by last update, both ways, and by impact", async () => {
+    expect((await titles("/admin/incidents", incident)).rows).toEqual(["third", "second", "first"]);
+    expect((await titles("/admin/incidents?sort=updated&dir=asc", incident)).rows).toEqual([
+      "first",
+      "second",
+      "third",
+    ]);
+    const byImpact = await titles("/admin/incidents?sort=impact&dir=asc", incident);
+    // By gravity: minor, major, critical.
+    expect(byImpact.rows).toEqual(["first", "third", "second"]);
+    expect(headerOf(byImpact.html, "Impact")).toContain('aria-sort="ascending"');
+    expect((await titles("/admin/incidents?sort=title&dir=asc", incident)).rows).toEqual([
+      "third",
+      "second",
+      "first",
+    ]);
+  });
+
+  test("polls by creation, both ways", async () => {
+    const poll = /<a href="\/admin\/polls\/\d+">(Poll \w+)\?<\/a>/g;
+    const newest = await titles("/admin/polls", poll);
+    expect(newest.rows).toEqual(["Poll two", "Poll one"]);
+    expect(headerOf(newest.html, "Created")).toContain('aria-sort="descending"');
+    expect((await titles("/admin/polls?sort=created&dir=asc", poll)).rows).toEqual([
+      "Poll one",
+      "Poll two",
+    ]);
+  });
+});

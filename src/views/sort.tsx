@@ -70,3 +70,20 @@ export function SortHeader(props: {
     </th>
   );
 }
+
+/**
+ * Rows already in memory (a short table: incidents, polls) in `sort`'s order; equal values keep
+ * the order they came in, so ties stay stable from one load to the next.
+ */
+export function sortRows<T, K extends string>(
+  rows: readonly T[],
+  sort: Sort<K>,
+  valuesBy: Record<K, (row: T) => string | number>,
+): T[] {
+  const value = valuesBy[sort.key];
+  const sign = sort.dir === "asc" ? 1 : -1;
+  return rows
+    .map((row, i) => ({ row, i, v: value(row) }))
+    .sort((a, b) => (a.v === b.v ? a.i - b.i : a.v < b.v ? -sign : sign))
+    .map((x) => x.row);
+}
