@@ -2,8 +2,10 @@
 // selection form by `form=` (so the row's own edit form is never nested in it), and the bar of
 // actions on what is ticked. Without JavaScript the form still sends the ticked ids; with it,
 // public/table-select.js ticks the page and keeps the count in the bar.
+import { CONSENT_STATES } from "../consent/states";
 import { AdminLayout } from "../views/layout";
 import { useAdminText } from "../views/org";
+import { type ContactFilter, type ContactOrder, DEFAULT_ORDER } from "./service";
 
 export const SELECTION_FORM = "contacts-selection";
 
@@ -85,5 +87,44 @@ export function NoSelectionPage(props: { email: string; back: string }) {
         <a href={props.back}>{t.back}</a>
       </article>
     </AdminLayout>
+  );
+}
+
+/** State and search; the order travels with them, so filtering keeps the table's sort. */
+export function ContactsFilterForm(props: {
+  listId: number;
+  filter: ContactFilter;
+  order: ContactOrder;
+  swap: Record<string, string>;
+}) {
+  const t = useAdminText().tables;
+  const { filter, order } = props;
+  const path = `/admin/lists/${props.listId}`;
+  const sorted = order.key !== DEFAULT_ORDER.key || order.dir !== DEFAULT_ORDER.dir;
+  return (
+    <form method="get" action={path} hx-get={path} {...props.swap} class="filters">
+      {sorted ? (
+        <>
+          <input type="hidden" name="sort" value={order.key} />
+          <input type="hidden" name="dir" value={order.dir} />
+        </>
+      ) : null}
+      <label>
+        {t.state}
+        <select name="status">
+          <option value="">{t.allStates}</option>
+          {CONSENT_STATES.map((s) => (
+            <option value={s} selected={filter.status === s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t.search}
+        <input type="search" name="q" value={filter.q ?? ""} />
+      </label>
+      <button type="submit">{t.filter}</button>
+    </form>
   );
 }

@@ -18,7 +18,7 @@ import {
   type ContactRow,
   DEFAULT_ORDER,
 } from "./service";
-import { SelectAllHeader, SelectCell, SelectionBar } from "./table-views";
+import { ContactsFilterForm, SelectAllHeader, SelectCell, SelectionBar } from "./table-views";
 
 /** The list page URL for a filter, order (and cursor): the same URL serves htmx and browsers. */
 export function listUrl(
@@ -278,36 +278,7 @@ export function ContactsSection(props: ContactsSectionProps) {
       {props.counts ? <ConsentCounts listId={list.id} counts={props.counts} /> : null}
       <div>
         <h2 id="contacts-title">{t.contacts}</h2>
-        <form
-          method="get"
-          action={`/admin/lists/${list.id}`}
-          hx-get={`/admin/lists/${list.id}`}
-          {...swap}
-          class="filters"
-        >
-          {order.key !== DEFAULT_ORDER.key || order.dir !== DEFAULT_ORDER.dir ? (
-            <>
-              <input type="hidden" name="sort" value={order.key} />
-              <input type="hidden" name="dir" value={order.dir} />
-            </>
-          ) : null}
-          <label>
-            {t.state}
-            <select name="status">
-              <option value="">{t.allStates}</option>
-              {CONSENT_STATES.map((s) => (
-                <option value={s} selected={filter.status === s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t.search}
-            <input type="search" name="q" value={filter.q ?? ""} />
-          </label>
-          <button type="submit">{t.filter}</button>
-        </form>
+        <ContactsFilterForm listId={list.id} filter={filter} order={order} swap={swap} />
         <p role="status" id="contacts-count">
           {fmt(props.total)} {props.total === 1 ? t.matchOne : t.matchMany}
           {filter.status || filter.q ? t.thisFilter : ""}.
