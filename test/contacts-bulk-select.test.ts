@@ -51,6 +51,13 @@ describe("the table", () => {
     expect(html).toContain("Suppress selected…");
     expect(html).toContain("data-selected-count");
   });
+
+  test("in French, the selection speaks French", async () => {
+    const html = await (await get(`/admin/lists/${listId}`, `${cookie}; lang=fr`)).text();
+    expect(html).toContain("Exporter la sélection");
+    expect(html).toContain("Tout sélectionner sur cette page");
+    expect(html).not.toContain("Export selected");
+  });
 });
 
 describe("export selected", () => {
