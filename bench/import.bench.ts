@@ -192,7 +192,7 @@ export default async function importBench() {
       contactPage(deps, listId, {
         ...shape.filter,
         limit: 50,
-        cursor: shape.after,
+        cursor: shape.after ? { id: shape.after } : undefined,
       } as Parameters<typeof contactPage>[2]),
     );
     console.log(

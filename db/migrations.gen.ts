@@ -301,4 +301,11 @@ export const migrations: Migration[] = [
       "ALTER TABLE `sends` ADD `test_lang` text;",
     ],
   },
+  {
+    tag: "0027_contacts_sort_indexes",
+    statements: [
+      "CREATE INDEX `list_members_list_updated_idx` ON `list_members` (`list_id`,`updated_at`);",
+      "CREATE INDEX `list_members_list_status_updated_idx` ON `list_members` (`list_id`,`status`,`updated_at`);",
+    ],
+  },
 ];

@@ -244,6 +244,9 @@ export const listMembers = sqliteTable(
     index("list_members_list_status_idx").on(t.listId, t.status),
     // A list's members in id order (its rowids), for keyset paging without sorting the list.
     index("list_members_list_idx").on(t.listId),
+    // The contacts table sorted by last change, of the list or of one state (ties by rowid).
+    index("list_members_list_updated_idx").on(t.listId, t.updatedAt),
+    index("list_members_list_status_updated_idx").on(t.listId, t.status, t.updatedAt),
     index("list_members_contact_idx").on(t.contactId),
   ],
 );

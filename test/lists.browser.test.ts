@@ -1,6 +1,10 @@
+import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchBrowser, startTestServer, type TestServer } from "./browser";
+
+const SHOTS = "test/screenshots";
+mkdirSync(SHOTS, { recursive: true });
 
 let browser: Browser;
 let server: TestServer;
@@ -46,8 +50,9 @@ async function signedInPage(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
+// The first cell of a row is its selection checkbox (issue 20), the address the second.
 const emails = (page: Page) =>
-  page.locator("table.contacts tbody tr td:first-child").allTextContents();
+  page.locator("table.contacts tbody tr td:nth-child(2)").allTextContents();
 
 test("filtering and paging swap the contacts table in place and keep it in the URL", async () => {
   const { page, errors } = await signedInPage();
@@ -156,6 +161,13 @@ test("the upload form imports a CSV through htmx and reports in place", async ()
   await page.waitForFunction(() => "htmx" in window);
   const legacy = page.locator('strong[data-state="legacy"]');
   const before = Number((await legacy.textContent())?.replace(/,/g, ""));
+  const matching = async () =>
+    Number(
+      /[\d,]+/
+        .exec((await page.locator("#contacts-count").textContent()) ?? "")?.[0]
+        ?.replace(/,/g, ""),
+    );
+  const matchingBefore = await matching();
   await page.getByText("Add or import contacts").click(); // folded above the table (issue 20)
   await page.getByLabel("File").setInputFiles({
     name: "new.csv",
@@ -171,7 +183,46 @@ test("the upload form imports a CSV through htmx and reports in place", async ()
   await expect
     .poll(async () => Number((await legacy.textContent())?.replace(/,/g, "")))
     .toBe(before + 2);
+  await expect.poll(matching).toBe(matchingBefore + 2);
   expect(page.url()).toBe(url);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test("select all on this page ticks every row and the bar counts them; the action confirms", async () => {
+  const { page, errors } = await signedInPage();
+  await page.goto(`${server.url}/admin/lists/${listId}`);
+  await page.waitForFunction(() => "htmx" in window);
+  const count = page.locator("[data-selected-count] [data-count]");
+  expect(await count.textContent()).toBe("0");
+  await page.getByLabel("Select all on this page").check();
+  await expect.poll(() => count.textContent()).toBe("50");
+  expect(await page.locator('tbody input[name="id"]:checked').count()).toBe(50);
+  await page.locator('tbody input[name="id"]').first().uncheck();
+  await expect.poll(() => count.textContent()).toBe("49");
+  expect(await page.getByLabel("Select all on this page").isChecked()).toBe(false);
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `${SHOTS}/contacts-selection-${width}.png`, fullPage: true });
+    await page.locator("#contacts-count").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/contacts-selection-bar-${width}.png` });
+  }
+  await page.getByRole("button", { name: "Erase selected…" }).click();
+  await expect.poll(() => page.locator("h1").textContent()).toBe("Erase 49 selected contacts?");
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test("a sort header reorders the table in place and keeps the sort in the URL", async () => {
+  const { page, errors } = await signedInPage();
+  await page.goto(`${server.url}/admin/lists/${listId}`);
+  await page.waitForFunction(() => "htmx" in window);
+  await page.getByRole("link", { name: "State" }).click();
+  await expect.poll(() => page.url()).toContain("sort=state&dir=asc");
+  const sorted = page.locator('th[aria-sort="ascending"]');
+  await expect.poll(() => sorted.textContent()).toContain("State");
+  await page.reload();
+  await expect.poll(() => sorted.textContent()).toContain("State");
   expect(errors).toEqual([]);
   await page.context().close();
 });

@@ -3,7 +3,7 @@
 // (EXPLAIN QUERY PLAN) for the exact statements the contacts page runs; the import bench times
 // them at 1,000,000 contacts.
 import { afterEach, beforeEach, expect, test } from "vitest";
-import { contactPage, contactPageStatement } from "../src/contacts/queries";
+import { contactPage, contactPageStatement, sortedPageStatement } from "../src/contacts/queries";
 import { createTestApp, type TestApp } from "./helpers";
 
 let t: TestApp;
@@ -81,4 +81,31 @@ test("a search starts from the contacts it finds (address and name indexes), nev
   ).rows.map((r) => String(r.email));
   expect(found.map((row) => row.email)).toEqual(expected);
   expect(expected.length).toBeGreaterThan(10);
+});
+
+test("each offered sort (issue 20) pages on a list_members index with the planner's statistics", async () => {
+  const point = (key: "state" | "changed") => ({
+    id: 1500,
+    value: key === "state" ? "legacy" : new Date().toISOString(),
+  });
+  for (const filter of [{}, { status: "confirmed" as const }]) {
+    for (const key of ["state", "changed"] as const) {
+      for (const dir of ["asc", "desc"] as const) {
+        for (const after of [undefined, point(key)]) {
+          const statement = sortedPageStatement(t.deps.db, listId, filter, { key, dir }, after, 51);
+          const plan = (
+            await t.client.execute({
+              sql: `EXPLAIN QUERY PLAN ${statement.sql}`,
+              args: statement.args,
+            })
+          ).rows.map((r) => String(r.detail));
+          const label = `${key} ${dir} ${JSON.stringify(filter)} ${after ? "after" : "first"}`;
+          expect(plan.join(" | "), label).toMatch(
+            /list_members_list_(status_)?(updated_)?idx|list_members_list_status_idx/,
+          );
+          expect(scansOrSortsTheList(plan), `${label}: ${plan.join(" | ")}`).toBe(false);
+        }
+      }
+    }
+  }
 });

@@ -1,5 +1,5 @@
 // Every query the audit log runs.
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { auditLog } from "../../db/schema";
 import type { Db } from "../db";
 import { mentionsErased, personOf, scrubbed } from "../sql-scrub";
@@ -9,7 +9,14 @@ export type AuditEntry = typeof auditLog.$inferSelect;
 export const insertEntry = (db: Db, entry: Omit<AuditEntry, "id">) =>
   db.insert(auditLog).values(entry);
 
-export const latestEntries = (db: Db, limit: number, beforeId?: number, listId?: number) =>
+/** `oldestFirst`: the log from its beginning (ids grow with time: the id order is the date's). */
+export const latestEntries = (
+  db: Db,
+  limit: number,
+  beforeId?: number,
+  listId?: number,
+  oldestFirst = false,
+) =>
   db
     .select()
     .from(auditLog)
@@ -19,7 +26,7 @@ export const latestEntries = (db: Db, limit: number, beforeId?: number, listId?:
         listId ? eq(auditLog.listId, listId) : undefined,
       ),
     )
-    .orderBy(desc(auditLog.id))
+    .orderBy(oldestFirst ? asc(auditLog.id) : desc(auditLog.id))
     .limit(limit);
 
 /** Entries holding text an admin typed; every other entry is written from counts and ids. */

@@ -22,5 +22,10 @@ export async function recordAudit(deps: Deps, entry: Parameters<typeof auditStat
   await auditStatement(deps, entry);
 }
 
-export const latestAudit = (deps: Deps, limit = 100, beforeId?: number, listId?: number) =>
-  q.latestEntries(deps.db, limit, beforeId, listId);
+export const latestAudit = (
+  deps: Deps,
+  limit = 100,
+  beforeId?: number,
+  listId?: number,
+  oldestFirst = false,
+) => q.latestEntries(deps.db, limit, beforeId, listId, oldestFirst);

@@ -1,8 +1,16 @@
 import { AdminLayout } from "../views/layout";
+import { type Sort, SortHeader } from "../views/sort";
 import { humaniseInstants, Time } from "../views/time";
 import type { AuditEntry } from "./service";
 
-export function AuditPage(props: { email: string; entries: AuditEntry[] }) {
+export const AUDIT_SORTS = ["date"] as const;
+
+export function AuditPage(props: {
+  email: string;
+  entries: AuditEntry[];
+  sort?: Sort<(typeof AUDIT_SORTS)[number]>;
+  listId?: number;
+}) {
   return (
     <AdminLayout title="Audit log" email={props.email}>
       <h1>Audit log</h1>
@@ -16,7 +24,13 @@ export function AuditPage(props: { email: string; entries: AuditEntry[] }) {
       <table>
         <thead>
           <tr>
-            <th scope="col">Time</th>
+            <SortHeader
+              label="Time"
+              column="date"
+              current={props.sort ?? { key: "date", dir: "desc" }}
+              path="/admin/audit"
+              params={{ list: props.listId ? String(props.listId) : undefined }}
+            />
             <th scope="col">Admin</th>
             <th scope="col">Action</th>
             <th scope="col">List</th>

@@ -10,7 +10,9 @@ import { listFromParam } from "../lists/load";
 import { countsByState, type List } from "../lists/service";
 import { ListPage } from "../lists/views";
 import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "../mail/provider";
+import { messages } from "../messages";
 import { errorPage } from "../views/errors";
+import { readSort } from "../views/sort";
 import { MAX_IMPORT_BYTES } from "./csv-stream";
 import { type ImportReport, importCsv } from "./import";
 import {
@@ -18,17 +20,22 @@ import {
   attributesSchema,
   type BulkAction,
   bulkAction,
+  CONTACT_SORTS,
   type ContactFilter,
+  type ContactOrder,
   type ContactRow,
   contactPage,
   countFiltered,
+  DEFAULT_ORDER,
   editContact,
   encodeCursor,
   exportCsv,
   findListContact,
   pagePosition,
   pageQuery,
+  selectedOnList,
 } from "./service";
+import { NoSelectionPage } from "./table-views";
 import {
   AddContactForm,
   attributesToText,
@@ -49,31 +56,37 @@ const text = (value: unknown) => (typeof value === "string" ? value : "");
 /** Reads status, q and cursor from the query string; anything unreadable is simply ignored. */
 function readFilter(c: Context<AppEnv>) {
   const parsed = pageQuery.safeParse(c.req.query());
-  return parsed.success ? parsed.data : { status: undefined, q: undefined, cursor: 0, limit: 50 };
+  return parsed.success ? parsed.data : { status: undefined, q: undefined, cursor: undefined };
 }
+
+/** The table's order from `sort` and `dir`; an unknown sort is the default order. */
+const readOrder = (c: Context<AppEnv>): ContactOrder =>
+  readSort(c.req.query(), CONTACT_SORTS, DEFAULT_ORDER);
 
 export async function contactsSection(
   c: Context<AppEnv>,
   list: List,
 ): Promise<ContactsSectionProps> {
   const query = { ...readFilter(c), limit: 50 };
+  const order = readOrder(c);
   const filter: ContactFilter = { status: query.status, q: query.q };
   const [page, total, position, counts] = await Promise.all([
-    contactPage(c.var.deps, list.id, query),
+    contactPage(c.var.deps, list.id, query, order),
     countFiltered(c.var.deps, list.id, filter),
-    pagePosition(c.var.deps, list.id, query),
+    pagePosition(c.var.deps, list.id, query, order),
     countsByState(c.var.deps, list.id),
   ]);
   return {
     list,
     filter,
+    order,
     rows: page.items,
     total,
     nextCursor: page.nextCursor,
-    paged: query.cursor > 0,
+    paged: page.at !== undefined,
     before: position.before,
     previousCursor: position.previousCursor,
-    currentCursor: query.cursor > 0 ? encodeCursor(query.cursor) : undefined,
+    currentCursor: page.at ? encodeCursor(page.at) : undefined,
     counts,
   };
 }
@@ -346,11 +359,46 @@ contactsAdmin.post("/admin/lists/:id/imports", async (c) => {
   return answer({ report: result.report }, 200);
 });
 
+/** At most one page of ids (the largest page): a selection is ticked by hand. */
+const MAX_SELECTED = 500;
+
+/**
+ * The contact ids a selection form sent (`all=1`: every row of the page), or undefined when the
+ * request is not a selection. Anything that is not an id is dropped; ids off the list match
+ * nothing later, since every query of a selection is also by list.
+ */
+function readSelection(fields: {
+  selection?: string;
+  all?: string;
+  pageIds?: string;
+  ids: string[];
+}): number[] | undefined {
+  if (fields.selection !== "1") return undefined;
+  const raw = fields.all === "1" ? (fields.pageIds ?? "").split(" ") : fields.ids;
+  const ids = raw.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+  return [...new Set(ids)].slice(0, MAX_SELECTED);
+}
+
+const selectionOfQuery = (c: Context<AppEnv>) =>
+  readSelection({
+    selection: c.req.query("selection"),
+    all: c.req.query("all"),
+    pageIds: c.req.query("page_ids"),
+    ids: c.req.queries("id") ?? [],
+  });
+
+/** An action on an empty selection (or one with no contact of this list): nothing is done. */
+const noSelection = (c: Context<AppEnv>, list: List) =>
+  c.html(<NoSelectionPage email={c.var.admin.email} back={`/admin/lists/${list.id}`} />, 422);
+
 contactsAdmin.get("/admin/lists/:id/export.csv", async (c) => {
   const list = await loadList(c);
   if (!list) return errorPage(c, 404);
+  const selected = selectionOfQuery(c);
+  if (selected?.length === 0) return noSelection(c, list);
   const { status, q } = readFilter(c);
-  const stream = await exportCsv(c.var.deps, list, c.var.admin.email, { status, q });
+  const filter = selected ? { ids: selected } : { status, q };
+  const stream = await exportCsv(c.var.deps, list, c.var.admin.email, filter);
   return c.body(stream, 200, {
     "Content-Type": "text/csv; charset=utf-8",
     "Content-Disposition": `attachment; filename="${list.slug}-contacts.csv"`,
@@ -359,11 +407,38 @@ contactsAdmin.get("/admin/lists/:id/export.csv", async (c) => {
 
 const BULK_ACTIONS: BulkAction[] = ["suppress", "erase"];
 
+/** The confirmation of an action on ticked contacts: how many, and what will happen to them. */
+async function confirmSelected(
+  c: Context<AppEnv>,
+  list: List,
+  action: BulkAction,
+  selected: number[],
+) {
+  const ids = await selectedOnList(c.var.deps, list.id, selected);
+  const count = ids.length;
+  if (count === 0) return noSelection(c, list);
+  const t = messages(c.var.adminLang).tables;
+  return c.html(
+    <ConfirmPage
+      email={c.var.admin.email}
+      title={t.selectedTitle(action, count)}
+      message={t.selectedWhat(action, count)}
+      action={`/admin/lists/${list.id}/bulk`}
+      hidden={{ action, selection: "1", ids: ids.join(" "), expected: String(count) }}
+      button={t.selectedButton(action, count)}
+      back={`/admin/lists/${list.id}`}
+    />,
+  );
+}
+
 contactsAdmin.get("/admin/lists/:id/bulk", async (c) => {
   const list = await loadList(c);
   if (!list) return errorPage(c, 404);
   const action = c.req.query("action") as BulkAction;
   if (!BULK_ACTIONS.includes(action)) return errorPage(c, 404);
+  const selected = selectionOfQuery(c);
+  if (selected?.length === 0) return noSelection(c, list);
+  if (selected) return confirmSelected(c, list, action, selected);
   const { status, q } = readFilter(c);
   const count = await countFiltered(c.var.deps, list.id, { status, q });
   const what =
@@ -390,13 +465,17 @@ contactsAdmin.post("/admin/lists/:id/bulk", async (c) => {
   const action = text(form.action) as BulkAction;
   const parsed = pageQuery.safeParse({ status: text(form.status), q: text(form.q) });
   if (!BULK_ACTIONS.includes(action) || !parsed.success) return errorPage(c, 404);
-  const filter = { status: parsed.data.status, q: parsed.data.q };
+  const sent = readSelection({ selection: text(form.selection), ids: text(form.ids).split(" ") });
+  const selected = sent && (await selectedOnList(c.var.deps, list.id, sent));
+  if (selected?.length === 0) return noSelection(c, list);
+  const filter = selected ? { ids: selected } : { status: parsed.data.status, q: parsed.data.q };
   // The confirmation stated a number: if the view changed since, ask again rather than surprise.
   const count = await countFiltered(c.var.deps, list.id, filter);
   if (String(count) !== text(form.expected)) {
+    if (selected) return confirmSelected(c, list, action, selected);
     const back = `${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=${action}`;
     return c.redirect(back, 303);
   }
   await bulkAction(c.var.deps, list, c.var.admin.email, action, filter);
-  return c.redirect(listUrl(list.id, filter), 303);
+  return c.redirect(listUrl(list.id, selected ? {} : filter), 303);
 });

@@ -1,18 +1,6 @@
 // Every query contacts, their list memberships and CSV imports run.
 import type { Client, InValue } from "@libsql/client";
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  fillPlaceholders,
-  gt,
-  inArray,
-  isNotNull,
-  lte,
-  or,
-  sql,
-} from "drizzle-orm";
+import { and, asc, desc, eq, fillPlaceholders, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { contacts, importRows, listMembers } from "../../db/schema";
 import type { ConsentState } from "../consent/states";
 import { enterList } from "../consent/transitions";
@@ -71,7 +59,8 @@ const searchCondition = (bounds: { keyFrom: unknown; keyTo: unknown; namePattern
 /** A contains-search (suppressions: no index can serve it, their list is small). */
 export const likePattern = (text: string) => `%${escapeLike(text)}%`;
 
-export type ContactFilter = { status?: ConsentState; q?: string };
+/** `ids`: a selection of contacts (ticked in the table); ids not on the list match nothing. */
+export type ContactFilter = { status?: ConsentState; q?: string; ids?: number[] };
 
 /**
  * A filtered list's members. Without a search, from the list's members (by the list's or the
@@ -85,6 +74,7 @@ const filterWhere = (listId: number, filter: ContactFilter) =>
     eq(listMembers.listId, listId),
     filter.status ? eq(listMembers.status, filter.status) : undefined,
     filter.q ? searchCondition(searchBounds(filter.q)) : undefined,
+    filter.ids ? inArray(listMembers.contactId, filter.ids) : undefined,
   );
 
 function buildPage(db: Db, withStatus: boolean, withSearch: boolean) {
@@ -168,6 +158,130 @@ export function contactPageStatement(
   return { sql: text, args: args as InValue[] };
 }
 
+// ---- Sorted pages ----------------------------------------------------------------------------
+
+/**
+ * The orders the contacts table offers: each runs on a list_members index walked from the
+ * cursor (list and state, list and last change, or the list's rowids), ties broken by the
+ * membership id. Address and name live on contacts, where no index is per list: sorting a list
+ * of a million by them would sort the whole list, so they are not offered.
+ */
+export const CONTACT_SORTS = ["added", "state", "changed"] as const;
+export type ContactSortKey = (typeof CONTACT_SORTS)[number];
+export type ContactOrder = { key: ContactSortKey; dir: "asc" | "desc" };
+export const DEFAULT_ORDER: ContactOrder = { key: "added", dir: "asc" };
+
+/** Where a page starts: the membership id of the row before it and, when sorted, its value. */
+export type PagePoint = { id: number; value?: string };
+
+const sortColumn = (key: ContactSortKey) =>
+  key === "state" ? listMembers.status : key === "changed" ? listMembers.updatedAt : undefined;
+
+/**
+ * Rows after `at` in `order` (or, `back`, rows at or before it): one row-value comparison, which
+ * SQLite turns into a range on the index, never a filter over the list.
+ */
+function keyset(order: ContactOrder, at: PagePoint, back = false) {
+  const forward = order.dir === "asc" ? ">" : "<";
+  const op = back ? (forward === ">" ? "<=" : ">=") : forward;
+  const column = sortColumn(order.key);
+  if (!column) return sql`${listMembers.id} ${sql.raw(op)} ${at.id}`;
+  return sql`(${column}, ${listMembers.id}) ${sql.raw(op)} (${at.value ?? ""}, ${at.id})`;
+}
+
+function orderBy(order: ContactOrder, reverse = false) {
+  const dir = (order.dir === "asc") !== reverse ? asc : desc;
+  const column = sortColumn(order.key);
+  return column ? [dir(column), dir(listMembers.id)] : [dir(listMembers.id)];
+}
+
+/** The value a row is sorted by, for the cursor after it. */
+export const sortValue = (order: ContactOrder, row: { status: string; changedAt?: string }) =>
+  order.key === "state" ? row.status : order.key === "changed" ? row.changedAt : undefined;
+
+function membersOf(db: Db, filter: ContactFilter) {
+  const select = db.select(contactColumns);
+  return filter.q
+    ? select.from(contacts).crossJoin(listMembers)
+    : select.from(listMembers).innerJoin(contacts, eq(contacts.id, listMembers.contactId));
+}
+
+/** One page in any offered order; the default order keeps its prepared statement. */
+export async function sortedPage(
+  db: Db,
+  listId: number,
+  filter: ContactFilter,
+  order: ContactOrder,
+  after: PagePoint | undefined,
+  limit: number,
+): Promise<ContactRow[]> {
+  if (order.key === "added" && order.dir === "asc" && !filter.ids) {
+    return contactPage(db, listId, filter, after?.id ?? 0, limit);
+  }
+  const rows = await membersOf(db, filter)
+    .where(and(filterWhere(listId, filter), after ? keyset(order, after) : undefined))
+    .orderBy(...orderBy(order))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, attributes: parseAttributes(r.attributes) }));
+}
+
+/** The SQL `sortedPage` runs (not in the default order), for the plans the tests check. */
+export function sortedPageStatement(
+  db: Db,
+  listId: number,
+  filter: ContactFilter,
+  order: ContactOrder,
+  after: PagePoint | undefined,
+  limit: number,
+) {
+  const query = membersOf(db, filter)
+    .where(and(filterWhere(listId, filter), after ? keyset(order, after) : undefined))
+    .orderBy(...orderBy(order))
+    .limit(limit)
+    .toSQL();
+  return { sql: query.sql, args: query.params as InValue[] };
+}
+
+/** How many matching rows come up to `at` (itself included), for "51–100 of 3,800". */
+export const countThrough = async (
+  db: Db,
+  listId: number,
+  filter: ContactFilter,
+  order: ContactOrder,
+  at: PagePoint,
+) =>
+  Number(
+    (
+      await db
+        .select({ n: sql<number>`count(*)` })
+        .from(listMembers)
+        .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
+        .where(and(filterWhere(listId, filter), keyset(order, at, true)))
+    )[0]?.n ?? 0,
+  );
+
+/**
+ * The point the page before starts after: the row `limit` rows back from `at`, or undefined
+ * (the first page) when there are not that many.
+ */
+export async function pointBefore(
+  db: Db,
+  listId: number,
+  filter: ContactFilter,
+  order: ContactOrder,
+  at: PagePoint,
+  limit: number,
+): Promise<PagePoint | undefined> {
+  const row = (
+    await membersOf(db, filter)
+      .where(and(filterWhere(listId, filter), keyset(order, at, true)))
+      .orderBy(...orderBy(order, true))
+      .limit(1)
+      .offset(limit)
+  )[0];
+  return row && { id: row.memberId, value: sortValue(order, row) };
+}
+
 /** How many members a filter keeps; without a search, from the list's index alone. */
 export const countFiltered = async (db: Db, listId: number, filter: ContactFilter) =>
   filter.q
@@ -186,6 +300,7 @@ export const countFiltered = async (db: Db, listId: number, filter: ContactFilte
             and(
               eq(listMembers.listId, listId),
               filter.status ? eq(listMembers.status, filter.status) : undefined,
+              filter.ids ? inArray(listMembers.contactId, filter.ids) : undefined,
             ),
           )
       )[0]?.n ?? 0);
@@ -449,44 +564,3 @@ export function applyImport(
     db.delete(importRows).where(eq(importRows.importId, i)),
   ] as const;
 }
-
-/** Where a page starts: how many matching members come before it (for "51–100 of 3,800"). */
-export const countUpTo = async (
-  db: Db,
-  listId: number,
-  filter: ContactFilter,
-  afterMemberId: number,
-) =>
-  afterMemberId === 0
-    ? 0
-    : Number(
-        (
-          await db
-            .select({ n: sql<number>`count(*)` })
-            .from(listMembers)
-            .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
-            .where(and(filterWhere(listId, filter), lte(listMembers.id, afterMemberId)))
-        )[0]?.n ?? 0,
-      );
-
-/**
- * The cursor of the page before the one after `afterMemberId`: the member `limit` rows further
- * back, or 0 (the first page) when there are not that many.
- */
-export const previousCursor = async (
-  db: Db,
-  listId: number,
-  filter: ContactFilter,
-  afterMemberId: number,
-  limit: number,
-) =>
-  (
-    await db
-      .select({ id: listMembers.id })
-      .from(listMembers)
-      .innerJoin(contacts, eq(contacts.id, listMembers.contactId))
-      .where(and(filterWhere(listId, filter), lte(listMembers.id, afterMemberId)))
-      .orderBy(desc(listMembers.id))
-      .limit(1)
-      .offset(limit)
-  )[0]?.id ?? 0;

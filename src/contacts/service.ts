@@ -15,7 +15,8 @@ import { parseAddress } from "./address";
 import { MAX_FIELD_LENGTH } from "./import";
 import * as q from "./queries";
 
-export type { Attributes, ContactFilter, ContactRow } from "./queries";
+export type { Attributes, ContactFilter, ContactOrder, ContactRow } from "./queries";
+export { CONTACT_SORTS, DEFAULT_ORDER } from "./queries";
 
 const tooLong = `At most ${MAX_FIELD_LENGTH.toLocaleString("en")} characters.`;
 
@@ -152,14 +153,20 @@ export async function editContact(
 export const MAX_PAGE = 500;
 export const DEFAULT_PAGE = 50;
 
-export const encodeCursor = (memberId: number) =>
-  toBase64Url(new TextEncoder().encode(`m${memberId}`));
+/** A cursor names the row a page starts after: its membership id and, when sorted, its value. */
+export const encodeCursor = (at: q.PagePoint) =>
+  toBase64Url(new TextEncoder().encode(`m${at.id}${at.value === undefined ? "" : `~${at.value}`}`));
 
-export function decodeCursor(cursor: string): number | undefined {
+export function decodeCursor(cursor: string): q.PagePoint | undefined {
   try {
-    const text = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-    const match = /^m(\d{1,15})$/.exec(text);
-    return match ? Number(match[1]) : undefined;
+    const text = new TextDecoder().decode(
+      Uint8Array.from(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0)),
+    );
+    const match = /^m(\d{1,15})(?:~(.{1,100}))?$/.exec(text);
+    if (!match) return undefined;
+    return match[2] === undefined
+      ? { id: Number(match[1]) }
+      : { id: Number(match[1]), value: match[2] };
   } catch {
     return undefined;
   }
@@ -186,38 +193,69 @@ export const pageQuery = z.object({
     .string()
     .optional()
     .transform((v, ctx) => {
-      if (!v) return 0;
-      const id = decodeCursor(v);
-      if (id === undefined) {
+      if (!v) return undefined;
+      const at = decodeCursor(v);
+      if (at === undefined) {
         ctx.addIssue({ code: "custom", message: "Not a cursor from this API; start without one." });
         return z.NEVER;
       }
-      return id;
+      return at;
     }),
 });
 export type PageQuery = z.output<typeof pageQuery>;
 
+/**
+ * The cursor's point in this order: a cursor written for another order (a hand-edited URL)
+ * starts again at the first page rather than land somewhere arbitrary.
+ */
+const startAfter = (query: PageQuery, order: q.ContactOrder) => {
+  const at = query.cursor;
+  if (!at) return undefined;
+  return (order.key !== "added") === (at.value !== undefined) ? at : undefined;
+};
+
 /** Where a page sits among the matches: rows before it, and the cursor of the page before. */
-export async function pagePosition(deps: Deps, listId: number, query: PageQuery) {
+export async function pagePosition(
+  deps: Deps,
+  listId: number,
+  query: PageQuery,
+  order: q.ContactOrder = q.DEFAULT_ORDER,
+) {
   const filter = { status: query.status, q: query.q };
-  if (query.cursor === 0) return { before: 0, previousCursor: null };
+  const at = startAfter(query, order);
+  if (!at) return { before: 0, previousCursor: null };
   const [before, previous] = await Promise.all([
-    q.countUpTo(deps.db, listId, filter, query.cursor),
-    q.previousCursor(deps.db, listId, filter, query.cursor, query.limit),
+    q.countThrough(deps.db, listId, filter, order, at),
+    q.pointBefore(deps.db, listId, filter, order, at, query.limit),
   ]);
-  return { before, previousCursor: previous === 0 ? "" : encodeCursor(previous) };
+  return { before, previousCursor: previous ? encodeCursor(previous) : "" };
 }
 
-export async function contactPage(deps: Deps, listId: number, query: PageQuery) {
+export async function contactPage(
+  deps: Deps,
+  listId: number,
+  query: PageQuery,
+  order: q.ContactOrder = q.DEFAULT_ORDER,
+) {
   const filter = { status: query.status, q: query.q };
-  const rows = await q.contactPage(deps.db, listId, filter, query.cursor, query.limit + 1);
+  const at = startAfter(query, order);
+  const rows = await q.sortedPage(deps.db, listId, filter, order, at, query.limit + 1);
   const items = rows.slice(0, query.limit);
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.memberId) : null,
+    /** The point this page started after (undefined on the first page). */
+    at,
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ id: last.memberId, value: q.sortValue(order, last) })
+        : null,
   };
 }
+
+/** The ids of a selection that are contacts of this list (any other id is dropped). */
+export const selectedOnList = (deps: Deps, listId: number, ids: number[]) =>
+  ids.length ? q.filteredContactIds(deps.db, listId, { ids }) : Promise.resolve([]);
 
 export const countFiltered = (deps: Deps, listId: number, filter: q.ContactFilter) =>
   q.countFiltered(deps.db, listId, filter);
@@ -229,6 +267,7 @@ export const countFiltered = (deps: Deps, listId: number, filter: q.ContactFilte
 const auditedFilter = (filter: q.ContactFilter) => ({
   status: filter.status ?? null,
   q: filter.q ? "(search text not kept)" : null,
+  ...(filter.ids ? { selected: filter.ids.length } : {}),
 });
 
 // ---- Bulk actions ---------------------------------------------------------------------------
@@ -309,13 +348,13 @@ export async function exportCsv(
   });
   const encoder = new TextEncoder();
   const line = (cells: unknown[]) => encoder.encode(`${cells.map(csvCell).join(",")}\r\n`);
-  let after = 0;
+  let after: q.PagePoint | undefined;
   return new ReadableStream({
     start(controller) {
       controller.enqueue(line(["email", "name", "status", ...keys]));
     },
     async pull(controller) {
-      const rows = await q.contactPage(deps.db, list.id, filter, after, 1000);
+      const rows = await q.sortedPage(deps.db, list.id, filter, q.DEFAULT_ORDER, after, 1000);
       for (const r of rows) {
         controller.enqueue(
           line([r.email, r.name, r.status, ...keys.map((k) => r.attributes?.[k] ?? "")]),
@@ -323,7 +362,7 @@ export async function exportCsv(
       }
       const last = rows[rows.length - 1];
       if (!last) controller.close();
-      else after = last.memberId;
+      else after = { id: last.memberId };
     },
   });
 }

@@ -7,15 +7,34 @@ import { CONSENT_STATES, type ConsentState } from "../consent/states";
 import type { List } from "../lists/service";
 import { languageOf } from "../sending/render";
 import { AdminLayout } from "../views/layout";
+import { useAdminText } from "../views/org";
+import { SortHeader } from "../views/sort";
 import { Time } from "../views/time";
 import type { ImportReport } from "./import";
-import type { Attributes, ContactFilter, ContactRow } from "./service";
+import {
+  type Attributes,
+  type ContactFilter,
+  type ContactOrder,
+  type ContactRow,
+  DEFAULT_ORDER,
+} from "./service";
+import { ContactsFilterForm, SelectAllHeader, SelectCell, SelectionBar } from "./table-views";
 
-/** The list page URL for a filter (and cursor): the same URL serves htmx and plain browsers. */
-export function listUrl(listId: number, filter: ContactFilter, cursor?: string, suffix = "") {
+/** The list page URL for a filter, order (and cursor): the same URL serves htmx and browsers. */
+export function listUrl(
+  listId: number,
+  filter: ContactFilter,
+  cursor?: string,
+  suffix = "",
+  order?: ContactOrder,
+) {
   const params = new URLSearchParams();
   if (filter.status) params.set("status", filter.status);
   if (filter.q) params.set("q", filter.q);
+  if (order && (order.key !== DEFAULT_ORDER.key || order.dir !== DEFAULT_ORDER.dir)) {
+    params.set("sort", order.key);
+    params.set("dir", order.dir);
+  }
   if (cursor) params.set("cursor", cursor);
   const query = params.toString();
   return `/admin/lists/${listId}${suffix}${query ? `?${query}` : ""}`;
@@ -32,10 +51,12 @@ export const attributesToText = (attributes: Attributes | null) =>
 
 export function ContactDisplayRow(props: { listId: number; row: ContactRow }) {
   const { row, listId } = props;
+  const t = useAdminText().tables;
   const erased = row.email === null;
   return (
     <tr id={`contact-${row.id}`}>
-      <td>{erased ? <em class="muted">erased</em> : row.email}</td>
+      <SelectCell contactId={row.id} label={row.email ?? t.erased} />
+      <td>{erased ? <em class="muted">{t.erased}</em> : row.email}</td>
       <td>
         {erased ? (
           "—"
@@ -43,12 +64,12 @@ export function ContactDisplayRow(props: { listId: number; row: ContactRow }) {
           <a
             href={contactUrl(listId, row.id)}
             class="click-to-edit"
-            title="Edit name and attributes"
+            title={t.editTitle}
             hx-get={contactUrl(listId, row.id, "/edit")}
             hx-target="closest tr"
             hx-swap="outerHTML"
           >
-            {row.name || <span class="muted">(no name)</span>}
+            {row.name || <span class="muted">{t.noName}</span>}
           </a>
         )}
       </td>
@@ -61,7 +82,7 @@ export function ContactDisplayRow(props: { listId: number; row: ContactRow }) {
       </td>
       <td class="attributes-line">{attributesLine(row.attributes)}</td>
       <td>
-        <a href={contactUrl(listId, row.id)}>History</a>
+        <a href={contactUrl(listId, row.id)}>{t.history}</a>
       </td>
     </tr>
   );
@@ -152,6 +173,8 @@ export function ContactEditRow(props: {
 export type ContactsSectionProps = {
   list: List;
   filter: ContactFilter;
+  /** The table's order, from `sort` and `dir` in the query string. */
+  order: ContactOrder;
   rows: ContactRow[];
   total: number;
   nextCursor: string | null;
@@ -194,28 +217,29 @@ const attributesLine = (attributes: Attributes | null) =>
     .join("; ");
 
 function Pager(props: ContactsSectionProps) {
-  const { list, filter } = props;
+  const { list, filter, order } = props;
+  const t = useAdminText().tables;
   const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML", "hx-push-url": "true" };
   const first = (props.before ?? 0) + (props.rows.length > 0 ? 1 : 0);
   const last = (props.before ?? 0) + props.rows.length;
   const previous =
     props.previousCursor === null || props.previousCursor === undefined
       ? undefined
-      : listUrl(list.id, filter, props.previousCursor || undefined);
-  const next = props.nextCursor ? listUrl(list.id, filter, props.nextCursor) : undefined;
+      : listUrl(list.id, filter, props.previousCursor || undefined, "", order);
+  const next = props.nextCursor ? listUrl(list.id, filter, props.nextCursor, "", order) : undefined;
   return (
-    <nav aria-label="Pages" class="pager">
+    <nav aria-label={t.pages} class="pager">
       <span>
-        {fmt(first)}–{fmt(last)} of {fmt(props.total)}
+        {fmt(first)}–{fmt(last)} {t.of} {fmt(props.total)}
       </span>
       {previous ? (
         <a href={previous} hx-get={previous} {...swap} rel="prev">
-          Previous page
+          {t.previous}
         </a>
       ) : null}
       {next ? (
         <a href={next} hx-get={next} {...swap} rel="next">
-          Next page
+          {t.next}
         </a>
       ) : null}
     </nav>
@@ -224,11 +248,24 @@ function Pager(props: ContactsSectionProps) {
 
 /** The filter form, the table and the pager: swapped as one piece by htmx. */
 export function ContactsSection(props: ContactsSectionProps) {
-  const { list, filter } = props;
-  // Pushed to the address bar, so Back and reload keep the filter, search and page.
+  const { list, filter, order } = props;
+  const t = useAdminText().tables;
+  // Pushed to the address bar, so Back and reload keep the filter, search, order and page.
   const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML", "hx-push-url": "true" };
   // An import elsewhere on the page says "contacts-changed": counts and table reload in place.
-  const here = listUrl(list.id, filter, props.currentCursor);
+  const here = listUrl(list.id, filter, props.currentCursor, "", order);
+  const bulk = (action: string) =>
+    `${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=${action}`;
+  const sortable = (label: string, column: string) => (
+    <SortHeader
+      label={label}
+      column={column}
+      current={order}
+      path={`/admin/lists/${list.id}`}
+      params={{ status: filter.status, q: filter.q }}
+      swap={swap}
+    />
+  );
   return (
     <section
       id="contacts"
@@ -240,48 +277,26 @@ export function ContactsSection(props: ContactsSectionProps) {
     >
       {props.counts ? <ConsentCounts listId={list.id} counts={props.counts} /> : null}
       <div>
-        <h2 id="contacts-title">Contacts</h2>
-        <form
-          method="get"
-          action={`/admin/lists/${list.id}`}
-          hx-get={`/admin/lists/${list.id}`}
-          {...swap}
-          class="filters"
-        >
-          <label>
-            State
-            <select name="status">
-              <option value="">all states</option>
-              {CONSENT_STATES.map((s) => (
-                <option value={s} selected={filter.status === s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Search email or name
-            <input type="search" name="q" value={filter.q ?? ""} />
-          </label>
-          <button type="submit">Filter</button>
-        </form>
+        <h2 id="contacts-title">{t.contacts}</h2>
+        <ContactsFilterForm listId={list.id} filter={filter} order={order} swap={swap} />
         <p role="status" id="contacts-count">
-          {props.total.toLocaleString("en")}{" "}
-          {props.total === 1 ? "contact matches" : "contacts match"}
-          {filter.status || filter.q ? " this filter" : ""}.
+          {fmt(props.total)} {props.total === 1 ? t.matchOne : t.matchMany}
+          {filter.status || filter.q ? t.thisFilter : ""}.
         </p>
+        <SelectionBar listId={list.id} pageIds={props.rows.map((r) => r.id)} />
         <div class="table-scroll">
           <table class="contacts">
             <thead>
               <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">State</th>
-                <th scope="col">Language</th>
-                <th scope="col">Last change</th>
-                <th scope="col">Attributes</th>
+                <SelectAllHeader />
+                <th scope="col">{t.email}</th>
+                <th scope="col">{t.name}</th>
+                {sortable(t.state, "state")}
+                <th scope="col">{t.language}</th>
+                {sortable(t.lastChange, "changed")}
+                <th scope="col">{t.attributes}</th>
                 <th scope="col">
-                  <span class="visually-hidden">History</span>
+                  <span class="visually-hidden">{t.history}</span>
                 </th>
               </tr>
             </thead>
@@ -295,22 +310,14 @@ export function ContactsSection(props: ContactsSectionProps) {
         <Pager {...props} />
         <p class="section-actions">
           <a href={listUrl(list.id, filter, undefined, "/export.csv")} download>
-            Export these {props.total.toLocaleString("en")} as CSV
+            {t.exportThese} ({fmt(props.total)})
           </a>
           {props.total > 0 ? (
             <>
               {" · "}
-              <a
-                href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=suppress`}
-              >
-                Suppress these…
-              </a>
+              <a href={bulk("suppress")}>{t.suppressThese}</a>
               {" · "}
-              <a
-                href={`${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=erase`}
-              >
-                Erase these…
-              </a>
+              <a href={bulk("erase")}>{t.eraseThese}</a>
             </>
           ) : null}
         </p>

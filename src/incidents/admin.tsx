@@ -6,6 +6,7 @@ import { fieldErrors } from "../http/problem";
 import { ComponentError } from "../status/components";
 import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
+import { readSort, type Sort, SortHeader, sortRows } from "../views/sort";
 import { formatInstant } from "./format";
 import type { Incident } from "./queries";
 import {
@@ -132,12 +133,26 @@ export function NewIncidentForm(props: { values?: Values; errors?: FormErrors })
   );
 }
 
+const INCIDENT_SORTS = ["updated", "status", "impact"] as const;
+const INCIDENT_ORDER: Sort<(typeof INCIDENT_SORTS)[number]> = { key: "updated", dir: "desc" };
+
 function IncidentListPage(props: {
   email: string;
   incidents: Incident[];
   values?: Values;
   errors?: FormErrors;
+  sort?: Sort<(typeof INCIDENT_SORTS)[number]>;
 }) {
+  const sort = props.sort ?? INCIDENT_ORDER;
+  const incidents = sortRows(props.incidents, sort, {
+    updated: (i) => i.updatedAt,
+    // In the order of their lifecycle and of their gravity, not of their spelling.
+    status: (i) => (INCIDENT_STATUSES as readonly string[]).indexOf(i.status),
+    impact: (i) => (IMPACTS as readonly string[]).indexOf(i.impact),
+  });
+  const header = (label: string, column: string) => (
+    <SortHeader label={label} column={column} current={sort} path="/admin/incidents" params={{}} />
+  );
   return (
     <AdminLayout title="Incidents" email={props.email}>
       <h1>Incidents</h1>
@@ -150,13 +165,13 @@ function IncidentListPage(props: {
           <thead>
             <tr>
               <th>Title</th>
-              <th>Status</th>
-              <th>Impact</th>
-              <th>Updated</th>
+              {header("Status", "status")}
+              {header("Impact", "impact")}
+              {header("Updated", "updated")}
             </tr>
           </thead>
           <tbody>
-            {props.incidents.map((i) => (
+            {incidents.map((i) => (
               <tr>
                 <td>
                   <a href={`/admin/incidents/${i.id}`}>{i.title}</a>
@@ -319,7 +334,13 @@ const componentErrors = (error: unknown) => {
 export const incidentAdmin = new Hono<AppEnv>();
 
 incidentAdmin.get("/admin/incidents", async (c) =>
-  c.html(<IncidentListPage email={c.var.admin.email} incidents={await allIncidents(c.var.deps)} />),
+  c.html(
+    <IncidentListPage
+      email={c.var.admin.email}
+      incidents={await allIncidents(c.var.deps)}
+      sort={readSort(c.req.query(), INCIDENT_SORTS, INCIDENT_ORDER)}
+    />,
+  ),
 );
 
 incidentAdmin.post("/admin/incidents", async (c) => {

@@ -9,6 +9,7 @@ import type { Incident } from "../incidents/queries";
 import { allIncidents } from "../incidents/service";
 import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
+import { readSort, type Sort, SortHeader, sortRows } from "../views/sort";
 import { invitePoll, pollInvitation } from "./invite";
 import type { Poll } from "./queries";
 import {
@@ -143,6 +144,9 @@ function NewPollForm(props: { values?: Values; errors?: FormErrors; incidents: I
   );
 }
 
+const POLL_SORTS = ["created", "state"] as const;
+const POLL_ORDER: Sort<(typeof POLL_SORTS)[number]> = { key: "created", dir: "desc" };
+
 function PollListPage(props: {
   email: string;
   polls: Poll[];
@@ -150,7 +154,16 @@ function PollListPage(props: {
   incidents: Incident[];
   values?: Values;
   errors?: FormErrors;
+  sort?: Sort<(typeof POLL_SORTS)[number]>;
 }) {
+  const sort = props.sort ?? POLL_ORDER;
+  const polls = sortRows(props.polls, sort, {
+    created: (p) => p.createdAt,
+    state: (p) => (isClosed(p, props.now) ? "closed" : "open"),
+  });
+  const header = (label: string, column: string) => (
+    <SortHeader label={label} column={column} current={sort} path="/admin/polls" params={{}} />
+  );
   return (
     <AdminLayout title="Polls" email={props.email}>
       <h1>Polls</h1>
@@ -159,12 +172,12 @@ function PollListPage(props: {
           <thead>
             <tr>
               <th>Question</th>
-              <th>State</th>
-              <th>Created</th>
+              {header("State", "state")}
+              {header("Created", "created")}
             </tr>
           </thead>
           <tbody>
-            {props.polls.map((p) => (
+            {polls.map((p) => (
               <tr>
                 <td>
                   <a href={`/admin/polls/${p.id}`}>{p.question}</a>
@@ -410,6 +423,7 @@ pollAdmin.get("/admin/polls", async (c) => {
       polls={polls}
       incidents={incidents}
       now={deps.clock.now()}
+      sort={readSort(c.req.query(), POLL_SORTS, POLL_ORDER)}
       // "Attach a poll" from an incident's page chooses that incident in the form.
       values={{ incident_slug: c.req.query("incident") ?? "" }}
     />,

@@ -1,5 +1,5 @@
 // Queries about sends and their messages; the dispatcher's own are in store.ts.
-import { and, count, eq, gte, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, type SQL, sql } from "drizzle-orm";
 import { campaigns, listPurposes, lists, outboxMessages, sends } from "../../db/schema";
 import type { Db } from "../db";
 
@@ -12,8 +12,26 @@ export const findSend = async (db: Db, id: number) =>
 export const insertSend = async (db: Db, row: typeof sends.$inferInsert) =>
   (await db.insert(sends).values(row).returning({ id: sends.id }))[0]?.id;
 
-export const recentSends = (db: Db, limit = 20) =>
-  db.select().from(sends).orderBy(sql`${sends.id} DESC`).limit(limit);
+export const SEND_SORTS = ["date", "status", "recipients"] as const;
+export type SendOrder = { key: (typeof SEND_SORTS)[number]; dir: "asc" | "desc" };
+
+/**
+ * Sends in an order of the sends table (ties by id). Sends are a few hundred rows, not a list of
+ * contacts: ordering by recipients may sort them all.
+ */
+export const recentSends = (
+  db: Db,
+  limit = 20,
+  order: SendOrder = { key: "date", dir: "desc" },
+) => {
+  const by = order.dir === "asc" ? asc : desc;
+  const column = { date: undefined, status: sends.status, recipients: sends.total }[order.key];
+  return db
+    .select()
+    .from(sends)
+    .orderBy(...(column ? [by(column), by(sends.id)] : [by(sends.id)]))
+    .limit(limit);
+};
 
 export const sendCounts = async (db: Db, sendId: number) => {
   const rows = await db

@@ -12,6 +12,7 @@ import { listFromParam } from "../lists/load";
 import { allLists, findList, type List } from "../lists/service";
 import { messages } from "../messages";
 import { errorsByField } from "../views/fields";
+import { readSort } from "../views/sort";
 import { approveSend, cancelSend, rejectSend } from "./approval";
 import { campaignFormValues, formErrorsByField, formLang, formVersions } from "./campaign-form";
 import { campaignVersionsOf, recipientsByLanguage } from "./campaign-versions";
@@ -34,7 +35,7 @@ import { countRecipients } from "./eligibility";
 import { failuresCsv, retryFailed, sendFailures } from "./failures";
 import { pauseSending, resumeSending, sendingStateOf } from "./kill-switch";
 import { progressRate } from "./progress-rate";
-import { canaryFigures, findSend, listWithPurpose } from "./queries";
+import { canaryFigures, findSend, listWithPurpose, SEND_SORTS } from "./queries";
 import {
   inviteLegacyContacts,
   overallRates,
@@ -128,10 +129,11 @@ sendingPages.post("/admin/sends/:id/cancel", async (c) => {
 // ---- Kill switch ------------------------------------------------------------------------
 
 async function sendingPage(c: C, error?: string, status: 200 | 422 = 200) {
+  const sort = readSort(c.req.query(), SEND_SORTS, { key: "date", dir: "desc" });
   const [state, rates, sends] = await Promise.all([
     sendingStateOf(c.var.deps.db),
     overallRates(c.var.deps),
-    recentSends(c.var.deps),
+    recentSends(c.var.deps, sort),
   ]);
   return c.html(
     <SendingPage
@@ -139,7 +141,7 @@ async function sendingPage(c: C, error?: string, status: 200 | 422 = 200) {
       state={state}
       rates={rates}
       error={error}
-      sends={<SendsTable rows={sends} paused={state.paused} />}
+      sends={<SendsTable rows={sends} paused={state.paused} sort={sort} />}
     />,
     status,
   );

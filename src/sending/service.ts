@@ -210,7 +210,7 @@ export const sendJson = (p: SendProgress) => ({
   ...(p.status === "preparing" ? { enqueued: p.queued } : {}),
 });
 
-export const recentSends = (deps: Deps) => q.recentSends(deps.db);
+export const recentSends = (deps: Deps, order?: q.SendOrder) => q.recentSends(deps.db, 20, order);
 
 /** The last 500 outcomes reported by the provider, of one send or of all. */
 async function recentOutcomes(deps: Deps, sendId?: number): Promise<Outcome[]> {

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { formatDuration } from "../time";
 import { AdminLayout, StopAllSendingButton } from "../views/layout";
+import { type Sort, SortHeader } from "../views/sort";
 import { Time } from "../views/time";
 import type { Failure } from "./failures";
 import type { SendingState } from "./kill-switch";
@@ -434,7 +435,21 @@ export function SendsTable(props: {
   }[];
   /** While all sending is paused, unfinished sends read `paused`, as on their own page. */
   paused?: boolean;
+  /** Where the table sorts (the sending page): its headers are then links. */
+  sort?: Sort<string>;
 }) {
+  const header = (label: string, column: string) =>
+    props.sort ? (
+      <SortHeader
+        label={label}
+        column={column}
+        current={props.sort}
+        path="/admin/sending"
+        params={{}}
+      />
+    ) : (
+      <th>{label}</th>
+    );
   if (props.rows.length === 0) {
     return (
       <p class="muted">
@@ -449,9 +464,9 @@ export function SendsTable(props: {
         <tr>
           <th>Send</th>
           <th>Kind</th>
-          <th>Status</th>
-          <th>Recipients</th>
-          <th>Started</th>
+          {header("Status", "status")}
+          {header("Recipients", "recipients")}
+          {header("Started", "date")}
         </tr>
       </thead>
       <tbody>

@@ -1,19 +1,24 @@
 // Every query of the suppression admin: the latest suppressed hashes (of one reason), every
 // reason of some hashes, counts per reason.
-import { and, countDistinct, desc, eq, inArray, isNull, max, or, sql } from "drizzle-orm";
+import { and, asc, countDistinct, desc, eq, inArray, isNull, max, or, sql } from "drizzle-orm";
 import { contacts, suppressionReasons } from "../../db/schema";
 import { likePattern } from "../contacts/queries";
 import type { Db } from "../db";
 
 /** The hashes suppressed most recently (for any scope), optionally for one reason. */
-export const latestHashes = async (db: Db, reason: string | undefined, limit: number) =>
+export const latestHashes = async (
+  db: Db,
+  reason: string | undefined,
+  limit: number,
+  oldestFirst = false,
+) =>
   (
     await db
       .select({ hash: suppressionReasons.addressHash, last: max(suppressionReasons.at) })
       .from(suppressionReasons)
       .where(reason ? eq(suppressionReasons.reason, reason) : undefined)
       .groupBy(suppressionReasons.addressHash)
-      .orderBy(desc(max(suppressionReasons.at)))
+      .orderBy((oldestFirst ? asc : desc)(max(suppressionReasons.at)))
       .limit(limit)
   ).map((r) => r.hash);
 
@@ -58,6 +63,7 @@ export const hashesMatching = async (
   text: string,
   reason: string | undefined,
   limit: number,
+  oldestFirst = false,
 ) => {
   const pattern = likePattern(text);
   return (
@@ -78,7 +84,7 @@ export const hashesMatching = async (
         ),
       )
       .groupBy(suppressionReasons.addressHash)
-      .orderBy(desc(max(suppressionReasons.at)))
+      .orderBy((oldestFirst ? asc : desc)(max(suppressionReasons.at)))
       .limit(limit)
   ).map((r) => r.hash);
 };

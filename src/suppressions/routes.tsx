@@ -2,9 +2,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { parseJson, problem } from "../http/problem";
+import { readSort } from "../views/sort";
 import {
   removalInput,
   removeSuppression,
+  SUPPRESSION_SORTS,
   searchSuppressions,
   suppressionJson,
   suppressionQuery,
@@ -15,11 +17,18 @@ export const suppressionAdmin = new Hono<AppEnv>();
 
 suppressionAdmin.get("/admin/suppressions", async (c) => {
   const query = suppressionQuery.parse(c.req.query());
-  const search = await searchSuppressions(c.var.deps, query);
+  const sort = readSort(c.req.query(), SUPPRESSION_SORTS, { key: "date", dir: "desc" });
+  const search = await searchSuppressions(c.var.deps, query, 100, sort);
   const notice =
     c.req.query("lifted") === "1" ? "Suppression lifted; recorded in the audit log." : undefined;
   return c.html(
-    <SuppressionsPage email={c.var.admin.email} query={query} search={search} notice={notice} />,
+    <SuppressionsPage
+      email={c.var.admin.email}
+      query={query}
+      search={search}
+      notice={notice}
+      sort={sort}
+    />,
     search.errors.length ? 422 : 200,
   );
 });

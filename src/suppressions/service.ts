@@ -73,31 +73,53 @@ export type SuppressionSearch = {
  * A full address is looked up by its hash (so one no contact holds any more is still found);
  * any text is also matched as a part of the address or name of contacts that hold one.
  */
-async function matching(deps: Deps, query: SuppressionQuery, limit: number) {
+async function matching(deps: Deps, query: SuppressionQuery, limit: number, oldestFirst: boolean) {
   const address = parseAddress(query.address);
   // A suppression made under a previous SECRET_KEY moves to the current one first.
   if (!("error" in address)) await adoptPreviousHashes(deps, [address.key]);
   const exact = "error" in address ? [] : [hashAddress(deps, address.key)];
-  const partial = await q.hashesMatching(deps.db, query.address, query.reason, limit);
+  const partial = await q.hashesMatching(deps.db, query.address, query.reason, limit, oldestFirst);
   const rows = await suppressionsOf(deps, [...new Set([...exact, ...partial])]);
   return query.reason ? rows.filter((r) => r.reasons.some((x) => x.reason === query.reason)) : rows;
 }
+
+export const SUPPRESSION_SORTS = ["date", "address"] as const;
+export type SuppressionOrder = { key: (typeof SUPPRESSION_SORTS)[number]; dir: "asc" | "desc" };
+
+/**
+ * The shown rows by address: the addresses are only on the contacts still holding them (the
+ * rest is a hash), so this orders the latest (or matching) rows, not the whole list; unknown
+ * addresses last.
+ */
+const byAddress = (rows: Suppression[], dir: "asc" | "desc") =>
+  [...rows].sort((a, b) => {
+    if (a.addressHint === b.addressHint) return 0;
+    if (a.addressHint === null) return 1;
+    if (b.addressHint === null) return -1;
+    return (dir === "asc" ? 1 : -1) * a.addressHint.localeCompare(b.addressHint);
+  });
 
 /** The latest suppressions (of one reason), or those matching a typed address or part of one. */
 export async function searchSuppressions(
   deps: Deps,
   query: SuppressionQuery,
   limit = 100,
+  order: SuppressionOrder = { key: "date", dir: "desc" },
 ): Promise<SuppressionSearch> {
   const [counts, total] = await Promise.all([
     q.countsByReason(deps.db),
     q.countSuppressed(deps.db),
   ]);
-  if (query.address) {
-    return { rows: await matching(deps, query, limit), counts, total, errors: [] };
-  }
-  const hashes = await q.latestHashes(deps.db, query.reason, limit);
-  return { rows: await suppressionsOf(deps, hashes), counts, total, errors: [] };
+  const oldestFirst = order.key === "date" && order.dir === "asc";
+  const rows = query.address
+    ? await matching(deps, query, limit, oldestFirst)
+    : await suppressionsOf(deps, await q.latestHashes(deps.db, query.reason, limit, oldestFirst));
+  return {
+    rows: order.key === "address" ? byAddress(rows, order.dir) : rows,
+    counts,
+    total,
+    errors: [],
+  };
 }
 
 export const removalInput = z.object({

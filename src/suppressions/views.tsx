@@ -1,6 +1,7 @@
 // The suppression admin page: counts per reason, search by address or reason, lift with a reason.
 import { errorsByField, SelectField, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
+import { type Sort, SortHeader } from "../views/sort";
 import { Time } from "../views/time";
 import { SUPPRESSION_REASONS, type SuppressionQuery, type SuppressionSearch } from "./service";
 
@@ -12,8 +13,18 @@ export function SuppressionsPage(props: {
   search: SuppressionSearch;
   notice?: string;
   rowError?: RowError;
+  sort?: Sort<string>;
 }) {
   const { query, search } = props;
+  const sortable = (label: string, column: string) => (
+    <SortHeader
+      label={label}
+      column={column}
+      current={props.sort ?? { key: "date", dir: "desc" }}
+      path="/admin/suppressions"
+      params={{ address: query.address, reason: query.reason }}
+    />
+  );
   const errors = errorsByField(search.errors);
   const total = search.total;
   return (
@@ -72,9 +83,9 @@ export function SuppressionsPage(props: {
         <table>
           <thead>
             <tr>
-              <th scope="col">Address</th>
+              {sortable("Address", "address")}
               <th scope="col">Hash</th>
-              <th scope="col">Reasons</th>
+              {sortable("Reasons", "date")}
               <th scope="col">Lift</th>
             </tr>
           </thead>

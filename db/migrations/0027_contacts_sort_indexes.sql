@@ -1,0 +1,2 @@
+CREATE INDEX `list_members_list_updated_idx` ON `list_members` (`list_id`,`updated_at`);--> statement-breakpoint
+CREATE INDEX `list_members_list_status_updated_idx` ON `list_members` (`list_id`,`status`,`updated_at`);
