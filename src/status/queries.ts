@@ -232,6 +232,31 @@ export const componentsOfMaintenances = (db: Db, ids: number[]) =>
         .where(inArray(maintenanceComponents.maintenanceId, ids))
     : Promise.resolve([]);
 
+/** Writes an edit (or a cancellation) of a maintenance. */
+export const updateMaintenance = (
+  db: Db,
+  id: number,
+  values: Partial<Omit<typeof maintenances.$inferInsert, "id" | "createdAt">>,
+) => db.update(maintenances).set(values).where(eq(maintenances.id, id));
+
+/** The maintenance names exactly these components from now on (one batch: all or nothing). */
+export async function replaceMaintenanceComponents(
+  db: Db,
+  maintenanceId: number,
+  componentIds: number[],
+) {
+  const clear = db
+    .delete(maintenanceComponents)
+    .where(eq(maintenanceComponents.maintenanceId, maintenanceId));
+  if (!componentIds.length) return void (await clear);
+  await db.batch([
+    clear,
+    db
+      .insert(maintenanceComponents)
+      .values(componentIds.map((componentId) => ({ maintenanceId, componentId }))),
+  ]);
+}
+
 export const findMaintenance = async (db: Db, id: number) =>
   (await db.select().from(maintenances).where(eq(maintenances.id, id)).limit(1))[0];
 

@@ -52,7 +52,12 @@ const text: Dictionary<{
           ? "1 jour avec un problème"
           : `${n} jours avec un problème`,
     maintenance: "Maintenance programmée",
-    maintenanceStatus: { scheduled: "Prévue", in_progress: "En cours", completed: "Terminée" },
+    maintenanceStatus: {
+      scheduled: "Prévue",
+      in_progress: "En cours",
+      completed: "Terminée",
+      cancelled: "Annulée",
+    },
     from: "du",
     to: "au",
     affects: "Services concernés",
@@ -86,6 +91,7 @@ const text: Dictionary<{
       scheduled: "Scheduled",
       in_progress: "In progress",
       completed: "Completed",
+      cancelled: "Cancelled",
     },
     from: "from",
     to: "to",
