@@ -32,7 +32,7 @@ export type StripDay = { date: string; start: string; end: string };
  * Reads wall-clock time in one zone. Built once per strip: an `Intl.DateTimeFormat` with a time
  * zone costs far more to make than to use, and a strip asks for 182 offsets (bench/RESULTS.md).
  */
-function zoneClock(zone: string) {
+export function zoneClock(zone: string) {
   const dateOnly = new Intl.DateTimeFormat("en-CA", { timeZone: zone, dateStyle: "short" });
   const wallClock = new Intl.DateTimeFormat("en-US", {
     timeZone: zone,
@@ -60,7 +60,7 @@ function zoneClock(zone: string) {
   };
   return {
     /** The local date ("YYYY-MM-DD") of an instant. */
-    localDate: (at: Date) => dateOnly.format(at),
+    localDate: (at: Date | string) => dateOnly.format(new Date(at)),
     /** The instant local midnight of `date` falls at (the offset checked at that instant). */
     localMidnight(date: string): number {
       const [y, m, d] = date.split("-").map(Number) as [number, number, number];
