@@ -1,6 +1,6 @@
 // Every query the status page, components and maintenance run.
 
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import {
   componentGroups,
@@ -216,6 +216,15 @@ export const upcomingMaintenances = (db: Db, limit: number) =>
     .from(maintenances)
     .where(or(eq(maintenances.status, "scheduled"), eq(maintenances.status, "in_progress")))
     .orderBy(asc(maintenances.startsAt), asc(maintenances.id))
+    .limit(limit);
+
+/** The latest maintenance that did or will take place (not cancelled), latest start first. */
+export const recentMaintenances = (db: Db, limit: number) =>
+  db
+    .select()
+    .from(maintenances)
+    .where(ne(maintenances.status, "cancelled"))
+    .orderBy(desc(maintenances.startsAt), desc(maintenances.id))
     .limit(limit);
 
 export const componentsOfMaintenances = (db: Db, ids: number[]) =>

@@ -66,7 +66,10 @@ export const statusJson = (summary: StatusSummary, config: Config, now: string) 
 });
 
 /** Groups and components; `start_date` is the day each began, in the organisation's zone. */
-export function componentsJson(summary: Pick<StatusSummary, "groups" | "components">, zone: string) {
+export function componentsJson(
+  summary: Pick<StatusSummary, "groups" | "components">,
+  zone: string,
+) {
   const localDate = zoneClock(zone).localDate;
   const groupSlug = (id: number) => `group-${id}`;
   const members = (groupId: number) =>
@@ -116,13 +119,13 @@ export function componentsJson(summary: Pick<StatusSummary, "groups" | "componen
 
 const worstOf = (components: Component[]) => worstStatus(components.map((c) => c.status));
 
-function incidentJson(
-  summary: StatusSummary,
+export function incidentJson(
+  incidentComponents: StatusSummary["incidentComponents"],
   incident: Incident,
   updates: IncidentUpdate[],
   config: Config,
 ) {
-  const components = summary.incidentComponents
+  const components = incidentComponents
     .filter((c) => c.incidentId === incident.id)
     .map((c) => ({ id: c.slug, name: c.name, status: STATUSPAGE_COMPONENT[c.status] }));
   const monitoring = updates.filter((u) => u.status === "monitoring").at(-1);
@@ -152,7 +155,7 @@ function incidentJson(
   };
 }
 
-function maintenanceJson(
+export function maintenanceJson(
   { maintenance: m, components }: MaintenanceWithComponents,
   config: Config,
 ) {
@@ -198,7 +201,7 @@ export const summaryJson = (
   components: componentsJson(summary, config.orgTimezone),
   incidents: summary.open.map((i) =>
     incidentJson(
-      summary,
+      summary.incidentComponents,
       i,
       updates.filter((u) => u.incidentId === i.id),
       config,
