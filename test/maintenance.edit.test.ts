@@ -191,6 +191,21 @@ describe("PATCH /api/v1/maintenances/:id", () => {
     await cancel(m.id);
   });
 
+  test("an edit that names no shown field changes nothing shown and tells no one", async () => {
+    t.clock.set("2026-01-24T08:00:00.000Z");
+    const m = await schedule({
+      starts_at: "2026-01-25T09:00:00Z",
+      ends_at: "2026-01-25T10:00:00Z",
+    });
+    const res = await patch(m.id, {});
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ title: "Mise à jour", notify: false });
+    // `notify` alone is the setting for its later moments: kept, and nothing shown changed.
+    expect(await (await patch(m.id, { notify: true })).json()).toMatchObject({ notify: true });
+    expect((await events(m.id)).map((e) => e.type)).toEqual(["maintenance.created"]);
+    await cancel(m.id);
+  });
+
   test("a completed or cancelled one is 409; an unknown one is 404", async () => {
     t.clock.set("2026-01-25T08:00:00.000Z");
     const done = await schedule({

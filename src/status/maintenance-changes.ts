@@ -52,6 +52,7 @@ export async function editMaintenance(
   actor: string,
 ): Promise<MaintenanceWithComponents> {
   const current = await openMaintenance(deps, id);
+  if (!changesShown(changes)) return keepNotifySetting(deps, current, changes.notify);
   const startsAt = changes.starts_at ?? current.startsAt;
   const endsAt = changes.ends_at ?? current.endsAt;
   if (endsAt <= startsAt) {
@@ -102,6 +103,19 @@ export async function editMaintenance(
   }
   return after;
 }
+
+/** Only the setting for its later moments changes: nothing to tell anyone now. */
+async function keepNotifySetting(deps: Deps, current: Maintenance, notify: boolean | undefined) {
+  if (notify !== undefined && notify !== current.notify) {
+    const now = deps.clock.now().toISOString();
+    await updateMaintenance(deps.db, current.id, { notify, updatedAt: now });
+  }
+  return withComponents(deps, current.id);
+}
+
+/** Whether the edit names a field people see (anything but `notify`). */
+const changesShown = (changes: MaintenanceChanges) =>
+  Object.entries(changes).some(([key, value]) => key !== "notify" && value !== undefined);
 
 const componentIdOf = (c: { componentId: number } | { id: number }) =>
   "componentId" in c ? c.componentId : c.id;
