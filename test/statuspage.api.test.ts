@@ -131,7 +131,7 @@ describe("shapes", () => {
       resolved_at: "2026-01-15T08:00:00.000Z",
       components: [{ id: "web", name: "Web" }],
     });
-    expect((old?.incident_updates as Json[])[0]).toMatchObject({
+    expect(((old?.incident_updates ?? []) as Json[])[0]).toMatchObject({
       status: "resolved",
       body: "Réparé.",
     });
