@@ -404,6 +404,19 @@ export const SEND_STATUSES = [
  * One sending of a re-consent invitation, a campaign or a poll invitation to one list, with its
  * audit: who started it, when, how many it reached and how many were excluded, and why.
  */
+/**
+ * What a maintenance notice tells: it was scheduled, it began, it was changed, it was called off
+ * before it began, or it was ended early.
+ */
+export const MAINTENANCE_STAGES = [
+  "scheduled",
+  "in_progress",
+  "updated",
+  "cancelled",
+  "completed",
+] as const;
+export type MaintenanceStage = (typeof MAINTENANCE_STAGES)[number];
+
 export const sends = sqliteTable(
   "sends",
   {
@@ -455,8 +468,8 @@ export const sends = sqliteTable(
     incidentUpdateId: integer("incident_update_id"),
     /** Maintenance notices only (kind `incident`, no incident): the maintenance they tell of. */
     maintenanceId: integer("maintenance_id"),
-    /** Maintenance notices only: the moment told (it was scheduled, or it began). */
-    maintenanceStage: text("maintenance_stage", { enum: ["scheduled", "in_progress"] }),
+    /** Maintenance notices only: the moment told (see MAINTENANCE_STAGES). */
+    maintenanceStage: text("maintenance_stage", { enum: MAINTENANCE_STAGES }),
     /**
      * Incident notices only: the earlier send whose recipients alone this notice reaches (an
      * incident declared from a send); unique, so those recipients are told once.
@@ -714,7 +727,8 @@ export const maintenances = sqliteTable(
     body: text("body").notNull(),
     startsAt: text("starts_at").notNull(),
     endsAt: text("ends_at").notNull(),
-    status: text("status", { enum: ["scheduled", "in_progress", "completed"] })
+    /** `cancelled`: called off before it began (one called off while in progress is `completed`). */
+    status: text("status", { enum: ["scheduled", "in_progress", "completed", "cancelled"] })
       .notNull()
       .default("scheduled"),
     /** Whether subscribers are told (the subscriptions part reads it); off is allowed. */

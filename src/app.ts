@@ -72,14 +72,15 @@ export type AppOptions = {
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
+  // The status home and incident pages rendered within the last second, first of all: their
+  // response carries the security headers already, and needs no view context (bench/RESULTS.md).
+  app.get("/", statusPagesFromMemory(deps));
+  app.get("/incidents/:slug", statusPagesFromMemory(deps));
   // Views read the request's zone and clock through it (src/views/time.tsx).
   app.use(contextStorage());
   app.use(securityHeaders(deps.config.embedFrameAncestors));
   // A spike on a poll page (everyone arrives at once) is answered from memory, before the rest.
   app.get("/polls/:slug", pollPageFromMemory(deps));
-  // The same for the status home and incident pages.
-  app.get("/", statusPagesFromMemory(deps));
-  app.get("/incidents/:slug", statusPagesFromMemory(deps));
   if (options.staticFiles) app.use(options.staticFiles);
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 

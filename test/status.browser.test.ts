@@ -84,3 +84,33 @@ for (const [width, lang] of [
     await page.close();
   }, 30_000);
 }
+
+for (const [width, lang] of [
+  [390, "fr"],
+  [1280, "en"],
+] as const) {
+  test(`the admin's maintenance at ${width} px (${lang}): edit and cancel forms open without horizontal scroll`, async () => {
+    const cookie = await server.t.signIn();
+    const [name = "", value = ""] = cookie.split("=");
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    await context.addCookies([
+      { name, value, url: server.url },
+      { name: "lang", value: lang, url: server.url },
+    ]);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin/status`);
+    const item = page.locator("section li", { hasText: "Mise à jour du serveur" }).first();
+    await item.locator("details summary").first().click();
+    await item.locator("details summary").nth(1).click();
+    await expect.poll(() => item.locator('input[name="confirm"]').isVisible()).toBe(true);
+    expect(await item.locator('input[name="title"]').inputValue()).toBe(
+      "Mise à jour du serveur de messagerie",
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      width,
+    );
+    if (SHOTS)
+      await page.screenshot({ path: `${SHOTS}/status-admin-${width}.png`, fullPage: true });
+    await context.close();
+  }, 30_000);
+}

@@ -85,3 +85,28 @@ test("a poll opened or closed shows on the home at once (its open polls)", async
   await t.api(bearer, "POST", `/api/v1/polls/${id}/close`);
   expect(await (await t.request("/", { headers: en })).text()).not.toContain('href="/polls/avis"');
 });
+
+test("an answer from memory carries exactly the headers and bytes of the rendered one", async () => {
+  await t.api(bearer, "POST", "/api/v1/incidents", {
+    slug: "headers",
+    title: "En-têtes",
+    status: "investigating",
+    impact: "minor",
+    body: "x",
+  });
+  for (const path of ["/", "/incidents/headers"]) {
+    for (const headers of [en, { Cookie: "lang=en" }, {}] as Record<string, string>[]) {
+      t.deps.statusPages.forget();
+      const rendered = await t.request(path, { headers });
+      const remembered = await t.request(path, { headers });
+      const all = (r: Response) => Object.fromEntries(r.headers);
+      expect(all(remembered)).toEqual(all(rendered));
+      expect(await remembered.text()).toBe(await rendered.text());
+      expect(remembered.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(remembered.headers.get("vary")).toBe("Accept-Language, Cookie");
+      expect(remembered.headers.get("x-powered-by")).toBeNull();
+    }
+  }
+  const fr = await t.request("/", { headers: { Cookie: "lang=fr", "Accept-Language": "en" } });
+  expect(await fr.text()).toContain('lang="fr"');
+});

@@ -64,6 +64,8 @@ export const ROLE_RULES: Rule[] = [
   ...writes("editor", "/api/v1/components", "/api/v1/components/:slug", "/api/v1/maintenances"),
   ...writes("editor", "/admin/status/components", "/admin/status/components/:slug"),
   ...writes("editor", "/admin/status/maintenances"),
+  ...writes("editor", "/api/v1/maintenances/:id", "/api/v1/maintenances/:id/cancel"),
+  ...writes("editor", "/admin/status/maintenances/:id", "/admin/status/maintenances/:id/cancel"),
 ];
 
 const isRead = (method: string) => method === "GET" || method === "HEAD";

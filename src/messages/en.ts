@@ -142,4 +142,20 @@ export const en: Messages = {
     selectedButton: (action: "erase" | "suppress", n: number) =>
       `${action === "erase" ? "Erase" : "Suppress"} ${n} ${n === 1 ? "contact" : "contacts"}`,
   },
+  maintenance: {
+    edit: "Edit this maintenance",
+    title: "Maintenance title",
+    body: "What will happen",
+    startsAt: "Starts at (ISO 8601, with its offset)",
+    endsAt: "Ends at (ISO 8601, with its offset)",
+    components: "Components (slugs, separated by commas)",
+    notify: "Tell the subscribers concerned",
+    save: "Save the changes",
+    cancel: "Cancel this maintenance…",
+    confirmCancel:
+      "Yes, cancel this maintenance: a scheduled one will not take place, one in progress ends now.",
+    confirmNeeded: "Tick the box to confirm the cancellation.",
+    cancelButton: "Cancel the maintenance",
+    closed: "This maintenance is completed or cancelled: it can no longer change.",
+  },
 };

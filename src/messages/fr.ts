@@ -153,6 +153,22 @@ export const fr = {
     selectedButton: (action: "erase" | "suppress", n: number) =>
       `${action === "erase" ? "Effacer" : "Exclure"} ${n} ${n === 1 ? "contact" : "contacts"}`,
   },
+  maintenance: {
+    edit: "Modifier cette maintenance",
+    title: "Titre de la maintenance",
+    body: "Ce qui va se passer",
+    startsAt: "Début (ISO 8601, avec son décalage)",
+    endsAt: "Fin (ISO 8601, avec son décalage)",
+    components: "Services (slugs, séparés par des virgules)",
+    notify: "Prévenir les abonnés concernés",
+    save: "Enregistrer les modifications",
+    cancel: "Annuler cette maintenance…",
+    confirmCancel:
+      "Oui, annuler cette maintenance : prévue, elle n'aura pas lieu ; en cours, elle se termine maintenant.",
+    confirmNeeded: "Cochez la case pour confirmer l'annulation.",
+    cancelButton: "Annuler la maintenance",
+    closed: "Cette maintenance est terminée ou annulée : elle ne peut plus changer.",
+  },
 };
 
 export type Messages = typeof fr;

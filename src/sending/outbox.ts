@@ -2,7 +2,7 @@
 // recipient, written chunk by chunk while the send is `preparing` (with the `invited` events of a
 // re-consent send, chunk by chunk too: prepare.ts), and a send that enqueues nobody does not exist.
 import { type SQL, sql } from "drizzle-orm";
-import { type SEND_STATUSES, sends } from "../../db/schema";
+import { type MaintenanceStage, type SEND_STATUSES, sends } from "../../db/schema";
 import type { Deps } from "../deps";
 import type { Lang } from "../i18n";
 import {
@@ -48,7 +48,7 @@ export type SendRequest = {
   /** Incident notice: the incident, and the update it tells (none: the incident was declared). */
   incident?: { id: number; updateId: number | null };
   /** Maintenance notice (kind `incident`, no incident): the maintenance, and the moment told. */
-  maintenance?: { id: number; stage: "scheduled" | "in_progress" };
+  maintenance?: { id: number; stage: MaintenanceStage };
   /** Incident notice: only the recipients of this send, and at most once (a unique column). */
   recipientsOf?: number | null;
   /**

@@ -3,8 +3,10 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { fieldErrors } from "../http/problem";
 import { formatInstant } from "../incidents/format";
+import { messages } from "../messages";
 import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
+import { useAdminText } from "../views/org";
 import {
   COMPONENT_STATUSES,
   ComponentError,
@@ -17,14 +19,24 @@ import {
 import {
   createMaintenance,
   currentMaintenances,
+  MaintenanceClosed,
+  MaintenanceNotFound,
   type MaintenanceWithComponents,
+  maintenanceChangesSchema,
   newMaintenanceSchema,
 } from "./maintenance";
+import { cancelMaintenance, editMaintenance } from "./maintenance-changes";
 import type { Component, ComponentGroup } from "./queries";
 import { componentStatusText } from "./views";
 
 type Values = Record<string, string>;
-type Failed = { form: "component" | "maintenance"; values: Values; errors: FormErrors };
+/** A form that failed, shown again with its values and errors (`id`: the maintenance edited). */
+type Failed = {
+  form: "component" | "maintenance" | "edit" | "cancel";
+  id?: number;
+  values: Values;
+  errors: FormErrors;
+};
 
 const formValues = (form: Record<string, unknown>): Values =>
   Object.fromEntries(
@@ -75,19 +87,92 @@ function ComponentTable(props: { components: Component[]; groups: ComponentGroup
   );
 }
 
-function MaintenanceList(props: { maintenances: MaintenanceWithComponents[] }) {
+function MaintenanceList(props: { maintenances: MaintenanceWithComponents[]; failed?: Failed }) {
   if (!props.maintenances.length) return <p class="muted">No maintenance scheduled.</p>;
+  const failedFor = (id: number, form: Failed["form"]) =>
+    props.failed?.form === form && props.failed.id === id ? props.failed : undefined;
   return (
     <ul>
-      {props.maintenances.map(({ maintenance: m, components }) => (
-        <li>
-          <strong>{m.title}</strong> — {m.status}, {formatInstant(m.startsAt, "en")} to{" "}
-          {formatInstant(m.endsAt, "en")}
-          {components.length ? ` · ${components.map((c) => c.name).join(", ")}` : ""}
-          {m.notify ? "" : " · no notification"}
-        </li>
-      ))}
+      {props.maintenances.map((item) => {
+        const { maintenance: m, components } = item;
+        return (
+          <li>
+            <strong>{m.title}</strong> — {m.status}, {formatInstant(m.startsAt, "en")} to{" "}
+            {formatInstant(m.endsAt, "en")}
+            {components.length ? ` · ${components.map((c) => c.name).join(", ")}` : ""}
+            {m.notify ? "" : " · no notification"}
+            <MaintenanceEdit item={item} failed={failedFor(m.id, "edit")} />
+            <MaintenanceCancel id={m.id} failed={failedFor(m.id, "cancel")} />
+          </li>
+        );
+      })}
     </ul>
+  );
+}
+
+/** The maintenance as it is now, in the form's fields (or what was typed, after an error). */
+const editValues = ({ maintenance: m, components }: MaintenanceWithComponents): Values => ({
+  title: m.title,
+  body: m.body,
+  starts_at: m.startsAt,
+  ends_at: m.endsAt,
+  components: components.map((c) => c.slug).join(", "),
+  notify: m.notify ? "on" : "off",
+});
+
+function MaintenanceEdit(props: { item: MaintenanceWithComponents; failed?: Failed }) {
+  const t = useAdminText().maintenance;
+  const v = props.failed?.values ?? editValues(props.item);
+  const errors = props.failed?.errors;
+  return (
+    <details open={props.failed !== undefined}>
+      <summary>{t.edit}</summary>
+      <form method="post" action={`/admin/status/maintenances/${props.item.maintenance.id}`}>
+        <TextField name="title" label={t.title} value={v.title} errors={errors} required />
+        <TextArea name="body" label={t.body} value={v.body} errors={errors} required />
+        <div class="grid">
+          <TextField name="starts_at" label={t.startsAt} value={v.starts_at} errors={errors} />
+          <TextField name="ends_at" label={t.endsAt} value={v.ends_at} errors={errors} />
+        </div>
+        <TextField name="components" label={t.components} value={v.components} errors={errors} />
+        <label>
+          <input type="checkbox" name="notify" value="on" checked={v.notify === "on"} /> {t.notify}
+        </label>
+        <button type="submit">{t.save}</button>
+      </form>
+    </details>
+  );
+}
+
+/** Cancelling cannot be undone: the box must be ticked (checked again by the route). */
+function MaintenanceCancel(props: { id: number; failed?: Failed }) {
+  const t = useAdminText().maintenance;
+  const error = props.failed?.errors.confirm;
+  return (
+    <details open={props.failed !== undefined}>
+      <summary>{t.cancel}</summary>
+      <form method="post" action={`/admin/status/maintenances/${props.id}/cancel`}>
+        <label>
+          <input
+            type="checkbox"
+            name="confirm"
+            value="yes"
+            required
+            aria-invalid={error ? "true" : undefined}
+            aria-describedby={error ? "confirm-error" : undefined}
+          />{" "}
+          {t.confirmCancel}
+        </label>
+        {error ? (
+          <small class="field-error" id="confirm-error">
+            {error}
+          </small>
+        ) : null}
+        <button type="submit" class="secondary">
+          {t.cancelButton}
+        </button>
+      </form>
+    </details>
   );
 }
 
@@ -140,7 +225,7 @@ function StatusAdminPage(props: {
       </section>
       <section>
         <h2>Scheduled maintenance</h2>
-        <MaintenanceList maintenances={props.maintenances} />
+        <MaintenanceList maintenances={props.maintenances} failed={props.failed} />
         <MaintenanceForm failed={m} />
       </section>
     </AdminLayout>
@@ -192,7 +277,7 @@ function MaintenanceForm(props: { failed?: Failed }) {
 
 export const statusAdmin = new Hono<AppEnv>();
 
-const page = async (c: Context<AppEnv>, failed?: Failed) => {
+const page = async (c: Context<AppEnv>, failed?: Failed, status: 200 | 409 | 422 = 422) => {
   const deps = c.var.deps;
   const [{ components, groups }, maintenances] = await Promise.all([
     listComponents(deps),
@@ -206,7 +291,7 @@ const page = async (c: Context<AppEnv>, failed?: Failed) => {
       maintenances={maintenances}
       failed={failed}
     />,
-    failed ? 422 : 200,
+    failed ? status : 200,
   );
 };
 
@@ -252,6 +337,59 @@ statusAdmin.post("/admin/status/maintenances", async (c) => {
   } catch (error) {
     if (!(error instanceof ComponentError)) throw error;
     return fail(errorsByField(error.errors));
+  }
+  return c.redirect("/admin/status", 303);
+});
+
+/** The form's fields as an edit (every field given, as the form shows them all). */
+const parseEditForm = (values: Values) =>
+  maintenanceChangesSchema.safeParse({
+    ...values,
+    components: (values.components ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    notify: values.notify === "on",
+  });
+
+const maintenanceIdOf = (c: Context<AppEnv>) => {
+  const raw = c.req.param("id") ?? "";
+  return /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : undefined;
+};
+
+statusAdmin.post("/admin/status/maintenances/:id", async (c) => {
+  const id = maintenanceIdOf(c);
+  if (id === undefined) return c.notFound();
+  const values = formValues(await c.req.parseBody());
+  const fail = (errors: FormErrors, status: 409 | 422 = 422) =>
+    page(c, { form: "edit", id, values, errors }, status);
+  const parsed = parseEditForm(values);
+  if (!parsed.success) return fail(errorsByField(fieldErrors(parsed.error)));
+  try {
+    await editMaintenance(c.var.deps, id, parsed.data, c.var.admin.email);
+  } catch (error) {
+    if (error instanceof MaintenanceNotFound) return c.notFound();
+    if (error instanceof MaintenanceClosed) return fail({ title: error.message }, 409);
+    if (!(error instanceof ComponentError)) throw error;
+    return fail(errorsByField(error.errors));
+  }
+  return c.redirect("/admin/status", 303);
+});
+
+statusAdmin.post("/admin/status/maintenances/:id/cancel", async (c) => {
+  const id = maintenanceIdOf(c);
+  if (id === undefined) return c.notFound();
+  const values = formValues(await c.req.parseBody());
+  const t = messages(c.var.adminLang).maintenance;
+  if (values.confirm !== "yes") {
+    return page(c, { form: "cancel", id, values, errors: { confirm: t.confirmNeeded } });
+  }
+  try {
+    await cancelMaintenance(c.var.deps, id, {}, c.var.admin.email);
+  } catch (error) {
+    if (error instanceof MaintenanceNotFound) return c.notFound();
+    if (!(error instanceof MaintenanceClosed)) throw error;
+    return page(c, { form: "cancel", id, values, errors: { confirm: t.closed } }, 409);
   }
   return c.redirect("/admin/status", 303);
 });

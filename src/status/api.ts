@@ -12,11 +12,16 @@ import {
   setComponentStatus,
 } from "./components";
 import {
+  cancelMaintenanceSchema,
   createMaintenance,
   currentMaintenances,
+  MaintenanceClosed,
+  MaintenanceNotFound,
+  maintenanceChangesSchema,
   maintenanceJson,
   newMaintenanceSchema,
 } from "./maintenance";
+import { cancelMaintenance, editMaintenance } from "./maintenance-changes";
 
 export const statusApi = new Hono<AppEnv>();
 
@@ -68,6 +73,49 @@ statusApi.post("/api/v1/maintenances", async (c) => {
     return c.json(maintenanceJson(maintenance), 201);
   } catch (error) {
     return invalid(c, error);
+  }
+});
+
+/** The maintenance's id from the path; anything but a positive integer names none. */
+const maintenanceId = (c: { req: { param: (name: "id") => string } }) => {
+  const raw = c.req.param("id");
+  return /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : undefined;
+};
+
+/** Not found (404), completed or cancelled (409), a field (422); anything else is not ours. */
+const refused = (c: Parameters<typeof problem>[0], error: unknown) => {
+  if (error instanceof MaintenanceNotFound) return problem(c, 404, error.message);
+  if (error instanceof MaintenanceClosed) return problem(c, 409, error.message);
+  return invalid(c, error);
+};
+
+statusApi.patch("/api/v1/maintenances/:id", async (c) => {
+  const id = maintenanceId(c);
+  if (id === undefined) return problem(c, 404, "No maintenance has this id.");
+  const body = await parseJson(c, maintenanceChangesSchema);
+  if (!body.ok) return body.response;
+  try {
+    const edited = await editMaintenance(c.var.deps, id, body.value, c.var.admin.email);
+    return c.json(maintenanceJson(edited));
+  } catch (error) {
+    return refused(c, error);
+  }
+});
+
+statusApi.post("/api/v1/maintenances/:id/cancel", async (c) => {
+  const id = maintenanceId(c);
+  if (id === undefined) return problem(c, 404, "No maintenance has this id.");
+  // The body is optional: none keeps the maintenance's own notify setting.
+  const empty = !(await c.req.text()).trim();
+  const body = empty
+    ? { ok: true as const, value: {} }
+    : await parseJson(c, cancelMaintenanceSchema);
+  if (!body.ok) return body.response;
+  try {
+    const done = await cancelMaintenance(c.var.deps, id, body.value, c.var.admin.email);
+    return c.json(maintenanceJson(done));
+  } catch (error) {
+    return refused(c, error);
   }
 });
 

@@ -28,13 +28,13 @@ type Touch = {
 /** One day of the strip: its local date and the instants (ISO, UTC) it begins and ends at. */
 export type StripDay = { date: string; start: string; end: string };
 
-/** The local date ("YYYY-MM-DD") of an instant in `zone`. */
-const localDate = (at: Date, zone: string) =>
-  new Intl.DateTimeFormat("en-CA", { timeZone: zone, dateStyle: "short" }).format(at);
-
-/** How far `zone` is ahead of UTC at `at`, in ms. */
-function zoneOffset(at: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
+/**
+ * Reads wall-clock time in one zone. Built once per strip: an `Intl.DateTimeFormat` with a time
+ * zone costs far more to make than to use, and a strip asks for 182 offsets (bench/RESULTS.md).
+ */
+export function zoneClock(zone: string) {
+  const dateOnly = new Intl.DateTimeFormat("en-CA", { timeZone: zone, dateStyle: "short" });
+  const wallClock = new Intl.DateTimeFormat("en-US", {
     timeZone: zone,
     hourCycle: "h23",
     year: "numeric",
@@ -43,27 +43,41 @@ function zoneOffset(at: number, zone: string): number {
     hour: "numeric",
     minute: "numeric",
     second: "numeric",
-  }).formatToParts(at);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
-  return asUtc - Math.floor(at / 1000) * 1000;
-}
-
-/** The instant local midnight of `date` falls at in `zone` (the offset checked at that instant). */
-function localMidnight(date: string, zone: string): number {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const wall = Date.UTC(y, m - 1, d);
-  const guess = wall - zoneOffset(wall, zone);
-  return wall - zoneOffset(guess, zone);
+  });
+  /** How far the zone is ahead of UTC at `at`, in ms. */
+  const offset = (at: number): number => {
+    const parts = wallClock.formatToParts(at);
+    const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    const asUtc = Date.UTC(
+      n("year"),
+      n("month") - 1,
+      n("day"),
+      n("hour"),
+      n("minute"),
+      n("second"),
+    );
+    return asUtc - Math.floor(at / 1000) * 1000;
+  };
+  return {
+    /** The local date ("YYYY-MM-DD") of an instant. */
+    localDate: (at: Date | string) => dateOnly.format(new Date(at)),
+    /** The instant local midnight of `date` falls at (the offset checked at that instant). */
+    localMidnight(date: string): number {
+      const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+      const wall = Date.UTC(y, m - 1, d);
+      return wall - offset(wall - offset(wall));
+    },
+  };
 }
 
 /** The strip's days, oldest first, ending with today in `zone`. */
 export function historyDays(now: Date, zone: string): StripDay[] {
-  const [y, m, d] = localDate(now, zone).split("-").map(Number) as [number, number, number];
+  const clock = zoneClock(zone);
+  const [y, m, d] = clock.localDate(now).split("-").map(Number) as [number, number, number];
   const dates = Array.from({ length: HISTORY_DAYS + 1 }, (_, i) =>
     new Date(Date.UTC(y, m - 1, d - (HISTORY_DAYS - 1) + i)).toISOString().slice(0, 10),
   );
-  const bounds = dates.map((date) => new Date(localMidnight(date, zone)).toISOString());
+  const bounds = dates.map((date) => new Date(clock.localMidnight(date)).toISOString());
   return dates.slice(0, HISTORY_DAYS).map((date, i) => ({
     date,
     start: bounds[i] as string,

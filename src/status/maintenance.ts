@@ -1,5 +1,6 @@
 // Scheduled maintenance: what a valid one is, and how the clock moves it and its components.
 import { z } from "zod";
+import type { MaintenanceStage } from "../../db/schema";
 import type { Deps } from "../deps";
 import { notifyMaintenance } from "../subscriptions/notify";
 import { emitEvent } from "../webhooks-out/service";
@@ -25,34 +26,70 @@ const instant = (what: string) =>
     })
     .transform((v) => new Date(v).toISOString());
 
+const titleField = z
+  .string({ error: "Enter a title." })
+  .trim()
+  .min(1, "Enter a title.")
+  .max(200, "At most 200 characters.");
+const bodyField = z
+  .string({ error: "Describe the maintenance." })
+  .trim()
+  .min(1, "Describe the maintenance.")
+  .max(20_000, "At most 20000 characters.");
+const componentsField = z
+  .array(z.string().trim().min(1, "A component slug cannot be empty."))
+  .max(50, "At most 50 components.");
+const notifyField = z.boolean({ error: "true or false." });
+
+const END_AFTER_START = "The end must come after the start.";
+
 export const newMaintenanceSchema = z
   .object({
-    title: z
-      .string({ error: "Enter a title." })
-      .trim()
-      .min(1, "Enter a title.")
-      .max(200, "At most 200 characters."),
-    body: z
-      .string({ error: "Describe the maintenance." })
-      .trim()
-      .min(1, "Describe the maintenance.")
-      .max(20_000, "At most 20000 characters."),
+    title: titleField,
+    body: bodyField,
     starts_at: instant("Start"),
     ends_at: instant("End"),
-    components: z
-      .array(z.string().trim().min(1, "A component slug cannot be empty."))
-      .max(50, "At most 50 components.")
-      .optional()
-      .default([]),
-    notify: z.boolean({ error: "true or false." }).optional().default(true),
+    components: componentsField.optional().default([]),
+    notify: notifyField.optional().default(true),
   })
   .refine((m) => m.ends_at > m.starts_at, {
     path: ["ends_at"],
-    message: "The end must come after the start.",
+    message: END_AFTER_START,
     // Only once both dates parsed: an invalid start is reported as such, not as an order.
     when: (payload) => payload.issues.length === 0,
   });
 export type NewMaintenance = z.output<typeof newMaintenanceSchema>;
+
+/**
+ * An edit: any of the fields, checked as on creation; the order of start and end is checked
+ * against the dates the maintenance keeps (`editMaintenance`). `notify` absent: the
+ * maintenance's own setting decides whether this edit is told.
+ */
+export const maintenanceChangesSchema = z.object({
+  title: titleField.optional(),
+  body: bodyField.optional(),
+  starts_at: instant("Start").optional(),
+  ends_at: instant("End").optional(),
+  components: componentsField.optional(),
+  notify: notifyField.optional(),
+});
+export type MaintenanceChanges = z.output<typeof maintenanceChangesSchema>;
+
+/** `notify` absent: the maintenance's own setting decides. */
+export const cancelMaintenanceSchema = z.object({ notify: notifyField.optional() });
+
+/** No maintenance has this id: the caller answers 404. */
+export class MaintenanceNotFound extends Error {
+  override name = "MaintenanceNotFound";
+}
+
+/** Completed or cancelled: it can no longer change (the caller answers 409). */
+export class MaintenanceClosed extends Error {
+  override name = "MaintenanceClosed";
+  constructor(readonly status: Maintenance["status"]) {
+    super(`This maintenance is ${status}; only a scheduled or in-progress one can change.`);
+  }
+}
 
 export type MaintenanceWithComponents = {
   maintenance: Maintenance;
@@ -126,10 +163,10 @@ export async function advanceMaintenances(deps: Deps): Promise<number> {
 }
 
 /** Enqueues the notice to the page's subscribers it concerns; the mail leaves through the outbox. */
-const notifyOf = (
+export const notifyOf = (
   deps: Deps,
   maintenanceId: number,
-  stage: "scheduled" | "in_progress",
+  stage: MaintenanceStage,
   components: { slug: string }[],
 ) =>
   notifyMaintenance(deps, {

@@ -1,6 +1,6 @@
 // Every query the status page, components and maintenance run.
 
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import {
   componentGroups,
@@ -218,6 +218,15 @@ export const upcomingMaintenances = (db: Db, limit: number) =>
     .orderBy(asc(maintenances.startsAt), asc(maintenances.id))
     .limit(limit);
 
+/** The latest maintenance that did or will take place (not cancelled), latest start first. */
+export const recentMaintenances = (db: Db, limit: number) =>
+  db
+    .select()
+    .from(maintenances)
+    .where(ne(maintenances.status, "cancelled"))
+    .orderBy(desc(maintenances.startsAt), desc(maintenances.id))
+    .limit(limit);
+
 export const componentsOfMaintenances = (db: Db, ids: number[]) =>
   ids.length
     ? db
@@ -231,6 +240,31 @@ export const componentsOfMaintenances = (db: Db, ids: number[]) =>
         .innerJoin(components, eq(components.id, maintenanceComponents.componentId))
         .where(inArray(maintenanceComponents.maintenanceId, ids))
     : Promise.resolve([]);
+
+/** Writes an edit (or a cancellation) of a maintenance. */
+export const updateMaintenance = (
+  db: Db,
+  id: number,
+  values: Partial<Omit<typeof maintenances.$inferInsert, "id" | "createdAt">>,
+) => db.update(maintenances).set(values).where(eq(maintenances.id, id));
+
+/** The maintenance names exactly these components from now on (one batch: all or nothing). */
+export async function replaceMaintenanceComponents(
+  db: Db,
+  maintenanceId: number,
+  componentIds: number[],
+) {
+  const clear = db
+    .delete(maintenanceComponents)
+    .where(eq(maintenanceComponents.maintenanceId, maintenanceId));
+  if (!componentIds.length) return void (await clear);
+  await db.batch([
+    clear,
+    db
+      .insert(maintenanceComponents)
+      .values(componentIds.map((componentId) => ({ maintenanceId, componentId }))),
+  ]);
+}
 
 export const findMaintenance = async (db: Db, id: number) =>
   (await db.select().from(maintenances).where(eq(maintenances.id, id)).limit(1))[0];

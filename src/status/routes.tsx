@@ -2,46 +2,21 @@
 import { Hono } from "hono";
 import { etag } from "hono/etag";
 import type { AppEnv } from "../http/env";
-import { updatesOf } from "../incidents/queries";
 import { feedIncidents } from "../incidents/service";
 import { badgeSvg } from "./badge";
 import { StatusEmbedPage } from "./embed";
 import { PUBLIC_CACHE } from "./page-routes";
 import { componentsBySlugs } from "./queries";
 import { incidentsRss } from "./rss";
-import { statusJson, summaryJson } from "./statuspage";
+import { statuspageRoutes } from "./statuspage-routes";
 import { statusSummary } from "./summary";
 import { componentStatusText, overallText } from "./views";
 
 export const statusPages = new Hono<AppEnv>();
 
-statusPages.use("/api/v2/*", etag());
 statusPages.use("/incidents.rss", etag());
 
-/** Widgets poll these from other sites: readable cross-origin, cached like the pages. */
-const jsonHeaders = { "Cache-Control": PUBLIC_CACHE, "Access-Control-Allow-Origin": "*" };
-
-statusPages.get("/api/v2/status.json", async (c) => {
-  const deps = c.var.deps;
-  const summary = await statusSummary(deps);
-  return c.json(statusJson(summary, deps.config, deps.clock.now().toISOString()), 200, jsonHeaders);
-});
-
-statusPages.get("/api/v2/summary.json", async (c) => {
-  const deps = c.var.deps;
-  const summary = await statusSummary(deps);
-  const updates = summary.open.length
-    ? await updatesOf(
-        deps.db,
-        summary.open.map((i) => i.id),
-      )
-    : [];
-  return c.json(
-    summaryJson(summary, updates, deps.config, deps.clock.now().toISOString()),
-    200,
-    jsonHeaders,
-  );
-});
+statusPages.route("/", statuspageRoutes);
 
 statusPages.get("/incidents.rss", async (c) => {
   const deps = c.var.deps;

@@ -3,6 +3,7 @@
 import type { Config } from "../config";
 import type { Incident, IncidentUpdate } from "../incidents/queries";
 import { worstStatus } from "./components";
+import { zoneClock } from "./history";
 import type { MaintenanceWithComponents } from "./maintenance";
 import type { Component, ComponentStatus } from "./queries";
 import type { StatusSummary } from "./summary";
@@ -58,13 +59,18 @@ export const statusJson = (summary: StatusSummary, config: Config, now: string) 
     id: PAGE_ID,
     name: config.orgName,
     url: config.publicUrl,
-    time_zone: "Etc/UTC",
+    time_zone: config.orgTimezone,
     updated_at: updatedAt(summary, now),
   },
   status: indicatorOf(summary),
 });
 
-function componentsJson(summary: StatusSummary) {
+/** Groups and components; `start_date` is the day each began, in the organisation's zone. */
+export function componentsJson(
+  summary: Pick<StatusSummary, "groups" | "components">,
+  zone: string,
+) {
+  const localDate = zoneClock(zone).localDate;
   const groupSlug = (id: number) => `group-${id}`;
   const members = (groupId: number) =>
     summary.components.filter((c) => c.groupId === groupId).map((c) => c.slug);
@@ -102,7 +108,7 @@ function componentsJson(summary: StatusSummary) {
     position: c.position,
     description: c.description,
     showcase: true,
-    start_date: c.createdAt.slice(0, 10),
+    start_date: localDate(c.createdAt),
     group_id: c.groupId === null ? null : groupSlug(c.groupId),
     page_id: PAGE_ID,
     group: false,
@@ -113,13 +119,13 @@ function componentsJson(summary: StatusSummary) {
 
 const worstOf = (components: Component[]) => worstStatus(components.map((c) => c.status));
 
-function incidentJson(
-  summary: StatusSummary,
+export function incidentJson(
+  incidentComponents: StatusSummary["incidentComponents"],
   incident: Incident,
   updates: IncidentUpdate[],
   config: Config,
 ) {
-  const components = summary.incidentComponents
+  const components = incidentComponents
     .filter((c) => c.incidentId === incident.id)
     .map((c) => ({ id: c.slug, name: c.name, status: STATUSPAGE_COMPONENT[c.status] }));
   const monitoring = updates.filter((u) => u.status === "monitoring").at(-1);
@@ -149,7 +155,7 @@ function incidentJson(
   };
 }
 
-function maintenanceJson(
+export function maintenanceJson(
   { maintenance: m, components }: MaintenanceWithComponents,
   config: Config,
 ) {
@@ -192,10 +198,10 @@ export const summaryJson = (
   now: string,
 ) => ({
   ...statusJson(summary, config, now),
-  components: componentsJson(summary),
+  components: componentsJson(summary, config.orgTimezone),
   incidents: summary.open.map((i) =>
     incidentJson(
-      summary,
+      summary.incidentComponents,
       i,
       updates.filter((u) => u.incidentId === i.id),
       config,

@@ -1,6 +1,6 @@
 // What an incident or maintenance notice tells, read once per send by the dispatcher's store.
 import { eq } from "drizzle-orm";
-import { incidents, incidentUpdates, maintenances } from "../../db/schema";
+import { incidents, incidentUpdates, type MaintenanceStage, maintenances } from "../../db/schema";
 import type { Db } from "../db";
 import type { NoticeFacts } from "./notice-mail";
 
@@ -10,7 +10,7 @@ type NoticeSend = {
   incidentId: number | null;
   incidentUpdateId: number | null;
   maintenanceId: number | null;
-  maintenanceStage: "scheduled" | "in_progress" | null;
+  maintenanceStage: MaintenanceStage | null;
 };
 
 /** The incident (and the update) or the maintenance a notice send names; undefined when it is gone. */
@@ -74,7 +74,8 @@ async function maintenanceFacts(
     status: send.maintenanceStage ?? "scheduled",
     body: m.body,
     bodyEn: null,
-    declared: send.maintenanceStage !== "in_progress",
+    declared: (send.maintenanceStage ?? "scheduled") === "scheduled",
+    stage: send.maintenanceStage ?? "scheduled",
     window: { startsAt: m.startsAt, endsAt: m.endsAt },
   };
 }

@@ -1,6 +1,7 @@
 // The mail of an incident or maintenance notice, in French and English: what happened (the
 // incident's or the update's text, or the maintenance's, as written), a link to the page, and the
 // way out in one click.
+import type { MaintenanceStage } from "../../db/schema";
 import type { Dictionary, Lang } from "../i18n";
 import { inLang } from "../incidents/format";
 import { statusText } from "../incidents/views";
@@ -21,6 +22,8 @@ export type NoticeFacts = {
   declared: boolean;
   /** Maintenance only: when it starts and ends (ISO). */
   window?: { startsAt: string; endsAt: string };
+  /** Maintenance only: the moment told. */
+  stage?: MaintenanceStage;
 };
 
 const words: Dictionary<{
@@ -31,8 +34,8 @@ const words: Dictionary<{
   why: (listName: string) => string;
   unsubscribe: string;
   preferences: string;
-  maintenanceSubject: (title: string, begun: boolean) => string;
-  maintenanceLead: (begun: boolean) => string;
+  maintenanceSubject: Record<MaintenanceStage, (title: string) => string>;
+  maintenanceLead: Record<MaintenanceStage, string>;
   window: (from: string, to: string) => string;
   home: string;
 }> = {
@@ -45,10 +48,20 @@ const words: Dictionary<{
     why: (listName) => `Vous recevez ce message car vous avez confirmé : ${listName}.`,
     unsubscribe: "Ne plus rien recevoir (un clic)",
     preferences: "Gérer vos préférences et vos données",
-    maintenanceSubject: (title, begun) =>
-      begun ? `Maintenance en cours : ${title}` : `Maintenance prévue : ${title}`,
-    maintenanceLead: (begun) =>
-      begun ? "Une maintenance vient de commencer." : "Une maintenance est prévue.",
+    maintenanceSubject: {
+      scheduled: (title) => `Maintenance prévue : ${title}`,
+      in_progress: (title) => `Maintenance en cours : ${title}`,
+      updated: (title) => `Maintenance modifiée : ${title}`,
+      cancelled: (title) => `Maintenance annulée : ${title}`,
+      completed: (title) => `Maintenance terminée : ${title}`,
+    },
+    maintenanceLead: {
+      scheduled: "Une maintenance est prévue.",
+      in_progress: "Une maintenance vient de commencer.",
+      updated: "Une maintenance a changé ; voici ce qui est prévu désormais.",
+      cancelled: "Une maintenance prévue est annulée : elle n'aura pas lieu.",
+      completed: "Une maintenance en cours vient de se terminer, plus tôt que prévu.",
+    },
     window: (from, to) => `Du ${from} au ${to}`,
     home: "La page d'état",
   },
@@ -61,10 +74,20 @@ const words: Dictionary<{
     why: (listName) => `You receive this because you confirmed: ${listName}.`,
     unsubscribe: "Stop receiving these (one click)",
     preferences: "Manage your preferences and your data",
-    maintenanceSubject: (title, begun) =>
-      begun ? `Maintenance in progress: ${title}` : `Scheduled maintenance: ${title}`,
-    maintenanceLead: (begun) =>
-      begun ? "A maintenance has just begun." : "A maintenance is scheduled.",
+    maintenanceSubject: {
+      scheduled: (title) => `Scheduled maintenance: ${title}`,
+      in_progress: (title) => `Maintenance in progress: ${title}`,
+      updated: (title) => `Maintenance changed: ${title}`,
+      cancelled: (title) => `Maintenance cancelled: ${title}`,
+      completed: (title) => `Maintenance ended: ${title}`,
+    },
+    maintenanceLead: {
+      scheduled: "A maintenance is scheduled.",
+      in_progress: "A maintenance has just begun.",
+      updated: "A maintenance changed; this is what is planned now.",
+      cancelled: "A scheduled maintenance is cancelled: it will not take place.",
+      completed: "A maintenance in progress has just ended, earlier than planned.",
+    },
     window: (from, to) => `From ${from} to ${to}`,
     home: "The status page",
   },
@@ -87,9 +110,10 @@ function heading(input: NoticeInput, title: string) {
   const n = input.notice;
   if (n.about === "maintenance" && n.window) {
     const at = (iso: string) => formatInstant(iso, input.lang, input.zone);
+    const stage = n.stage ?? (n.declared ? "scheduled" : "in_progress");
     return {
-      lead: t.maintenanceLead(!n.declared),
-      subject: t.maintenanceSubject(title, !n.declared),
+      lead: t.maintenanceLead[stage],
+      subject: t.maintenanceSubject[stage](title),
       fact: `${t.window(at(n.window.startsAt), at(n.window.endsAt))} (${input.zone})`,
       more: t.home,
     };

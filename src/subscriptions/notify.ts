@@ -2,6 +2,7 @@
 // message to each confirmed subscriber concerned, through the one pipeline (`startSend`: kill switch, rate limit, outbox, audit), never from the
 // request itself: the request only enqueues, the dispatcher sends.
 import { type SQL, sql } from "drizzle-orm";
+import type { MaintenanceStage } from "../../db/schema";
 import { recordAudit } from "../audit/service";
 import type { Deps } from "../deps";
 import { findList } from "../lists/queries";
@@ -49,7 +50,7 @@ export async function notifySubscribers(deps: Deps, notice: Notice): Promise<num
 /** What the notice send names: an incident (and its update), or a maintenance. */
 type NoticeSubject =
   | { incident: { id: number; updateId: number | null } }
-  | { maintenance: { id: number; stage: "scheduled" | "in_progress" } };
+  | { maintenance: { id: number; stage: MaintenanceStage } };
 
 const incidentOf = (notice: Notice) => ({
   incident: { id: notice.incidentId, updateId: notice.updateId },
@@ -92,8 +93,8 @@ async function startNotice(
 
 export type MaintenanceNotice = {
   maintenanceId: number;
-  /** The moment told: it was scheduled, or it began. */
-  stage: "scheduled" | "in_progress";
+  /** The moment told: it was scheduled, began, changed, was called off or ended early. */
+  stage: MaintenanceStage;
   /** The components it names (none: every page subscriber is concerned). */
   components: readonly string[];
   actor: string;
