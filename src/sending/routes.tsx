@@ -6,9 +6,11 @@ import { roleAtLeast } from "../auth/roles";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
+import type { Lang } from "../i18n";
 import { formatInstant } from "../incidents/format";
 import { listFromParam } from "../lists/load";
 import { allLists, findList, type List } from "../lists/service";
+import { messages } from "../messages";
 import { errorsByField } from "../views/fields";
 import { approveSend, cancelSend, rejectSend } from "./approval";
 import {
@@ -171,7 +173,7 @@ sendingPages.post("/admin/sending/pause", async (c) => {
 sendingPages.post("/admin/sending/resume", async (c) => {
   const form = await c.req.parseBody();
   if (form.confirm !== "yes") {
-    return sendingPage(c, "Tick the box to confirm that sending may resume.", 422);
+    return sendingPage(c, messages(c.var.adminLang).sending.resumeTickBox, 422);
   }
   await resumeSending(c.var.deps, c.var.admin.email);
   c.var.deps.dispatcher?.wake();
@@ -238,9 +240,9 @@ sendingPages.get("/admin/sends/:id/progress", async (c) => {
 // ---- Re-consent ---------------------------------------------------------------------------
 
 /** The number typed must be the number shown: a deliberate act, not a stray click. */
-function confirmError(typed: string, expected: number): string | undefined {
+function confirmError(typed: string, expected: number, lang: Lang): string | undefined {
   if (typed.trim() === String(expected)) return undefined;
-  return `Type the number of recipients, ${expected}, to confirm.`;
+  return messages(lang).sending.confirmMismatch(expected);
 }
 
 const DAY_MS = 86_400_000;
@@ -277,12 +279,12 @@ async function reconsentPage(c: C, list: List, view: ReconsentView, status: 200 
       values={values}
       errors={view.errors ?? {}}
       step={view.step ?? "edit"}
-      deadlineInWords={input ? formatInstant(input.deadline, "en") : undefined}
+      deadlineInWords={input ? formatInstant(input.deadline, c.var.adminLang) : undefined}
       reminderInWords={
         input && reminder
           ? formatInstant(
               new Date(Date.parse(input.deadline) - reminder * DAY_MS).toISOString(),
-              "en",
+              c.var.adminLang,
             )
           : undefined
       }
@@ -331,7 +333,7 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
   const review = { values, step: "review" as const, input: parsed.data };
   if (form.confirm === undefined) return reconsentPage(c, list, review);
   const eligibility = await countRecipients(c.var.deps, "reconsent", list.id);
-  const typed = confirmError(values.confirm, eligibility.recipients);
+  const typed = confirmError(values.confirm, eligibility.recipients, c.var.adminLang);
   if (typed) return reconsentPage(c, list, { ...review, errors: { confirm: typed } }, 422);
   const result = await inviteLegacyContacts(c.var.deps, c.var.admin.email, list, parsed.data);
   if (!result.ok) {
@@ -469,7 +471,7 @@ sendingPages.post("/admin/campaigns/:id/send", async (c) => {
   const { campaign, list } = found;
   const form = await c.req.parseBody();
   const eligibility = await countRecipients(c.var.deps, "campaign", list.id);
-  const error = confirmError(str(form.confirm), eligibility.recipients);
+  const error = confirmError(str(form.confirm), eligibility.recipients, c.var.adminLang);
   if (error) return campaignPage(c, c.req.param("id"), { confirmError: error }, 422);
   const result = await sendCampaign(c.var.deps, c.var.admin.email, campaign, list);
   if (!result.ok)

@@ -1,0 +1,92 @@
+// Issue 20 item 8, second half: the sending, deliverability, polls, incidents, status, webhooks and
+// subscriptions admin pages speak French to a French browser and English otherwise, one language
+// per page. The header and navigation belong to the shell (checked apart): only <main> is read.
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { Lang } from "../src/i18n";
+import { CATALOGUES, catalogueTexts } from "../src/messages";
+import { createTestApp, type TestApp } from "./helpers";
+import { storyPages } from "./ux-pages";
+
+let t: TestApp;
+let cookie: string;
+let pages: Record<string, string>;
+
+beforeAll(async () => {
+  t = await createTestApp({ SEED: "demo" });
+  const story = await storyPages({ t });
+  const find = (pattern: RegExp) => story.admin.find((p) => pattern.test(p)) as string;
+  pages = {
+    sending: "/admin/sending",
+    send: find(/^\/admin\/sends\/\d+$/),
+    reconsent: find(/\/reconsent$/),
+  };
+  cookie = await t.signIn();
+}, 120_000);
+afterAll(() => t.close());
+
+/** The text people read inside <main>, entities decoded and spaces (nbsp too) folded. */
+const mainText = (html: string) =>
+  (/<main[\s\S]*?<\/main>/.exec(html)?.[0] ?? "")
+    .replace(/<(script|style)[\s\S]*?<\/\1>/g, " ")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/[\s\u00a0\u202f]+/g, " ");
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Texts of the other catalogue on the page: whole words, not in both, long enough to mean it. */
+function otherLanguage(text: string, lang: Lang): string[] {
+  const other = CATALOGUES[lang === "fr" ? "en" : "fr"];
+  const own = new Set(catalogueTexts(CATALOGUES[lang]));
+  const fold = (s: string) => s.replace(/[\s\u00a0\u202f]+/g, " ").trim();
+  return catalogueTexts(other)
+    .map(fold)
+    .filter((s) => s.length >= 4 && !own.has(s))
+    .filter((s) => new RegExp(`(^|[^\\p{L}])${escape(s)}($|[^\\p{L}])`, "u").test(text));
+}
+
+async function page(path: string, lang?: Lang) {
+  const headers: Record<string, string> = { Cookie: cookie };
+  if (lang) headers["Accept-Language"] = lang;
+  const res = await t.request(path, { headers });
+  expect(res.status, path).toBe(200);
+  const html = await res.text();
+  expect(html).toContain(`<html lang="${lang ?? "en"}"`);
+  return mainText(html);
+}
+
+/** Per page: French texts that must be there, and the English ones they replace. */
+const EXPECTED: Record<string, { fr: string[]; en: string[] }> = {
+  sending: {
+    fr: ["Envois", "Résultats récents", "Motif (visible des autres administrateurs)", "Lancé"],
+    en: ["Sending", "Recent outcomes", "Reason (shown to the other admins)"],
+  },
+  send: {
+    fr: ["Invitation à renouveler le consentement #", "Statut : ", "Échecs et exclusions"],
+    en: ["Re-consent invitation #", "Status: ", "Failed and suppressed"],
+  },
+  reconsent: {
+    fr: ["Redemander son consentement", "Échéance (UTC)", "Vérifier avant d'envoyer"],
+    en: ["for consent again", "Deadline (UTC)", "Review before sending"],
+  },
+};
+
+for (const name of Object.keys(EXPECTED)) {
+  test(`the ${name} page reads in French for Accept-Language fr, in English without it`, async () => {
+    const path = pages[name] as string;
+    const fr = await page(path, "fr");
+    const en = await page(path);
+    for (const text of EXPECTED[name]?.fr ?? []) expect(fr, `${path} fr`).toContain(text);
+    for (const text of EXPECTED[name]?.en ?? []) expect(en, `${path} en`).toContain(text);
+    expect(otherLanguage(fr, "fr"), `${path} fr`).toEqual([]);
+    expect(otherLanguage(en, "en"), `${path} en`).toEqual([]);
+  });
+}
+
+test("the check catches an English text left on a French page", () => {
+  expect(otherLanguage(`Envois ${CATALOGUES.en.sending.recentOutcomes}`, "fr")).toEqual([
+    CATALOGUES.en.sending.recentOutcomes,
+  ]);
+});
