@@ -34,7 +34,7 @@ const mainText = (html: string) =>
     .replace(/&amp;/g, "&")
     .replace(/[\s\u00a0\u202f]+/g, " ");
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Texts of the other catalogue on the page: whole words, not in both, long enough to mean it. */
 function otherLanguage(text: string, lang: Lang): string[] {
@@ -44,7 +44,7 @@ function otherLanguage(text: string, lang: Lang): string[] {
   return catalogueTexts(other)
     .map(fold)
     .filter((s) => s.length >= 4 && !own.has(s))
-    .filter((s) => new RegExp(`(^|[^\\p{L}])${escape(s)}($|[^\\p{L}])`, "u").test(text));
+    .filter((s) => new RegExp(`(^|[^\\p{L}])${escapeRegExp(s)}($|[^\\p{L}])`, "u").test(text));
 }
 
 async function page(path: string, lang?: Lang) {

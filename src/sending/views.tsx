@@ -340,8 +340,7 @@ export function SendPage(props: {
         {t.kindTitle(props.p.kind)} #{props.p.id}
       </h1>
       <p>
-        {t.to} <strong>{props.listName}</strong>
-        {t.startedBy(props.createdBy)}
+        {t.startedBy(props.listName, props.createdBy)}
         <Time at={props.createdAt} lang={useAdminLang()} />
         {t.subject(props.subject || t.defaultSubject)}
       </p>
