@@ -19,15 +19,20 @@ beforeAll(async () => {
     sending: "/admin/sending",
     send: find(/^\/admin\/sends\/\d+$/),
     reconsent: find(/\/reconsent$/),
+    polls: "/admin/polls",
+    poll: find(/^\/admin\/polls\/\d+$/),
   };
   cookie = await t.signIn();
 }, 120_000);
 afterAll(() => t.close());
 
-/** The text people read inside <main>, entities decoded and spaces (nbsp too) folded. */
+/**
+ * The text people read inside <main>, entities decoded and spaces (nbsp too) folded. Choices in
+ * a <select> are the organisation's data (incident titles written in French), not the interface.
+ */
 const mainText = (html: string) =>
   (/<main[\s\S]*?<\/main>/.exec(html)?.[0] ?? "")
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, " ")
+    .replace(/<(script|style|option)[\s\S]*?<\/\1>/g, " ")
     .replace(/<[^>]*>/g, " ")
     .replace(/&#39;/g, "'")
     .replace(/&quot;/g, '"')
@@ -70,6 +75,14 @@ const EXPECTED: Record<string, { fr: string[]; en: string[] }> = {
   reconsent: {
     fr: ["Redemander son consentement", "Échéance (UTC)", "Vérifier avant d'envoyer"],
     en: ["for consent again", "Deadline (UTC)", "Review before sending"],
+  },
+  polls: {
+    fr: ["Sondages", "Nouveau sondage", "Réponses, une par ligne (de 2 à 10)", "Créer le sondage"],
+    en: ["Polls", "New poll", "Answers, one per line (2 to 10)", "Create the poll"],
+  },
+  poll: {
+    fr: ["Résultats", "Évolution", "Télécharger les votes par réponse et par heure (CSV)"],
+    en: ["Results", "Over time", "Download votes per answer per hour (CSV)"],
   },
 };
 

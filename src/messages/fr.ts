@@ -174,6 +174,62 @@ export const fr = {
     sendInvitations: (n: string) => `Envoyer ${n} invitations`,
     changeDeadline: "Modifier l'échéance",
   },
+  polls: {
+    visibility: (visibility: string) =>
+      (
+        ({
+          always: "toujours",
+          after_vote: "après le vote (ou une fois clos)",
+          after_close: "une fois clos",
+        }) as Record<string, string>
+      )[visibility] ?? visibility,
+    question: "Question",
+    questionEn: "Question en anglais (facultatif)",
+    slug: "Identifiant d'adresse",
+    slugHint: "L'adresse\u00a0: /polls/IDENTIFIANT.",
+    options: "Réponses, une par ligne (de 2 à 10)",
+    optionsEn: "Réponses en anglais, une par ligne, dans le même ordre (facultatif)",
+    closesAt: "Clôture le (UTC, facultatif)",
+    showResults: "Afficher les résultats",
+    maxChoices: "Nombre de réponses qu'un votant peut choisir",
+    incident: "Incident concerné",
+    noIncident: "aucun",
+    create: "Créer le sondage",
+    title: "Sondages",
+    state: "État",
+    created: "Créé le",
+    stateName: (closed: boolean): string => (closed ? "clos" : "ouvert"),
+    noPoll: "Aucun sondage pour l'instant.",
+    newPoll: "Nouveau sondage",
+    noVote: "Aucun vote pour l'instant\u00a0: le graphique apparaît avec le premier.",
+    chartTitle: (first: string, last: string) =>
+      `Votes cumulés par réponse, du ${first} au ${last} (heures UTC)`,
+    invitations: "Invitations",
+    sentTo: (total: number) => `Envoyées à ${total} membres confirmés (`,
+    sendLink: (id: number) => `envoi #${id}`,
+    turnout: (voted: number, total: number, percent: string) =>
+      `). Participation\u00a0: ${voted} sur ${total} ont voté${percent}.`,
+    notInvited: "Personne n'a été invité. Rouvrez le sondage pour envoyer les invitations.",
+    inviteExplained:
+      "Seuls les invités votent, une fois chacun, avec leur propre lien. Les invitations partent une seule fois, aux membres dont le consentement le permet (confirmés).",
+    sendInvitations: "Envoyer les invitations",
+    nobodyToInvite: (excluded: number) =>
+      `Personne à inviter\u00a0: aucun membre n'a un consentement qui le permet (${excluded} exclus). Rien n'a été envoyé.`,
+    openState: (closed: boolean): string => (closed ? "Clos" : "Ouvert"),
+    closes: (when: string) => ` · clôture le ${when}`,
+    resultsShown: " · résultats affichés ",
+    publicPage: "page publique",
+    reopen: "Rouvrir le sondage",
+    close: "Clore le sondage",
+    results: "Résultats",
+    answer: "Réponse",
+    votes: "Votes",
+    percent: "Pourcentage",
+    total: "Total",
+    voters: (max: number) => `Votants (jusqu'à ${max} réponses chacun)`,
+    overTime: "Évolution",
+    votesCsv: "Télécharger les votes par réponse et par heure (CSV)",
+  },
 };
 
 export type Messages = typeof fr;
