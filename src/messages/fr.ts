@@ -230,6 +230,84 @@ export const fr = {
     overTime: "Évolution",
     votesCsv: "Télécharger les votes par réponse et par heure (CSV)",
   },
+  incidents: {
+    componentsHint:
+      "Composants touchés par cet incident, sous la forme identifiant:état séparés par des virgules, par exemple mail:major_outage, website:degraded (états\u00a0: operational, degraded, partial_outage, major_outage, maintenance).",
+    notify: "Prévenir les abonnés de la page d'état",
+    notifyYes: "Oui, écrire à chaque abonné confirmé concerné",
+    notifyNo: "Non, publier sans prévenir",
+    titleField: "Titre",
+    titleEn: "Titre en anglais (facultatif)",
+    slug: "Identifiant d'adresse",
+    slugHint:
+      "L'adresse\u00a0: /incidents/IDENTIFIANT. Lettres minuscules, chiffres et traits d'union.",
+    status: "État",
+    impact: "Impact",
+    impactName: (impact: string) =>
+      (
+        ({ none: "aucun", minor: "mineur", major: "majeur", critical: "critique" }) as Record<
+          string,
+          string
+        >
+      )[impact] ?? impact,
+    services: "Services touchés",
+    servicesHint: "Séparés par des virgules, par exemple mail, site web.",
+    components: "Composants",
+    body: "Ce qui se passe (Markdown)",
+    inEnglish: "En anglais (facultatif)",
+    publish: "Publier l'incident",
+    title: "Incidents",
+    subscribersLink: "Abonnés à la page d'état",
+    subscribersExplained: "\u00a0: qui reçoit chaque mise à jour, et qui suit un incident.",
+    updated: "Mis à jour",
+    noIncident: "Aucun incident pour l'instant.",
+    newIncident: "Nouvel incident",
+    declaredFrom: (id: number) => `Déclaré depuis l'envoi #${id}`,
+    sendLink: (id: number) => `Envoi #${id}`,
+    letAnswer: " · pour que ses destinataires puissent répondre, ",
+    attachPoll: "associez un sondage",
+    toThisIncident: " à cet incident.",
+    tellRecipients: (id: number) => `Prévenir les destinataires de l'envoi #${id} (une fois)`,
+    tellExplained:
+      "Seulement ceux que l'envoi a atteints et qui peuvent recevoir les avis d'incident\u00a0; cela ne peut se faire qu'une fois.",
+    impactLine: (impact: string) => ` · impact ${impact}`,
+    componentsLine: (components: string) => ` · composants\u00a0: ${components}`,
+    publicPage: "page publique",
+    postUpdate: "Publier une mise à jour",
+    newStatus: "Nouvel état",
+    componentsOptional: "Composants (facultatif\u00a0: nouveaux états)",
+    whatChanged: "Ce qui a changé (Markdown)",
+    postTheUpdate: "Publier la mise à jour",
+    resolveNow: "Marquer comme résolu",
+    timeline: "Chronologie",
+    postmortem: "Analyse après incident",
+    postmortemField: "Analyse après incident (Markdown)",
+    savePostmortem: "Enregistrer l'analyse",
+    told: "Les destinataires de l'envoi vont être prévenus.",
+    updatePosted: "Mise à jour publiée.",
+    postmortemSaved: "Analyse enregistrée.",
+    declareTitle: (id: number) => `Déclarer un incident · envoi #${id}`,
+    declareHeading: (id: number) => `Déclarer un incident à partir de l'envoi #${id}`,
+    draftHolds: "Le brouillon ci-dessous reprend les faits de l'",
+    draftEdit:
+      ". Modifiez-le, puis publiez-le. Rien n'est publié ni envoyé avant que vous ne le fassiez.",
+    sendInline: (id: number) => `envoi #${id}`,
+    whatWasSent: "Ce qui a été envoyé",
+    sentTo: (list: string) => ` à ${list}`,
+    howMany: "À combien de destinataires",
+    sentOf: (sent: string, total: string) => `${sent} envoyés sur ${total}`,
+    whenStopped: "Arrêté le",
+    notStopped: "pas arrêté",
+    rates: "Taux de rebonds et de plaintes",
+    ratesLine: (bounces: string, complaints: string, outcomes: string) =>
+      `${bounces} de rebonds, ${complaints} de plaintes (sur ${outcomes} résultats)`,
+    notSent: "Non envoyé",
+    backToIncident: "Retour à l'incident",
+    alreadyTold:
+      "Les destinataires de cet envoi ont déjà été prévenus de cet incident\u00a0; cela ne se fait qu'une fois.",
+    notFromSend:
+      "Cet incident n'a pas été déclaré depuis un envoi\u00a0: il n'a pas de destinataires à prévenir.",
+  },
 };
 
 export type Messages = typeof fr;
