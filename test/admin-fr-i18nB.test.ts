@@ -24,6 +24,11 @@ beforeAll(async () => {
     incidents: "/admin/incidents",
     incident: find(/^\/admin\/incidents\/\d+$/),
     declare: `${find(/^\/admin\/sends\/\d+$/)}/declare`,
+    deliverability: "/admin/deliverability",
+    sendDeliverability: `/admin/deliverability/sends/${find(/^\/admin\/sends\/\d+$/)
+      .split("/")
+      .pop()}`,
+    inbound: "/admin/inbound",
   };
   cookie = await t.signIn();
 }, 120_000);
@@ -103,6 +108,18 @@ const EXPECTED: Record<string, { fr: string[]; en: string[] }> = {
   declare: {
     fr: ["Déclarer un incident à partir de l'envoi #", "Ce qui a été envoyé", "Arrêté le"],
     en: ["Declare an incident from send #", "What was sent", "When it was stopped"],
+  },
+  deliverability: {
+    fr: ["Délivrabilité", "Rebonds (définitifs)", "Envois récents", "Boîte aux lettres"],
+    en: ["Deliverability", "Bounced (permanent)", "Recent sends", "Mailbox"],
+  },
+  sendDeliverability: {
+    fr: ["Délivrabilité de l'envoi #", "Tous les envois", "Rebonds temporaires"],
+    en: ["Deliverability of send #", "All sends", "Transient bounces"],
+  },
+  inbound: {
+    fr: ["Courrier entrant", "Relance ne redistribue rien"],
+    en: ["Inbound mail", "Relance redistributes nothing"],
   },
 };
 

@@ -308,6 +308,65 @@ export const fr = {
     notFromSend:
       "Cet incident n'a pas été déclaré depuis un envoi\u00a0: il n'a pas de destinataires à prévenir.",
   },
+  deliverability: {
+    sent: "Envoyés",
+    sentHint: "acceptés par le prestataire",
+    failed: "En échec",
+    failedHint: "refusés, abandonnés, ou en échec après l'envoi",
+    delivered: "Délivrés",
+    bouncedPermanent: "Rebonds (définitifs)",
+    complained: "Plaintes",
+    transient: "Rebonds temporaires",
+    transientHint: "comptés\u00a0; trois en 30 jours mènent à la liste d'exclusion",
+    ratesOver: (outcomes: string, messages: string) =>
+      `Taux calculés sur les ${outcomes} résultats signalés par le prestataire${messages ? ` (${messages} messages)` : ""}.`,
+    outboxMode:
+      "Le courrier reste dans la boîte d'envoi de cette machine\u00a0: dans ce mode, aucun prestataire ne signale de distributions, de rebonds ni de plaintes, ces chiffres restent donc à zéro. Lisez ce qui a été envoyé dans la ",
+    mailbox: "Boîte aux lettres",
+    title: "Délivrabilité",
+    intro:
+      "Les 30 derniers jours\u00a0: les messages envoyés ou en échec sur la période, et les résultats signalés par les webhooks du prestataire. Voir aussi la ",
+    suppressionList: "liste d'exclusion",
+    andThe: " et le ",
+    inboundLink: "courrier entrant",
+    allSends30: "Tous les envois, 30 derniers jours",
+    recentSends: "Envois récents",
+    nothingSent: "Rien n'a encore été envoyé.",
+    askConsent: "Demandez le consentement d'une liste",
+    orSendA: " ou envoyez une ",
+    campaign: "campagne",
+    eachSendShows: "\u00a0; chaque envoi apparaîtra ici.",
+    colSend: "Envoi",
+    colStarted: "Lancé",
+    colMessages: "Messages",
+    colDelivered: "Délivrés",
+    colBounced: "Rebonds",
+    colComplained: "Plaintes",
+    reconsentShort: "renouvellement du consentement",
+    sendTitle: (id: number) => `Envoi #${id}`,
+    ofSend: (id: number) => `Délivrabilité de l'envoi #${id}`,
+    kindTitle: (kind: string): string =>
+      kind === "reconsent" ? "Invitation à renouveler le consentement" : "Campagne",
+    started: ", lancé le ",
+    allSends: "Tous les envois",
+    inboundTitle: "Courrier entrant",
+    inboundIntro:
+      "Le courrier que le prestataire a reçu pour ce domaine. Relance ne redistribue rien\u00a0: ces messages sont gardés pour que vous les lisiez ici et ne sont jamais transférés à qui que ce soit. Les réponses au courrier de Relance vont à la boîte Reply-To tenue par une personne. Le contenu reste chez le prestataire.",
+    noInbound: "Aucun courrier entrant.",
+    received: "Reçu le",
+    from: "De",
+    to: "À",
+    subject: "Objet",
+    noSubject: "(sans objet)",
+    chartLabel: (title: string, unit: string, max: number) =>
+      `${title}\u00a0: résultats par ${unit === "hour" ? "heure" : "jour"}, au plus ${max} en une ${unit === "hour" ? "heure" : "journée"}`,
+    bucketTitle: (key: string, delivered: number, bounced: number, complained: number) =>
+      `${key}\u00a0: ${delivered} délivrés, ${bounced} rebonds, ${complained} plaintes`,
+    keyDelivered: "délivrés",
+    keyBounced: "rebonds",
+    keyComplained: "plaintes",
+    perUnit: (unit: string) => ` — par ${unit === "hour" ? "heure" : "jour"} (UTC)`,
+  },
 };
 
 export type Messages = typeof fr;
