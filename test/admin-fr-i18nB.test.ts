@@ -29,6 +29,9 @@ beforeAll(async () => {
       .split("/")
       .pop()}`,
     inbound: "/admin/inbound",
+    status: "/admin/status",
+    webhooks: "/admin/webhook-endpoints",
+    subscribers: "/admin/subscribers",
   };
   cookie = await t.signIn();
 }, 120_000);
@@ -120,6 +123,18 @@ const EXPECTED: Record<string, { fr: string[]; en: string[] }> = {
   inbound: {
     fr: ["Courrier entrant", "Relance ne redistribue rien"],
     en: ["Inbound mail", "Relance redistributes nothing"],
+  },
+  status: {
+    fr: ["Page d'état", "Nouveau composant", "Prévoir une maintenance", "Prévenir les abonnés"],
+    en: ["Status page", "New component", "Schedule a maintenance", "Notify subscribers"],
+  },
+  webhooks: {
+    fr: ["Webhooks sortants", "Enregistrer un point d'accès", "Événements"],
+    en: ["Outgoing webhooks", "Register an endpoint", "Events"],
+  },
+  subscribers: {
+    fr: ["Abonnés à la page d'état", "Seuls les abonnés confirmés reçoivent les avis"],
+    en: ["Status subscribers", "Only confirmed subscribers receive notices"],
   },
 };
 

@@ -367,6 +367,103 @@ export const fr = {
     keyComplained: "plaintes",
     perUnit: (unit: string) => ` — par ${unit === "hour" ? "heure" : "jour"} (UTC)`,
   },
+  statusAdmin: {
+    noComponent: "Aucun composant pour l'instant.",
+    component: "Composant",
+    group: "Groupe",
+    status: "État",
+    statusOf: (name: string) => `État de ${name}`,
+    set: "Appliquer",
+    noMaintenance: "Aucune maintenance prévue.",
+    maintenanceStatus: (status: string) =>
+      (
+        ({
+          scheduled: "prévue",
+          in_progress: "en cours",
+          completed: "terminée",
+          cancelled: "annulée",
+        }) as Record<string, string>
+      )[status] ?? status,
+    to: " au ",
+    noNotification: " · sans notification",
+    title: "Page d'état",
+    intro:
+      "Les incidents ouverts fixent l'état de leurs composants\u00a0; un état fixé ici tient jusqu'à ce qu'un incident ou une maintenance le change. ",
+    publicPage: "Page publique",
+    components: "Composants",
+    newComponent: "Nouveau composant",
+    name: "Nom",
+    slug: "Identifiant",
+    slugHint:
+      "Lettres minuscules, chiffres et traits d'union\u00a0; les incidents désignent les composants par cet identifiant.",
+    groupOptional: "Groupe (facultatif)",
+    addComponent: "Ajouter le composant",
+    scheduledMaintenance: "Maintenance prévue",
+    scheduleMaintenance: "Prévoir une maintenance",
+    titleField: "Titre",
+    whatWillHappen: "Ce qui va se passer",
+    startsAt: "Début (UTC, ISO 8601)",
+    endsAt: "Fin (UTC, ISO 8601)",
+    componentSlugs: "Composants (identifiants séparés par des virgules)",
+    notifySubscribers: "Prévenir les abonnés",
+    schedule: "Prévoir",
+  },
+  webhooks: {
+    noDelivery: "Aucune livraison pour l'instant.",
+    queued: "Mis en file",
+    event: "Événement",
+    status: "État",
+    attempts: "Tentatives",
+    lastAnswer: "Dernière réponse",
+    deliveryStatus: (status: string) =>
+      (
+        ({ pending: "en attente", delivered: "livré", failed: "en échec" }) as Record<
+          string,
+          string
+        >
+      )[status] ?? status,
+    nextTry: " (prochain essai le ",
+    sendTest: "Envoyer un événement de test",
+    remove: "Supprimer",
+    url: "URL (https://…, une adresse publique)",
+    events: "Événements",
+    register: "Enregistrer le point d'accès",
+    title: "Webhooks",
+    heading: "Webhooks sortants",
+    introBefore:
+      "Relance envoie les événements des incidents, des maintenances et des composants à ces URL, signés selon le schéma Standard Webhooks (",
+    introAfter:
+      "), et réessaie une livraison en échec à intervalles croissants pendant environ deux heures. Les adresses privées, locales et de métadonnées cloud sont refusées.",
+    registered:
+      "Point d'accès enregistré. Son secret de signature, affiché cette seule fois\u00a0: ",
+    registerHeading: "Enregistrer un point d'accès",
+  },
+  subscribers: {
+    title: "Abonnés à la page d'état",
+    introBefore:
+      "Qui a demandé chaque mise à jour de la page d'état, et qui suit un incident. Chacun forme une liste système\u00a0: ouvrez-la pour voir chaque abonné avec son état, les exporter, en effacer un ou consulter la preuve de son consentement. Seuls les abonnés ",
+    confirmed: "confirmés",
+    introAfter:
+      " reçoivent les avis\u00a0; un suivi prend fin de lui-même 7 jours après la résolution de son incident.",
+    nobody: "Personne ne s'est encore abonné.",
+    list: "Liste",
+    for: "Pour",
+    state: (state: string) =>
+      (
+        ({
+          pending: "en attente",
+          confirmed: "confirmés",
+          unsubscribed: "désinscrits",
+          expired: "expirés",
+          bounced: "en rebond",
+          complained: "plaintes",
+          erased: "effacés",
+        }) as Record<string, string>
+      )[state] ?? state,
+    everyUpdate: "chaque mise à jour",
+    deletedIncident: "un incident supprimé depuis",
+    ended: "terminé le ",
+  },
 };
 
 export type Messages = typeof fr;
