@@ -155,3 +155,23 @@ test("the check catches an English text left on a French page", () => {
     CATALOGUES.en.sending.recentOutcomes,
   ]);
 });
+
+test("what a form answers is in the admin's language too: the re-consent count and resuming", async () => {
+  const fr = { Cookie: cookie, "Accept-Language": "fr" };
+  const reconsent = pages.reconsent as string;
+  const form = await page(reconsent, "fr");
+  const deadline = /name="deadline"[^>]*value="([^"]+)"/.exec(
+    await (await t.request(reconsent, { headers: fr })).text(),
+  )?.[1] as string;
+  expect(form).toContain("Échéance (UTC)");
+  const wrong = await t.form(reconsent, { deadline, confirm: "999999", expected: "1" }, fr);
+  const text = mainText(await wrong.text());
+  expect(text).toContain("Saisissez le nombre de destinataires");
+  expect(otherLanguage(text, "fr")).toEqual([]);
+  await t.form("/admin/sending/pause", { reason: "essai" }, fr);
+  const resume = await t.form("/admin/sending/resume", {}, fr);
+  expect(resume.status).toBe(422);
+  expect(mainText(await resume.text())).toContain(
+    "Cochez la case pour confirmer que les envois peuvent reprendre.",
+  );
+});

@@ -131,6 +131,10 @@ export const en: Messages = {
     noReminder: "No reminder will be sent.",
     sendInvitations: (n: string) => `Send ${n} invitations`,
     changeDeadline: "Change the deadline",
+    nowStatus: (id: number, status: string) => `Send #${id} is now ${status}.`,
+    sayWhyReject: "Say why you reject it.",
+    nobodyToResend: "Nobody to resend to: every failed recipient is excluded now.",
+    unknownList: (id: number) => `list #${id}`,
   },
   polls: {
     visibility: (visibility: string) =>
@@ -368,6 +372,9 @@ export const en: Messages = {
       "), and retries a failed delivery with growing delays for about two hours. Private, local and cloud-metadata addresses are refused.",
     registered: "Endpoint registered. Its signing secret, shown only now: ",
     registerHeading: "Register an endpoint",
+    chooseEvent: "Choose at least one event.",
+    giveUrl: "Give the URL to post events to.",
+    testQueued: "A test event is queued; its delivery shows below within seconds.",
   },
   subscribers: {
     title: "Status subscribers",

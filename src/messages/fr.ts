@@ -173,6 +173,11 @@ export const fr = {
     noReminder: "Aucun rappel ne sera envoyé.",
     sendInvitations: (n: string) => `Envoyer ${n} invitations`,
     changeDeadline: "Modifier l'échéance",
+    nowStatus: (id: number, status: string) => `L'envoi #${id} est maintenant ${status}.`,
+    sayWhyReject: "Indiquez pourquoi vous le refusez.",
+    nobodyToResend:
+      "Personne à qui renvoyer : tous les destinataires en échec sont désormais exclus.",
+    unknownList: (id: number) => `liste #${id}`,
   },
   polls: {
     visibility: (visibility: string) =>
@@ -437,6 +442,10 @@ export const fr = {
     registered:
       "Point d'accès enregistré. Son secret de signature, affiché cette seule fois\u00a0: ",
     registerHeading: "Enregistrer un point d'accès",
+    chooseEvent: "Choisissez au moins un événement.",
+    giveUrl: "Indiquez l'URL à laquelle envoyer les événements.",
+    testQueued:
+      "Un événement de test est en file ; sa livraison apparaît ci-dessous en quelques secondes.",
   },
   subscribers: {
     title: "Abonnés à la page d'état",

@@ -97,7 +97,10 @@ async function approvalView(c: C, p: SendProgress) {
 function afterDecision(c: C, id: number, decision: Awaited<ReturnType<typeof approveSend>>) {
   if (decision.ok) c.var.deps.dispatcher?.wake();
   const notice = decision.ok
-    ? `Send #${id} is now ${decision.send.status.replace("_", " ")}.`
+    ? messages(c.var.adminLang).sending.nowStatus(
+        id,
+        messages(c.var.adminLang).sending.statusName(decision.send.status),
+      )
     : decision.detail;
   return c.redirect(`/admin/sends/${id}?notice=${encodeURIComponent(notice)}`, 303);
 }
@@ -114,7 +117,7 @@ sendingPages.post("/admin/sends/:id/reject", async (c) => {
     .slice(0, 500);
   if (!reason)
     return c.redirect(
-      `/admin/sends/${id}?notice=${encodeURIComponent("Say why you reject it.")}`,
+      `/admin/sends/${id}?notice=${encodeURIComponent(messages(c.var.adminLang).sending.sayWhyReject)}`,
       303,
     );
   return afterDecision(c, id, await rejectSend(c.var.deps, c.var.admin, id, reason));
@@ -165,7 +168,8 @@ function backTo(c: C): string {
 
 sendingPages.post("/admin/sending/pause", async (c) => {
   const form = await c.req.parseBody();
-  const reason = str(form.reason).trim().slice(0, 500) || "Stopped with the admin button";
+  const reason =
+    str(form.reason).trim().slice(0, 500) || messages(c.var.adminLang).sending.pauseReasonDefault;
   await pauseSending(c.var.deps, reason, c.var.admin.email);
   return c.redirect(backTo(c), 303);
 });
@@ -194,7 +198,7 @@ sendingPages.get("/admin/sends/:id", async (c) => {
       p={await progressView(c, p)}
       approval={await approvalView(c, p)}
       subject={p.subject}
-      listName={list?.name ?? `list #${p.listId}`}
+      listName={list?.name ?? messages(c.var.adminLang).sending.unknownList(p.listId)}
       createdBy={p.createdBy}
       createdAt={p.createdAt}
       excluded={p.excluded}
@@ -222,7 +226,7 @@ sendingPages.post("/admin/sends/:id/retry-failed", async (c) => {
   const notice = !result.ok
     ? result.detail
     : result.sendId === null
-      ? "Nobody to resend to: every failed recipient is excluded now."
+      ? messages(c.var.adminLang).sending.nobodyToResend
       : undefined;
   if (notice)
     return c.redirect(`/admin/sends/${send.id}?notice=${encodeURIComponent(notice)}`, 303);
