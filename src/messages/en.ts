@@ -191,6 +191,7 @@ export const en: Messages = {
     voters: (max: number) => `Voters (up to ${max} answers each)`,
     overTime: "Over time",
     votesCsv: "Download votes per answer per hour (CSV)",
+    percentValue: (n: number) => `${n}%`,
   },
   incidents: {
     componentsHint:

@@ -234,6 +234,7 @@ export const fr = {
     voters: (max: number) => `Votants (jusqu'à ${max} réponses chacun)`,
     overTime: "Évolution",
     votesCsv: "Télécharger les votes par réponse et par heure (CSV)",
+    percentValue: (n: number) => `${n}\u00a0%`,
   },
   incidents: {
     componentsHint:

@@ -350,7 +350,7 @@ function PollAdminPage(props: {
             <tr>
               <td>{o.label}</td>
               <td>{o.votes}</td>
-              <td>{o.percent}%</td>
+              <td>{t.percentValue(o.percent)}</td>
             </tr>
           ))}
         </tbody>
@@ -358,7 +358,7 @@ function PollAdminPage(props: {
           <tr>
             <th>{poll.maxChoices === 1 ? t.total : t.voters(poll.maxChoices)}</th>
             <th>{results.total}</th>
-            <th>{results.total && poll.maxChoices === 1 ? "100%" : "—"}</th>
+            <th>{results.total && poll.maxChoices === 1 ? t.percentValue(100) : "—"}</th>
           </tr>
         </tfoot>
       </table>
