@@ -28,7 +28,9 @@ function otherLanguage(html: string, lang: Lang): string[] {
   const other = lang === "fr" ? CATALOGUES.en : CATALOGUES.fr;
   const own = new Set(catalogueTexts(CATALOGUES[lang]));
   const text = visibleText(html);
-  return catalogueTexts(other).filter((s) => !own.has(s) && text.includes(s));
+  // Single words ("To", "List", "Liste") match by accident: inside other words ("Tout") or in the
+  // organisation's own data ("Liste des participants"); the admin's column headers are such words.
+  return catalogueTexts(other).filter((s) => s.includes(" ") && !own.has(s) && text.includes(s));
 }
 
 for (const lang of ["fr", "en"] as const) {

@@ -1,5 +1,6 @@
 // A small server-rendered SVG chart: one stacked bar per hour or day (delivered, bounced,
 // complained). No script and no inline style, so it fits the CSP; colours come from app.css.
+import { useAdminText } from "../views/org";
 import type { Bucket } from "./service";
 
 const WIDTH = 640;
@@ -12,6 +13,7 @@ const label = (key: string, unit: "hour" | "day") =>
   unit === "hour" ? `${key.slice(5, 10)} ${key.slice(11, 13)}h` : key.slice(5, 10);
 
 export function OutcomeChart(props: { series: Bucket[]; unit: "hour" | "day"; title: string }) {
+  const t = useAdminText().deliverability;
   const { series, unit } = props;
   const max = Math.max(1, ...series.map((b) => b.delivered + b.bounced + b.complained));
   const plotHeight = HEIGHT - TOP - BOTTOM;
@@ -25,7 +27,7 @@ export function OutcomeChart(props: { series: Bucket[]; unit: "hour" | "day"; ti
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"
-        aria-label={`${props.title}: outcomes per ${unit}, at most ${max} in one ${unit}`}
+        aria-label={t.chartLabel(props.title, unit, max)}
         xmlns="http://www.w3.org/2000/svg"
       >
         <line class="axis" x1={LEFT} y1={TOP} x2={LEFT} y2={HEIGHT - BOTTOM} />
@@ -48,9 +50,7 @@ export function OutcomeChart(props: { series: Bucket[]; unit: "hour" | "day"; ti
           });
           return (
             <g>
-              <title>
-                {`${b.key}: ${b.delivered} delivered, ${b.bounced} bounced, ${b.complained} complained`}
-              </title>
+              <title>{t.bucketTitle(b.key, b.delivered, b.bounced, b.complained)}</title>
               {parts}
             </g>
           );
@@ -67,9 +67,10 @@ export function OutcomeChart(props: { series: Bucket[]; unit: "hour" | "day"; ti
         ) : null}
       </svg>
       <figcaption>
-        <span class="chart-key key-delivered">delivered</span>{" "}
-        <span class="chart-key key-bounced">bounced</span>{" "}
-        <span class="chart-key key-complained">complained</span> — per {unit} (UTC)
+        <span class="chart-key key-delivered">{t.keyDelivered}</span>{" "}
+        <span class="chart-key key-bounced">{t.keyBounced}</span>{" "}
+        <span class="chart-key key-complained">{t.keyComplained}</span>
+        {t.perUnit(unit)}
       </figcaption>
     </figure>
   );

@@ -3,9 +3,12 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
+import type { Lang } from "../i18n";
+import { messages } from "../messages";
 import { ComponentError } from "../status/components";
 import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
 import { readSort, type Sort, SortHeader, sortRows } from "../views/sort";
 import { formatInstant } from "./format";
 import type { Incident } from "./queries";
@@ -43,21 +46,19 @@ const componentsField = (value: string | undefined) =>
       return { slug, status };
     });
 
-const COMPONENTS_HINT =
-  "Components this incident affects, as slug:status separated by commas, e.g. mail:major_outage, website:degraded (statuses: operational, degraded, partial_outage, major_outage, maintenance).";
-
-const time = (iso: string) => <time datetime={iso}>{formatInstant(iso, "en")}</time>;
+const time = (iso: string, lang: Lang) => <time datetime={iso}>{formatInstant(iso, lang)}</time>;
 
 /** Whether subscribers are told: yes by default; a draft from a send starts at no. */
 function NotifyField(props: { value?: string; errors?: FormErrors }) {
+  const t = useAdminText().incidents;
   return (
     <SelectField
       name="notify"
-      label="Tell the status page's subscribers"
+      label={t.notify}
       value={props.value ?? "true"}
       options={[
-        { value: "true", label: "Yes, mail every confirmed subscriber concerned" },
-        { value: "false", label: "No, publish quietly" },
+        { value: "true", label: t.notifyYes },
+        { value: "false", label: t.notifyNo },
       ]}
       errors={props.errors}
     />
@@ -65,70 +66,56 @@ function NotifyField(props: { value?: string; errors?: FormErrors }) {
 }
 
 export function NewIncidentForm(props: { values?: Values; errors?: FormErrors }) {
+  const t = useAdminText().incidents;
+  const lang = useAdminLang();
   const v = props.values ?? {};
   return (
     <form method="post" action="/admin/incidents">
-      <TextField name="title" label="Title" value={v.title} errors={props.errors} required />
-      <TextField
-        name="title_en"
-        label="Title in English (optional)"
-        value={v.title_en}
-        errors={props.errors}
-      />
+      <TextField name="title" label={t.titleField} value={v.title} errors={props.errors} required />
+      <TextField name="title_en" label={t.titleEn} value={v.title_en} errors={props.errors} />
       <TextField
         name="slug"
-        label="Slug"
+        label={t.slug}
         value={v.slug}
         errors={props.errors}
-        hint="The address: /incidents/SLUG. Lowercase letters, digits and hyphens."
+        hint={t.slugHint}
         required
       />
       <div class="grid">
         <SelectField
           name="status"
-          label="Status"
+          label={t.status}
           value={v.status}
-          options={INCIDENT_STATUSES}
+          options={INCIDENT_STATUSES.map((s) => ({ value: s, label: statusText(lang, s) }))}
           errors={props.errors}
         />
         <SelectField
           name="impact"
-          label="Impact"
+          label={t.impact}
           value={v.impact ?? "minor"}
-          options={IMPACTS}
+          options={IMPACTS.map((i) => ({ value: i, label: t.impactName(i) }))}
           errors={props.errors}
         />
       </div>
       <TextField
         name="services"
-        label="Affected services"
+        label={t.services}
         value={v.services}
         errors={props.errors}
-        hint="Separated by commas, e.g. mail, website."
+        hint={t.servicesHint}
       />
       <TextField
         name="components"
-        label="Components"
+        label={t.components}
         value={v.components}
         errors={props.errors}
-        hint={COMPONENTS_HINT}
+        hint={t.componentsHint}
       />
-      <TextArea
-        name="body"
-        label="What is happening (Markdown)"
-        value={v.body}
-        errors={props.errors}
-        required
-      />
-      <TextArea
-        name="body_en"
-        label="In English (optional)"
-        value={v.body_en}
-        errors={props.errors}
-      />
+      <TextArea name="body" label={t.body} value={v.body} errors={props.errors} required />
+      <TextArea name="body_en" label={t.inEnglish} value={v.body_en} errors={props.errors} />
       <NotifyField value={v.notify} errors={props.errors} />
       {v.from_send ? <input type="hidden" name="from_send" value={v.from_send} /> : null}
-      <button type="submit">Publish the incident</button>
+      <button type="submit">{t.publish}</button>
     </form>
   );
 }
@@ -143,6 +130,8 @@ function IncidentListPage(props: {
   errors?: FormErrors;
   sort?: Sort<(typeof INCIDENT_SORTS)[number]>;
 }) {
+  const t = useAdminText().incidents;
+  const lang = useAdminLang();
   const sort = props.sort ?? INCIDENT_ORDER;
   const incidents = sortRows(props.incidents, sort, {
     updated: (i) => i.updatedAt,
@@ -154,20 +143,20 @@ function IncidentListPage(props: {
     <SortHeader label={label} column={column} current={sort} path="/admin/incidents" params={{}} />
   );
   return (
-    <AdminLayout title="Incidents" email={props.email}>
-      <h1>Incidents</h1>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
       <p>
-        <a href="/admin/subscribers">Status subscribers</a>: who gets every update, and who follows
-        an incident.
+        <a href="/admin/subscribers">{t.subscribersLink}</a>
+        {t.subscribersExplained}
       </p>
       {props.incidents.length ? (
         <table>
           <thead>
             <tr>
-              <th>Title</th>
-              {header("Status", "status")}
-              {header("Impact", "impact")}
-              {header("Updated", "updated")}
+              <th>{t.titleField}</th>
+              {header(t.status, "status")}
+              {header(t.impact, "impact")}
+              {header(t.updated, "updated")}
             </tr>
           </thead>
           <tbody>
@@ -176,18 +165,18 @@ function IncidentListPage(props: {
                 <td>
                   <a href={`/admin/incidents/${i.id}`}>{i.title}</a>
                 </td>
-                <td>{statusText("en", i.status)}</td>
-                <td>{i.impact}</td>
-                <td>{time(i.updatedAt)}</td>
+                <td data-status={i.status}>{statusText(lang, i.status)}</td>
+                <td data-impact={i.impact}>{t.impactName(i.impact)}</td>
+                <td>{time(i.updatedAt, lang)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : (
-        <p class="muted">No incident yet.</p>
+        <p class="muted">{t.noIncident}</p>
       )}
       <details open={props.errors !== undefined}>
-        <summary>New incident</summary>
+        <summary>{t.newIncident}</summary>
         <NewIncidentForm values={props.values} errors={props.errors} />
       </details>
     </AdminLayout>
@@ -196,20 +185,20 @@ function IncidentListPage(props: {
 
 /** An incident declared from a send: its recipients may be told, once, through the pipeline. */
 function TellSendRecipients(props: { incident: Incident }) {
-  const sendId = props.incident.fromSendId;
+  const t = useAdminText().incidents;
+  const sendId = props.incident.fromSendId ?? 0;
   return (
     <section>
-      <h2>Declared from send #{sendId}</h2>
+      <h2>{t.declaredFrom(sendId)}</h2>
       <p>
-        <a href={`/admin/sends/${sendId}`}>Send #{sendId}</a> · to let its recipients answer,{" "}
-        <a href={`/admin/polls?incident=${props.incident.slug}`}>attach a poll</a> to this incident.
+        <a href={`/admin/sends/${sendId}`}>{t.sendLink(sendId)}</a>
+        {t.letAnswer}
+        <a href={`/admin/polls?incident=${props.incident.slug}`}>{t.attachPoll}</a>
+        {t.toThisIncident}
       </p>
       <form method="post" action={`/admin/incidents/${props.incident.id}/notify-send-recipients`}>
-        <button type="submit">Tell the recipients of send #{sendId} (once)</button>
-        <small>
-          {" "}
-          Only those the send reached and who may receive incident mail; this can be done once.
-        </small>
+        <button type="submit">{t.tellRecipients(sendId)}</button>
+        <small> {t.tellExplained}</small>
       </form>
     </section>
   );
@@ -222,6 +211,8 @@ function IncidentAdminPage(props: {
   postmortem?: { values: Values; errors: FormErrors };
   saved?: string;
 }) {
+  const t = useAdminText().incidents;
+  const lang = useAdminLang();
   const { incident, updates } = props.page;
   const u = props.update?.values ?? {};
   const p = props.postmortem?.values ?? {
@@ -233,12 +224,13 @@ function IncidentAdminPage(props: {
       <hgroup>
         <h1>{incident.title}</h1>
         <p>
-          {statusText("en", incident.status)} · impact {incident.impact}
+          {statusText(lang, incident.status)}
+          {t.impactLine(t.impactName(incident.impact))}
           {servicesOf(incident).length ? ` · ${servicesOf(incident).join(", ")}` : ""}
           {props.page.components.length
-            ? ` · components: ${props.page.components.map((c) => `${c.slug}:${c.status}`).join(", ")}`
+            ? t.componentsLine(props.page.components.map((c) => `${c.slug}:${c.status}`).join(", "))
             : ""}{" "}
-          · <a href={`/incidents/${incident.slug}`}>public page</a>
+          · <a href={`/incidents/${incident.slug}`}>{t.publicPage}</a>
         </p>
       </hgroup>
       {props.saved ? (
@@ -248,77 +240,77 @@ function IncidentAdminPage(props: {
       ) : null}
       {incident.fromSendId !== null ? <TellSendRecipients incident={incident} /> : null}
       <section>
-        <h2>Post an update</h2>
+        <h2>{t.postUpdate}</h2>
         <form method="post" action={`/admin/incidents/${incident.id}/updates`}>
           <SelectField
             name="status"
-            label="New status"
+            label={t.newStatus}
             value={u.status ?? incident.status}
-            options={INCIDENT_STATUSES.map((s) => ({ value: s, label: statusText("en", s) }))}
+            options={INCIDENT_STATUSES.map((s) => ({ value: s, label: statusText(lang, s) }))}
             errors={props.update?.errors}
           />
           <TextField
             name="components"
-            label="Components (optional: new statuses)"
+            label={t.componentsOptional}
             value={u.components}
             errors={props.update?.errors}
-            hint={COMPONENTS_HINT}
+            hint={t.componentsHint}
           />
           <TextArea
             name="body"
-            label="What changed (Markdown)"
+            label={t.whatChanged}
             value={u.body}
             errors={props.update?.errors}
             required
           />
           <TextArea
             name="body_en"
-            label="In English (optional)"
+            label={t.inEnglish}
             value={u.body_en}
             errors={props.update?.errors}
           />
           <NotifyField value={u.notify} errors={props.update?.errors} />
-          <button type="submit">Post the update</button>
+          <button type="submit">{t.postTheUpdate}</button>
         </form>
         {incident.status !== "resolved" ? (
           <form method="post" action={`/admin/incidents/${incident.id}/updates`}>
             <input type="hidden" name="status" value="resolved" />
             <input type="hidden" name="body" value="Résolu. / Resolved." />
             <button type="submit" class="secondary">
-              Resolve now
+              {t.resolveNow}
             </button>
           </form>
         ) : null}
       </section>
       <section>
-        <h2>Timeline</h2>
+        <h2>{t.timeline}</h2>
         <ol reversed>
           {updates.map((up) => (
             <li>
-              <strong>{statusText("en", up.status)}</strong> — {time(up.createdAt)}
+              <strong>{statusText(lang, up.status)}</strong> — {time(up.createdAt, lang)}
               <pre class="source">{up.body}</pre>
             </li>
           ))}
         </ol>
       </section>
       <section>
-        <h2>Postmortem</h2>
+        <h2>{t.postmortem}</h2>
         <form method="post" action={`/admin/incidents/${incident.id}/postmortem`}>
           <TextArea
             name="postmortem"
-            label="Postmortem (Markdown)"
+            label={t.postmortemField}
             value={p.postmortem}
             rows={10}
             errors={props.postmortem?.errors}
           />
           <TextArea
             name="postmortem_en"
-            label="In English (optional)"
+            label={t.inEnglish}
             value={p.postmortem_en}
             rows={6}
             errors={props.postmortem?.errors}
           />
-          <button type="submit">Save the postmortem</button>
+          <button type="submit">{t.savePostmortem}</button>
         </form>
       </section>
     </AdminLayout>
@@ -374,12 +366,13 @@ incidentAdmin.get("/admin/incidents/:id", async (c) => {
   const id = idParam(c.req.param("id"));
   const page = id === undefined ? undefined : await incidentById(c.var.deps, id);
   if (!page) return c.notFound();
+  const t = messages(c.var.adminLang).incidents;
   const saved = c.req.query("told")
-    ? "The recipients of the send will be told."
+    ? t.told
     : c.req.query("saved") === "update"
-      ? "Update posted."
+      ? t.updatePosted
       : c.req.query("saved")
-        ? "Postmortem saved."
+        ? t.postmortemSaved
         : undefined;
   return c.html(<IncidentAdminPage email={c.var.admin.email} page={page} saved={saved} />);
 });

@@ -5,8 +5,12 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { problem } from "../http/problem";
+import type { Lang } from "../i18n";
+import { messages } from "../messages";
 import type { SendReport } from "../sending/outbox";
 import { AdminLayout } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
+import { Time } from "../views/time";
 import { NewIncidentForm } from "./admin";
 import {
   draftFromSend,
@@ -21,32 +25,41 @@ type C = Context<AppEnv>;
 
 export const declareRoutes = new Hono<AppEnv>();
 
-const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
+const LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-US" };
+
+/** "1.5 %" or "1,5 %": one decimal, a space before the sign in both languages (as before). */
+const percent = (rate: number, lang: Lang) =>
+  `${(rate * 100).toLocaleString(LOCALES[lang], { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
 
 function DeclarePage(props: { email: string; facts: SendFacts }) {
+  const t = useAdminText().incidents;
+  const lang = useAdminLang();
+  const count = (n: number) => n.toLocaleString(LOCALES[lang]);
   const f = props.facts;
   return (
-    <AdminLayout title={`Declare an incident · send #${f.sendId}`} email={props.email}>
-      <h1>Declare an incident from send #{f.sendId}</h1>
+    <AdminLayout title={t.declareTitle(f.sendId)} email={props.email}>
+      <h1>{t.declareHeading(f.sendId)}</h1>
       <p>
-        The draft below holds the facts of <a href={`/admin/sends/${f.sendId}`}>send #{f.sendId}</a>
-        . Edit it, then publish. Nothing is published or sent before you do.
+        {t.draftHolds}
+        <a href={`/admin/sends/${f.sendId}`}>{t.sendInline(f.sendId)}</a>
+        {t.draftEdit}
       </p>
       <dl>
-        <dt>What was sent</dt>
+        <dt>{t.whatWasSent}</dt>
         <dd>
-          {f.subject || f.kind} ({f.kind}) to {f.listName}
+          {f.subject || f.kind} ({f.kind}){t.sentTo(f.listName)}
         </dd>
-        <dt>To how many</dt>
+        <dt>{t.howMany}</dt>
+        <dd>{t.sentOf(count(f.sent), count(f.total))}</dd>
+        <dt>{t.whenStopped}</dt>
+        <dd>{f.stoppedAt ? <Time at={f.stoppedAt} lang={lang} /> : t.notStopped}</dd>
+        <dt>{t.rates}</dt>
         <dd>
-          {f.sent} sent of {f.total}
-        </dd>
-        <dt>When it was stopped</dt>
-        <dd>{f.stoppedAt ? <time datetime={f.stoppedAt}>{f.stoppedAt}</time> : "not stopped"}</dd>
-        <dt>Bounce and complaint rates</dt>
-        <dd>
-          {percent(f.bounceRate)} bounces, {percent(f.complaintRate)} complaints (of {f.outcomes}{" "}
-          outcomes)
+          {t.ratesLine(
+            percent(f.bounceRate, lang),
+            percent(f.complaintRate, lang),
+            count(f.outcomes),
+          )}
         </dd>
       </dl>
       <NewIncidentForm values={draftFromSend(f)} />
@@ -71,7 +84,9 @@ declareRoutes.get("/api/v1/sends/:id/incident-draft", async (c) => {
   return c.json({ facts: f, draft: { ...draftFromSend(f), from_send: f.sendId, notify: false } });
 });
 
-type Told = { report: SendReport } | { status: 404 | 409; message: string };
+type Told =
+  | { report: SendReport }
+  | { status: 404 | 409; message: string; why?: "alreadyTold" | "notFromSend" };
 
 /** The outcome of telling the recipients, or the problem to answer. */
 async function tell(c: C): Promise<Told> {
@@ -87,12 +102,14 @@ async function tell(c: C): Promise<Told> {
       return {
         status: 409 as const,
         message: "The recipients of this send were already told of this incident; it is done once.",
+        why: "alreadyTold" as const,
       };
     }
     if (error instanceof NotDeclaredFromSend) {
       return {
         status: 409 as const,
         message: "This incident was not declared from a send: it has no recipients to tell.",
+        why: "notFromSend" as const,
       };
     }
     throw error;
@@ -112,12 +129,13 @@ declareRoutes.post("/api/v1/incidents/:id/notify-send-recipients", async (c) => 
 declareRoutes.post("/admin/incidents/:id/notify-send-recipients", async (c) => {
   const outcome = await tell(c);
   if (!("report" in outcome)) {
+    const t = messages(c.var.adminLang).incidents;
     return c.html(
-      <AdminLayout title="Not sent" email={c.var.admin.email}>
-        <h1>Not sent</h1>
-        <p class="notice error">{outcome.message}</p>
+      <AdminLayout title={t.notSent} email={c.var.admin.email}>
+        <h1>{t.notSent}</h1>
+        <p class="notice error">{outcome.why ? t[outcome.why] : outcome.message}</p>
         <p>
-          <a href={`/admin/incidents/${c.req.param("id")}`}>Back to the incident</a>
+          <a href={`/admin/incidents/${c.req.param("id")}`}>{t.backToIncident}</a>
         </p>
       </AdminLayout>,
       outcome.status,

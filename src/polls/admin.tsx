@@ -7,9 +7,12 @@ import { fieldErrors } from "../http/problem";
 import { formatInstant } from "../incidents/format";
 import type { Incident } from "../incidents/queries";
 import { allIncidents } from "../incidents/service";
+import { messages } from "../messages";
 import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
 import { readSort, type Sort, SortHeader, sortRows } from "../views/sort";
+import { Time } from "../views/time";
 import { invitePoll, pollInvitation } from "./invite";
 import type { Poll } from "./queries";
 import {
@@ -29,12 +32,6 @@ import {
 import { ShareBlock } from "./share";
 
 type Values = Record<string, string>;
-
-const VISIBILITY_LABELS = {
-  always: "always",
-  after_vote: "after voting (or once closed)",
-  after_close: "once closed",
-} as const;
 
 const formValues = (form: Record<string, unknown>): Values =>
   Object.fromEntries(
@@ -69,77 +66,53 @@ const fromForm = (v: Values) => ({
 });
 
 function NewPollForm(props: { values?: Values; errors?: FormErrors; incidents: Incident[] }) {
+  const t = useAdminText().polls;
   const v = props.values ?? {};
   const e = props.errors;
   return (
     <form method="post" action="/admin/polls">
-      <TextField name="question" label="Question" value={v.question} errors={e} required />
-      <TextField
-        name="question_en"
-        label="Question in English (optional)"
-        value={v.question_en}
-        errors={e}
-      />
-      <TextField
-        name="slug"
-        label="Slug"
-        value={v.slug}
-        errors={e}
-        hint="The address: /polls/SLUG."
-        required
-      />
-      <TextArea
-        name="options"
-        label="Answers, one per line (2 to 10)"
-        value={v.options}
-        errors={e}
-        rows={6}
-        required
-      />
-      <TextArea
-        name="options_en"
-        label="Answers in English, one per line, same order (optional)"
-        value={v.options_en}
-        errors={e}
-        rows={6}
-      />
+      <TextField name="question" label={t.question} value={v.question} errors={e} required />
+      <TextField name="question_en" label={t.questionEn} value={v.question_en} errors={e} />
+      <TextField name="slug" label={t.slug} value={v.slug} errors={e} hint={t.slugHint} required />
+      <TextArea name="options" label={t.options} value={v.options} errors={e} rows={6} required />
+      <TextArea name="options_en" label={t.optionsEn} value={v.options_en} errors={e} rows={6} />
       <div class="grid">
         <TextField
           name="closes_at"
           type="datetime-local"
-          label="Closes at (UTC, optional)"
+          label={t.closesAt}
           value={v.closes_at}
           errors={e}
         />
         <SelectField
           name="results_visibility"
-          label="Show results"
+          label={t.showResults}
           value={v.results_visibility ?? "after_vote"}
           options={RESULTS_VISIBILITY.map((r) => ({
             value: r,
-            label: VISIBILITY_LABELS[r],
+            label: t.visibility(r),
           }))}
           errors={e}
         />
         <TextField
           name="max_choices"
           type="number"
-          label="Answers a voter may choose"
+          label={t.maxChoices}
           value={v.max_choices ?? "1"}
           errors={e}
         />
         <SelectField
           name="incident_slug"
-          label="About the incident"
+          label={t.incident}
           value={v.incident_slug ?? ""}
           options={[
-            { value: "", label: "none" },
+            { value: "", label: t.noIncident },
             ...props.incidents.map((i) => ({ value: i.slug, label: i.title })),
           ]}
           errors={e}
         />
       </div>
-      <button type="submit">Create the poll</button>
+      <button type="submit">{t.create}</button>
     </form>
   );
 }
@@ -156,6 +129,8 @@ function PollListPage(props: {
   errors?: FormErrors;
   sort?: Sort<(typeof POLL_SORTS)[number]>;
 }) {
+  const t = useAdminText().polls;
+  const lang = useAdminLang();
   const sort = props.sort ?? POLL_ORDER;
   const polls = sortRows(props.polls, sort, {
     created: (p) => p.createdAt,
@@ -165,15 +140,15 @@ function PollListPage(props: {
     <SortHeader label={label} column={column} current={sort} path="/admin/polls" params={{}} />
   );
   return (
-    <AdminLayout title="Polls" email={props.email}>
-      <h1>Polls</h1>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
       {props.polls.length ? (
         <table>
           <thead>
             <tr>
-              <th>Question</th>
-              {header("State", "state")}
-              {header("Created", "created")}
+              <th>{t.question}</th>
+              {header(t.state, "state")}
+              {header(t.created, "created")}
             </tr>
           </thead>
           <tbody>
@@ -182,17 +157,19 @@ function PollListPage(props: {
                 <td>
                   <a href={`/admin/polls/${p.id}`}>{p.question}</a>
                 </td>
-                <td>{isClosed(p, props.now) ? "closed" : "open"}</td>
-                <td>{formatInstant(p.createdAt, "en")}</td>
+                <td>{t.stateName(isClosed(p, props.now))}</td>
+                <td>
+                  <Time at={p.createdAt} lang={lang} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : (
-        <p class="muted">No poll yet.</p>
+        <p class="muted">{t.noPoll}</p>
       )}
       <details open={props.errors !== undefined}>
-        <summary>New poll</summary>
+        <summary>{t.newPoll}</summary>
         <NewPollForm values={props.values} errors={props.errors} incidents={props.incidents} />
       </details>
     </AdminLayout>
@@ -214,9 +191,9 @@ const PALETTE = [
 
 /** Cumulative votes per answer, hour by hour: a small server-drawn SVG (no script, no inline style). */
 function VotesChart(props: Awaited<ReturnType<typeof resultsOverTime>>) {
+  const t = useAdminText().polls;
   const { options, series } = props;
-  if (!series.length)
-    return <p class="muted">No vote yet: the chart appears with the first one.</p>;
+  if (!series.length) return <p class="muted">{t.noVote}</p>;
   const width = 640;
   const height = 220;
   const pad = 30;
@@ -243,9 +220,7 @@ function VotesChart(props: Awaited<ReturnType<typeof resultsOverTime>>) {
         aria-labelledby="chart-title"
         xmlns="http://www.w3.org/2000/svg"
       >
-        <title id="chart-title">
-          Cumulative votes per answer, from {first} to {last} (hours in UTC)
-        </title>
+        <title id="chart-title">{t.chartTitle(first, last)}</title>
         <line x1={pad} y1={height - pad} x2={width - pad} y2={height - pad} stroke="currentColor" />
         <line x1={pad} y1={pad} x2={pad} y2={height - pad} stroke="currentColor" />
         <text x={pad - 4} y={pad + 4} text-anchor="end" font-size="10" fill="currentColor">
@@ -300,11 +275,12 @@ function InvitationBlock(props: {
   results: Results;
   error?: string;
 }) {
+  const t = useAdminText().polls;
   const { poll, invitation, results } = props;
   if (poll.audience !== "list") return null;
   return (
     <section aria-labelledby="invitation-title">
-      <h2 id="invitation-title">Invitations</h2>
+      <h2 id="invitation-title">{t.invitations}</h2>
       {props.error ? (
         <p class="notice error" role="alert">
           {props.error}
@@ -312,20 +288,20 @@ function InvitationBlock(props: {
       ) : null}
       {invitation ? (
         <p>
-          Sent to {invitation.total} confirmed members (
-          <a href={`/admin/sends/${invitation.id}`}>send #{invitation.id}</a>). Turnout:{" "}
-          {results.total} of {invitation.total} voted
-          {invitation.total ? ` (${Math.round((results.total * 100) / invitation.total)}%)` : ""}.
+          {t.sentTo(invitation.total)}
+          <a href={`/admin/sends/${invitation.id}`}>{t.sendLink(invitation.id)}</a>
+          {t.turnout(
+            results.total,
+            invitation.total,
+            invitation.total ? ` (${Math.round((results.total * 100) / invitation.total)}%)` : "",
+          )}
         </p>
       ) : props.closed ? (
-        <p>Not invited. Reopen the poll to send the invitations.</p>
+        <p>{t.notInvited}</p>
       ) : (
         <form method="post" action={`/admin/polls/${poll.id}/invite`}>
-          <p>
-            Only the invited vote, each once with their own link. The invitations go to the members
-            whose consent allows it (confirmed), once.
-          </p>
-          <button type="submit">Send the invitations</button>
+          <p>{t.inviteExplained}</p>
+          <button type="submit">{t.sendInvitations}</button>
         </form>
       )}
     </section>
@@ -342,16 +318,19 @@ function PollAdminPage(props: {
   invitation: InvitationFacts;
   inviteError?: string;
 }) {
+  const t = useAdminText().polls;
+  const lang = useAdminLang();
   const { poll, results } = props;
   return (
     <AdminLayout title={poll.question} email={props.email}>
       <hgroup>
         <h1>{poll.question}</h1>
         <p>
-          {props.closed ? "Closed" : "Open"}
-          {poll.closesAt ? ` · closes ${formatInstant(poll.closesAt, "en")}` : ""} · results shown{" "}
-          {VISIBILITY_LABELS[poll.resultsVisibility]} ·{" "}
-          <a href={`/polls/${poll.slug}`}>public page</a>
+          {t.openState(props.closed)}
+          {poll.closesAt ? t.closes(formatInstant(poll.closesAt, lang)) : ""}
+          {t.resultsShown}
+          {t.visibility(poll.resultsVisibility)} ·{" "}
+          <a href={`/polls/${poll.slug}`}>{t.publicPage}</a>
         </p>
       </hgroup>
       <form
@@ -360,7 +339,7 @@ function PollAdminPage(props: {
         class="inline"
       >
         <button type="submit" class={props.closed ? "" : "secondary"}>
-          {props.closed ? "Reopen the poll" : "Close the poll"}
+          {props.closed ? t.reopen : t.close}
         </button>
       </form>
       <InvitationBlock
@@ -370,13 +349,13 @@ function PollAdminPage(props: {
         results={results}
         error={props.inviteError}
       />
-      <h2>Results</h2>
+      <h2>{t.results}</h2>
       <table>
         <thead>
           <tr>
-            <th>Answer</th>
-            <th>Votes</th>
-            <th>Percent</th>
+            <th>{t.answer}</th>
+            <th>{t.votes}</th>
+            <th>{t.percent}</th>
           </tr>
         </thead>
         <tbody>
@@ -384,28 +363,26 @@ function PollAdminPage(props: {
             <tr>
               <td>{o.label}</td>
               <td>{o.votes}</td>
-              <td>{o.percent}%</td>
+              <td>{t.percentValue(o.percent)}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr>
-            <th>
-              {poll.maxChoices === 1 ? "Total" : `Voters (up to ${poll.maxChoices} answers each)`}
-            </th>
+            <th>{poll.maxChoices === 1 ? t.total : t.voters(poll.maxChoices)}</th>
             <th>{results.total}</th>
-            <th>{results.total && poll.maxChoices === 1 ? "100%" : "—"}</th>
+            <th>{results.total && poll.maxChoices === 1 ? t.percentValue(100) : "—"}</th>
           </tr>
         </tfoot>
       </table>
-      <h2>Over time</h2>
+      <h2>{t.overTime}</h2>
       <VotesChart {...props.chart} />
       {poll.audience === "public" ? (
-        <ShareBlock publicUrl={props.publicUrl} slug={poll.slug} lang="en" />
+        <ShareBlock publicUrl={props.publicUrl} slug={poll.slug} lang={lang} />
       ) : null}
       <p>
         <a href={`/admin/polls/${poll.id}/votes.csv`} download>
-          Download votes per answer per hour (CSV)
+          {t.votesCsv}
         </a>
       </p>
     </AdminLayout>
@@ -491,11 +468,7 @@ pollAdmin.post("/admin/polls/:id/invite", async (c) => {
   if (!result.ok) return pollAdminPage(c, poll, result.detail);
   if (result.sendId === null) {
     const excluded = Object.values(result.excluded).reduce((sum, n) => sum + n, 0);
-    return pollAdminPage(
-      c,
-      poll,
-      `Nobody to invite: no member's consent allows it (${excluded} excluded). Nothing was sent.`,
-    );
+    return pollAdminPage(c, poll, messages(c.var.adminLang).polls.nobodyToInvite(excluded));
   }
   deps.dispatcher?.wake();
   return c.redirect(`/admin/sends/${result.sendId}`, 303);

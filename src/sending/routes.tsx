@@ -6,7 +6,7 @@ import { roleAtLeast } from "../auth/roles";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
-import { isLang } from "../i18n";
+import { isLang, type Lang } from "../i18n";
 import { formatInstant } from "../incidents/format";
 import { listFromParam } from "../lists/load";
 import { allLists, findList, type List } from "../lists/service";
@@ -98,7 +98,10 @@ async function approvalView(c: C, p: SendProgress) {
 function afterDecision(c: C, id: number, decision: Awaited<ReturnType<typeof approveSend>>) {
   if (decision.ok) c.var.deps.dispatcher?.wake();
   const notice = decision.ok
-    ? `Send #${id} is now ${decision.send.status.replace("_", " ")}.`
+    ? messages(c.var.adminLang).sending.nowStatus(
+        id,
+        messages(c.var.adminLang).sending.statusName(decision.send.status),
+      )
     : decision.detail;
   return c.redirect(`/admin/sends/${id}?notice=${encodeURIComponent(notice)}`, 303);
 }
@@ -115,7 +118,7 @@ sendingPages.post("/admin/sends/:id/reject", async (c) => {
     .slice(0, 500);
   if (!reason)
     return c.redirect(
-      `/admin/sends/${id}?notice=${encodeURIComponent("Say why you reject it.")}`,
+      `/admin/sends/${id}?notice=${encodeURIComponent(messages(c.var.adminLang).sending.sayWhyReject)}`,
       303,
     );
   return afterDecision(c, id, await rejectSend(c.var.deps, c.var.admin, id, reason));
@@ -167,7 +170,8 @@ function backTo(c: C): string {
 
 sendingPages.post("/admin/sending/pause", async (c) => {
   const form = await c.req.parseBody();
-  const reason = str(form.reason).trim().slice(0, 500) || "Stopped with the admin button";
+  const reason =
+    str(form.reason).trim().slice(0, 500) || messages(c.var.adminLang).sending.pauseReasonDefault;
   await pauseSending(c.var.deps, reason, c.var.admin.email);
   return c.redirect(backTo(c), 303);
 });
@@ -175,7 +179,7 @@ sendingPages.post("/admin/sending/pause", async (c) => {
 sendingPages.post("/admin/sending/resume", async (c) => {
   const form = await c.req.parseBody();
   if (form.confirm !== "yes") {
-    return sendingPage(c, "Tick the box to confirm that sending may resume.", 422);
+    return sendingPage(c, messages(c.var.adminLang).sending.resumeTickBox, 422);
   }
   await resumeSending(c.var.deps, c.var.admin.email);
   c.var.deps.dispatcher?.wake();
@@ -196,7 +200,7 @@ sendingPages.get("/admin/sends/:id", async (c) => {
       p={await progressView(c, p)}
       approval={await approvalView(c, p)}
       subject={p.subject}
-      listName={list?.name ?? `list #${p.listId}`}
+      listName={list?.name ?? messages(c.var.adminLang).sending.unknownList(p.listId)}
       createdBy={p.createdBy}
       createdAt={p.createdAt}
       excluded={p.excluded}
@@ -224,7 +228,7 @@ sendingPages.post("/admin/sends/:id/retry-failed", async (c) => {
   const notice = !result.ok
     ? result.detail
     : result.sendId === null
-      ? "Nobody to resend to: every failed recipient is excluded now."
+      ? messages(c.var.adminLang).sending.nobodyToResend
       : undefined;
   if (notice)
     return c.redirect(`/admin/sends/${send.id}?notice=${encodeURIComponent(notice)}`, 303);
@@ -242,9 +246,9 @@ sendingPages.get("/admin/sends/:id/progress", async (c) => {
 // ---- Re-consent ---------------------------------------------------------------------------
 
 /** The number typed must be the number shown: a deliberate act, not a stray click. */
-function confirmError(typed: string, expected: number): string | undefined {
+function confirmError(typed: string, expected: number, lang: Lang): string | undefined {
   if (typed.trim() === String(expected)) return undefined;
-  return `Type the number of recipients, ${expected}, to confirm.`;
+  return messages(lang).sending.confirmMismatch(expected);
 }
 
 const DAY_MS = 86_400_000;
@@ -281,12 +285,12 @@ async function reconsentPage(c: C, list: List, view: ReconsentView, status: 200 
       values={values}
       errors={view.errors ?? {}}
       step={view.step ?? "edit"}
-      deadlineInWords={input ? formatInstant(input.deadline, "en") : undefined}
+      deadlineInWords={input ? formatInstant(input.deadline, c.var.adminLang) : undefined}
       reminderInWords={
         input && reminder
           ? formatInstant(
               new Date(Date.parse(input.deadline) - reminder * DAY_MS).toISOString(),
-              "en",
+              c.var.adminLang,
             )
           : undefined
       }
@@ -335,7 +339,7 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
   const review = { values, step: "review" as const, input: parsed.data };
   if (form.confirm === undefined) return reconsentPage(c, list, review);
   const eligibility = await countRecipients(c.var.deps, "reconsent", list.id);
-  const typed = confirmError(values.confirm, eligibility.recipients);
+  const typed = confirmError(values.confirm, eligibility.recipients, c.var.adminLang);
   if (typed) return reconsentPage(c, list, { ...review, errors: { confirm: typed } }, 422);
   const result = await inviteLegacyContacts(c.var.deps, c.var.admin.email, list, parsed.data);
   if (!result.ok) {
@@ -479,7 +483,7 @@ sendingPages.post("/admin/campaigns/:id/send", async (c) => {
   const { campaign, list } = found;
   const form = await c.req.parseBody();
   const eligibility = await countRecipients(c.var.deps, "campaign", list.id);
-  const error = confirmError(str(form.confirm), eligibility.recipients);
+  const error = confirmError(str(form.confirm), eligibility.recipients, c.var.adminLang);
   if (error) return campaignPage(c, c.req.param("id"), { confirmError: error }, 422);
   const result = await sendCampaign(c.var.deps, c.var.admin.email, campaign, list);
   if (!result.ok)

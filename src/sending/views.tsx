@@ -1,21 +1,14 @@
 import type { Child } from "hono/jsx";
-import { formatDuration } from "../time";
+import type { Lang } from "../i18n";
+import { formatDuration, formatInstant } from "../time";
 import { AdminLayout, StopAllSendingButton } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
 import { type Sort, SortHeader } from "../views/sort";
-import { Time } from "../views/time";
+import { Time, timeSettings } from "../views/time";
 import type { Failure } from "./failures";
 import type { SendingState } from "./kill-switch";
 import type { ProgressRate } from "./progress-rate";
 import type { CanaryFigures } from "./queries";
-
-const SEND_TITLES = {
-  reconsent: "Re-consent invitation",
-  campaign: "Campaign",
-  subscribe: "Subscription confirmation",
-  reminder: "Re-consent reminder",
-  test: "Test of a campaign",
-  incident: "Incident notice",
-};
 
 export function PausedNotice(props: { state: SendingState }) {
   return (
@@ -82,11 +75,13 @@ export function SendingPage(props: {
   rates: { bounceRate: number; complaintRate: number; outcomes: number };
   sends?: Child;
 }) {
-  const pct = (n: number) => `${(n * 100).toFixed(2)}%`;
+  const t = useAdminText().sending;
+  const n = useCount();
+  const pct = usePercent();
   return (
-    <AdminLayout title="Sending" email={props.email}>
-      <h1>Sending</h1>
-      {props.state.paused ? <PausedNotice state={props.state} /> : <p>Sending is running.</p>}
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
+      {props.state.paused ? <PausedNotice state={props.state} /> : <p>{t.running}</p>}
       {props.error ? (
         <p class="notice error" role="alert">
           {props.error}
@@ -97,18 +92,21 @@ export function SendingPage(props: {
       ) : (
         <form method="post" action="/admin/sending/pause">
           <label>
-            Reason (shown to the other admins)
-            <input name="reason" maxlength={500} required value="Stopped with the admin button" />
+            {t.pauseReason}
+            <input name="reason" maxlength={500} required value={t.pauseReasonDefault} />
           </label>
           <button type="submit" class="stop-all">
-            Stop all sending
+            {t.stopAll}
           </button>
         </form>
       )}
-      <h2>Recent outcomes</h2>
+      <h2>{t.recentOutcomes}</h2>
       <p>
-        Over the last {props.rates.outcomes} outcomes: hard bounces {pct(props.rates.bounceRate)},
-        complaints {pct(props.rates.complaintRate)}.
+        {t.outcomesLine(
+          n(props.rates.outcomes),
+          pct(props.rates.bounceRate),
+          pct(props.rates.complaintRate),
+        )}
       </p>
       {props.sends}
     </AdminLayout>
@@ -117,19 +115,44 @@ export function SendingPage(props: {
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
+const NUMBER_LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-US" };
+
+/** Counts as the admin's language writes them: "3,800" or "3 800". */
+function useCount(): (n: number) => string {
+  const locale = NUMBER_LOCALES[useAdminLang()];
+  return (n) => n.toLocaleString(locale);
+}
+
+/** Rates as "0.50%" or "0,50 %". */
+function usePercent(): (rate: number) => string {
+  const lang = useAdminLang();
+  const format = new Intl.NumberFormat(NUMBER_LOCALES[lang], {
+    style: "percent",
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return (rate) => format.format(rate);
+}
+
 /** "3,800 contacts: 3,412 will be invited; excluded: 201 suppressed, 187 invited". */
 export function EligibilitySummary(props: {
   recipients: number;
   excluded: Record<string, number>;
   verb: string;
 }) {
-  const excluded = Object.entries(props.excluded).filter(([, n]) => n > 0);
-  const total = props.recipients + excluded.reduce((sum, [, n]) => sum + n, 0);
+  const t = useAdminText().sending;
+  const n = useCount();
+  const excluded = Object.entries(props.excluded).filter(([, count]) => count > 0);
+  const total = props.recipients + excluded.reduce((sum, [, count]) => sum + count, 0);
   return (
     <p id="eligibility">
-      {fmt(total)} contacts: <strong>{fmt(props.recipients)}</strong> {props.verb}
+      {t.contactsCount(n(total))}
+      <strong>{n(props.recipients)}</strong> {props.verb}
       {excluded.length ? (
-        <>; excluded: {excluded.map(([reason, n]) => `${fmt(n)} ${reason}`).join(", ")}</>
+        <>
+          {t.excludedIntro}
+          {excluded.map(([reason, count]) => `${n(count)} ${t.excludedReason(reason)}`).join(", ")}
+        </>
       ) : null}
       .
     </p>
@@ -162,24 +185,23 @@ const FINISHED = ["done", "cancelled", "rejected"];
 
 /** The canary: its size, where it stands (hold and countdown), and what it gave. */
 function CanaryBlock(props: { p: ProgressView }) {
+  const t = useAdminText().sending;
+  const lang = useAdminLang();
+  const n = useCount();
   const { p } = props;
   if (!p.canary) return null;
   const c = p.canary;
   return (
     <section id="canary">
-      <h2>Canary</h2>
-      <p>
-        First to {fmt(c.size)} recipients chosen at random: {fmt(c.called)} sent, {fmt(c.bounced)}{" "}
-        hard bounces, {fmt(c.complained)} complaints.
-      </p>
+      <h2>{t.canary}</h2>
+      <p>{t.canaryFigures(n(c.size), n(c.called), n(c.bounced), n(c.complained))}</p>
       {p.status === "canary_hold" && p.canaryHoldUntil ? (
         <p class="notice" role="status">
-          Holding until{" "}
+          {t.holdingUntil}{" "}
           <time data-canary-hold-until={p.canaryHoldUntil} datetime={p.canaryHoldUntil}>
-            {p.canaryHoldUntil}
+            {formatInstant(p.canaryHoldUntil, lang, timeSettings().zone)}
           </time>{" "}
-          (about {Math.max(0, Math.ceil((p.holdSecondsLeft ?? 0) / 60))} min left): the rest goes
-          then if the canary's bounces and complaints stay under the breaker's thresholds.
+          {t.holdLeft(Math.max(0, Math.ceil((p.holdSecondsLeft ?? 0) / 60)))}
         </p>
       ) : null}
     </section>
@@ -188,22 +210,29 @@ function CanaryBlock(props: { p: ProgressView }) {
 
 /** Rate and time left, or why there is none yet; nothing at all once the send is finished. */
 function RateFigures(props: { rate: ProgressRate }) {
+  const t = useAdminText().sending;
+  const locale = NUMBER_LOCALES[useAdminLang()];
   const r = props.rate;
   if (r.kind === "finished") return null;
   const [rate, left] =
     r.kind === "measuring"
-      ? ["measuring…", "measuring…"]
+      ? [t.measuring, t.measuring]
       : r.kind === "paused"
-        ? ["paused", "—"]
+        ? [t.paused, "—"]
         : [
-            `${r.perSecond.toFixed(1)} messages/s`,
-            r.etaSeconds === null ? "—" : `about ${formatDuration(r.etaSeconds)}`,
+            t.perSecond(
+              r.perSecond.toLocaleString(locale, {
+                minimumFractionDigits: 1,
+                maximumFractionDigits: 1,
+              }),
+            ),
+            r.etaSeconds === null ? "—" : t.about(formatDuration(r.etaSeconds)),
           ];
   return (
     <>
-      <dt>Rate</dt>
+      <dt>{t.rate}</dt>
       <dd>{rate}</dd>
-      <dt>Time left</dt>
+      <dt>{t.timeLeft}</dt>
       <dd>{left}</dd>
     </>
   );
@@ -211,8 +240,8 @@ function RateFigures(props: { rate: ProgressRate }) {
 
 /** The live progress block, re-fetched by htmx every 2 s until the send is finished. */
 export function ProgressFragment(props: { p: ProgressView }) {
+  const t = useAdminText().sending;
   const p = props.p;
-  const done = p.sent + p.failed + p.suppressed;
   const finished = FINISHED.includes(p.status);
   const poll = finished
     ? {}
@@ -224,53 +253,65 @@ export function ProgressFragment(props: { p: ProgressView }) {
   return (
     <section id="progress" {...poll}>
       <p>
-        Status: <strong data-status={p.status}>{p.status.replace("_", " ")}</strong>
+        {t.status}
+        <strong data-status={p.status}>{t.statusName(p.status)}</strong>
         {p.sendAt && (p.status === "scheduled" || p.status === "awaiting_approval") ? (
           <>
             {" "}
-            — scheduled for <time datetime={p.sendAt}>{p.sendAt}</time>
+            — {t.scheduledFor} <Time at={p.sendAt} lang={useAdminLang()} />
           </>
         ) : null}
       </p>
       {p.stopReason ? (
         <p class="notice error" id="stop-reason">
-          {p.status === "rejected" ? "Rejected" : p.status === "paused" ? "Paused" : "Stopped"}
-          {p.stoppedBy && p.stoppedBy !== "system" ? ` by ${p.stoppedBy}` : ""}: {p.stopReason}
+          {t.stopped(p.status)}
+          {p.stoppedBy && p.stoppedBy !== "system" ? t.stoppedBy(p.stoppedBy) : ""}: {p.stopReason}
         </p>
       ) : null}
+      <ProgressCounts p={p} />
+    </section>
+  );
+}
+
+/** The counts of a send, the bar, and the sum that must add up. */
+function ProgressCounts(props: { p: ProgressView }) {
+  const t = useAdminText().sending;
+  const n = useCount();
+  const p = props.p;
+  const done = p.sent + p.failed + p.suppressed;
+  return (
+    <>
       {p.status === "preparing" ? (
         <p class="notice" role="status" id="preparing">
-          Preparing: {fmt(p.queued)} of {fmt(p.total)} recipients enqueued. Nobody is sent anything
-          until all are.
+          {t.preparing(n(p.queued), n(p.total))}
         </p>
       ) : null}
       <CanaryBlock p={p} />
-      <progress value={done} max={Math.max(1, p.total)} aria-label="Progress" />
+      <progress value={done} max={Math.max(1, p.total)} aria-label={t.progress} />
       {/* Always shown, so that a message unaccounted for is seen. */}
       <p class="reconciliation">
-        Total {fmt(p.total)} = {fmt(p.sent)} sent + {fmt(p.failed)} failed + {fmt(p.suppressed)}{" "}
-        suppressed + {fmt(p.queued)} queued
+        {t.reconciliation(n(p.total), n(p.sent), n(p.failed), n(p.suppressed), n(p.queued))}
         {/* While preparing, the total is the count made at the start: the rest is still to come. */}
         {p.status === "preparing" ? (
-          <> + {fmt(Math.max(0, p.total - done - p.queued))} still to enqueue</>
-        ) : p.total === p.sent + p.failed + p.suppressed + p.queued ? null : (
-          <strong> (does not add up: {fmt(p.total - done - p.queued)} unaccounted for)</strong>
+          t.stillToEnqueue(n(Math.max(0, p.total - done - p.queued)))
+        ) : p.total === done + p.queued ? null : (
+          <strong>{t.unaccounted(n(p.total - done - p.queued))}</strong>
         )}
       </p>
       <dl class="counters">
-        <dt>Total</dt>
-        <dd>{fmt(p.total)}</dd>
-        <dt>Queued</dt>
-        <dd>{fmt(p.queued)}</dd>
-        <dt>Sent</dt>
-        <dd>{fmt(p.sent)}</dd>
-        <dt>Failed</dt>
-        <dd>{fmt(p.failed)}</dd>
-        <dt>Suppressed</dt>
-        <dd>{fmt(p.suppressed)}</dd>
+        <dt>{t.total}</dt>
+        <dd>{n(p.total)}</dd>
+        <dt>{t.queued}</dt>
+        <dd>{n(p.queued)}</dd>
+        <dt>{t.sent}</dt>
+        <dd>{n(p.sent)}</dd>
+        <dt>{t.failed}</dt>
+        <dd>{n(p.failed)}</dd>
+        <dt>{t.suppressed}</dt>
+        <dd>{n(p.suppressed)}</dd>
         <RateFigures rate={p.rate} />
       </dl>
-    </section>
+    </>
   );
 }
 
@@ -287,24 +328,30 @@ export function SendPage(props: {
   /** While the send awaits approval: what the approver must see. */
   approval?: { firstLines: string; mayApprove: boolean; createdBy: string };
 }) {
+  const t = useAdminText().sending;
   return (
-    <AdminLayout title={`Send #${props.p.id}`} email={props.email}>
+    <AdminLayout title={t.sendTitle(props.p.id)} email={props.email}>
       {props.notice ? (
         <p class="notice" role="status">
           {props.notice}
         </p>
       ) : null}
       <h1>
-        {SEND_TITLES[props.p.kind as keyof typeof SEND_TITLES] ?? "Send"} #{props.p.id}
+        {t.kindTitle(props.p.kind)} #{props.p.id}
       </h1>
       <p>
-        To <strong>{props.listName}</strong>, started by {props.createdBy} at{" "}
-        <Time at={props.createdAt} />. Subject: {props.subject || "(default)"}
+        {t.startedBy(props.listName, props.createdBy)}
+        <Time at={props.createdAt} lang={useAdminLang()} />
+        {t.subject(props.subject || t.defaultSubject)}
       </p>
-      <EligibilitySummary recipients={props.p.total} excluded={props.excluded} verb="queued" />
+      <EligibilitySummary
+        recipients={props.p.total}
+        excluded={props.excluded}
+        verb={t.verbQueued}
+      />
       <p>
         <a href={`/admin/sends/${props.p.id}/declare`} class="secondary">
-          Declare an incident
+          {t.declareIncident}
         </a>
       </p>
       {props.approval ? <ApprovalSection p={props.p} {...props.approval} /> : null}
@@ -312,15 +359,13 @@ export function SendPage(props: {
       {FINISHED.includes(props.p.status) ? null : (
         <form method="post" action={`/admin/sends/${props.p.id}/cancel`}>
           <button type="submit" class="danger">
-            Cancel this send
+            {t.cancelSend}
           </button>
         </form>
       )}
       <FailuresSection p={props.p} failures={props.failures} />
       <p>
-        <a href={`/admin/deliverability/sends/${props.p.id}`}>
-          Deliverability: delivered, bounced, complained
-        </a>
+        <a href={`/admin/deliverability/sends/${props.p.id}`}>{t.deliverabilityLink}</a>
       </p>
     </AdminLayout>
   );
@@ -336,12 +381,14 @@ function ApprovalSection(props: {
   mayApprove: boolean;
   createdBy: string;
 }) {
+  const t = useAdminText().sending;
+  const n = useCount();
   return (
     <section id="approval">
-      <h2>Awaiting approval</h2>
+      <h2>{t.awaitingApproval}</h2>
       <p>
-        <strong>{props.createdBy}</strong> asked to send this to {fmt(props.p.total)} recipients: a
-        send this large needs a second admin who may send.
+        <strong>{props.createdBy}</strong>
+        {t.askedToSend(n(props.p.total))}
       </p>
       <blockquote class="message-start">
         {props.firstLines.split("\n").map((line) => (
@@ -354,22 +401,19 @@ function ApprovalSection(props: {
       {props.mayApprove ? (
         <>
           <form method="post" action={`/admin/sends/${props.p.id}/approve`}>
-            <button type="submit">Approve and send</button>
+            <button type="submit">{t.approve}</button>
           </form>
           <form method="post" action={`/admin/sends/${props.p.id}/reject`}>
             <label>
-              Why reject it <input name="reason" required maxlength={500} />
+              {t.rejectWhy} <input name="reason" required maxlength={500} />
             </label>
             <button type="submit" class="danger">
-              Reject
+              {t.reject}
             </button>
           </form>
         </>
       ) : (
-        <p class="muted">
-          You started this send (or your role may not send): another admin with the sender role must
-          approve it.
-        </p>
+        <p class="muted">{t.mayNotApprove}</p>
       )}
     </section>
   );
@@ -377,32 +421,35 @@ function ApprovalSection(props: {
 
 /** Who failed or was dropped, and why; the way to resend to the failed of a finished campaign. */
 function FailuresSection(props: { p: ProgressView; failures: Failure[] }) {
+  const t = useAdminText().sending;
+  const lang = useAdminLang();
+  const n = useCount();
   const { p, failures } = props;
   const finished = FINISHED.includes(p.status);
   return (
     <section id="failures">
-      <h2>Failed and suppressed</h2>
+      <h2>{t.failuresTitle}</h2>
       {failures.length === 0 ? (
-        <p class="muted">No recipient failed or was suppressed.</p>
+        <p class="muted">{t.noFailures}</p>
       ) : (
         <>
           <table>
             <thead>
               <tr>
-                <th>Contact</th>
-                <th>Outcome</th>
-                <th>Reason</th>
-                <th>When</th>
+                <th>{t.contact}</th>
+                <th>{t.outcome}</th>
+                <th>{t.reason}</th>
+                <th>{t.when}</th>
               </tr>
             </thead>
             <tbody>
               {failures.slice(0, 500).map((f) => (
                 <tr>
-                  <td>{f.contactId === null ? "(test address)" : `#${f.contactId}`}</td>
-                  <td>{f.status}</td>
+                  <td>{f.contactId === null ? t.testAddress : `#${f.contactId}`}</td>
+                  <td data-outcome={f.status}>{t.outcomeName(f.status)}</td>
                   <td>{f.reason}</td>
                   <td>
-                    <Time at={f.at} />
+                    <Time at={f.at} lang={lang} />
                   </td>
                 </tr>
               ))}
@@ -410,14 +457,14 @@ function FailuresSection(props: { p: ProgressView; failures: Failure[] }) {
           </table>
           <p>
             <a href={`/admin/sends/${p.id}/failures.csv`} download>
-              Download all {fmt(failures.length)} as CSV
+              {t.downloadCsv(n(failures.length))}
             </a>
           </p>
         </>
       )}
       {p.kind === "campaign" && finished && p.failed > 0 ? (
         <form method="post" action={`/admin/sends/${p.id}/retry-failed`}>
-          <button type="submit">Resend to the {fmt(p.failed)} failed only</button>
+          <button type="submit">{t.resendFailed(n(p.failed))}</button>
         </form>
       ) : null}
     </section>
@@ -438,6 +485,9 @@ export function SendsTable(props: {
   /** Where the table sorts (the sending page): its headers are then links. */
   sort?: Sort<string>;
 }) {
+  const t = useAdminText().sending;
+  const lang = useAdminLang();
+  const n = useCount();
   const header = (label: string, column: string) =>
     props.sort ? (
       <SortHeader
@@ -453,8 +503,9 @@ export function SendsTable(props: {
   if (props.rows.length === 0) {
     return (
       <p class="muted">
-        Nothing has been sent yet. <a href="/admin/lists">Ask a list for consent</a> or send a{" "}
-        <a href="/admin/campaigns">campaign</a>.
+        {t.nothingSent} <a href="/admin/lists">{t.askConsent}</a>
+        {t.orSendA}
+        <a href="/admin/campaigns">{t.campaignLink}</a>.
       </p>
     );
   }
@@ -462,31 +513,32 @@ export function SendsTable(props: {
     <table>
       <thead>
         <tr>
-          <th>Send</th>
-          <th>Kind</th>
-          {header("Status", "status")}
-          {header("Recipients", "recipients")}
-          {header("Started", "date")}
+          <th>{t.colSend}</th>
+          <th>{t.colKind}</th>
+          {header(t.colStatus, "status")}
+          {header(t.colRecipients, "recipients")}
+          {header(t.colStarted, "date")}
         </tr>
       </thead>
       <tbody>
-        {props.rows.map((s) => (
-          <tr>
-            <td>
-              <a href={`/admin/sends/${s.id}`}>#{s.id}</a>
-            </td>
-            <td>{s.kind}</td>
-            <td>
-              {props.paused && (s.status === "queued" || s.status === "sending")
-                ? "paused"
-                : s.status}
-            </td>
-            <td>{fmt(s.total)}</td>
-            <td>
-              <Time at={s.createdAt} /> by {s.createdBy}
-            </td>
-          </tr>
-        ))}
+        {props.rows.map((s) => {
+          const status =
+            props.paused && (s.status === "queued" || s.status === "sending") ? "paused" : s.status;
+          return (
+            <tr>
+              <td>
+                <a href={`/admin/sends/${s.id}`}>#{s.id}</a>
+              </td>
+              <td>{t.kindName(s.kind)}</td>
+              <td>{t.statusName(status)}</td>
+              <td>{n(s.total)}</td>
+              <td>
+                <Time at={s.createdAt} lang={lang} />
+                {t.by(s.createdBy)}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );
@@ -526,23 +578,23 @@ export function ReconsentPage(props: {
   deadlineInWords?: string;
   reminderInWords?: string;
 }) {
+  const t = useAdminText().sending;
   return (
-    <AdminLayout title="Re-consent invitation" email={props.email}>
-      <h1>Ask “{props.list.name}” for consent again</h1>
+    <AdminLayout title={t.reconsentTitle} email={props.email}>
+      <h1>{t.reconsentHeading(props.list.name)}</h1>
       <p>
-        Each <code>legacy</code> contact gets exactly one invitation, with a link to confirm or
-        decline. Those who have not answered by the deadline are erased.
+        {t.reconsentIntroBefore}
+        <code>legacy</code>
+        {t.reconsentIntroAfter}
       </p>
       <blockquote>{props.list.purpose}</blockquote>
       <EligibilitySummary
         recipients={props.recipients}
         excluded={props.excluded}
-        verb="will be invited"
+        verb={t.verbInvited}
       />
       {props.recipients === 0 ? (
-        <p class="notice">
-          Nobody can be invited: every contact has already been asked, or is excluded.
-        </p>
+        <p class="notice">{t.nobodyToInvite}</p>
       ) : props.step === "review" ? (
         <ReconsentReview {...props} />
       ) : (
@@ -557,13 +609,14 @@ function ReconsentFields(props: {
   values: ReconsentValues;
   errors: FormErrors;
 }) {
+  const t = useAdminText().sending;
   const e = props.errors;
   const aria = (field: string) =>
     e[field] ? { "aria-invalid": "true" as const, "aria-describedby": `${field}-error` } : {};
   return (
     <form method="post" action={`/admin/lists/${props.list.id}/reconsent`}>
       <label>
-        Deadline (UTC)
+        {t.deadline}
         <input
           type="datetime-local"
           name="deadline"
@@ -574,12 +627,12 @@ function ReconsentFields(props: {
       </label>
       <FieldError id="deadline-error" message={e.deadline} />
       <label>
-        Subject (optional)
+        {t.subjectOptional}
         <input name="subject" maxlength={200} value={props.values.subject} {...aria("subject")} />
       </label>
       <FieldError id="subject-error" message={e.subject} />
       <label>
-        One reminder, this many days before the deadline (optional)
+        {t.reminderDays}
         <input
           name="reminder_days_before"
           inputmode="numeric"
@@ -588,16 +641,17 @@ function ReconsentFields(props: {
         />
       </label>
       <FieldError id="reminder_days_before-error" message={e.reminder_days_before} />
-      <button type="submit">Review before sending</button>
+      <button type="submit">{t.review}</button>
     </form>
   );
 }
 
 function ConfirmField(props: { recipients: number; value: string; error?: string }) {
+  const t = useAdminText().sending;
   return (
     <>
       <label>
-        Type {props.recipients} to confirm
+        {t.typeToConfirm(props.recipients)}
         <input
           name="confirm"
           inputmode="numeric"
@@ -621,25 +675,22 @@ function ReconsentReview(props: {
   deadlineInWords?: string;
   reminderInWords?: string;
 }) {
+  const t = useAdminText().sending;
+  const n = useCount();
   const v = props.values;
   return (
     <form method="post" action={`/admin/lists/${props.list.id}/reconsent`}>
       <p class="notice" role="status">
-        <strong>
-          {fmt(props.recipients)} contacts will be erased on {props.deadlineInWords} unless they
-          answer.
-        </strong>{" "}
-        {props.reminderInWords
-          ? `Those who have not answered get one reminder on ${props.reminderInWords}.`
-          : "No reminder will be sent."}
+        <strong>{t.willBeErased(n(props.recipients), props.deadlineInWords ?? "")}</strong>{" "}
+        {props.reminderInWords ? t.reminderOn(props.reminderInWords) : t.noReminder}
       </p>
       <input type="hidden" name="deadline" value={v.deadline} />
       <input type="hidden" name="subject" value={v.subject} />
       <input type="hidden" name="reminder_days_before" value={v.reminder_days_before} />
       <ConfirmField recipients={props.recipients} value={v.confirm} error={props.errors.confirm} />
       <input type="hidden" name="expected" value={String(props.recipients)} />
-      <button type="submit">Send {fmt(props.recipients)} invitations</button>{" "}
-      <a href={`/admin/lists/${props.list.id}/reconsent`}>Change the deadline</a>
+      <button type="submit">{t.sendInvitations(n(props.recipients))}</button>{" "}
+      <a href={`/admin/lists/${props.list.id}/reconsent`}>{t.changeDeadline}</a>
     </form>
   );
 }

@@ -2,11 +2,12 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { fieldErrors } from "../http/problem";
+import type { Lang } from "../i18n";
 import { formatInstant } from "../incidents/format";
 import { messages } from "../messages";
 import { errorsByField, type FormErrors, SelectField, TextArea, TextField } from "../views/fields";
 import { AdminLayout } from "../views/layout";
-import { useAdminText } from "../views/org";
+import { useAdminLang, useAdminText } from "../views/org";
 import {
   COMPONENT_STATUSES,
   ComponentError,
@@ -43,21 +44,21 @@ const formValues = (form: Record<string, unknown>): Values =>
     Object.entries(form).filter((e): e is [string, string] => typeof e[1] === "string"),
   );
 
-const statusOptions = COMPONENT_STATUSES.map((s) => ({
-  value: s,
-  label: componentStatusText("en", s),
-}));
+const statusOptions = (lang: Lang) =>
+  COMPONENT_STATUSES.map((s) => ({ value: s, label: componentStatusText(lang, s) }));
 
 function ComponentTable(props: { components: Component[]; groups: ComponentGroup[] }) {
+  const t = useAdminText().statusAdmin;
+  const options = statusOptions(useAdminLang());
   const groupName = new Map(props.groups.map((g) => [g.id, g.name]));
-  if (!props.components.length) return <p class="muted">No component yet.</p>;
+  if (!props.components.length) return <p class="muted">{t.noComponent}</p>;
   return (
     <table>
       <thead>
         <tr>
-          <th>Component</th>
-          <th>Group</th>
-          <th>Status</th>
+          <th>{t.component}</th>
+          <th>{t.group}</th>
+          <th>{t.status}</th>
         </tr>
       </thead>
       <tbody>
@@ -71,12 +72,12 @@ function ComponentTable(props: { components: Component[]; groups: ComponentGroup
               <form method="post" action={`/admin/status/components/${c.slug}`} class="inline">
                 <SelectField
                   name="status"
-                  label={`Status of ${c.name}`}
+                  label={t.statusOf(c.name)}
                   value={c.status}
-                  options={statusOptions}
+                  options={options}
                 />
                 <button type="submit" class="secondary">
-                  Set
+                  {t.set}
                 </button>
               </form>
             </td>
@@ -88,7 +89,9 @@ function ComponentTable(props: { components: Component[]; groups: ComponentGroup
 }
 
 function MaintenanceList(props: { maintenances: MaintenanceWithComponents[]; failed?: Failed }) {
-  if (!props.maintenances.length) return <p class="muted">No maintenance scheduled.</p>;
+  const t = useAdminText().statusAdmin;
+  const lang = useAdminLang();
+  if (!props.maintenances.length) return <p class="muted">{t.noMaintenance}</p>;
   const failedFor = (id: number, form: Failed["form"]) =>
     props.failed?.form === form && props.failed.id === id ? props.failed : undefined;
   return (
@@ -97,10 +100,12 @@ function MaintenanceList(props: { maintenances: MaintenanceWithComponents[]; fai
         const { maintenance: m, components } = item;
         return (
           <li>
-            <strong>{m.title}</strong> — {m.status}, {formatInstant(m.startsAt, "en")} to{" "}
-            {formatInstant(m.endsAt, "en")}
+            <strong>{m.title}</strong> — {t.maintenanceStatus(m.status)},{" "}
+            {formatInstant(m.startsAt, lang)}
+            {t.to}
+            {formatInstant(m.endsAt, lang)}
             {components.length ? ` · ${components.map((c) => c.name).join(", ")}` : ""}
-            {m.notify ? "" : " · no notification"}
+            {m.notify ? "" : t.noNotification}
             <MaintenanceEdit item={item} failed={failedFor(m.id, "edit")} />
             <MaintenanceCancel id={m.id} failed={failedFor(m.id, "cancel")} />
           </li>
@@ -185,46 +190,47 @@ function StatusAdminPage(props: {
 }) {
   const c = props.failed?.form === "component" ? props.failed : undefined;
   const m = props.failed?.form === "maintenance" ? props.failed : undefined;
+  const t = useAdminText().statusAdmin;
   return (
-    <AdminLayout title="Status page" email={props.email}>
-      <h1>Status page</h1>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
       <p>
-        Incidents set their components' status while open; a status set here stands until an
-        incident or a maintenance moves it. <a href="/">Public page</a>
+        {t.intro}
+        <a href="/">{t.publicPage}</a>
       </p>
       <section>
-        <h2>Components</h2>
+        <h2>{t.components}</h2>
         <ComponentTable components={props.components} groups={props.groups} />
         <details open={c !== undefined}>
-          <summary>New component</summary>
+          <summary>{t.newComponent}</summary>
           <form method="post" action="/admin/status/components">
             <TextField
               name="name"
-              label="Name"
+              label={t.name}
               value={c?.values.name}
               errors={c?.errors}
               required
             />
             <TextField
               name="slug"
-              label="Slug"
+              label={t.slug}
               value={c?.values.slug}
               errors={c?.errors}
-              hint="Lowercase letters, digits and hyphens; incidents name components by it."
+              hint={t.slugHint}
               required
             />
             <TextField
               name="group"
-              label="Group (optional)"
+              label={t.groupOptional}
               value={c?.values.group}
               errors={c?.errors}
             />
-            <button type="submit">Add the component</button>
+            <button type="submit">{t.addComponent}</button>
           </form>
         </details>
       </section>
       <section>
-        <h2>Scheduled maintenance</h2>
+        <h2>{t.scheduledMaintenance}</h2>
         <MaintenanceList maintenances={props.maintenances} failed={props.failed} />
         <MaintenanceForm failed={m} />
       </section>
@@ -233,18 +239,19 @@ function StatusAdminPage(props: {
 }
 
 function MaintenanceForm(props: { failed?: Failed }) {
+  const t = useAdminText().statusAdmin;
   const v = props.failed?.values ?? {};
   const errors = props.failed?.errors;
   return (
     <details open={props.failed !== undefined}>
-      <summary>Schedule a maintenance</summary>
+      <summary>{t.scheduleMaintenance}</summary>
       <form method="post" action="/admin/status/maintenances">
-        <TextField name="title" label="Title" value={v.title} errors={errors} required />
-        <TextArea name="body" label="What will happen" value={v.body} errors={errors} required />
+        <TextField name="title" label={t.titleField} value={v.title} errors={errors} required />
+        <TextArea name="body" label={t.whatWillHappen} value={v.body} errors={errors} required />
         <div class="grid">
           <TextField
             name="starts_at"
-            label="Starts at (UTC, ISO 8601)"
+            label={t.startsAt}
             value={v.starts_at}
             errors={errors}
             placeholder="2026-03-01T22:00:00Z"
@@ -252,7 +259,7 @@ function MaintenanceForm(props: { failed?: Failed }) {
           />
           <TextField
             name="ends_at"
-            label="Ends at (UTC, ISO 8601)"
+            label={t.endsAt}
             value={v.ends_at}
             errors={errors}
             placeholder="2026-03-01T23:00:00Z"
@@ -261,15 +268,15 @@ function MaintenanceForm(props: { failed?: Failed }) {
         </div>
         <TextField
           name="components"
-          label="Components (slugs, separated by commas)"
+          label={t.componentSlugs}
           value={v.components}
           errors={errors}
         />
         <label>
-          <input type="checkbox" name="notify" value="on" checked={v.notify !== "off"} /> Notify
-          subscribers
+          <input type="checkbox" name="notify" value="on" checked={v.notify !== "off"} />{" "}
+          {t.notifySubscribers}
         </label>
-        <button type="submit">Schedule</button>
+        <button type="submit">{t.schedule}</button>
       </form>
     </details>
   );

@@ -6,6 +6,8 @@ import { Hono } from "hono";
 import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
 import { AdminLayout } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
+import { Time } from "../views/time";
 
 export const subscriptionAdmin = new Hono<AppEnv>();
 
@@ -43,25 +45,26 @@ const statusListsWithCounts = (deps: Deps) =>
     ORDER BY s.kind DESC, s.list_id DESC`);
 
 function SubscribersPage(props: { email: string; rows: Row[] }) {
+  const t = useAdminText().subscribers;
+  const lang = useAdminLang();
   return (
-    <AdminLayout title="Status subscribers" email={props.email}>
-      <h1>Status subscribers</h1>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
       <p>
-        Who asked for every update of the status page, and who follows one incident. Each is a
-        system list: open it to see every subscriber with their state, export them, erase one, or
-        see their consent evidence. Only <strong>confirmed</strong> subscribers receive notices; a
-        follow ends by itself 7 days after its incident is resolved.
+        {t.introBefore}
+        <strong>{t.confirmed}</strong>
+        {t.introAfter}
       </p>
       {props.rows.length === 0 ? (
-        <p>Nobody has subscribed yet.</p>
+        <p>{t.nobody}</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th>List</th>
-              <th>For</th>
+              <th>{t.list}</th>
+              <th>{t.for}</th>
               {STATES.map((s) => (
-                <th>{s}</th>
+                <th data-state={s}>{t.state(s)}</th>
               ))}
             </tr>
           </thead>
@@ -73,16 +76,17 @@ function SubscribersPage(props: { email: string; rows: Row[] }) {
                 </td>
                 <td>
                   {r.kind === "page" ? (
-                    "every update"
+                    t.everyUpdate
                   ) : r.incident_id ? (
                     <a href={`/admin/incidents/${r.incident_id}`}>{r.incident_title}</a>
                   ) : (
-                    "an incident since deleted"
+                    t.deletedIncident
                   )}
                   {r.ended_at ? (
                     <>
                       {" "}
-                      (ended <time datetime={r.ended_at}>{r.ended_at}</time>)
+                      ({t.ended}
+                      <Time at={r.ended_at} lang={lang} />)
                     </>
                   ) : null}
                 </td>

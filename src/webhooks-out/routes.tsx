@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
+import { messages } from "../messages";
 import { errorPage } from "../views/errors";
 import { EVENT_PATTERNS } from "./events";
 import {
@@ -104,8 +105,8 @@ webhookEndpointRoutes.post("/admin/webhook-endpoints", async (c) => {
   const parsed = endpointInput.safeParse({ url, events });
   if (!parsed.success) {
     const field = parsed.error.issues[0]?.path[0] === "events" ? "events" : "url";
-    const message =
-      field === "events" ? "Choose at least one event." : "Give the URL to post events to.";
+    const t = messages(c.var.adminLang).webhooks;
+    const message = field === "events" ? t.chooseEvent : t.giveUrl;
     return renderPage(c, { error: { url, events, field, message } }, 422);
   }
   try {
@@ -123,7 +124,7 @@ webhookEndpointRoutes.post("/admin/webhook-endpoints/:id/test", async (c) => {
     id === undefined ? undefined : await sendTestEvent(c.var.deps, id, c.var.admin.email);
   if (delivery === undefined) return errorPage(c, 404);
   return renderPage(c, {
-    notice: "A test event is queued; its delivery shows below within seconds.",
+    notice: messages(c.var.adminLang).webhooks.testQueued,
   });
 });
 

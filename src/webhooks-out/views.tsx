@@ -1,5 +1,7 @@
 // The owners' page of outgoing webhooks: endpoints, their delivery log, a test button.
 import { AdminLayout } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
+import { Time } from "../views/time";
 import { EVENT_PATTERNS } from "./events";
 import type { Delivery, Endpoint } from "./service";
 
@@ -18,31 +20,38 @@ const shortened = (text: string | null) =>
   text && text.length > 120 ? `${text.slice(0, 120)}…` : (text ?? "");
 
 function DeliveryLog(props: { deliveries: Delivery[] }) {
-  if (props.deliveries.length === 0) return <p class="muted">No delivery yet.</p>;
+  const t = useAdminText().webhooks;
+  const lang = useAdminLang();
+  if (props.deliveries.length === 0) return <p class="muted">{t.noDelivery}</p>;
   return (
     <div class="table-scroll">
       <table>
         <thead>
           <tr>
-            <th scope="col">Queued</th>
-            <th scope="col">Event</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Last answer</th>
+            <th scope="col">{t.queued}</th>
+            <th scope="col">{t.event}</th>
+            <th scope="col">{t.status}</th>
+            <th scope="col">{t.attempts}</th>
+            <th scope="col">{t.lastAnswer}</th>
           </tr>
         </thead>
         <tbody>
           {props.deliveries.map((d) => (
             <tr>
               <td>
-                <time datetime={d.createdAt}>{d.createdAt}</time>
+                <Time at={d.createdAt} lang={lang} />
               </td>
               <td>
                 <code>{d.eventType}</code>
               </td>
-              <td>
-                {d.status}
-                {d.status === "pending" && d.attempts > 0 ? ` (next try ${d.nextAttemptAt})` : ""}
+              <td data-status={d.status}>
+                {t.deliveryStatus(d.status)}
+                {d.status === "pending" && d.attempts > 0 ? (
+                  <>
+                    {t.nextTry}
+                    <Time at={d.nextAttemptAt} lang={lang} />)
+                  </>
+                ) : null}
               </td>
               <td>{d.attempts}</td>
               <td>
@@ -57,6 +66,7 @@ function DeliveryLog(props: { deliveries: Delivery[] }) {
 }
 
 function EndpointCard(props: { endpoint: Endpoint; deliveries: Delivery[] }) {
+  const t = useAdminText().webhooks;
   const e = props.endpoint;
   return (
     <article>
@@ -67,12 +77,12 @@ function EndpointCard(props: { endpoint: Endpoint; deliveries: Delivery[] }) {
       <footer>
         <form method="post" action={`/admin/webhook-endpoints/${e.id}/test`} class="inline">
           <button type="submit" class="secondary">
-            Send a test event
+            {t.sendTest}
           </button>
         </form>{" "}
         <form method="post" action={`/admin/webhook-endpoints/${e.id}/delete`} class="inline">
           <button type="submit" class="outline contrast">
-            Remove
+            {t.remove}
           </button>
         </form>
       </footer>
@@ -81,6 +91,7 @@ function EndpointCard(props: { endpoint: Endpoint; deliveries: Delivery[] }) {
 }
 
 function RegisterForm(props: { error?: WebhooksPageProps["error"] }) {
+  const t = useAdminText().webhooks;
   const chosen = new Set(props.error?.events ?? []);
   const invalid = (field: string) =>
     props.error?.field === field
@@ -89,12 +100,12 @@ function RegisterForm(props: { error?: WebhooksPageProps["error"] }) {
   return (
     <form method="post" action="/admin/webhook-endpoints">
       <label>
-        URL (https://…, a public address)
+        {t.url}
         <input type="url" name="url" required value={props.error?.url ?? ""} {...invalid("url")} />
       </label>
       {props.error?.field === "url" ? <small id="url-error">{props.error.message}</small> : null}
       <fieldset {...invalid("events")}>
-        <legend>Events</legend>
+        <legend>{t.events}</legend>
         {EVENT_PATTERNS.map((p) => (
           <label>
             <input type="checkbox" name="events" value={p} checked={chosen.has(p)} />{" "}
@@ -105,32 +116,32 @@ function RegisterForm(props: { error?: WebhooksPageProps["error"] }) {
       {props.error?.field === "events" ? (
         <small id="events-error">{props.error.message}</small>
       ) : null}
-      <button type="submit">Register the endpoint</button>
+      <button type="submit">{t.register}</button>
     </form>
   );
 }
 
 export function WebhooksPage(props: WebhooksPageProps) {
+  const t = useAdminText().webhooks;
   return (
-    <AdminLayout title="Webhooks" email={props.email}>
-      <h1>Outgoing webhooks</h1>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.heading}</h1>
       <p>
-        Relance posts incident, maintenance and component events to these URLs, signed with the
-        Standard Webhooks scheme (<code>webhook-id</code>, <code>webhook-timestamp</code>,{" "}
-        <code>webhook-signature</code>), and retries a failed delivery with growing delays for about
-        two hours. Private, local and cloud-metadata addresses are refused.
+        {t.introBefore}
+        <code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature</code>
+        {t.introAfter}
       </p>
       {props.notice ? <p role="status">{props.notice}</p> : null}
       {props.created ? (
         <p role="status">
-          Endpoint registered. Its signing secret, shown only now:{" "}
+          {t.registered}
           <code>{props.created.secret}</code>
         </p>
       ) : null}
       {props.endpoints.map((e) => (
         <EndpointCard endpoint={e} deliveries={props.deliveries} />
       ))}
-      <h2>Register an endpoint</h2>
+      <h2>{t.registerHeading}</h2>
       <RegisterForm error={props.error} />
     </AdminLayout>
   );
