@@ -23,12 +23,17 @@ const visibleText = (html: string) =>
     .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ");
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** Texts of the other language's catalogue found on the page (none differ by accident). */
 function otherLanguage(html: string, lang: Lang): string[] {
   const other = lang === "fr" ? CATALOGUES.en : CATALOGUES.fr;
   const own = new Set(catalogueTexts(CATALOGUES[lang]));
   const text = visibleText(html);
-  return catalogueTexts(other).filter((s) => !own.has(s) && text.includes(s));
+  // Whole words only, and no texts of under 4 letters: the admin's "sent" is in "consentement".
+  return catalogueTexts(other)
+    .filter((s) => !own.has(s) && s.trim().length >= 4)
+    .filter((s) => new RegExp(`(^|[^\\p{L}])${escape(s.trim())}($|[^\\p{L}])`, "u").test(text));
 }
 
 for (const lang of ["fr", "en"] as const) {

@@ -1,0 +1,104 @@
+// Issue 20 item 8 (first half): the admin shell and the pages of part i18nA speak French with
+// Accept-Language fr, English without it, and never hold a text of the other catalogue.
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { Lang } from "../src/i18n";
+import { CATALOGUES, catalogueTexts } from "../src/messages";
+import { createTestApp, ORIGIN, type TestApp } from "./helpers";
+import { type StoryPages, storyPages } from "./ux-pages";
+
+let t: TestApp;
+let cookie: string;
+let story: StoryPages;
+
+beforeAll(async () => {
+  t = await createTestApp({ SEED: "demo" });
+  story = await storyPages({ t });
+  cookie = await t.signIn();
+}, 120_000);
+afterAll(() => t.close());
+
+const visibleText = (html: string) =>
+  html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/g, " ")
+    // The outbox-mode notice belongs to the deliverability pages (part i18nB translates it).
+    .replace(/<p class="notice" role="note">[\s\S]*?<\/p>/g, " ")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Texts of the other catalogue on the page, as whole words ("sent" is not in "consentement"). */
+function otherLanguage(html: string, lang: Lang): string[] {
+  const other = lang === "fr" ? CATALOGUES.en : CATALOGUES.fr;
+  const own = new Set(catalogueTexts(CATALOGUES[lang]));
+  const text = visibleText(html);
+  return catalogueTexts(other)
+    .filter((s) => !own.has(s) && s.trim().length >= 4)
+    .filter((s) => new RegExp(`(^|[^\\p{L}])${escape(s.trim())}($|[^\\p{L}])`, "u").test(text));
+}
+
+async function page(path: string, lang?: Lang) {
+  const headers: Record<string, string> = { Cookie: cookie };
+  if (lang) headers["Accept-Language"] = lang;
+  const res = await t.request(path, { headers });
+  expect(res.status, path).toBe(200);
+  return res.text();
+}
+
+/** The pages of this part and a few French texts each must show. */
+const FRENCH: Record<string, string[]> = {
+  "/admin": ["Tableau de bord", "7 derniers jours", "Côté public", "Arrêter tous les envois"],
+};
+
+test("every page of the part shows its key French texts with Accept-Language fr", async () => {
+  const missing: Record<string, string[]> = {};
+  for (const [path, texts] of Object.entries(FRENCH)) {
+    const text = visibleText(await page(path, "fr"));
+    const absent = texts.filter((s) => !text.includes(s));
+    if (absent.length) missing[path] = absent;
+  }
+  expect(missing).toEqual({});
+});
+
+for (const lang of ["fr", undefined] as const) {
+  test(`the pages of the part hold no text of the other catalogue (${lang ?? "no header"})`, async () => {
+    const found: Record<string, string[]> = {};
+    for (const path of Object.keys(FRENCH)) {
+      const html = await page(path, lang);
+      expect(html).toContain(`<html lang="${lang ?? "en"}"`);
+      const mixed = otherLanguage(html, lang ?? "en");
+      if (mixed.length) found[path] = mixed;
+    }
+    expect(found).toEqual({});
+  });
+}
+
+test("the header offers the other language, posting back to the same page", async () => {
+  const fr = await page("/admin/lists?status=confirmed", "fr");
+  expect(fr).toMatch(/<button[^>]*lang="en"[^>]*>English<\/button>/);
+  expect(fr).toContain('name="back" value="/admin/lists?status=confirmed"');
+  const en = await page("/admin");
+  expect(en).toMatch(/<button[^>]*lang="fr"[^>]*>Français<\/button>/);
+  const res = await t.request("/lang", {
+    method: "POST",
+    headers: {
+      Cookie: cookie,
+      Origin: ORIGIN,
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
+    body: "lang=fr&back=%2Fadmin%2Flists",
+  });
+  expect(res.status).toBe(303);
+  expect(res.headers.get("location")).toBe("/admin/lists");
+  expect(res.headers.get("set-cookie")).toContain("lang=fr");
+});
+
+test("the check catches a page that mixes the languages", () => {
+  const mixed = `<html><p>${CATALOGUES.fr.nav.signOut}</p><p>${CATALOGUES.en.nav.stopAll}</p><p>consentement</p></html>`;
+  expect(otherLanguage(mixed, "fr")).toContain(CATALOGUES.en.nav.stopAll);
+  expect(otherLanguage(mixed, "fr")).not.toContain(CATALOGUES.en.dashboard.sent);
+  expect(story.admin).toContain("/admin");
+});
