@@ -28,7 +28,7 @@ const visibleText = (html: string) =>
     .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ");
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Texts of the other catalogue on the page, as whole words ("sent" is not in "consentement"). */
 function otherLanguage(html: string, lang: Lang): string[] {
@@ -37,7 +37,9 @@ function otherLanguage(html: string, lang: Lang): string[] {
   const text = visibleText(html);
   return catalogueTexts(other)
     .filter((s) => !own.has(s) && s.trim().length >= 4)
-    .filter((s) => new RegExp(`(^|[^\\p{L}])${escape(s.trim())}($|[^\\p{L}])`, "u").test(text));
+    .filter((s) =>
+      new RegExp(`(^|[^\\p{L}])${escapeRegExp(s.trim())}($|[^\\p{L}])`, "u").test(text),
+    );
 }
 
 async function page(path: string, lang?: Lang) {

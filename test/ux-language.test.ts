@@ -23,7 +23,7 @@ const visibleText = (html: string) =>
     .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ");
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Texts of the other language's catalogue found on the page (none differ by accident). */
 function otherLanguage(html: string, lang: Lang): string[] {
@@ -33,7 +33,9 @@ function otherLanguage(html: string, lang: Lang): string[] {
   // Whole words only, and no texts of under 4 letters: the admin's "sent" is in "consentement".
   return catalogueTexts(other)
     .filter((s) => !own.has(s) && s.trim().length >= 4)
-    .filter((s) => new RegExp(`(^|[^\\p{L}])${escape(s.trim())}($|[^\\p{L}])`, "u").test(text));
+    .filter((s) =>
+      new RegExp(`(^|[^\\p{L}])${escapeRegExp(s.trim())}($|[^\\p{L}])`, "u").test(text),
+    );
 }
 
 for (const lang of ["fr", "en"] as const) {
