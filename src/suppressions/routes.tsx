@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { parseJson, problem } from "../http/problem";
+import { messages } from "../messages";
 import {
   removalInput,
   removeSuppression,
@@ -17,7 +18,7 @@ suppressionAdmin.get("/admin/suppressions", async (c) => {
   const query = suppressionQuery.parse(c.req.query());
   const search = await searchSuppressions(c.var.deps, query);
   const notice =
-    c.req.query("lifted") === "1" ? "Suppression lifted; recorded in the audit log." : undefined;
+    c.req.query("lifted") === "1" ? messages(c.var.adminLang).suppressions.lifted : undefined;
   return c.html(
     <SuppressionsPage email={c.var.admin.email} query={query} search={search} notice={notice} />,
     search.errors.length ? 422 : 200,
