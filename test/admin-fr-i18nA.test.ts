@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Lang } from "../src/i18n";
 import { CATALOGUES, catalogueTexts } from "../src/messages";
-import { ADMIN, createTestApp, ORIGIN, type TestApp } from "./helpers";
+import { createTestApp, ORIGIN, type TestApp } from "./helpers";
 import { type StoryPages, storyPages } from "./ux-pages";
 
 let t: TestApp;
