@@ -22,7 +22,7 @@ beforeAll(async () => {
   ).rows[0] as unknown as { list_id: number; contact_id: number };
   const list = story.admin.find((p) => /^\/admin\/lists\/\d+$/.test(p)) as string;
   FRENCH = {
-    "/admin": ["Tableau de bord", "7 derniers jours", "Côté public", "Arrêter tous les envois"],
+    "/admin": ["Tableau de bord", "7 derniers jours", "Côté public", "Arrêter les envois"],
     "/admin/lists": ["Nouvelle liste", "Version de la finalité"],
     "/admin/lists/new": ["Créer la liste", "Finalité"],
     [list]: ["Redemander le consentement…", "États du consentement", "Importer un fichier CSV"],
