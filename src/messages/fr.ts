@@ -225,7 +225,7 @@ export const fr = {
     suppressed: (n: string) => `${n}\u00a0adresses exclues`,
     lifted: "Exclusion levée\u00a0; c'est noté dans le journal d'audit.",
     address: "Adresse ou nom",
-    addressPlaceholder: "quelquun@example.org, ou une partie",
+    addressPlaceholder: "nom@example.org, ou une partie",
     reason: "Motif",
     anyReason: "Tous les motifs",
     search: "Rechercher",
