@@ -144,3 +144,27 @@ test("the check catches a page that mixes the languages", () => {
   expect(otherLanguage(mixed, "fr")).toEqual([CATALOGUES.en.nav.stopAll, CATALOGUES.en.lists.name]);
   expect(story.admin).toContain("/admin");
 });
+
+test("the account and team routes tell their outcome in the admin's language", async () => {
+  const fr = { Cookie: cookie, "Accept-Language": "fr" };
+  const wrong = await t.form(
+    "/admin/account/password",
+    { current_password: "not the password", new_password: "a new long password" },
+    fr,
+  );
+  expect(wrong.status).toBe(401);
+  expect(await wrong.text()).toContain(CATALOGUES.fr.account.wrongPassword);
+  const gone = await t.form("/admin/account/tokens/no-such-token/revoke", {}, fr);
+  expect(gone.status).toBe(404);
+  expect((await gone.text()).replace(/&#39;/g, "'")).toContain(
+    CATALOGUES.fr.account.nothingToRevoke,
+  );
+  const invited = await t.form("/admin/admins", { email: "new@test.example", role: "editor" }, fr);
+  expect(await invited.text()).toContain("new@test.example est invité comme éditeur.");
+  const english = await t.form(
+    "/admin/account/tokens/no-such-token/revoke",
+    {},
+    { Cookie: cookie },
+  );
+  expect(await english.text()).toContain("Nothing to revoke: it has already ended.");
+});

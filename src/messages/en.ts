@@ -337,6 +337,10 @@ export const en: Messages = {
     invite: "Invite an admin",
     email: "Email",
     inviteButton: "Invite",
+    invited: (email: string, role: string) => `${email} is invited as ${role}.`,
+    removed: "Admin removed; their sessions and tokens were revoked.",
+    roleChanged: (email: string, role: string) => `${email} is now ${role}.`,
+    noSuchAdmin: "No such admin.",
   },
   account: {
     title: "Account",
@@ -365,6 +369,11 @@ export const en: Messages = {
     noName: "(no name)",
     never: "never",
     revokeToken: (name: string | number) => `Revoke ${name}`,
+    wrongPassword: "Your current password is wrong.",
+    locked: "Too many failed attempts: try again in 15 minutes.",
+    passwordChanged: "Password changed; your other sessions were ended.",
+    nothingToRevoke: "Nothing to revoke: it has already ended.",
+    revoked: "Revoked.",
   },
   invite: {
     title: "Set your password",

@@ -346,6 +346,10 @@ export const fr = {
     invite: "Inviter un administrateur",
     email: "Adresse e-mail",
     inviteButton: "Inviter",
+    invited: (email: string, role: string) => `${email} est invité comme ${role}.`,
+    removed: "Administrateur retiré\u00a0; ses sessions et ses jetons ont été révoqués.",
+    roleChanged: (email: string, role: string) => `${email} est désormais ${role}.`,
+    noSuchAdmin: "Cet administrateur n'existe pas.",
   },
   account: {
     title: "Compte",
@@ -374,6 +378,11 @@ export const fr = {
     noName: "(sans nom)",
     never: "jamais",
     revokeToken: (name: string | number) => `Révoquer ${name}`,
+    wrongPassword: "Votre mot de passe actuel est incorrect.",
+    locked: "Trop d'essais manqués\u00a0: réessayez dans 15\u00a0minutes.",
+    passwordChanged: "Mot de passe changé\u00a0; vos autres sessions ont été fermées.",
+    nothingToRevoke: "Rien à révoquer\u00a0: c'est déjà terminé.",
+    revoked: "Révoqué.",
   },
   invite: {
     title: "Choisissez votre mot de passe",
