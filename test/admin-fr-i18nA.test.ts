@@ -2,7 +2,8 @@
 // Accept-Language fr, English without it, and never hold a text of the other catalogue.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Lang } from "../src/i18n";
-import { CATALOGUES, catalogueTexts } from "../src/messages";
+import { CATALOGUES } from "../src/messages";
+import { otherLanguage as otherLanguageOn } from "./catalogue-check";
 import { createTestApp, ORIGIN, type TestApp } from "./helpers";
 import { type StoryPages, storyPages } from "./ux-pages";
 
@@ -45,45 +46,22 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t.close());
 
-/** The page without what other parts translate: scripts, the outbox-mode notice (deliverability,
- * part i18nB), and the contacts table with its filter and pager (part "tables"). */
+/** The page without what other parts translate: the outbox-mode notice (deliverability, part
+ * i18nB), and the contacts table with its filter and pager (part "tables"). */
 const ownPart = (html: string) =>
   html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, " ")
     .replace(/<p class="notice" role="note">[\s\S]*?<\/p>/g, " ")
-    .replace(/<h2 id="contacts-title">[\s\S]*?<\/section>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
+    .replace(/<h2 id="contacts-title">[\s\S]*?<\/section>/g, " ");
+
+const otherLanguage = (html: string, lang: Lang) => otherLanguageOn(ownPart(html), lang);
 
 const visibleText = (html: string) =>
-  ownPart(html)
+  html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/g, " ")
     .replace(/<[^>]*>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ");
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/**
- * Texts of the other catalogue on the page. A text of several words counts anywhere in the visible
- * text (as whole words: "sent" is not in "consentement"); a single word only as a whole element's
- * text (a heading, a button, a badge), since names, mail and audit summaries are data that may
- * hold any word ("never" in a list's purpose, "admin" in an address).
- */
-function otherLanguage(html: string, lang: Lang): string[] {
-  const other = lang === "fr" ? CATALOGUES.en : CATALOGUES.fr;
-  const own = new Set(catalogueTexts(CATALOGUES[lang]));
-  const text = visibleText(html);
-  const elements = new Set([...ownPart(html).matchAll(/>([^<>]*)</g)].map((m) => m[1]?.trim()));
-  const texts = new Set(catalogueTexts(other));
-  return [...texts]
-    .map((s) => s.trim())
-    .filter((s) => !own.has(s) && s.length >= 4)
-    .filter((s) =>
-      /\s/.test(s)
-        ? new RegExp(`(^|[^\\p{L}])${escapeRegExp(s)}($|[^\\p{L}])`, "u").test(text)
-        : elements.has(s),
-    );
-}
 
 /** Pages seen signed out, and what they answer (a used or unknown invitation link is gone). */
 const SIGNED_OUT: Record<string, number> = { "/admin/login": 200, "/invite/no-such-link": 410 };

@@ -2,7 +2,8 @@
 // holding a text of the other catalogue fails.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Lang } from "../src/i18n";
-import { CATALOGUES, catalogueTexts } from "../src/messages";
+import { CATALOGUES } from "../src/messages";
+import { otherLanguage } from "./catalogue-check";
 import { createTestApp, type TestApp } from "./helpers";
 import { type StoryPages, storyPages } from "./ux-pages";
 
@@ -14,29 +15,6 @@ beforeAll(async () => {
   pages = await storyPages({ t });
 }, 120_000);
 afterAll(() => t.close());
-
-const visibleText = (html: string) =>
-  html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, " ")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** Texts of the other language's catalogue found on the page (none differ by accident). */
-function otherLanguage(html: string, lang: Lang): string[] {
-  const other = lang === "fr" ? CATALOGUES.en : CATALOGUES.fr;
-  const own = new Set(catalogueTexts(CATALOGUES[lang]));
-  const text = visibleText(html);
-  // Whole words only, and no texts of under 4 letters: the admin's "sent" is in "consentement".
-  return catalogueTexts(other)
-    .filter((s) => !own.has(s) && s.trim().length >= 4)
-    .filter((s) =>
-      new RegExp(`(^|[^\\p{L}])${escapeRegExp(s.trim())}($|[^\\p{L}])`, "u").test(text),
-    );
-}
 
 for (const lang of ["fr", "en"] as const) {
   test(`public and participant pages in ${lang} hold no text of the other catalogue`, async () => {
