@@ -5,6 +5,7 @@ import type { Lang } from "../src/i18n";
 import { CATALOGUES } from "../src/messages";
 import { otherLanguage as otherLanguageOn } from "./catalogue-check";
 import { createTestApp, ORIGIN, type TestApp } from "./helpers";
+import { addMember } from "./team-helpers";
 import { type StoryPages, storyPages } from "./ux-pages";
 
 let t: TestApp;
@@ -145,4 +146,17 @@ test("the account and team routes tell their outcome in the admin's language", a
     { Cookie: cookie },
   );
   expect(await english.text()).toContain("Nothing to revoke: it has already ended.");
+});
+
+test("the not-allowed page speaks French, with the roles' French names", async () => {
+  const member = await addMember(t, await t.token(), "viewer");
+  const viewer = await t.signIn(member.email, member.password);
+  const res = await t.request("/admin/admins", {
+    headers: { Cookie: viewer, "Accept-Language": "fr" },
+  });
+  expect(res.status).toBe(403);
+  const text = visibleText(await res.text());
+  expect(text).toContain("Action non autorisée");
+  expect(text).toContain("Votre rôle (lecteur) ne permet pas cette action");
+  expect(text).toContain("le rôle propriétaire ou plus");
 });
