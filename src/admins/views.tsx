@@ -56,37 +56,39 @@ export function TeamPage(props: {
           <pre>{props.inviteUrl}</pre>
         </article>
       ) : null}
-      <table>
-        <thead>
-          <tr>
-            <th>{t.admin}</th>
-            <th>{t.role}</th>
-            <th>{t.remove}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.admins.map((admin) => (
+      <div class="table-scroll">
+        <table>
+          <thead>
             <tr>
-              <td>{admin.email}</td>
-              <td>
-                <form method="post" action={`/admin/admins/${admin.id}/role`} class="inline">
-                  <RoleSelect name="role" value={admin.role} />
-                  <button type="submit" class="outline">
-                    {t.changeRole}
-                  </button>
-                </form>
-              </td>
-              <td>
-                <form method="post" action={`/admin/admins/${admin.id}/remove`} class="inline">
-                  <button type="submit" class="outline secondary">
-                    {t.removeAdmin(admin.email)}
-                  </button>
-                </form>
-              </td>
+              <th>{t.admin}</th>
+              <th>{t.role}</th>
+              <th>{t.remove}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {props.admins.map((admin) => (
+              <tr>
+                <td>{admin.email}</td>
+                <td>
+                  <form method="post" action={`/admin/admins/${admin.id}/role`} class="inline">
+                    <RoleSelect name="role" value={admin.role} />
+                    <button type="submit" class="outline">
+                      {t.changeRole}
+                    </button>
+                  </form>
+                </td>
+                <td>
+                  <form method="post" action={`/admin/admins/${admin.id}/remove`} class="inline">
+                    <button type="submit" class="outline secondary">
+                      {t.removeAdmin(admin.email)}
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <h2>{t.invite}</h2>
       <form method="post" action="/admin/admins">
         <label>
@@ -140,78 +142,82 @@ export function AccountPage(props: {
         {t.twoStepHint}
       </p>
       <h2>{t.sessions}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>{t.started}</th>
-            <th>{t.expires}</th>
-            <th>{t.end}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.sessions.map((session) => (
+      <div class="table-scroll">
+        <table>
+          <thead>
             <tr>
-              <td>
-                <Time at={session.created_at} />
-              </td>
-              <td>
-                <Time at={session.expires_at} relative />
-              </td>
-              <td>
-                {session.current ? (
-                  t.thisBrowser
-                ) : (
+              <th>{t.started}</th>
+              <th>{t.expires}</th>
+              <th>{t.end}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.sessions.map((session) => (
+              <tr>
+                <td>
+                  <Time at={session.created_at} />
+                </td>
+                <td>
+                  <Time at={session.expires_at} relative />
+                </td>
+                <td>
+                  {session.current ? (
+                    t.thisBrowser
+                  ) : (
+                    <form
+                      method="post"
+                      action={`/admin/account/sessions/${session.id}/revoke`}
+                      class="inline"
+                    >
+                      <button type="submit" class="outline secondary">
+                        {t.endSession(session.id)}
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>{t.tokens}</h2>
+      {props.tokens.length === 0 ? <p>{t.noToken}</p> : null}
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>{t.name}</th>
+              <th>{t.role}</th>
+              <th>{t.created}</th>
+              <th>{t.lastUsed}</th>
+              <th>{t.revoke}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.tokens.map((token) => (
+              <tr>
+                <td>{token.name ?? t.noName}</td>
+                <td>{labelOf(text.team.roles, token.role)}</td>
+                <td>
+                  <Time at={token.created_at} />
+                </td>
+                <td>{token.last_used_at ? <Time at={token.last_used_at} relative /> : t.never}</td>
+                <td>
                   <form
                     method="post"
-                    action={`/admin/account/sessions/${session.id}/revoke`}
+                    action={`/admin/account/tokens/${token.id}/revoke`}
                     class="inline"
                   >
                     <button type="submit" class="outline secondary">
-                      {t.endSession(session.id)}
+                      {t.revokeToken(token.name ?? token.id)}
                     </button>
                   </form>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2>{t.tokens}</h2>
-      {props.tokens.length === 0 ? <p>{t.noToken}</p> : null}
-      <table>
-        <thead>
-          <tr>
-            <th>{t.name}</th>
-            <th>{t.role}</th>
-            <th>{t.created}</th>
-            <th>{t.lastUsed}</th>
-            <th>{t.revoke}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.tokens.map((token) => (
-            <tr>
-              <td>{token.name ?? t.noName}</td>
-              <td>{labelOf(text.team.roles, token.role)}</td>
-              <td>
-                <Time at={token.created_at} />
-              </td>
-              <td>{token.last_used_at ? <Time at={token.last_used_at} relative /> : t.never}</td>
-              <td>
-                <form
-                  method="post"
-                  action={`/admin/account/tokens/${token.id}/revoke`}
-                  class="inline"
-                >
-                  <button type="submit" class="outline secondary">
-                    {t.revokeToken(token.name ?? token.id)}
-                  </button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </AdminLayout>
   );
 }
