@@ -90,7 +90,12 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     const cookie = getCookie(c, LANG_COOKIE);
     c.set("lang", pickLang(cookie, c.req.header("Accept-Language")));
     c.set("adminLang", pickLang(cookie, c.req.header("Accept-Language"), "en"));
-    providePageContext(c, { orgName: deps.config.orgName, adminLang: c.var.adminLang });
+    const url = new URL(c.req.url);
+    providePageContext(c, {
+      orgName: deps.config.orgName,
+      adminLang: c.var.adminLang,
+      path: url.pathname + url.search,
+    });
     await next();
   });
 

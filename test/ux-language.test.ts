@@ -2,7 +2,8 @@
 // holding a text of the other catalogue fails.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Lang } from "../src/i18n";
-import { CATALOGUES, catalogueTexts } from "../src/messages";
+import { CATALOGUES } from "../src/messages";
+import { otherLanguage } from "./catalogue-check";
 import { createTestApp, type TestApp } from "./helpers";
 import { type StoryPages, storyPages } from "./ux-pages";
 
@@ -14,24 +15,6 @@ beforeAll(async () => {
   pages = await storyPages({ t });
 }, 120_000);
 afterAll(() => t.close());
-
-const visibleText = (html: string) =>
-  html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, " ")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-
-/** Texts of the other language's catalogue found on the page (none differ by accident). */
-function otherLanguage(html: string, lang: Lang): string[] {
-  const other = lang === "fr" ? CATALOGUES.en : CATALOGUES.fr;
-  const own = new Set(catalogueTexts(CATALOGUES[lang]));
-  const text = visibleText(html);
-  // Single words ("To", "List", "Liste") match by accident: inside other words ("Tout") or in the
-  // organisation's own data ("Liste des participants"); the admin's column headers are such words.
-  return catalogueTexts(other).filter((s) => s.includes(" ") && !own.has(s) && text.includes(s));
-}
 
 for (const lang of ["fr", "en"] as const) {
   test(`public and participant pages in ${lang} hold no text of the other catalogue`, async () => {

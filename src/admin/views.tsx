@@ -2,20 +2,13 @@
 import { CONSENT_STATES } from "../consent/states";
 import { OutboxModeNotice } from "../deliverability/views";
 import { PausedNotice, ResumeButton } from "../sending/views";
+import { formatCount, formatPercent, labelOf } from "../views/format";
 import { AdminLayout } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
 import type { Dashboard } from "./dashboard";
 
-const fmt = (n: number) => n.toLocaleString("en-US");
-const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-
-const WAITING_LABELS: Record<string, string> = {
-  awaiting_approval: "Waiting for approval",
-  scheduled: "Scheduled",
-  canary_hold: "Canary on hold",
-  preparing: "Preparing",
-};
-
 function SendingState(props: { state: Dashboard["state"] }) {
+  const t = useAdminText().dashboard;
   return props.state.paused ? (
     <>
       <PausedNotice state={props.state} />
@@ -23,20 +16,22 @@ function SendingState(props: { state: Dashboard["state"] }) {
     </>
   ) : (
     <p>
-      Sending is running.{" "}
-      <span class="muted">
-        "Stop all sending", at the top of every page, stops it before the next batch.
-      </span>
+      {t.running} <span class="muted">{t.stopHint}</span>
     </p>
   );
 }
 
 function UnderWay(props: { sends: Dashboard["progress"] }) {
+  const text = useAdminText();
+  const t = text.dashboard;
+  const fmt = formatCount(useAdminLang());
   if (props.sends.length === 0) {
     return (
       <p class="muted">
-        No send under way. Sends start from a list (<a href="/admin/lists">ask for consent again</a>
-        ) or from a <a href="/admin/campaigns">campaign</a>.
+        {t.noneUnderWay}
+        <a href="/admin/lists">{t.askAgain}</a>
+        {t.orFrom}
+        <a href="/admin/campaigns">{t.campaign}</a>.
       </p>
     );
   }
@@ -49,11 +44,11 @@ function UnderWay(props: { sends: Dashboard["progress"] }) {
             <a href={`/admin/sends/${s.id}`}>
               #{s.id} {s.subject}
             </a>{" "}
-            <span class={`badge status-${s.status}`}>{s.status}</span>
-            <progress value={String(done)} max={String(s.total)} aria-label={`Send #${s.id}`} />
-            <small>
-              {fmt(done)} of {fmt(s.total)}
-            </small>
+            <span class={`badge status-${s.status}`} data-status={s.status}>
+              {labelOf(text.states.send, s.status)}
+            </span>
+            <progress value={String(done)} max={String(s.total)} aria-label={t.sendLabel(s.id)} />
+            <small>{t.doneOf(fmt(done), fmt(s.total))}</small>
           </li>
         );
       })}
@@ -62,8 +57,10 @@ function UnderWay(props: { sends: Dashboard["progress"] }) {
 }
 
 function Waiting(props: { sends: Dashboard["waiting"] }) {
+  const t = useAdminText().dashboard;
+  const fmt = formatCount(useAdminLang());
   if (props.sends.length === 0) {
-    return <p class="muted">Nothing waits for approval or a scheduled time.</p>;
+    return <p class="muted">{t.noneWaiting}</p>;
   }
   return (
     <ul class="plain">
@@ -72,7 +69,7 @@ function Waiting(props: { sends: Dashboard["waiting"] }) {
           <a href={`/admin/sends/${s.id}`}>
             #{s.id} {s.subject}
           </a>{" "}
-          — {WAITING_LABELS[s.status] ?? s.status}, {fmt(s.total)} recipients
+          — {labelOf(t.waitingLabels, s.status)}, {t.recipients(fmt(s.total))}
         </li>
       ))}
     </ul>
@@ -81,14 +78,18 @@ function Waiting(props: { sends: Dashboard["waiting"] }) {
 
 function Deliverability(props: { d: Dashboard["deliverability"]; outbox: boolean }) {
   const d = props.d;
+  const t = useAdminText().dashboard;
+  const lang = useAdminLang();
+  const fmt = formatCount(lang);
+  const pct = formatPercent(lang);
   return (
     <>
       <p>
-        <a href="/admin/deliverability">{fmt(d.sent)}</a> sent,{" "}
-        <a href="/admin/deliverability">{fmt(d.delivered)}</a> delivered,{" "}
-        <a href="/admin/suppressions?reason=bounced">{fmt(d.bounced)}</a> bounced (
+        <a href="/admin/deliverability">{fmt(d.sent)}</a> {t.sent},{" "}
+        <a href="/admin/deliverability">{fmt(d.delivered)}</a> {t.delivered},{" "}
+        <a href="/admin/suppressions?reason=bounced">{fmt(d.bounced)}</a> {t.bounced} (
         {pct(d.bounceRate)}),{" "}
-        <a href="/admin/suppressions?reason=complained">{fmt(d.complained)}</a> complaints (
+        <a href="/admin/suppressions?reason=complained">{fmt(d.complained)}</a> {t.complaints} (
         {pct(d.complaintRate)}).
       </p>
       {props.outbox ? <OutboxModeNotice /> : null}
@@ -97,10 +98,14 @@ function Deliverability(props: { d: Dashboard["deliverability"]; outbox: boolean
 }
 
 function Lists(props: { lists: Dashboard["lists"] }) {
+  const text = useAdminText();
+  const t = text.dashboard;
+  const fmt = formatCount(useAdminLang());
   if (props.lists.length === 0) {
     return (
       <p class="muted">
-        No list yet. <a href="/admin/lists/new">Create a list</a>, then import its contacts.
+        {t.noList} <a href="/admin/lists/new">{t.createList}</a>
+        {t.thenImport}
       </p>
     );
   }
@@ -115,7 +120,7 @@ function Lists(props: { lists: Dashboard["lists"] }) {
             {CONSENT_STATES.filter((s) => l.counts[s] > 0).map((s) => (
               <li>
                 <a href={`/admin/lists/${l.id}?status=${s}`}>{fmt(l.counts[s])}</a>{" "}
-                <span class={`state state-${s}`}>{s}</span>
+                <span class={`state state-${s}`}>{text.states.consent[s]}</span>
               </li>
             ))}
           </ul>
@@ -126,27 +131,32 @@ function Lists(props: { lists: Dashboard["lists"] }) {
 }
 
 function PublicSide(props: { incidents: Dashboard["incidents"]; polls: Dashboard["polls"] }) {
+  const text = useAdminText();
+  const t = text.dashboard;
   return (
     <>
-      <h3>Open incidents</h3>
+      <h3>{t.openIncidents}</h3>
       {props.incidents.length === 0 ? (
         <p class="muted">
-          None open. <a href="/admin/incidents">Publish one</a> when something goes wrong.
+          {t.noneOpen} <a href="/admin/incidents">{t.publishOne}</a>
+          {t.whenWrong}
         </p>
       ) : (
         <ul class="plain">
           {props.incidents.map((i) => (
             <li>
               <a href={`/admin/incidents/${i.id}`}>{i.title}</a>{" "}
-              <span class={`badge status-${i.status}`}>{i.status}</span>
+              <span class={`badge status-${i.status}`} data-status={i.status}>
+                {labelOf(text.states.incident, i.status)}
+              </span>
             </li>
           ))}
         </ul>
       )}
-      <h3>Open polls</h3>
+      <h3>{t.openPolls}</h3>
       {props.polls.length === 0 ? (
         <p class="muted">
-          None open. <a href="/admin/polls">Ask a question</a>.
+          {t.noneOpen} <a href="/admin/polls">{t.askQuestion}</a>.
         </p>
       ) : (
         <ul class="plain">
@@ -163,31 +173,32 @@ function PublicSide(props: { incidents: Dashboard["incidents"]; polls: Dashboard
 
 export function DashboardPage(props: { email: string; data: Dashboard; outbox: boolean }) {
   const d = props.data;
+  const t = useAdminText().dashboard;
   return (
-    <AdminLayout title="Dashboard" email={props.email}>
+    <AdminLayout title={t.title} email={props.email}>
       <hgroup>
-        <h1>Dashboard</h1>
-        <p>Signed in as {props.email}.</p>
+        <h1>{t.title}</h1>
+        <p>{t.signedInAs(props.email)}</p>
       </hgroup>
       <div class="dashboard">
         <section class="dash-card">
-          <h2>Sending</h2>
+          <h2>{t.sending}</h2>
           <SendingState state={d.state} />
-          <h3>Under way</h3>
+          <h3>{t.underWay}</h3>
           <UnderWay sends={d.progress} />
-          <h3>Waiting</h3>
+          <h3>{t.waiting}</h3>
           <Waiting sends={d.waiting} />
         </section>
         <section class="dash-card">
-          <h2>Last 7 days</h2>
+          <h2>{t.lastWeek}</h2>
           <Deliverability d={d.deliverability} outbox={props.outbox} />
         </section>
         <section class="dash-card">
-          <h2>Lists</h2>
+          <h2>{t.lists}</h2>
           <Lists lists={d.lists} />
         </section>
         <section class="dash-card">
-          <h2>Public side</h2>
+          <h2>{t.publicSide}</h2>
           <PublicSide incidents={d.incidents} polls={d.polls} />
         </section>
       </div>

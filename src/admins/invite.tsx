@@ -3,24 +3,23 @@ import { Hono } from "hono";
 import { beginBrowserSession } from "../auth/routes";
 import type { AppEnv } from "../http/env";
 import { AdminLayout } from "../views/layout";
+import { useAdminText } from "../views/org";
 import { newPassword } from "./input";
 import { readPasswordLink, setPasswordFromLink } from "./service";
 
-const GONE =
-  "This link has expired or was already used. Ask an owner for a new invitation, or the server's operator for `npm run admin -- reset-password EMAIL`.";
-
 function PasswordLinkPage(props: { email?: string; token: string; error?: string }) {
+  const t = useAdminText().invite;
   return (
-    <AdminLayout title="Set your password">
+    <AdminLayout title={t.title}>
       <article class="narrow">
-        <h1>Set your password</h1>
+        <h1>{t.title}</h1>
         {props.email === undefined ? (
           <p class="notice error" role="alert">
-            {GONE}
+            {t.gone}
           </p>
         ) : (
           <form method="post" action={`/invite/${props.token}`}>
-            <p>Admin account: {props.email}</p>
+            <p>{t.account(props.email)}</p>
             {props.error ? (
               <p class="notice error" role="alert" id="password-error">
                 {props.error}
@@ -28,7 +27,7 @@ function PasswordLinkPage(props: { email?: string; token: string; error?: string
             ) : null}
             <input type="email" name="email" value={props.email} autocomplete="username" hidden />
             <label>
-              New password
+              {t.newPassword}
               <input
                 type="password"
                 name="password"
@@ -39,7 +38,7 @@ function PasswordLinkPage(props: { email?: string; token: string; error?: string
                 aria-describedby={props.error ? "password-error" : undefined}
               />
             </label>
-            <button type="submit">Set my password and sign in</button>
+            <button type="submit">{t.submit}</button>
           </form>
         )}
       </article>

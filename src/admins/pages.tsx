@@ -6,6 +6,7 @@ import { clientHash } from "../auth/routes";
 import { listSessions, listTokens, revokeSession, revokeToken } from "../auth/service";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
+import { messages } from "../messages";
 import { ADMIN_ERROR_STATUS, invitation, passwordChange, roleChange } from "./input";
 import {
   AdminError,
@@ -16,6 +17,9 @@ import {
   removeAdmin,
 } from "./service";
 import { AccountPage, TeamPage } from "./views";
+
+/** The notices of these routes in the admin's language (errors from the services stay English). */
+const text = (c: Context<AppEnv>) => messages(c.var.adminLang);
 
 export const adminsPages = new Hono<AppEnv>();
 
@@ -38,7 +42,8 @@ adminsPages.post("/admin/admins", async (c) => {
   }
   try {
     const invited = await inviteAdmin(c.var.deps, c.var.admin, parsed.data);
-    const notice = `${invited.email} is invited as ${invited.role}.`;
+    const t = text(c).team;
+    const notice = t.invited(invited.email, t.roles[invited.role]);
     return team(c, { notice, inviteUrl: invited.invite_url });
   } catch (error) {
     if (error instanceof AdminError)
@@ -49,18 +54,19 @@ adminsPages.post("/admin/admins", async (c) => {
 
 adminsPages.post("/admin/admins/:id/:action{role|remove}", async (c) => {
   const id = idParam(c.req.param("id"));
-  if (id === undefined) return team(c, { error: "No such admin." }, 404);
+  if (id === undefined) return team(c, { error: text(c).team.noSuchAdmin }, 404);
   const form = await c.req.parseBody();
   try {
     if (c.req.param("action") === "remove") {
       await removeAdmin(c.var.deps, c.var.admin, id);
-      return team(c, { notice: "Admin removed; their sessions and tokens were revoked." });
+      return team(c, { notice: text(c).team.removed });
     }
     const parsed = roleChange.safeParse(form);
     if (!parsed.success)
       return team(c, { error: "role: one of owner, sender, editor, viewer" }, 422);
     const changed = await changeRole(c.var.deps, c.var.admin, id, parsed.data.role);
-    return team(c, { notice: `${changed.email} is now ${changed.role}.` });
+    const t = text(c).team;
+    return team(c, { notice: t.roleChanged(changed.email, t.roles[changed.role]) });
   } catch (error) {
     if (error instanceof AdminError)
       return team(c, { error: error.message }, ADMIN_ERROR_STATUS[error.kind]);
@@ -103,16 +109,15 @@ adminsPages.post("/admin/account/password", async (c) => {
     clientHash: clientHash(c),
     sessionId: getCookie(c, SESSION_COOKIE) ?? "",
   });
-  if (outcome === "invalid") return account(c, { error: "Your current password is wrong." }, 401);
-  if (outcome === "locked") {
-    return account(c, { error: "Too many failed attempts: try again in 15 minutes." }, 429);
-  }
-  return account(c, { notice: "Password changed; your other sessions were ended." });
+  const t = text(c).account;
+  if (outcome === "invalid") return account(c, { error: t.wrongPassword }, 401);
+  if (outcome === "locked") return account(c, { error: t.locked }, 429);
+  return account(c, { notice: t.passwordChanged });
 });
 
 adminsPages.post("/admin/account/:kind{sessions|tokens}/:id/revoke", async (c) => {
   const revoke = c.req.param("kind") === "sessions" ? revokeSession : revokeToken;
   const done = await revoke(c.var.deps, c.var.admin, c.req.param("id"));
-  if (!done) return account(c, { error: "Nothing to revoke: it has already ended." }, 404);
-  return account(c, { notice: "Revoked." });
+  if (!done) return account(c, { error: text(c).account.nothingToRevoke }, 404);
+  return account(c, { notice: text(c).account.revoked });
 });

@@ -1,23 +1,22 @@
 // Pages of the team (owners) and of one's own account (everyone signed in).
 import type { SessionSummary, TokenSummary } from "../auth/service";
+import { labelOf } from "../views/format";
 import { AdminLayout } from "../views/layout";
+import { useAdminText } from "../views/org";
 import { Time } from "../views/time";
 import { ROLE_NAMES } from "./input";
 import type { AdminSummary } from "./service";
 
-const ROLE_HELP: Record<AdminSummary["role"], string> = {
-  owner: "everything, including admins and settings",
-  sender: "what an editor does, plus start, approve and stop sends",
-  editor: "lists, contacts, imports, campaign drafts, incidents, polls; no send",
-  viewer: "reads only (and may press Stop all sending)",
-};
-
 function RoleSelect(props: { name: string; value?: string; id?: string }) {
+  const text = useAdminText();
+  const t = text.team;
   return (
-    <select name={props.name} aria-label="Role" id={props.id}>
+    <select name={props.name} aria-label={t.role} id={props.id}>
       {ROLE_NAMES.map((role) => (
         <option value={role} selected={role === props.value}>
-          {role}: {ROLE_HELP[role]}
+          {t.roles[role]}
+          {text.sendingBar.colon}
+          {t.roleHelp[role]}
         </option>
       ))}
     </select>
@@ -46,56 +45,59 @@ export function TeamPage(props: {
   error?: string;
   inviteUrl?: string;
 }) {
+  const t = useAdminText().team;
   return (
-    <AdminLayout title="Team" email={props.email}>
-      <h1>Team</h1>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
       <Notice notice={props.notice} error={props.error} />
       {props.inviteUrl ? (
         <article>
-          <p>Send this one-time link to the new admin (valid 72 hours, works once):</p>
+          <p>{t.inviteLink}</p>
           <pre>{props.inviteUrl}</pre>
         </article>
       ) : null}
-      <table>
-        <thead>
-          <tr>
-            <th>Admin</th>
-            <th>Role</th>
-            <th>Remove</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.admins.map((admin) => (
+      <div class="table-scroll">
+        <table>
+          <thead>
             <tr>
-              <td>{admin.email}</td>
-              <td>
-                <form method="post" action={`/admin/admins/${admin.id}/role`} class="inline">
-                  <RoleSelect name="role" value={admin.role} />
-                  <button type="submit" class="outline">
-                    Change role
-                  </button>
-                </form>
-              </td>
-              <td>
-                <form method="post" action={`/admin/admins/${admin.id}/remove`} class="inline">
-                  <button type="submit" class="outline secondary">
-                    Remove {admin.email}
-                  </button>
-                </form>
-              </td>
+              <th>{t.admin}</th>
+              <th>{t.role}</th>
+              <th>{t.remove}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2>Invite an admin</h2>
+          </thead>
+          <tbody>
+            {props.admins.map((admin) => (
+              <tr>
+                <td>{admin.email}</td>
+                <td>
+                  <form method="post" action={`/admin/admins/${admin.id}/role`} class="inline">
+                    <RoleSelect name="role" value={admin.role} />
+                    <button type="submit" class="outline">
+                      {t.changeRole}
+                    </button>
+                  </form>
+                </td>
+                <td>
+                  <form method="post" action={`/admin/admins/${admin.id}/remove`} class="inline">
+                    <button type="submit" class="outline secondary">
+                      {t.removeAdmin(admin.email)}
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>{t.invite}</h2>
       <form method="post" action="/admin/admins">
         <label>
-          Email
+          {t.email}
           <input type="email" name="email" required />
         </label>
-        <label for="invite-role">Role</label>
+        <label for="invite-role">{t.role}</label>
         <RoleSelect name="role" value="viewer" id="invite-role" />
-        <button type="submit">Invite</button>
+        <button type="submit">{t.inviteButton}</button>
       </form>
     </AdminLayout>
   );
@@ -109,21 +111,21 @@ export function AccountPage(props: {
   notice?: string;
   error?: string;
 }) {
+  const text = useAdminText();
+  const t = text.account;
   return (
-    <AdminLayout title="Account" email={props.email}>
-      <h1>Your account</h1>
-      <p>
-        {props.email}, role {props.role}.
-      </p>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.heading}</h1>
+      <p>{t.whoAmI(props.email, labelOf(text.team.roles, props.role))}</p>
       <Notice notice={props.notice} error={props.error} />
-      <h2>Change your password</h2>
+      <h2>{t.changePassword}</h2>
       <form method="post" action="/admin/account/password">
         <label>
-          Current password
+          {t.currentPassword}
           <input type="password" name="current_password" autocomplete="current-password" required />
         </label>
         <label>
-          New password (at least 8 characters)
+          {t.newPassword}
           <input
             type="password"
             name="new_password"
@@ -132,86 +134,90 @@ export function AccountPage(props: {
             required
           />
         </label>
-        <button type="submit">Change password</button>
+        <button type="submit">{t.changeButton}</button>
       </form>
-      <h2>Two-step sign-in</h2>
+      <h2>{t.twoStep}</h2>
       <p>
-        <a href="/admin/account/two-step">Set up or turn off two-step sign-in</a> (a code from an
-        authenticator app at each sign-in).
+        <a href="/admin/account/two-step">{t.twoStepLink}</a>
+        {t.twoStepHint}
       </p>
-      <h2>Sessions</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>Started</th>
-            <th>Expires</th>
-            <th>End</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.sessions.map((session) => (
+      <h2>{t.sessions}</h2>
+      <div class="table-scroll">
+        <table>
+          <thead>
             <tr>
-              <td>
-                <Time at={session.created_at} />
-              </td>
-              <td>
-                <Time at={session.expires_at} relative />
-              </td>
-              <td>
-                {session.current ? (
-                  "this browser"
-                ) : (
+              <th>{t.started}</th>
+              <th>{t.expires}</th>
+              <th>{t.end}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.sessions.map((session) => (
+              <tr>
+                <td>
+                  <Time at={session.created_at} />
+                </td>
+                <td>
+                  <Time at={session.expires_at} relative />
+                </td>
+                <td>
+                  {session.current ? (
+                    t.thisBrowser
+                  ) : (
+                    <form
+                      method="post"
+                      action={`/admin/account/sessions/${session.id}/revoke`}
+                      class="inline"
+                    >
+                      <button type="submit" class="outline secondary">
+                        {t.endSession(session.id)}
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>{t.tokens}</h2>
+      {props.tokens.length === 0 ? <p>{t.noToken}</p> : null}
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>{t.name}</th>
+              <th>{t.role}</th>
+              <th>{t.created}</th>
+              <th>{t.lastUsed}</th>
+              <th>{t.revoke}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.tokens.map((token) => (
+              <tr>
+                <td>{token.name ?? t.noName}</td>
+                <td>{labelOf(text.team.roles, token.role)}</td>
+                <td>
+                  <Time at={token.created_at} />
+                </td>
+                <td>{token.last_used_at ? <Time at={token.last_used_at} relative /> : t.never}</td>
+                <td>
                   <form
                     method="post"
-                    action={`/admin/account/sessions/${session.id}/revoke`}
+                    action={`/admin/account/tokens/${token.id}/revoke`}
                     class="inline"
                   >
                     <button type="submit" class="outline secondary">
-                      End session {session.id}
+                      {t.revokeToken(token.name ?? token.id)}
                     </button>
                   </form>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2>API tokens</h2>
-      {props.tokens.length === 0 ? <p>No API token. Issue one with POST /api/v1/tokens.</p> : null}
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Role</th>
-            <th>Created</th>
-            <th>Last used</th>
-            <th>Revoke</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.tokens.map((token) => (
-            <tr>
-              <td>{token.name ?? "(no name)"}</td>
-              <td>{token.role}</td>
-              <td>
-                <Time at={token.created_at} />
-              </td>
-              <td>{token.last_used_at ? <Time at={token.last_used_at} relative /> : "never"}</td>
-              <td>
-                <form
-                  method="post"
-                  action={`/admin/account/tokens/${token.id}/revoke`}
-                  class="inline"
-                >
-                  <button type="submit" class="outline secondary">
-                    Revoke {token.name ?? token.id}
-                  </button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </AdminLayout>
   );
 }

@@ -1,4 +1,5 @@
 import { AdminLayout } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
 import { type Sort, SortHeader } from "../views/sort";
 import { humaniseInstants, Time } from "../views/time";
 import type { AuditEntry } from "./service";
@@ -11,30 +12,32 @@ export function AuditPage(props: {
   sort?: Sort<(typeof AUDIT_SORTS)[number]>;
   listId?: number;
 }) {
+  const t = useAdminText().audit;
+  const lang = useAdminLang();
   return (
-    <AdminLayout title="Audit log" email={props.email}>
-      <h1>Audit log</h1>
-      <p class="muted">Who did what to how many: imports, edits, bulk actions and exports.</p>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
+      <p class="muted">{t.intro}</p>
       {props.entries.length === 0 ? (
         <p class="muted">
-          Nothing recorded yet. Imports, edits, sends, pauses and exports appear here as admins make
-          them; start with the <a href="/admin/lists">lists</a>.
+          {t.emptyStart}
+          <a href="/admin/lists">{t.emptyLink}</a>.
         </p>
       ) : null}
       <table>
         <thead>
           <tr>
             <SortHeader
-              label="Time"
+              label={t.time}
               column="date"
               current={props.sort ?? { key: "date", dir: "desc" }}
               path="/admin/audit"
               params={{ list: props.listId ? String(props.listId) : undefined }}
             />
-            <th scope="col">Admin</th>
-            <th scope="col">Action</th>
-            <th scope="col">List</th>
-            <th scope="col">What</th>
+            <th scope="col">{t.admin}</th>
+            <th scope="col">{t.action}</th>
+            <th scope="col">{t.list}</th>
+            <th scope="col">{t.what}</th>
           </tr>
         </thead>
         <tbody>
@@ -48,7 +51,7 @@ export function AuditPage(props: {
                 <code>{e.action}</code>
               </td>
               <td>{e.listId ? <a href={`/admin/lists/${e.listId}`}>#{e.listId}</a> : "—"}</td>
-              <td>{humaniseInstants(e.summary)}</td>
+              <td>{humaniseInstants(e.summary, lang)}</td>
             </tr>
           ))}
         </tbody>

@@ -6,6 +6,7 @@
 import type { Context, Next } from "hono";
 import type { AppEnv } from "../http/env";
 import { problem } from "../http/problem";
+import { messages } from "../messages";
 import { AdminLayout } from "../views/layout";
 import type { Role } from "./service";
 
@@ -93,12 +94,14 @@ export async function enforceRoles(c: Context<AppEnv>, next: Next) {
   const least = leastRoleFor(c.req.method, c.req.path);
   if (roleAtLeast(admin.role, least)) return next();
   if (c.req.path.startsWith("/api/")) return problem(c, 403, refusal(admin.role, least));
+  const text = messages(c.var.adminLang);
+  const t = text.auth;
   return c.html(
-    <AdminLayout title="Not allowed" email={admin.email}>
-      <h1>Not allowed</h1>
-      <p class="notice error">{refusal(admin.role, least)}</p>
+    <AdminLayout title={t.notAllowed} email={admin.email}>
+      <h1>{t.notAllowed}</h1>
+      <p class="notice error">{t.refusal(text.team.roles[admin.role], text.team.roles[least])}</p>
       <p>
-        <a href="/admin">Back to the admin home</a>
+        <a href="/admin">{t.backHome}</a>
       </p>
     </AdminLayout>,
     403,

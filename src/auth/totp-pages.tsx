@@ -4,7 +4,9 @@ import { type Context, Hono } from "hono";
 import { renderSVG } from "uqr";
 import { z } from "zod";
 import type { AppEnv } from "../http/env";
+import { messages } from "../messages";
 import { AdminLayout } from "../views/layout";
+import { useAdminText } from "../views/org";
 import {
   beginTotp,
   confirmTotp,
@@ -31,7 +33,7 @@ type View =
 function CodeField(props: { error?: string }) {
   return (
     <label>
-      Code
+      {useAdminText().twoStep.code}
       <input
         type="text"
         name="code"
@@ -53,25 +55,21 @@ function CodeField(props: { error?: string }) {
 
 function Enrol(props: { enrolment: TotpEnrolment; error?: string }) {
   const qr = Buffer.from(renderSVG(props.enrolment.uri)).toString("base64");
+  const t = useAdminText().twoStep;
   return (
     <>
-      <p>Scan this code with your authenticator app, then type the 6 digits it shows.</p>
-      <img
-        src={`data:image/svg+xml;base64,${qr}`}
-        width={220}
-        height={220}
-        alt="QR code of the two-step sign-in key"
-      />
+      <p>{t.scan}</p>
+      <img src={`data:image/svg+xml;base64,${qr}`} width={220} height={220} alt={t.qrAlt} />
       <p>
-        Or type this key by hand: <code>{props.enrolment.secret}</code>
+        {t.byHand} <code>{props.enrolment.secret}</code>
       </p>
       <details>
-        <summary>Setup address (otpauth URI)</summary>
+        <summary>{t.uri}</summary>
         <code>{props.enrolment.uri}</code>
       </details>
       <form method="post" action={`${PATH}/enable`}>
         <CodeField error={props.error} />
-        <button type="submit">Turn two-step sign-in on</button>
+        <button type="submit">{t.turnOn}</button>
       </form>
     </>
   );
@@ -79,20 +77,18 @@ function Enrol(props: { enrolment: TotpEnrolment; error?: string }) {
 
 function TwoStepPage(props: { email: string; view: View; notice?: string; error?: string }) {
   const { view } = props;
+  const t = useAdminText().twoStep;
   return (
-    <AdminLayout title="Two-step sign-in" email={props.email}>
-      <h1>Two-step sign-in</h1>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
       <p>
-        <a href="/admin/account">Back to your account</a>
+        <a href="/admin/account">{t.back}</a>
       </p>
       {props.notice ? <p class="notice">{props.notice}</p> : null}
       {view.kind === "enrol" ? <Enrol enrolment={view.enrolment} error={props.error} /> : null}
       {view.kind === "codes" ? (
         <>
-          <p class="notice">
-            Two-step sign-in is on. Keep these recovery codes somewhere safe: each works once, in
-            place of a code, and they are not shown again.
-          </p>
+          <p class="notice">{t.codesNotice}</p>
           <ul>
             {view.codes.map((code) => (
               <li>
@@ -104,25 +100,25 @@ function TwoStepPage(props: { email: string; view: View; notice?: string; error?
       ) : null}
       {view.kind === "status" && view.on ? (
         <>
-          <p>Two-step sign-in is on: signing in asks for a code from your authenticator app.</p>
+          <p>{t.isOn}</p>
           <form method="post" action={`${PATH}/disable`}>
             <CodeField error={props.error} />
             <button type="submit" class="secondary">
-              Turn two-step sign-in off
+              {t.turnOff}
             </button>
           </form>
         </>
       ) : null}
       {view.kind === "status" && !view.on ? (
         <>
-          <p>Two-step sign-in is off: your password alone signs you in.</p>
+          <p>{t.isOff}</p>
           {props.error ? (
             <p class="notice error" role="alert">
               {props.error}
             </p>
           ) : null}
           <form method="post" action={`${PATH}/start`}>
-            <button type="submit">Set up two-step sign-in</button>
+            <button type="submit">{t.setUp}</button>
           </form>
         </>
       ) : null}
@@ -149,6 +145,8 @@ async function refused(c: Context<AppEnv>, error: unknown) {
   return render(c, await current(c), { error: error.message }, STATUS[error.kind]);
 }
 
+const text = (c: Context<AppEnv>) => messages(c.var.adminLang).twoStep;
+
 export const totpPages = new Hono<AppEnv>();
 
 totpPages.get(PATH, async (c) => render(c, await current(c)));
@@ -163,7 +161,7 @@ totpPages.post(`${PATH}/start`, async (c) => {
 
 totpPages.post(`${PATH}/enable`, async (c) => {
   const parsed = codeForm.safeParse(await c.req.parseBody());
-  if (!parsed.success) return render(c, await current(c), { error: "Enter the code." }, 422);
+  if (!parsed.success) return render(c, await current(c), { error: text(c).enterCode }, 422);
   try {
     const codes = await confirmTotp(c.var.deps, c.var.admin, parsed.data.code);
     return render(c, { kind: "codes", codes });
@@ -174,10 +172,10 @@ totpPages.post(`${PATH}/enable`, async (c) => {
 
 totpPages.post(`${PATH}/disable`, async (c) => {
   const parsed = codeForm.safeParse(await c.req.parseBody());
-  if (!parsed.success) return render(c, await current(c), { error: "Enter the code." }, 422);
+  if (!parsed.success) return render(c, await current(c), { error: text(c).enterCode }, 422);
   try {
     await disableTotp(c.var.deps, c.var.admin, parsed.data.code);
-    return render(c, { kind: "status", on: false }, { notice: "Two-step sign-in is off." });
+    return render(c, { kind: "status", on: false }, { notice: text(c).turnedOff });
   } catch (error) {
     return refused(c, error);
   }

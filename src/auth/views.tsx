@@ -1,10 +1,12 @@
 import { AdminLayout } from "../views/layout";
+import { useAdminText } from "../views/org";
 
 export function LoginPage(props: { email?: string; error?: string; next?: string }) {
+  const t = useAdminText().auth;
   return (
-    <AdminLayout title="Sign in">
+    <AdminLayout title={t.signIn}>
       <article class="narrow">
-        <h1>Sign in</h1>
+        <h1>{t.signIn}</h1>
         {props.error ? (
           <p class="notice error" role="alert" id="login-error">
             {props.error}
@@ -13,7 +15,7 @@ export function LoginPage(props: { email?: string; error?: string; next?: string
         <form method="post" action="/admin/login">
           <input type="hidden" name="next" value={props.next ?? "/admin"} />
           <label>
-            Email
+            {t.email}
             <input
               type="email"
               name="email"
@@ -25,11 +27,11 @@ export function LoginPage(props: { email?: string; error?: string; next?: string
             />
           </label>
           <label>
-            Password
+            {t.password}
             <input type="password" name="password" autocomplete="current-password" required />
           </label>
           <label>
-            Code from your authenticator app (only if two-step sign-in is on)
+            {t.code}
             <input
               type="text"
               name="code"
@@ -38,9 +40,9 @@ export function LoginPage(props: { email?: string; error?: string; next?: string
               maxlength={40}
               aria-describedby="code-help"
             />
-            <small id="code-help">Or one of your recovery codes.</small>
+            <small id="code-help">{t.codeHelp}</small>
           </label>
-          <button type="submit">Sign in</button>
+          <button type="submit">{t.signIn}</button>
         </form>
       </article>
     </AdminLayout>

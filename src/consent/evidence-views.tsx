@@ -1,6 +1,8 @@
 // The "verify an IP" page: the form, and which events the typed address matches.
 import type { FormErrors } from "../views/fields";
+import { labelOf } from "../views/format";
 import { AdminLayout } from "../views/layout";
+import { useAdminText } from "../views/org";
 import { Time } from "../views/time";
 import type { IpMatch } from "./evidence";
 
@@ -16,24 +18,22 @@ export function VerifyIpPage(props: {
   checkedContact?: number;
 }) {
   const e = props.errors ?? {};
+  const text = useAdminText();
+  const t = text.evidence;
   const aria = (field: string) =>
     e[field] ? { "aria-invalid": "true" as const, "aria-describedby": `${field}-error` } : {};
   return (
-    <AdminLayout title="Verify an IP address" email={props.email}>
-      <nav aria-label="breadcrumb">
+    <AdminLayout title={t.title} email={props.email}>
+      <nav aria-label={text.lists.breadcrumb}>
         <ul>
           <li>
             <a href={`/admin/lists/${props.list.id}`}>{props.list.name}</a>
           </li>
-          <li>Verify an IP address</li>
+          <li>{t.title}</li>
         </ul>
       </nav>
-      <h1>Verify an IP address</h1>
-      <p>
-        Consent events keep only a salted hash of the address that answered. Type an address to
-        learn which events it matches. It is hashed for the comparison and then forgotten: Relance
-        stores neither the address nor the check's input.
-      </p>
+      <h1>{t.title}</h1>
+      <p>{t.intro}</p>
       {props.matches ? (
         <MatchReport
           listId={props.list.id}
@@ -43,7 +43,7 @@ export function VerifyIpPage(props: {
       ) : null}
       <form method="post" action={`/admin/lists/${props.list.id}/verify-ip`}>
         <label>
-          IP address
+          {t.ip}
           <input
             name="ip"
             required
@@ -59,7 +59,7 @@ export function VerifyIpPage(props: {
           </small>
         ) : null}
         <label>
-          Contact id (optional; empty checks every event of the list)
+          {t.contact}
           <input
             name="contact_id"
             inputmode="numeric"
@@ -72,33 +72,33 @@ export function VerifyIpPage(props: {
             {e.contact_id}
           </small>
         ) : null}
-        <button type="submit">Verify</button>
+        <button type="submit">{t.verify}</button>
       </form>
     </AdminLayout>
   );
 }
 
 function MatchReport(props: { listId: number; matches: IpMatch[]; contact?: number }) {
-  const scope = props.contact === undefined ? "this list" : `contact #${props.contact}`;
+  const text = useAdminText();
+  const t = text.evidence;
+  const scope = props.contact === undefined ? t.thisList : t.contactN(props.contact);
   if (props.matches.length === 0)
     return (
       <p class="notice" role="status">
-        No event of {scope} matches this address.
+        {t.noMatch(scope)}
       </p>
     );
   return (
     <div class="notice" role="status">
-      <p>
-        This address matches the stored hash of {props.matches.length}{" "}
-        {props.matches.length === 1 ? "event" : "events"} of {scope}:
-      </p>
+      <p>{t.matches(props.matches.length, scope)}</p>
       <ul>
         {props.matches.map((m) => (
           <li>
             <a href={`/admin/lists/${props.listId}/contacts/${m.contact_id}`}>
-              contact #{m.contact_id}
+              {t.contactN(m.contact_id)}
             </a>
-            : {m.event} at <Time at={m.at} />
+            {text.sendingBar.colon}
+            {labelOf(text.states.event, m.event)} {t.at} <Time at={m.at} />
           </li>
         ))}
       </ul>

@@ -6,8 +6,9 @@ import type { ConsentHistoryEntry } from "../consent/service";
 import { CONSENT_STATES, type ConsentState } from "../consent/states";
 import type { List } from "../lists/service";
 import { languageOf } from "../sending/render";
+import { formatCount, labelOf } from "../views/format";
 import { AdminLayout } from "../views/layout";
-import { useAdminText } from "../views/org";
+import { useAdminLang, useAdminText } from "../views/org";
 import { SortHeader } from "../views/sort";
 import { Time } from "../views/time";
 import type { ImportReport } from "./import";
@@ -96,10 +97,11 @@ function ContactFields(props: {
   error?: { field: string; message: string };
 }) {
   const { error } = props;
+  const t = useAdminText().contacts;
   return (
     <>
       <label>
-        Name
+        {t.name}
         <input
           name="name"
           value={props.name}
@@ -107,7 +109,9 @@ function ContactFields(props: {
         />
       </label>
       <label>
-        Attributes (one <code>name: value</code> per line)
+        {t.attributes}
+        <code>{t.attributesSyntax}</code>
+        {t.attributesEnd}
         <textarea
           name="attributes"
           rows={props.rows}
@@ -133,9 +137,12 @@ export function ContactEditRow(props: {
   error?: { field: string; message: string };
 }) {
   const { row, listId, error } = props;
+  const t = useAdminText().contacts;
   const url = contactUrl(listId, row.id);
   return (
     <tr id={`contact-${row.id}`} class="editing">
+      {/* The selection checkbox's column: nothing to select while the row is edited. */}
+      <td />
       <td>{row.email}</td>
       <td colspan={6}>
         <form
@@ -153,7 +160,7 @@ export function ContactEditRow(props: {
             rows={Math.min(8, props.attributes.split("\n").length + 1)}
           />
           <div class="row-actions">
-            <button type="submit">Save</button>
+            <button type="submit">{t.save}</button>
             <a
               href={url}
               class="secondary outline"
@@ -161,7 +168,7 @@ export function ContactEditRow(props: {
               hx-target="closest tr"
               hx-swap="outerHTML"
             >
-              Cancel
+              {t.cancel}
             </a>
           </div>
         </form>
@@ -189,16 +196,18 @@ export type ContactsSectionProps = {
 };
 
 function ConsentCounts(props: { listId: number; counts: Record<ConsentState, number> }) {
+  const text = useAdminText();
+  const count = formatCount(useAdminLang());
   const total = Object.values(props.counts).reduce((a, b) => a + b, 0);
   return (
     <section aria-labelledby="counts-title">
-      <h2 id="counts-title">Consent states ({fmt(total)} contacts)</h2>
+      <h2 id="counts-title">{text.contacts.countsTitle(count(total))}</h2>
       <ul class="state-counts">
         {CONSENT_STATES.map((s) => (
           <li>
             <a href={listUrl(props.listId, { status: s })}>
-              <span class={`state state-${s}`}>{s}</span>{" "}
-              <strong data-state={s}>{fmt(props.counts[s] ?? 0)}</strong>
+              <span class={`state state-${s}`}>{text.states.consent[s]}</span>{" "}
+              <strong data-state={s}>{count(props.counts[s] ?? 0)}</strong>
             </a>
           </li>
         ))}
@@ -333,21 +342,24 @@ export function AddContactForm(props: {
   added?: string;
 }) {
   const { error } = props;
+  const text = useAdminText();
+  const t = text.contacts;
   return (
     <form method="post" action={`/admin/lists/${props.listId}/contacts`} id="add-contact">
-      <h3>Add a contact</h3>
+      <h3>{t.addTitle}</h3>
       <p class="muted">
-        A typed address enters as <strong>legacy</strong>: it will be asked for consent, never
-        assumed to have given it.
+        {t.addHintStart}
+        <strong>{text.states.consent.legacy}</strong>
+        {t.addHintEnd}
       </p>
       {props.added ? (
         <p class="notice" role="status">
-          Added {props.added}.
+          {t.added(props.added)}
         </p>
       ) : null}
       <div class="grid">
         <label>
-          Email
+          {t.email}
           <input
             name="email"
             type="email"
@@ -358,7 +370,7 @@ export function AddContactForm(props: {
           />
         </label>
         <label>
-          Name
+          {t.name}
           <input name="name" value={props.values?.name ?? ""} />
         </label>
       </div>
@@ -367,30 +379,26 @@ export function AddContactForm(props: {
           {error.message}
         </p>
       ) : null}
-      <button type="submit">Add as legacy</button>
+      <button type="submit">{t.addAsLegacy}</button>
     </form>
   );
 }
 
 export function ImportResult(props: { report?: ImportReport }) {
   const r = props.report;
+  const t = useAdminText().contacts;
   if (!r) return <div id="import-result" />;
   return (
     <div id="import-result" class="notice" role="status">
-      <p>
-        Imported {r.imported}, updated {r.updated}, {r.duplicates} duplicates, {r.rejected.length}{" "}
-        rejected.
-      </p>
+      <p>{t.importReport(r.imported, r.updated, r.duplicates, r.rejected.length)}</p>
       {r.rejected.length ? (
         <details>
-          <summary>Rejected rows</summary>
+          <summary>{t.rejectedRows}</summary>
           <ul>
             {r.rejected.slice(0, 200).map((x) => (
-              <li>
-                line {x.line}: {x.reason}
-              </li>
+              <li>{t.line(x.line, x.reason)}</li>
             ))}
-            {r.rejected.length > 200 ? <li>… and {r.rejected.length - 200} more</li> : null}
+            {r.rejected.length > 200 ? <li>{t.more(r.rejected.length - 200)}</li> : null}
           </ul>
         </details>
       ) : null}
@@ -408,6 +416,8 @@ export function ImportForm(props: {
   report?: ImportReport;
 }) {
   const url = `/admin/lists/${props.listId}/imports`;
+  const text = useAdminText();
+  const t = text.contacts;
   const e = props.errors ?? {};
   const aria = (field: keyof ImportFormErrors) =>
     e[field] ? { "aria-invalid": "true" as const, "aria-describedby": `${field}-error` } : {};
@@ -423,16 +433,20 @@ export function ImportForm(props: {
       hx-disable="find button"
       id="import-form"
     >
-      <h3>Import a CSV file</h3>
+      <h3>{t.importTitle}</h3>
       <p class="muted">
-        A header row with an <code>email</code> column; <code>name</code> and any other column are
-        kept as attributes. Comma or semicolon separated, UTF-8, up to 50 MB. New addresses enter as{" "}
-        <strong>legacy</strong>; importing the same file again changes nothing.
+        {t.importHint1}
+        <code>email</code>
+        {t.importHint2}
+        <code>name</code>
+        {t.importHint3}
+        <strong>{text.states.consent.legacy}</strong>
+        {t.importHint4}
       </p>
       <div class="grid">
         <div>
           <label>
-            File
+            {t.file}
             <input type="file" name="file" accept=".csv,text/csv" required {...aria("file")} />
           </label>
           {e.file ? (
@@ -443,13 +457,13 @@ export function ImportForm(props: {
         </div>
         <div>
           <label>
-            Source (where these addresses come from)
+            {t.source}
             <input
               name="source"
               required
               maxlength={500}
               value={props.source ?? ""}
-              placeholder="extraction des participants 2000"
+              placeholder={t.sourcePlaceholder}
               {...aria("source")}
             />
           </label>
@@ -460,8 +474,8 @@ export function ImportForm(props: {
           ) : null}
         </div>
       </div>
-      <button type="submit">Import</button>
-      <progress id="import-progress" class="htmx-indicator" aria-label="Importing" />
+      <button type="submit">{t.import}</button>
+      <progress id="import-progress" class="htmx-indicator" aria-label={t.importing} />
       <ImportResult report={props.report} />
     </form>
   );
@@ -478,53 +492,56 @@ export function ContactPage(props: {
   saved?: boolean;
 }) {
   const { list, contact, error } = props;
+  const text = useAdminText();
+  const t = text.contacts;
   const url = contactUrl(list.id, contact.id);
   const erased = contact.email === null;
   return (
-    <AdminLayout title={erased ? "Erased contact" : (contact.email ?? "")} email={props.email}>
-      <nav aria-label="breadcrumb">
+    <AdminLayout title={erased ? t.erasedContact : (contact.email ?? "")} email={props.email}>
+      <nav aria-label={text.lists.breadcrumb}>
         <ul>
           <li>
-            <a href="/admin/lists">Lists</a>
+            <a href="/admin/lists">{text.lists.title}</a>
           </li>
           <li>
             <a href={`/admin/lists/${list.id}`}>{list.name}</a>
           </li>
-          <li>{erased ? "erased contact" : contact.email}</li>
+          <li>{erased ? t.erasedCrumb : contact.email}</li>
         </ul>
       </nav>
-      <h1>{erased ? "Erased contact" : contact.email}</h1>
+      <h1>{erased ? t.erasedContact : contact.email}</h1>
       <p>
-        State on this list: <span class={`state state-${contact.status}`}>{contact.status}</span>
+        {t.stateOnList}{" "}
+        <span class={`state state-${contact.status}`}>
+          {labelOf(text.states.consent, contact.status)}
+        </span>
       </p>
       {props.saved ? (
         <p class="notice" role="status">
-          Saved.
+          {t.saved}
         </p>
       ) : null}
       {erased ? (
-        <p class="muted">
-          Address, name and attributes were erased; only the consent history remains.
-        </p>
+        <p class="muted">{t.erasedHint}</p>
       ) : (
         <form method="post" action={url}>
           <ContactFields name={props.name} attributes={props.attributes} error={error} rows={6} />
-          <button type="submit">Save</button>{" "}
+          <button type="submit">{t.save}</button>{" "}
           <a href={contactUrl(list.id, contact.id, "/erase")} class="secondary outline">
-            Erase this contact…
+            {t.erase}
           </a>
         </form>
       )}
-      <h2>Consent history</h2>
+      <h2>{t.history}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Event</th>
-            <th scope="col">Source</th>
-            <th scope="col">Text version</th>
-            <th scope="col">Actor</th>
-            <th scope="col">IP hash</th>
+            <th scope="col">{t.time}</th>
+            <th scope="col">{t.event}</th>
+            <th scope="col">{t.sourceColumn}</th>
+            <th scope="col">{t.textVersion}</th>
+            <th scope="col">{t.actor}</th>
+            <th scope="col">{t.ipHash}</th>
           </tr>
         </thead>
         <tbody>
@@ -533,17 +550,8 @@ export function ContactPage(props: {
               <td>
                 <Time at={e.at} />
               </td>
-              <td>{e.event}</td>
-              <td>
-                {e.source === SIMULATED_SOURCE ? (
-                  <mark>
-                    simulated: answered while MAIL_TRANSPORT=outbox (no mail left the machine); not
-                    consent once mail leaves
-                  </mark>
-                ) : (
-                  e.source
-                )}
-              </td>
+              <td data-event={e.event}>{labelOf(text.states.event, e.event)}</td>
+              <td>{e.source === SIMULATED_SOURCE ? <mark>{t.simulated}</mark> : e.source}</td>
               <td>v{e.textVersion}</td>
               <td>{e.actor}</td>
               <td>
@@ -578,7 +586,7 @@ export function ConfirmPage(props: {
           <button type="submit" class="danger">
             {props.button}
           </button>{" "}
-          <a href={props.back}>Cancel</a>
+          <a href={props.back}>{useAdminText().contacts.cancel}</a>
         </form>
       </article>
     </AdminLayout>

@@ -9,28 +9,32 @@ import {
   ImportForm,
 } from "../contacts/views";
 import type { FieldError } from "../http/problem";
+import { formatCount } from "../views/format";
 import { AdminLayout } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
 import type { List } from "./service";
 
 export function ListsIndexPage(props: { email: string; lists: (List & { total: number })[] }) {
+  const t = useAdminText().lists;
+  const fmt = formatCount(useAdminLang());
   return (
-    <AdminLayout title="Lists" email={props.email}>
-      <h1>Lists</h1>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
       <p>
         <a href="/admin/lists/new" class="button-link">
-          New list
+          {t.newList}
         </a>
       </p>
       {props.lists.length === 0 ? (
-        <p class="muted">No list yet.</p>
+        <p class="muted">{t.noList}</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Slug</th>
-              <th scope="col">Contacts</th>
-              <th scope="col">Purpose version</th>
+              <th scope="col">{t.name}</th>
+              <th scope="col">{t.slug}</th>
+              <th scope="col">{t.contacts}</th>
+              <th scope="col">{t.purposeVersion}</th>
             </tr>
           </thead>
           <tbody>
@@ -38,12 +42,12 @@ export function ListsIndexPage(props: { email: string; lists: (List & { total: n
               <tr class={l.archivedAt ? "archived" : undefined}>
                 <td>
                   <a href={`/admin/lists/${l.id}`}>{l.name}</a>
-                  {l.archivedAt ? <small class="muted"> (archived)</small> : null}
+                  {l.archivedAt ? <small class="muted"> ({t.archived})</small> : null}
                 </td>
                 <td>
                   <code>{l.slug}</code>
                 </td>
-                <td>{l.total.toLocaleString("en")}</td>
+                <td>{fmt(l.total)}</td>
                 <td>v{l.purposeVersion}</td>
               </tr>
             ))}
@@ -75,38 +79,37 @@ export function ListFormPage(props: {
   errors: FieldError[];
 }) {
   const { list, values, errors } = props;
+  const t = useAdminText().lists;
   const action = list ? `/admin/lists/${list.id}/edit` : "/admin/lists";
+  const title = list ? t.edit(list.name) : t.newList;
   return (
-    <AdminLayout title={list ? `Edit ${list.name}` : "New list"} email={props.email}>
-      <h1>{list ? `Edit ${list.name}` : "New list"}</h1>
+    <AdminLayout title={title} email={props.email}>
+      <h1>{title}</h1>
       <form method="post" action={action}>
         {list ? null : (
           <label>
-            Slug (in addresses such as /lists/<em>slug</em>/subscribe)
+            {t.slugLabel}
+            <em>slug</em>
+            {t.slugLabelEnd}
             <input name="slug" required value={values.slug ?? ""} {...invalid(errors, "slug")} />
             <FieldErrorText errors={errors} field="slug" />
           </label>
         )}
         <label>
-          Name
+          {t.name}
           <input name="name" required value={values.name ?? ""} {...invalid(errors, "name")} />
           <FieldErrorText errors={errors} field="name" />
         </label>
         <label>
-          Purpose: what subscribers consent to
+          {t.purpose}
           <textarea name="purpose" rows={5} required {...invalid(errors, "purpose")}>
             {values.purpose ?? ""}
           </textarea>
           <FieldErrorText errors={errors} field="purpose" />
-          {list ? (
-            <small class="muted">
-              Changing this text makes version {list.purposeVersion + 1}; consent events record the
-              version they refer to.
-            </small>
-          ) : null}
+          {list ? <small class="muted">{t.purposeHint(list.purposeVersion + 1)}</small> : null}
         </label>
-        <button type="submit">{list ? "Save" : "Create list"}</button>{" "}
-        <a href={list ? `/admin/lists/${list.id}` : "/admin/lists"}>Cancel</a>
+        <button type="submit">{list ? t.save : t.create}</button>{" "}
+        <a href={list ? `/admin/lists/${list.id}` : "/admin/lists"}>{t.cancel}</a>
       </form>
     </AdminLayout>
   );
@@ -122,12 +125,13 @@ export function ListPage(props: {
   importForm?: Child;
 }) {
   const { list } = props;
+  const t = useAdminText().lists;
   return (
     <AdminLayout title={list.name} email={props.email}>
-      <nav aria-label="breadcrumb">
+      <nav aria-label={t.breadcrumb}>
         <ul>
           <li>
-            <a href="/admin/lists">Lists</a>
+            <a href="/admin/lists">{t.title}</a>
           </li>
           <li>{list.name}</li>
         </ul>
@@ -135,49 +139,49 @@ export function ListPage(props: {
       <hgroup>
         <h1>{list.name}</h1>
         <p>
-          <code>{list.slug}</code> · purpose v{list.purposeVersion}
-          {list.archivedAt ? " · archived" : ""}
+          <code>{list.slug}</code> · {t.purposeV(list.purposeVersion)}
+          {list.archivedAt ? ` · ${t.archived}` : ""}
         </p>
       </hgroup>
       <blockquote class="purpose">{list.purpose}</blockquote>
       {list.archivedAt ? null : (
         <p class="section-actions">
           <a href={`/admin/lists/${list.id}/reconsent`} class="button-link">
-            Ask for consent again…
+            {t.askAgain}
           </a>{" "}
           <a href="/admin/campaigns" class="button-link">
-            Write a campaign…
+            {t.writeCampaign}
           </a>
         </p>
       )}
       <p class="section-actions">
-        <a href={`/admin/lists/${list.id}/edit`}>Edit name and purpose</a>
+        <a href={`/admin/lists/${list.id}/edit`}>{t.editNamePurpose}</a>
         {" · "}
         <form method="post" action={`/admin/lists/${list.id}/archive`} class="inline">
           <input type="hidden" name="archived" value={list.archivedAt ? "0" : "1"} />
           <button type="submit" class="outline secondary">
-            {list.archivedAt ? "Unarchive" : "Archive"}
+            {list.archivedAt ? t.unarchive : t.archive}
           </button>
         </form>
         {" · "}
-        <a href={`/admin/audit?list=${list.id}`}>Audit log</a>
+        <a href={`/admin/audit?list=${list.id}`}>{t.audit}</a>
         {" · "}
-        <a href={`/admin/lists/${list.id}/registrations`}>Registrations</a>
+        <a href={`/admin/lists/${list.id}/registrations`}>{t.registrations}</a>
         {" · "}
         <a href={`/admin/lists/${list.id}/consent-evidence.json`} download>
-          Consent evidence (JSON)
+          {t.evidence}
         </a>
         {" · "}
-        <a href={`/admin/lists/${list.id}/verify-ip`}>Verify an IP…</a>
+        <a href={`/admin/lists/${list.id}/verify-ip`}>{t.verifyIp}</a>
         {" · "}
-        <a href={`/lists/${list.slug}/subscribe`}>Public subscribe form</a>
+        <a href={`/lists/${list.slug}/subscribe`}>{t.subscribeForm}</a>
       </p>
       {list.archivedAt ? (
-        <p class="muted">This list is archived: unarchive it to add or import contacts.</p>
+        <p class="muted">{t.archivedHint}</p>
       ) : (
         // Above the table, folded until used; a refused or reported submission opens it in view.
         <details class="add-import" open={Boolean(props.addForm || props.importForm)}>
-          <summary>Add or import contacts</summary>
+          <summary>{t.addOrImport}</summary>
           <section class="grid-2">
             {props.addForm ?? <AddContactForm listId={list.id} />}
             {props.importForm ?? <ImportForm listId={list.id} />}

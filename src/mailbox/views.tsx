@@ -1,5 +1,6 @@
 import type { OutboxMessage } from "../mail/outbox-transport";
 import { AdminLayout } from "../views/layout";
+import { useAdminText } from "../views/org";
 import { Time } from "../views/time";
 
 /** A link Relance puts in mail: this site, one path segment, then a token (`/c/…`, `/u/…`). */
@@ -30,18 +31,21 @@ export function MailboxPage(props: {
   messages: OutboxMessage[];
   nextBefore: number | null;
 }) {
+  const t = useAdminText().mailbox;
   return (
-    <AdminLayout title="Mailbox" email={props.email}>
-      <h1>Mailbox</h1>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
       {props.transport === "outbox" ? (
         <p>
-          With <code>MAIL_TRANSPORT=outbox</code> every message Relance would send is kept here and
-          never leaves the machine.
+          {t.outboxStart}
+          <code>MAIL_TRANSPORT=outbox</code>
+          {t.outboxEnd}
         </p>
       ) : (
         <p class="notice">
-          Mail goes out through Resend (<code>MAIL_TRANSPORT=resend</code>): this mailbox only shows
-          what was kept while the outbox transport was in use.
+          {t.resendStart}
+          <code>MAIL_TRANSPORT=resend</code>
+          {t.resendEnd}
         </p>
       )}
       <search>
@@ -49,23 +53,25 @@ export function MailboxPage(props: {
           <input
             type="search"
             name="to"
-            placeholder="Recipient address"
+            placeholder={t.recipient}
             value={props.to}
-            aria-label="Recipient address"
+            aria-label={t.recipient}
           />
-          <button type="submit">Filter</button>
+          <button type="submit">{t.filter}</button>
         </form>
       </search>
       {props.messages.length === 0 ? (
-        <p class="muted">No message{props.to ? ` to ${props.to}` : ""}.</p>
+        <p class="muted">{props.to ? t.noneTo(props.to) : t.none}</p>
       ) : (
         props.messages.map((m) => (
           <details>
             <summary>
-              <Time at={m.createdAt} /> — to <strong>{m.to}</strong>: {m.subject}
+              <Time at={m.createdAt} /> — {t.to} <strong>{m.to}</strong>
+              {useAdminText().sendingBar.colon}
+              {m.subject}
             </summary>
             <dl>
-              <dt>From</dt>
+              <dt>{t.from}</dt>
               <dd>{m.from}</dd>
               <dt>Reply-To</dt>
               <dd>{m.replyTo}</dd>
@@ -89,7 +95,7 @@ export function MailboxPage(props: {
           <a
             href={`/admin/mailbox?${new URLSearchParams({ ...(props.to ? { to: props.to } : {}), before: String(props.nextBefore) })}`}
           >
-            Older messages
+            {t.older}
           </a>
         </p>
       ) : null}

@@ -9,10 +9,14 @@ export const CATALOGUES: Record<Lang, Messages> = { fr, en };
 
 export const messages = (lang: Lang): Messages => CATALOGUES[lang];
 
-/** Every text of a catalogue, flattened: what the one-language test looks for on pages. */
-export function catalogueTexts(catalogue: Messages): string[] {
-  // Texts that take a value (a count, a name) are functions: only the fixed texts are looked for.
-  return Object.values(catalogue).flatMap((section) =>
-    Object.values(section).filter((text): text is string => typeof text === "string"),
-  );
+/**
+ * Every text of a catalogue, flattened (nested groups too): what the one-language test looks for
+ * on pages. Functions (texts with counts or names in them) have no fixed text and are skipped.
+ */
+export function catalogueTexts(catalogue: Messages | object): string[] {
+  return Object.values(catalogue).flatMap((entry: unknown) => {
+    if (typeof entry === "string") return [entry];
+    if (entry !== null && typeof entry === "object") return catalogueTexts(entry);
+    return [];
+  });
 }

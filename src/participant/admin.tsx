@@ -4,8 +4,11 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { listFromParam } from "../lists/load";
 import type { List } from "../lists/service";
+import { messages } from "../messages";
 import { errorPage } from "../views/errors";
+import { formatCount } from "../views/format";
 import { AdminLayout } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
 import { Time } from "../views/time";
 import {
   listRegistrations,
@@ -25,8 +28,6 @@ function closeTimeFrom(value: unknown): string | null | "invalid" {
   return Number.isNaN(ms) ? "invalid" : new Date(ms).toISOString();
 }
 
-const HEADINGS = { name: "Name", site: "Site", url: "URL", category: "Category" };
-
 function RegistrationsPage(props: {
   email: string;
   list: List;
@@ -35,32 +36,34 @@ function RegistrationsPage(props: {
   now: Date;
 }) {
   const { list } = props;
+  const text = useAdminText();
+  const t = text.registrationsAdmin;
+  const fmt = formatCount(useAdminLang());
   const closeValue = list.registrationsCloseAt?.slice(0, 16) ?? "";
   const open =
     list.registrationsCloseAt === null ||
     props.now.getTime() < Date.parse(list.registrationsCloseAt);
   return (
-    <AdminLayout title={`Registrations · ${list.name}`} email={props.email}>
-      <nav aria-label="breadcrumb">
+    <AdminLayout title={t.title(list.name)} email={props.email}>
+      <nav aria-label={text.lists.breadcrumb}>
         <ul>
           <li>
-            <a href="/admin/lists">Lists</a>
+            <a href="/admin/lists">{text.lists.title}</a>
           </li>
           <li>
             <a href={`/admin/lists/${list.id}`}>{list.name}</a>
           </li>
-          <li>Registrations</li>
+          <li>{t.crumb}</li>
         </ul>
       </nav>
-      <h1>Registrations ({props.registrations.length.toLocaleString("en")})</h1>
+      <h1>{t.heading(fmt(props.registrations.length))}</h1>
       <p>
-        Participants who confirmed can enter this year's contest from their invitation link, and
-        edit their entry until registrations close. Entries are erased with their contact. Also at{" "}
+        {t.intro}
         <code>GET /api/v1/lists/{list.id}/registrations</code>.
       </p>
       <form method="post" action={`/admin/lists/${list.id}/registrations/close`}>
         <label>
-          Registrations close at (UTC; empty: open)
+          {t.closeAt}
           <input
             type="datetime-local"
             name="closes_at"
@@ -75,23 +78,23 @@ function RegistrationsPage(props: {
           ) : null}
         </label>
         <button type="submit" class="outline">
-          Save closing time
+          {t.save}
         </button>{" "}
-        <span class="muted">{open ? "Registrations are open." : "Registrations are closed."}</span>
+        <span class="muted">{open ? t.open : t.closed}</span>
       </form>
       {props.registrations.length === 0 ? (
-        <p class="muted">No registration yet.</p>
+        <p class="muted">{t.none}</p>
       ) : (
         <div class="overflow-auto">
           <table>
             <thead>
               <tr>
                 <th scope="col">#</th>
-                <th scope="col">Contact</th>
+                <th scope="col">{t.contact}</th>
                 {REGISTRATION_FIELDS.map((f) => (
-                  <th scope="col">{HEADINGS[f]}</th>
+                  <th scope="col">{t.headings[f]}</th>
                 ))}
-                <th scope="col">Updated</th>
+                <th scope="col">{t.updated}</th>
               </tr>
             </thead>
             <tbody>
@@ -141,7 +144,7 @@ registrationsAdmin.post("/admin/lists/:id/registrations/close", async (c) => {
   if (!list) return errorPage(c, 404);
   const closeAt = closeTimeFrom((await c.req.parseBody()).closes_at);
   if (closeAt === "invalid") {
-    return render(c, list, "Give a date and time such as 2001-03-31T23:59 (UTC).");
+    return render(c, list, messages(c.var.adminLang).registrationsAdmin.badTime);
   }
   await setRegistrationsClose(c.var.deps, list.id, closeAt);
   return c.redirect(`/admin/lists/${list.id}/registrations`, 303);

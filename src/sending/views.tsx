@@ -11,18 +11,29 @@ import type { ProgressRate } from "./progress-rate";
 import type { CanaryFigures } from "./queries";
 
 export function PausedNotice(props: { state: SendingState }) {
+  const t = useAdminText().sendingBar;
   return (
     <p class="paused-banner" role="status">
-      <strong>Sending is paused</strong>
+      <strong>{t.paused}</strong>
       {props.state.since ? (
         <>
           {" "}
-          since <Time at={props.state.since} relative />
+          {t.since} <Time at={props.state.since} relative />
         </>
       ) : null}
-      {props.state.by ? <> by {props.state.by}</> : null}
-      {props.state.reason ? <>: {props.state.reason}</> : null}. Nothing is sent until an admin
-      resumes.
+      {props.state.by ? (
+        <>
+          {" "}
+          {t.by} {props.state.by}
+        </>
+      ) : null}
+      {props.state.reason ? (
+        <>
+          {t.colon}
+          {props.state.reason}
+        </>
+      ) : null}
+      . {t.nothingSent}
       <DeclareFromPause reason={props.state.reason} />
     </p>
   );
@@ -35,21 +46,22 @@ function DeclareFromPause(props: { reason: string | null }) {
   return (
     <>
       {" "}
-      <a href={`/admin/sends/${sendId}/declare`}>Declare an incident</a>
+      <a href={`/admin/sends/${sendId}/declare`}>{useAdminText().sendingBar.declare}</a>
     </>
   );
 }
 
 /** Resuming sends to everyone queued, so it asks for a tick first (works without JavaScript). */
 export function ResumeButton() {
+  const t = useAdminText().sendingBar;
   return (
     <form method="post" action="/admin/sending/resume" class="resume-form" id="resume">
       <label>
-        <input type="checkbox" name="confirm" value="yes" required />I know why sending was paused;
-        resume it for every queued send
+        <input type="checkbox" name="confirm" value="yes" required />
+        {t.resumeConfirm}
       </label>
       <button type="submit" class="secondary">
-        Resume sending
+        {t.resume}
       </button>
     </form>
   );
@@ -57,13 +69,14 @@ export function ResumeButton() {
 
 /** The content of the bar in every admin header (refreshed by htmx): the details live on the Sends page. */
 export function SendingBarContent(props: { state: SendingState }) {
+  const t = useAdminText().sendingBar;
   if (!props.state.paused) return <StopAllSendingButton />;
-  const why = [props.state.by ? `by ${props.state.by}` : "", props.state.reason ?? ""]
+  const why = [props.state.by ? `${t.by} ${props.state.by}` : "", props.state.reason ?? ""]
     .filter(Boolean)
-    .join(": ");
+    .join(t.colon);
   return (
     <a class="paused-chip" href="/admin/sending#resume" title={why}>
-      Sending is paused
+      {t.paused}
     </a>
   );
 }

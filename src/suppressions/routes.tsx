@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { parseJson, problem } from "../http/problem";
+import { messages } from "../messages";
 import { readSort } from "../views/sort";
 import {
   removalInput,
@@ -20,7 +21,7 @@ suppressionAdmin.get("/admin/suppressions", async (c) => {
   const sort = readSort(c.req.query(), SUPPRESSION_SORTS, { key: "date", dir: "desc" });
   const search = await searchSuppressions(c.var.deps, query, 100, sort);
   const notice =
-    c.req.query("lifted") === "1" ? "Suppression lifted; recorded in the audit log." : undefined;
+    c.req.query("lifted") === "1" ? messages(c.var.adminLang).suppressions.lifted : undefined;
   return c.html(
     <SuppressionsPage
       email={c.var.admin.email}

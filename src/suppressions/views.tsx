@@ -1,6 +1,8 @@
 // The suppression admin page: counts per reason, search by address or reason, lift with a reason.
 import { errorsByField, SelectField, TextField } from "../views/fields";
+import { formatCount, labelOf } from "../views/format";
 import { AdminLayout } from "../views/layout";
+import { useAdminLang, useAdminText } from "../views/org";
 import { type Sort, SortHeader } from "../views/sort";
 import { Time } from "../views/time";
 import { SUPPRESSION_REASONS, type SuppressionQuery, type SuppressionSearch } from "./service";
@@ -27,22 +29,20 @@ export function SuppressionsPage(props: {
   );
   const errors = errorsByField(search.errors);
   const total = search.total;
+  const t = useAdminText().suppressions;
+  const fmt = formatCount(useAdminLang());
   return (
-    <AdminLayout title="Suppressions" email={props.email}>
-      <h1>Suppressions</h1>
-      <p class="muted">
-        Addresses that are never invited, mailed or re-imported. Only a salted hash of each is kept;
-        the address shows when a contact still has it. Lifting a suppression leaves the consent
-        ledger as it is: a bounced or unsubscribed contact stays so until it consents again.
-      </p>
+    <AdminLayout title={t.title} email={props.email}>
+      <h1>{t.title}</h1>
+      <p class="muted">{t.intro}</p>
       <p>
-        {total.toLocaleString("en")} suppressed
-        {search.counts.length ? ": " : "."}
+        {t.suppressed(fmt(total))}
+        {search.counts.length ? useAdminText().sendingBar.colon : "."}
         {search.counts.map((c, i) => (
           <>
             {i ? ", " : ""}
             <a href={`/admin/suppressions?reason=${encodeURIComponent(c.reason)}`}>
-              {c.n.toLocaleString("en")} {c.reason}
+              {fmt(c.n)} {labelOf(t.reasons, c.reason)}
             </a>
           </>
         ))}
@@ -55,38 +55,41 @@ export function SuppressionsPage(props: {
       <form method="get" action="/admin/suppressions" class="suppression-search">
         <TextField
           name="address"
-          label="Address or name"
+          label={t.address}
           type="search"
           value={query.address}
           maxlength={320}
-          placeholder="someone@example.org, or a part of it"
+          placeholder={t.addressPlaceholder}
           errors={errors}
         />
         <SelectField
           name="reason"
-          label="Reason"
+          label={t.reason}
           value={query.reason}
-          options={[{ value: "", label: "Any reason" }, ...SUPPRESSION_REASONS]}
+          options={[
+            { value: "", label: t.anyReason },
+            ...SUPPRESSION_REASONS.map((r) => ({ value: r, label: t.reasons[r] })),
+          ]}
           errors={errors}
         />
-        <button type="submit">Search</button>
+        <button type="submit">{t.search}</button>
       </form>
       {search.rows.length === 0 ? (
         <p class="muted">
           {!query.address
-            ? "No suppression matches."
+            ? t.noMatch
             : query.address.includes("@")
-              ? "This address is not on the suppression list."
-              : "No suppressed address or name contains this text."}
+              ? t.addressNotListed
+              : t.noneContains}
         </p>
       ) : (
         <table>
           <thead>
             <tr>
-              {sortable("Address", "address")}
-              <th scope="col">Hash</th>
-              {sortable("Reasons", "date")}
-              <th scope="col">Lift</th>
+              {sortable(t.addressColumn, "address")}
+              <th scope="col">{t.hash}</th>
+              {sortable(t.reasonsColumn, "date")}
+              <th scope="col">{t.lift}</th>
             </tr>
           </thead>
           <tbody>
@@ -95,7 +98,7 @@ export function SuppressionsPage(props: {
               const id = `note-${row.addressHash.slice(0, 16)}`;
               return (
                 <tr>
-                  <td>{row.addressHint ?? <span class="muted">(not kept)</span>}</td>
+                  <td>{row.addressHint ?? <span class="muted">{t.notKept}</span>}</td>
                   <td>
                     <code title={row.addressHash}>{row.addressHash.slice(0, 12)}…</code>
                   </td>
@@ -103,9 +106,9 @@ export function SuppressionsPage(props: {
                     <ul class="plain">
                       {row.reasons.map((r) => (
                         <li>
-                          {r.reason}
-                          {r.listId === null ? "" : ` (list #${r.listId} only)`}, <Time at={r.at} />
-                          , {r.source}
+                          {labelOf(t.reasons, r.reason)}
+                          {r.listId === null ? "" : t.listOnly(r.listId)}, <Time at={r.at} />,{" "}
+                          {r.source}
                         </li>
                       ))}
                     </ul>
@@ -116,7 +119,7 @@ export function SuppressionsPage(props: {
                         <input type="hidden" name="hash" value={row.addressHash} />
                         <input type="hidden" name="address" value={query.address} />
                         <label>
-                          Why may it be mailed again?
+                          {t.why}
                           <input
                             name="note"
                             id={id}
@@ -134,7 +137,7 @@ export function SuppressionsPage(props: {
                           </small>
                         ) : null}
                         <button type="submit" class="secondary">
-                          Lift suppression
+                          {t.liftButton}
                         </button>
                       </form>
                     ) : (
@@ -142,7 +145,7 @@ export function SuppressionsPage(props: {
                         class={error ? "field-error" : "muted"}
                         role={error ? "alert" : undefined}
                       >
-                        {error?.message ?? "The person's own choice: only they can lift it."}
+                        {error?.message ?? t.ownChoice}
                       </span>
                     )}
                   </td>

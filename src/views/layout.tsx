@@ -2,8 +2,8 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { LANGUAGE_NAMES, type Lang } from "../i18n";
-import { messages } from "../messages";
-import { useAdminLang, useAdminText, useOrgName } from "./org";
+import { type Messages, messages } from "../messages";
+import { useAdminLang, useAdminText, useOrgName, usePagePath } from "./org";
 
 /** The language the switch offers from each one. */
 const OTHER: Record<Lang, Lang> = { fr: "en", en: "fr" };
@@ -73,40 +73,48 @@ export function PublicLayout(props: { title: string; lang: Lang; path: string; c
   );
 }
 
-/** The admin navigation, grouped so it fits a phone; each capability adds its entry to a group. */
-export const ADMIN_NAV: { group: string; items: { href: string; label: string }[] }[] = [
+type NavText = Messages["nav"];
+
+/**
+ * The admin navigation, grouped so it fits a phone; each capability adds its entry to a group.
+ * Groups and labels are keys of the catalogue's `nav` section, shown in the admin's language.
+ */
+export const ADMIN_NAV: {
+  group: keyof NavText["groups"];
+  items: { href: string; label: keyof NavText["items"] }[];
+}[] = [
   {
-    group: "Audience",
+    group: "audience",
     items: [
-      { href: "/admin/lists", label: "Lists" },
-      { href: "/admin/suppressions", label: "Suppressions" },
-      { href: "/admin/inbound", label: "Inbound" },
+      { href: "/admin/lists", label: "lists" },
+      { href: "/admin/suppressions", label: "suppressions" },
+      { href: "/admin/inbound", label: "inbound" },
     ],
   },
   {
-    group: "Sending",
+    group: "sending",
     items: [
-      { href: "/admin/campaigns", label: "Campaigns" },
-      { href: "/admin/sending", label: "Sends" },
-      { href: "/admin/deliverability", label: "Deliverability" },
-      { href: "/admin/mailbox", label: "Mailbox" },
+      { href: "/admin/campaigns", label: "campaigns" },
+      { href: "/admin/sending", label: "sends" },
+      { href: "/admin/deliverability", label: "deliverability" },
+      { href: "/admin/mailbox", label: "mailbox" },
     ],
   },
   {
-    group: "Public",
+    group: "public",
     items: [
-      { href: "/admin/incidents", label: "Incidents" },
-      { href: "/admin/status", label: "Status page" },
-      { href: "/admin/polls", label: "Polls" },
+      { href: "/admin/incidents", label: "incidents" },
+      { href: "/admin/status", label: "status" },
+      { href: "/admin/polls", label: "polls" },
     ],
   },
   {
-    group: "Settings",
+    group: "settings",
     items: [
-      { href: "/admin/admins", label: "Team" },
-      { href: "/admin/webhook-endpoints", label: "Webhooks" },
-      { href: "/admin/audit", label: "Audit log" },
-      { href: "/admin/account", label: "Account" },
+      { href: "/admin/admins", label: "team" },
+      { href: "/admin/webhook-endpoints", label: "webhooks" },
+      { href: "/admin/audit", label: "audit" },
+      { href: "/admin/account", label: "account" },
     ],
   },
 ];
@@ -127,11 +135,12 @@ function SendingBar() {
 }
 
 export function StopAllSendingButton() {
+  const t = useAdminText().nav;
   return (
     <form method="post" action="/admin/sending/pause" class="inline">
-      <input type="hidden" name="reason" value="Stopped with the admin button" />
+      <input type="hidden" name="reason" value={t.stopReason} />
       <button type="submit" class="stop-all">
-        Stop all sending
+        {t.stopAll}
       </button>
     </form>
   );
@@ -141,7 +150,26 @@ function SignOut(props: { email: string }) {
   return (
     <form method="post" action="/admin/logout" class="inline">
       <button type="submit" class="outline secondary" title={props.email}>
-        Sign out
+        {useAdminText().nav.signOut}
+      </button>
+    </form>
+  );
+}
+
+/** Offers the other language; the cookie it sets is the one public pages read too. */
+function AdminLangSwitch() {
+  const other = OTHER[useAdminLang()];
+  return (
+    <form method="post" action="/lang" class="lang-switch">
+      <input type="hidden" name="lang" value={other} />
+      <input type="hidden" name="back" value={usePagePath()} />
+      <button
+        type="submit"
+        class="outline secondary"
+        lang={other}
+        aria-label={`${LANGUAGE_NAMES[other]} (${messages(other).nav.switchLanguage})`}
+      >
+        {LANGUAGE_NAMES[other]}
       </button>
     </form>
   );
@@ -149,19 +177,20 @@ function SignOut(props: { email: string }) {
 
 /** Wide screens: one dropdown per group (details/summary, so no script is needed). */
 function WideNav() {
+  const t = useAdminText().nav;
   return (
     <ul class="nav-wide">
       <li>
-        <a href="/admin">Dashboard</a>
+        <a href="/admin">{t.dashboard}</a>
       </li>
       {ADMIN_NAV.map((g) => (
         <li>
           <details class="dropdown">
-            <summary>{g.group}</summary>
+            <summary>{t.groups[g.group]}</summary>
             <ul>
               {g.items.map((item) => (
                 <li>
-                  <a href={item.href}>{item.label}</a>
+                  <a href={item.href}>{t.items[item.label]}</a>
                 </li>
               ))}
             </ul>
@@ -174,25 +203,29 @@ function WideNav() {
 
 /** Small screens: the whole navigation folds into one menu. */
 function NarrowNav(props: { email: string }) {
+  const t = useAdminText().nav;
   return (
     <details class="nav-menu">
-      <summary>Menu</summary>
+      <summary>{t.menu}</summary>
       <div class="nav-menu-panel">
-        <a href="/admin">Dashboard</a>
+        <a href="/admin">{t.dashboard}</a>
         {ADMIN_NAV.map((g) => (
           <section>
-            <h2 class="nav-group">{g.group}</h2>
+            <h2 class="nav-group">{t.groups[g.group]}</h2>
             <ul>
               {g.items.map((item) => (
                 <li>
-                  <a href={item.href}>{item.label}</a>
+                  <a href={item.href}>{t.items[item.label]}</a>
                 </li>
               ))}
             </ul>
           </section>
         ))}
         <p class="muted nav-email">{props.email}</p>
-        <SignOut email={props.email} />
+        <div class="nav-menu-actions">
+          <SignOut email={props.email} />
+          <AdminLangSwitch />
+        </div>
       </div>
     </details>
   );
@@ -201,7 +234,7 @@ function NarrowNav(props: { email: string }) {
 function AdminHeader(props: { email?: string }) {
   return (
     <header class="admin-header">
-      <nav class="container-fluid" aria-label="Admin">
+      <nav class="container-fluid" aria-label={useAdminText().nav.admin}>
         <ul>
           <li>
             <a href="/admin" class="brand">
@@ -219,12 +252,21 @@ function AdminHeader(props: { email?: string }) {
               <li class="nav-wide">
                 <SignOut email={props.email} />
               </li>
+              <li class="nav-wide">
+                <AdminLangSwitch />
+              </li>
               <li class="nav-narrow">
                 <NarrowNav email={props.email} />
               </li>
             </ul>
           </>
-        ) : null}
+        ) : (
+          <ul>
+            <li>
+              <AdminLangSwitch />
+            </li>
+          </ul>
+        )}
       </nav>
     </header>
   );
@@ -236,7 +278,7 @@ export function AdminLayout(props: { title: string; email?: string; children: Ch
     <>
       {raw("<!DOCTYPE html>")}
       <html lang={useAdminLang()}>
-        <Head title={`${props.title} · Admin`} />
+        <Head title={`${props.title} · ${useAdminText().nav.admin}`} />
         <body class="admin">
           <a class="skip" href="#main">
             {t.skip}

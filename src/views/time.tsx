@@ -4,6 +4,7 @@ import { getContext } from "hono/context-storage";
 import type { AppEnv } from "../http/env";
 import type { Lang } from "../i18n";
 import { DEFAULT_TIMEZONE, formatDay, formatInstant, relativeHint } from "../time";
+import { useAdminLang } from "./org";
 
 /** The zone and "now" of the current request; outside one (a script), the default zone. */
 export function timeSettings(): { zone: string; now: Date } {
@@ -16,7 +17,8 @@ export function timeSettings(): { zone: string; now: Date } {
 }
 
 /**
- * An instant for people. `lang` defaults to English (the admin); `relative` adds "(3 min ago)";
+ * An instant for people. `lang` defaults to the admin's language (public pages pass theirs);
+ * `relative` adds "(3 min ago)";
  * `day` drops the hour. Empty values render nothing.
  */
 export function Time(props: {
@@ -26,7 +28,7 @@ export function Time(props: {
   day?: boolean;
 }) {
   if (props.at === null || props.at === undefined || props.at === "") return null;
-  const lang = props.lang ?? "en";
+  const lang = props.lang ?? useAdminLang();
   const { zone, now } = timeSettings();
   const date = props.at instanceof Date ? props.at : new Date(props.at);
   const iso = Number.isNaN(date.getTime()) ? String(props.at) : date.toISOString();
