@@ -1,12 +1,14 @@
 import { LANGS, type Lang } from "../i18n";
+import { formatCount } from "../views/format";
 import { AdminLayout } from "../views/layout";
-import { useAdminText } from "../views/org";
+import { useAdminLang, useAdminText } from "../views/org";
 import { Time } from "../views/time";
 import type { CampaignVersion, RecipientsByLanguage } from "./campaign-versions";
 import type { CampaignState } from "./campaigns";
 import { EligibilitySummary, FieldError, type FormErrors } from "./views";
 
-const fmt = (n: number) => n.toLocaleString("en-US");
+/** Counts in the admin's language ("3,800" / "3 800"), read while a view renders. */
+const fmt = (n: number) => formatCount(useAdminLang())(n);
 
 export function CampaignsPage(props: {
   email: string;
