@@ -182,9 +182,11 @@ export const en: Messages = {
           reminder: "Re-consent reminder",
           test: "Test of a campaign",
           incident: "Incident notice",
+          poll: "Poll invitation",
+          preferences_link: "Preferences link",
         }) as Record<string, string>
       )[kind] ?? "Send",
-    kindName: (kind: string) => kind,
+    kindName: (kind: string) => kind.replace("_", " "),
     statusName: (status: string) => status.replace("_", " "),
     canary: "Canary",
     canaryFigures: (size: string, sent: string, bounced: string, complained: string) =>

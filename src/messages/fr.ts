@@ -209,6 +209,8 @@ export const fr = {
           reminder: "Rappel de renouvellement du consentement",
           test: "Test d'une campagne",
           incident: "Avis d'incident",
+          poll: "Invitation à un sondage",
+          preferences_link: "Lien vers les préférences",
         }) as Record<string, string>
       )[kind] ?? "Envoi",
     kindName: (kind: string) =>
@@ -220,6 +222,8 @@ export const fr = {
           reminder: "rappel",
           test: "test",
           incident: "avis d'incident",
+          poll: "invitation à un sondage",
+          preferences_link: "lien vers les préférences",
         }) as Record<string, string>
       )[kind] ?? kind,
     statusName: (status: string) =>
