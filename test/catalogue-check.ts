@@ -3,9 +3,11 @@
 import type { Lang } from "../src/i18n";
 import { CATALOGUES, catalogueTexts } from "../src/messages";
 
+/** Scripts, styles and data marked `translate="no"` (a mail's text, a stored audit sentence). */
 const withoutScripts = (html: string) =>
   html
     .replace(/<(script|style)[\s\S]*?<\/\1>/g, " ")
+    .replace(/<(\w+)[^>]*\btranslate="no"[^>]*>[\s\S]*?<\/\1>/g, " ")
     .replace(/&#39;/g, "'")
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, "&");

@@ -208,7 +208,7 @@ describe("audit", () => {
   test("newest first by default; dir=asc reverses; the header keeps the list filter", async () => {
     const newest = await page("/admin/audit");
     const oldest = await page("/admin/audit?sort=date&dir=asc");
-    const summaries = (html: string) => column(html, /<td>(Entry \d)<\/td>/g);
+    const summaries = (html: string) => column(html, /<td[^>]*>(Entry \d)<\/td>/g);
     expect(summaries(newest.html)).toEqual(["Entry 3", "Entry 2", "Entry 1"]);
     expect(summaries(oldest.html)).toEqual(["Entry 1", "Entry 2", "Entry 3"]);
     const header = headerOf(newest.html, "Time");
@@ -221,7 +221,9 @@ describe("audit", () => {
   test("an unknown sort is the default order", async () => {
     const res = await page("/admin/audit?sort=actor%20DESC--&dir=up");
     expect(res.status).toBe(200);
-    expect(res.html).toBe((await page("/admin/audit")).html);
+    // The page's <main> (the header's language switch keeps the query to come back to).
+    const main = (html: string) => html.slice(html.indexOf("<main"));
+    expect(main(res.html)).toBe(main((await page("/admin/audit")).html));
   });
 });
 

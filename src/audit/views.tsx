@@ -51,7 +51,8 @@ export function AuditPage(props: {
                 <code>{e.action}</code>
               </td>
               <td>{e.listId ? <a href={`/admin/lists/${e.listId}`}>#{e.listId}</a> : "—"}</td>
-              <td>{humaniseInstants(e.summary, lang)}</td>
+              {/* Stored sentences, written in English when the action happened. */}
+              <td translate="no">{humaniseInstants(e.summary, lang)}</td>
             </tr>
           ))}
         </tbody>

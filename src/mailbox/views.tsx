@@ -68,7 +68,7 @@ export function MailboxPage(props: {
             <summary>
               <Time at={m.createdAt} /> — {t.to} <strong>{m.to}</strong>
               {useAdminText().sendingBar.colon}
-              {m.subject}
+              <span translate="no">{m.subject}</span>
             </summary>
             <dl>
               <dt>{t.from}</dt>
@@ -84,7 +84,8 @@ export function MailboxPage(props: {
                 </>
               ))}
             </dl>
-            <pre class="mail-text">
+            {/* The mail as its recipient reads it, in their language: not the interface's text. */}
+            <pre class="mail-text" translate="no">
               <LinkedText text={m.text} publicUrl={props.publicUrl} />
             </pre>
           </details>
