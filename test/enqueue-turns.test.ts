@@ -3,6 +3,8 @@
 // statement on the loop), and the chunks are sized by how long the previous one took.
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { countRecipients } from "../src/consent/eligibility";
+import { startSend } from "../src/sending/outbox";
+import { CHUNK_BOUNDS, CHUNK_TARGET_MS, nextChunkSize } from "../src/sending/prepare";
 import { createTestApp, type TestApp } from "./helpers";
 import { listWithContacts, moveTo } from "./sending-helpers";
 
@@ -38,5 +40,47 @@ describe("the recipient count in steps", () => {
     expect(
       await letsOthersRun(() => countRecipients(t.deps, "reconsent", listId, undefined, 4)),
     ).toBe(true);
+  });
+});
+
+describe("the chunk size, by the time the previous chunk took", () => {
+  test("grows toward the target when fast, shrinks when slow, by at most double or half", () => {
+    expect(nextChunkSize(CHUNK_BOUNDS.min, CHUNK_TARGET_MS / 10)).toBe(CHUNK_BOUNDS.min * 2);
+    expect(nextChunkSize(1_000, CHUNK_TARGET_MS)).toBe(1_000);
+    expect(nextChunkSize(1_000, CHUNK_TARGET_MS * 1.25)).toBe(800);
+    expect(nextChunkSize(4_000, CHUNK_TARGET_MS * 10)).toBe(2_000);
+    expect(nextChunkSize(1_000, 0)).toBe(2_000);
+  });
+
+  test("stays within its bounds", () => {
+    expect(nextChunkSize(CHUNK_BOUNDS.max, 1)).toBe(CHUNK_BOUNDS.max);
+    expect(nextChunkSize(CHUNK_BOUNDS.min, 10_000)).toBe(CHUNK_BOUNDS.min);
+  });
+
+  test("a preparation starts at the smallest chunk and gives the event loop a turn between chunks", async () => {
+    const { listId } = await listWithContacts(t, bearer, 600, "sized");
+    const through: number[] = [];
+    const request = {
+      kind: "reconsent" as const,
+      listId,
+      subject: "Toujours partant ?",
+      deadline: "2026-02-15T00:00:00.000Z",
+      textVersion: 1,
+      actor: "admin@test.example",
+    };
+    const started = letsOthersRun(() =>
+      startSend(t.deps, request, { afterChunk: (at) => void through.push(at) }),
+    );
+    expect(await started).toBe(true);
+    const first = await t.client.execute({
+      sql: "SELECT id FROM list_members WHERE list_id = ? ORDER BY id LIMIT 1",
+      args: [listId],
+    });
+    expect(through[0]).toBe(Number(first.rows[0]?.id) + CHUNK_BOUNDS.min - 1);
+    const invited = await t.client.execute({
+      sql: "SELECT count(*) AS n FROM list_members WHERE list_id = ? AND status = 'invited'",
+      args: [listId],
+    });
+    expect(Number(invited.rows[0]?.n)).toBe(600);
   });
 });

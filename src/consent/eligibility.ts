@@ -4,6 +4,7 @@
 // test/consent-eligibility.test.ts proves the three agree over random contact histories.
 import { type SQL, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
+import { nextTurn } from "../turn";
 import { memberStatusIn } from "./sql";
 import {
   CONSENT_STATES,
@@ -152,21 +153,33 @@ export async function countRecipients(
   const counts: RecipientCounts = { recipients: 0, excluded: emptyExcluded() };
   const one = onlyContact === undefined ? sql`` : sql` AND m.contact_id = ${onlyContact}`;
   for (let after = 0; ; ) {
-    const bound = await stepBound(deps, listId, after, step);
+    const bound = await memberStepBound(deps, listId, after, step);
     const upTo = bound === null ? sql`` : sql` AND m.id <= ${bound}`;
-    for (const row of await groupedFacts(deps, mode, sql`m.list_id = ${listId}${one} AND m.id > ${after}${upTo}`)) {
+    for (const row of await groupedFacts(
+      deps,
+      mode,
+      sql`m.list_id = ${listId}${one} AND m.id > ${after}${upTo}`,
+    )) {
       const reason = exclusionReason(purpose, factsOf(row), mode);
       if (reason === null) counts.recipients += Number(row.n);
       else counts.excluded[reason] += Number(row.n);
     }
     if (bound === null) return counts;
     after = bound;
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
 }
 
-/** The member id ending the step after `after`; null when the rest of the list fits in one. */
-async function stepBound(deps: Pick<Deps, "db">, listId: number, after: number, step: number) {
+/**
+ * The member id ending the step of `step` members of the list after member id `after`; null when
+ * the rest of the list fits in one (an index walk of `step` entries, no row read).
+ */
+export async function memberStepBound(
+  deps: Pick<Deps, "db">,
+  listId: number,
+  after: number,
+  step: number,
+) {
   const [row] = await deps.db.all<{ id: number }>(sql`
     SELECT id FROM list_members WHERE list_id = ${listId} AND id > ${after}
     ORDER BY id LIMIT 1 OFFSET ${step - 1}`);

@@ -4,16 +4,31 @@
 // long and the "at most once" promise holds per contact whatever chunk a crash stops at. The send
 // stays `preparing` (the dispatcher never calls it) until the last chunk moves it on.
 import { type SQL, sql } from "drizzle-orm";
+import { COUNT_STEP, memberStepBound } from "../consent/eligibility";
 import { actorKindOf, moveMembers } from "../consent/transitions";
 import type { Deps } from "../deps";
+import { nextTurn } from "../turn";
 import { eligibleMemberSql, mailModeOf, type SendKind } from "./eligibility";
 import * as q from "./queries";
 
+/** Each chunk's transaction aims at this long: well under the 200 ms any writer may be held. */
+export const CHUNK_TARGET_MS = 60;
+
+/** A chunk's size in list members: at least this (progress), at most this (one slow disk). */
+export const CHUNK_BOUNDS = { min: 250, max: 5_000 } as const;
+
 /**
- * List members per chunk: its transaction writes a row, an event and a state per member, which
- * took a median of 92–173 ms for 5,000 on this shared machine (bench -- enqueue): half that keeps
- * the longest well under 200 ms when the disk is slow, for one round trip more per 2,500 on Turso.
+ * The next chunk's size from the previous one's and how long its transaction took: scaled toward
+ * CHUNK_TARGET_MS, by at most half or double at a time (one slow commit does not swing it), within
+ * CHUNK_BOUNDS. A preparation starts at the smallest: right after a checkpoint the WAL grows again
+ * and the same 2,500 members took 200–330 ms instead of 30 (bench -- enqueue).
  */
+export function nextChunkSize(size: number, tookMs: number): number {
+  const factor = Math.min(2, Math.max(0.5, CHUNK_TARGET_MS / Math.max(tookMs, 1)));
+  return Math.round(Math.min(CHUNK_BOUNDS.max, Math.max(CHUNK_BOUNDS.min, size * factor)));
+}
+
+/** The chunk a discarded preparation's rows are deleted by (a delete is cheaper than a chunk). */
 export const PREPARE_CHUNK = 2_500;
 
 /** What enqueuing needs of a send's request. */
@@ -36,6 +51,7 @@ export type PreparePlan = {
 };
 
 export type PrepareOptions = {
+  /** A fixed chunk size (tests); otherwise each is sized by the previous one's time. */
   chunkSize?: number;
   /** Called after each committed chunk (a test stops the preparation there, as a crash would). */
   afterChunk?: (through: number) => Promise<void> | void;
@@ -57,37 +73,24 @@ export async function prepareSend(
   plan: PreparePlan,
   options: PrepareOptions = {},
 ): Promise<number> {
-  const size = options.chunkSize ?? PREPARE_CHUNK;
   const send = await q.findSend(deps.db, sendId);
   if (send?.status !== "preparing") return 0;
   let through = send.preparedThrough ?? 0;
   if (plan.canary !== null && send.canaryLastMessageId === null && through === 0)
     if (!(await enqueueCanary(deps, request, sendId, plan, options))) return 0;
-  for (;;) {
-    const bound = await chunkBound(deps, request.listId, through, size);
+  for (let size = options.chunkSize ?? CHUNK_BOUNDS.min; ; ) {
+    const start = performance.now();
+    const bound = await memberStepBound(deps, request.listId, through, size);
     if (!(await enqueueChunk(deps, request, sendId, plan, { after: through, upTo: bound })))
       return 0;
     if (bound === null) break;
     through = bound;
+    size = options.chunkSize ?? nextChunkSize(size, performance.now() - start);
     await options.afterChunk?.(through);
-    await letOthersRun();
+    await nextTurn();
   }
   const prepared = await q.findSend(deps.db, sendId);
   return prepared && prepared.status !== "preparing" ? prepared.total : 0;
-}
-
-/**
- * Between chunks, a turn of the event loop: on Node the driver runs each statement on it, so
- * without this a whole preparation would keep every request (a vote, a sign-in) waiting.
- */
-const letOthersRun = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** The member id ending the chunk after `after`; null when the rest of the list fits in one. */
-async function chunkBound(deps: Deps, listId: number, after: number, size: number) {
-  const [row] = await deps.db.all<{ id: number }>(sql`
-    SELECT id FROM list_members WHERE list_id = ${listId} AND id > ${after}
-    ORDER BY id LIMIT 1 OFFSET ${size - 1}`);
-  return row?.id ?? null;
 }
 
 /** Over `sends`: this send is still preparing, and nobody else wrote the chunk after `after`. */
@@ -160,9 +163,9 @@ const finishStatement = (deps: Deps, sendId: number, plan: PreparePlan, after: n
     WHERE id = ${sendId} AND status = 'preparing' AND coalesce(prepared_through, 0) = ${after}`);
 
 /**
- * The canary: `plan.canary` eligible members chosen at random (a read, outside any transaction),
- * enqueued first, in chunks, with their invitations, so that the canary is every row of the send
- * up to the last chunk's last id. Resumed, it picks only what is missing.
+ * The canary: `plan.canary` eligible members chosen at random, enqueued first, in chunks, with
+ * their invitations, so that the canary is every row of the send up to the last chunk's last id.
+ * Resumed, it picks only what is missing.
  */
 async function enqueueCanary(
   deps: Deps,
@@ -171,33 +174,48 @@ async function enqueueCanary(
   plan: PreparePlan,
   options: PrepareOptions,
 ): Promise<boolean> {
-  const size = options.chunkSize ?? PREPARE_CHUNK;
   const enqueued = await deps.db.get<{ n: number }>(
     sql`SELECT count(*) AS n FROM outbox_messages WHERE send_id = ${sendId}`,
   );
-  const ids = (
-    await deps.db.all<{ id: number }>(sql`
-      SELECT m.id FROM list_members m JOIN contacts c ON c.id = m.contact_id
-      WHERE ${recipientFilter(deps, request)}
-        AND NOT EXISTS (SELECT 1 FROM outbox_messages o
-                        WHERE o.send_id = ${sendId} AND o.contact_id = m.contact_id)
-      ORDER BY random() LIMIT ${Math.max(0, (plan.canary ?? 0) - (enqueued?.n ?? 0))}`)
-  ).map((r) => r.id);
+  const missing = Math.max(0, (plan.canary ?? 0) - (enqueued?.n ?? 0));
+  const ids = await pickAtRandom(deps, request, sendId, missing);
+  let size = options.chunkSize ?? CHUNK_BOUNDS.min;
   for (let from = 0; from === 0 || from < ids.length; from += size) {
+    const start = performance.now();
     const last = from + size >= ids.length;
-    const ok = await enqueueCanaryChunk(
-      deps,
-      request,
-      sendId,
-      plan,
-      ids.slice(from, from + size),
-      last,
-    );
-    if (!ok) return false;
+    const chunk = ids.slice(from, from + size);
+    if (!(await enqueueCanaryChunk(deps, request, sendId, plan, chunk, last))) return false;
     if (!last) await options.afterChunk?.(0);
-    await letOthersRun();
+    size = options.chunkSize ?? nextChunkSize(size, performance.now() - start);
+    await nextTurn();
   }
   return true;
+}
+
+/**
+ * `count` eligible members the send has no row for, at random: each gets a random key, and the
+ * `count` smallest keys of the whole list win. The list is read COUNT_STEP members at a time with
+ * a turn of the event loop between steps (one `ORDER BY random()` over a million members held the
+ * event loop for seconds on Node), each step keeping only its own `count` smallest.
+ */
+async function pickAtRandom(deps: Deps, request: Enqueue, sendId: number, count: number) {
+  let picked: { id: number; key: number }[] = [];
+  if (count === 0) return [];
+  for (let after = 0; ; ) {
+    const bound = await memberStepBound(deps, request.listId, after, COUNT_STEP);
+    const upTo = bound === null ? sql`` : sql` AND m.id <= ${bound}`;
+    const step = await deps.db.all<{ id: number; key: number }>(sql`
+      SELECT m.id, abs(random() % 9007199254740991) AS key
+      FROM list_members m JOIN contacts c ON c.id = m.contact_id
+      WHERE ${recipientFilter(deps, request)} AND m.id > ${after}${upTo}
+        AND NOT EXISTS (SELECT 1 FROM outbox_messages o
+                        WHERE o.send_id = ${sendId} AND o.contact_id = m.contact_id)
+      ORDER BY key LIMIT ${count}`);
+    picked = [...picked, ...step].sort((x, y) => x.key - y.key).slice(0, count);
+    if (bound === null) return picked.map((r) => r.id);
+    after = bound;
+    await nextTurn();
+  }
 }
 
 async function enqueueCanaryChunk(
