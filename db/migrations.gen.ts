@@ -292,4 +292,8 @@ export const migrations: Migration[] = [
       "ALTER TABLE `sends` ADD `maintenance_stage` text;",
     ],
   },
+  {
+    tag: "0026_send_invited_through",
+    statements: ["ALTER TABLE `sends` ADD `invited_through` integer;"],
+  },
 ];

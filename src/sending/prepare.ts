@@ -75,6 +75,7 @@ export async function prepareSend(
 ): Promise<number> {
   const send = await q.findSend(deps.db, sendId);
   if (send?.status !== "preparing") return 0;
+  if (send.invitedThrough !== null) return inviteApproved(deps, request, sendId, options);
   let through = send.preparedThrough ?? 0;
   if (plan.canary !== null && send.canaryLastMessageId === null && through === 0)
     if (!(await enqueueCanary(deps, request, sendId, plan, options))) return 0;
@@ -91,6 +92,69 @@ export async function prepareSend(
   }
   const prepared = await q.findSend(deps.db, sendId);
   return prepared && prepared.status !== "preparing" ? prepared.total : 0;
+}
+
+/** Kinds whose sending records an invitation per recipient (the ledger's `invited`). */
+export const invites = (kind: string) => kind === "reconsent" || kind === "reminder";
+
+/**
+ * An approved send's invitations (its rows were written while it awaited approval), recorded in
+ * chunks of outbox rows, in id order, while the send is `preparing` with `invited_through` as the
+ * cursor; the last chunk queues it. A resume goes on from the cursor, so nobody is invited twice
+ * (a reminder, invited to invited, would be by a second pass). Returns the send's total, or 0 when
+ * it is no longer this caller's.
+ */
+export async function inviteApproved(
+  deps: Deps,
+  request: Enqueue,
+  sendId: number,
+  options: PrepareOptions = {},
+): Promise<number> {
+  const send = await q.findSend(deps.db, sendId);
+  if (send?.status !== "preparing" || send.invitedThrough === null) return 0;
+  let through = send.invitedThrough;
+  for (let size = options.chunkSize ?? CHUNK_BOUNDS.min; ; ) {
+    const start = performance.now();
+    const [row] = await deps.db.all<{ id: number }>(sql`
+      SELECT id FROM outbox_messages WHERE send_id = ${sendId} AND id > ${through}
+      ORDER BY id LIMIT 1 OFFSET ${size - 1}`);
+    const bound = row?.id ?? null;
+    if (!(await inviteChunk(deps, request, sendId, { after: through, upTo: bound }))) return 0;
+    if (bound === null) break;
+    through = bound;
+    size = options.chunkSize ?? nextChunkSize(size, performance.now() - start);
+    await options.afterChunk?.(through);
+    await nextTurn();
+  }
+  const invited = await q.findSend(deps.db, sendId);
+  return invited && invited.status !== "preparing" ? invited.total : 0;
+}
+
+/** The invitations of the send's rows after `after` up to `upTo` (the rest when null), one batch. */
+async function inviteChunk(
+  deps: Deps,
+  request: Enqueue,
+  sendId: number,
+  range: { after: number; upTo: number | null },
+): Promise<boolean> {
+  const at = deps.clock.now().toISOString();
+  const upTo = range.upTo === null ? sql`` : sql` AND o.id <= ${range.upTo}`;
+  const still = sql`EXISTS (SELECT 1 FROM sends WHERE id = ${sendId} AND status = 'preparing'
+    AND invited_through = ${range.after})`;
+  const rows = sql`m.contact_id IN (SELECT o.contact_id FROM outbox_messages o
+    WHERE o.send_id = ${sendId} AND o.id > ${range.after}${upTo}) AND ${still}`;
+  const moved =
+    range.upTo === null
+      ? sql`status = 'queued', invited_through = NULL, prepared_at = NULL`
+      : sql`invited_through = ${range.upTo}, prepared_at = ${at}`;
+  const move = deps.db.run(sql`
+    UPDATE sends SET ${moved}
+    WHERE id = ${sendId} AND status = 'preparing' AND invited_through = ${range.after}`);
+  // The invitations first (never none: only kinds that invite get here): their guard reads the
+  // cursor the last statement moves.
+  const statements = [...recordInvitations(deps, request, sendId, at, rows), move];
+  const results = await deps.db.batch(statements as [typeof move, ...(typeof move)[]]);
+  return (results[results.length - 1]?.rowsAffected ?? 0) > 0;
 }
 
 /** Over `sends`: this send is still preparing, and nobody else wrote the chunk after `after`. */
@@ -289,7 +353,7 @@ export function recordInvitations(
   at: string,
   scope: SQL = sql`m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId})`,
 ) {
-  if (request.kind !== "reconsent" && request.kind !== "reminder") return [];
+  if (!invites(request.kind)) return [];
   const reminder = request.kind === "reminder";
   return moveMembers(
     deps.db,
