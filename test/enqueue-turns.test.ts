@@ -44,17 +44,19 @@ describe("the recipient count in steps", () => {
 });
 
 describe("the chunk size, by the time the previous chunk took", () => {
+  const target = CHUNK_TARGET_MS.embedded;
+
   test("grows toward the target when fast, shrinks when slow, by at most double or half", () => {
-    expect(nextChunkSize(CHUNK_BOUNDS.min, CHUNK_TARGET_MS / 10)).toBe(CHUNK_BOUNDS.min * 2);
-    expect(nextChunkSize(1_000, CHUNK_TARGET_MS)).toBe(1_000);
-    expect(nextChunkSize(1_000, CHUNK_TARGET_MS * 1.25)).toBe(800);
-    expect(nextChunkSize(4_000, CHUNK_TARGET_MS * 10)).toBe(2_000);
-    expect(nextChunkSize(1_000, 0)).toBe(2_000);
+    expect(nextChunkSize(CHUNK_BOUNDS.min, target / 10, target)).toBe(CHUNK_BOUNDS.min * 2);
+    expect(nextChunkSize(1_000, target, target)).toBe(1_000);
+    expect(nextChunkSize(1_000, target * 1.25, target)).toBe(800);
+    expect(nextChunkSize(4_000, target * 10, target)).toBe(2_000);
+    expect(nextChunkSize(1_000, 0, target)).toBe(2_000);
   });
 
   test("stays within its bounds", () => {
-    expect(nextChunkSize(CHUNK_BOUNDS.max, 1)).toBe(CHUNK_BOUNDS.max);
-    expect(nextChunkSize(CHUNK_BOUNDS.min, 10_000)).toBe(CHUNK_BOUNDS.min);
+    expect(nextChunkSize(CHUNK_BOUNDS.max, 1, target)).toBe(CHUNK_BOUNDS.max);
+    expect(nextChunkSize(CHUNK_BOUNDS.min, 10_000, target)).toBe(CHUNK_BOUNDS.min);
   });
 
   test("a preparation starts at the smallest chunk and gives the event loop a turn between chunks", async () => {

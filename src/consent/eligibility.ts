@@ -131,10 +131,10 @@ export type RecipientCounts = { recipients: number; excluded: Excluded };
 
 /**
  * Members counted per step. On Node the embedded driver runs a statement on the event loop, and
- * one count of a million members kept every request waiting ≈ 2 s (bench -- enqueue); a step of
- * 25,000 reads in ≈ 50 ms, and a turn of the event loop follows each.
+ * one count of a million members kept every request waiting 2–3 s (bench -- enqueue); a step of
+ * 10,000 reads in ≈ 25 ms on an idle machine, and a turn of the event loop follows each.
  */
-export const COUNT_STEP = 25_000;
+export const COUNT_STEP = 10_000;
 
 /**
  * Counts who mail of `purpose` to `listId` (or to one contact of it) would reach, and who it
