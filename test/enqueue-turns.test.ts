@@ -86,3 +86,47 @@ describe("the chunk size, by the time the previous chunk took", () => {
     expect(Number(invited.rows[0]?.n)).toBe(600);
   });
 });
+
+describe("chunks whose size changes from one to the next", () => {
+  test("the canary and the list are each enqueued whole, every member once", async () => {
+    const app = await createTestApp({
+      APPROVAL_THRESHOLD: "off",
+      CANARY_MIN_RECIPIENTS: "20",
+      CANARY_PERCENT: "50",
+      SEND_BATCH_SIZE: "2",
+    });
+    try {
+      const { listId } = await listWithContacts(app, await app.token(), 31, "varying");
+      const report = await startSend(
+        app.deps,
+        {
+          kind: "reconsent",
+          listId,
+          subject: "Toujours partant ?",
+          deadline: "2026-02-15T00:00:00.000Z",
+          textVersion: 1,
+          actor: "admin@test.example",
+        },
+        // 4, then 7, 2, 7, 2…: a size that grows, then shrinks, as timed chunks would.
+        { chunkSize: 4, nextSize: (size) => (size === 7 ? 2 : 7) },
+      );
+      expect(report.recipients).toBe(31);
+      const rows = await app.client.execute({
+        sql: `SELECT (SELECT count(*) FROM outbox_messages o WHERE o.send_id = s.id
+                AND o.id <= s.canary_last_message_id) AS canary,
+              (SELECT count(DISTINCT contact_id) FROM outbox_messages o WHERE o.send_id = s.id) AS contacts,
+              (SELECT count(*) FROM consent_events e WHERE e.list_id = s.list_id AND e.event = 'invited') AS invited,
+              s.status FROM sends s WHERE s.id = ?`,
+        args: [report.sendId],
+      });
+      expect({ ...rows.rows[0] }).toEqual({
+        canary: 16,
+        contacts: 31,
+        invited: 31,
+        status: "queued",
+      });
+    } finally {
+      app.close();
+    }
+  });
+});

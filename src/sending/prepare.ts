@@ -61,8 +61,10 @@ export type PreparePlan = {
 };
 
 export type PrepareOptions = {
-  /** A fixed chunk size (tests); otherwise each is sized by the previous one's time. */
+  /** The first chunk's size (CHUNK_BOUNDS.min); without `nextSize`, every chunk's (tests). */
   chunkSize?: number;
+  /** The next chunk's size from the last one's and its time (nextChunkSize); tests vary it. */
+  nextSize?: (size: number, tookMs: number) => number;
   /** Called after each committed chunk (a test stops the preparation there, as a crash would). */
   afterChunk?: (through: number) => Promise<void> | void;
 };
@@ -89,19 +91,42 @@ export async function prepareSend(
   let through = send.preparedThrough ?? 0;
   if (plan.canary !== null && send.canaryLastMessageId === null && through === 0)
     if (!(await enqueueCanary(deps, request, sendId, plan, options))) return 0;
-  for (let size = options.chunkSize ?? CHUNK_BOUNDS.min; ; ) {
-    const start = performance.now();
+  const written = await inChunks(deps, options, async (size) => {
     const bound = await memberStepBound(deps, request.listId, through, size);
     if (!(await enqueueChunk(deps, request, sendId, plan, { after: through, upTo: bound })))
-      return 0;
-    if (bound === null) break;
+      return "stopped";
+    if (bound === null) return "done";
     through = bound;
-    size = options.chunkSize ?? nextChunkSize(size, performance.now() - start, chunkTargetOf(deps));
-    await options.afterChunk?.(through);
-    await nextTurn();
-  }
+    return through;
+  });
+  if (!written) return 0;
   const prepared = await q.findSend(deps.db, sendId);
   return prepared && prepared.status !== "preparing" ? prepared.total : 0;
+}
+
+/**
+ * Writes chunk after chunk until `write` says it is done (true) or that the work is no longer
+ * this caller's (false). Each chunk's size comes from the previous one's time (nextChunkSize), or
+ * from `options`; between chunks, `afterChunk` with where the work stands, and a turn of the event
+ * loop so that requests waiting meanwhile run.
+ */
+async function inChunks(
+  deps: Deps,
+  options: PrepareOptions,
+  write: (size: number) => Promise<number | "done" | "stopped">,
+): Promise<boolean> {
+  for (let size = options.chunkSize ?? CHUNK_BOUNDS.min; ; ) {
+    const start = performance.now();
+    const outcome = await write(size);
+    if (outcome === "stopped") return false;
+    if (outcome === "done") return true;
+    const took = performance.now() - start;
+    size = options.nextSize
+      ? options.nextSize(size, took)
+      : (options.chunkSize ?? nextChunkSize(size, took, chunkTargetOf(deps)));
+    await options.afterChunk?.(outcome);
+    await nextTurn();
+  }
 }
 
 /** Kinds whose sending records an invitation per recipient (the ledger's `invited`). */
@@ -123,19 +148,18 @@ export async function inviteApproved(
   const send = await q.findSend(deps.db, sendId);
   if (send?.status !== "preparing" || send.invitedThrough === null) return 0;
   let through = send.invitedThrough;
-  for (let size = options.chunkSize ?? CHUNK_BOUNDS.min; ; ) {
-    const start = performance.now();
+  const written = await inChunks(deps, options, async (size) => {
     const [row] = await deps.db.all<{ id: number }>(sql`
       SELECT id FROM outbox_messages WHERE send_id = ${sendId} AND id > ${through}
       ORDER BY id LIMIT 1 OFFSET ${size - 1}`);
     const bound = row?.id ?? null;
-    if (!(await inviteChunk(deps, request, sendId, { after: through, upTo: bound }))) return 0;
-    if (bound === null) break;
+    if (!(await inviteChunk(deps, request, sendId, { after: through, upTo: bound })))
+      return "stopped";
+    if (bound === null) return "done";
     through = bound;
-    size = options.chunkSize ?? nextChunkSize(size, performance.now() - start, chunkTargetOf(deps));
-    await options.afterChunk?.(through);
-    await nextTurn();
-  }
+    return through;
+  });
+  if (!written) return 0;
   const invited = await q.findSend(deps.db, sendId);
   return invited && invited.status !== "preparing" ? invited.total : 0;
 }
@@ -253,17 +277,16 @@ async function enqueueCanary(
   );
   const missing = Math.max(0, (plan.canary ?? 0) - (enqueued?.n ?? 0));
   const ids = await pickAtRandom(deps, request, sendId, missing);
-  let size = options.chunkSize ?? CHUNK_BOUNDS.min;
-  for (let from = 0; from === 0 || from < ids.length; from += size) {
-    const start = performance.now();
-    const last = from + size >= ids.length;
+  let from = 0;
+  return inChunks(deps, options, async (size) => {
     const chunk = ids.slice(from, from + size);
-    if (!(await enqueueCanaryChunk(deps, request, sendId, plan, chunk, last))) return false;
-    if (!last) await options.afterChunk?.(0);
-    size = options.chunkSize ?? nextChunkSize(size, performance.now() - start, chunkTargetOf(deps));
-    await nextTurn();
-  }
-  return true;
+    const last = from + size >= ids.length;
+    if (!(await enqueueCanaryChunk(deps, request, sendId, plan, chunk, last))) return "stopped";
+    if (last) return "done";
+    from += chunk.length;
+    // The canary's chunks are before any member's: a crash there stands at member 0.
+    return 0;
+  });
 }
 
 /**
