@@ -4,7 +4,7 @@
 // test/consent-eligibility.test.ts proves the three agree over random contact histories.
 import { type SQL, sql } from "drizzle-orm";
 import type { Deps } from "../deps";
-import { nextTurn } from "../turn";
+import { nextStepSize, nextTurn } from "../turn";
 import { memberStatusIn } from "./sql";
 import {
   CONSENT_STATES,
@@ -130,44 +130,60 @@ export function eligibleMemberSql(purpose: MailPurpose, mode: MailMode): SQL {
 export type RecipientCounts = { recipients: number; excluded: Excluded };
 
 /**
- * Members counted per step. On Node the embedded driver runs a statement on the event loop, and
- * one count of a million members kept every request waiting 2–3 s (bench -- enqueue); a step of
- * 10,000 reads in ≈ 25 ms on an idle machine, and a turn of the event loop follows each.
+ * Reading a whole list a step at a time. On Node the embedded driver runs a statement on the event
+ * loop, and one count of a million members kept every request waiting 2–3 s (bench -- enqueue):
+ * each step aims at READ_STEP_MS, from READ_STEPS.first members, with a turn of the loop after it.
  */
-export const COUNT_STEP = 10_000;
+export const READ_STEP_MS = 25;
+export const READ_STEPS = { first: 5_000, min: 1_000, max: 50_000 } as const;
+
+/**
+ * Calls `read` with each step of the list's members in member id order, as a condition over
+ * `list_members m`; a fixed `step` size when given (tests), otherwise sized by time.
+ */
+export async function inMemberSteps(
+  deps: Pick<Deps, "db">,
+  listId: number,
+  read: (step: SQL) => Promise<void>,
+  step?: number,
+) {
+  for (let after = 0, size = step ?? READ_STEPS.first; ; ) {
+    const start = performance.now();
+    const bound = await memberStepBound(deps, listId, after, size);
+    const upTo = bound === null ? sql`` : sql` AND m.id <= ${bound}`;
+    await read(sql`m.list_id = ${listId} AND m.id > ${after}${upTo}`);
+    if (bound === null) return;
+    after = bound;
+    size = step ?? nextStepSize(size, performance.now() - start, READ_STEP_MS, READ_STEPS);
+    await nextTurn();
+  }
+}
 
 /**
  * Counts who mail of `purpose` to `listId` (or to one contact of it) would reach, and who it
  * excludes and why: the members' facts grouped in SQL, each group classified by `exclusionReason`.
- * The list is read `step` members at a time (keyset on the member id), with a turn of the event
- * loop between steps.
+ * The list is read in steps (inMemberSteps), so that others run meanwhile.
  */
 export async function countRecipients(
   deps: Pick<Deps, "db" | "config">,
   purpose: MailPurpose,
   listId: number,
   onlyContact?: number,
-  step = COUNT_STEP,
+  step?: number,
 ): Promise<RecipientCounts> {
   const mode = mailModeOf(deps);
   const counts: RecipientCounts = { recipients: 0, excluded: emptyExcluded() };
   const one = onlyContact === undefined ? sql`` : sql` AND m.contact_id = ${onlyContact}`;
-  for (let after = 0; ; ) {
-    const bound = await memberStepBound(deps, listId, after, step);
-    const upTo = bound === null ? sql`` : sql` AND m.id <= ${bound}`;
-    for (const row of await groupedFacts(
-      deps,
-      mode,
-      sql`m.list_id = ${listId}${one} AND m.id > ${after}${upTo}`,
-    )) {
+  const read = async (members: SQL) => {
+    for (const row of await groupedFacts(deps, mode, sql`${members}${one}`)) {
       const reason = exclusionReason(purpose, factsOf(row), mode);
       if (reason === null) counts.recipients += Number(row.n);
       else counts.excluded[reason] += Number(row.n);
     }
-    if (bound === null) return counts;
-    after = bound;
-    await nextTurn();
-  }
+  };
+  if (onlyContact === undefined) await inMemberSteps(deps, listId, read, step);
+  else await read(sql`m.list_id = ${listId}`);
+  return counts;
 }
 
 /**

@@ -4,10 +4,10 @@
 // long and the "at most once" promise holds per contact whatever chunk a crash stops at. The send
 // stays `preparing` (the dispatcher never calls it) until the last chunk moves it on.
 import { type SQL, sql } from "drizzle-orm";
-import { COUNT_STEP, memberStepBound } from "../consent/eligibility";
+import { inMemberSteps, memberStepBound } from "../consent/eligibility";
 import { actorKindOf, moveMembers } from "../consent/transitions";
 import type { Deps } from "../deps";
-import { nextTurn } from "../turn";
+import { nextStepSize, nextTurn } from "../turn";
 import { eligibleMemberSql, mailModeOf, type SendKind } from "./eligibility";
 import * as q from "./queries";
 
@@ -28,15 +28,12 @@ export const chunkTargetOf = (deps: Pick<Deps, "config">) =>
 export const CHUNK_BOUNDS = { min: 250, max: 5_000 } as const;
 
 /**
- * The next chunk's size from the previous one's and how long its transaction took: scaled toward
- * `targetMs`, by at most half or double at a time (one slow commit does not swing it), within
- * CHUNK_BOUNDS. A preparation starts at the smallest: right after a checkpoint the WAL grows again
+ * The next chunk's size from the previous one's and how long its transaction took (nextStepSize,
+ * within CHUNK_BOUNDS). A preparation starts at the smallest: right after a checkpoint the WAL grows again
  * and the same 2,500 members took 200–330 ms instead of 30 (bench -- enqueue).
  */
-export function nextChunkSize(size: number, tookMs: number, targetMs: number): number {
-  const factor = Math.min(2, Math.max(0.5, targetMs / Math.max(tookMs, 1)));
-  return Math.round(Math.min(CHUNK_BOUNDS.max, Math.max(CHUNK_BOUNDS.min, size * factor)));
-}
+export const nextChunkSize = (size: number, tookMs: number, targetMs: number) =>
+  nextStepSize(size, tookMs, targetMs, CHUNK_BOUNDS);
 
 /** The chunk a discarded preparation's rows are deleted by (a delete is cheaper than a chunk). */
 export const PREPARE_CHUNK = 2_500;
@@ -291,28 +288,24 @@ async function enqueueCanary(
 
 /**
  * `count` eligible members the send has no row for, at random: each gets a random key, and the
- * `count` smallest keys of the whole list win. The list is read COUNT_STEP members at a time with
+ * `count` smallest keys of the whole list win. The list is read a step of members at a time with
  * a turn of the event loop between steps (one `ORDER BY random()` over a million members held the
  * event loop for seconds on Node), each step keeping only its own `count` smallest.
  */
 async function pickAtRandom(deps: Deps, request: Enqueue, sendId: number, count: number) {
   let picked: { id: number; key: number }[] = [];
   if (count === 0) return [];
-  for (let after = 0; ; ) {
-    const bound = await memberStepBound(deps, request.listId, after, COUNT_STEP);
-    const upTo = bound === null ? sql`` : sql` AND m.id <= ${bound}`;
-    const step = await deps.db.all<{ id: number; key: number }>(sql`
+  await inMemberSteps(deps, request.listId, async (step) => {
+    const keyed = await deps.db.all<{ id: number; key: number }>(sql`
       SELECT m.id, abs(random() % 9007199254740991) AS key
       FROM list_members m JOIN contacts c ON c.id = m.contact_id
-      WHERE ${recipientFilter(deps, request)} AND m.id > ${after}${upTo}
+      WHERE ${recipientFilter(deps, request)} AND ${step}
         AND NOT EXISTS (SELECT 1 FROM outbox_messages o
                         WHERE o.send_id = ${sendId} AND o.contact_id = m.contact_id)
       ORDER BY key LIMIT ${count}`);
-    picked = [...picked, ...step].sort((x, y) => x.key - y.key).slice(0, count);
-    if (bound === null) return picked.map((r) => r.id);
-    after = bound;
-    await nextTurn();
-  }
+    picked = [...picked, ...keyed].sort((x, y) => x.key - y.key).slice(0, count);
+  });
+  return picked.map((r) => r.id);
 }
 
 async function enqueueCanaryChunk(
