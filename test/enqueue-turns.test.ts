@@ -88,7 +88,7 @@ describe("the chunk size, by the time the previous chunk took", () => {
 });
 
 describe("chunks whose size changes from one to the next", () => {
-  test("the canary and the list are each enqueued whole, every member once", async () => {
+  test("the canary (picked in steps) and the list are each enqueued whole, every member once", async () => {
     const app = await createTestApp({
       APPROVAL_THRESHOLD: "off",
       CANARY_MIN_RECIPIENTS: "20",
@@ -107,8 +107,9 @@ describe("chunks whose size changes from one to the next", () => {
           textVersion: 1,
           actor: "admin@test.example",
         },
-        // 4, then 7, 2, 7, 2…: a size that grows, then shrinks, as timed chunks would.
-        { chunkSize: 4, nextSize: (size) => (size === 7 ? 2 : 7) },
+        // 4, then 7, 2, 7, 2…: a size that grows, then shrinks, as timed chunks would; the canary
+        // picked from the list read 3 members at a time.
+        { chunkSize: 4, nextSize: (size) => (size === 7 ? 2 : 7), readStep: 3 },
       );
       expect(report.recipients).toBe(31);
       const rows = await app.client.execute({

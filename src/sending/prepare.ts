@@ -62,6 +62,8 @@ export type PrepareOptions = {
   chunkSize?: number;
   /** The next chunk's size from the last one's and its time (nextChunkSize); tests vary it. */
   nextSize?: (size: number, tookMs: number) => number;
+  /** A fixed step for reading the list (the canary's pick); otherwise sized by time. */
+  readStep?: number;
   /** Called after each committed chunk (a test stops the preparation there, as a crash would). */
   afterChunk?: (through: number) => Promise<void> | void;
 };
@@ -273,7 +275,7 @@ async function enqueueCanary(
     sql`SELECT count(*) AS n FROM outbox_messages WHERE send_id = ${sendId}`,
   );
   const missing = Math.max(0, (plan.canary ?? 0) - (enqueued?.n ?? 0));
-  const ids = await pickAtRandom(deps, request, sendId, missing);
+  const ids = await pickAtRandom(deps, request, sendId, missing, options.readStep);
   let from = 0;
   return inChunks(deps, options, async (size) => {
     const chunk = ids.slice(from, from + size);
@@ -292,19 +294,30 @@ async function enqueueCanary(
  * a turn of the event loop between steps (one `ORDER BY random()` over a million members held the
  * event loop for seconds on Node), each step keeping only its own `count` smallest.
  */
-async function pickAtRandom(deps: Deps, request: Enqueue, sendId: number, count: number) {
+async function pickAtRandom(
+  deps: Deps,
+  request: Enqueue,
+  sendId: number,
+  count: number,
+  step?: number,
+) {
   let picked: { id: number; key: number }[] = [];
   if (count === 0) return [];
-  await inMemberSteps(deps, request.listId, async (step) => {
-    const keyed = await deps.db.all<{ id: number; key: number }>(sql`
+  await inMemberSteps(
+    deps,
+    request.listId,
+    async (members) => {
+      const keyed = await deps.db.all<{ id: number; key: number }>(sql`
       SELECT m.id, abs(random() % 9007199254740991) AS key
       FROM list_members m JOIN contacts c ON c.id = m.contact_id
-      WHERE ${recipientFilter(deps, request)} AND ${step}
+      WHERE ${recipientFilter(deps, request)} AND ${members}
         AND NOT EXISTS (SELECT 1 FROM outbox_messages o
                         WHERE o.send_id = ${sendId} AND o.contact_id = m.contact_id)
       ORDER BY key LIMIT ${count}`);
-    picked = [...picked, ...keyed].sort((x, y) => x.key - y.key).slice(0, count);
-  });
+      picked = [...picked, ...keyed].sort((x, y) => x.key - y.key).slice(0, count);
+    },
+    step,
+  );
   return picked.map((r) => r.id);
 }
 
