@@ -308,4 +308,8 @@ export const migrations: Migration[] = [
       "CREATE INDEX `list_members_list_status_updated_idx` ON `list_members` (`list_id`,`status`,`updated_at`);",
     ],
   },
+  {
+    tag: "0028_send_invited_through",
+    statements: ["ALTER TABLE `sends` ADD `invited_through` integer;"],
+  },
 ];

@@ -500,6 +500,11 @@ export const sends = sqliteTable(
     preparedAt: text("prepared_at"),
     /** While `preparing`: how many outbox rows are written so far (counting them would be slow). */
     preparedCount: integer("prepared_count"),
+    /**
+     * While an approved send is `preparing` its invitations (a re-consent or reminder that waited
+     * for approval, its rows already written): the outbox row id up to which they are recorded.
+     */
+    invitedThrough: integer("invited_through"),
   },
   (t) => [
     index("sends_status_idx").on(t.status, t.id),

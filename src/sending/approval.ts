@@ -7,8 +7,8 @@ import { auditStatement } from "../audit/service";
 import { roleAtLeast } from "../auth/roles";
 import type { Admin } from "../auth/service";
 import type { Deps } from "../deps";
-import { enqueueOf, planOf, recordInvitations, type SendStatus } from "./outbox";
-import { type PrepareOptions, prepareSend } from "./prepare";
+import { enqueueOf, planOf, type SendStatus } from "./outbox";
+import { inviteApproved, invites, type PrepareOptions, prepareSend } from "./prepare";
 import * as q from "./queries";
 
 export type SendDecisionRefusal = {
@@ -56,10 +56,16 @@ async function awaitingSend(deps: Deps, admin: Admin, id: number, what: string) 
 }
 
 /**
- * Approves a send awaiting approval: it is queued (or scheduled, when its time is still ahead),
- * and a re-consent's invitations are recorded now. Its starter may not approve it.
+ * Approves a send awaiting approval: it is queued (or scheduled, when its time is still ahead).
+ * A re-consent's (or reminder's) invitations are recorded now, chunk by chunk while the send is
+ * `preparing` again (prepare.ts `inviteApproved`), then it is queued. Its starter may not approve it.
  */
-export async function approveSend(deps: Deps, admin: Admin, id: number): Promise<Decision> {
+export async function approveSend(
+  deps: Deps,
+  admin: Admin,
+  id: number,
+  options: PrepareOptions = {},
+): Promise<Decision> {
   const found = await awaitingSend(deps, admin, id, "approve");
   if (!found.ok) return found;
   const { send } = found;
@@ -70,14 +76,19 @@ export async function approveSend(deps: Deps, admin: Admin, id: number): Promise
     );
   const at = deps.clock.now().toISOString();
   const later = send.sendAt !== null && send.sendAt > at;
-  const next: SendStatus = later ? "scheduled" : "queued";
   // A scheduled send has no rows yet: its invitations come with its enqueue.
+  const inviting = send.sendAt === null && invites(send.kind);
+  const next: SendStatus = inviting ? "preparing" : later ? "scheduled" : "queued";
   const [approved] = await deps.db.batch([
     deps.db
       .update(sends)
-      .set({ status: next, approvedBy: admin.email, approvedAt: at })
+      .set({
+        status: next,
+        approvedBy: admin.email,
+        approvedAt: at,
+        ...(inviting ? { invitedThrough: 0, preparedAt: at } : {}),
+      })
       .where(and(eq(sends.id, id), eq(sends.status, "awaiting_approval"))),
-    ...recordInvitations(deps, requestOf(send), id, at),
     auditStatement(deps, {
       actor: admin.email,
       action: "send.approved",
@@ -87,6 +98,7 @@ export async function approveSend(deps: Deps, admin: Admin, id: number): Promise
     }),
   ]);
   if (approved.rowsAffected === 0) return refuse("conflict", `Send #${id} was decided meanwhile.`);
+  if (inviting) await inviteApproved(deps, requestOf(send), id, options);
   if (send.sendAt !== null && !later) await enqueueDueSend(deps, { ...send, status: next });
   return { ok: true, send: (await q.findSend(deps.db, id)) ?? send };
 }

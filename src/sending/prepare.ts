@@ -4,16 +4,38 @@
 // long and the "at most once" promise holds per contact whatever chunk a crash stops at. The send
 // stays `preparing` (the dispatcher never calls it) until the last chunk moves it on.
 import { type SQL, sql } from "drizzle-orm";
+import { inMemberSteps, memberStepBound } from "../consent/eligibility";
 import { actorKindOf, moveMembers } from "../consent/transitions";
 import type { Deps } from "../deps";
+import { nextStepSize, nextTurn } from "../turn";
 import { eligibleMemberSql, mailModeOf, type SendKind } from "./eligibility";
 import * as q from "./queries";
 
 /**
- * List members per chunk: its transaction writes a row, an event and a state per member, which
- * took a median of 92–173 ms for 5,000 on this shared machine (bench -- enqueue): half that keeps
- * the longest well under 200 ms when the disk is slow, for one round trip more per 2,500 on Turso.
+ * How long each chunk's transaction aims to take. On the embedded database (Node) the event loop
+ * waits with it, every request with it: short. Over HTTP (Turso) only the writer waits, and the
+ * round trip counts in the measure: longer, for fewer round trips, still under the 200 ms any
+ * writer may be held.
  */
+export const CHUNK_TARGET_MS = { embedded: 40, remote: 100 } as const;
+
+export const chunkTargetOf = (deps: Pick<Deps, "config">) =>
+  /^(file:|:memory:)/.test(deps.config.databaseUrl)
+    ? CHUNK_TARGET_MS.embedded
+    : CHUNK_TARGET_MS.remote;
+
+/** A chunk's size in list members: at least this (progress), at most this (one slow disk). */
+export const CHUNK_BOUNDS = { min: 250, max: 5_000 } as const;
+
+/**
+ * The next chunk's size from the previous one's and how long its transaction took (nextStepSize,
+ * within CHUNK_BOUNDS). A preparation starts at the smallest: right after a checkpoint the WAL grows again
+ * and the same 2,500 members took 200–330 ms instead of 30 (bench -- enqueue).
+ */
+export const nextChunkSize = (size: number, tookMs: number, targetMs: number) =>
+  nextStepSize(size, tookMs, targetMs, CHUNK_BOUNDS);
+
+/** The chunk a discarded preparation's rows are deleted by (a delete is cheaper than a chunk). */
 export const PREPARE_CHUNK = 2_500;
 
 /** What enqueuing needs of a send's request. */
@@ -36,7 +58,12 @@ export type PreparePlan = {
 };
 
 export type PrepareOptions = {
+  /** The first chunk's size (CHUNK_BOUNDS.min); without `nextSize`, every chunk's (tests). */
   chunkSize?: number;
+  /** The next chunk's size from the last one's and its time (nextChunkSize); tests vary it. */
+  nextSize?: (size: number, tookMs: number) => number;
+  /** A fixed step for reading the list (the canary's pick); otherwise sized by time. */
+  readStep?: number;
   /** Called after each committed chunk (a test stops the preparation there, as a crash would). */
   afterChunk?: (through: number) => Promise<void> | void;
 };
@@ -57,37 +84,110 @@ export async function prepareSend(
   plan: PreparePlan,
   options: PrepareOptions = {},
 ): Promise<number> {
-  const size = options.chunkSize ?? PREPARE_CHUNK;
   const send = await q.findSend(deps.db, sendId);
   if (send?.status !== "preparing") return 0;
+  if (send.invitedThrough !== null) return inviteApproved(deps, request, sendId, options);
   let through = send.preparedThrough ?? 0;
   if (plan.canary !== null && send.canaryLastMessageId === null && through === 0)
     if (!(await enqueueCanary(deps, request, sendId, plan, options))) return 0;
-  for (;;) {
-    const bound = await chunkBound(deps, request.listId, through, size);
+  const written = await inChunks(deps, options, async (size) => {
+    const bound = await memberStepBound(deps, request.listId, through, size);
     if (!(await enqueueChunk(deps, request, sendId, plan, { after: through, upTo: bound })))
-      return 0;
-    if (bound === null) break;
+      return "stopped";
+    if (bound === null) return "done";
     through = bound;
-    await options.afterChunk?.(through);
-    await letOthersRun();
-  }
+    return through;
+  });
+  if (!written) return 0;
   const prepared = await q.findSend(deps.db, sendId);
   return prepared && prepared.status !== "preparing" ? prepared.total : 0;
 }
 
 /**
- * Between chunks, a turn of the event loop: on Node the driver runs each statement on it, so
- * without this a whole preparation would keep every request (a vote, a sign-in) waiting.
+ * Writes chunk after chunk until `write` says it is done (true) or that the work is no longer
+ * this caller's (false). Each chunk's size comes from the previous one's time (nextChunkSize), or
+ * from `options`; between chunks, `afterChunk` with where the work stands, and a turn of the event
+ * loop so that requests waiting meanwhile run.
  */
-const letOthersRun = () => new Promise((resolve) => setTimeout(resolve, 0));
+async function inChunks(
+  deps: Deps,
+  options: PrepareOptions,
+  write: (size: number) => Promise<number | "done" | "stopped">,
+): Promise<boolean> {
+  for (let size = options.chunkSize ?? CHUNK_BOUNDS.min; ; ) {
+    const start = performance.now();
+    const outcome = await write(size);
+    if (outcome === "stopped") return false;
+    if (outcome === "done") return true;
+    const took = performance.now() - start;
+    size = options.nextSize
+      ? options.nextSize(size, took)
+      : (options.chunkSize ?? nextChunkSize(size, took, chunkTargetOf(deps)));
+    await options.afterChunk?.(outcome);
+    await nextTurn();
+  }
+}
 
-/** The member id ending the chunk after `after`; null when the rest of the list fits in one. */
-async function chunkBound(deps: Deps, listId: number, after: number, size: number) {
-  const [row] = await deps.db.all<{ id: number }>(sql`
-    SELECT id FROM list_members WHERE list_id = ${listId} AND id > ${after}
-    ORDER BY id LIMIT 1 OFFSET ${size - 1}`);
-  return row?.id ?? null;
+/** Kinds whose sending records an invitation per recipient (the ledger's `invited`). */
+export const invites = (kind: string) => kind === "reconsent" || kind === "reminder";
+
+/**
+ * An approved send's invitations (its rows were written while it awaited approval), recorded in
+ * chunks of outbox rows, in id order, while the send is `preparing` with `invited_through` as the
+ * cursor; the last chunk queues it. A resume goes on from the cursor, so nobody is invited twice
+ * (a reminder, invited to invited, would be by a second pass). Returns the send's total, or 0 when
+ * it is no longer this caller's.
+ */
+export async function inviteApproved(
+  deps: Deps,
+  request: Enqueue,
+  sendId: number,
+  options: PrepareOptions = {},
+): Promise<number> {
+  const send = await q.findSend(deps.db, sendId);
+  if (send?.status !== "preparing" || send.invitedThrough === null) return 0;
+  let through = send.invitedThrough;
+  const written = await inChunks(deps, options, async (size) => {
+    const [row] = await deps.db.all<{ id: number }>(sql`
+      SELECT id FROM outbox_messages WHERE send_id = ${sendId} AND id > ${through}
+      ORDER BY id LIMIT 1 OFFSET ${size - 1}`);
+    const bound = row?.id ?? null;
+    if (!(await inviteChunk(deps, request, sendId, { after: through, upTo: bound })))
+      return "stopped";
+    if (bound === null) return "done";
+    through = bound;
+    return through;
+  });
+  if (!written) return 0;
+  const invited = await q.findSend(deps.db, sendId);
+  return invited && invited.status !== "preparing" ? invited.total : 0;
+}
+
+/** The invitations of the send's rows after `after` up to `upTo` (the rest when null), one batch. */
+async function inviteChunk(
+  deps: Deps,
+  request: Enqueue,
+  sendId: number,
+  range: { after: number; upTo: number | null },
+): Promise<boolean> {
+  const at = deps.clock.now().toISOString();
+  const upTo = range.upTo === null ? sql`` : sql` AND o.id <= ${range.upTo}`;
+  const still = sql`EXISTS (SELECT 1 FROM sends WHERE id = ${sendId} AND status = 'preparing'
+    AND invited_through = ${range.after})`;
+  const rows = sql`m.contact_id IN (SELECT o.contact_id FROM outbox_messages o
+    WHERE o.send_id = ${sendId} AND o.id > ${range.after}${upTo}) AND ${still}`;
+  const moved =
+    range.upTo === null
+      ? sql`status = 'queued', invited_through = NULL, prepared_at = NULL`
+      : sql`invited_through = ${range.upTo}, prepared_at = ${at}`;
+  const move = deps.db.run(sql`
+    UPDATE sends SET ${moved}
+    WHERE id = ${sendId} AND status = 'preparing' AND invited_through = ${range.after}`);
+  // The invitations first (never none: only kinds that invite get here): their guard reads the
+  // cursor the last statement moves.
+  const statements = [...recordInvitations(deps, request, sendId, at, rows), move];
+  const results = await deps.db.batch(statements as [typeof move, ...(typeof move)[]]);
+  return (results[results.length - 1]?.rowsAffected ?? 0) > 0;
 }
 
 /** Over `sends`: this send is still preparing, and nobody else wrote the chunk after `after`. */
@@ -160,9 +260,9 @@ const finishStatement = (deps: Deps, sendId: number, plan: PreparePlan, after: n
     WHERE id = ${sendId} AND status = 'preparing' AND coalesce(prepared_through, 0) = ${after}`);
 
 /**
- * The canary: `plan.canary` eligible members chosen at random (a read, outside any transaction),
- * enqueued first, in chunks, with their invitations, so that the canary is every row of the send
- * up to the last chunk's last id. Resumed, it picks only what is missing.
+ * The canary: `plan.canary` eligible members chosen at random, enqueued first, in chunks, with
+ * their invitations, so that the canary is every row of the send up to the last chunk's last id.
+ * Resumed, it picks only what is missing.
  */
 async function enqueueCanary(
   deps: Deps,
@@ -171,33 +271,54 @@ async function enqueueCanary(
   plan: PreparePlan,
   options: PrepareOptions,
 ): Promise<boolean> {
-  const size = options.chunkSize ?? PREPARE_CHUNK;
   const enqueued = await deps.db.get<{ n: number }>(
     sql`SELECT count(*) AS n FROM outbox_messages WHERE send_id = ${sendId}`,
   );
-  const ids = (
-    await deps.db.all<{ id: number }>(sql`
-      SELECT m.id FROM list_members m JOIN contacts c ON c.id = m.contact_id
-      WHERE ${recipientFilter(deps, request)}
+  const missing = Math.max(0, (plan.canary ?? 0) - (enqueued?.n ?? 0));
+  const ids = await pickAtRandom(deps, request, sendId, missing, options.readStep);
+  let from = 0;
+  return inChunks(deps, options, async (size) => {
+    const chunk = ids.slice(from, from + size);
+    const last = from + size >= ids.length;
+    if (!(await enqueueCanaryChunk(deps, request, sendId, plan, chunk, last))) return "stopped";
+    if (last) return "done";
+    from += chunk.length;
+    // The canary's chunks are before any member's: a crash there stands at member 0.
+    return 0;
+  });
+}
+
+/**
+ * `count` eligible members the send has no row for, at random: each gets a random key, and the
+ * `count` smallest keys of the whole list win. The list is read a step of members at a time with
+ * a turn of the event loop between steps (one `ORDER BY random()` over a million members held the
+ * event loop for seconds on Node), each step keeping only its own `count` smallest.
+ */
+async function pickAtRandom(
+  deps: Deps,
+  request: Enqueue,
+  sendId: number,
+  count: number,
+  step?: number,
+) {
+  let picked: { id: number; key: number }[] = [];
+  if (count === 0) return [];
+  await inMemberSteps(
+    deps,
+    request.listId,
+    async (members) => {
+      const keyed = await deps.db.all<{ id: number; key: number }>(sql`
+      SELECT m.id, abs(random() % 9007199254740991) AS key
+      FROM list_members m JOIN contacts c ON c.id = m.contact_id
+      WHERE ${recipientFilter(deps, request)} AND ${members}
         AND NOT EXISTS (SELECT 1 FROM outbox_messages o
                         WHERE o.send_id = ${sendId} AND o.contact_id = m.contact_id)
-      ORDER BY random() LIMIT ${Math.max(0, (plan.canary ?? 0) - (enqueued?.n ?? 0))}`)
-  ).map((r) => r.id);
-  for (let from = 0; from === 0 || from < ids.length; from += size) {
-    const last = from + size >= ids.length;
-    const ok = await enqueueCanaryChunk(
-      deps,
-      request,
-      sendId,
-      plan,
-      ids.slice(from, from + size),
-      last,
-    );
-    if (!ok) return false;
-    if (!last) await options.afterChunk?.(0);
-    await letOthersRun();
-  }
-  return true;
+      ORDER BY key LIMIT ${count}`);
+      picked = [...picked, ...keyed].sort((x, y) => x.key - y.key).slice(0, count);
+    },
+    step,
+  );
+  return picked.map((r) => r.id);
 }
 
 async function enqueueCanaryChunk(
@@ -271,7 +392,7 @@ export function recordInvitations(
   at: string,
   scope: SQL = sql`m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${sendId})`,
 ) {
-  if (request.kind !== "reconsent" && request.kind !== "reminder") return [];
+  if (!invites(request.kind)) return [];
   const reminder = request.kind === "reminder";
   return moveMembers(
     deps.db,

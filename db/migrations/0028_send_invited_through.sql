@@ -1,0 +1,1 @@
+ALTER TABLE `sends` ADD `invited_through` integer;
