@@ -79,12 +79,15 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   // The same for the status home and incident pages.
   app.get("/", statusPagesFromMemory(deps));
   app.get("/incidents/:slug", statusPagesFromMemory(deps));
+  // Provider webhooks arrive at the sending rate and need nothing of what follows (session, Origin
+  // check, language, page context): their route answers here, with its own body limit.
+  app.post("/webhooks/resend", provideDeps(deps, options));
+  app.route("/", webhookRoutes);
   if (options.staticFiles) app.use(options.staticFiles);
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 
+  app.use(provideDeps(deps, options));
   app.use(async (c, next) => {
-    c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);
-    c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
     const cookie = getCookie(c, LANG_COOKIE);
     c.set("lang", pickLang(cookie, c.req.header("Accept-Language")));
     c.set("adminLang", pickLang(cookie, c.req.header("Accept-Language"), "en"));
@@ -108,6 +111,15 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** What every route reads from the context: its deps and the client's address. */
+function provideDeps(deps: Deps, options: AppOptions): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);
+    c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
+    await next();
+  };
+}
 
 /** Every answer's guards, in order: body size, Origin, abuse limits, sign-in, then roles. */
 function useGuards(app: Hono<AppEnv>, publicOrigin: string) {
@@ -216,7 +228,6 @@ const ROUTES = [
   participantPages,
   registrationsApi,
   registrationsAdmin,
-  webhookRoutes,
   suppressionAdmin,
   suppressionsApi,
   deliverabilityAdmin,
