@@ -39,6 +39,9 @@ type Plan = {
   kind: WebhookEventKind;
   effect: string;
   message?: q.KnownMessage;
+  /** The message's outcome to record (written with the outcomes of the events beside it). */
+  outcome?: q.Outcome;
+  /** Its other effects. */
   statements: BatchItem<"sqlite">[];
   /** An outcome was recorded: the breaker should judge the send again. */
   judge?: boolean;
@@ -54,7 +57,9 @@ export type PreparedEvent = {
   judgeSend?: number;
   /** The event's row (unique by svix-id, so a second apply fails as a whole). */
   row: q.NewWebhookEvent;
-  /** What it changes; written in the same transaction as its row. */
+  /** The outcome it records for its message, if any. */
+  outcome?: { messageId: number; outcome: q.Outcome };
+  /** What else it changes; written in the same transaction as its row. */
   effects: BatchItem<"sqlite">[];
 };
 
@@ -112,8 +117,39 @@ export async function prepareEvent(
     contactId: plan.message?.contactId,
     judgeSend: plan.judge ? plan.message?.sendId : undefined,
     row,
+    outcome:
+      plan.outcome && plan.message
+        ? { messageId: plan.message.id, outcome: plan.outcome }
+        : undefined,
     effects: plan.statements,
   };
+}
+
+/**
+ * The statements that write events together, in one transaction: their rows in one statement,
+ * their outcomes in one statement per outcome (most of a campaign's events are `delivered`: one
+ * UPDATE for a whole group), then their other effects.
+ */
+export function eventStatements(
+  deps: Deps,
+  events: PreparedEvent[],
+): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] {
+  const outcomes = new Map<string, { outcome: q.Outcome; at: string; ids: number[] }>();
+  for (const { outcome, row } of events) {
+    if (!outcome) continue;
+    const key = `${outcome.outcome} ${row.receivedAt}`;
+    const same = outcomes.get(key) ?? { outcome: outcome.outcome, at: row.receivedAt, ids: [] };
+    same.ids.push(outcome.messageId);
+    outcomes.set(key, same);
+  }
+  return [
+    q.insertEvents(
+      deps.db,
+      events.map((e) => e.row),
+    ),
+    ...[...outcomes.values()].map((o) => q.setOutcomes(deps.db, o.outcome, o.ids, o.at)),
+    ...events.flatMap((e) => e.effects),
+  ];
 }
 
 /**
@@ -134,7 +170,7 @@ export async function ingestResendEvent(
   try {
     // The event row and its effects commit together: a crash leaves neither, and the provider's
     // retry applies it then.
-    await deps.db.batch([q.insertEvents(deps.db, [prepared.row]), ...prepared.effects]);
+    await deps.db.batch(eventStatements(deps, [prepared]));
   } catch (error) {
     // Two deliveries of one svix-id at the same instant: the unique key let one through.
     if (await q.isStored(deps.db, svixId)) return { status: "replay" };
@@ -232,7 +268,8 @@ async function planEvent(
       return {
         ...base,
         effect: "Message delivered.",
-        statements: [q.setOutcome(deps.db, message.id, "delivered", at)],
+        outcome: "delivered",
+        statements: [],
         judge: true,
       };
     case "email.bounced":
@@ -361,7 +398,6 @@ function planBadAddress(
     actor: "resend",
   };
   const statements: BatchItem<"sqlite">[] = [
-    q.setOutcome(deps.db, message.id, what, at),
     ...moveOnAllLists(deps.db, message.contactId, what, { ...ctx, by: "provider" }),
   ];
   // An erased contact has no address key left; its hash was suppressed when it was erased.
@@ -377,6 +413,7 @@ function planBadAddress(
     kind: what,
     message,
     effect: `${description}: contact ${what} on every list, address suppressed.`,
+    outcome: what,
     statements,
     judge: true,
   };
