@@ -181,13 +181,21 @@ export async function ingestResendEvent(
 }
 
 /** Addresses in an event's `from` and `to` ("Name <address>" or bare), as address keys. */
-function addressKeysIn(data: Record<string, unknown>): string[] {
+function addressKeysIn(
+  data: Record<string, unknown>,
+  keyOf: (value: string) => string | undefined = addressKeyOf,
+): string[] {
   const to = Array.isArray(data.to) ? data.to : [data.to];
   return [data.from, ...to].flatMap((value) => {
     if (typeof value !== "string" || value.length > 1000) return [];
-    const address = parseAddress(/<([^<>]+)>/.exec(value)?.[1] ?? value);
-    return "error" in address ? [] : [address.key];
+    return keyOf(value) ?? [];
   });
+}
+
+/** The address key of "Name <address>" or a bare address, if it is one. */
+function addressKeyOf(value: string): string | undefined {
+  const address = parseAddress(/<([^<>]+)>/.exec(value)?.[1] ?? value);
+  return "error" in address ? undefined : address.key;
 }
 
 const addressHashesIn = (deps: Deps, data: Record<string, unknown>) =>
@@ -218,21 +226,35 @@ export const directLookups = (deps: Deps): Lookups => ({
   },
 });
 
-/** Two reads for a whole group of events instead of two per event. */
+/**
+ * Two reads for a whole group of events instead of two per event. A campaign's events all name the
+ * same sender: each distinct address is parsed and hashed once per group.
+ */
 export async function groupLookups(deps: Deps, events: WebhookEnvelope[]): Promise<Lookups> {
   const providerIds = events.flatMap((event) => providerIdIn(event) ?? []);
   const messages = await q.messagesByProviderIds(deps.db, providerIds);
+  const keyOf = remembered(addressKeyOf);
+  const keys = events.map((event) => addressKeysIn(event.data, keyOf));
   // Suppressions made under a previous SECRET_KEY move to the current one before the look-up.
-  await adoptPreviousHashes(
-    deps,
-    events.flatMap((event) => addressKeysIn(event.data)),
+  await adoptPreviousHashes(deps, [...new Set(keys.flat())]);
+  const hashOf = remembered((key: string) => hashAddress(deps, key));
+  const hashes = new Map(events.map((event, i) => [event.data, (keys[i] ?? []).map(hashOf)]));
+  const erased = new Set(
+    await consent.erasedAmong(deps.db, [...new Set([...hashes.values()].flat())]),
   );
-  const hashes = new Map(events.map((event) => [event.data, addressHashesIn(deps, event.data)]));
-  const erased = new Set(await consent.erasedAmong(deps.db, [...hashes.values()].flat()));
   return {
     message: async (providerId) => messages.get(providerId),
     namesErased: async (data) =>
       (hashes.get(data) ?? addressHashesIn(deps, data)).some((hash) => erased.has(hash)),
+  };
+}
+
+/** `f` computed once per distinct argument, for the life of the returned function. */
+function remembered<A, R>(f: (arg: A) => R): (arg: A) => R {
+  const known = new Map<A, R>();
+  return (arg) => {
+    if (!known.has(arg)) known.set(arg, f(arg));
+    return known.get(arg) as R;
   };
 }
 
