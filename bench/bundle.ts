@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { nodeBundleOptions } from "../scripts/node-bundle.mjs";
+import { asciiOnly, nodeBundleOptions } from "../scripts/node-bundle.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -12,6 +12,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export async function bundleForNode(entry: string, name: string) {
   const outfile = join(ROOT, "dist", "bench", `${name}.mjs`);
   await build({ ...nodeBundleOptions, absWorkingDir: ROOT, entryPoints: [entry], outfile });
+  asciiOnly(outfile);
   return outfile;
 }
 

@@ -140,7 +140,9 @@ async function simulate(CONSUMERS: number) {
     const consumers = Array.from({ length: CONSUMERS }, () => {
       const own = createClient({ url });
       const consumerDeps: Deps = { ...deps, client: own, db: createDb(own) };
-      const dispatcher = createDispatcher(consumerDeps, { limiter: dbRateLimiter(own, RATE) });
+      const limiter = dbRateLimiter(own, RATE);
+      // As src/worker.ts makes it.
+      const dispatcher = createDispatcher(consumerDeps, { limiter, claimAhead: true });
       const store = pipelineStore(consumerDeps.db);
       return { client: own, consumer: { dispatcher, store, clock: consumerDeps.clock } };
     });

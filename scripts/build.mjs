@@ -8,7 +8,7 @@ import { builtinModules } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { nodeBundleOptions, UNUSED } from "./node-bundle.mjs";
+import { asciiOnly, nodeBundleOptions, UNUSED } from "./node-bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // dist/ itself: the server finds public/ next to it, at ../public (see src/node.ts), as from src/.
@@ -37,6 +37,10 @@ const result = await build({
   sourcemap: true,
   metafile: true,
 });
+
+for (const file of Object.keys(result.metafile.outputs)) {
+  if (file.endsWith(".mjs")) asciiOnly(join(root, file));
+}
 
 /** `@scope/name/sub` or `name/sub` → the package's name. */
 const packageOf = (path) =>

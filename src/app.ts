@@ -81,12 +81,15 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.use(securityHeaders(deps.config.embedFrameAncestors));
   // A spike on a poll page (everyone arrives at once) is answered from memory, before the rest.
   app.get("/polls/:slug", pollPageFromMemory(deps));
+  // Provider webhooks arrive at the sending rate and need nothing of what follows (session, Origin
+  // check, language, page context): their route answers here, with its own body limit.
+  app.post("/webhooks/resend", provideDeps(deps, options));
+  app.route("/", webhookRoutes);
   if (options.staticFiles) app.use(options.staticFiles);
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 
+  app.use(provideDeps(deps, options));
   app.use(async (c, next) => {
-    c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);
-    c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
     const cookie = getCookie(c, LANG_COOKIE);
     c.set("lang", pickLang(cookie, c.req.header("Accept-Language")));
     c.set("adminLang", pickLang(cookie, c.req.header("Accept-Language"), "en"));
@@ -115,6 +118,15 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** What every route reads from the context: its deps and the client's address. */
+function provideDeps(deps: Deps, options: AppOptions): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("deps", options.requestDeps ? options.requestDeps(deps, c) : deps);
+    c.set("clientAddress", options.clientAddress?.(c) ?? "unknown");
+    await next();
+  };
+}
 
 /** Every answer's guards, in order: body size, Origin, abuse limits, sign-in, then roles. */
 function useGuards(app: Hono<AppEnv>, publicOrigin: string) {
@@ -226,7 +238,6 @@ const ROUTES = [
   lostLinkPages,
   registrationsApi,
   registrationsAdmin,
-  webhookRoutes,
   suppressionAdmin,
   suppressionsApi,
   deliverabilityAdmin,

@@ -80,10 +80,11 @@ function edgeFor(env: Bindings): Promise<Edge> {
     }) as unknown as Hono;
     // Many consumers may run at once, in many isolates: the rate limit lives in the database. The
     // isolate keeps its dispatcher (and the renderer of the send in progress) from one message to
-    // the next; it claims nothing ahead, since no step may follow.
+    // the next. It claims the next batch with each outcome (one Turso round trip per batch fewer)
+    // and lets go of it when the message is done (dispatchForAWhile).
     const store = pipelineStore(deps.db);
     const limiter = dbRateLimiter(client, config.sending.ratePerSecond);
-    const dispatcher = createDispatcher(deps, { limiter, store });
+    const dispatcher = createDispatcher(deps, { limiter, store, claimAhead: true });
     return { app, deps, consumer: { dispatcher, store, clock: deps.clock } };
   })().catch((error: unknown) => {
     ready = undefined;

@@ -105,6 +105,44 @@ describe("dbRateLimiter on one libSQL file, several connections", () => {
     60_000,
   );
 
+  it("a lone waiter wakes when the window frees up, with no jitter; a waiter refused again on waking is spread out", async () => {
+    const [client] = connections(1);
+    await client?.execute("DELETE FROM provider_calls");
+    const rate = 4;
+    const jitters: number[] = [];
+    const sleeps: number[] = [];
+    let stealTheSlot = false;
+    const limiter = dbRateLimiter(client as Client, rate, {
+      random: () => {
+        jitters.push(sleeps.length);
+        return 1;
+      },
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        // Another consumer takes the slot this one woke up for.
+        if (stealTheSlot)
+          await client?.execute(`INSERT INTO provider_calls (started_at)
+          VALUES (CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER))`);
+        stealTheSlot = false;
+      },
+    });
+    const { capacity, windowMs } = rateWindow(rate);
+    for (let i = 0; i <= capacity; i++) await limiter.acquire();
+    // One refusal, one sleep until the window frees up: nothing added to it.
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeLessThanOrEqual(windowMs);
+    expect(jitters).toEqual([]);
+
+    // Refused again on waking: the second sleep is spread out.
+    for (let i = 0; i < capacity; i++)
+      await client?.execute(`INSERT INTO provider_calls (started_at)
+      VALUES (CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER))`);
+    stealTheSlot = true;
+    await limiter.acquire();
+    expect(jitters).toEqual([sleeps.length - 1]);
+  }, 30_000);
+
   it("prunes starts older than it keeps", async () => {
     const [client] = connections(1);
     await client?.execute("DELETE FROM provider_calls");

@@ -76,6 +76,26 @@ describe("dispatchForAWhile (one queue message's work)", () => {
     expect(await send.json()).toMatchObject({ status: "done", total: 7, sent: 7 });
   });
 
+  test("claiming ahead (as the Worker does), it lets go of the batch claimed ahead when its budget ends: the next consumer sends it at once", async () => {
+    await reconsent(7); // 3 batches of 3, 3, 1
+    const ahead = () => ({
+      ...consumer(),
+      dispatcher: createDispatcher(t.deps, { limiter: fastLimiter(), claimAhead: true }),
+    });
+    const first = await dispatchForAWhile(ahead(), { maxMs: 60_000, maxCalls: 2 });
+    expect(first.verdict).toEqual({ kind: "continue" });
+    expect(fake.delivered).toHaveLength(6);
+    const leased = await t.client.execute(
+      "SELECT count(*) AS n FROM send_batches WHERE lease_until IS NOT NULL AND status = 'pending'",
+    );
+    expect(Number(leased.rows[0]?.n)).toBe(0);
+
+    // Another isolate's consumer: nothing held by the first one stands in its way.
+    const second = await dispatchForAWhile(ahead(), { maxMs: 60_000, maxCalls: 2 });
+    expect(second.verdict).toEqual({ kind: "ack" });
+    expect(deliveredTo()).toEqual(Array.from({ length: 7 }, (_, i) => `p${i}@example.org`).sort());
+  });
+
   test("while paused it calls nothing and acknowledges", async () => {
     await reconsent(4);
     await pauseSending(t.deps, "test", "admin@test.example");

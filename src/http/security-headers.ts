@@ -55,7 +55,7 @@ const SECURED = Symbol("security headers included");
  * bench/RESULTS.md). The middleware below recognises it and leaves it whole.
  */
 export function securedResponse(
-  body: Uint8Array<ArrayBuffer>,
+  body: Uint8Array<ArrayBuffer> | string,
   init: { status: number; headers: Record<string, string> },
 ): Response {
   const response = new Response(body, {

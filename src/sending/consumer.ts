@@ -31,11 +31,28 @@ export type QueueVerdict =
 /** What a consumer works with: the isolate's dispatcher and store, and the clock. */
 export type Consumer = { dispatcher: Dispatcher; store: PipelineStore; clock: Clock };
 
-/** Takes pipeline steps until idle, paused, held or out of budget; `elapsed` measures the budget. */
+/**
+ * Takes pipeline steps until idle, paused, held or out of budget; `elapsed` measures the budget.
+ * Whatever the verdict, the batch claimed ahead goes back to the due ones before the message is
+ * done: the next message may be handled in another isolate, which would wait out its lease.
+ */
 export async function dispatchForAWhile(
-  { dispatcher, store, clock }: Consumer,
+  consumer: Consumer,
   budget: Budget = CONSUMER_BUDGET,
   now: () => number = Date.now,
+): Promise<{ verdict: QueueVerdict; steps: DispatchStep[] }> {
+  try {
+    return await stepForAWhile(consumer, budget, now);
+  } finally {
+    // Not letting go (the database away) only delays that batch until its lease runs out.
+    await consumer.dispatcher.letGoOfAhead().catch(() => {});
+  }
+}
+
+async function stepForAWhile(
+  { dispatcher, store, clock }: Consumer,
+  budget: Budget,
+  now: () => number,
 ): Promise<{ verdict: QueueVerdict; steps: DispatchStep[] }> {
   const started = now();
   const steps: DispatchStep[] = [];

@@ -52,8 +52,9 @@ export type DispatcherOptions = {
   /** Where the pipeline reads and writes; the database's by default. */
   store?: PipelineStore;
   /**
-   * Claim the next batch in the transaction that records an outcome, and call it at the next step
-   * (the Node loop, which always takes another step): one commit per batch instead of two.
+   * Claim the next batch in the transaction that records an outcome, and call it at the next step:
+   * one commit per batch instead of two. The Node loop always takes another step; a queue
+   * consumer lets go of it when its message is done (consumer.ts).
    */
   claimAhead?: boolean;
   /** How long `run` naps when idle or paused (a `wake` cuts it short). */
@@ -67,6 +68,11 @@ export type Dispatcher = {
   run(): Promise<void>;
   /** Takes no new batch, lets the current step finish, lets go of the batch claimed ahead. */
   stop(): Promise<void>;
+  /**
+   * Lets go of the batch claimed ahead, if any, back to the due ones: a queue consumer's message
+   * is done, and the next step may run in another isolate.
+   */
+  letGoOfAhead(): Promise<void>;
   /** Ends a nap of `run` at once (new work was queued). */
   wake(): void;
 };
@@ -244,7 +250,7 @@ class PipelineDispatcher implements Dispatcher {
     this.ahead = claimOf(claimed[0], next.calls);
   }
 
-  private async letGoOfAhead() {
+  async letGoOfAhead() {
     const kept = this.ahead;
     this.ahead = undefined;
     if (kept) await this.store.releaseLease(kept.batch.id);

@@ -25,7 +25,8 @@ export type DbRateLimiterOptions = {
 /**
  * A limiter whose state is the `provider_calls` table. Each attempt is one write transaction:
  * prune, then `INSERT … SELECT … WHERE (starts in the window) < capacity`, then read when the
- * window frees up. Refused, it sleeps until then (plus a little jitter) and tries again.
+ * window frees up. Refused, it sleeps until then (less half the round trip; plus a little jitter
+ * when refused again on waking, as when consumers wait for the same slot) and tries again.
  */
 export function dbRateLimiter(
   client: Client,
@@ -39,7 +40,8 @@ export function dbRateLimiter(
   const jitterMs = Math.min(25, windowMs / 20);
   return {
     async acquire() {
-      for (;;) {
+      for (let refusals = 0; ; refusals++) {
+        const sent = performance.now();
         const [, admitted, window] = await client.batch(
           [
             {
@@ -65,8 +67,13 @@ export function dbRateLimiter(
         );
         if (admitted?.rowsAffected === 1) return;
         const row = window?.rows[0];
-        const wait = Number(row?.oldest ?? 0) + windowMs - Number(row?.now ?? 0);
-        await sleep(Math.max(1, wait) + random() * jitterMs);
+        // The answer spent about half the round trip coming back: the window frees up that much
+        // sooner from here (over Turso, tens of milliseconds lost on every call at the rate).
+        const halfTrip = (performance.now() - sent) / 2;
+        const wait = Number(row?.oldest ?? 0) + windowMs - Number(row?.now ?? 0) - halfTrip;
+        // Jitter only for a waiter refused again on waking (others woke for the same instant): a
+        // lone consumer would lose it on every call.
+        await sleep(Math.max(1, wait) + (refusals > 0 ? random() * jitterMs : 0));
       }
     },
   };

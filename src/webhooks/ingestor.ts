@@ -12,6 +12,7 @@ import { isPaused, pauseSending } from "../sending/kill-switch";
 import type { WebhookEnvelope } from "./events";
 import * as q from "./queries";
 import {
+  eventStatements,
   groupLookups,
   type IngestResult,
   ingestResendEvent,
@@ -132,13 +133,12 @@ async function prepare(deps: Deps, pending: Pending, at: string, lookups: Lookup
 async function commit(deps: Deps, ready: Ready[]) {
   if (ready.length === 0) return;
   try {
-    await deps.db.batch([
-      q.insertEvents(
-        deps.db,
-        ready.map((r) => r.prepared.row),
+    await deps.db.batch(
+      eventStatements(
+        deps,
+        ready.map((r) => r.prepared),
       ),
-      ...ready.flatMap((r) => r.prepared.effects),
-    ]);
+    );
   } catch {
     // Nothing of the group was written. Each event is applied on its own, so that one failing
     // event (or an svix-id another process stored meanwhile) does not decide for the others.

@@ -1,12 +1,12 @@
 // Every query the webhook endpoint and the retention job run.
-import { and, count, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
 import { contacts, outboxMessages, webhookEvents } from "../../db/schema";
 import type { Db } from "../db";
 import { mentionsErased, personOf, scrubbed } from "../sql-scrub";
 
 export type WebhookEvent = typeof webhookEvents.$inferSelect;
 export type NewWebhookEvent = typeof webhookEvents.$inferInsert;
-type Outcome = "delivered" | "bounced" | "complained";
+export type Outcome = "delivered" | "bounced" | "complained";
 
 export const isStored = async (db: Db, svixId: string) =>
   (
@@ -17,9 +17,34 @@ export const isStored = async (db: Db, svixId: string) =>
       .limit(1)
   ).length > 0;
 
-/** One statement for many events (a group commit's): any svix-id already stored fails it whole. */
+/** A list of values as one parameter, read back by `json_each` (see insertEvents). */
+const asJson = (values: readonly unknown[]) => JSON.stringify(values);
+
+/**
+ * One statement for many events (a group commit's): any svix-id already stored fails it whole.
+ * The rows travel as one JSON parameter, so the statement's text is the same for any number of
+ * rows: the driver reuses one prepared statement, and no SQL is built per row.
+ */
 export const insertEvents = (db: Db, rows: NewWebhookEvent[]) =>
-  db.insert(webhookEvents).values(rows);
+  db.run(sql`
+    INSERT INTO webhook_events (svix_id, type, kind, provider_id, message_id, send_id, contact_id,
+                                effect, payload, received_at)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+           value ->> 6, value ->> 7, value ->> 8, value ->> 9
+    FROM json_each(${asJson(
+      rows.map((r) => [
+        r.svixId,
+        r.type,
+        r.kind,
+        r.providerId ?? null,
+        r.messageId ?? null,
+        r.sendId ?? null,
+        r.contactId ?? null,
+        r.effect,
+        r.payload,
+        r.receivedAt,
+      ]),
+    )})`);
 
 const knownMessage = {
   id: outboxMessages.id,
@@ -53,7 +78,9 @@ export async function messagesByProviderIds(db: Db, providerIds: string[]) {
     .select({ ...knownMessage, providerId: outboxMessages.providerId })
     .from(outboxMessages)
     .innerJoin(contacts, eq(contacts.id, outboxMessages.contactId))
-    .where(inArray(outboxMessages.providerId, providerIds))
+    .where(
+      sql`${outboxMessages.providerId} IN (SELECT value FROM json_each(${asJson(providerIds)}))`,
+    )
     .orderBy(outboxMessages.id);
   // The latest message wins, as in messageByProviderId.
   for (const { providerId, ...message } of rows) if (providerId) found.set(providerId, message);
@@ -75,28 +102,21 @@ export const transientBouncesSince = async (db: Db, contactId: number, since: st
   )[0]?.n ?? 0;
 
 /**
- * Records what the provider said about a message. A worse outcome replaces a better one
- * (delivered < bounced < complained: a bounce or a complaint can follow a delivery), never the
- * reverse, so a late `delivered` cannot hide a bounce.
+ * Records what the provider said about messages, one statement for all those with the same
+ * outcome. A worse outcome replaces a better one (delivered < bounced < complained: a bounce or a
+ * complaint can follow a delivery), never the reverse, so a late `delivered` cannot hide a bounce.
  */
-export const setOutcome = (db: Db, messageId: number, outcome: Outcome, at: string) => {
+export const setOutcomes = (db: Db, outcome: Outcome, messageIds: number[], at: string) => {
   const replaceable: Outcome[] =
     outcome === "complained"
       ? ["delivered", "bounced"]
       : outcome === "bounced"
         ? ["delivered"]
         : [];
-  return db
-    .update(outboxMessages)
-    .set({ outcome, outcomeAt: at, updatedAt: at })
-    .where(
-      and(
-        eq(outboxMessages.id, messageId),
-        replaceable.length
-          ? or(isNull(outboxMessages.outcome), inArray(outboxMessages.outcome, replaceable))
-          : isNull(outboxMessages.outcome),
-      ),
-    );
+  return db.run(sql`
+    UPDATE outbox_messages SET outcome = ${outcome}, outcome_at = ${at}, updated_at = ${at}
+    WHERE id IN (SELECT value FROM json_each(${asJson(messageIds)}))
+      AND (outcome IS NULL OR outcome IN (SELECT value FROM json_each(${asJson(replaceable)})))`);
 };
 
 export const failMessage = (db: Db, messageId: number, error: string, at: string) =>
@@ -149,7 +169,7 @@ export const storedAmong = async (db: Db, svixIds: string[]) =>
       await db
         .select({ svixId: webhookEvents.svixId })
         .from(webhookEvents)
-        .where(inArray(webhookEvents.svixId, svixIds))
+        .where(sql`${webhookEvents.svixId} IN (SELECT value FROM json_each(${asJson(svixIds)}))`)
     ).map((r) => r.svixId),
   );
 

@@ -39,6 +39,9 @@ type Plan = {
   kind: WebhookEventKind;
   effect: string;
   message?: q.KnownMessage;
+  /** The message's outcome to record (written with the outcomes of the events beside it). */
+  outcome?: q.Outcome;
+  /** Its other effects. */
   statements: BatchItem<"sqlite">[];
   /** An outcome was recorded: the breaker should judge the send again. */
   judge?: boolean;
@@ -54,7 +57,9 @@ export type PreparedEvent = {
   judgeSend?: number;
   /** The event's row (unique by svix-id, so a second apply fails as a whole). */
   row: q.NewWebhookEvent;
-  /** What it changes; written in the same transaction as its row. */
+  /** The outcome it records for its message, if any. */
+  outcome?: { messageId: number; outcome: q.Outcome };
+  /** What else it changes; written in the same transaction as its row. */
   effects: BatchItem<"sqlite">[];
 };
 
@@ -112,8 +117,39 @@ export async function prepareEvent(
     contactId: plan.message?.contactId,
     judgeSend: plan.judge ? plan.message?.sendId : undefined,
     row,
+    outcome:
+      plan.outcome && plan.message
+        ? { messageId: plan.message.id, outcome: plan.outcome }
+        : undefined,
     effects: plan.statements,
   };
+}
+
+/**
+ * The statements that write events together, in one transaction: their rows in one statement,
+ * their outcomes in one statement per outcome (most of a campaign's events are `delivered`: one
+ * UPDATE for a whole group), then their other effects.
+ */
+export function eventStatements(
+  deps: Deps,
+  events: PreparedEvent[],
+): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] {
+  const outcomes = new Map<string, { outcome: q.Outcome; at: string; ids: number[] }>();
+  for (const { outcome, row } of events) {
+    if (!outcome) continue;
+    const key = `${outcome.outcome} ${row.receivedAt}`;
+    const same = outcomes.get(key) ?? { outcome: outcome.outcome, at: row.receivedAt, ids: [] };
+    same.ids.push(outcome.messageId);
+    outcomes.set(key, same);
+  }
+  return [
+    q.insertEvents(
+      deps.db,
+      events.map((e) => e.row),
+    ),
+    ...[...outcomes.values()].map((o) => q.setOutcomes(deps.db, o.outcome, o.ids, o.at)),
+    ...events.flatMap((e) => e.effects),
+  ];
 }
 
 /**
@@ -134,7 +170,7 @@ export async function ingestResendEvent(
   try {
     // The event row and its effects commit together: a crash leaves neither, and the provider's
     // retry applies it then.
-    await deps.db.batch([q.insertEvents(deps.db, [prepared.row]), ...prepared.effects]);
+    await deps.db.batch(eventStatements(deps, [prepared]));
   } catch (error) {
     // Two deliveries of one svix-id at the same instant: the unique key let one through.
     if (await q.isStored(deps.db, svixId)) return { status: "replay" };
@@ -145,13 +181,21 @@ export async function ingestResendEvent(
 }
 
 /** Addresses in an event's `from` and `to` ("Name <address>" or bare), as address keys. */
-function addressKeysIn(data: Record<string, unknown>): string[] {
+function addressKeysIn(
+  data: Record<string, unknown>,
+  keyOf: (value: string) => string | undefined = addressKeyOf,
+): string[] {
   const to = Array.isArray(data.to) ? data.to : [data.to];
   return [data.from, ...to].flatMap((value) => {
     if (typeof value !== "string" || value.length > 1000) return [];
-    const address = parseAddress(/<([^<>]+)>/.exec(value)?.[1] ?? value);
-    return "error" in address ? [] : [address.key];
+    return keyOf(value) ?? [];
   });
+}
+
+/** The address key of "Name <address>" or a bare address, if it is one. */
+function addressKeyOf(value: string): string | undefined {
+  const address = parseAddress(/<([^<>]+)>/.exec(value)?.[1] ?? value);
+  return "error" in address ? undefined : address.key;
 }
 
 const addressHashesIn = (deps: Deps, data: Record<string, unknown>) =>
@@ -182,21 +226,35 @@ export const directLookups = (deps: Deps): Lookups => ({
   },
 });
 
-/** Two reads for a whole group of events instead of two per event. */
+/**
+ * Two reads for a whole group of events instead of two per event. A campaign's events all name the
+ * same sender: each distinct address is parsed and hashed once per group.
+ */
 export async function groupLookups(deps: Deps, events: WebhookEnvelope[]): Promise<Lookups> {
   const providerIds = events.flatMap((event) => providerIdIn(event) ?? []);
   const messages = await q.messagesByProviderIds(deps.db, providerIds);
+  const keyOf = remembered(addressKeyOf);
+  const keys = events.map((event) => addressKeysIn(event.data, keyOf));
   // Suppressions made under a previous SECRET_KEY move to the current one before the look-up.
-  await adoptPreviousHashes(
-    deps,
-    events.flatMap((event) => addressKeysIn(event.data)),
+  await adoptPreviousHashes(deps, [...new Set(keys.flat())]);
+  const hashOf = remembered((key: string) => hashAddress(deps, key));
+  const hashes = new Map(events.map((event, i) => [event.data, (keys[i] ?? []).map(hashOf)]));
+  const erased = new Set(
+    await consent.erasedAmong(deps.db, [...new Set([...hashes.values()].flat())]),
   );
-  const hashes = new Map(events.map((event) => [event.data, addressHashesIn(deps, event.data)]));
-  const erased = new Set(await consent.erasedAmong(deps.db, [...hashes.values()].flat()));
   return {
     message: async (providerId) => messages.get(providerId),
     namesErased: async (data) =>
       (hashes.get(data) ?? addressHashesIn(deps, data)).some((hash) => erased.has(hash)),
+  };
+}
+
+/** `f` computed once per distinct argument, for the life of the returned function. */
+function remembered<A, R>(f: (arg: A) => R): (arg: A) => R {
+  const known = new Map<A, R>();
+  return (arg) => {
+    if (!known.has(arg)) known.set(arg, f(arg));
+    return known.get(arg) as R;
   };
 }
 
@@ -232,7 +290,8 @@ async function planEvent(
       return {
         ...base,
         effect: "Message delivered.",
-        statements: [q.setOutcome(deps.db, message.id, "delivered", at)],
+        outcome: "delivered",
+        statements: [],
         judge: true,
       };
     case "email.bounced":
@@ -361,7 +420,6 @@ function planBadAddress(
     actor: "resend",
   };
   const statements: BatchItem<"sqlite">[] = [
-    q.setOutcome(deps.db, message.id, what, at),
     ...moveOnAllLists(deps.db, message.contactId, what, { ...ctx, by: "provider" }),
   ];
   // An erased contact has no address key left; its hash was suppressed when it was erased.
@@ -377,6 +435,7 @@ function planBadAddress(
     kind: what,
     message,
     effect: `${description}: contact ${what} on every list, address suppressed.`,
+    outcome: what,
     statements,
     judge: true,
   };

@@ -1,8 +1,10 @@
-// Checks a Resend webhook's Svix signature (the Standard Webhooks scheme) over the raw body. The
-// HMAC comes from the `standardwebhooks` library (plain JavaScript, no node:crypto, so the same
-// code runs on Node and Workers); the 5-minute window is measured against the app's clock rather
-// than the library's `Date.now()`, so that it is the same time Relance records (and tests set).
-import { Webhook } from "standardwebhooks";
+// Checks a Resend webhook's Svix signature (the Standard Webhooks scheme: HMAC-SHA256 of
+// `${id}.${timestamp}.${body}` under the base64 key after `whsec_`) over the raw body. The HMAC is
+// node:crypto's (Workers provides it under the nodejs_compat flag): a quarter of the cost per event
+// of the `standardwebhooks` library's plain-JavaScript SHA-256 (9 µs against 33 µs here); the
+// 5-minute window is measured against the app's clock rather than `Date.now()`, so that it is the
+// same time Relance records (and tests set).
+import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { z } from "zod";
 
 export type SignatureHeaders = {
@@ -41,19 +43,25 @@ const timestampSeconds = z
   .regex(/^\d{1,12}$/)
   .transform(Number);
 
-let cached: { secret: string; webhook: Webhook } | undefined;
+/** Standard base64, as Svix writes the key after `whsec_` (what the library accepted). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function webhookFor(secret: string): Webhook {
-  if (cached?.secret !== secret) {
-    try {
-      cached = { secret, webhook: new Webhook(secret) };
-    } catch {
-      throw new InvalidWebhookSecret(
-        "RESEND_WEBHOOK_SECRET is not a valid signing secret (whsec_ followed by base64).",
-      );
-    }
+/** Imported keys by secret: a process holds one (two while it is being rotated). */
+const keys = new Map<string, KeyObject>();
+
+function keyFor(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (key) return key;
+  const encoded = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
+  if (encoded === "" || !BASE64.test(encoded)) {
+    throw new InvalidWebhookSecret(
+      "RESEND_WEBHOOK_SECRET is not a valid signing secret (whsec_ followed by base64).",
+    );
   }
-  return cached.webhook;
+  if (keys.size >= 4) keys.clear();
+  key = createSecretKey(Buffer.from(encoded, "base64"));
+  keys.set(secret, key);
+  return key;
 }
 
 /** Compares in time that does not depend on where the strings differ. */
@@ -74,7 +82,7 @@ export function verifyResendSignature(
   raw: SignatureHeaders,
   now: Date,
 ): Verification {
-  const webhook = webhookFor(secret);
+  const key = keyFor(secret);
   const headers = signatureHeaders.safeParse(raw);
   if (!headers.success) return { ok: false, reason: REASONS.missing };
   const seconds = timestampSeconds.safeParse(headers.data.timestamp);
@@ -84,7 +92,10 @@ export function verifyResendSignature(
   if (age > WEBHOOK_TOLERANCE_SECONDS) return { ok: false, reason: REASONS.old };
   if (age < -WEBHOOK_TOLERANCE_SECONDS) return { ok: false, reason: REASONS.new };
   // `v1,<base64>` entries separated by spaces (several while the secret is being rotated).
-  const expected = webhook.sign(headers.data.id, new Date(seconds.data * 1000), body);
+  const mac = createHmac("sha256", key)
+    .update(`${headers.data.id}.${seconds.data}.${body}`, "utf8")
+    .digest("base64");
+  const expected = `v1,${mac}`;
   const matches = headers.data.signature
     .split(" ")
     .some((candidate) => candidate.startsWith("v1,") && sameText(candidate, expected));
