@@ -1,5 +1,6 @@
 // Public incident pages: the incident, its timeline newest first, its postmortem and its polls.
-import type { Dictionary, Lang } from "../i18n";
+import type { Lang } from "../i18n";
+import { messages } from "../messages";
 import type { ComponentStatus } from "../status/queries";
 import { componentStatusText } from "../status/views";
 import type { FormGuard } from "../subscriptions/bot-fields";
@@ -10,71 +11,8 @@ import { renderMarkdown } from "./markdown";
 import type { Incident } from "./queries";
 import { type Impact, type IncidentPage, type IncidentStatus, servicesOf } from "./service";
 
-const text: Dictionary<{
-  status: Record<IncidentStatus, string>;
-  impact: Record<Impact, string>;
-  impactLabel: string;
-  statusLabel: string;
-  services: string;
-  started: string;
-  timeline: string;
-  noUpdates: string;
-  postmortem: string;
-  noPostmortem: string;
-  polls: string;
-  feed: string;
-  openIncidents: string;
-  recentIncidents: string;
-  noIncidents: string;
-}> = {
-  fr: {
-    status: {
-      investigating: "Analyse en cours",
-      identified: "Cause identifiée",
-      monitoring: "Sous surveillance",
-      resolved: "Résolu",
-    },
-    impact: { none: "aucun", minor: "mineur", major: "majeur", critical: "critique" },
-    impactLabel: "Impact",
-    statusLabel: "État",
-    services: "Services touchés",
-    started: "Début",
-    timeline: "Chronologie",
-    noUpdates: "Pas encore de mise à jour.",
-    postmortem: "Analyse après incident",
-    noPostmortem: "L'analyse après incident sera publiée ici.",
-    polls: "Sondages",
-    feed: "Suivre les incidents (Atom)",
-    openIncidents: "Incidents en cours",
-    recentIncidents: "Incidents récents",
-    noIncidents: "Aucun incident en cours.",
-  },
-  en: {
-    status: {
-      investigating: "Investigating",
-      identified: "Identified",
-      monitoring: "Monitoring",
-      resolved: "Resolved",
-    },
-    impact: { none: "none", minor: "minor", major: "major", critical: "critical" },
-    impactLabel: "Impact",
-    statusLabel: "Status",
-    services: "Affected services",
-    started: "Started",
-    timeline: "Timeline",
-    noUpdates: "No update yet.",
-    postmortem: "Postmortem",
-    noPostmortem: "The postmortem will be published here.",
-    polls: "Polls",
-    feed: "Follow incidents (Atom)",
-    openIncidents: "Open incidents",
-    recentIncidents: "Recent incidents",
-    noIncidents: "No open incident.",
-  },
-};
-
 export const statusText = (lang: Lang, status: string) =>
-  text[lang].status[status as IncidentStatus] ?? status;
+  messages(lang).incidentsPublic.status[status as IncidentStatus] ?? status;
 
 function Markdown(props: { source: string }) {
   return (
@@ -94,7 +32,7 @@ export function IncidentPublicPage(props: {
   guard: FormGuard;
 }) {
   const { incident, updates, polls } = props.page;
-  const t = text[props.lang];
+  const t = messages(props.lang).incidentsPublic;
   const services = servicesOf(incident);
   const title = inLang(props.lang, incident.title, incident.titleEn);
   const postmortem = inLang(props.lang, incident.postmortem ?? "", incident.postmortemEn);
@@ -189,7 +127,7 @@ export function IncidentsSection(props: {
   lang: Lang;
   part?: "open" | "recent";
 }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).incidentsPublic;
   const open = props.part === "recent" ? [] : props.incidents.filter((i) => !i.resolvedAt);
   const recent = props.part === "open" ? [] : props.incidents.filter((i) => i.resolvedAt);
   const item = (i: Incident) => (

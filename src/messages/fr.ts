@@ -1025,6 +1025,139 @@ export const fr = {
       `Cette adresse correspond à l'empreinte gardée de ${n}\u00a0${n === 1 ? "événement" : "événements"} de ${scope}\u00a0:`,
     at: "le",
   },
+  pollsPublic: {
+    answer: "Votre réponse",
+    vote: "Voter",
+    results: "Résultats",
+    total: (n: number) => `${n} vote${n > 1 ? "s" : ""} au total`,
+    voters: (n: number) => `${n} votant${n > 1 ? "s" : ""} au total`,
+    turnout: (n: number, of: number, p: number) =>
+      `${n} votant${n > 1 ? "s" : ""} sur ${of} invité${of > 1 ? "s" : ""} (${p} %)`,
+    votes: (n: number) => `${n} vote${n > 1 ? "s" : ""}`,
+    bar: (label: string, votes: string, percent: string) => `${label} : ${votes}, ${percent}`,
+    chooseUpTo: (n: number) => `Choisissez jusqu'à ${n} réponses.`,
+    tooMany: (n: number) => `Choisissez au plus ${n} réponses : rien n'a été enregistré.`,
+    notHuman:
+      "Votre vote n'a pas été enregistré : le formulaire a été envoyé trop vite ou avec le champ caché rempli, comme le font les robots. Attendez quelques secondes puis votez à nouveau.",
+    noProof:
+      "Votre vote n'a pas été enregistré : la vérification anti-robot de votre navigateur n'a pas abouti (elle demande JavaScript). Rechargez la page puis votez à nouveau.",
+    inviteOnly:
+      "Ce sondage est réservé aux personnes invitées : votez avec le lien reçu par courriel.",
+    honeypot: "Laissez ce champ vide",
+    resultsAfterClose: "Les résultats s'affichent à la clôture du sondage.",
+    percent: (n: number) => `${n} %`,
+    choice: "Votre choix :",
+    recorded: "Merci, votre vote est enregistré.",
+    already: "Vous avez déjà voté : votre vote est inchangé.",
+    closed: "Ce sondage est clos : les votes ne sont plus acceptés.",
+    chooseAnswer: "Choisissez une des réponses proposées.",
+    rateLimited: (s: number) =>
+      `Trop de votes viennent de votre adresse en ce moment. Réessayez dans ${s} seconde${s > 1 ? "s" : ""}.`,
+    closesAt: "Clôture :",
+    closedOn: "Sondage clos.",
+    about: "À propos de l'incident :",
+    live: "Les résultats se mettent à jour tout seuls.",
+    resultsAfterVote: "Les résultats s'affichent après votre vote.",
+    openPolls: "Sondages ouverts",
+  },
+  pollShare: {
+    share: "Partager ce sondage",
+    link: "Lien",
+    embed: "Intégrer sur un site",
+    embedHint: "Copiez ce code dans la page où le sondage doit apparaître.",
+    qr: (url: string) => `QR code : ${url}`,
+  },
+  pollEmbed: {
+    voteThere: "Voter sur la page du sondage",
+    resultsLater: "Les résultats s'affichent sur la page du sondage, selon ses règles.",
+  },
+  pollInvitationMail: {
+    subject: (question: string) => `Votre avis : ${question}`,
+    hello: (name: string | null) => (name ? `Bonjour ${name},` : "Bonjour,"),
+    why: (list: string) =>
+      `En tant que membre de « ${list} », vous êtes invité·e à répondre à ce sondage :`,
+    vote: "Voter",
+    once: "Ce lien est personnel : il permet un seul vote, depuis n'importe quel navigateur. Ne le transférez pas.",
+    unsubscribe: "Ne plus rien recevoir",
+    preferences: "Gérer vos préférences et vos données",
+  },
+  statusPublic: {
+    status: {
+      operational: "Opérationnel",
+      degraded: "Dégradé",
+      partial_outage: "Panne partielle",
+      major_outage: "Panne majeure",
+      maintenance: "En maintenance",
+    },
+    overall: {
+      operational: "Tous les services fonctionnent",
+      degraded: "Certains services sont dégradés",
+      partial_outage: "Panne partielle en cours",
+      major_outage: "Panne majeure en cours",
+      maintenance: "Maintenance en cours",
+    },
+    since: "depuis le",
+    noComponents: "Aucun service n'est encore suivi ici.",
+    components: "Services",
+    other: "Autres services",
+    history: (days: number) => `Les ${days} derniers jours`,
+    noData: "pas de données",
+    problemDays: (n: number) =>
+      n === 0
+        ? "aucun incident"
+        : n === 1
+          ? "1 jour avec un problème"
+          : `${n} jours avec un problème`,
+    maintenance: "Maintenance programmée",
+    maintenanceStatus: {
+      scheduled: "Prévue",
+      in_progress: "En cours",
+      completed: "Terminée",
+      cancelled: "Annulée",
+    },
+    from: "du",
+    to: "au",
+    affects: "Services concernés",
+    today: "aujourd'hui",
+  },
+  statusEmbed: { details: "Voir la page d'état" },
+  incidentsPublic: {
+    status: {
+      investigating: "Analyse en cours",
+      identified: "Cause identifiée",
+      monitoring: "Sous surveillance",
+      resolved: "Résolu",
+    },
+    impact: { none: "aucun", minor: "mineur", major: "majeur", critical: "critique" },
+    impactLabel: "Impact",
+    statusLabel: "État",
+    services: "Services touchés",
+    started: "Début",
+    timeline: "Chronologie",
+    noUpdates: "Pas encore de mise à jour.",
+    postmortem: "Analyse après incident",
+    noPostmortem: "L'analyse après incident sera publiée ici.",
+    polls: "Sondages",
+    feed: "Suivre les incidents (Atom)",
+    openIncidents: "Incidents en cours",
+    recentIncidents: "Incidents récents",
+    noIncidents: "Aucun incident en cours.",
+  },
+  errors: {
+    404: {
+      title: "Page introuvable",
+      body: "Cette adresse ne correspond à aucune page. Vérifiez le lien ou repartez de l'accueil.",
+    },
+    500: {
+      title: "Erreur du serveur",
+      body: "Un problème est survenu de notre côté ; rien n'a été modifié. Réessayez dans un instant.",
+    },
+    503: {
+      title: "Service indisponible",
+      body: "Le service est momentanément indisponible ; rien n'a été modifié. Réessayez dans un instant.",
+    },
+    back: "Retour à l'accueil",
+  },
 };
 
 export type Messages = typeof fr;

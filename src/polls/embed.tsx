@@ -1,23 +1,13 @@
 // The compact poll page made to be framed by other sites (`/embed/polls/:slug`).
 import { raw } from "hono/html";
-import type { Dictionary, Lang } from "../i18n";
+import type { Lang } from "../i18n";
 import { inLang } from "../incidents/format";
+import { messages } from "../messages";
 import { useOrgName } from "../views/org";
 import type { Poll } from "./queries";
 import type { Results } from "./service";
 import { shareLinks } from "./share";
 import { LiveAnnouncer, LiveResults } from "./views";
-
-const text: Dictionary<{ voteThere: string; resultsLater: string }> = {
-  fr: {
-    voteThere: "Voter sur la page du sondage",
-    resultsLater: "Les résultats s'affichent sur la page du sondage, selon ses règles.",
-  },
-  en: {
-    voteThere: "Vote on the poll's page",
-    resultsLater: "Results are shown on the poll's page, by its rules.",
-  },
-};
 
 /**
  * The compact page for an <iframe> on another site: the question, the results when everyone may
@@ -32,7 +22,7 @@ export function EmbedPage(props: {
   publicUrl: string;
 }) {
   const { poll } = props;
-  const t = text[props.lang];
+  const t = messages(props.lang).pollEmbed;
   const question = inLang(props.lang, poll.question, poll.questionEn);
   return (
     <>

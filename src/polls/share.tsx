@@ -2,30 +2,8 @@
 // script, no third party), and an <iframe> snippet for the compact embed page (embed.tsx), the one poll page other
 // sites may frame (see http/security-headers.ts).
 import { encode } from "uqr";
-import type { Dictionary, Lang } from "../i18n";
-
-const text: Dictionary<{
-  share: string;
-  link: string;
-  embed: string;
-  embedHint: string;
-  qr: (url: string) => string;
-}> = {
-  fr: {
-    share: "Partager ce sondage",
-    link: "Lien",
-    embed: "Intégrer sur un site",
-    embedHint: "Copiez ce code dans la page où le sondage doit apparaître.",
-    qr: (url) => `QR code : ${url}`,
-  },
-  en: {
-    share: "Share this poll",
-    link: "Link",
-    embed: "Embed on a site",
-    embedHint: "Copy this code into the page where the poll should appear.",
-    qr: (url) => `QR code: ${url}`,
-  },
-};
+import type { Lang } from "../i18n";
+import { messages } from "../messages";
 
 /** The poll's public address and its embed snippet, from PUBLIC_URL. */
 export function shareLinks(publicUrl: string, slug: string) {
@@ -74,7 +52,7 @@ export function QrCode(props: { url: string; label: string }) {
 }
 
 export function ShareBlock(props: { publicUrl: string; slug: string; lang: Lang }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).pollShare;
   const links = shareLinks(props.publicUrl, props.slug);
   return (
     <section class="share" aria-labelledby="share-title">

@@ -1,113 +1,14 @@
 // Public poll pages: the question and its radio form, or the voter's choice and live results.
 
 import { POW_FIELD } from "../http/proof-of-work";
-import type { Dictionary, Lang } from "../i18n";
+import type { Lang } from "../i18n";
 import { formatInstant, inLang } from "../incidents/format";
+import { messages } from "../messages";
 import { PublicLayout } from "../views/layout";
 import { HONEYPOT_FIELD, STARTED_FIELD } from "./bot-check";
 import type { Poll } from "./queries";
 import type { PollState, Results, VoteOutcome } from "./service";
 import { ShareBlock } from "./share";
-
-const text: Dictionary<{
-  answer: string;
-  vote: string;
-  results: string;
-  total: (n: number) => string;
-  voters: (n: number) => string;
-  turnout: (voters: number, invited: number, percent: number) => string;
-  votes: (n: number) => string;
-  bar: (label: string, votes: string, percent: string) => string;
-  chooseUpTo: (n: number) => string;
-  tooMany: (n: number) => string;
-  notHuman: string;
-  noProof: string;
-  inviteOnly: string;
-  honeypot: string;
-  resultsAfterClose: string;
-  percent: (n: number) => string;
-  choice: string;
-  recorded: string;
-  already: string;
-  closed: string;
-  chooseAnswer: string;
-  rateLimited: (seconds: number) => string;
-  closesAt: string;
-  closedOn: string;
-  about: string;
-  live: string;
-  resultsAfterVote: string;
-  openPolls: string;
-}> = {
-  fr: {
-    answer: "Votre réponse",
-    vote: "Voter",
-    results: "Résultats",
-    total: (n) => `${n} vote${n > 1 ? "s" : ""} au total`,
-    voters: (n) => `${n} votant${n > 1 ? "s" : ""} au total`,
-    turnout: (n, of, p) =>
-      `${n} votant${n > 1 ? "s" : ""} sur ${of} invité${of > 1 ? "s" : ""} (${p} %)`,
-    votes: (n) => `${n} vote${n > 1 ? "s" : ""}`,
-    bar: (label, votes, percent) => `${label} : ${votes}, ${percent}`,
-    chooseUpTo: (n) => `Choisissez jusqu'à ${n} réponses.`,
-    tooMany: (n) => `Choisissez au plus ${n} réponses : rien n'a été enregistré.`,
-    notHuman:
-      "Votre vote n'a pas été enregistré : le formulaire a été envoyé trop vite ou avec le champ caché rempli, comme le font les robots. Attendez quelques secondes puis votez à nouveau.",
-    noProof:
-      "Votre vote n'a pas été enregistré : la vérification anti-robot de votre navigateur n'a pas abouti (elle demande JavaScript). Rechargez la page puis votez à nouveau.",
-    inviteOnly:
-      "Ce sondage est réservé aux personnes invitées : votez avec le lien reçu par courriel.",
-    honeypot: "Laissez ce champ vide",
-    resultsAfterClose: "Les résultats s'affichent à la clôture du sondage.",
-    percent: (n) => `${n} %`,
-    choice: "Votre choix :",
-    recorded: "Merci, votre vote est enregistré.",
-    already: "Vous avez déjà voté : votre vote est inchangé.",
-    closed: "Ce sondage est clos : les votes ne sont plus acceptés.",
-    chooseAnswer: "Choisissez une des réponses proposées.",
-    rateLimited: (s) =>
-      `Trop de votes viennent de votre adresse en ce moment. Réessayez dans ${s} seconde${s > 1 ? "s" : ""}.`,
-    closesAt: "Clôture :",
-    closedOn: "Sondage clos.",
-    about: "À propos de l'incident :",
-    live: "Les résultats se mettent à jour tout seuls.",
-    resultsAfterVote: "Les résultats s'affichent après votre vote.",
-    openPolls: "Sondages ouverts",
-  },
-  en: {
-    answer: "Your answer",
-    vote: "Vote",
-    results: "Results",
-    total: (n) => `${n} vote${n === 1 ? "" : "s"} in total`,
-    voters: (n) => `${n} voter${n === 1 ? "" : "s"} in total`,
-    turnout: (n, of, p) => `${n} voter${n === 1 ? "" : "s"} out of ${of} invited (${p}%)`,
-    votes: (n) => `${n} vote${n === 1 ? "" : "s"}`,
-    bar: (label, votes, percent) => `${label}: ${votes}, ${percent}`,
-    chooseUpTo: (n) => `Choose up to ${n} answers.`,
-    tooMany: (n) => `Choose at most ${n} answers: nothing was recorded.`,
-    notHuman:
-      "Your vote was not recorded: the form was sent too fast or with the hidden field filled in, as robots do. Wait a few seconds and vote again.",
-    noProof:
-      "Your vote was not recorded: your browser's anti-robot check did not complete (it needs JavaScript). Reload the page and vote again.",
-    inviteOnly: "This poll is for invited people only: vote with the link you received by email.",
-    honeypot: "Leave this field empty",
-    resultsAfterClose: "Results are shown once the poll is closed.",
-    percent: (n) => `${n}%`,
-    choice: "Your choice:",
-    recorded: "Thank you, your vote is recorded.",
-    already: "You already voted: your vote is unchanged.",
-    closed: "This poll is closed: votes are no longer accepted.",
-    chooseAnswer: "Choose one of the answers.",
-    rateLimited: (s) =>
-      `Too many votes are coming from your address right now. Try again in ${s} second${s === 1 ? "" : "s"}.`,
-    closesAt: "Closes:",
-    closedOn: "This poll is closed.",
-    about: "About the incident:",
-    live: "Results update by themselves.",
-    resultsAfterVote: "Results are shown once you have voted.",
-    openPolls: "Open polls",
-  },
-};
 
 /** What the last vote attempt said, shown at the top of the poll box. */
 export type VoteMessage = Exclude<VoteOutcome, { kind: "not_found" }>;
@@ -116,7 +17,7 @@ const POLL_INTERVAL = "every 3s";
 
 /** One sentence with every answer's figures and the total: what the live region announces. */
 export function resultsSummary(results: Results, lang: Lang, single: boolean): string {
-  const t = text[lang];
+  const t = messages(lang).pollsPublic;
   const total = single ? t.total(results.total) : t.voters(results.total);
   const turnout = turnoutText(results, lang);
   const each = results.options.map((o) =>
@@ -129,7 +30,7 @@ export function resultsSummary(results: Results, lang: Lang, single: boolean): s
 function turnoutText(results: Results, lang: Lang): string | undefined {
   if (!results.invited) return undefined;
   const percent = Math.round((results.total * 100) / results.invited);
-  return text[lang].turnout(results.total, results.invited, percent);
+  return messages(lang).pollsPublic.turnout(results.total, results.invited, percent);
 }
 
 /**
@@ -148,7 +49,7 @@ export function LiveResults(props: {
   /** False where the refresh could not read them (a voting link's page: no cookie says who). */
   live?: boolean;
 }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).pollsPublic;
   const live =
     props.closed || props.live === false
       ? {}
@@ -203,7 +104,7 @@ export const LiveAnnouncer = () => (
 );
 
 function messageText(lang: Lang, message: VoteMessage): string {
-  const t = text[lang];
+  const t = messages(lang).pollsPublic;
   switch (message.kind) {
     case "recorded":
       return t.recorded;
@@ -234,7 +135,7 @@ function VoteForm(props: {
   invitation: Invitation | undefined;
 }) {
   const { poll, options, formStarted, powBits } = props.state;
-  const t = text[props.lang];
+  const t = messages(props.lang).pollsPublic;
   const single = poll.maxChoices === 1;
   const error = props.fieldError;
   const action = props.invitation?.action ?? `/polls/${poll.slug}/vote`;
@@ -303,7 +204,7 @@ export function PollBox(props: {
   invitation?: Invitation;
 }) {
   const { poll, options, closed, choices, results } = props.state;
-  const t = text[props.lang];
+  const t = messages(props.lang).pollsPublic;
   const chosen = options.filter((o) => choices.includes(o.id));
   const message = props.message;
   const isError =
@@ -363,7 +264,7 @@ export function PollPage(props: {
   invitation?: Invitation;
 }) {
   const { poll, incident, closed } = props.state;
-  const t = text[props.lang];
+  const t = messages(props.lang).pollsPublic;
   const question = inLang(props.lang, poll.question, poll.questionEn);
   return (
     <PublicLayout title={question} lang={props.lang} path={props.path}>
@@ -402,7 +303,7 @@ export function PollPage(props: {
 }
 
 export function PollsSection(props: { polls: Poll[]; lang: Lang }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).pollsPublic;
   if (!props.polls.length) return null;
   return (
     <section aria-labelledby="polls-title">

@@ -1,15 +1,11 @@
 // The compact status banner made to be framed by other sites (`/embed/status`).
 import { raw } from "hono/html";
-import type { Dictionary, Lang } from "../i18n";
+import type { Lang } from "../i18n";
 import { inLang } from "../incidents/format";
 import type { Incident } from "../incidents/queries";
+import { messages } from "../messages";
 import type { Overall } from "./summary";
 import { OverallBanner } from "./views";
-
-const text: Dictionary<{ details: string }> = {
-  fr: { details: "Voir la page d'état" },
-  en: { details: "See the status page" },
-};
 
 /** The banner, the open incidents' titles, and a link out (a framed page holds no form). */
 export function StatusEmbedPage(props: {
@@ -19,7 +15,7 @@ export function StatusEmbedPage(props: {
   orgName: string;
   publicUrl: string;
 }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).statusEmbed;
   return (
     <>
       {raw("<!DOCTYPE html>")}

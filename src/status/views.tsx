@@ -1,108 +1,17 @@
 // The status page's parts: the overall banner, the components with their 90-day strips, maintenance.
 import { raw } from "hono/html";
-import type { Dictionary, Lang } from "../i18n";
+import type { Lang } from "../i18n";
 import { formatInstant, inLang } from "../incidents/format";
+import { messages } from "../messages";
 import type { HistoryDay } from "./history";
 import type { MaintenanceWithComponents } from "./maintenance";
 import type { Component, ComponentGroup, ComponentStatus } from "./queries";
 import type { Overall } from "./summary";
 
-const text: Dictionary<{
-  status: Record<ComponentStatus, string>;
-  overall: Record<ComponentStatus, string>;
-  since: string;
-  noComponents: string;
-  components: string;
-  other: string;
-  history: (days: number) => string;
-  noData: string;
-  problemDays: (n: number) => string;
-  maintenance: string;
-  maintenanceStatus: Record<MaintenanceWithComponents["maintenance"]["status"], string>;
-  from: string;
-  to: string;
-  affects: string;
-  today: string;
-}> = {
-  fr: {
-    status: {
-      operational: "Opérationnel",
-      degraded: "Dégradé",
-      partial_outage: "Panne partielle",
-      major_outage: "Panne majeure",
-      maintenance: "En maintenance",
-    },
-    overall: {
-      operational: "Tous les services fonctionnent",
-      degraded: "Certains services sont dégradés",
-      partial_outage: "Panne partielle en cours",
-      major_outage: "Panne majeure en cours",
-      maintenance: "Maintenance en cours",
-    },
-    since: "depuis le",
-    noComponents: "Aucun service n'est encore suivi ici.",
-    components: "Services",
-    other: "Autres services",
-    history: (days) => `Les ${days} derniers jours`,
-    noData: "pas de données",
-    problemDays: (n) =>
-      n === 0
-        ? "aucun incident"
-        : n === 1
-          ? "1 jour avec un problème"
-          : `${n} jours avec un problème`,
-    maintenance: "Maintenance programmée",
-    maintenanceStatus: {
-      scheduled: "Prévue",
-      in_progress: "En cours",
-      completed: "Terminée",
-      cancelled: "Annulée",
-    },
-    from: "du",
-    to: "au",
-    affects: "Services concernés",
-    today: "aujourd'hui",
-  },
-  en: {
-    status: {
-      operational: "Operational",
-      degraded: "Degraded performance",
-      partial_outage: "Partial outage",
-      major_outage: "Major outage",
-      maintenance: "Under maintenance",
-    },
-    overall: {
-      operational: "All systems operational",
-      degraded: "Some systems are degraded",
-      partial_outage: "Partial outage in progress",
-      major_outage: "Major outage in progress",
-      maintenance: "Maintenance in progress",
-    },
-    since: "since",
-    noComponents: "No service is tracked here yet.",
-    components: "Services",
-    other: "Other services",
-    history: (days) => `The last ${days} days`,
-    noData: "no data",
-    problemDays: (n) =>
-      n === 0 ? "no incident" : n === 1 ? "1 day with a problem" : `${n} days with a problem`,
-    maintenance: "Scheduled maintenance",
-    maintenanceStatus: {
-      scheduled: "Scheduled",
-      in_progress: "In progress",
-      completed: "Completed",
-      cancelled: "Cancelled",
-    },
-    from: "from",
-    to: "to",
-    affects: "Affected services",
-    today: "today",
-  },
-};
-
 export const componentStatusText = (lang: Lang, status: ComponentStatus) =>
-  text[lang].status[status];
-export const overallText = (lang: Lang, status: ComponentStatus) => text[lang].overall[status];
+  messages(lang).statusPublic.status[status];
+export const overallText = (lang: Lang, status: ComponentStatus) =>
+  messages(lang).statusPublic.overall[status];
 
 function Time(props: { iso: string; lang: Lang }) {
   return <time datetime={props.iso}>{formatInstant(props.iso, props.lang)}</time>;
@@ -110,7 +19,7 @@ function Time(props: { iso: string; lang: Lang }) {
 
 /** The worst status, in words, and when it began. */
 export function OverallBanner(props: { overall: Overall; lang: Lang }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).statusPublic;
   const { status, since } = props.overall;
   return (
     <section class={`status-banner s-${status}`} aria-labelledby="overall-status">
@@ -138,7 +47,7 @@ const notable = (d: HistoryDay) =>
  * light when everyone opens it at once.
  */
 function HistoryStrip(props: { days: HistoryDay[]; lang: Lang; name: string }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).statusPublic;
   const problems = props.days.filter(notable).length;
   return (
     <ol
@@ -194,7 +103,7 @@ export function ComponentsSection(props: {
   histories?: Map<number, HistoryDay[]>;
   lang: Lang;
 }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).statusPublic;
   if (!props.components.length) return <p class="muted">{t.noComponents}</p>;
   const sections = [
     ...props.groups.map((g) => ({
@@ -225,7 +134,7 @@ export function MaintenanceSection(props: {
   maintenances: MaintenanceWithComponents[];
   lang: Lang;
 }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).statusPublic;
   if (!props.maintenances.length) return null;
   return (
     <section aria-labelledby="maintenance-title">
