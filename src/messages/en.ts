@@ -918,4 +918,47 @@ export const en: Messages = {
       `This address matches the stored hash of ${n} ${n === 1 ? "event" : "events"} of ${scope}:`,
     at: "at",
   },
+  mailTemplates: {
+    invitation: {
+      subject: (list) => `${list}: would you like to keep hearing from us?`,
+      hello: (name) => (name ? `Hello ${name},` : "Hello,"),
+      why: (list) =>
+        `You took part last year. Before we write to you again about "${list}", we are asking for your agreement.`,
+      purpose: "What you would agree to:",
+      ask: (deadline) => `Please answer by ${deadline}: confirming or declining takes one click.`,
+      confirm: "Answer the invitation",
+      silence:
+        "If we do not hear from you, we will erase your data on that date and never write again. This is the only message you will get.",
+      silenceBeforeReminder:
+        "If we do not hear from you, we will erase your data on that date and never write again. You will get at most one reminder before then.",
+      silenceInReminder:
+        "If we do not hear from you, we will erase your data on that date and never write again. This reminder is the last message you will get.",
+      reminderSubject: (subject) => `Reminder: ${subject}`,
+      reminderLine: "A reminder: you have not answered our invitation yet.",
+      unsubscribe: "Receive nothing more",
+      preferences: "Manage your preferences and your data",
+      deadlineFormat: new Intl.DateTimeFormat("en-GB", {
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: "UTC",
+      }),
+    },
+    campaignFooter: {
+      why: (list) => `You get this message because you agreed to receive "${list}".`,
+      unsubscribe: "Unsubscribe in one click",
+      preferences: "Preferences and data",
+    },
+    subscribeConfirmation: {
+      subject: (list) => `Confirm your subscription: ${list}`,
+      hello: "Hello,",
+      why: (list) => `Someone (you, we hope) asked to receive "${list}" at this address.`,
+      purpose: "What you would agree to:",
+      confirm: "Confirm my subscription",
+      ignore:
+        "If it was not you, ignore this message: without a confirmation you will get nothing else.",
+      unsubscribe: "Receive nothing more",
+      preferences: "Manage your preferences and your data",
+    },
+  },
 };

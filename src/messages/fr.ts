@@ -1025,6 +1025,56 @@ export const fr = {
       `Cette adresse correspond à l'empreinte gardée de ${n}\u00a0${n === 1 ? "événement" : "événements"} de ${scope}\u00a0:`,
     at: "le",
   },
+  // The mails Relance writes (src/sending/templates.tsx): the re-consent invitation, the campaign
+  // footer and the double opt-in confirmation.
+  mailTemplates: {
+    invitation: {
+      subject: (list: string) => `${list} : souhaitez-vous continuer à recevoir nos messages ?`,
+      hello: (name: string | null) => (name ? `Bonjour ${name},` : "Bonjour,"),
+      why: (list: string) =>
+        `Vous avez participé l'an dernier. Avant de vous écrire à nouveau au sujet de « ${list} », nous vous demandons votre accord.`,
+      purpose: "Ce à quoi vous consentez :",
+      ask: (deadline: string) =>
+        `Répondez avant le ${deadline} : confirmer ou refuser prend un clic.`,
+      confirm: "Répondre à l'invitation",
+      silence:
+        "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Ce message est le seul que vous recevrez.",
+      /** With a reminder: the one still to come (`BeforeReminder`), or this very mail (`InReminder`). */
+      silenceBeforeReminder:
+        "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Vous recevrez au plus un rappel d'ici là.",
+      silenceInReminder:
+        "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Ce rappel est le dernier message que vous recevrez.",
+      reminderSubject: (subject: string) => `Rappel : ${subject}`,
+      reminderLine: "Petit rappel : vous n'avez pas encore répondu à notre invitation.",
+      unsubscribe: "Ne plus rien recevoir",
+      preferences: "Gérer vos préférences et vos données",
+      /** Built once: constructing a date format per message was a sixth of the dispatcher's CPU. */
+      deadlineFormat: new Intl.DateTimeFormat("fr-FR", {
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: "UTC",
+      }),
+    },
+    campaignFooter: {
+      why: (list: string) =>
+        `Vous recevez ce message parce que vous avez accepté de recevoir « ${list} ».`,
+      unsubscribe: "Se désabonner en un clic",
+      preferences: "Préférences et données",
+    },
+    subscribeConfirmation: {
+      subject: (list: string) => `Confirmez votre inscription : ${list}`,
+      hello: "Bonjour,",
+      why: (list: string) =>
+        `Quelqu'un (vous, nous l'espérons) a demandé à recevoir « ${list} » à cette adresse.`,
+      purpose: "Ce à quoi vous consentez :",
+      confirm: "Confirmer mon inscription",
+      ignore:
+        "Si ce n'est pas vous, ignorez ce message : sans confirmation, vous ne recevrez rien d'autre.",
+      unsubscribe: "Ne plus rien recevoir",
+      preferences: "Gérer vos préférences et vos données",
+    },
+  },
 };
 
 export type Messages = typeof fr;
