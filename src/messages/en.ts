@@ -961,4 +961,30 @@ export const en: Messages = {
       preferences: "Manage your preferences and your data",
     },
   },
+  noticeMail: {
+    subject: (title, status, declared) =>
+      declared ? `Incident: ${title} (${status})` : `Update: ${title} (${status})`,
+    lead: (declared) => (declared ? "An incident was just declared." : "An incident changed."),
+    status: "Status",
+    more: "The whole incident",
+    why: (listName) => `You receive this because you confirmed: ${listName}.`,
+    unsubscribe: "Stop receiving these (one click)",
+    preferences: "Manage your preferences and your data",
+    maintenanceSubject: {
+      scheduled: (title) => `Scheduled maintenance: ${title}`,
+      in_progress: (title) => `Maintenance in progress: ${title}`,
+      updated: (title) => `Maintenance changed: ${title}`,
+      cancelled: (title) => `Maintenance cancelled: ${title}`,
+      completed: (title) => `Maintenance ended: ${title}`,
+    },
+    maintenanceLead: {
+      scheduled: "A maintenance is scheduled.",
+      in_progress: "A maintenance has just begun.",
+      updated: "A maintenance changed; this is what is planned now.",
+      cancelled: "A scheduled maintenance is cancelled: it will not take place.",
+      completed: "A maintenance in progress has just ended, earlier than planned.",
+    },
+    window: (from, to) => `From ${from} to ${to}`,
+    home: "The status page",
+  },
 };

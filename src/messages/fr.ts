@@ -1075,6 +1075,34 @@ export const fr = {
       preferences: "Gérer vos préférences et vos données",
     },
   },
+  // The mail of an incident or maintenance notice (src/subscriptions/notice-mail.tsx).
+  noticeMail: {
+    subject: (title: string, status: string, declared: boolean) =>
+      declared ? `Incident : ${title} (${status})` : `Mise à jour : ${title} (${status})`,
+    lead: (declared: boolean): string =>
+      declared ? "Un incident vient d'être déclaré." : "Un incident a changé.",
+    status: "État",
+    more: "Tout l'incident",
+    why: (listName: string) => `Vous recevez ce message car vous avez confirmé : ${listName}.`,
+    unsubscribe: "Ne plus rien recevoir (un clic)",
+    preferences: "Gérer vos préférences et vos données",
+    maintenanceSubject: {
+      scheduled: (title: string) => `Maintenance prévue : ${title}`,
+      in_progress: (title: string) => `Maintenance en cours : ${title}`,
+      updated: (title: string) => `Maintenance modifiée : ${title}`,
+      cancelled: (title: string) => `Maintenance annulée : ${title}`,
+      completed: (title: string) => `Maintenance terminée : ${title}`,
+    },
+    maintenanceLead: {
+      scheduled: "Une maintenance est prévue.",
+      in_progress: "Une maintenance vient de commencer.",
+      updated: "Une maintenance a changé ; voici ce qui est prévu désormais.",
+      cancelled: "Une maintenance prévue est annulée : elle n'aura pas lieu.",
+      completed: "Une maintenance en cours vient de se terminer, plus tôt que prévu.",
+    },
+    window: (from: string, to: string) => `Du ${from} au ${to}`,
+    home: "La page d'état",
+  },
 };
 
 export type Messages = typeof fr;
