@@ -987,4 +987,30 @@ export const en: Messages = {
     window: (from, to) => `From ${from} to ${to}`,
     home: "The status page",
   },
+  botFields: {
+    honeypot: "Leave this field empty",
+    refused:
+      "Nothing was recorded: the form was sent too quickly, or your browser's anti-robot check did not complete. Read it over and send it again.",
+  },
+  statusSubscribe: {
+    getUpdates: "Get updates",
+    getUpdatesHint:
+      "A message for each incident declared or updated. We first write to confirm; without your click, nothing else.",
+    follow: "Follow this incident",
+    followHint:
+      "A message for each update of this incident. Following ends by itself 7 days after it is resolved, and your address is then erased.",
+    email: "Email address",
+    subscribe: "Get updates",
+    followButton: "Follow",
+    sentTitle: "Check your inbox",
+    sentBody:
+      "If this address can receive our messages, a confirmation link is on its way. Nothing will be sent to you until you click it.",
+    back: "Back",
+    errors: {
+      required: "Enter your email address.",
+      too_long: "This address is too long.",
+      email: "This email address is not valid (for example: name@example.org).",
+      components: "Name components by their slug, like `api` or `website`.",
+    },
+  },
 };

@@ -1103,6 +1103,34 @@ export const fr = {
     window: (from: string, to: string) => `Du ${from} au ${to}`,
     home: "La page d'état",
   },
+  // The hidden fields of a guarded public form and its refusal (src/subscriptions/bot-fields.tsx).
+  botFields: {
+    honeypot: "Laissez ce champ vide",
+    refused:
+      "Rien n'a été enregistré : le formulaire est parti trop vite, ou la vérification anti-robot de votre navigateur n'a pas abouti. Relisez-le et envoyez-le à nouveau.",
+  },
+  // "Get updates" and "Follow this incident", and their answer (src/subscriptions/views.tsx).
+  statusSubscribe: {
+    getUpdates: "Recevoir les mises à jour",
+    getUpdatesHint:
+      "Un message à chaque incident déclaré ou mis à jour. Nous vous écrivons d'abord pour confirmer ; sans clic de votre part, rien d'autre.",
+    follow: "Suivre cet incident",
+    followHint:
+      "Un message à chaque mise à jour de cet incident. Le suivi prend fin seul 7 jours après sa résolution, et votre adresse est alors effacée.",
+    email: "Adresse e-mail",
+    subscribe: "Recevoir les mises à jour",
+    followButton: "Suivre",
+    sentTitle: "Vérifiez votre boîte aux lettres",
+    sentBody:
+      "Si cette adresse peut recevoir nos messages, un lien de confirmation vient d'y partir. Rien ne vous sera envoyé tant que vous n'aurez pas cliqué dessus.",
+    back: "Retour",
+    errors: {
+      required: "Indiquez votre adresse e-mail.",
+      too_long: "Cette adresse est trop longue.",
+      email: "Cette adresse e-mail n'est pas valide (exemple : nom@exemple.fr).",
+      components: "Les composants se donnent par leur identifiant, comme `api` ou `site-web`.",
+    },
+  },
 };
 
 export type Messages = typeof fr;
