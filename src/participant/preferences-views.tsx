@@ -1,6 +1,6 @@
 // The unsubscribe page and the preferences page (lists, language, export, erase), in the
 // visitor's language (catalogue section `preferences`).
-import type { Lang } from "../i18n";
+import { LANGS, LANGUAGE_NAMES, type Lang } from "../i18n";
 import { messages } from "../messages";
 import { PublicLayout } from "../views/layout";
 import type { Membership } from "./preferences";
@@ -119,12 +119,11 @@ export function PreferencesPage(props: {
             <label>
               {t.languageLabel}
               <select name="language">
-                <option value="fr" selected={props.contactLang === "fr"} lang="fr">
-                  Français
-                </option>
-                <option value="en" selected={props.contactLang === "en"} lang="en">
-                  English
-                </option>
+                {LANGS.map((lang) => (
+                  <option value={lang} selected={props.contactLang === lang} lang={lang}>
+                    {LANGUAGE_NAMES[lang]}
+                  </option>
+                ))}
               </select>
             </label>
             <button type="submit" class="outline">
