@@ -31,5 +31,5 @@ export function pickLang(
   return (ranked[0]?.lang as Lang | undefined) ?? fallback;
 }
 
-/** A dictionary per language; each domain keeps its own next to its views. */
-export type Dictionary<T> = Record<Lang, T>;
+/** The locale each language writes dates and numbers in ("4 Dec 2026", "3,800"; "4 déc. 2026", "3 800"). */
+export const LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-GB" };

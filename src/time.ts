@@ -1,11 +1,9 @@
 // How every page shows an instant: in the organisation's zone (ORG_TIMEZONE), in the reader's
 // language, "4 déc. 2026, 04:13" / "4 Dec 2026, 04:13", with a relative hint where it helps.
 // ISO strings stay for machines: JSON, CSV, feeds and the `datetime` attribute.
-import type { Lang } from "./i18n";
+import { type Lang, LOCALES } from "./i18n";
 
 export const DEFAULT_TIMEZONE = "Europe/Paris";
-
-const LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-GB" };
 
 const toDate = (at: string | Date) => (at instanceof Date ? at : new Date(at));
 

@@ -1,14 +1,12 @@
 // Admin views: the deliverability panel (overall and per send) and the inbound mail Relance keeps.
 
-import type { Lang } from "../i18n";
+import { LOCALES } from "../i18n";
 import { AdminLayout } from "../views/layout";
 import { useAdminLang, useAdminText } from "../views/org";
 import { Time } from "../views/time";
 import type { InboundMail } from "../webhooks/service";
 import { OutcomeChart } from "./chart";
 import type { Deliverability } from "./service";
-
-const LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-US" };
 
 /** Counts and rates as the admin's language writes them: "3,800" and "0.50%", or "3 800" and "0,50 %". */
 function useNumbers() {

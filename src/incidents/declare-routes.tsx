@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { problem } from "../http/problem";
-import type { Lang } from "../i18n";
+import { type Lang, LOCALES } from "../i18n";
 import { messages } from "../messages";
 import type { SendReport } from "../sending/outbox";
 import { AdminLayout } from "../views/layout";
@@ -24,8 +24,6 @@ import {
 type C = Context<AppEnv>;
 
 export const declareRoutes = new Hono<AppEnv>();
-
-const LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-US" };
 
 /** "1.5 %" or "1,5 %": one decimal, a space before the sign in both languages (as before). */
 const percent = (rate: number, lang: Lang) =>

@@ -1006,7 +1006,6 @@ export const en: Messages = {
     affects: "Affected services",
     today: "today",
   },
-  statusEmbed: { details: "See the status page" },
   incidentsPublic: {
     status: {
       investigating: "Investigating",
@@ -1044,4 +1043,240 @@ export const en: Messages = {
     },
     back: "Back to the home page",
   },
+  mailTemplates: {
+    invitation: {
+      subject: (list) => `${list}: would you like to keep hearing from us?`,
+      hello: (name) => (name ? `Hello ${name},` : "Hello,"),
+      why: (list) =>
+        `You took part last year. Before we write to you again about "${list}", we are asking for your agreement.`,
+      purpose: "What you would agree to:",
+      ask: (deadline) => `Please answer by ${deadline}: confirming or declining takes one click.`,
+      confirm: "Answer the invitation",
+      silence:
+        "If we do not hear from you, we will erase your data on that date and never write again. This is the only message you will get.",
+      silenceBeforeReminder:
+        "If we do not hear from you, we will erase your data on that date and never write again. You will get at most one reminder before then.",
+      silenceInReminder:
+        "If we do not hear from you, we will erase your data on that date and never write again. This reminder is the last message you will get.",
+      reminderSubject: (subject) => `Reminder: ${subject}`,
+      reminderLine: "A reminder: you have not answered our invitation yet.",
+      unsubscribe: "Receive nothing more",
+      preferences: "Manage your preferences and your data",
+      deadlineFormat: new Intl.DateTimeFormat("en-GB", {
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: "UTC",
+      }),
+    },
+    campaignFooter: {
+      why: (list) => `You get this message because you agreed to receive "${list}".`,
+      unsubscribe: "Unsubscribe in one click",
+      preferences: "Preferences and data",
+    },
+    subscribeConfirmation: {
+      subject: (list) => `Confirm your subscription: ${list}`,
+      hello: "Hello,",
+      why: (list) => `Someone (you, we hope) asked to receive "${list}" at this address.`,
+      purpose: "What you would agree to:",
+      confirm: "Confirm my subscription",
+      ignore:
+        "If it was not you, ignore this message: without a confirmation you will get nothing else.",
+      unsubscribe: "Receive nothing more",
+      preferences: "Manage your preferences and your data",
+    },
+  },
+  noticeMail: {
+    subject: (title, status, declared) =>
+      declared ? `Incident: ${title} (${status})` : `Update: ${title} (${status})`,
+    lead: (declared) => (declared ? "An incident was just declared." : "An incident changed."),
+    status: "Status",
+    more: "The whole incident",
+    why: (listName) => `You receive this because you confirmed: ${listName}.`,
+    unsubscribe: "Stop receiving these (one click)",
+    preferences: "Manage your preferences and your data",
+    maintenanceSubject: {
+      scheduled: (title) => `Scheduled maintenance: ${title}`,
+      in_progress: (title) => `Maintenance in progress: ${title}`,
+      updated: (title) => `Maintenance changed: ${title}`,
+      cancelled: (title) => `Maintenance cancelled: ${title}`,
+      completed: (title) => `Maintenance ended: ${title}`,
+    },
+    maintenanceLead: {
+      scheduled: "A maintenance is scheduled.",
+      in_progress: "A maintenance has just begun.",
+      updated: "A maintenance changed; this is what is planned now.",
+      cancelled: "A scheduled maintenance is cancelled: it will not take place.",
+      completed: "A maintenance in progress has just ended, earlier than planned.",
+    },
+    window: (from, to) => `From ${from} to ${to}`,
+    home: "The status page",
+  },
+  botFields: {
+    honeypot: "Leave this field empty",
+    refused:
+      "Nothing was recorded: the form was sent too quickly, or your browser's anti-robot check did not complete. Read it over and send it again.",
+  },
+  statusSubscribe: {
+    getUpdates: "Get updates",
+    getUpdatesHint:
+      "A message for each incident declared or updated. We first write to confirm; without your click, nothing else.",
+    follow: "Follow this incident",
+    followHint:
+      "A message for each update of this incident. Following ends by itself 7 days after it is resolved, and your address is then erased.",
+    email: "Email address",
+    subscribe: "Get updates",
+    followButton: "Follow",
+    sentTitle: "Check your inbox",
+    sentBody:
+      "If this address can receive our messages, a confirmation link is on its way. Nothing will be sent to you until you click it.",
+    back: "Back",
+    errors: {
+      required: "Enter your email address.",
+      too_long: "This address is too long.",
+      email: "This email address is not valid (for example: name@example.org).",
+      components: "Name components by their slug, like `api` or `website`.",
+    },
+  },
+  participant: {
+    badLink: {
+      title: "This link does not work",
+      body: "This link is incomplete or was altered, or it does not belong to this page. Nothing was changed. Copy the whole link from the message you received (it is sometimes split over two lines), or reply to that message to write to us.",
+    },
+    gone: {
+      title: "Nothing to show",
+      body: "This link no longer matches anything we hold: the data may have been erased. Nothing was changed.",
+    },
+    expiredLink: {
+      title: "This link has expired",
+      body: "This link is no longer valid. Nothing was changed.",
+    },
+    invitationTitle: "Your agreement",
+    hello: (name) => (name ? `Hello ${name},` : "Hello,"),
+    asker: (list) => `Who is asking: the organisers of "${list}".`,
+    purpose: (v) => `What you would agree to (text version ${v}):`,
+    deadline: (date) => `You can answer until ${date}.`,
+    question: "Do you agree to keep hearing from us?",
+    confirm: "I confirm",
+    decline: "I decline",
+    declineNote: "Declining erases your personal data and stops us from ever writing to you again.",
+    confirmedTitle: "Thank you, your agreement is recorded",
+    confirmedBody: (list) =>
+      `You will receive the messages of "${list}". You can unsubscribe at any time, in one click, from any message.`,
+    erasedTitle: "Done",
+    erasedBody:
+      "You declined: your personal data has been erased and we will not write to you again.",
+    expiredTitle: "The invitation has expired",
+    expiredBody: (date) =>
+      `Answers were due by ${date}. Without an answer, your data has been (or will be) erased and we will not write again. Nothing was changed.`,
+    closedTitle: "This invitation no longer applies",
+    closedBody:
+      "Your situation changed since this invitation (an unsubscribe, for instance). Nothing was changed.",
+    preferences: "Manage your preferences and your data",
+    registrationTitle: "Enter this year's contest",
+    registrationIntro:
+      "Check and complete last year's details, then save. Every field is required.",
+    labels: { name: "Your name", site: "Site name", url: "Site address", category: "Category" },
+    hints: { url: "Starts with http:// or https://" },
+    save: "Save my entry",
+    saved: "Your entry is saved.",
+    savedAt: (date) => `Last changed: ${date}.`,
+    closedRegistrations: (date) =>
+      `Entries closed on ${date}: your entry can no longer be changed.`,
+    closesAt: (date) => `You can change it until ${date}.`,
+    notConfirmed: "Confirm your agreement first to enter.",
+    fixErrors: "Please correct the fields marked below.",
+    errors: {
+      required: () => "This field is required.",
+      too_long: (n) => `At most ${n.toLocaleString("en")} characters.`,
+      control_characters: () => "No line breaks, tabs or other invisible characters in this field.",
+      url: () =>
+        "Give a full web address starting with http:// or https:// (for example https://www.example.org/).",
+    },
+  },
+  preferences: {
+    unsubscribeTitle: "Unsubscribe",
+    unsubscribeAsk: (list) => `Stop receiving the messages of "${list}"?`,
+    unsubscribeButton: "Unsubscribe me",
+    unsubscribedTitle: "You are unsubscribed",
+    unsubscribedBody: (list) => `You will no longer receive the messages of "${list}".`,
+    erasedBody: "Your data has been erased: we will not write to you again.",
+    preferences: "Manage your preferences and your data",
+    preferencesTitle: "Your preferences",
+    yourLists: "Your lists",
+    state: "State:",
+    leave: "Unsubscribe",
+    rejoin: "Subscribe again",
+    rejoinNote: "We will send you a confirmation email: nothing changes until you click it.",
+    pendingSent: "A confirmation email has been sent to you (at most one an hour).",
+    left: "Done: you are unsubscribed from this list.",
+    noLists: "You are on no list.",
+    language: "Language",
+    languageLabel: "Language of our messages and of these pages",
+    saveLanguage: "Save the language",
+    languageSaved: "Language saved.",
+    yourData: "Your data",
+    exportIntro:
+      "Download everything we know about you (record, consent history, entries, messages sent) as a JSON file.",
+    exportButton: "Download my data",
+    eraseIntro:
+      "You can also erase everything: only a one-way hash of your address will remain, so that nobody can sign you up again.",
+    eraseLink: "Erase all my data…",
+    eraseTitle: "Erase everything?",
+    eraseWarning:
+      "Your name, address, details and entries will be erased for good, on every list. We will never be able to write to you again. This cannot be undone.",
+    eraseButton: "Yes, erase everything",
+    cancel: "Cancel",
+    erasedTitle: "Your data is erased",
+    erasedAll:
+      "Everything was erased. Only a one-way hash of your address remains, which keeps anyone from signing you up or writing to you.",
+    stateLabels: {
+      legacy: "imported, never asked",
+      invited: "invitation awaiting your answer",
+      pending: "awaiting your confirmation by email",
+      confirmed: "subscribed",
+      declined: "declined",
+      expired: "expired",
+      unsubscribed: "unsubscribed",
+      bounced: "address failing",
+      complained: "reported as spam",
+      erased: "erased",
+    },
+  },
+  subscribe: {
+    title: (list) => `Subscribe: ${list}`,
+    intro:
+      "Give your address: we will email you a link to confirm. Nothing else is sent before you click it.",
+    email: "Email address",
+    name: "Your name",
+    optional: "(optional)",
+    consent: "I agree to receive these messages, as described above.",
+    purpose: "What you agree to:",
+    submit: "Subscribe",
+    fixErrors: "Please correct the fields marked below.",
+    noProof:
+      "Nothing was recorded: your browser's anti-robot check did not complete (it needs JavaScript). Send the form again.",
+    errors: {
+      required: "Give your email address.",
+      email: "This email address is not valid (example: name@example.org).",
+      too_long: "This field is too long.",
+      control_characters:
+        "This field cannot contain line breaks, tabs or other invisible characters.",
+      consent: "Tick the box to give your agreement: without it we cannot subscribe you.",
+    },
+    sentTitle: "Check your mailbox",
+    sentBody:
+      "If this address can receive our messages, a confirmation email has just been sent to it. Click the link inside to finish subscribing. Nothing else will be sent without that click.",
+    confirmTitle: "Confirm your subscription",
+    confirmAsk: (list) => `Do you confirm you want to receive "${list}"?`,
+    confirmButton: "I confirm my subscription",
+    confirmedTitle: "Subscription confirmed",
+    confirmedBody: (list) =>
+      `Thank you: you will receive the messages of "${list}". Every message has a one-click unsubscribe link.`,
+    closedTitle: "This link no longer applies",
+    closedBody: "Your situation changed since this request. Nothing was changed.",
+    expiredBody: "This confirmation link has expired. Nothing was changed: please subscribe again.",
+    again: "Subscribe again",
+  },
+  statusEmbed: { details: "See the status page" },
 };

@@ -1120,7 +1120,6 @@ export const fr = {
     affects: "Services concernés",
     today: "aujourd'hui",
   },
-  statusEmbed: { details: "Voir la page d'état" },
   incidentsPublic: {
     status: {
       investigating: "Analyse en cours",
@@ -1158,6 +1157,258 @@ export const fr = {
     },
     back: "Retour à l'accueil",
   },
+  mailTemplates: {
+    invitation: {
+      subject: (list: string) => `${list} : souhaitez-vous continuer à recevoir nos messages ?`,
+      hello: (name: string | null) => (name ? `Bonjour ${name},` : "Bonjour,"),
+      why: (list: string) =>
+        `Vous avez participé l'an dernier. Avant de vous écrire à nouveau au sujet de « ${list} », nous vous demandons votre accord.`,
+      purpose: "Ce à quoi vous consentez :",
+      ask: (deadline: string) =>
+        `Répondez avant le ${deadline} : confirmer ou refuser prend un clic.`,
+      confirm: "Répondre à l'invitation",
+      silence:
+        "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Ce message est le seul que vous recevrez.",
+      /** With a reminder: the one still to come (`BeforeReminder`), or this very mail (`InReminder`). */
+      silenceBeforeReminder:
+        "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Vous recevrez au plus un rappel d'ici là.",
+      silenceInReminder:
+        "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Ce rappel est le dernier message que vous recevrez.",
+      reminderSubject: (subject: string) => `Rappel : ${subject}`,
+      reminderLine: "Petit rappel : vous n'avez pas encore répondu à notre invitation.",
+      unsubscribe: "Ne plus rien recevoir",
+      preferences: "Gérer vos préférences et vos données",
+      /** Built once: constructing a date format per message was a sixth of the dispatcher's CPU. */
+      deadlineFormat: new Intl.DateTimeFormat("fr-FR", {
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: "UTC",
+      }),
+    },
+    campaignFooter: {
+      why: (list: string) =>
+        `Vous recevez ce message parce que vous avez accepté de recevoir « ${list} ».`,
+      unsubscribe: "Se désabonner en un clic",
+      preferences: "Préférences et données",
+    },
+    subscribeConfirmation: {
+      subject: (list: string) => `Confirmez votre inscription : ${list}`,
+      hello: "Bonjour,",
+      why: (list: string) =>
+        `Quelqu'un (vous, nous l'espérons) a demandé à recevoir « ${list} » à cette adresse.`,
+      purpose: "Ce à quoi vous consentez :",
+      confirm: "Confirmer mon inscription",
+      ignore:
+        "Si ce n'est pas vous, ignorez ce message : sans confirmation, vous ne recevrez rien d'autre.",
+      unsubscribe: "Ne plus rien recevoir",
+      preferences: "Gérer vos préférences et vos données",
+    },
+  },
+  noticeMail: {
+    subject: (title: string, status: string, declared: boolean) =>
+      declared ? `Incident : ${title} (${status})` : `Mise à jour : ${title} (${status})`,
+    lead: (declared: boolean): string =>
+      declared ? "Un incident vient d'être déclaré." : "Un incident a changé.",
+    status: "État",
+    more: "Tout l'incident",
+    why: (listName: string) => `Vous recevez ce message car vous avez confirmé : ${listName}.`,
+    unsubscribe: "Ne plus rien recevoir (un clic)",
+    preferences: "Gérer vos préférences et vos données",
+    maintenanceSubject: {
+      scheduled: (title: string) => `Maintenance prévue : ${title}`,
+      in_progress: (title: string) => `Maintenance en cours : ${title}`,
+      updated: (title: string) => `Maintenance modifiée : ${title}`,
+      cancelled: (title: string) => `Maintenance annulée : ${title}`,
+      completed: (title: string) => `Maintenance terminée : ${title}`,
+    },
+    maintenanceLead: {
+      scheduled: "Une maintenance est prévue.",
+      in_progress: "Une maintenance vient de commencer.",
+      updated: "Une maintenance a changé ; voici ce qui est prévu désormais.",
+      cancelled: "Une maintenance prévue est annulée : elle n'aura pas lieu.",
+      completed: "Une maintenance en cours vient de se terminer, plus tôt que prévu.",
+    },
+    window: (from: string, to: string) => `Du ${from} au ${to}`,
+    home: "La page d'état",
+  },
+  botFields: {
+    honeypot: "Laissez ce champ vide",
+    refused:
+      "Rien n'a été enregistré : le formulaire est parti trop vite, ou la vérification anti-robot de votre navigateur n'a pas abouti. Relisez-le et envoyez-le à nouveau.",
+  },
+  statusSubscribe: {
+    getUpdates: "Recevoir les mises à jour",
+    getUpdatesHint:
+      "Un message à chaque incident déclaré ou mis à jour. Nous vous écrivons d'abord pour confirmer ; sans clic de votre part, rien d'autre.",
+    follow: "Suivre cet incident",
+    followHint:
+      "Un message à chaque mise à jour de cet incident. Le suivi prend fin seul 7 jours après sa résolution, et votre adresse est alors effacée.",
+    email: "Adresse e-mail",
+    subscribe: "Recevoir les mises à jour",
+    followButton: "Suivre",
+    sentTitle: "Vérifiez votre boîte aux lettres",
+    sentBody:
+      "Si cette adresse peut recevoir nos messages, un lien de confirmation vient d'y partir. Rien ne vous sera envoyé tant que vous n'aurez pas cliqué dessus.",
+    back: "Retour",
+    errors: {
+      required: "Indiquez votre adresse e-mail.",
+      too_long: "Cette adresse est trop longue.",
+      email: "Cette adresse e-mail n'est pas valide (exemple : nom@exemple.fr).",
+      components: "Les composants se donnent par leur identifiant, comme `api` ou `site-web`.",
+    },
+  },
+  participant: {
+    badLink: {
+      title: "Ce lien ne fonctionne pas",
+      body: "Ce lien est incomplet ou a été modifié, ou il ne correspond pas à cette page. Rien n'a été modifié. Copiez-le en entier depuis le message reçu (il est parfois coupé sur deux lignes), ou répondez à ce message pour nous écrire.",
+    },
+    gone: {
+      title: "Rien à afficher",
+      body: "Ce lien ne correspond plus à rien chez nous : les données ont peut-être été effacées. Rien n'a été modifié.",
+    },
+    expiredLink: {
+      title: "Ce lien a expiré",
+      body: "Ce lien n'est plus valable. Rien n'a été modifié.",
+    },
+    invitationTitle: "Votre accord",
+    hello: (name: string | null) => (name ? `Bonjour ${name},` : "Bonjour,"),
+    asker: (list: string) => `Qui vous écrit : les organisateurs de « ${list} ».`,
+    purpose: (v: number) => `Ce à quoi vous consentez (texte version ${v}) :`,
+    deadline: (date: string) => `Vous pouvez répondre jusqu'au ${date}.`,
+    question: "Acceptez-vous de continuer à recevoir nos messages ?",
+    confirm: "Je confirme",
+    decline: "Je refuse",
+    declineNote:
+      "Refuser efface vos données personnelles et nous empêche de vous écrire à nouveau.",
+    confirmedTitle: "Merci, votre accord est enregistré",
+    confirmedBody: (list: string) =>
+      `Vous recevrez les messages de « ${list} ». Vous pouvez vous désabonner à tout moment, en un clic, depuis chaque message.`,
+    erasedTitle: "C'est noté",
+    erasedBody:
+      "Vous avez refusé : vos données personnelles ont été effacées et nous ne vous écrirons plus.",
+    expiredTitle: "L'invitation a expiré",
+    expiredBody: (date: string) =>
+      `Il fallait répondre avant le ${date}. Sans réponse, vos données ont été (ou vont être) effacées et nous ne vous écrirons plus. Rien n'a été modifié.`,
+    closedTitle: "Cette invitation ne s'applique plus",
+    closedBody:
+      "Votre situation a changé depuis cette invitation (par exemple un désabonnement). Rien n'a été modifié.",
+    preferences: "Gérer vos préférences et vos données",
+    registrationTitle: "Inscription au concours de cette année",
+    registrationIntro:
+      "Vérifiez et complétez les informations de l'an dernier, puis enregistrez. Tous les champs sont obligatoires.",
+    labels: {
+      name: "Votre nom",
+      site: "Nom du site",
+      url: "Adresse du site",
+      category: "Catégorie",
+    },
+    hints: { url: "Commence par http:// ou https://" },
+    save: "Enregistrer mon inscription",
+    saved: "Votre inscription est enregistrée.",
+    savedAt: (date: string) => `Dernière modification : ${date}.`,
+    closedRegistrations: (date: string) =>
+      `Les inscriptions sont closes depuis le ${date} : votre inscription ne peut plus être modifiée.`,
+    closesAt: (date: string) => `Vous pouvez la modifier jusqu'au ${date}.`,
+    notConfirmed: "Confirmez d'abord votre accord pour vous inscrire.",
+    fixErrors: "Corrigez les champs signalés ci-dessous.",
+    errors: {
+      required: () => "Ce champ est obligatoire.",
+      too_long: (n: number) => `${n.toLocaleString("fr-FR")} caractères au plus.`,
+      control_characters: () =>
+        "Pas de retour à la ligne, de tabulation ni d'autre caractère invisible dans ce champ.",
+      url: () =>
+        "Indiquez une adresse web complète commençant par http:// ou https:// (par exemple https://www.exemple.fr/).",
+    },
+  },
+  preferences: {
+    unsubscribeTitle: "Se désabonner",
+    unsubscribeAsk: (list: string) => `Ne plus recevoir les messages de « ${list} » ?`,
+    unsubscribeButton: "Me désabonner",
+    unsubscribedTitle: "Vous êtes désabonné",
+    unsubscribedBody: (list: string) => `Vous ne recevrez plus les messages de « ${list} ».`,
+    erasedBody: "Vos données ont été effacées : nous ne vous écrirons plus.",
+    preferences: "Gérer vos préférences et vos données",
+    preferencesTitle: "Vos préférences",
+    yourLists: "Vos listes",
+    state: "État :",
+    leave: "Me désabonner",
+    rejoin: "Me réabonner",
+    rejoinNote: "Un e-mail de confirmation vous sera envoyé : rien ne change avant votre clic.",
+    pendingSent: "Un e-mail de confirmation vous a été envoyé (au plus un par heure).",
+    left: "C'est fait : vous êtes désabonné de cette liste.",
+    noLists: "Vous n'êtes inscrit sur aucune liste.",
+    language: "Langue",
+    languageLabel: "Langue de nos messages et de ces pages",
+    saveLanguage: "Enregistrer la langue",
+    languageSaved: "Langue enregistrée.",
+    yourData: "Vos données",
+    exportIntro:
+      "Téléchargez tout ce que nous savons de vous (fiche, historique de consentement, inscriptions, messages envoyés) dans un fichier JSON.",
+    exportButton: "Télécharger mes données",
+    eraseIntro:
+      "Vous pouvez aussi tout effacer : il ne restera qu'une empreinte chiffrée de votre adresse, pour que personne ne puisse vous réinscrire.",
+    eraseLink: "Effacer toutes mes données…",
+    eraseTitle: "Tout effacer ?",
+    eraseWarning:
+      "Votre nom, votre adresse, vos informations et vos inscriptions seront effacés définitivement, sur toutes les listes. Nous ne pourrons plus jamais vous écrire. Cette action est irréversible.",
+    eraseButton: "Oui, tout effacer",
+    cancel: "Annuler",
+    erasedTitle: "Vos données sont effacées",
+    erasedAll:
+      "Tout a été effacé. Il ne reste qu'une empreinte chiffrée de votre adresse, qui empêche de vous réinscrire ou de vous écrire.",
+    /** A list's state as its member reads it. */
+    stateLabels: {
+      legacy: "importé, jamais sollicité",
+      invited: "invitation en attente de réponse",
+      pending: "en attente de votre confirmation par e-mail",
+      confirmed: "abonné",
+      declined: "refusé",
+      expired: "expiré",
+      unsubscribed: "désabonné",
+      bounced: "adresse en erreur",
+      complained: "signalé comme indésirable",
+      erased: "effacé",
+    },
+  },
+  subscribe: {
+    title: (list: string) => `S'inscrire : ${list}`,
+    intro:
+      "Indiquez votre adresse : nous vous enverrons un e-mail pour confirmer. Rien ne vous sera envoyé d'autre avant votre clic.",
+    email: "Adresse e-mail",
+    name: "Votre nom",
+    optional: "(facultatif)",
+    consent: "J'accepte de recevoir ces messages, tels que décrits ci-dessus.",
+    purpose: "Ce à quoi vous consentez :",
+    submit: "M'inscrire",
+    fixErrors: "Corrigez les champs signalés ci-dessous.",
+    noProof:
+      "Rien n'a été enregistré : la vérification anti-robot de votre navigateur n'a pas abouti (elle demande JavaScript). Envoyez le formulaire à nouveau.",
+    errors: {
+      required: "Indiquez votre adresse e-mail.",
+      email: "Cette adresse e-mail n'est pas valide (exemple : prenom@exemple.fr).",
+      too_long: "Ce champ est trop long.",
+      control_characters:
+        "Ce champ ne peut pas contenir de retour à la ligne, de tabulation ni d'autre caractère invisible.",
+      consent:
+        "Cochez la case pour donner votre accord : sans lui, nous ne pouvons pas vous inscrire.",
+    },
+    sentTitle: "Vérifiez votre boîte aux lettres",
+    sentBody:
+      "Si cette adresse peut recevoir nos messages, un e-mail de confirmation vient d'y être envoyé. Cliquez sur le lien qu'il contient pour terminer votre inscription. Rien ne sera envoyé d'autre sans ce clic.",
+    confirmTitle: "Confirmer votre inscription",
+    confirmAsk: (list: string) => `Confirmez-vous vouloir recevoir « ${list} » ?`,
+    confirmButton: "Je confirme mon inscription",
+    confirmedTitle: "Inscription confirmée",
+    confirmedBody: (list: string) =>
+      `Merci : vous recevrez les messages de « ${list} ». Chaque message contient un lien pour se désabonner en un clic.`,
+    closedTitle: "Ce lien ne s'applique plus",
+    closedBody: "Votre situation a changé depuis cette demande. Rien n'a été modifié.",
+    expiredBody:
+      "Ce lien de confirmation a expiré. Rien n'a été modifié : inscrivez-vous à nouveau.",
+    again: "S'inscrire à nouveau",
+  },
+  statusEmbed: { details: "Voir la page d'état" },
 };
 
 export type Messages = typeof fr;

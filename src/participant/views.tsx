@@ -1,7 +1,9 @@
 // The consent page of an invitation, the re-registration form that follows a confirmation, and
-// the page a broken or expired link shows, in French and English.
-import type { Dictionary, Lang } from "../i18n";
+// the page a broken or expired link shows, in the visitor's language (catalogue section
+// `participant`).
+import type { Lang } from "../i18n";
 import { formatInstant } from "../incidents/format";
+import { messages } from "../messages";
 import { PublicLayout } from "../views/layout";
 import type { Invitation, InvitationView } from "./consent";
 import {
@@ -11,162 +13,6 @@ import {
   type RegistrationErrors,
   type RegistrationField,
 } from "./registration";
-
-const text: Dictionary<{
-  badLink: { title: string; body: string };
-  gone: { title: string; body: string };
-  expiredLink: { title: string; body: string };
-  invitationTitle: string;
-  hello: (name: string | null) => string;
-  asker: (list: string) => string;
-  purpose: (version: number) => string;
-  deadline: (date: string) => string;
-  question: string;
-  confirm: string;
-  decline: string;
-  declineNote: string;
-  confirmedTitle: string;
-  confirmedBody: (list: string) => string;
-  erasedTitle: string;
-  erasedBody: string;
-  expiredTitle: string;
-  expiredBody: (date: string) => string;
-  closedTitle: string;
-  closedBody: string;
-  preferences: string;
-  registrationTitle: string;
-  registrationIntro: string;
-  labels: Record<RegistrationField, string>;
-  hints: Partial<Record<RegistrationField, string>>;
-  save: string;
-  saved: string;
-  savedAt: (date: string) => string;
-  closedRegistrations: (date: string) => string;
-  closesAt: (date: string) => string;
-  notConfirmed: string;
-  fixErrors: string;
-  errors: Record<string, (limit: number) => string>;
-}> = {
-  fr: {
-    badLink: {
-      title: "Ce lien ne fonctionne pas",
-      body: "Ce lien est incomplet ou a été modifié, ou il ne correspond pas à cette page. Rien n'a été modifié. Copiez-le en entier depuis le message reçu (il est parfois coupé sur deux lignes), ou répondez à ce message pour nous écrire.",
-    },
-    gone: {
-      title: "Rien à afficher",
-      body: "Ce lien ne correspond plus à rien chez nous : les données ont peut-être été effacées. Rien n'a été modifié.",
-    },
-    expiredLink: {
-      title: "Ce lien a expiré",
-      body: "Ce lien n'est plus valable. Rien n'a été modifié.",
-    },
-    invitationTitle: "Votre accord",
-    hello: (name) => (name ? `Bonjour ${name},` : "Bonjour,"),
-    asker: (list) => `Qui vous écrit : les organisateurs de « ${list} ».`,
-    purpose: (v) => `Ce à quoi vous consentez (texte version ${v}) :`,
-    deadline: (date) => `Vous pouvez répondre jusqu'au ${date}.`,
-    question: "Acceptez-vous de continuer à recevoir nos messages ?",
-    confirm: "Je confirme",
-    decline: "Je refuse",
-    declineNote:
-      "Refuser efface vos données personnelles et nous empêche de vous écrire à nouveau.",
-    confirmedTitle: "Merci, votre accord est enregistré",
-    confirmedBody: (list) =>
-      `Vous recevrez les messages de « ${list} ». Vous pouvez vous désabonner à tout moment, en un clic, depuis chaque message.`,
-    erasedTitle: "C'est noté",
-    erasedBody:
-      "Vous avez refusé : vos données personnelles ont été effacées et nous ne vous écrirons plus.",
-    expiredTitle: "L'invitation a expiré",
-    expiredBody: (date) =>
-      `Il fallait répondre avant le ${date}. Sans réponse, vos données ont été (ou vont être) effacées et nous ne vous écrirons plus. Rien n'a été modifié.`,
-    closedTitle: "Cette invitation ne s'applique plus",
-    closedBody:
-      "Votre situation a changé depuis cette invitation (par exemple un désabonnement). Rien n'a été modifié.",
-    preferences: "Gérer vos préférences et vos données",
-    registrationTitle: "Inscription au concours de cette année",
-    registrationIntro:
-      "Vérifiez et complétez les informations de l'an dernier, puis enregistrez. Tous les champs sont obligatoires.",
-    labels: {
-      name: "Votre nom",
-      site: "Nom du site",
-      url: "Adresse du site",
-      category: "Catégorie",
-    },
-    hints: { url: "Commence par http:// ou https://" },
-    save: "Enregistrer mon inscription",
-    saved: "Votre inscription est enregistrée.",
-    savedAt: (date) => `Dernière modification : ${date}.`,
-    closedRegistrations: (date) =>
-      `Les inscriptions sont closes depuis le ${date} : votre inscription ne peut plus être modifiée.`,
-    closesAt: (date) => `Vous pouvez la modifier jusqu'au ${date}.`,
-    notConfirmed: "Confirmez d'abord votre accord pour vous inscrire.",
-    fixErrors: "Corrigez les champs signalés ci-dessous.",
-    errors: {
-      required: () => "Ce champ est obligatoire.",
-      too_long: (n) => `${n.toLocaleString("fr-FR")} caractères au plus.`,
-      control_characters: () =>
-        "Pas de retour à la ligne, de tabulation ni d'autre caractère invisible dans ce champ.",
-      url: () =>
-        "Indiquez une adresse web complète commençant par http:// ou https:// (par exemple https://www.exemple.fr/).",
-    },
-  },
-  en: {
-    badLink: {
-      title: "This link does not work",
-      body: "This link is incomplete or was altered, or it does not belong to this page. Nothing was changed. Copy the whole link from the message you received (it is sometimes split over two lines), or reply to that message to write to us.",
-    },
-    gone: {
-      title: "Nothing to show",
-      body: "This link no longer matches anything we hold: the data may have been erased. Nothing was changed.",
-    },
-    expiredLink: {
-      title: "This link has expired",
-      body: "This link is no longer valid. Nothing was changed.",
-    },
-    invitationTitle: "Your agreement",
-    hello: (name) => (name ? `Hello ${name},` : "Hello,"),
-    asker: (list) => `Who is asking: the organisers of "${list}".`,
-    purpose: (v) => `What you would agree to (text version ${v}):`,
-    deadline: (date) => `You can answer until ${date}.`,
-    question: "Do you agree to keep hearing from us?",
-    confirm: "I confirm",
-    decline: "I decline",
-    declineNote: "Declining erases your personal data and stops us from ever writing to you again.",
-    confirmedTitle: "Thank you, your agreement is recorded",
-    confirmedBody: (list) =>
-      `You will receive the messages of "${list}". You can unsubscribe at any time, in one click, from any message.`,
-    erasedTitle: "Done",
-    erasedBody:
-      "You declined: your personal data has been erased and we will not write to you again.",
-    expiredTitle: "The invitation has expired",
-    expiredBody: (date) =>
-      `Answers were due by ${date}. Without an answer, your data has been (or will be) erased and we will not write again. Nothing was changed.`,
-    closedTitle: "This invitation no longer applies",
-    closedBody:
-      "Your situation changed since this invitation (an unsubscribe, for instance). Nothing was changed.",
-    preferences: "Manage your preferences and your data",
-    registrationTitle: "Enter this year's contest",
-    registrationIntro:
-      "Check and complete last year's details, then save. Every field is required.",
-    labels: { name: "Your name", site: "Site name", url: "Site address", category: "Category" },
-    hints: { url: "Starts with http:// or https://" },
-    save: "Save my entry",
-    saved: "Your entry is saved.",
-    savedAt: (date) => `Last changed: ${date}.`,
-    closedRegistrations: (date) =>
-      `Entries closed on ${date}: your entry can no longer be changed.`,
-    closesAt: (date) => `You can change it until ${date}.`,
-    notConfirmed: "Confirm your agreement first to enter.",
-    fixErrors: "Please correct the fields marked below.",
-    errors: {
-      required: () => "This field is required.",
-      too_long: (n) => `At most ${n.toLocaleString("en")} characters.`,
-      control_characters: () => "No line breaks, tabs or other invisible characters in this field.",
-      url: () =>
-        "Give a full web address starting with http:// or https:// (for example https://www.example.org/).",
-    },
-  },
-};
 
 export type LinkProblem = "invalid" | "gone" | "expired";
 
@@ -179,7 +25,7 @@ export function LinkProblemPage(props: {
   next?: { href: string; label: string };
   detail?: string;
 }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).participant;
   const page =
     props.problem === "invalid" ? t.badLink : props.problem === "gone" ? t.gone : t.expiredLink;
   return (
@@ -209,7 +55,10 @@ export type RegistrationState = {
 
 /** The entry form: swapped whole by htmx on submit, or rendered in the page without JS. */
 export function RegistrationForm(props: { lang: Lang; state: RegistrationState }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).participant;
+  // The catalogue holds hints for some fields only, and texts for the error codes it knows.
+  const hints: Partial<Record<RegistrationField, string>> = t.hints;
+  const errorTexts: Record<string, ((limit: number) => string) | undefined> = t.errors;
   const { values, errors, saved, open, closeAt } = props.state;
   const failed = REGISTRATION_FIELDS.filter((f) => errors[f]);
   const first = failed[0];
@@ -241,7 +90,7 @@ export function RegistrationForm(props: { lang: Lang; state: RegistrationState }
           <p>{t.registrationIntro}</p>
           {REGISTRATION_FIELDS.map((f) => {
             const error = errors[f];
-            const hint = t.hints[f];
+            const hint = hints[f];
             const described = [error ? `${f}-error` : "", hint ? `${f}-hint` : ""]
               .filter(Boolean)
               .join(" ");
@@ -266,7 +115,7 @@ export function RegistrationForm(props: { lang: Lang; state: RegistrationState }
                 ) : null}
                 {error ? (
                   <small class="field-error" id={`${f}-error`}>
-                    {(t.errors[error] ?? t.errors.required)?.(LIMITS[f])}
+                    {(errorTexts[error] ?? t.errors.required)(LIMITS[f])}
                   </small>
                 ) : null}
               </label>
@@ -298,7 +147,7 @@ export function ConsentPage(props: {
   registration?: RegistrationState;
   preferencesUrl?: string;
 }) {
-  const t = text[props.lang];
+  const t = messages(props.lang).participant;
   const inv = props.invitation;
   const deadline = formatInstant(inv.deadline, props.lang);
   const title = {
@@ -358,4 +207,4 @@ export function ConsentPage(props: {
   );
 }
 
-export const notConfirmedMessage = (lang: Lang) => text[lang].notConfirmed;
+export const notConfirmedMessage = (lang: Lang) => messages(lang).participant.notConfirmed;

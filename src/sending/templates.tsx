@@ -1,9 +1,11 @@
-// The mail Relance writes: the re-consent invitation and the campaign wrapper, in French and
-// English. Every message ends with the unsubscribe link; names are always escaped.
+// The mail Relance writes: the re-consent invitation and the campaign wrapper, in the reader's
+// language (texts in the catalogues, section `mailTemplates`). Every message ends with the
+// unsubscribe link; names are always escaped.
 import type { Child } from "hono/jsx";
 import { escapeToBuffer } from "hono/utils/html";
 import type { MailTemplate, StoredMessage } from "../../db/schema";
-import type { Dictionary, Lang } from "../i18n";
+import type { Lang } from "../i18n";
+import { messages } from "../messages";
 import {
   type MergeContact,
   type MergeTag,
@@ -13,133 +15,6 @@ import {
 } from "./merge-tags";
 
 export type Rendered = { subject: string; text: string; html: string };
-
-/** Built once: constructing a date format per message was a sixth of the dispatcher's CPU. */
-const dateFormats: Dictionary<Intl.DateTimeFormat> = {
-  fr: new Intl.DateTimeFormat("fr-FR", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  }),
-  en: new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  }),
-};
-
-const invitation: Dictionary<{
-  subject: (list: string) => string;
-  hello: (name: string | null) => string;
-  why: (list: string) => string;
-  purpose: string;
-  ask: (deadline: string) => string;
-  confirm: string;
-  silence: string;
-  /** With a reminder: the one still to come (`planned`), or this very mail (`now`). */
-  silenceBeforeReminder: string;
-  silenceInReminder: string;
-  reminderSubject: (subject: string) => string;
-  reminderLine: string;
-  unsubscribe: string;
-  preferences: string;
-  date: (iso: string) => string;
-}> = {
-  fr: {
-    subject: (list) => `${list} : souhaitez-vous continuer à recevoir nos messages ?`,
-    hello: (name) => (name ? `Bonjour ${name},` : "Bonjour,"),
-    why: (list) =>
-      `Vous avez participé l'an dernier. Avant de vous écrire à nouveau au sujet de « ${list} », nous vous demandons votre accord.`,
-    purpose: "Ce à quoi vous consentez :",
-    ask: (deadline) => `Répondez avant le ${deadline} : confirmer ou refuser prend un clic.`,
-    confirm: "Répondre à l'invitation",
-    silence:
-      "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Ce message est le seul que vous recevrez.",
-    silenceBeforeReminder:
-      "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Vous recevrez au plus un rappel d'ici là.",
-    silenceInReminder:
-      "Sans réponse de votre part, nous effacerons vos données à cette date et ne vous écrirons plus. Ce rappel est le dernier message que vous recevrez.",
-    reminderSubject: (subject) => `Rappel : ${subject}`,
-    reminderLine: "Petit rappel : vous n'avez pas encore répondu à notre invitation.",
-    unsubscribe: "Ne plus rien recevoir",
-    preferences: "Gérer vos préférences et vos données",
-    date: (iso) => dateFormats.fr.format(new Date(iso)),
-  },
-  en: {
-    subject: (list) => `${list}: would you like to keep hearing from us?`,
-    hello: (name) => (name ? `Hello ${name},` : "Hello,"),
-    why: (list) =>
-      `You took part last year. Before we write to you again about "${list}", we are asking for your agreement.`,
-    purpose: "What you would agree to:",
-    ask: (deadline) => `Please answer by ${deadline}: confirming or declining takes one click.`,
-    confirm: "Answer the invitation",
-    silence:
-      "If we do not hear from you, we will erase your data on that date and never write again. This is the only message you will get.",
-    silenceBeforeReminder:
-      "If we do not hear from you, we will erase your data on that date and never write again. You will get at most one reminder before then.",
-    silenceInReminder:
-      "If we do not hear from you, we will erase your data on that date and never write again. This reminder is the last message you will get.",
-    reminderSubject: (subject) => `Reminder: ${subject}`,
-    reminderLine: "A reminder: you have not answered our invitation yet.",
-    unsubscribe: "Receive nothing more",
-    preferences: "Manage your preferences and your data",
-    date: (iso) => dateFormats.en.format(new Date(iso)),
-  },
-};
-
-const campaignFooter: Dictionary<{
-  why: (list: string) => string;
-  unsubscribe: string;
-  preferences: string;
-}> = {
-  fr: {
-    why: (list) => `Vous recevez ce message parce que vous avez accepté de recevoir « ${list} ».`,
-    unsubscribe: "Se désabonner en un clic",
-    preferences: "Préférences et données",
-  },
-  en: {
-    why: (list) => `You get this message because you agreed to receive "${list}".`,
-    unsubscribe: "Unsubscribe in one click",
-    preferences: "Preferences and data",
-  },
-};
-
-const subscribeConfirmation: Dictionary<{
-  subject: (list: string) => string;
-  hello: string;
-  why: (list: string) => string;
-  purpose: string;
-  confirm: string;
-  ignore: string;
-  unsubscribe: string;
-  preferences: string;
-}> = {
-  fr: {
-    subject: (list) => `Confirmez votre inscription : ${list}`,
-    hello: "Bonjour,",
-    why: (list) =>
-      `Quelqu'un (vous, nous l'espérons) a demandé à recevoir « ${list} » à cette adresse.`,
-    purpose: "Ce à quoi vous consentez :",
-    confirm: "Confirmer mon inscription",
-    ignore:
-      "Si ce n'est pas vous, ignorez ce message : sans confirmation, vous ne recevrez rien d'autre.",
-    unsubscribe: "Ne plus rien recevoir",
-    preferences: "Gérer vos préférences et vos données",
-  },
-  en: {
-    subject: (list) => `Confirm your subscription: ${list}`,
-    hello: "Hello,",
-    why: (list) => `Someone (you, we hope) asked to receive "${list}" at this address.`,
-    purpose: "What you would agree to:",
-    confirm: "Confirm my subscription",
-    ignore:
-      "If it was not you, ignore this message: without a confirmation you will get nothing else.",
-    unsubscribe: "Receive nothing more",
-    preferences: "Manage your preferences and your data",
-  },
-};
 
 export function Mail(props: { lang: Lang; children: Child }) {
   return (
@@ -193,8 +68,8 @@ export function renderInvitation(input: {
   unsubscribeUrl: string;
   preferencesUrl: string;
 }): Rendered {
-  const t = invitation[input.lang];
-  const deadline = t.date(input.deadline);
+  const t = messages(input.lang).mailTemplates.invitation;
+  const deadline = t.deadlineFormat.format(new Date(input.deadline));
   const reminding = input.reminder === "now";
   const asked = input.subject?.trim() || t.subject(input.listName);
   const subject = reminding ? t.reminderSubject(asked) : asked;
@@ -249,7 +124,7 @@ export function renderSubscribeConfirmation(input: {
   unsubscribeUrl: string;
   preferencesUrl: string;
 }): Rendered {
-  const t = subscribeConfirmation[input.lang];
+  const t = messages(input.lang).mailTemplates.subscribeConfirmation;
   const text = [
     t.hello,
     "",
@@ -302,7 +177,7 @@ export function renderCampaign(input: {
   unsubscribeUrl: string;
   preferencesUrl?: string;
 }): Rendered {
-  const f = campaignFooter[input.lang];
+  const f = messages(input.lang).mailTemplates.campaignFooter;
   const preferences = input.preferencesUrl ? `\n${f.preferences} : ${input.preferencesUrl}` : "";
   const text = `${input.text}\n\n--\n${f.why(input.listName)}\n${f.unsubscribe} : ${input.unsubscribeUrl}${preferences}`;
   const footer = String(

@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import type { Lang } from "../i18n";
+import { LOCALES } from "../i18n";
 import { formatDuration, formatInstant } from "../time";
 import { AdminLayout, StopAllSendingButton } from "../views/layout";
 import { useAdminLang, useAdminText } from "../views/org";
@@ -126,20 +126,16 @@ export function SendingPage(props: {
   );
 }
 
-const fmt = (n: number) => n.toLocaleString("en-US");
-
-const NUMBER_LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-US" };
-
 /** Counts as the admin's language writes them: "3,800" or "3 800". */
 function useCount(): (n: number) => string {
-  const locale = NUMBER_LOCALES[useAdminLang()];
+  const locale = LOCALES[useAdminLang()];
   return (n) => n.toLocaleString(locale);
 }
 
 /** Rates as "0.50%" or "0,50 %". */
 function usePercent(): (rate: number) => string {
   const lang = useAdminLang();
-  const format = new Intl.NumberFormat(NUMBER_LOCALES[lang], {
+  const format = new Intl.NumberFormat(LOCALES[lang], {
     style: "percent",
     minimumFractionDigits: 2,
     maximumFractionDigits: 2,
@@ -224,7 +220,7 @@ function CanaryBlock(props: { p: ProgressView }) {
 /** Rate and time left, or why there is none yet; nothing at all once the send is finished. */
 function RateFigures(props: { rate: ProgressRate }) {
   const t = useAdminText().sending;
-  const locale = NUMBER_LOCALES[useAdminLang()];
+  const locale = LOCALES[useAdminLang()];
   const r = props.rate;
   if (r.kind === "finished") return null;
   const [rate, left] =

@@ -1,6 +1,6 @@
 // The status page's parts: the overall banner, the components with their 90-day strips, maintenance.
 import { raw } from "hono/html";
-import type { Lang } from "../i18n";
+import { LANGS, type Lang, LOCALES } from "../i18n";
 import { formatInstant, inLang } from "../incidents/format";
 import { messages } from "../messages";
 import type { HistoryDay } from "./history";
@@ -33,10 +33,12 @@ export function OverallBanner(props: { overall: Overall; lang: Lang }) {
   );
 }
 
-const dayFormat: Record<Lang, Intl.DateTimeFormat> = {
-  fr: new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "short", timeZone: "UTC" }),
-  en: new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }),
-};
+const dayFormat = Object.fromEntries(
+  LANGS.map((lang) => [
+    lang,
+    new Intl.DateTimeFormat(LOCALES[lang], { day: "numeric", month: "short", timeZone: "UTC" }),
+  ]),
+) as Record<Lang, Intl.DateTimeFormat>;
 
 const notable = (d: HistoryDay) =>
   d.incidents.length > 0 || (d.worst !== null && d.worst !== "operational");

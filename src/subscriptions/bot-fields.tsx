@@ -4,7 +4,8 @@
 // A form that fails any of them records nothing; the visitor is told plainly and gets a fresh form.
 import type { Deps } from "../deps";
 import { boundAddress, checkProof, issueChallenge, POW_FIELD } from "../http/proof-of-work";
-import type { Dictionary, Lang } from "../i18n";
+import type { Lang } from "../i18n";
+import { messages } from "../messages";
 import {
   checkHumanForm,
   HONEYPOT_FIELD,
@@ -68,26 +69,13 @@ export const powAttributes = (guard: FormGuard) =>
       }
     : {};
 
-const words: Dictionary<{ honeypot: string; refused: string }> = {
-  fr: {
-    honeypot: "Laissez ce champ vide",
-    refused:
-      "Rien n'a été enregistré : le formulaire est parti trop vite, ou la vérification anti-robot de votre navigateur n'a pas abouti. Relisez-le et envoyez-le à nouveau.",
-  },
-  en: {
-    honeypot: "Leave this field empty",
-    refused:
-      "Nothing was recorded: the form was sent too quickly, or your browser's anti-robot check did not complete. Read it over and send it again.",
-  },
-};
-
 /** The hidden fields of a guarded form (the honeypot is off screen, as on the vote form). */
 export function BotFields(props: { lang: Lang; guard: FormGuard }) {
   return (
     <>
       <div class="poll-hp" aria-hidden="true">
         <label>
-          {words[props.lang].honeypot}{" "}
+          {messages(props.lang).botFields.honeypot}{" "}
           <input name={HONEYPOT_FIELD} tabindex={-1} autocomplete="off" />
         </label>
       </div>
@@ -106,7 +94,7 @@ export function BotFields(props: { lang: Lang; guard: FormGuard }) {
 export function BotRefusedNotice(props: { lang: Lang }) {
   return (
     <p class="notice error" role="alert">
-      {words[props.lang].refused}
+      {messages(props.lang).botFields.refused}
     </p>
   );
 }

@@ -1,8 +1,6 @@
 // Numbers and machine values as the admin reads them: counts and percentages in the admin's
 // language, and a state's label from the catalogue (the machine value when it has none).
-import type { Lang } from "../i18n";
-
-const LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-US" };
+import { type Lang, LOCALES } from "../i18n";
 
 /** "1,234" in English, "1 234" in French. */
 export const formatCount = (lang: Lang) => (n: number) => n.toLocaleString(LOCALES[lang]);
