@@ -1,7 +1,6 @@
 // createApp(deps): the one Hono app, identical on Node and Workers (no runtime specifics here).
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { contextStorage } from "hono/context-storage";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
@@ -50,7 +49,7 @@ import { subscriptionAdmin } from "./subscriptions/admin";
 import { subscriptionPages } from "./subscriptions/routes";
 import { suppressionAdmin, suppressionsApi } from "./suppressions/routes";
 import { errorPage } from "./views/errors";
-import { providePageContext } from "./views/org";
+import { providePageContext, siteOf } from "./views/org";
 import { webhookRoutes } from "./webhooks/routes";
 import { webhookEndpointRoutes } from "./webhooks-out/routes";
 
@@ -76,8 +75,6 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   // response carries the security headers already, and needs no view context (bench/RESULTS.md).
   app.get("/", statusPagesFromMemory(deps));
   app.get("/incidents/:slug", statusPagesFromMemory(deps));
-  // Views read the request's zone and clock through it (src/views/time.tsx).
-  app.use(contextStorage());
   app.use(securityHeaders(deps.config.embedFrameAncestors));
   // A spike on a poll page (everyone arrives at once) is answered from memory, before the rest.
   app.get("/polls/:slug", pollPageFromMemory(deps));
@@ -95,7 +92,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     c.set("adminLang", pickLang(cookie, c.req.header("Accept-Language"), "en"));
     const url = new URL(c.req.url);
     providePageContext(c, {
-      orgName: deps.config.orgName,
+      ...siteOf(c.var.deps),
       adminLang: c.var.adminLang,
       path: url.pathname + url.search,
     });

@@ -16,7 +16,7 @@ import { ComponentsSection, MaintenanceSection, OverallBanner } from "../status/
 import { formGuard, roundedDown, STATUS_FORM_SCOPE } from "../subscriptions/bot-fields";
 import { StatusSubscribeForm } from "../subscriptions/views";
 import { PublicLayout } from "../views/layout";
-import { withOrgName } from "../views/org";
+import { siteOf, withOrgName } from "../views/org";
 import { HomePage, StatusFragment } from "./views";
 
 export const homeRoutes = new Hono<AppEnv>();
@@ -49,7 +49,7 @@ async function renderHome(deps: Deps, lang: Lang): Promise<string> {
       }
     />
   );
-  return String(await withOrgName(deps.config.orgName, page).toString());
+  return String(await withOrgName(siteOf(deps), page).toString());
 }
 
 homeRoutes.use("/", etag());

@@ -9,7 +9,7 @@ import { componentErrorProblem } from "../status/api";
 import { PUBLIC_CACHE, rememberedPage } from "../status/page-routes";
 import { followFormScope, formGuard, roundedDown } from "../subscriptions/bot-fields";
 import { errorPage } from "../views/errors";
-import { withOrgName } from "../views/org";
+import { siteOf, withOrgName } from "../views/org";
 import { incidentsFeed } from "./atom";
 import {
   createIncident,
@@ -63,7 +63,7 @@ incidentPages.get("/incidents/:slug", async (c) => {
       const html = (
         <IncidentPublicPage page={page} lang={c.var.lang} path={c.req.path} guard={guard} />
       );
-      return String(await withOrgName(deps.config.orgName, html).toString());
+      return String(await withOrgName(siteOf(deps), html).toString());
     });
     return response ?? errorPage(c, 404);
   }

@@ -14,7 +14,7 @@ import { issueChallenge, POW_FIELD } from "../http/proof-of-work";
 import { securedResponse } from "../http/security-headers";
 import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
 import { errorPage } from "../views/errors";
-import { withOrgName } from "../views/org";
+import { siteOf, withOrgName } from "../views/org";
 import { HONEYPOT_FIELD, honeypotOf, STARTED_FIELD } from "./bot-check";
 import { EmbedPage } from "./embed";
 import { streamResults } from "./events";
@@ -81,7 +81,7 @@ pollPages.get("/polls/:slug", async (c) => {
     state
       ? String(
           await withOrgName(
-            deps.config.orgName,
+            siteOf(deps),
             <PollPage state={state} lang={lang} path={`/polls/${slug}`} />,
           ).toString(),
         )

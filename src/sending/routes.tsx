@@ -7,10 +7,10 @@ import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
 import { isLang, type Lang } from "../i18n";
-import { formatInstant } from "../incidents/format";
 import { listFromParam } from "../lists/load";
 import { allLists, findList, type List } from "../lists/service";
 import { messages } from "../messages";
+import { formatNamedInstant } from "../time";
 import { errorsByField } from "../views/fields";
 import { readSort } from "../views/sort";
 import { approveSend, cancelSend, rejectSend } from "./approval";
@@ -276,6 +276,8 @@ async function reconsentPage(c: C, list: List, view: ReconsentView, status: 200 
   const eligibility = await countRecipients(c.var.deps, "reconsent", list.id);
   const input = view.input;
   const reminder = input?.reminder_days_before;
+  const inWords = (iso: string) =>
+    formatNamedInstant(iso, c.var.adminLang, c.var.deps.config.orgTimezone);
   return c.html(
     <ReconsentPage
       email={c.var.admin.email}
@@ -285,13 +287,10 @@ async function reconsentPage(c: C, list: List, view: ReconsentView, status: 200 
       values={values}
       errors={view.errors ?? {}}
       step={view.step ?? "edit"}
-      deadlineInWords={input ? formatInstant(input.deadline, c.var.adminLang) : undefined}
+      deadlineInWords={input ? inWords(input.deadline) : undefined}
       reminderInWords={
         input && reminder
-          ? formatInstant(
-              new Date(Date.parse(input.deadline) - reminder * DAY_MS).toISOString(),
-              c.var.adminLang,
-            )
+          ? inWords(new Date(Date.parse(input.deadline) - reminder * DAY_MS).toISOString())
           : undefined
       }
     />,

@@ -1,19 +1,12 @@
 // The one <time> element of the views: human text in the organisation's zone, ISO in `datetime`.
-// Zone and clock come from the request (hono/context-storage), so a view only passes the instant.
-import { getContext } from "hono/context-storage";
-import type { AppEnv } from "../http/env";
+// Zone and clock come from the page context (src/views/org.tsx), so a view only passes the instant.
 import type { Lang } from "../i18n";
 import { DEFAULT_TIMEZONE, formatDay, formatInstant, relativeHint } from "../time";
-import { useAdminLang } from "./org";
+import { useAdminLang, usePageTime } from "./org";
 
-/** The zone and "now" of the current request; outside one (a script), the default zone. */
+/** The zone and "now" of the page being rendered; outside one (a test, a script), the default zone. */
 export function timeSettings(): { zone: string; now: Date } {
-  try {
-    const deps = getContext<AppEnv>().var.deps;
-    return { zone: deps.config.orgTimezone, now: deps.clock.now() };
-  } catch {
-    return { zone: DEFAULT_TIMEZONE, now: new Date() };
-  }
+  return usePageTime() ?? { zone: DEFAULT_TIMEZONE, now: new Date() };
 }
 
 /**
