@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
-import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
+import { dispatchUntilIdle, listWithContacts, moveTo, resendTestApp } from "./sending-helpers";
 import { addMember, type Member } from "./team-helpers";
 
 let fake: FakeResend;
@@ -18,12 +18,7 @@ beforeAll(async () => {
 afterAll(() => fake.stop());
 
 beforeEach(async () => {
-  fake.reset();
-  t = await createTestApp({
-    MAIL_TRANSPORT: "resend",
-    RESEND_API_KEY: fake.apiKey,
-    RESEND_BASE_URL: fake.url,
-    MAIL_REPLY_TO: "humans@netsdor.example",
+  t = await resendTestApp(fake, {
     SEND_BATCH_SIZE: "2",
     APPROVAL_THRESHOLD: "5",
     CANARY_PERCENT: "0",

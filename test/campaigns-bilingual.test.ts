@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { minuteJobs, runPeriodicJobs } from "../src/jobs";
 import { type FakeResend, startFakeResend } from "./fake-resend";
-import { createTestApp, type TestApp } from "./helpers";
-import { dispatchUntilIdle, moveTo } from "./sending-helpers";
+import type { TestApp } from "./helpers";
+import { dispatchUntilIdle, moveTo, resendTestApp } from "./sending-helpers";
 
 let fake: FakeResend;
 let t: TestApp;
@@ -17,13 +17,8 @@ beforeAll(async () => {
 afterAll(() => fake.stop());
 
 beforeEach(async () => {
-  fake.reset();
-  t = await createTestApp({
-    MAIL_TRANSPORT: "resend",
-    RESEND_API_KEY: fake.apiKey,
-    RESEND_BASE_URL: fake.url,
+  t = await resendTestApp(fake, {
     SEND_BATCH_SIZE: "10",
-    MAIL_REPLY_TO: "humans@netsdor.example",
   });
   bearer = await t.token();
   cookie = await t.signIn();

@@ -5,7 +5,7 @@ import { fillTemplate, prepareCampaign, renderCampaign } from "../src/sending/te
 import { XSS_PAYLOADS } from "./corpus/xss";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
-import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
+import { dispatchUntilIdle, listWithContacts, moveTo, resendTestApp } from "./sending-helpers";
 
 /** What a start runs: the hourly jobs, then the minute ones (scheduled campaigns start there). */
 const runAllJobs = async (deps: Parameters<typeof runPeriodicJobs>[0]) => {
@@ -24,13 +24,8 @@ beforeAll(async () => {
 afterAll(() => fake.stop());
 
 beforeEach(async () => {
-  fake.reset();
-  t = await createTestApp({
-    MAIL_TRANSPORT: "resend",
-    RESEND_API_KEY: fake.apiKey,
-    RESEND_BASE_URL: fake.url,
+  t = await resendTestApp(fake, {
     SEND_BATCH_SIZE: "10",
-    MAIL_REPLY_TO: "humans@netsdor.example",
   });
   bearer = await t.token();
   cookie = await t.signIn();

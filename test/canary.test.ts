@@ -2,8 +2,8 @@
 // outcomes (bounces injected through the webhook path): it pauses and calls nobody more, or goes on.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type FakeResend, startFakeResend } from "./fake-resend";
-import { createTestApp, type TestApp } from "./helpers";
-import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
+import type { TestApp } from "./helpers";
+import { dispatchUntilIdle, listWithContacts, moveTo, resendTestApp } from "./sending-helpers";
 import { bounceEvent, postWebhook, WEBHOOK_SECRET } from "./webhook-helpers";
 
 let fake: FakeResend;
@@ -16,13 +16,8 @@ beforeAll(async () => {
 afterAll(() => fake.stop());
 
 beforeEach(async () => {
-  fake.reset();
-  t = await createTestApp({
-    MAIL_TRANSPORT: "resend",
-    RESEND_API_KEY: fake.apiKey,
-    RESEND_BASE_URL: fake.url,
+  t = await resendTestApp(fake, {
     RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    MAIL_REPLY_TO: "humans@netsdor.example",
     SEND_BATCH_SIZE: "2",
     APPROVAL_THRESHOLD: "off",
     CANARY_MIN_RECIPIENTS: "20",

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { approveSend } from "../src/sending/approval";
 import { resumePreparingSends } from "../src/sending/outbox";
 import { type FakeResend, startFakeResend } from "./fake-resend";
-import { createTestApp, type TestApp } from "./helpers";
-import { dispatchUntilIdle, listWithContacts } from "./sending-helpers";
+import type { TestApp } from "./helpers";
+import { dispatchUntilIdle, listWithContacts, resendTestApp } from "./sending-helpers";
 import { addMember, type Member } from "./team-helpers";
 
 let fake: FakeResend;
@@ -20,12 +20,7 @@ beforeAll(async () => {
 afterAll(() => fake.stop());
 
 beforeEach(async () => {
-  fake.reset();
-  t = await createTestApp({
-    MAIL_TRANSPORT: "resend",
-    RESEND_API_KEY: fake.apiKey,
-    RESEND_BASE_URL: fake.url,
-    MAIL_REPLY_TO: "humans@netsdor.example",
+  t = await resendTestApp(fake, {
     SEND_BATCH_SIZE: "5",
     APPROVAL_THRESHOLD: "5",
     CANARY_PERCENT: "0",

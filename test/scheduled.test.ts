@@ -7,8 +7,8 @@ import { minuteJobs, runPeriodicJobs } from "../src/jobs";
 import { createNodeApp, openNodeClient } from "../src/node";
 import { findCampaign, scheduleCampaign } from "../src/sending/campaigns";
 import { type FakeResend, startFakeResend } from "./fake-resend";
-import { createTestApp, ORIGIN, type TestApp } from "./helpers";
-import { dispatchUntilIdle, listWithContacts, moveTo } from "./sending-helpers";
+import { ORIGIN, type TestApp } from "./helpers";
+import { dispatchUntilIdle, listWithContacts, moveTo, resendTestApp } from "./sending-helpers";
 import { addMember, type Member } from "./team-helpers";
 
 /** What a start runs: the hourly jobs, then the minute ones (scheduled campaigns start there). */
@@ -28,12 +28,7 @@ beforeAll(async () => {
 afterAll(() => fake.stop());
 
 beforeEach(async () => {
-  fake.reset();
-  t = await createTestApp({
-    MAIL_TRANSPORT: "resend",
-    RESEND_API_KEY: fake.apiKey,
-    RESEND_BASE_URL: fake.url,
-    MAIL_REPLY_TO: "humans@netsdor.example",
+  t = await resendTestApp(fake, {
     APPROVAL_THRESHOLD: "3",
     CANARY_PERCENT: "0",
   });

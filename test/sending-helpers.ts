@@ -5,7 +5,8 @@ import { type ConsentEventName, TRANSITIONS } from "../src/consent/states";
 import type { Deps } from "../src/deps";
 import { createDispatcher } from "../src/sending/dispatcher";
 import { type RateLimiter, windowRateLimiter } from "../src/sending/rate";
-import type { TestApp } from "./helpers";
+import type { FakeResend } from "./fake-resend";
+import { createTestApp, type TestApp } from "./helpers";
 
 export async function listWithContacts(t: TestApp, bearer: string, count: number, slug = "nets") {
   const res = await t.api(bearer, "POST", "/api/v1/lists", {
@@ -71,4 +72,19 @@ export async function dispatchUntilIdle(
     }
   }
   throw new Error("the dispatcher never became idle");
+}
+
+/**
+ * A test app whose mail goes through the Resend transport to the fake provider (its record reset
+ * first), with a human Reply-To; `env` adds or overrides settings.
+ */
+export function resendTestApp(fake: FakeResend, env: Record<string, string> = {}) {
+  fake.reset();
+  return createTestApp({
+    MAIL_TRANSPORT: "resend",
+    RESEND_API_KEY: fake.apiKey,
+    RESEND_BASE_URL: fake.url,
+    MAIL_REPLY_TO: "humans@netsdor.example",
+    ...env,
+  });
 }

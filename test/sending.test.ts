@@ -5,9 +5,15 @@ import { createDispatcher, type Dispatcher, runOnce } from "../src/sending/dispa
 import { checkBreaker, expireUnansweredInvitations } from "../src/sending/service";
 import { storedMail } from "../src/sending/templates";
 import { type FakeResend, startFakeResend } from "./fake-resend";
-import { createTestApp, type TestApp } from "./helpers";
+import type { TestApp } from "./helpers";
 import { snapshot } from "./participant-helpers";
-import { dispatchUntilIdle, fastLimiter, listWithContacts, moveTo } from "./sending-helpers";
+import {
+  dispatchUntilIdle,
+  fastLimiter,
+  listWithContacts,
+  moveTo,
+  resendTestApp,
+} from "./sending-helpers";
 
 let fake: FakeResend;
 let t: TestApp;
@@ -19,13 +25,8 @@ beforeAll(async () => {
 afterAll(() => fake.stop());
 
 beforeEach(async () => {
-  fake.reset();
-  t = await createTestApp({
-    MAIL_TRANSPORT: "resend",
-    RESEND_API_KEY: fake.apiKey,
-    RESEND_BASE_URL: fake.url,
+  t = await resendTestApp(fake, {
     SEND_BATCH_SIZE: "10",
-    MAIL_REPLY_TO: "humans@netsdor.example",
   });
   bearer = await t.token();
   return () => t.close();
