@@ -5,7 +5,9 @@ import { Hono } from "hono";
 import { consentHistory } from "../consent/service";
 import { eraseContact } from "../erasure/service";
 import type { AppEnv } from "../http/env";
+import { errorText } from "../http/form-errors";
 import { readFormWithin } from "../http/limited-body";
+import type { FieldError } from "../http/problem";
 import { listFromParam } from "../lists/load";
 import { countsByState, type List } from "../lists/service";
 import { ListPage } from "../lists/views";
@@ -254,6 +256,7 @@ contactsAdmin.post("/admin/lists/:id/contacts", async (c) => {
   if (!list) return errorPage(c, 404);
   const form = await c.req.parseBody();
   const values = { email: text(form.email), name: text(form.name) };
+  const say = (error: FieldError) => errorText(c.var.adminLang, error);
   const renderPage = async (addForm: ReturnType<typeof AddContactForm>, status: 200 | 409 | 422) =>
     c.html(
       <ListPage
@@ -270,7 +273,10 @@ contactsAdmin.post("/admin/lists/:id/contacts", async (c) => {
       <AddContactForm
         listId={list.id}
         values={values}
-        error={{ field: "email", message: "This list is archived." }}
+        error={{
+          field: "email",
+          message: say({ field: "email", message: "This list is archived.", code: "listArchived" }),
+        }}
       />,
       409,
     );
@@ -280,7 +286,15 @@ contactsAdmin.post("/admin/lists/:id/contacts", async (c) => {
       <AddContactForm
         listId={list.id}
         values={values}
-        error={{ field: "name", message: "The name is longer than 1,000 characters." }}
+        error={{
+          field: "name",
+          message: say({
+            field: "name",
+            message: "The name is longer than 1,000 characters.",
+            code: "tooLong",
+            values: { max: 1000 },
+          }),
+        }}
       />,
       422,
     );
@@ -294,7 +308,7 @@ contactsAdmin.post("/admin/lists/:id/contacts", async (c) => {
       <AddContactForm
         listId={list.id}
         values={values}
-        error={{ field: "email", message: result.message }}
+        error={{ field: "email", message: say({ field: "email", ...result }) }}
       />,
       result.status,
     );

@@ -1025,6 +1025,47 @@ export const fr = {
       `Cette adresse correspond à l'empreinte gardée de ${n}\u00a0${n === 1 ? "événement" : "événements"} de ${scope}\u00a0:`,
     at: "le",
   },
+  formErrors: {
+    invalid: "Vérifiez ce champ\u00a0: la valeur n'est pas acceptée.",
+    tooShort: (min: number) => `Au moins ${min}\u00a0caractères.`,
+    tooLong: (max: number) => `Au plus ${max.toLocaleString("fr-FR")}\u00a0caractères.`,
+    tooSmall: (min: number) => `Au moins ${min.toLocaleString("fr-FR")}.`,
+    tooBig: (max: number) => `Au plus ${max.toLocaleString("fr-FR")}.`,
+    tooFew: (min: number) => `Au moins ${min}\u00a0${min === 1 ? "élément" : "éléments"}.`,
+    tooMany: (max: number) => `Au plus ${max}\u00a0${max === 1 ? "élément" : "éléments"}.`,
+    codes: {
+      required: "Ce champ est obligatoire.",
+      invalidEmail: "Saisissez une adresse e-mail, comme ana@example.org.",
+      invalidUrl: "Saisissez une adresse web complète, comme https://example.org/hook.",
+      invalidDate: "Saisissez une date et une heure valides.",
+      invalidFormat: "Le format n'est pas reconnu.",
+      invalidChoice: "Choisissez une des valeurs proposées.",
+      notANumber: "Saisissez un nombre.",
+      custom: "Vérifiez ce champ\u00a0: la valeur n'est pas acceptée.",
+      controlCharacters:
+        "Le texte contient des caractères de contrôle (retour à la ligne, tabulation…).",
+      slugTaken: "Cet identifiant est déjà utilisé.",
+      noSuchList: "Aucune liste n'a cet identifiant.",
+      noSuchIncident: "Aucun incident n'a cet identifiant.",
+      noSuchSend: "Aucun envoi n'a cet identifiant.",
+      endBeforeStart: "La fin doit venir après le début.",
+      addressOnList: "Cette adresse est déjà sur cette liste.",
+      contactErased: "Ce contact a été effacé\u00a0: il n'y a rien à modifier.",
+      duplicateAnswer: "Cette réponse figure deux fois.",
+      maxChoicesOverAnswers: (v: { answers?: string | number }) =>
+        `Au plus le nombre de réponses (${v.answers ?? ""}).`,
+      listOnlyForListAudience: "Seul un sondage réservé à une liste prend une liste.",
+      translationsPerAnswer: "Donnez une traduction par réponse, dans le même ordre.",
+      listArchived: "Cette liste est archivée.",
+      addressSuppressed:
+        "Cette adresse est sur la liste d'exclusion (rebond, plainte, désinscription ou effacement)\u00a0: elle ne peut pas être ajoutée de nouveau.",
+      listRequired: "Indiquez la liste dont les membres peuvent voter.",
+    },
+    byField: {
+      "slug.invalidFormat":
+        "Lettres minuscules, chiffres et tirets simples seulement, comme «\u00a0panne-mail\u00a0».",
+    },
+  },
 };
 
 export type Messages = typeof fr;

@@ -423,7 +423,7 @@ pollAdmin.post("/admin/polls", async (c) => {
         incidents={incidents}
         now={deps.clock.now()}
         values={values}
-        errors={errorsByField(result.errors)}
+        errors={errorsByField(result.errors, c.var.adminLang)}
       />,
       422,
     );

@@ -333,7 +333,7 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
     return reconsentPage(
       c,
       list,
-      { values, errors: errorsByField(fieldErrors(parsed.error)) },
+      { values, errors: errorsByField(fieldErrors(parsed.error), c.var.adminLang) },
       422,
     );
   const review = { values, step: "review" as const, input: parsed.data };
@@ -343,7 +343,10 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
   if (typed) return reconsentPage(c, list, { ...review, errors: { confirm: typed } }, 422);
   const result = await inviteLegacyContacts(c.var.deps, c.var.admin.email, list, parsed.data);
   if (!result.ok) {
-    const errors = errorsByField(result.errors ?? [{ field: "deadline", message: result.detail }]);
+    const errors = errorsByField(
+      result.errors ?? [{ field: "deadline", message: result.detail }],
+      c.var.adminLang,
+    );
     return reconsentPage(c, list, { values, errors }, 422);
   }
   c.var.deps.dispatcher?.wake();

@@ -97,7 +97,9 @@ export async function createComponent(deps: Deps, input: NewComponent): Promise<
     updatedAt: now,
   });
   if (!component)
-    throw new ComponentError([{ field: "slug", message: "This slug is already used." }]);
+    throw new ComponentError([
+      { field: "slug", message: "This slug is already used.", code: "slugTaken" },
+    ]);
   deps.statusPages.forget();
   await emitComponentEvent(deps, "component.created", component);
   return component;

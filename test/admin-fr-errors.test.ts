@@ -1,0 +1,179 @@
+// Issue 20 item 8, form errors: a field's error is said in the page's language (French with
+// Accept-Language fr, today's English without it), and the JSON API keeps its English errors.
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { createTestApp, type TestApp } from "./helpers";
+
+let t: TestApp;
+let cookie: string;
+let bearer: string;
+let listId: number;
+let incidentId: number;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  cookie = await t.signIn();
+  bearer = await t.token();
+  const list = await t.api(bearer, "POST", "/api/v1/lists", {
+    slug: "news",
+    name: "News",
+    purpose: "The monthly news.",
+  });
+  listId = ((await list.json()) as { id: number }).id;
+  const incident = await t.form(
+    "/admin/incidents",
+    {
+      title: "Mail outage",
+      slug: "mail-outage",
+      status: "investigating",
+      impact: "minor",
+      body: "Mail is late.",
+      services: "",
+    },
+    { Cookie: cookie },
+  );
+  incidentId = Number(incident.headers.get("location")?.split("/").pop());
+}, 60_000);
+afterAll(() => t.close());
+
+/** The text of every field error on the page (the `field-error` elements). */
+const fieldErrorTexts = (html: string) =>
+  [...html.matchAll(/class="field-error"[^>]*>([\s\S]*?)<\/(small|p)>/g)].map((m) =>
+    (m[1] ?? "")
+      .replace(/<[^>]*>/g, "")
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&")
+      .trim(),
+  );
+
+type Case = {
+  form: string;
+  path: () => string;
+  fields: Record<string, string>;
+  /** Today's English sentence next to the field, and the French one that replaces it. */
+  english: string;
+  french: string;
+};
+
+const CASES: Case[] = [
+  {
+    form: "new list, slug with capitals",
+    path: () => "/admin/lists",
+    fields: { slug: "Bad Slug", name: "N", purpose: "P" },
+    english: "Lower-case letters, digits and single hyphens only.",
+    french: "Lettres minuscules, chiffres et tirets simples seulement",
+  },
+  {
+    form: "new list, slug already used",
+    path: () => "/admin/lists",
+    fields: { slug: "news", name: "N", purpose: "P" },
+    english: "Another list already uses this slug.",
+    french: "Cet identifiant est déjà utilisé.",
+  },
+  {
+    form: "list edit, name too long",
+    path: () => `/admin/lists/${listId}/edit`,
+    fields: { name: "x".repeat(201), purpose: "P" },
+    english: "At most 200 characters.",
+    french: "Au plus 200\u00a0caractères.",
+  },
+  {
+    form: "add contact, bad address",
+    path: () => `/admin/lists/${listId}/contacts`,
+    fields: { email: "not-an-address", name: "" },
+    english: "The address",
+    french: "Saisissez une adresse e-mail",
+  },
+  {
+    form: "new incident, no title",
+    path: () => "/admin/incidents",
+    fields: { title: "", slug: "", body: "Something", services: "" },
+    english: "Enter a title.",
+    french: "Ce champ est obligatoire.",
+  },
+  {
+    form: "incident update, nothing written",
+    path: () => `/admin/incidents/${incidentId}/updates`,
+    fields: { status: "identified", body: "" },
+    english: "Write what changed.",
+    french: "Ce champ est obligatoire.",
+  },
+  {
+    form: "new poll, duplicate answer",
+    path: () => "/admin/polls",
+    fields: { slug: "lunch", question: "Lunch?", options: "Yes\nyes" },
+    english: "This answer is listed twice.",
+    french: "Cette réponse figure deux fois.",
+  },
+  {
+    form: "new component, no name",
+    path: () => "/admin/status/components",
+    fields: { name: "", slug: "api" },
+    english: "Enter a name.",
+    french: "Ce champ est obligatoire.",
+  },
+  {
+    form: "new maintenance, end before start",
+    path: () => "/admin/status/maintenances",
+    fields: {
+      title: "Upgrade",
+      body: "Database upgrade.",
+      starts_at: "2027-01-02T10:00:00Z",
+      ends_at: "2027-01-02T09:00:00Z",
+      components: "",
+    },
+    english: "The end must come after the start.",
+    french: "La fin doit venir après le début.",
+  },
+];
+
+for (const c of CASES) {
+  test(`${c.form}: the error next to the field is French with Accept-Language fr`, async () => {
+    const res = await t.form(c.path(), c.fields, { Cookie: cookie, "Accept-Language": "fr" });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    const html = await res.text();
+    expect(html).toContain('<html lang="fr"');
+    const errors = fieldErrorTexts(html);
+    expect(
+      errors.some((e) => e.includes(c.french)),
+      errors.join(" | "),
+    ).toBe(true);
+    expect(html).not.toContain(c.english);
+  });
+
+  test(`${c.form}: the same error stays in English without a header`, async () => {
+    const res = await t.form(c.path(), c.fields, { Cookie: cookie });
+    const errors = fieldErrorTexts(await res.text());
+    expect(
+      errors.some((e) => e.includes(c.english)),
+      errors.join(" | "),
+    ).toBe(true);
+  });
+}
+
+test("the JSON API answers the same bad input in English, field and message only", async () => {
+  const res = await t.request("/api/v1/lists", {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${bearer}`,
+      "Content-Type": "application/json",
+      "Accept-Language": "fr",
+    },
+    body: JSON.stringify({ slug: "news", name: "N", purpose: "P" }),
+  });
+  expect(res.status).toBe(422);
+  const body = (await res.json()) as { errors: unknown[] };
+  expect(body.errors).toEqual([{ field: "slug", message: "Another list already uses this slug." }]);
+  const bad = await t.request("/api/v1/lists", {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${bearer}`,
+      "Content-Type": "application/json",
+      "Accept-Language": "fr",
+    },
+    body: JSON.stringify({ slug: "Bad Slug", name: "", purpose: "P" }),
+  });
+  expect(((await bad.json()) as { errors: unknown[] }).errors).toEqual([
+    { field: "slug", message: "Lower-case letters, digits and single hyphens only." },
+    { field: "name", message: "Enter a name." },
+  ]);
+});
