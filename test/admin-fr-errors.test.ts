@@ -6,8 +6,8 @@ import { createTestApp, type TestApp } from "./helpers";
 let t: TestApp;
 let cookie: string;
 let bearer: string;
-let listId: number;
-let incidentId: number;
+let listId = 0;
+let incidentId = 0;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -19,6 +19,12 @@ beforeAll(async () => {
     purpose: "The monthly news.",
   });
   listId = ((await list.json()) as { id: number }).id;
+  // A typed address enters as legacy: the re-consent form is shown only when someone can be asked.
+  await t.form(
+    `/admin/lists/${listId}/contacts`,
+    { email: "ana@example.org", name: "" },
+    { Cookie: cookie },
+  );
   const incident = await t.form(
     "/admin/incidents",
     {
@@ -123,6 +129,27 @@ const CASES: Case[] = [
     },
     english: "The end must come after the start.",
     french: "La fin doit venir après le début.",
+  },
+  {
+    form: "new campaign, unknown merge tag",
+    path: () => "/admin/campaigns",
+    fields: { list_id: String(listId), subject: "Hello {{nom}}", text: "Body" },
+    english: "Unknown merge tag {{nom}}",
+    french: "Balise de fusion inconnue {{nom}}",
+  },
+  {
+    form: "re-consent, deadline too close",
+    path: () => `/admin/lists/${listId}/reconsent`,
+    fields: { deadline: "2026-01-20", subject: "", reminder_days_before: "" },
+    english: "The deadline must be at least",
+    french: "L'échéance doit être au moins",
+  },
+  {
+    form: "re-consent, deadline not a date",
+    path: () => `/admin/lists/${listId}/reconsent`,
+    fields: { deadline: "soon", subject: "", reminder_days_before: "" },
+    english: "Give the deadline as an ISO 8601 date",
+    french: "Saisissez une date et une heure valides.",
   },
 ];
 

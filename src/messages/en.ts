@@ -951,6 +951,15 @@ export const en: Messages = {
       listArchived: "This list is archived.",
       addressSuppressed:
         "This address is on the suppression list (it bounced, complained, unsubscribed or was erased); it cannot be added again.",
+      unknownMergeTag: (v: { tag?: string | number }) =>
+        `Unknown merge tag ${v.tag ?? ""}: use {{name}} or {{attr.KEY}} (a contact attribute), with an optional fallback such as {{name|friend}}.`,
+      unclosedMergeTag: (v: { start?: string | number }) =>
+        `"${v.start ?? ""}" opens a merge tag with {{ and never closes it with }}.`,
+      deadlinePast: "The deadline must be in the future.",
+      deadlineTooClose: (v: { days?: string | number; earliest?: string | number }) =>
+        `The deadline must be at least ${v.days ?? ""} days ahead (on or after ${v.earliest ?? ""}): whoever has not answered by then is erased.`,
+      reminderPast: (v: { days?: string | number }) =>
+        `A reminder ${v.days ?? ""} days before the deadline would already be past: choose fewer days.`,
       listRequired: "Give the list whose members may vote.",
     },
     byField: {

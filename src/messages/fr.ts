@@ -1059,6 +1059,15 @@ export const fr = {
       listArchived: "Cette liste est archivée.",
       addressSuppressed:
         "Cette adresse est sur la liste d'exclusion (rebond, plainte, désinscription ou effacement)\u00a0: elle ne peut pas être ajoutée de nouveau.",
+      unknownMergeTag: (v: { tag?: string | number }) =>
+        `Balise de fusion inconnue ${v.tag ?? ""}\u00a0: utilisez {{name}} ou {{attr.CLÉ}} (un attribut du contact), avec une valeur par défaut facultative comme {{name|ami}}.`,
+      unclosedMergeTag: (v: { start?: string | number }) =>
+        `«\u00a0${v.start ?? ""}\u00a0» ouvre une balise de fusion avec {{ sans la refermer par }}.`,
+      deadlinePast: "L'échéance doit être dans le futur.",
+      deadlineTooClose: (v: { days?: string | number; earliest?: string | number }) =>
+        `L'échéance doit être au moins ${v.days ?? ""}\u00a0jours plus tard (le ${v.earliest ?? ""} ou après)\u00a0: qui n'a pas répondu d'ici là est effacé.`,
+      reminderPast: (v: { days?: string | number }) =>
+        `Un rappel ${v.days ?? ""}\u00a0jours avant l'échéance serait déjà passé\u00a0: choisissez moins de jours.`,
       listRequired: "Indiquez la liste dont les membres peuvent voter.",
     },
     byField: {

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { roleAtLeast } from "../auth/roles";
 import type { AppEnv } from "../http/env";
+import { inLang } from "../http/form-errors";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
 import { isLang, type Lang } from "../i18n";
@@ -397,14 +398,16 @@ sendingPages.post("/admin/campaigns", async (c) => {
   });
   if (!parsed.success) {
     const errors: FormErrors = {};
-    for (const e of fieldErrors(parsed.error)) errors[e.field] ??= e.message;
+    for (const e of inLang(c.var.adminLang, fieldErrors(parsed.error)))
+      errors[e.field] ??= e.message;
     return campaignsPage(c, values, errors, 422);
   }
   const list = await findList(c.var.deps, parsed.data.list_id);
   const result = await createCampaign(c.var.deps, c.var.admin, list, parsed.data);
   if (!result.ok) {
     const errors: FormErrors = {};
-    for (const e of result.reason === "invalid" ? result.errors : []) errors[e.field] = e.message;
+    const invalid = result.reason === "invalid" ? result.errors : [];
+    for (const e of inLang(c.var.adminLang, invalid)) errors[e.field] = e.message;
     return campaignsPage(c, values, errors, 422);
   }
   return c.redirect(`/admin/campaigns/${result.campaign.id}`, 303);
@@ -538,13 +541,13 @@ sendingPages.post("/admin/campaigns/:id/edit", async (c) => {
   });
   const errors: FormErrors = parsed.success
     ? {}
-    : formErrorsByField(fieldErrors(parsed.error), versions);
+    : formErrorsByField(inLang(c.var.adminLang, fieldErrors(parsed.error)), versions);
   const result = parsed.success
     ? await updateCampaign(c.var.deps, c.var.admin, found.campaign, undefined, parsed.data)
     : undefined;
   if (result?.ok) return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
   if (result?.reason === "invalid")
-    Object.assign(errors, formErrorsByField(result.errors, versions));
+    Object.assign(errors, formErrorsByField(inLang(c.var.adminLang, result.errors), versions));
   const notice = result && result.reason !== "invalid" ? result.detail : undefined;
   const code = result && result.reason !== "invalid" ? 409 : 422;
   return campaignPage(c, c.req.param("id"), { values, errors, notice }, code);

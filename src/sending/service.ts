@@ -37,6 +37,7 @@ const isoDate = z
   .string({ error: "Give the deadline as an ISO 8601 date or date-time." })
   .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), {
     message: "Give the deadline as an ISO 8601 date or date-time, such as 2001-02-15T23:59:00Z.",
+    params: { code: "invalidDate" },
   })
   .transform((v) => new Date(v).toISOString());
 
@@ -71,10 +72,13 @@ export function reconsentTimingErrors(
   const minDays = deps.config.reconsentMinDays;
   const errors: FieldError[] = [];
   if (deadline <= now) {
-    errors.push({ field: "deadline", message: "The deadline must be in the future." });
+    const message = "The deadline must be in the future.";
+    errors.push({ field: "deadline", message, code: "deadlinePast" });
   } else if (deadline < now + minDays * DAY_MS) {
-    const message = `The deadline must be at least ${minDays} days ahead (on or after ${new Date(now + minDays * DAY_MS).toISOString()}): whoever has not answered by then is erased.`;
-    errors.push({ field: "deadline", message });
+    const earliest = new Date(now + minDays * DAY_MS).toISOString();
+    const message = `The deadline must be at least ${minDays} days ahead (on or after ${earliest}): whoever has not answered by then is erased.`;
+    const values = { days: minDays, earliest: earliest.slice(0, 10) };
+    errors.push({ field: "deadline", message, code: "deadlineTooClose", values });
   }
   const days = input.reminder_days_before;
   if (typeof days === "number" && Number.isInteger(days) && days >= 1 && deadline > now) {
@@ -82,6 +86,8 @@ export function reconsentTimingErrors(
       errors.push({
         field: "reminder_days_before",
         message: `A reminder ${days} days before the deadline would already be past: choose fewer days.`,
+        code: "reminderPast",
+        values: { days },
       });
   }
   return errors;
@@ -96,13 +102,13 @@ export const reconsentInputNow = (deps: Pick<Deps, "clock" | "config">) =>
     .extend({
       deadline: isoDate.superRefine((deadline, ctx) => {
         for (const e of reconsentTimingErrors(deps, { deadline }))
-          ctx.addIssue({ code: "custom", message: e.message });
+          ctx.addIssue({ code: "custom", message: e.message, params: e });
       }),
     })
     .superRefine((value, ctx) => {
       for (const e of reconsentTimingErrors(deps, value))
         if (e.field !== "deadline")
-          ctx.addIssue({ code: "custom", path: [e.field], message: e.message });
+          ctx.addIssue({ code: "custom", path: [e.field], message: e.message, params: e });
     });
 
 /**
