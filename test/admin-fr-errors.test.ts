@@ -41,14 +41,15 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t.close());
 
-/** The text of every field error on the page (the `field-error` elements). */
+/** The text of every error on the page (next to a field, or the form's alert). */
 const fieldErrorTexts = (html: string) =>
-  [...html.matchAll(/class="field-error"[^>]*>([\s\S]*?)<\/(small|p)>/g)].map((m) =>
-    (m[1] ?? "")
-      .replace(/<[^>]*>/g, "")
-      .replace(/&#39;/g, "'")
-      .replace(/&amp;/g, "&")
-      .trim(),
+  [...html.matchAll(/class="(?:field-error|notice error)"[^>]*>([\s\S]*?)<\/(small|p)>/g)].map(
+    (m) =>
+      (m[1] ?? "")
+        .replace(/<[^>]*>/g, "")
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, "&")
+        .trim(),
   );
 
 type Case = {
@@ -150,6 +151,27 @@ const CASES: Case[] = [
     fields: { deadline: "soon", subject: "", reminder_days_before: "" },
     english: "Give the deadline as an ISO 8601 date",
     french: "Saisissez une date et une heure valides.",
+  },
+  {
+    form: "invite an admin, bad address",
+    path: () => "/admin/admins",
+    fields: { email: "nope", role: "viewer" },
+    english: "email: an email address such as ana@example.org",
+    french: "Saisissez une adresse e-mail, comme ana@example.org.",
+  },
+  {
+    form: "invite an admin who already is one",
+    path: () => "/admin/admins",
+    fields: { email: "admin@test.example", role: "viewer" },
+    english: "admin@test.example is already an admin.",
+    french: "admin@test.example est déjà administrateur.",
+  },
+  {
+    form: "change password, too short",
+    path: () => "/admin/account/password",
+    fields: { current_password: "whatever", new_password: "short" },
+    english: "At least 8 characters.",
+    french: "Au moins 8\u00a0caractères.",
   },
 ];
 

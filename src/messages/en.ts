@@ -960,6 +960,10 @@ export const en: Messages = {
         `The deadline must be at least ${v.days ?? ""} days ahead (on or after ${v.earliest ?? ""}): whoever has not answered by then is erased.`,
       reminderPast: (v: { days?: string | number }) =>
         `A reminder ${v.days ?? ""} days before the deadline would already be past: choose fewer days.`,
+      adminExists: (v: { email?: string | number }) => `${v.email ?? ""} is already an admin.`,
+      adminNotFound: "This admin does not exist here.",
+      lastOwner: (v: { email?: string | number }) =>
+        `${v.email ?? ""} is the only owner: make another admin an owner first.`,
       listRequired: "Give the list whose members may vote.",
     },
     byField: {

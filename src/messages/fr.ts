@@ -1068,6 +1068,10 @@ export const fr = {
         `L'échéance doit être au moins ${v.days ?? ""}\u00a0jours plus tard (le ${v.earliest ?? ""} ou après)\u00a0: qui n'a pas répondu d'ici là est effacé.`,
       reminderPast: (v: { days?: string | number }) =>
         `Un rappel ${v.days ?? ""}\u00a0jours avant l'échéance serait déjà passé\u00a0: choisissez moins de jours.`,
+      adminExists: (v: { email?: string | number }) => `${v.email ?? ""} est déjà administrateur.`,
+      adminNotFound: "Cet administrateur n'existe pas ici.",
+      lastOwner: (v: { email?: string | number }) =>
+        `${v.email ?? ""} est le seul propriétaire\u00a0: faites d'abord d'un autre administrateur un propriétaire.`,
       listRequired: "Indiquez la liste dont les membres peuvent voter.",
     },
     byField: {
