@@ -43,13 +43,16 @@ afterAll(() => t.close());
 
 /** The text of every error on the page (next to a field, or the form's alert). */
 const fieldErrorTexts = (html: string) =>
-  [...html.matchAll(/class="(?:field-error|notice error)"[^>]*>([\s\S]*?)<\/(small|p)>/g)].map(
-    (m) =>
-      (m[1] ?? "")
-        .replace(/<[^>]*>/g, "")
-        .replace(/&#39;/g, "'")
-        .replace(/&amp;/g, "&")
-        .trim(),
+  [
+    ...html.matchAll(
+      /(?:class="(?:field-error|notice error)"|id="\w+-error")[^>]*>([\s\S]*?)<\/(small|p)>/g,
+    ),
+  ].map((m) =>
+    (m[1] ?? "")
+      .replace(/<[^>]*>/g, "")
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&")
+      .trim(),
   );
 
 type Case = {
@@ -172,6 +175,13 @@ const CASES: Case[] = [
     fields: { current_password: "whatever", new_password: "short" },
     english: "At least 8 characters.",
     french: "Au moins 8\u00a0caractères.",
+  },
+  {
+    form: "new webhook endpoint, address with a password",
+    path: () => "/admin/webhook-endpoints",
+    fields: { url: "https://user:secret@example.org/hook", events: "*" },
+    english: "The URL must not carry a user name or password.",
+    french: "L'adresse ne doit contenir ni nom d'utilisateur ni mot de passe.",
   },
 ];
 

@@ -964,6 +964,11 @@ export const en: Messages = {
       adminNotFound: "This admin does not exist here.",
       lastOwner: (v: { email?: string | number }) =>
         `${v.email ?? ""} is the only owner: make another admin an owner first.`,
+      urlPrivate: (v: { host?: string | number }) =>
+        `The URL points at ${v.host ?? ""}, a private or local address.`,
+      hostUnresolved: (v: { host?: string | number }) =>
+        `The host ${v.host ?? ""} could not be resolved.`,
+      urlCredentials: "The URL must not carry a user name or password.",
       listRequired: "Give the list whose members may vote.",
     },
     byField: {

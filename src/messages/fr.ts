@@ -1072,6 +1072,11 @@ export const fr = {
       adminNotFound: "Cet administrateur n'existe pas ici.",
       lastOwner: (v: { email?: string | number }) =>
         `${v.email ?? ""} est le seul propriétaire\u00a0: faites d'abord d'un autre administrateur un propriétaire.`,
+      urlPrivate: (v: { host?: string | number }) =>
+        `L'adresse désigne ${v.host ?? ""}, une adresse privée ou locale.`,
+      hostUnresolved: (v: { host?: string | number }) =>
+        `Le nom ${v.host ?? ""} ne mène à aucune adresse.`,
+      urlCredentials: "L'adresse ne doit contenir ni nom d'utilisateur ni mot de passe.",
       listRequired: "Indiquez la liste dont les membres peuvent voter.",
     },
     byField: {
