@@ -8,6 +8,7 @@ let cookie: string;
 let bearer: string;
 let listId = 0;
 let incidentId = 0;
+let contactId = 0;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -25,6 +26,8 @@ beforeAll(async () => {
     { email: "ana@example.org", name: "" },
     { Cookie: cookie },
   );
+  const contact = await t.client.execute("SELECT id FROM contacts LIMIT 1");
+  contactId = Number(contact.rows[0]?.id);
   const incident = await t.form(
     "/admin/incidents",
     {
@@ -182,6 +185,20 @@ const CASES: Case[] = [
     fields: { url: "https://user:secret@example.org/hook", events: "*" },
     english: "The URL must not carry a user name or password.",
     french: "L'adresse ne doit contenir ni nom d'utilisateur ni mot de passe.",
+  },
+  {
+    form: "contact edit, attribute without a colon",
+    path: () => `/admin/lists/${listId}/contacts/${contactId}`,
+    fields: { name: "Ana", attributes: "city Paris" },
+    english: "Line 1: write each attribute as “name: value”.",
+    french: "Ligne 1\u00a0: écrivez chaque attribut",
+  },
+  {
+    form: "contact import, no source and no file",
+    path: () => `/admin/lists/${listId}/imports`,
+    fields: { source: "" },
+    english: "Say where these addresses come from",
+    french: "Dites d'où viennent ces adresses",
   },
 ];
 

@@ -969,6 +969,13 @@ export const en: Messages = {
       hostUnresolved: (v: { host?: string | number }) =>
         `The host ${v.host ?? ""} could not be resolved.`,
       urlCredentials: "The URL must not carry a user name or password.",
+      attributeLine: (v: { line?: string | number }) =>
+        `Line ${v.line ?? ""}: write each attribute as “name: value”.`,
+      fileTooLarge: "The file is larger than 50 MB; split it and import each part.",
+      unreadable: "The upload could not be read; choose the file again.",
+      importSource: "Say where these addresses come from (at most 500 characters).",
+      importFile: "Choose a CSV file to import.",
+      badCsv: "This file could not be imported as CSV; nothing was imported.",
       listRequired: "Give the list whose members may vote.",
     },
     byField: {

@@ -1077,6 +1077,13 @@ export const fr = {
       hostUnresolved: (v: { host?: string | number }) =>
         `Le nom ${v.host ?? ""} ne mène à aucune adresse.`,
       urlCredentials: "L'adresse ne doit contenir ni nom d'utilisateur ni mot de passe.",
+      attributeLine: (v: { line?: string | number }) =>
+        `Ligne ${v.line ?? ""}\u00a0: écrivez chaque attribut sous la forme «\u00a0nom: valeur\u00a0».`,
+      fileTooLarge: "Le fichier dépasse 50\u00a0Mo\u00a0: découpez-le et importez chaque partie.",
+      unreadable: "L'envoi n'a pas pu être lu\u00a0: choisissez le fichier de nouveau.",
+      importSource: "Dites d'où viennent ces adresses (500\u00a0caractères au plus).",
+      importFile: "Choisissez un fichier CSV à importer.",
+      badCsv: "Ce fichier n'a pas pu être importé comme CSV\u00a0; rien n'a été importé.",
       listRequired: "Indiquez la liste dont les membres peuvent voter.",
     },
     byField: {
