@@ -54,6 +54,7 @@ const fieldErrorTexts = (html: string) =>
     (m[1] ?? "")
       .replace(/<[^>]*>/g, "")
       .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
       .replace(/&amp;/g, "&")
       .trim(),
   );
@@ -200,6 +201,19 @@ const CASES: Case[] = [
     english: "Say where these addresses come from",
     french: "Dites d'où viennent ces adresses",
   },
+  {
+    form: "new maintenance, unknown component",
+    path: () => "/admin/status/maintenances",
+    fields: {
+      title: "Upgrade",
+      body: "Database upgrade.",
+      starts_at: "2027-01-02T10:00:00Z",
+      ends_at: "2027-01-02T11:00:00Z",
+      components: "nope",
+    },
+    english: 'No component has the slug "nope".',
+    french: "Aucun composant n'a l'identifiant «\u00a0nope\u00a0».",
+  },
 ];
 
 for (const c of CASES) {
@@ -214,6 +228,7 @@ for (const c of CASES) {
       errors.join(" | "),
     ).toBe(true);
     expect(html).not.toContain(c.english);
+    expect(errors.join(" | ")).not.toContain(c.english);
   });
 
   test(`${c.form}: the same error stays in English without a header`, async () => {

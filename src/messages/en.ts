@@ -976,6 +976,13 @@ export const en: Messages = {
       importSource: "Say where these addresses come from (at most 500 characters).",
       importFile: "Choose a CSV file to import.",
       badCsv: "This file could not be imported as CSV; nothing was imported.",
+      notSuppressed: "This address is not on the suppression list.",
+      ownAct:
+        "This suppression records the person's own act and is never lifted: only they can subscribe again.",
+      maintenanceClosed:
+        "This maintenance is over or cancelled: only a scheduled or in-progress one can change.",
+      noSuchComponent: (v: { slug?: string | number }) =>
+        `No component has the slug "${v.slug ?? ""}".`,
       listRequired: "Give the list whose members may vote.",
     },
     byField: {

@@ -1084,6 +1084,13 @@ export const fr = {
       importSource: "Dites d'où viennent ces adresses (500\u00a0caractères au plus).",
       importFile: "Choisissez un fichier CSV à importer.",
       badCsv: "Ce fichier n'a pas pu être importé comme CSV\u00a0; rien n'a été importé.",
+      notSuppressed: "Cette adresse n'est pas sur la liste d'exclusion.",
+      ownAct:
+        "Cette exclusion vient d'un acte de la personne elle-même et n'est jamais levée\u00a0: elle seule peut se réinscrire.",
+      maintenanceClosed:
+        "Cette maintenance est terminée ou annulée\u00a0: seule une maintenance prévue ou en cours peut changer.",
+      noSuchComponent: (v: { slug?: string | number }) =>
+        `Aucun composant n'a l'identifiant «\u00a0${v.slug ?? ""}\u00a0».`,
       listRequired: "Indiquez la liste dont les membres peuvent voter.",
     },
     byField: {

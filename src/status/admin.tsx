@@ -384,7 +384,10 @@ statusAdmin.post("/admin/status/maintenances/:id", async (c) => {
     await editMaintenance(c.var.deps, id, parsed.data, c.var.admin.email);
   } catch (error) {
     if (error instanceof MaintenanceNotFound) return c.notFound();
-    if (error instanceof MaintenanceClosed) return fail({ title: error.message }, 409);
+    if (error instanceof MaintenanceClosed) {
+      const closed = { field: "title", message: error.message, code: "maintenanceClosed" };
+      return fail(errorsByField([closed], c.var.adminLang), 409);
+    }
     if (!(error instanceof ComponentError)) throw error;
     return fail(errorsByField(error.errors, c.var.adminLang));
   }

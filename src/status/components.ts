@@ -151,7 +151,12 @@ export async function componentsNamed(
   const unknown = slugs.filter((s) => !found.has(s));
   if (unknown.length) {
     throw new ComponentError(
-      unknown.map((s) => ({ field, message: `No component has the slug "${s}".` })),
+      unknown.map((s) => ({
+        field,
+        message: `No component has the slug "${s}".`,
+        code: "noSuchComponent",
+        values: { slug: s },
+      })),
     );
   }
   return slugs.map((s) => found.get(s) as Component);
