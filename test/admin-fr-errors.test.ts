@@ -214,6 +214,13 @@ const CASES: Case[] = [
     english: 'No component has the slug "nope".',
     french: "Aucun composant n'a l'identifiant «\u00a0nope\u00a0».",
   },
+  {
+    form: "sign in, wrong password",
+    path: () => "/admin/login",
+    fields: { email: "admin@test.example", password: "not the password" },
+    english: "Wrong email or password.",
+    french: "Adresse e-mail ou mot de passe incorrect.",
+  },
 ];
 
 for (const c of CASES) {

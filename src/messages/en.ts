@@ -983,6 +983,13 @@ export const en: Messages = {
         "This maintenance is over or cancelled: only a scheduled or in-progress one can change.",
       noSuchComponent: (v: { slug?: string | number }) =>
         `No component has the slug "${v.slug ?? ""}".`,
+      wrongCredentials: "Wrong email or password.",
+      signInLocked: (v: { minutes?: string | number }) =>
+        `Too many failed attempts: this account is locked. Try again in ${v.minutes ?? ""} minutes.`,
+      twoStepAlreadyOn: "Two-step sign-in is already on.",
+      twoStepNotStarted: "Start again: no code was set up.",
+      twoStepWrongCode: "That code is not valid: enter the one your app shows now.",
+      twoStepNotOn: "Two-step sign-in is not on.",
       listRequired: "Give the list whose members may vote.",
     },
     byField: {

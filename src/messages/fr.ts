@@ -1091,6 +1091,14 @@ export const fr = {
         "Cette maintenance est terminée ou annulée\u00a0: seule une maintenance prévue ou en cours peut changer.",
       noSuchComponent: (v: { slug?: string | number }) =>
         `Aucun composant n'a l'identifiant «\u00a0${v.slug ?? ""}\u00a0».`,
+      wrongCredentials: "Adresse e-mail ou mot de passe incorrect.",
+      signInLocked: (v: { minutes?: string | number }) =>
+        `Trop d'essais manqués\u00a0: ce compte est bloqué. Réessayez dans ${v.minutes ?? ""}\u00a0minutes.`,
+      twoStepAlreadyOn: "La connexion en deux étapes est déjà activée.",
+      twoStepNotStarted: "Recommencez\u00a0: aucun code n'a été configuré.",
+      twoStepWrongCode:
+        "Ce code n'est pas valide\u00a0: saisissez celui que votre application affiche maintenant.",
+      twoStepNotOn: "La connexion en deux étapes n'est pas activée.",
       listRequired: "Indiquez la liste dont les membres peuvent voter.",
     },
     byField: {
