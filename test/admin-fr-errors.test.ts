@@ -275,3 +275,25 @@ test("the JSON API answers the same bad input in English, field and message only
     { field: "name", message: "Enter a name." },
   ]);
 });
+
+test("a refused campaign action is said in the admin's language", async () => {
+  const created = await t.form(
+    "/admin/campaigns",
+    { list_id: String(listId), subject: "News", text: "Hello." },
+    { Cookie: cookie },
+  );
+  const campaign = created.headers.get("location") as string;
+  await t.form("/admin/sending/pause", { reason: "checking" }, { Cookie: cookie });
+  try {
+    const fr = await t.form(`${campaign}/test`, {}, { Cookie: cookie, "Accept-Language": "fr" });
+    const html = await fr.text();
+    expect(html).toContain("Les envois sont suspendus\u00a0: rien ne part avant leur reprise.");
+    expect(html).not.toContain("no test can go out");
+    const en = await t.form(`${campaign}/test`, {}, { Cookie: cookie });
+    expect(await en.text()).toContain(
+      "Sending is paused: no test can go out until sending is resumed.",
+    );
+  } finally {
+    await t.form("/admin/sending/resume", {}, { Cookie: cookie });
+  }
+});

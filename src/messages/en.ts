@@ -990,6 +990,15 @@ export const en: Messages = {
       twoStepNotStarted: "Start again: no code was set up.",
       twoStepWrongCode: "That code is not valid: enter the one your app shows now.",
       twoStepNotOn: "Two-step sign-in is not on.",
+      listArchivedNoSend: "This list is archived: nothing can be sent to it.",
+      campaignAlreadySent:
+        "This campaign has already gone out or is scheduled: a campaign is sent once. Duplicate it to send it again, or cancel it to change it.",
+      campaignNotADraft:
+        "Only a draft can be edited or scheduled: duplicate this campaign to change it.",
+      campaignCancelled: "This campaign was cancelled.",
+      sendingPaused: "Sending is paused: nothing goes out until sending is resumed.",
+      scheduleForbidden:
+        "Your role may not schedule a campaign (it needs sender): save it without a send date.",
       listRequired: "Give the list whose members may vote.",
     },
     byField: {

@@ -1099,6 +1099,15 @@ export const fr = {
       twoStepWrongCode:
         "Ce code n'est pas valide\u00a0: saisissez celui que votre application affiche maintenant.",
       twoStepNotOn: "La connexion en deux étapes n'est pas activée.",
+      listArchivedNoSend: "Cette liste est archivée\u00a0: rien ne peut lui être envoyé.",
+      campaignAlreadySent:
+        "Cette campagne est déjà partie ou programmée\u00a0: une campagne part une fois. Dupliquez-la pour l'envoyer de nouveau, ou annulez-la pour la changer.",
+      campaignNotADraft:
+        "Seul un brouillon peut être modifié ou programmé\u00a0: dupliquez cette campagne pour la changer.",
+      campaignCancelled: "Cette campagne a été annulée.",
+      sendingPaused: "Les envois sont suspendus\u00a0: rien ne part avant leur reprise.",
+      scheduleForbidden:
+        "Votre rôle ne permet pas de programmer une campagne (il faut le rôle expéditeur)\u00a0: enregistrez-la sans date d'envoi.",
       listRequired: "Indiquez la liste dont les membres peuvent voter.",
     },
     byField: {

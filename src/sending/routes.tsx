@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { roleAtLeast } from "../auth/roles";
 import type { AppEnv } from "../http/env";
-import { inLang } from "../http/form-errors";
+import { errorText, inLang } from "../http/form-errors";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
 import { isLang, type Lang } from "../i18n";
@@ -20,6 +20,7 @@ import { campaignVersionsOf, recipientsByLanguage } from "./campaign-versions";
 import { type CampaignFormValues, CampaignPage, CampaignsPage } from "./campaign-views";
 import {
   allCampaigns,
+  type CampaignRefusal,
   campaignInput,
   campaignPatch,
   campaignState,
@@ -357,6 +358,24 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
   );
 });
 
+const REFUSAL_CODES = {
+  archived: "listArchivedNoSend",
+  already_sent: "campaignAlreadySent",
+  not_a_draft: "campaignNotADraft",
+  cancelled: "campaignCancelled",
+  paused: "sendingPaused",
+  forbidden: "scheduleForbidden",
+} as const;
+
+/** A refused campaign action, said in the admin's language (the first field error if invalid). */
+function refusalText(c: C, result: CampaignRefusal) {
+  const lang = c.var.adminLang;
+  const first = result.reason === "invalid" ? result.errors[0] : undefined;
+  if (first) return errorText(lang, first);
+  const code = result.reason === "invalid" ? undefined : REFUSAL_CODES[result.reason];
+  return errorText(lang, { field: "campaign", message: result.detail, code });
+}
+
 // ---- Campaigns ----------------------------------------------------------------------------
 
 async function campaignsPage(
@@ -476,7 +495,8 @@ sendingPages.post("/admin/campaigns/:id/test", async (c) => {
   const asked = (await c.req.parseBody()).lang;
   const language = { asked: isLang(asked) ? asked : undefined, admin: c.var.adminLang };
   const result = await sendCampaignTest(c.var.deps, admin, campaign, list, admin, language);
-  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 409);
+  if (!result.ok)
+    return campaignPage(c, c.req.param("id"), { notice: refusalText(c, result) }, 409);
   c.var.deps.dispatcher?.wake();
   return campaignPage(c, c.req.param("id"), {
     notice: messages(c.var.adminLang).campaigns.testSent(admin),
@@ -496,7 +516,7 @@ sendingPages.post("/admin/campaigns/:id/send", async (c) => {
     return campaignPage(
       c,
       c.req.param("id"),
-      { notice: result.detail },
+      { notice: refusalText(c, result) },
       result.reason === "invalid" ? 422 : 409,
     );
   c.var.deps.dispatcher?.wake();
@@ -517,7 +537,8 @@ sendingPages.post("/admin/campaigns/:id/cancel", async (c) => {
   const found = await campaignAndList(c);
   if (!found) return c.notFound();
   const result = await cancelCampaign(c.var.deps, c.var.admin.email, found.campaign);
-  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 409);
+  if (!result.ok)
+    return campaignPage(c, c.req.param("id"), { notice: refusalText(c, result) }, 409);
   return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
 });
 
@@ -548,7 +569,7 @@ sendingPages.post("/admin/campaigns/:id/edit", async (c) => {
   if (result?.ok) return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
   if (result?.reason === "invalid")
     Object.assign(errors, formErrorsByField(inLang(c.var.adminLang, result.errors), versions));
-  const notice = result && result.reason !== "invalid" ? result.detail : undefined;
+  const notice = result && result.reason !== "invalid" ? refusalText(c, result) : undefined;
   const code = result && result.reason !== "invalid" ? 409 : 422;
   return campaignPage(c, c.req.param("id"), { values, errors, notice }, code);
 });
