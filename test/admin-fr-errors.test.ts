@@ -297,3 +297,12 @@ test("a refused campaign action is said in the admin's language", async () => {
     await t.form("/admin/sending/resume", {}, { Cookie: cookie });
   }
 });
+
+test("the public lost-link form says its error in the visitor's language", async () => {
+  const fr = await t.form("/lost-link", { email: "nope" }, { "Accept-Language": "fr" });
+  const frErrors = fieldErrorTexts(await fr.text());
+  expect(frErrors.join(" | ")).toContain("Cette adresse e-mail n'est pas valide");
+  expect(frErrors.join(" | ")).not.toContain("This email address is not valid");
+  const en = await t.form("/lost-link", { email: "nope" }, { "Accept-Language": "en" });
+  expect(fieldErrorTexts(await en.text()).join(" | ")).toContain("This email address is not valid");
+});
