@@ -999,6 +999,8 @@ export const en: Messages = {
       sendingPaused: "Sending is paused: nothing goes out until sending is resumed.",
       scheduleForbidden:
         "Your role may not schedule a campaign (it needs sender): save it without a send date.",
+      reconsentAwaitsApproval: (v: { send?: string | number }) =>
+        `Re-consent send #${v.send ?? ""} of this list awaits approval: approve or reject it first.`,
       listRequired: "Give the list whose members may vote.",
     },
     byField: {

@@ -1108,6 +1108,8 @@ export const fr = {
       sendingPaused: "Les envois sont suspendus\u00a0: rien ne part avant leur reprise.",
       scheduleForbidden:
         "Votre rôle ne permet pas de programmer une campagne (il faut le rôle expéditeur)\u00a0: enregistrez-la sans date d'envoi.",
+      reconsentAwaitsApproval: (v: { send?: string | number }) =>
+        `L'envoi de redemande de consentement n°\u00a0${v.send ?? ""} de cette liste attend une approbation\u00a0: approuvez-le ou refusez-le d'abord.`,
       listRequired: "Indiquez la liste dont les membres peuvent voter.",
     },
     byField: {

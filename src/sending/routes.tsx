@@ -346,7 +346,9 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
   const result = await inviteLegacyContacts(c.var.deps, c.var.admin.email, list, parsed.data);
   if (!result.ok) {
     const errors = errorsByField(
-      result.errors ?? [{ field: "deadline", message: result.detail }],
+      result.errors ?? [
+        { field: "deadline", message: result.detail, code: result.code, values: result.values },
+      ],
       c.var.adminLang,
     );
     return reconsentPage(c, list, { values, errors }, 422);

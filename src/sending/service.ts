@@ -10,7 +10,7 @@ import { hashAddress } from "../consent/service";
 import { moveMember } from "../consent/transitions";
 import type { Deps } from "../deps";
 import { erasureStatements, runErasure } from "../erasure/service";
-import type { FieldError } from "../http/problem";
+import type { ErrorValues, FieldError } from "../http/problem";
 import type { List } from "../lists/service";
 import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "../mail/provider";
 import { type BreakerVerdict, judgeOutcomes, type Outcome } from "./breaker";
@@ -53,7 +53,15 @@ export const reconsentInput = z.object({
 });
 export type ReconsentInput = z.output<typeof reconsentInput>;
 
-export type Refusal = { ok: false; status: 404 | 409 | 422; detail: string; errors?: FieldError[] };
+/** A refused send: `detail` in English (the API); `code` and `values` name it for pages. */
+export type Refusal = {
+  ok: false;
+  status: 404 | 409 | 422;
+  detail: string;
+  errors?: FieldError[];
+  code?: string;
+  values?: ErrorValues;
+};
 
 const DAY_MS = 86_400_000;
 
@@ -121,8 +129,10 @@ export async function inviteLegacyContacts(
   list: List,
   input: ReconsentInput,
 ): Promise<({ ok: true } & SendReport) | Refusal> {
-  if (list.archivedAt)
-    return { ok: false, status: 409, detail: "This list is archived: nothing can be sent to it." };
+  if (list.archivedAt) {
+    const detail = "This list is archived: nothing can be sent to it.";
+    return { ok: false, status: 409, detail, code: "listArchivedNoSend" };
+  }
   // Its invitations are recorded only once approved: a second one meanwhile would invite twice.
   const waiting = await q.awaitingReconsent(deps.db, list.id);
   if (waiting && !input.dry_run)
@@ -130,6 +140,8 @@ export async function inviteLegacyContacts(
       ok: false,
       status: 409,
       detail: `Re-consent send #${waiting.id} of this list awaits approval: approve or reject it first.`,
+      code: "reconsentAwaitsApproval",
+      values: { send: waiting.id },
     };
   const errors = reconsentTimingErrors(deps, input);
   if (errors.length > 0) {
