@@ -306,3 +306,22 @@ test("the public lost-link form says its error in the visitor's language", async
   const en = await t.form("/lost-link", { email: "nope" }, { "Accept-Language": "en" });
   expect(fieldErrorTexts(await en.text()).join(" | ")).toContain("This email address is not valid");
 });
+
+test("a refused poll invitation is said in the admin's language", async () => {
+  const created = await t.api(bearer, "POST", "/api/v1/polls", {
+    slug: "members-poll",
+    question: "Lunch?",
+    options: ["Yes", "No"],
+    audience: "list",
+    list_id: listId,
+  });
+  expect(created.status).toBe(201);
+  const poll = `/admin/polls/${((await created.json()) as { id: number }).id}`;
+  await t.form(`${poll}/close`, {}, { Cookie: cookie });
+  const fr = await t.form(`${poll}/invite`, {}, { Cookie: cookie, "Accept-Language": "fr" });
+  const html = await fr.text();
+  expect(html).toContain("Ce sondage est clos\u00a0: rouvrez-le avant d&#39;inviter.");
+  expect(html).not.toContain("This poll is closed");
+  const en = await t.form(`${poll}/invite`, {}, { Cookie: cookie });
+  expect(await en.text()).toContain("This poll is closed: reopen it before inviting.");
+});

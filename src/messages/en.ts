@@ -1001,6 +1001,12 @@ export const en: Messages = {
         "Your role may not schedule a campaign (it needs sender): save it without a send date.",
       reconsentAwaitsApproval: (v: { send?: string | number }) =>
         `Re-consent send #${v.send ?? ""} of this list awaits approval: approve or reject it first.`,
+      pollPublic: "This poll is public: anyone may vote, there is nobody to invite.",
+      pollClosed: "This poll is closed: reopen it before inviting.",
+      pollNoList: "The list of this poll no longer exists or is archived.",
+      pollAlreadyInvited: "This poll was already invited: it is invited once.",
+      retryNotACampaign: "Only a campaign's failed recipients can be sent it again.",
+      retryUnfinished: "This send is not finished: resend its failures once it is.",
       listRequired: "Give the list whose members may vote.",
     },
     byField: {

@@ -1110,6 +1110,16 @@ export const fr = {
         "Votre rôle ne permet pas de programmer une campagne (il faut le rôle expéditeur)\u00a0: enregistrez-la sans date d'envoi.",
       reconsentAwaitsApproval: (v: { send?: string | number }) =>
         `L'envoi de redemande de consentement n°\u00a0${v.send ?? ""} de cette liste attend une approbation\u00a0: approuvez-le ou refusez-le d'abord.`,
+      pollPublic:
+        "Ce sondage est public\u00a0: tout le monde peut voter, il n'y a personne à inviter.",
+      pollClosed: "Ce sondage est clos\u00a0: rouvrez-le avant d'inviter.",
+      pollNoList: "La liste de ce sondage n'existe plus ou est archivée.",
+      pollAlreadyInvited:
+        "Les invitations de ce sondage sont déjà parties\u00a0: elles partent une fois.",
+      retryNotACampaign:
+        "Seuls les destinataires en échec d'une campagne peuvent recevoir de nouveau son envoi.",
+      retryUnfinished:
+        "Cet envoi n'est pas terminé\u00a0: renvoyez ses échecs une fois qu'il l'est.",
       listRequired: "Indiquez la liste dont les membres peuvent voter.",
     },
     byField: {

@@ -222,13 +222,23 @@ sendingPages.get("/admin/sends/:id/failures.csv", async (c) => {
   });
 });
 
+const RETRY_REFUSALS = {
+  not_a_campaign: "retryNotACampaign",
+  unfinished: "retryUnfinished",
+  archived: "listArchivedNoSend",
+} as const;
+
 sendingPages.post("/admin/sends/:id/retry-failed", async (c) => {
   const id = idParam(c.req.param("id"));
   const send = id === undefined ? undefined : await findSend(c.var.deps.db, id);
   if (!send) return c.notFound();
   const result = await retryFailed(c.var.deps, c.var.admin.email, send);
   const notice = !result.ok
-    ? result.detail
+    ? errorText(c.var.adminLang, {
+        field: "send",
+        message: result.detail,
+        code: RETRY_REFUSALS[result.reason],
+      })
     : result.sendId === null
       ? messages(c.var.adminLang).sending.nobodyToResend
       : undefined;
