@@ -325,3 +325,17 @@ test("a refused poll invitation is said in the admin's language", async () => {
   const en = await t.form(`${poll}/invite`, {}, { Cookie: cookie });
   expect(await en.text()).toContain("This poll is closed: reopen it before inviting.");
 });
+
+test("lifting a suppression that does not exist is refused in the admin's language", async () => {
+  const fields = { hash: "a".repeat(64), note: "They asked by phone.", address: "" };
+  const fr = await t.form("/admin/suppressions/remove", fields, {
+    Cookie: cookie,
+    "Accept-Language": "fr",
+  });
+  expect(fr.status).toBe(404);
+  const html = await fr.text();
+  expect(html).toContain("Cette adresse n&#39;est pas sur la liste d&#39;exclusion.");
+  expect(html).not.toContain("This address is not on the suppression list.");
+  const en = await t.form("/admin/suppressions/remove", fields, { Cookie: cookie });
+  expect(await en.text()).toContain("This address is not on the suppression list.");
+});

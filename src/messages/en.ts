@@ -1010,6 +1010,7 @@ export const en: Messages = {
       listRequired: "Give the list whose members may vote.",
     },
     byField: {
+      "hash.invalidFormat": "Not a suppression of this list.",
       "slug.invalidFormat": "Lower-case letters, digits and single hyphens only.",
     },
   },

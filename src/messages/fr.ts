@@ -1123,6 +1123,7 @@ export const fr = {
       listRequired: "Indiquez la liste dont les membres peuvent voter.",
     },
     byField: {
+      "hash.invalidFormat": "Ce n'est pas une exclusion de cette liste.",
       "slug.invalidFormat":
         "Lettres minuscules, chiffres et tirets simples seulement, comme «\u00a0panne-mail\u00a0».",
     },
