@@ -31,13 +31,15 @@ function generic(t: Texts, code: string, values?: ErrorValues): string | undefin
 }
 
 /**
- * One error's sentence in `lang`: a field-specific text first (`slug.invalidFormat`), then the
- * code's text, then the catalogue's "check this field" — never the English of another page.
+ * One error's sentence in `lang`. English is the language the messages are written in, so an
+ * English page shows them as they are (as it always has). Another language takes a field-specific
+ * text first (`slug.invalidFormat`), then the code's text, then the catalogue's "check this
+ * field" — never an English sentence on its page.
  */
 export function errorText(lang: Lang, error: FieldError): string {
-  if (lang === "en" || !error.code)
-    return lang === "en" ? error.message : messages(lang).formErrors.invalid;
+  if (lang === "en") return error.message;
   const t = messages(lang).formErrors;
+  if (!error.code) return t.invalid;
   const field = error.field.split(".")[0] ?? error.field;
   const byField = (t.byField as Record<string, string>)[`${field}.${error.code}`];
   return byField ?? generic(t, error.code, error.values) ?? t.invalid;
