@@ -1,6 +1,9 @@
 // Issue 20 item 8, form errors: a field's error is said in the page's language (French with
 // Accept-Language fr, today's English without it), and the JSON API keeps its English errors.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { CATALOGUES } from "../src/messages";
 import { createTestApp, type TestApp } from "./helpers";
 
 let t: TestApp;
@@ -338,4 +341,29 @@ test("lifting a suppression that does not exist is refused in the admin's langua
   expect(html).not.toContain("This address is not on the suppression list.");
   const en = await t.form("/admin/suppressions/remove", fields, { Cookie: cookie });
   expect(await en.text()).toContain("This address is not on the suppression list.");
+});
+
+/** Every source file under src (the catalogues and other namespaces of codes left out). */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+test("every error code the app names has a French sentence (no silent fallback)", () => {
+  // Codes of other namespaces: the public forms' own dictionaries, and configuration errors.
+  const skipped = /src\/(messages|subscriptions|participant)\/|src\/config\.ts$/;
+  const named = new Set<string>();
+  for (const file of sourceFiles("src").filter((f) => !skipped.test(f))) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/\bcode: "([A-Za-z]+)"/g)) named.add(m[1] as string);
+    for (const block of text.matchAll(/const [A-Z_]*(?:CODES|REFUSALS)\b[^=]*= \{([\s\S]*?)\}/g))
+      for (const m of (block[1] as string).matchAll(/"([A-Za-z]+)"/g)) named.add(m[1] as string);
+  }
+  const generic = ["tooShort", "tooLong", "tooSmall", "tooBig", "tooFew", "tooMany", "invalid"];
+  const known = new Set([...generic, ...Object.keys(CATALOGUES.fr.formErrors.codes)]);
+  expect(named.size).toBeGreaterThan(30);
+  expect([...named].filter((code) => !known.has(code))).toEqual([]);
 });
