@@ -12,6 +12,7 @@ let bearer: string;
 let listId = 0;
 let incidentId = 0;
 let contactId = 0;
+let draft = "";
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -29,6 +30,12 @@ beforeAll(async () => {
     { email: "ana@example.org", name: "" },
     { Cookie: cookie },
   );
+  const created = await t.form(
+    "/admin/campaigns",
+    { list_id: String(listId), subject: "Draft", text: "Hello." },
+    { Cookie: cookie },
+  );
+  draft = created.headers.get("location") as string;
   const contact = await t.client.execute("SELECT id FROM contacts LIMIT 1");
   contactId = Number(contact.rows[0]?.id);
   const incident = await t.form(
@@ -223,6 +230,13 @@ const CASES: Case[] = [
     fields: { email: "admin@test.example", password: "not the password" },
     english: "Wrong email or password.",
     french: "Adresse e-mail ou mot de passe incorrect.",
+  },
+  {
+    form: "campaign edit, unclosed merge tag",
+    path: () => `${draft}/edit`,
+    fields: { subject: "Hi {{name", text: "Hello.", html: "", lang: "", send_at: "" },
+    english: "opens a merge tag with {{ and never closes it with }}.",
+    french: "ouvre une balise de fusion avec {{ sans la refermer par }}.",
   },
 ];
 
