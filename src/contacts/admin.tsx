@@ -323,7 +323,10 @@ contactsAdmin.post("/admin/lists/:id/contacts", async (c) => {
       <AddContactForm
         listId={list.id}
         values={values}
-        error={{ field: "email", message: say({ field: "email", ...result }) }}
+        error={{
+          field: "email",
+          message: say({ field: "email", message: result.message, code: result.code }),
+        }}
       />,
       result.status,
     );
