@@ -2,6 +2,8 @@
 import { Hono } from "hono";
 import { beginBrowserSession } from "../auth/routes";
 import type { AppEnv } from "../http/env";
+import { errorText } from "../http/form-errors";
+import { fieldErrors } from "../http/problem";
 import { AdminLayout } from "../views/layout";
 import { useAdminText } from "../views/org";
 import { newPassword } from "./input";
@@ -63,7 +65,11 @@ invitePages.post("/invite/:token", async (c) => {
   if (!parsed.success) {
     const link = await readPasswordLink(c.var.deps, token);
     if (!link) return c.html(<PasswordLinkPage token={token} />, 410);
-    const error = parsed.error.issues[0]?.message ?? "Choose a password.";
+    const first = fieldErrors(parsed.error)[0] ?? {
+      field: "password",
+      message: "Choose a password.",
+    };
+    const error = errorText(c.var.adminLang, { code: "required", ...first });
     return c.html(<PasswordLinkPage token={token} email={link.email} error={error} />, 422);
   }
   const admin = await setPasswordFromLink(c.var.deps, token, parsed.data);

@@ -1,11 +1,14 @@
 // Admin pages: the team (owners, by the role table) and one's own account (everyone signed in).
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
+import type { ZodError } from "zod";
 import { SESSION_COOKIE } from "../auth/middleware";
 import { clientHash } from "../auth/routes";
 import { listSessions, listTokens, revokeSession, revokeToken } from "../auth/service";
 import type { AppEnv } from "../http/env";
+import { errorText } from "../http/form-errors";
 import { idParam } from "../http/params";
+import { fieldErrors } from "../http/problem";
 import { messages } from "../messages";
 import { ADMIN_ERROR_STATUS, invitation, passwordChange, roleChange } from "./input";
 import {
@@ -34,11 +37,39 @@ async function team(
 
 adminsPages.get("/admin/admins", (c) => team(c));
 
+/** The form's first error, named by its field as the team page has always said it. */
+function firstError(c: Context<AppEnv>, error: ZodError) {
+  const first = fieldErrors(error)[0];
+  if (!first) return text(c).formErrors.invalid;
+  return errorText(c.var.adminLang, { ...first, message: `${first.field}: ${first.message}` });
+}
+
+const ADMIN_ERROR_CODES = {
+  exists: "adminExists",
+  not_found: "adminNotFound",
+  last_owner: "lastOwner",
+};
+
+const roleError = (c: Context<AppEnv>) =>
+  errorText(c.var.adminLang, {
+    field: "role",
+    message: "role: one of owner, sender, editor, viewer",
+    code: "invalidChoice",
+  });
+
+/** A refusal of the admins service in the page's language. */
+const adminErrorText = (c: Context<AppEnv>, error: AdminError) =>
+  errorText(c.var.adminLang, {
+    field: "email",
+    message: error.message,
+    code: ADMIN_ERROR_CODES[error.kind],
+    values: error.values,
+  });
+
 adminsPages.post("/admin/admins", async (c) => {
   const parsed = invitation.safeParse(await c.req.parseBody());
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return team(c, { error: `${String(issue?.path[0] ?? "form")}: ${issue?.message}` }, 422);
+    return team(c, { error: firstError(c, parsed.error) }, 422);
   }
   try {
     const invited = await inviteAdmin(c.var.deps, c.var.admin, parsed.data);
@@ -47,7 +78,7 @@ adminsPages.post("/admin/admins", async (c) => {
     return team(c, { notice, inviteUrl: invited.invite_url });
   } catch (error) {
     if (error instanceof AdminError)
-      return team(c, { error: error.message }, ADMIN_ERROR_STATUS[error.kind]);
+      return team(c, { error: adminErrorText(c, error) }, ADMIN_ERROR_STATUS[error.kind]);
     throw error;
   }
 });
@@ -62,14 +93,13 @@ adminsPages.post("/admin/admins/:id/:action{role|remove}", async (c) => {
       return team(c, { notice: text(c).team.removed });
     }
     const parsed = roleChange.safeParse(form);
-    if (!parsed.success)
-      return team(c, { error: "role: one of owner, sender, editor, viewer" }, 422);
+    if (!parsed.success) return team(c, { error: roleError(c) }, 422);
     const changed = await changeRole(c.var.deps, c.var.admin, id, parsed.data.role);
     const t = text(c).team;
     return team(c, { notice: t.roleChanged(changed.email, t.roles[changed.role]) });
   } catch (error) {
     if (error instanceof AdminError)
-      return team(c, { error: error.message }, ADMIN_ERROR_STATUS[error.kind]);
+      return team(c, { error: adminErrorText(c, error) }, ADMIN_ERROR_STATUS[error.kind]);
     throw error;
   }
 });
@@ -101,7 +131,9 @@ adminsPages.get("/admin/account", (c) => account(c));
 adminsPages.post("/admin/account/password", async (c) => {
   const parsed = passwordChange.safeParse(await c.req.parseBody());
   if (!parsed.success) {
-    return account(c, { error: parsed.error.issues[0]?.message ?? "Invalid input." }, 422);
+    const first = fieldErrors(parsed.error)[0];
+    const error = first ? errorText(c.var.adminLang, first) : text(c).formErrors.invalid;
+    return account(c, { error }, 422);
   }
   const outcome = await changeOwnPassword(c.var.deps, c.var.admin, {
     current: parsed.data.current_password,

@@ -17,6 +17,8 @@ export class AdminError extends Error {
   constructor(
     readonly kind: "exists" | "not_found" | "last_owner",
     message: string,
+    /** What the message names (an address, an id), for pages that say it in their language. */
+    readonly values: Record<string, string | number> = {},
   ) {
     super(message);
   }
@@ -35,7 +37,7 @@ export const listAdmins = async (deps: Deps) => (await q.activeAdmins(deps.db)).
 
 async function activeAdmin(deps: Deps, id: number) {
   const row = await q.findAdmin(deps.db, id);
-  if (!row || row.removedAt) throw new AdminError("not_found", `No admin with id ${id}.`);
+  if (!row || row.removedAt) throw new AdminError("not_found", `No admin with id ${id}.`, { id });
   return row;
 }
 
@@ -68,12 +70,12 @@ export async function inviteAdmin(
   const email = normaliseEmail(input.email);
   const existing = await q.findAnyAdminByEmail(deps.db, email);
   if (existing && !existing.removedAt) {
-    throw new AdminError("exists", `${email} is already an admin.`);
+    throw new AdminError("exists", `${email} is already an admin.`, { email });
   }
   let id = existing?.id;
   if (id !== undefined) await q.reinstateAdmin(deps.db, id, input.role);
   else id = await q.insertInvitedAdmin(deps.db, email, input.role);
-  if (id === undefined) throw new AdminError("exists", `${email} is already an admin.`);
+  if (id === undefined) throw new AdminError("exists", `${email} is already an admin.`, { email });
   const inviteUrl = await issuePasswordLink(deps, id, "invite");
   await recordAudit(deps, {
     actor: actor.email,
@@ -91,6 +93,7 @@ async function keepAnOwner(deps: Deps, target: q.AdminRow, newRole: q.Role | "re
     throw new AdminError(
       "last_owner",
       `${target.email} is the only owner: make another admin an owner first.`,
+      { email: target.email },
     );
   }
 }
@@ -135,7 +138,10 @@ export async function removeAdmin(deps: Deps, actor: Admin, id: number): Promise
 /** The server command's recovery: a one-time link to set a new password. */
 export async function passwordResetLink(deps: Deps, email: string): Promise<string> {
   const admin = await authQ.findAdminByEmail(deps.db, normaliseEmail(email));
-  if (!admin) throw new AdminError("not_found", `${normaliseEmail(email)} is not an admin here.`);
+  if (!admin)
+    throw new AdminError("not_found", `${normaliseEmail(email)} is not an admin here.`, {
+      email: normaliseEmail(email),
+    });
   const url = await issuePasswordLink(deps, admin.id, "reset");
   await recordAudit(deps, {
     actor: "server command",

@@ -4,7 +4,8 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { hashClientAddressUnder } from "../http/client-address";
 import type { AppEnv } from "../http/env";
-import { parseJson, problem } from "../http/problem";
+import { errorText } from "../http/form-errors";
+import { fieldErrors, parseJson, problem } from "../http/problem";
 import { keyRing } from "../keys/ring";
 import { SESSION_COOKIE } from "./middleware";
 import {
@@ -67,7 +68,8 @@ authPages.post("/admin/login", async (c) => {
   const parsed = credentials.safeParse(form);
   const email = typeof form.email === "string" ? form.email : "";
   if (!parsed.success) {
-    const message = parsed.error.issues[0]?.message ?? INVALID;
+    const first = fieldErrors(parsed.error)[0];
+    const message = first ? errorText(c.var.adminLang, first) : INVALID;
     return c.html(<LoginPage email={email} error={message} next={next} />, 422);
   }
   const result = await signIn(c.var.deps, parsed.data.email, parsed.data.password, clientHash(c), {
@@ -77,11 +79,24 @@ authPages.post("/admin/login", async (c) => {
     if (result.reason === "locked") {
       c.header("Retry-After", String(result.retryAfterSeconds));
       return c.html(
-        <LoginPage email={email} error={lockedMessage(result.retryAfterSeconds)} next={next} />,
+        <LoginPage
+          email={email}
+          error={errorText(c.var.adminLang, {
+            field: "password",
+            message: lockedMessage(result.retryAfterSeconds),
+            code: "signInLocked",
+            values: { minutes: Math.ceil(result.retryAfterSeconds / 60) },
+          })}
+          next={next}
+        />,
         429,
       );
     }
-    return c.html(<LoginPage email={email} error={INVALID} next={next} />, 401);
+    const wrong = { field: "password", message: INVALID, code: "wrongCredentials" };
+    return c.html(
+      <LoginPage email={email} error={errorText(c.var.adminLang, wrong)} next={next} />,
+      401,
+    );
   }
   await beginBrowserSession(c, result.admin);
   return c.redirect(next, 303);

@@ -4,6 +4,7 @@ import { type Context, Hono } from "hono";
 import { renderSVG } from "uqr";
 import { z } from "zod";
 import type { AppEnv } from "../http/env";
+import { errorText } from "../http/form-errors";
 import { messages } from "../messages";
 import { AdminLayout } from "../views/layout";
 import { useAdminText } from "../views/org";
@@ -140,9 +141,18 @@ async function current(c: Context<AppEnv>): Promise<View> {
   return { kind: "status", on: await totpIsOn(c.var.deps, c.var.admin) };
 }
 
+const TOTP_CODES: Record<TotpError["kind"], string> = {
+  already_on: "twoStepAlreadyOn",
+  not_started: "twoStepNotStarted",
+  wrong_code: "twoStepWrongCode",
+  not_on: "twoStepNotOn",
+};
+
 async function refused(c: Context<AppEnv>, error: unknown) {
   if (!(error instanceof TotpError)) throw error;
-  return render(c, await current(c), { error: error.message }, STATUS[error.kind]);
+  const code = TOTP_CODES[error.kind];
+  const message = errorText(c.var.adminLang, { field: "code", message: error.message, code });
+  return render(c, await current(c), { error: message }, STATUS[error.kind]);
 }
 
 const text = (c: Context<AppEnv>) => messages(c.var.adminLang).twoStep;

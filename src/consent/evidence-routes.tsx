@@ -107,7 +107,8 @@ evidenceRoutes.post("/admin/lists/:id/verify-ip", async (c) => {
           ? Number(values.contact_id)
           : values.contact_id,
   });
-  if (!parsed.success) return page({ errors: errorsByField(fieldErrors(parsed.error)) }, 422);
+  if (!parsed.success)
+    return page({ errors: errorsByField(fieldErrors(parsed.error), c.var.adminLang) }, 422);
   const result = await verifyIp(c, list, parsed.data);
   if (!result.ok) return page({ errors: { [result.field]: result.message } }, 422);
   return page({ matches: result.matches, checkedContact: parsed.data.contact_id }, 200);

@@ -5,7 +5,9 @@ import { Hono } from "hono";
 import { consentHistory } from "../consent/service";
 import { eraseContact } from "../erasure/service";
 import type { AppEnv } from "../http/env";
+import { errorText } from "../http/form-errors";
 import { readFormWithin } from "../http/limited-body";
+import { type FieldError, fieldErrors } from "../http/problem";
 import { listFromParam } from "../lists/load";
 import { countsByState, type List } from "../lists/service";
 import { ListPage } from "../lists/views";
@@ -106,20 +108,29 @@ async function loadContact(c: Context<AppEnv>) {
 /** Parses `name: value` lines into attributes, or says which line is wrong. */
 function parseAttributeLines(
   raw: string,
-): { ok: true; value: Record<string, string> } | { ok: false; message: string } {
+): { ok: true; value: Record<string, string> } | { ok: false; error: FieldError } {
   const value: Record<string, string> = {};
   const lines = raw.split(/\r?\n/);
   for (const [i, line] of lines.entries()) {
     if (!line.trim()) continue;
     const colon = line.indexOf(":");
     if (colon <= 0) {
-      return { ok: false, message: `Line ${i + 1}: write each attribute as “name: value”.` };
+      const message = `Line ${i + 1}: write each attribute as “name: value”.`;
+      const error = {
+        field: "attributes",
+        message,
+        code: "attributeLine",
+        values: { line: i + 1 },
+      };
+      return { ok: false, error };
     }
     value[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
   const parsed = attributesSchema.safeParse(value);
   if (!parsed.success) {
-    return { ok: false, message: parsed.error.issues[0]?.message ?? "Invalid attributes." };
+    const first = fieldErrors(parsed.error)[0];
+    const error = { field: "attributes", message: first?.message ?? "Invalid attributes." };
+    return { ok: false, error: { ...first, ...error } };
   }
   return { ok: true, value };
 }
@@ -129,21 +140,27 @@ async function saveEdit(c: Context<AppEnv>, list: List, contact: ContactRow) {
   const form = await c.req.parseBody();
   const name = text(form.name);
   const attributesText = text(form.attributes);
-  const fail = (field: string, message: string) => ({
+  const fail = (error: FieldError) => ({
     ok: false as const,
     name,
     attributesText,
-    error: { field, message },
+    error: { field: error.field, message: errorText(c.var.adminLang, error) },
   });
-  if (name.trim().length > 1000) return fail("name", "The name is longer than 1,000 characters.");
-  if (hasControlCharacters(name)) return fail("name", `The name ${CONTROL_CHARACTERS_MESSAGE}`);
+  if (name.trim().length > 1000) {
+    const message = "The name is longer than 1,000 characters.";
+    return fail({ field: "name", message, code: "tooLong", values: { max: 1000 } });
+  }
+  if (hasControlCharacters(name)) {
+    const message = `The name ${CONTROL_CHARACTERS_MESSAGE}`;
+    return fail({ field: "name", message, code: "controlCharacters" });
+  }
   const attributes = parseAttributeLines(attributesText);
-  if (!attributes.ok) return fail("attributes", attributes.message);
+  if (!attributes.ok) return fail(attributes.error);
   const result = await editContact(c.var.deps, list, contact, c.var.admin.email, {
     name: name.trim() || null,
     attributes: attributes.value,
   });
-  if (!result.ok) return fail("name", result.message);
+  if (!result.ok) return fail({ field: "name", message: result.message, code: "contactErased" });
   return { ok: true as const, contact: result.contact };
 }
 
@@ -254,6 +271,7 @@ contactsAdmin.post("/admin/lists/:id/contacts", async (c) => {
   if (!list) return errorPage(c, 404);
   const form = await c.req.parseBody();
   const values = { email: text(form.email), name: text(form.name) };
+  const say = (error: FieldError) => errorText(c.var.adminLang, error);
   const renderPage = async (addForm: ReturnType<typeof AddContactForm>, status: 200 | 409 | 422) =>
     c.html(
       <ListPage
@@ -270,7 +288,10 @@ contactsAdmin.post("/admin/lists/:id/contacts", async (c) => {
       <AddContactForm
         listId={list.id}
         values={values}
-        error={{ field: "email", message: "This list is archived." }}
+        error={{
+          field: "email",
+          message: say({ field: "email", message: "This list is archived.", code: "listArchived" }),
+        }}
       />,
       409,
     );
@@ -280,7 +301,15 @@ contactsAdmin.post("/admin/lists/:id/contacts", async (c) => {
       <AddContactForm
         listId={list.id}
         values={values}
-        error={{ field: "name", message: "The name is longer than 1,000 characters." }}
+        error={{
+          field: "name",
+          message: say({
+            field: "name",
+            message: "The name is longer than 1,000 characters.",
+            code: "tooLong",
+            values: { max: 1000 },
+          }),
+        }}
       />,
       422,
     );
@@ -294,7 +323,10 @@ contactsAdmin.post("/admin/lists/:id/contacts", async (c) => {
       <AddContactForm
         listId={list.id}
         values={values}
-        error={{ field: "email", message: result.message }}
+        error={{
+          field: "email",
+          message: say({ field: "email", message: result.message, code: result.code }),
+        }}
       />,
       result.status,
     );
@@ -324,21 +356,33 @@ contactsAdmin.post("/admin/lists/:id/imports", async (c) => {
       status,
     );
   };
-  if (list.archivedAt) return answer({ errors: { file: "This list is archived." } }, 422);
+  const say = (message: string, code: string) =>
+    errorText(c.var.adminLang, { field: "file", message, code });
+  if (list.archivedAt) {
+    return answer({ errors: { file: say("This list is archived.", "listArchived") } }, 422);
+  }
   // The multipart envelope adds a little to the file itself.
   if (Number(c.req.header("Content-Length") ?? "0") > MAX_IMPORT_BYTES + 64 * 1024) {
-    const file = "The file is larger than 50 MB; split it and import each part.";
+    const file = say(
+      "The file is larger than 50 MB; split it and import each part.",
+      "fileTooLarge",
+    );
     return answer({ errors: { file } }, 413);
   }
   // Read while it streams in, and cut at the limit: a chunked upload has no Content-Length.
   const form = await readFormWithin(c.req.raw, MAX_IMPORT_BYTES + 64 * 1024);
   if (form === "too_large") {
-    const file = "The file is larger than 50 MB; split it and import each part.";
+    const file = say(
+      "The file is larger than 50 MB; split it and import each part.",
+      "fileTooLarge",
+    );
     return answer({ errors: { file } }, 413);
   }
   if (form === "unreadable") {
     return answer(
-      { errors: { file: "The upload could not be read; choose the file again." } },
+      {
+        errors: { file: say("The upload could not be read; choose the file again.", "unreadable") },
+      },
       400,
     );
   }
@@ -346,15 +390,21 @@ contactsAdmin.post("/admin/lists/:id/imports", async (c) => {
   source = text(form.get("source")).trim();
   const errors: ImportFormErrors = {};
   if (!source || source.length > 500)
-    errors.source = "Say where these addresses come from (at most 500 characters).";
-  if (!(file instanceof File) || file.size === 0) errors.file = "Choose a CSV file to import.";
+    errors.source = say(
+      "Say where these addresses come from (at most 500 characters).",
+      "importSource",
+    );
+  if (!(file instanceof File) || file.size === 0)
+    errors.file = say("Choose a CSV file to import.", "importFile");
   if (errors.source || errors.file || !(file instanceof File)) return answer({ errors }, 422);
   const result = await importCsv(
     c.var.deps,
     { listId: list.id, source, actor: c.var.admin.email },
     file.stream(),
   );
-  if (!result.ok) return answer({ errors: { file: result.message } }, result.status);
+  if (!result.ok) {
+    return answer({ errors: { file: say(result.message, "badCsv") } }, result.status);
+  }
   if (htmx) c.header("HX-Trigger", "contacts-changed");
   return answer({ report: result.report }, 200);
 });

@@ -23,7 +23,10 @@ const tooLong = `At most ${MAX_FIELD_LENGTH.toLocaleString("en")} characters.`;
 const name = z
   .string()
   // A name may reach a subject through a merge tag: no control character (checked untrimmed).
-  .refine((v) => !hasControlCharacters(v), `A name ${CONTROL_CHARACTERS_MESSAGE}`)
+  .refine((v) => !hasControlCharacters(v), {
+    message: `A name ${CONTROL_CHARACTERS_MESSAGE}`,
+    params: { code: "controlCharacters" },
+  })
   .trim()
   .max(MAX_FIELD_LENGTH, tooLong)
   .nullable()
@@ -57,7 +60,7 @@ export const contactJson = (row: q.ContactRow) => ({
 
 export type AddResult =
   | { ok: true; contact: q.ContactRow }
-  | { ok: false; status: 409 | 422; message: string; errors?: FieldError[] };
+  | { ok: false; status: 409 | 422; message: string; code: string; errors?: FieldError[] };
 
 /** Adds an address typed by an admin. It enters as `legacy`: typing an address grants nothing. */
 export async function addContact(
@@ -72,17 +75,24 @@ export async function addContact(
       ok: false,
       status: 422,
       message: address.error,
-      errors: [{ field: "email", message: address.error }],
+      code: "invalidEmail",
+      errors: [{ field: "email", message: address.error, code: "invalidEmail" }],
     };
   }
   if (await isSuppressed(deps, address.key, list.id)) {
     const message =
       "This address is on the suppression list (it bounced, complained, unsubscribed or was erased); it cannot be added again.";
-    return { ok: false, status: 422, message, errors: [{ field: "email", message }] };
+    const code = "addressSuppressed";
+    return { ok: false, status: 422, message, code, errors: [{ field: "email", message, code }] };
   }
   const existing = await q.findContactByKey(deps.db, address.key);
   if (existing && (await consent.findMember(deps.db, list.id, existing.id))) {
-    return { ok: false, status: 409, message: "This address is already on this list." };
+    return {
+      ok: false,
+      status: 409,
+      message: "This address is already on this list.",
+      code: "addressOnList",
+    };
   }
   const at = deps.clock.now().toISOString();
   const source = `added by ${actor}`;

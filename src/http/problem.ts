@@ -7,7 +7,17 @@ import type { ZodError, ZodType, z } from "zod";
 export const answersProblems = (path: string) =>
   path.startsWith("/api/") || path.startsWith("/webhooks/");
 
-export type FieldError = { field: string; message: string };
+/**
+ * A field's error. `message` is the English sentence the JSON API shows; `code` (and `values`)
+ * name the error so an HTML page can say it in its own language (src/http/form-errors.ts).
+ */
+export type FieldError = {
+  field: string;
+  message: string;
+  code?: string;
+  values?: ErrorValues;
+};
+export type ErrorValues = Record<string, string | number>;
 
 export type Problem = {
   type: string;
@@ -43,7 +53,10 @@ export function problem(
     title: TITLES[status] ?? "Error",
     status,
     detail,
-    ...(extra.errors ? { errors: extra.errors } : {}),
+    // Only field and message: codes are for pages, the API's errors stay as integrators know them.
+    ...(extra.errors
+      ? { errors: extra.errors.map(({ field, message }) => ({ field, message })) }
+      : {}),
   };
   return c.body(JSON.stringify(body), status, {
     "Content-Type": "application/problem+json",
@@ -51,13 +64,60 @@ export function problem(
   });
 }
 
-/** Turns a zod error into field errors, with dotted paths (`options.2`). */
+/** Turns a zod error into field errors, with dotted paths (`options.2`) and each issue's code. */
 export function fieldErrors(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({
     field: issue.path.length ? issue.path.join(".") : "body",
     message: issue.message,
+    ...issueCode(issue),
   }));
 }
+
+/**
+ * The language-free name of a zod issue: "required", "tooLong" with its limit, "invalidEmail"…
+ * A refinement may name its own code with `params: { code, values }`.
+ */
+function issueCode(issue: ZodError["issues"][number]): { code: string; values?: ErrorValues } {
+  switch (issue.code) {
+    case "too_small": {
+      const min = Number(issue.minimum);
+      if (issue.origin === "string")
+        return min <= 1 ? { code: "required" } : { code: "tooShort", values: { min } };
+      if (issue.origin === "array" || issue.origin === "set")
+        return { code: "tooFew", values: { min } };
+      return { code: "tooSmall", values: { min } };
+    }
+    case "too_big": {
+      const max = Number(issue.maximum);
+      if (issue.origin === "string") return { code: "tooLong", values: { max } };
+      if (issue.origin === "array" || issue.origin === "set")
+        return { code: "tooMany", values: { max } };
+      return { code: "tooBig", values: { max } };
+    }
+    case "invalid_format":
+      return { code: FORMAT_CODES[issue.format] ?? "invalidFormat" };
+    case "invalid_value":
+      return { code: "invalidChoice" };
+    case "invalid_type":
+      return {
+        code: issue.expected === "number" || issue.expected === "int" ? "notANumber" : "invalid",
+      };
+    case "custom":
+      return typeof issue.params?.code === "string"
+        ? { code: issue.params.code, values: issue.params.values }
+        : { code: "custom" };
+    default:
+      return { code: "invalid" };
+  }
+}
+
+const FORMAT_CODES: Record<string, string> = {
+  email: "invalidEmail",
+  url: "invalidUrl",
+  datetime: "invalidDate",
+  date: "invalidDate",
+  time: "invalidDate",
+};
 
 /**
  * Parses a JSON body against a schema: malformed JSON is a 400, well-formed but invalid values

@@ -354,7 +354,7 @@ incidentAdmin.post("/admin/incidents", async (c) => {
         email={c.var.admin.email}
         incidents={await allIncidents(c.var.deps)}
         values={values}
-        errors={errorsByField(result.errors)}
+        errors={errorsByField(result.errors, c.var.adminLang)}
       />,
       422,
     );
@@ -394,7 +394,7 @@ incidentAdmin.post("/admin/incidents/:id/updates", async (c) => {
       <IncidentAdminPage
         email={c.var.admin.email}
         page={page}
-        update={{ values, errors: errorsByField(posted.errors) }}
+        update={{ values, errors: errorsByField(posted.errors, c.var.adminLang) }}
       />,
       422,
     );
@@ -413,7 +413,7 @@ incidentAdmin.post("/admin/incidents/:id/postmortem", async (c) => {
       <IncidentAdminPage
         email={c.var.admin.email}
         page={page}
-        postmortem={{ values, errors: errorsByField(fieldErrors(parsed.error)) }}
+        postmortem={{ values, errors: errorsByField(fieldErrors(parsed.error), c.var.adminLang) }}
       />,
       422,
     );

@@ -118,7 +118,10 @@ export async function createIncident(
 ): Promise<{ ok: true; incident: Incident } | { ok: false; errors: FieldError[] }> {
   const held = await resolveHeldComponents(deps, input.components);
   if (input.from_send !== undefined && !(await findSend(deps.db, input.from_send))) {
-    return { ok: false, errors: [{ field: "from_send", message: "No send has this id." }] };
+    return {
+      ok: false,
+      errors: [{ field: "from_send", message: "No send has this id.", code: "noSuchSend" }],
+    };
   }
   const now = nowIso(deps);
   const incident = await insertIncident(deps.db, {
@@ -136,7 +139,10 @@ export async function createIncident(
     fromSendId: input.from_send ?? null,
   });
   if (!incident) {
-    return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
+    return {
+      ok: false,
+      errors: [{ field: "slug", message: "This slug is already used.", code: "slugTaken" }],
+    };
   }
   await settleIncidentComponents(deps, incident.id, held);
   deps.statusPages.forget();

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { contactsSection } from "../contacts/admin";
 import { ContactsSection } from "../contacts/views";
 import type { AppEnv } from "../http/env";
+import { inLang } from "../http/form-errors";
 import { fieldErrors } from "../http/problem";
 import { errorPage } from "../views/errors";
 import { listFromParam } from "./load";
@@ -48,7 +49,14 @@ listsAdmin.post("/admin/lists", async (c) => {
     if (result.ok) return c.redirect(`/admin/lists/${result.list.id}`, 303);
     errors.push(...result.errors);
   }
-  return c.html(<ListFormPage email={c.var.admin.email} values={values} errors={errors} />, 422);
+  return c.html(
+    <ListFormPage
+      email={c.var.admin.email}
+      values={values}
+      errors={inLang(c.var.adminLang, errors)}
+    />,
+    422,
+  );
 });
 
 async function loadList(c: Context<AppEnv>) {
@@ -73,7 +81,7 @@ listsAdmin.post("/admin/lists/:id/edit", async (c) => {
         email={c.var.admin.email}
         list={list}
         values={values}
-        errors={fieldErrors(parsed.error)}
+        errors={inLang(c.var.adminLang, fieldErrors(parsed.error))}
       />,
       422,
     );

@@ -19,7 +19,10 @@ export const listInput = z.object({
   // The list's name is in the re-consent and confirmation subjects: no control character.
   name: z
     .string()
-    .refine((v) => !hasControlCharacters(v), `The name ${CONTROL_CHARACTERS_MESSAGE}`)
+    .refine((v) => !hasControlCharacters(v), {
+      message: `The name ${CONTROL_CHARACTERS_MESSAGE}`,
+      params: { code: "controlCharacters" },
+    })
     .trim()
     .min(1, "Enter a name.")
     .max(200, "At most 200 characters."),
@@ -44,7 +47,9 @@ export async function createList(
   if (!list) {
     return {
       ok: false,
-      errors: [{ field: "slug", message: "Another list already uses this slug." }],
+      errors: [
+        { field: "slug", message: "Another list already uses this slug.", code: "slugTaken" },
+      ],
     };
   }
   await q.insertPurposeVersion(deps.db, {

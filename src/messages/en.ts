@@ -1278,5 +1278,101 @@ export const en: Messages = {
     expiredBody: "This confirmation link has expired. Nothing was changed: please subscribe again.",
     again: "Subscribe again",
   },
+  formErrors: {
+    invalid: "Check this field: the value is not accepted.",
+    tooShort: (min: number) => `At least ${min} characters.`,
+    tooLong: (max: number) => `At most ${max.toLocaleString("en-GB")} characters.`,
+    tooSmall: (min: number) => `At least ${min.toLocaleString("en-GB")}.`,
+    tooBig: (max: number) => `At most ${max.toLocaleString("en-GB")}.`,
+    tooFew: (min: number) => `At least ${min} ${min === 1 ? "item" : "items"}.`,
+    tooMany: (max: number) => `At most ${max} ${max === 1 ? "item" : "items"}.`,
+    codes: {
+      required: "This field is required.",
+      invalidEmail: "Enter an email address, such as ana@example.org.",
+      invalidUrl: "Enter a full web address, such as https://example.org/hook.",
+      invalidDate: "Enter a valid date and time.",
+      invalidFormat: "The format is not recognised.",
+      invalidChoice: "Choose one of the values offered.",
+      notANumber: "Enter a number.",
+      custom: "Check this field: the value is not accepted.",
+      controlCharacters: "The text contains control characters (line breaks, tabs…).",
+      slugTaken: "This slug is already used.",
+      noSuchList: "No list has this id.",
+      noSuchIncident: "No incident has this slug.",
+      noSuchSend: "No send has this id.",
+      endBeforeStart: "The end must come after the start.",
+      addressOnList: "This address is already on this list.",
+      contactErased: "This contact was erased; there is nothing to edit.",
+      duplicateAnswer: "This answer is listed twice.",
+      maxChoicesOverAnswers: (v: { answers?: string | number }) =>
+        `At most the number of answers (${v.answers ?? ""}).`,
+      listOnlyForListAudience: "Only a poll with audience `list` takes a list.",
+      translationsPerAnswer: "Give one translation per answer, in the same order.",
+      listArchived: "This list is archived.",
+      addressSuppressed:
+        "This address is on the suppression list (it bounced, complained, unsubscribed or was erased); it cannot be added again.",
+      unknownMergeTag: (v: { tag?: string | number }) =>
+        `Unknown merge tag ${v.tag ?? ""}: use {{name}} or {{attr.KEY}} (a contact attribute), with an optional fallback such as {{name|friend}}.`,
+      unclosedMergeTag: (v: { start?: string | number }) =>
+        `"${v.start ?? ""}" opens a merge tag with {{ and never closes it with }}.`,
+      deadlinePast: "The deadline must be in the future.",
+      deadlineTooClose: (v: { days?: string | number; earliest?: string | number }) =>
+        `The deadline must be at least ${v.days ?? ""} days ahead (on or after ${v.earliest ?? ""}): whoever has not answered by then is erased.`,
+      reminderPast: (v: { days?: string | number }) =>
+        `A reminder ${v.days ?? ""} days before the deadline would already be past: choose fewer days.`,
+      adminExists: (v: { email?: string | number }) => `${v.email ?? ""} is already an admin.`,
+      adminNotFound: "This admin does not exist here.",
+      lastOwner: (v: { email?: string | number }) =>
+        `${v.email ?? ""} is the only owner: make another admin an owner first.`,
+      urlPrivate: (v: { host?: string | number }) =>
+        `The URL points at ${v.host ?? ""}, a private or local address.`,
+      hostUnresolved: (v: { host?: string | number }) =>
+        `The host ${v.host ?? ""} could not be resolved.`,
+      urlCredentials: "The URL must not carry a user name or password.",
+      attributeLine: (v: { line?: string | number }) =>
+        `Line ${v.line ?? ""}: write each attribute as “name: value”.`,
+      fileTooLarge: "The file is larger than 50 MB; split it and import each part.",
+      unreadable: "The upload could not be read; choose the file again.",
+      importSource: "Say where these addresses come from (at most 500 characters).",
+      importFile: "Choose a CSV file to import.",
+      badCsv: "This file could not be imported as CSV; nothing was imported.",
+      notSuppressed: "This address is not on the suppression list.",
+      ownAct:
+        "This suppression records the person's own act and is never lifted: only they can subscribe again.",
+      maintenanceClosed:
+        "This maintenance is over or cancelled: only a scheduled or in-progress one can change.",
+      noSuchComponent: (v: { slug?: string | number }) =>
+        `No component has the slug "${v.slug ?? ""}".`,
+      wrongCredentials: "Wrong email or password.",
+      signInLocked: (v: { minutes?: string | number }) =>
+        `Too many failed attempts: this account is locked. Try again in ${v.minutes ?? ""} minutes.`,
+      twoStepAlreadyOn: "Two-step sign-in is already on.",
+      twoStepNotStarted: "Start again: no code was set up.",
+      twoStepWrongCode: "That code is not valid: enter the one your app shows now.",
+      twoStepNotOn: "Two-step sign-in is not on.",
+      listArchivedNoSend: "This list is archived: nothing can be sent to it.",
+      campaignAlreadySent:
+        "This campaign has already gone out or is scheduled: a campaign is sent once. Duplicate it to send it again, or cancel it to change it.",
+      campaignNotADraft:
+        "Only a draft can be edited or scheduled: duplicate this campaign to change it.",
+      campaignCancelled: "This campaign was cancelled.",
+      sendingPaused: "Sending is paused: nothing goes out until sending is resumed.",
+      scheduleForbidden:
+        "Your role may not schedule a campaign (it needs sender): save it without a send date.",
+      reconsentAwaitsApproval: (v: { send?: string | number }) =>
+        `Re-consent send #${v.send ?? ""} of this list awaits approval: approve or reject it first.`,
+      pollPublic: "This poll is public: anyone may vote, there is nobody to invite.",
+      pollClosed: "This poll is closed: reopen it before inviting.",
+      pollNoList: "The list of this poll no longer exists or is archived.",
+      pollAlreadyInvited: "This poll was already invited: it is invited once.",
+      retryNotACampaign: "Only a campaign's failed recipients can be sent it again.",
+      retryUnfinished: "This send is not finished: resend its failures once it is.",
+      listRequired: "Give the list whose members may vote.",
+    },
+    byField: {
+      "hash.invalidFormat": "Not a suppression of this list.",
+      "slug.invalidFormat": "Lower-case letters, digits and single hyphens only.",
+    },
+  },
   statusEmbed: { details: "See the status page" },
 };

@@ -1408,6 +1408,109 @@ export const fr = {
       "Ce lien de confirmation a expiré. Rien n'a été modifié : inscrivez-vous à nouveau.",
     again: "S'inscrire à nouveau",
   },
+  formErrors: {
+    invalid: "Vérifiez ce champ\u00a0: la valeur n'est pas acceptée.",
+    tooShort: (min: number) => `Au moins ${min}\u00a0caractères.`,
+    tooLong: (max: number) => `Au plus ${max.toLocaleString("fr-FR")}\u00a0caractères.`,
+    tooSmall: (min: number) => `Au moins ${min.toLocaleString("fr-FR")}.`,
+    tooBig: (max: number) => `Au plus ${max.toLocaleString("fr-FR")}.`,
+    tooFew: (min: number) => `Au moins ${min}\u00a0${min === 1 ? "élément" : "éléments"}.`,
+    tooMany: (max: number) => `Au plus ${max}\u00a0${max === 1 ? "élément" : "éléments"}.`,
+    codes: {
+      required: "Ce champ est obligatoire.",
+      invalidEmail: "Saisissez une adresse e-mail, comme ana@example.org.",
+      invalidUrl: "Saisissez une adresse web complète, comme https://example.org/hook.",
+      invalidDate: "Saisissez une date et une heure valides.",
+      invalidFormat: "Le format n'est pas reconnu.",
+      invalidChoice: "Choisissez une des valeurs proposées.",
+      notANumber: "Saisissez un nombre.",
+      custom: "Vérifiez ce champ\u00a0: la valeur n'est pas acceptée.",
+      controlCharacters:
+        "Le texte contient des caractères de contrôle (retour à la ligne, tabulation…).",
+      slugTaken: "Cet identifiant est déjà utilisé.",
+      noSuchList: "Aucune liste n'a cet identifiant.",
+      noSuchIncident: "Aucun incident n'a cet identifiant.",
+      noSuchSend: "Aucun envoi n'a cet identifiant.",
+      endBeforeStart: "La fin doit venir après le début.",
+      addressOnList: "Cette adresse est déjà sur cette liste.",
+      contactErased: "Ce contact a été effacé\u00a0: il n'y a rien à modifier.",
+      duplicateAnswer: "Cette réponse figure deux fois.",
+      maxChoicesOverAnswers: (v: { answers?: string | number }) =>
+        `Au plus le nombre de réponses (${v.answers ?? ""}).`,
+      listOnlyForListAudience: "Seul un sondage réservé à une liste prend une liste.",
+      translationsPerAnswer: "Donnez une traduction par réponse, dans le même ordre.",
+      listArchived: "Cette liste est archivée.",
+      addressSuppressed:
+        "Cette adresse est sur la liste d'exclusion (rebond, plainte, désinscription ou effacement)\u00a0: elle ne peut pas être ajoutée de nouveau.",
+      unknownMergeTag: (v: { tag?: string | number }) =>
+        `Balise de fusion inconnue ${v.tag ?? ""}\u00a0: utilisez {{name}} ou {{attr.CLÉ}} (un attribut du contact), avec une valeur par défaut facultative comme {{name|ami}}.`,
+      unclosedMergeTag: (v: { start?: string | number }) =>
+        `«\u00a0${v.start ?? ""}\u00a0» ouvre une balise de fusion avec {{ sans la refermer par }}.`,
+      deadlinePast: "L'échéance doit être dans le futur.",
+      deadlineTooClose: (v: { days?: string | number; earliest?: string | number }) =>
+        `L'échéance doit être au moins ${v.days ?? ""}\u00a0jours plus tard (le ${v.earliest ?? ""} ou après)\u00a0: qui n'a pas répondu d'ici là est effacé.`,
+      reminderPast: (v: { days?: string | number }) =>
+        `Un rappel ${v.days ?? ""}\u00a0jours avant l'échéance serait déjà passé\u00a0: choisissez moins de jours.`,
+      adminExists: (v: { email?: string | number }) => `${v.email ?? ""} est déjà administrateur.`,
+      adminNotFound: "Cet administrateur n'existe pas ici.",
+      lastOwner: (v: { email?: string | number }) =>
+        `${v.email ?? ""} est le seul propriétaire\u00a0: faites d'abord d'un autre administrateur un propriétaire.`,
+      urlPrivate: (v: { host?: string | number }) =>
+        `L'adresse désigne ${v.host ?? ""}, une adresse privée ou locale.`,
+      hostUnresolved: (v: { host?: string | number }) =>
+        `Le nom ${v.host ?? ""} ne mène à aucune adresse.`,
+      urlCredentials: "L'adresse ne doit contenir ni nom d'utilisateur ni mot de passe.",
+      attributeLine: (v: { line?: string | number }) =>
+        `Ligne ${v.line ?? ""}\u00a0: écrivez chaque attribut sous la forme «\u00a0nom: valeur\u00a0».`,
+      fileTooLarge: "Le fichier dépasse 50\u00a0Mo\u00a0: découpez-le et importez chaque partie.",
+      unreadable: "L'envoi n'a pas pu être lu\u00a0: choisissez le fichier de nouveau.",
+      importSource: "Dites d'où viennent ces adresses (500\u00a0caractères au plus).",
+      importFile: "Choisissez un fichier CSV à importer.",
+      badCsv: "Ce fichier n'a pas pu être importé comme CSV\u00a0; rien n'a été importé.",
+      notSuppressed: "Cette adresse n'est pas sur la liste d'exclusion.",
+      ownAct:
+        "Cette exclusion vient d'un acte de la personne elle-même et n'est jamais levée\u00a0: elle seule peut se réinscrire.",
+      maintenanceClosed:
+        "Cette maintenance est terminée ou annulée\u00a0: seule une maintenance prévue ou en cours peut changer.",
+      noSuchComponent: (v: { slug?: string | number }) =>
+        `Aucun composant n'a l'identifiant «\u00a0${v.slug ?? ""}\u00a0».`,
+      wrongCredentials: "Adresse e-mail ou mot de passe incorrect.",
+      signInLocked: (v: { minutes?: string | number }) =>
+        `Trop d'essais manqués\u00a0: ce compte est bloqué. Réessayez dans ${v.minutes ?? ""}\u00a0minutes.`,
+      twoStepAlreadyOn: "La connexion en deux étapes est déjà activée.",
+      twoStepNotStarted: "Recommencez\u00a0: aucun code n'a été configuré.",
+      twoStepWrongCode:
+        "Ce code n'est pas valide\u00a0: saisissez celui que votre application affiche maintenant.",
+      twoStepNotOn: "La connexion en deux étapes n'est pas activée.",
+      listArchivedNoSend: "Cette liste est archivée\u00a0: rien ne peut lui être envoyé.",
+      campaignAlreadySent:
+        "Cette campagne est déjà partie ou programmée\u00a0: une campagne part une fois. Dupliquez-la pour l'envoyer de nouveau, ou annulez-la pour la changer.",
+      campaignNotADraft:
+        "Seul un brouillon peut être modifié ou programmé\u00a0: dupliquez cette campagne pour la changer.",
+      campaignCancelled: "Cette campagne a été annulée.",
+      sendingPaused: "Les envois sont suspendus\u00a0: rien ne part avant leur reprise.",
+      scheduleForbidden:
+        "Votre rôle ne permet pas de programmer une campagne (il faut le rôle expéditeur)\u00a0: enregistrez-la sans date d'envoi.",
+      reconsentAwaitsApproval: (v: { send?: string | number }) =>
+        `L'envoi de redemande de consentement n°\u00a0${v.send ?? ""} de cette liste attend une approbation\u00a0: approuvez-le ou refusez-le d'abord.`,
+      pollPublic:
+        "Ce sondage est public\u00a0: tout le monde peut voter, il n'y a personne à inviter.",
+      pollClosed: "Ce sondage est clos\u00a0: rouvrez-le avant d'inviter.",
+      pollNoList: "La liste de ce sondage n'existe plus ou est archivée.",
+      pollAlreadyInvited:
+        "Les invitations de ce sondage sont déjà parties\u00a0: elles partent une fois.",
+      retryNotACampaign:
+        "Seuls les destinataires en échec d'une campagne peuvent recevoir de nouveau son envoi.",
+      retryUnfinished:
+        "Cet envoi n'est pas terminé\u00a0: renvoyez ses échecs une fois qu'il l'est.",
+      listRequired: "Indiquez la liste dont les membres peuvent voter.",
+    },
+    byField: {
+      "hash.invalidFormat": "Ce n'est pas une exclusion de cette liste.",
+      "slug.invalidFormat":
+        "Lettres minuscules, chiffres et tirets simples seulement, comme «\u00a0panne-mail\u00a0».",
+    },
+  },
   statusEmbed: { details: "Voir la page d'état" },
 };
 

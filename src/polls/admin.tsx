@@ -2,6 +2,7 @@
 // votes per hour as CSV.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env";
+import { errorText } from "../http/form-errors";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
 import { formatInstant } from "../incidents/format";
@@ -423,7 +424,7 @@ pollAdmin.post("/admin/polls", async (c) => {
         incidents={incidents}
         now={deps.clock.now()}
         values={values}
-        errors={errorsByField(result.errors)}
+        errors={errorsByField(result.errors, c.var.adminLang)}
       />,
       422,
     );
@@ -459,13 +460,23 @@ pollAdmin.get("/admin/polls/:id", async (c) => {
   return poll ? pollAdminPage(c, poll) : c.notFound();
 });
 
+const INVITE_REFUSALS = {
+  public: "pollPublic",
+  closed: "pollClosed",
+  no_list: "pollNoList",
+  already_invited: "pollAlreadyInvited",
+} as const;
+
 pollAdmin.post("/admin/polls/:id/invite", async (c) => {
   const deps = c.var.deps;
   const id = idParam(c.req.param("id"));
   const poll = id === undefined ? undefined : await pollById(deps, id);
   if (!poll) return c.notFound();
   const result = await invitePoll(deps, c.var.admin.email, poll);
-  if (!result.ok) return pollAdminPage(c, poll, result.detail);
+  if (!result.ok) {
+    const refusal = { field: "poll", message: result.detail, code: INVITE_REFUSALS[result.reason] };
+    return pollAdminPage(c, poll, errorText(c.var.adminLang, refusal));
+  }
   if (result.sendId === null) {
     const excluded = Object.values(result.excluded).reduce((sum, n) => sum + n, 0);
     return pollAdminPage(c, poll, messages(c.var.adminLang).polls.nobodyToInvite(excluded));

@@ -92,6 +92,7 @@ export const newPollSchema = z
         code: "custom",
         path: ["max_choices"],
         message: `At most the number of answers (${poll.options.length}).`,
+        params: { code: "maxChoicesOverAnswers", values: { answers: poll.options.length } },
       });
     }
     if (poll.audience === "list" && poll.list_id === null) {
@@ -99,6 +100,7 @@ export const newPollSchema = z
         code: "custom",
         path: ["list_id"],
         message: "Give the list whose members may vote.",
+        params: { code: "listRequired" },
       });
     }
     if (poll.audience === "public" && poll.list_id !== null) {
@@ -106,6 +108,7 @@ export const newPollSchema = z
         code: "custom",
         path: ["list_id"],
         message: "Only a poll with audience `list` takes a list.",
+        params: { code: "listOnlyForListAudience" },
       });
     }
     const seen = new Set<string>();
@@ -116,6 +119,7 @@ export const newPollSchema = z
           code: "custom",
           path: ["options", i],
           message: "This answer is listed twice.",
+          params: { code: "duplicateAnswer" },
         });
       }
       seen.add(key);
@@ -125,6 +129,7 @@ export const newPollSchema = z
         code: "custom",
         path: ["options_en"],
         message: "Give one translation per answer, in the same order.",
+        params: { code: "translationsPerAnswer" },
       });
     }
   });
@@ -137,7 +142,10 @@ export async function createPoll(
   input: NewPoll,
 ): Promise<{ ok: true; created: PollCreated } | { ok: false; errors: FieldError[] }> {
   if (input.list_id !== null && !(await listExists(deps.db, input.list_id))) {
-    return { ok: false, errors: [{ field: "list_id", message: "No list has this id." }] };
+    return {
+      ok: false,
+      errors: [{ field: "list_id", message: "No list has this id.", code: "noSuchList" }],
+    };
   }
   let incidentId: number | null = null;
   if (input.incident_slug) {
@@ -145,7 +153,9 @@ export async function createPoll(
     if (incidentId === null) {
       return {
         ok: false,
-        errors: [{ field: "incident_slug", message: "No incident has this slug." }],
+        errors: [
+          { field: "incident_slug", message: "No incident has this slug.", code: "noSuchIncident" },
+        ],
       };
     }
   }
@@ -166,7 +176,10 @@ export async function createPoll(
     input.options.map((label, i) => ({ label, labelEn: input.options_en?.[i] ?? null })),
   );
   if (!created)
-    return { ok: false, errors: [{ field: "slug", message: "This slug is already used." }] };
+    return {
+      ok: false,
+      errors: [{ field: "slug", message: "This slug is already used.", code: "slugTaken" }],
+    };
   deps.polls.cache.forgetPoll(input.slug); // a remembered "no such poll"
   deps.statusPages.forget(); // the status home lists open polls
   return { ok: true, created };

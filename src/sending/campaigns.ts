@@ -48,13 +48,17 @@ const withMergeTags = <T extends z.ZodType<string | undefined>>(schema: T) =>
   schema.superRefine((value, ctx) => {
     if (value === undefined) return;
     const parsed = parseMergeTags(value);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+    if (!parsed.ok) {
+      const params = { code: parsed.code, values: parsed.values };
+      ctx.addIssue({ code: "custom", message: parsed.message, params });
+    }
   });
 
 const isoDateTime = z
   .string({ error: "Give send_at as an ISO 8601 date-time, such as 2026-02-01T09:00:00Z." })
   .refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), {
     message: "Give send_at as an ISO 8601 date-time, such as 2026-02-01T09:00:00Z.",
+    params: { code: "invalidDate" },
   })
   .transform((v) => new Date(v).toISOString());
 

@@ -9,7 +9,9 @@ const TAG = /^\s*(name|attr\.[A-Za-z0-9_-]{1,64})\s*(?:\|([^|]*))?$/;
 /** The known tags of a text, in order of appearance, or the first thing that is not one. */
 export function parseMergeTags(
   value: string,
-): { ok: true; tags: MergeTag[] } | { ok: false; message: string } {
+):
+  | { ok: true; tags: MergeTag[] }
+  | { ok: false; message: string; code: string; values: Record<string, string> } {
   const tags: MergeTag[] = [];
   let at = value.indexOf("{{");
   while (at !== -1) {
@@ -18,10 +20,15 @@ export function parseMergeTags(
       return {
         ok: false,
         message: `"${value.slice(at, at + 30)}" opens a merge tag with {{ and never closes it with }}.`,
+        code: "unclosedMergeTag",
+        values: { start: value.slice(at, at + 30) },
       };
     const inner = value.slice(at + 2, end);
     const known = TAG.exec(inner);
-    if (!known || inner.includes("{{")) return { ok: false, message: unknownTag(inner) };
+    if (!known || inner.includes("{{")) {
+      const tag = `{{${inner.slice(0, 60)}}}`;
+      return { ok: false, message: unknownTag(inner), code: "unknownMergeTag", values: { tag } };
+    }
     tags.push({
       source: value.slice(at, end + 2),
       field: known[1] as MergeTag["field"],

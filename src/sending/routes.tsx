@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { roleAtLeast } from "../auth/roles";
 import type { AppEnv } from "../http/env";
+import { errorText, inLang } from "../http/form-errors";
 import { idParam } from "../http/params";
 import { fieldErrors } from "../http/problem";
 import { isLang, type Lang } from "../i18n";
@@ -19,6 +20,7 @@ import { campaignVersionsOf, recipientsByLanguage } from "./campaign-versions";
 import { type CampaignFormValues, CampaignPage, CampaignsPage } from "./campaign-views";
 import {
   allCampaigns,
+  type CampaignRefusal,
   campaignInput,
   campaignPatch,
   campaignState,
@@ -220,13 +222,23 @@ sendingPages.get("/admin/sends/:id/failures.csv", async (c) => {
   });
 });
 
+const RETRY_REFUSALS = {
+  not_a_campaign: "retryNotACampaign",
+  unfinished: "retryUnfinished",
+  archived: "listArchivedNoSend",
+} as const;
+
 sendingPages.post("/admin/sends/:id/retry-failed", async (c) => {
   const id = idParam(c.req.param("id"));
   const send = id === undefined ? undefined : await findSend(c.var.deps.db, id);
   if (!send) return c.notFound();
   const result = await retryFailed(c.var.deps, c.var.admin.email, send);
   const notice = !result.ok
-    ? result.detail
+    ? errorText(c.var.adminLang, {
+        field: "send",
+        message: result.detail,
+        code: RETRY_REFUSALS[result.reason],
+      })
     : result.sendId === null
       ? messages(c.var.adminLang).sending.nobodyToResend
       : undefined;
@@ -332,7 +344,7 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
     return reconsentPage(
       c,
       list,
-      { values, errors: errorsByField(fieldErrors(parsed.error)) },
+      { values, errors: errorsByField(fieldErrors(parsed.error), c.var.adminLang) },
       422,
     );
   const review = { values, step: "review" as const, input: parsed.data };
@@ -342,7 +354,12 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
   if (typed) return reconsentPage(c, list, { ...review, errors: { confirm: typed } }, 422);
   const result = await inviteLegacyContacts(c.var.deps, c.var.admin.email, list, parsed.data);
   if (!result.ok) {
-    const errors = errorsByField(result.errors ?? [{ field: "deadline", message: result.detail }]);
+    const errors = errorsByField(
+      result.errors ?? [
+        { field: "deadline", message: result.detail, code: result.code, values: result.values },
+      ],
+      c.var.adminLang,
+    );
     return reconsentPage(c, list, { values, errors }, 422);
   }
   c.var.deps.dispatcher?.wake();
@@ -351,6 +368,24 @@ sendingPages.post("/admin/lists/:id/reconsent", async (c) => {
     303,
   );
 });
+
+const REFUSAL_CODES = {
+  archived: "listArchivedNoSend",
+  already_sent: "campaignAlreadySent",
+  not_a_draft: "campaignNotADraft",
+  cancelled: "campaignCancelled",
+  paused: "sendingPaused",
+  forbidden: "scheduleForbidden",
+} as const;
+
+/** A refused campaign action, said in the admin's language (the first field error if invalid). */
+function refusalText(c: C, result: CampaignRefusal) {
+  const lang = c.var.adminLang;
+  const first = result.reason === "invalid" ? result.errors[0] : undefined;
+  if (first) return errorText(lang, first);
+  const code = result.reason === "invalid" ? undefined : REFUSAL_CODES[result.reason];
+  return errorText(lang, { field: "campaign", message: result.detail, code });
+}
 
 // ---- Campaigns ----------------------------------------------------------------------------
 
@@ -393,14 +428,16 @@ sendingPages.post("/admin/campaigns", async (c) => {
   });
   if (!parsed.success) {
     const errors: FormErrors = {};
-    for (const e of fieldErrors(parsed.error)) errors[e.field] ??= e.message;
+    for (const e of inLang(c.var.adminLang, fieldErrors(parsed.error)))
+      errors[e.field] ??= e.message;
     return campaignsPage(c, values, errors, 422);
   }
   const list = await findList(c.var.deps, parsed.data.list_id);
   const result = await createCampaign(c.var.deps, c.var.admin, list, parsed.data);
   if (!result.ok) {
     const errors: FormErrors = {};
-    for (const e of result.reason === "invalid" ? result.errors : []) errors[e.field] = e.message;
+    const invalid = result.reason === "invalid" ? result.errors : [];
+    for (const e of inLang(c.var.adminLang, invalid)) errors[e.field] = e.message;
     return campaignsPage(c, values, errors, 422);
   }
   return c.redirect(`/admin/campaigns/${result.campaign.id}`, 303);
@@ -469,7 +506,8 @@ sendingPages.post("/admin/campaigns/:id/test", async (c) => {
   const asked = (await c.req.parseBody()).lang;
   const language = { asked: isLang(asked) ? asked : undefined, admin: c.var.adminLang };
   const result = await sendCampaignTest(c.var.deps, admin, campaign, list, admin, language);
-  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 409);
+  if (!result.ok)
+    return campaignPage(c, c.req.param("id"), { notice: refusalText(c, result) }, 409);
   c.var.deps.dispatcher?.wake();
   return campaignPage(c, c.req.param("id"), {
     notice: messages(c.var.adminLang).campaigns.testSent(admin),
@@ -489,7 +527,7 @@ sendingPages.post("/admin/campaigns/:id/send", async (c) => {
     return campaignPage(
       c,
       c.req.param("id"),
-      { notice: result.detail },
+      { notice: refusalText(c, result) },
       result.reason === "invalid" ? 422 : 409,
     );
   c.var.deps.dispatcher?.wake();
@@ -510,7 +548,8 @@ sendingPages.post("/admin/campaigns/:id/cancel", async (c) => {
   const found = await campaignAndList(c);
   if (!found) return c.notFound();
   const result = await cancelCampaign(c.var.deps, c.var.admin.email, found.campaign);
-  if (!result.ok) return campaignPage(c, c.req.param("id"), { notice: result.detail }, 409);
+  if (!result.ok)
+    return campaignPage(c, c.req.param("id"), { notice: refusalText(c, result) }, 409);
   return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
 });
 
@@ -534,14 +573,14 @@ sendingPages.post("/admin/campaigns/:id/edit", async (c) => {
   });
   const errors: FormErrors = parsed.success
     ? {}
-    : formErrorsByField(fieldErrors(parsed.error), versions);
+    : formErrorsByField(inLang(c.var.adminLang, fieldErrors(parsed.error)), versions);
   const result = parsed.success
     ? await updateCampaign(c.var.deps, c.var.admin, found.campaign, undefined, parsed.data)
     : undefined;
   if (result?.ok) return c.redirect(`/admin/campaigns/${found.campaign.id}`, 303);
   if (result?.reason === "invalid")
-    Object.assign(errors, formErrorsByField(result.errors, versions));
-  const notice = result && result.reason !== "invalid" ? result.detail : undefined;
+    Object.assign(errors, formErrorsByField(inLang(c.var.adminLang, result.errors), versions));
+  const notice = result && result.reason !== "invalid" ? refusalText(c, result) : undefined;
   const code = result && result.reason !== "invalid" ? 409 : 422;
   return campaignPage(c, c.req.param("id"), { values, errors, notice }, code);
 });

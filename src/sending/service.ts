@@ -10,7 +10,7 @@ import { hashAddress } from "../consent/service";
 import { moveMember } from "../consent/transitions";
 import type { Deps } from "../deps";
 import { erasureStatements, runErasure } from "../erasure/service";
-import type { FieldError } from "../http/problem";
+import type { ErrorValues, FieldError } from "../http/problem";
 import type { List } from "../lists/service";
 import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "../mail/provider";
 import { type BreakerVerdict, judgeOutcomes, type Outcome } from "./breaker";
@@ -37,6 +37,7 @@ const isoDate = z
   .string({ error: "Give the deadline as an ISO 8601 date or date-time." })
   .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), {
     message: "Give the deadline as an ISO 8601 date or date-time, such as 2001-02-15T23:59:00Z.",
+    params: { code: "invalidDate" },
   })
   .transform((v) => new Date(v).toISOString());
 
@@ -52,7 +53,15 @@ export const reconsentInput = z.object({
 });
 export type ReconsentInput = z.output<typeof reconsentInput>;
 
-export type Refusal = { ok: false; status: 404 | 409 | 422; detail: string; errors?: FieldError[] };
+/** A refused send: `detail` in English (the API); `code` and `values` name it for pages. */
+export type Refusal = {
+  ok: false;
+  status: 404 | 409 | 422;
+  detail: string;
+  errors?: FieldError[];
+  code?: string;
+  values?: ErrorValues;
+};
 
 const DAY_MS = 86_400_000;
 
@@ -71,10 +80,13 @@ export function reconsentTimingErrors(
   const minDays = deps.config.reconsentMinDays;
   const errors: FieldError[] = [];
   if (deadline <= now) {
-    errors.push({ field: "deadline", message: "The deadline must be in the future." });
+    const message = "The deadline must be in the future.";
+    errors.push({ field: "deadline", message, code: "deadlinePast" });
   } else if (deadline < now + minDays * DAY_MS) {
-    const message = `The deadline must be at least ${minDays} days ahead (on or after ${new Date(now + minDays * DAY_MS).toISOString()}): whoever has not answered by then is erased.`;
-    errors.push({ field: "deadline", message });
+    const earliest = new Date(now + minDays * DAY_MS).toISOString();
+    const message = `The deadline must be at least ${minDays} days ahead (on or after ${earliest}): whoever has not answered by then is erased.`;
+    const values = { days: minDays, earliest: earliest.slice(0, 10) };
+    errors.push({ field: "deadline", message, code: "deadlineTooClose", values });
   }
   const days = input.reminder_days_before;
   if (typeof days === "number" && Number.isInteger(days) && days >= 1 && deadline > now) {
@@ -82,6 +94,8 @@ export function reconsentTimingErrors(
       errors.push({
         field: "reminder_days_before",
         message: `A reminder ${days} days before the deadline would already be past: choose fewer days.`,
+        code: "reminderPast",
+        values: { days },
       });
   }
   return errors;
@@ -96,13 +110,13 @@ export const reconsentInputNow = (deps: Pick<Deps, "clock" | "config">) =>
     .extend({
       deadline: isoDate.superRefine((deadline, ctx) => {
         for (const e of reconsentTimingErrors(deps, { deadline }))
-          ctx.addIssue({ code: "custom", message: e.message });
+          ctx.addIssue({ code: "custom", message: e.message, params: e });
       }),
     })
     .superRefine((value, ctx) => {
       for (const e of reconsentTimingErrors(deps, value))
         if (e.field !== "deadline")
-          ctx.addIssue({ code: "custom", path: [e.field], message: e.message });
+          ctx.addIssue({ code: "custom", path: [e.field], message: e.message, params: e });
     });
 
 /**
@@ -115,8 +129,10 @@ export async function inviteLegacyContacts(
   list: List,
   input: ReconsentInput,
 ): Promise<({ ok: true } & SendReport) | Refusal> {
-  if (list.archivedAt)
-    return { ok: false, status: 409, detail: "This list is archived: nothing can be sent to it." };
+  if (list.archivedAt) {
+    const detail = "This list is archived: nothing can be sent to it.";
+    return { ok: false, status: 409, detail, code: "listArchivedNoSend" };
+  }
   // Its invitations are recorded only once approved: a second one meanwhile would invite twice.
   const waiting = await q.awaitingReconsent(deps.db, list.id);
   if (waiting && !input.dry_run)
@@ -124,6 +140,8 @@ export async function inviteLegacyContacts(
       ok: false,
       status: 409,
       detail: `Re-consent send #${waiting.id} of this list awaits approval: approve or reject it first.`,
+      code: "reconsentAwaitsApproval",
+      values: { send: waiting.id },
     };
   const errors = reconsentTimingErrors(deps, input);
   if (errors.length > 0) {

@@ -308,13 +308,21 @@ statusAdmin.post("/admin/status/components", async (c) => {
   const values = formValues(await c.req.parseBody());
   const parsed = newComponentSchema.safeParse(values);
   if (!parsed.success) {
-    return page(c, { form: "component", values, errors: errorsByField(fieldErrors(parsed.error)) });
+    return page(c, {
+      form: "component",
+      values,
+      errors: errorsByField(fieldErrors(parsed.error), c.var.adminLang),
+    });
   }
   try {
     await createComponent(c.var.deps, parsed.data);
   } catch (error) {
     if (!(error instanceof ComponentError)) throw error;
-    return page(c, { form: "component", values, errors: errorsByField(error.errors) });
+    return page(c, {
+      form: "component",
+      values,
+      errors: errorsByField(error.errors, c.var.adminLang),
+    });
   }
   return c.redirect("/admin/status", 303);
 });
@@ -338,12 +346,12 @@ statusAdmin.post("/admin/status/maintenances", async (c) => {
     notify: values.notify === "on",
   });
   const fail = (errors: FormErrors) => page(c, { form: "maintenance", values, errors });
-  if (!parsed.success) return fail(errorsByField(fieldErrors(parsed.error)));
+  if (!parsed.success) return fail(errorsByField(fieldErrors(parsed.error), c.var.adminLang));
   try {
     await createMaintenance(c.var.deps, parsed.data);
   } catch (error) {
     if (!(error instanceof ComponentError)) throw error;
-    return fail(errorsByField(error.errors));
+    return fail(errorsByField(error.errors, c.var.adminLang));
   }
   return c.redirect("/admin/status", 303);
 });
@@ -371,14 +379,17 @@ statusAdmin.post("/admin/status/maintenances/:id", async (c) => {
   const fail = (errors: FormErrors, status: 409 | 422 = 422) =>
     page(c, { form: "edit", id, values, errors }, status);
   const parsed = parseEditForm(values);
-  if (!parsed.success) return fail(errorsByField(fieldErrors(parsed.error)));
+  if (!parsed.success) return fail(errorsByField(fieldErrors(parsed.error), c.var.adminLang));
   try {
     await editMaintenance(c.var.deps, id, parsed.data, c.var.admin.email);
   } catch (error) {
     if (error instanceof MaintenanceNotFound) return c.notFound();
-    if (error instanceof MaintenanceClosed) return fail({ title: error.message }, 409);
+    if (error instanceof MaintenanceClosed) {
+      const closed = { field: "title", message: error.message, code: "maintenanceClosed" };
+      return fail(errorsByField([closed], c.var.adminLang), 409);
+    }
     if (!(error instanceof ComponentError)) throw error;
-    return fail(errorsByField(error.errors));
+    return fail(errorsByField(error.errors, c.var.adminLang));
   }
   return c.redirect("/admin/status", 303);
 });

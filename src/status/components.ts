@@ -97,7 +97,9 @@ export async function createComponent(deps: Deps, input: NewComponent): Promise<
     updatedAt: now,
   });
   if (!component)
-    throw new ComponentError([{ field: "slug", message: "This slug is already used." }]);
+    throw new ComponentError([
+      { field: "slug", message: "This slug is already used.", code: "slugTaken" },
+    ]);
   deps.statusPages.forget();
   await emitComponentEvent(deps, "component.created", component);
   return component;
@@ -149,7 +151,12 @@ export async function componentsNamed(
   const unknown = slugs.filter((s) => !found.has(s));
   if (unknown.length) {
     throw new ComponentError(
-      unknown.map((s) => ({ field, message: `No component has the slug "${s}".` })),
+      unknown.map((s) => ({
+        field,
+        message: `No component has the slug "${s}".`,
+        code: "noSuchComponent",
+        values: { slug: s },
+      })),
     );
   }
   return slugs.map((s) => found.get(s) as Component);

@@ -57,7 +57,9 @@ export async function editMaintenance(
   const endsAt = changes.ends_at ?? current.endsAt;
   if (endsAt <= startsAt) {
     const field = changes.ends_at ? "ends_at" : "starts_at";
-    throw new ComponentError([{ field, message: "The end must come after the start." }]);
+    throw new ComponentError([
+      { field, message: "The end must come after the start.", code: "endBeforeStart" },
+    ]);
   }
   const named = changes.components
     ? await componentsNamed(deps, [...new Set(changes.components)])

@@ -55,6 +55,7 @@ export const newMaintenanceSchema = z
   .refine((m) => m.ends_at > m.starts_at, {
     path: ["ends_at"],
     message: END_AFTER_START,
+    params: { code: "endBeforeStart" },
     // Only once both dates parsed: an invalid start is reported as such, not as an order.
     when: (payload) => payload.issues.length === 0,
   });

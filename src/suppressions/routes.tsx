@@ -1,7 +1,8 @@
 // The suppression list: its admin page, and the JSON API (`GET /api/v1/suppressions?q=`).
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
-import { parseJson, problem } from "../http/problem";
+import { errorText } from "../http/form-errors";
+import { fieldErrors, parseJson, problem } from "../http/problem";
 import { messages } from "../messages";
 import { readSort } from "../views/sort";
 import {
@@ -53,16 +54,23 @@ suppressionAdmin.post("/admin/suppressions/remove", async (c) => {
     );
   };
   if (!parsed.success) {
-    const message = parsed.error.issues[0]?.message ?? "Invalid input.";
+    const first = fieldErrors(parsed.error)[0];
+    const message = first
+      ? errorText(c.var.adminLang, first)
+      : messages(c.var.adminLang).formErrors.invalid;
     return rerender(typeof form.hash === "string" ? form.hash : "", message, 422);
   }
   const result = await removeSuppression(c.var.deps, c.var.admin.email, parsed.data);
   if (!result.ok) {
-    return rerender(parsed.data.hash, result.message, result.reason === "not_found" ? 404 : 409);
+    const error = { field: "hash", message: result.message, code: REFUSAL_CODES[result.reason] };
+    const message = errorText(c.var.adminLang, error);
+    return rerender(parsed.data.hash, message, result.reason === "not_found" ? 404 : 409);
   }
   const back = query.address ? `&address=${encodeURIComponent(query.address)}` : "";
   return c.redirect(`/admin/suppressions?lifted=1${back}`, 303);
 });
+
+const REFUSAL_CODES = { not_found: "notSuppressed", not_liftable: "ownAct" } as const;
 
 export const suppressionsApi = new Hono<AppEnv>();
 

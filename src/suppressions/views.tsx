@@ -27,7 +27,7 @@ export function SuppressionsPage(props: {
       params={{ address: query.address, reason: query.reason }}
     />
   );
-  const errors = errorsByField(search.errors);
+  const errors = errorsByField(search.errors, useAdminLang());
   const total = search.total;
   const t = useAdminText().suppressions;
   const fmt = formatCount(useAdminLang());

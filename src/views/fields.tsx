@@ -1,12 +1,14 @@
 // Admin form fields that show their error next to them (invariant 8: forms re-render with the message).
+import { errorText } from "../http/form-errors";
 import type { FieldError } from "../http/problem";
+import type { Lang } from "../i18n";
 
 export type FormErrors = Record<string, string>;
 
-/** Field errors keyed by field name (the first message of each). */
-export const errorsByField = (errors: FieldError[]): FormErrors => {
+/** Field errors keyed by field name (the first message of each), said in the page's language. */
+export const errorsByField = (errors: FieldError[], lang: Lang): FormErrors => {
   const out: FormErrors = {};
-  for (const e of errors) out[e.field.split(".")[0] ?? e.field] ??= e.message;
+  for (const e of errors) out[e.field.split(".")[0] ?? e.field] ??= errorText(lang, e);
   return out;
 };
 

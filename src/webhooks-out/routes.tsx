@@ -3,6 +3,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../http/env";
+import { errorText } from "../http/form-errors";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { messages } from "../messages";
@@ -114,7 +115,14 @@ webhookEndpointRoutes.post("/admin/webhook-endpoints", async (c) => {
     return renderPage(c, { created: { id: endpoint.id, secret: endpoint.secret } });
   } catch (error) {
     if (!(error instanceof RefusedWebhookUrl)) throw error;
-    return renderPage(c, { error: { url, events, field: "url", message: error.message } }, 422);
+    const { code, values } = error;
+    const message = errorText(c.var.adminLang, {
+      field: "url",
+      message: error.message,
+      code,
+      values,
+    });
+    return renderPage(c, { error: { url, events, field: "url", message } }, 422);
   }
 });
 

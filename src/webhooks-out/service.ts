@@ -12,6 +12,14 @@ export type { Delivery, Endpoint } from "./queries";
 /** Registration refused: the URL is not one Relance may call (the message says why). */
 export class RefusedWebhookUrl extends Error {
   override name = "RefusedWebhookUrl";
+  constructor(
+    message: string,
+    /** The refusal's name and what it names, for pages in other languages. */
+    readonly code: string,
+    readonly values: Record<string, string>,
+  ) {
+    super(message);
+  }
 }
 
 export const targetOptions = (deps: Deps) => ({
@@ -28,7 +36,7 @@ export async function registerEndpoint(
   actor: string,
 ): Promise<q.Endpoint> {
   const target = await checkTarget(input.url, targetOptions(deps));
-  if (!target.ok) throw new RefusedWebhookUrl(target.reason);
+  if (!target.ok) throw new RefusedWebhookUrl(target.reason, target.code, target.values);
   const endpoint = await q.insertEndpoint(deps.db, {
     url: target.url.href,
     events: [...new Set(input.events)],
