@@ -12,7 +12,7 @@ const KEPT = 500;
 export type RememberedPage = { body: Uint8Array<ArrayBuffer>; etag: string };
 
 export type PageMemory = {
-  /** The page under `key` if it is still fresh, without rendering anything. */
+  /** The page under `key` if it is still fresh (or its next render is under way), rendering nothing. */
   peek(key: string): RememberedPage | undefined;
   /** The page under `key`, rendered at most once per TTL_MS; null (not kept) when there is none. */
   remember(key: string, render: () => Promise<string | null>): Promise<RememberedPage | null>;
@@ -40,7 +40,10 @@ export function createPageMemory(clock: Clock, options: { shareLoads: boolean })
   return {
     peek(key) {
       const hit = entries.get(key);
-      return hit && hit.expiresAt > clock.now().getTime() ? hit.page : undefined;
+      if (!hit) return undefined;
+      // While its next render is under way (Node), the page it replaces is still the answer: the
+      // requests of a spike do not queue behind the render. A write (forget) empties both maps.
+      return hit.expiresAt > clock.now().getTime() || loading.has(key) ? hit.page : undefined;
     },
     remember(key, render) {
       const now = clock.now().getTime();
