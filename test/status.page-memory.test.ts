@@ -11,7 +11,11 @@ function heldRender(html: string) {
   const done = new Promise<void>((resolve) => {
     finish = resolve;
   });
-  return { render: async () => (await done, html), finish: () => finish() };
+  const render = async () => {
+    await done;
+    return html;
+  };
+  return { render, finish: () => finish() };
 }
 
 const text = (page: { body: Uint8Array } | undefined | null) =>
