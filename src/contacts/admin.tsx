@@ -241,14 +241,15 @@ contactsAdmin.get("/admin/lists/:id/contacts/:contactId/erase", async (c) => {
   const found = await loadContact(c);
   if (!found) return errorPage(c, 404);
   const { list, contact } = found;
+  const t = messages(c.var.adminLang).tables;
   return c.html(
     <ConfirmPage
       email={c.var.admin.email}
-      title="Erase this contact?"
-      message={`${contact.email ?? "This contact"} will be erased from every list: address, name and attributes are deleted, the address is suppressed so no import brings it back. This cannot be undone.`}
+      title={t.eraseOneTitle}
+      message={t.eraseOneWhat(contact.email)}
       action={`/admin/lists/${list.id}/contacts/${contact.id}/erase`}
       hidden={{}}
-      button="Erase 1 contact"
+      button={t.eraseOneButton}
       back={`/admin/lists/${list.id}/contacts/${contact.id}`}
     />,
   );
@@ -491,18 +492,15 @@ contactsAdmin.get("/admin/lists/:id/bulk", async (c) => {
   if (selected) return confirmSelected(c, list, action, selected);
   const { status, q } = readFilter(c);
   const count = await countFiltered(c.var.deps, list.id, { status, q });
-  const what =
-    action === "erase"
-      ? "will be erased from every list: address, name and attributes deleted, address suppressed. This cannot be undone."
-      : "will be put on the suppression list: never invited or mailed again.";
+  const t = messages(c.var.adminLang).tables;
   return c.html(
     <ConfirmPage
       email={c.var.admin.email}
-      title={`${action === "erase" ? "Erase" : "Suppress"} ${count} contacts?`}
-      message={`${count} ${count === 1 ? "contact" : "contacts"}${status ? ` in state ${status}` : ""}${q ? ` matching “${q}”` : ""} ${what}`}
+      title={t.filteredTitle(action, count)}
+      message={t.filteredWhat(action, count, status, q)}
       action={`/admin/lists/${list.id}/bulk`}
       hidden={{ action, status: status ?? "", q: q ?? "", expected: String(count) }}
-      button={`${action === "erase" ? "Erase" : "Suppress"} ${count} contacts`}
+      button={t.filteredButton(action, count)}
       back={listUrl(list.id, { status, q })}
     />,
   );

@@ -141,6 +141,20 @@ export const en: Messages = {
         : `${n} selected ${n === 1 ? "contact" : "contacts"} will be put on the suppression list: never invited or mailed again.`,
     selectedButton: (action: "erase" | "suppress", n: number) =>
       `${action === "erase" ? "Erase" : "Suppress"} ${n} ${n === 1 ? "contact" : "contacts"}`,
+    eraseOneTitle: "Erase this contact?",
+    eraseOneWhat: (email: string | null) =>
+      `${email ?? "This contact"} will be erased from every list: address, name and attributes are deleted, the address is suppressed so no import brings it back. This cannot be undone.`,
+    eraseOneButton: "Erase 1 contact",
+    filteredTitle: (action: "erase" | "suppress", n: number) =>
+      `${action === "erase" ? "Erase" : "Suppress"} ${n} contacts?`,
+    filteredWhat: (action: "erase" | "suppress", n: number, status?: string, q?: string) =>
+      `${n} ${n === 1 ? "contact" : "contacts"}${status ? ` in state ${status}` : ""}${q ? ` matching “${q}”` : ""} ${
+        action === "erase"
+          ? "will be erased from every list: address, name and attributes deleted, address suppressed. This cannot be undone."
+          : "will be put on the suppression list: never invited or mailed again."
+      }`,
+    filteredButton: (action: "erase" | "suppress", n: number) =>
+      `${action === "erase" ? "Erase" : "Suppress"} ${n} contacts`,
   },
   maintenance: {
     edit: "Edit this maintenance",

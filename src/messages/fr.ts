@@ -152,6 +152,20 @@ export const fr = {
         : `${n} ${n === 1 ? "contact sélectionné sera mis" : "contacts sélectionnés seront mis"} en liste d'exclusion : plus jamais invités ni écrits.`,
     selectedButton: (action: "erase" | "suppress", n: number) =>
       `${action === "erase" ? "Effacer" : "Exclure"} ${n} ${n === 1 ? "contact" : "contacts"}`,
+    eraseOneTitle: "Effacer ce contact ?",
+    eraseOneWhat: (email: string | null) =>
+      `${email ?? "Ce contact"} sera effacé de toutes les listes : adresse, nom et attributs supprimés, adresse mise en liste d'exclusion pour qu'aucun import ne la ramène. C'est irréversible.`,
+    eraseOneButton: "Effacer 1 contact",
+    filteredTitle: (action: "erase" | "suppress", n: number) =>
+      `${action === "erase" ? "Effacer" : "Mettre en liste d'exclusion"} ${n} ${n === 1 ? "contact" : "contacts"} ?`,
+    filteredWhat: (action: "erase" | "suppress", n: number, status?: string, q?: string) =>
+      `${n} ${n === 1 ? "contact" : "contacts"}${status ? ` à l'état ${status}` : ""}${q ? ` correspondant à « ${q} »` : ""} ${
+        action === "erase"
+          ? `${n === 1 ? "sera effacé" : "seront effacés"} de toutes les listes : adresse, nom et attributs supprimés, adresse mise en liste d'exclusion. C'est irréversible.`
+          : `${n === 1 ? "sera mis" : "seront mis"} en liste d'exclusion : plus jamais invités ni écrits.`
+      }`,
+    filteredButton: (action: "erase" | "suppress", n: number) =>
+      `${action === "erase" ? "Effacer" : "Exclure"} ${n} ${n === 1 ? "contact" : "contacts"}`,
   },
   maintenance: {
     edit: "Modifier cette maintenance",
