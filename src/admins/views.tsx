@@ -119,105 +119,129 @@ export function AccountPage(props: {
       <p>{t.whoAmI(props.email, labelOf(text.team.roles, props.role))}</p>
       <Notice notice={props.notice} error={props.error} />
       <h2>{t.changePassword}</h2>
-      <form method="post" action="/admin/account/password">
-        <label>
-          {t.currentPassword}
-          <input type="password" name="current_password" autocomplete="current-password" required />
-        </label>
-        <label>
-          {t.newPassword}
-          <input
-            type="password"
-            name="new_password"
-            autocomplete="new-password"
-            minlength={8}
-            required
-          />
-        </label>
-        <button type="submit">{t.changeButton}</button>
-      </form>
+      <PasswordForm />
       <h2>{t.twoStep}</h2>
       <p>
         <a href="/admin/account/two-step">{t.twoStepLink}</a>
         {t.twoStepHint}
       </p>
       <h2>{t.sessions}</h2>
-      <div class="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>{t.started}</th>
-              <th>{t.expires}</th>
-              <th>{t.end}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.sessions.map((session) => (
-              <tr>
-                <td>
-                  <Time at={session.created_at} />
-                </td>
-                <td>
-                  <Time at={session.expires_at} relative />
-                </td>
-                <td>
-                  {session.current ? (
-                    t.thisBrowser
-                  ) : (
-                    <form
-                      method="post"
-                      action={`/admin/account/sessions/${session.id}/revoke`}
-                      class="inline"
-                    >
-                      <button type="submit" class="outline secondary">
-                        {t.endSession(session.id)}
-                      </button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SessionsTable sessions={props.sessions} />
       <h2>{t.tokens}</h2>
       {props.tokens.length === 0 ? <p>{t.noToken}</p> : null}
-      <div class="table-scroll">
-        <table>
-          <thead>
+      <TokensTable tokens={props.tokens} />
+    </AdminLayout>
+  );
+}
+
+function PasswordForm() {
+  const t = useAdminText().account;
+  return (
+    <form method="post" action="/admin/account/password">
+      <label>
+        {t.currentPassword}
+        <input type="password" name="current_password" autocomplete="current-password" required />
+      </label>
+      <label>
+        {t.newPassword}
+        <input
+          type="password"
+          name="new_password"
+          autocomplete="new-password"
+          minlength={8}
+          required
+        />
+      </label>
+      <button type="submit">{t.changeButton}</button>
+    </form>
+  );
+}
+
+/** The admin's sessions; any but this browser's can be ended. */
+function SessionsTable(props: { sessions: SessionSummary[] }) {
+  const t = useAdminText().account;
+  return (
+    <div class="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            <th>{t.started}</th>
+            <th>{t.expires}</th>
+            <th>{t.end}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.sessions.map((session) => (
             <tr>
-              <th>{t.name}</th>
-              <th>{t.role}</th>
-              <th>{t.created}</th>
-              <th>{t.lastUsed}</th>
-              <th>{t.revoke}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.tokens.map((token) => (
-              <tr>
-                <td>{token.name ?? t.noName}</td>
-                <td>{labelOf(text.team.roles, token.role)}</td>
-                <td>
-                  <Time at={token.created_at} />
-                </td>
-                <td>{token.last_used_at ? <Time at={token.last_used_at} relative /> : t.never}</td>
-                <td>
+              <td>
+                <Time at={session.created_at} />
+              </td>
+              <td>
+                <Time at={session.expires_at} relative />
+              </td>
+              <td>
+                {session.current ? (
+                  t.thisBrowser
+                ) : (
                   <form
                     method="post"
-                    action={`/admin/account/tokens/${token.id}/revoke`}
+                    action={`/admin/account/sessions/${session.id}/revoke`}
                     class="inline"
                   >
                     <button type="submit" class="outline secondary">
-                      {t.revokeToken(token.name ?? token.id)}
+                      {t.endSession(session.id)}
                     </button>
                   </form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </AdminLayout>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The admin's API tokens, each revocable. */
+function TokensTable(props: { tokens: TokenSummary[] }) {
+  const text = useAdminText();
+  const t = text.account;
+  return (
+    <div class="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            <th>{t.name}</th>
+            <th>{t.role}</th>
+            <th>{t.created}</th>
+            <th>{t.lastUsed}</th>
+            <th>{t.revoke}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.tokens.map((token) => (
+            <tr>
+              <td>{token.name ?? t.noName}</td>
+              <td>{labelOf(text.team.roles, token.role)}</td>
+              <td>
+                <Time at={token.created_at} />
+              </td>
+              <td>{token.last_used_at ? <Time at={token.last_used_at} relative /> : t.never}</td>
+              <td>
+                <form
+                  method="post"
+                  action={`/admin/account/tokens/${token.id}/revoke`}
+                  class="inline"
+                >
+                  <button type="submit" class="outline secondary">
+                    {t.revokeToken(token.name ?? token.id)}
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
