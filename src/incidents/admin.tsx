@@ -204,21 +204,18 @@ function TellSendRecipients(props: { incident: Incident }) {
   );
 }
 
-function IncidentAdminPage(props: {
+type AdminPageProps = {
   email: string;
   page: IncidentPage;
   update?: { values: Values; errors: FormErrors };
   postmortem?: { values: Values; errors: FormErrors };
   saved?: string;
-}) {
+};
+
+function IncidentAdminPage(props: AdminPageProps) {
   const t = useAdminText().incidents;
   const lang = useAdminLang();
-  const { incident, updates } = props.page;
-  const u = props.update?.values ?? {};
-  const p = props.postmortem?.values ?? {
-    postmortem: incident.postmortem ?? "",
-    postmortem_en: incident.postmortemEn ?? "",
-  };
+  const { incident } = props.page;
   return (
     <AdminLayout title={incident.title} email={props.email}>
       <hgroup>
@@ -239,53 +236,11 @@ function IncidentAdminPage(props: {
         </p>
       ) : null}
       {incident.fromSendId !== null ? <TellSendRecipients incident={incident} /> : null}
-      <section>
-        <h2>{t.postUpdate}</h2>
-        <form method="post" action={`/admin/incidents/${incident.id}/updates`}>
-          <SelectField
-            name="status"
-            label={t.newStatus}
-            value={u.status ?? incident.status}
-            options={INCIDENT_STATUSES.map((s) => ({ value: s, label: statusText(lang, s) }))}
-            errors={props.update?.errors}
-          />
-          <TextField
-            name="components"
-            label={t.componentsOptional}
-            value={u.components}
-            errors={props.update?.errors}
-            hint={t.componentsHint}
-          />
-          <TextArea
-            name="body"
-            label={t.whatChanged}
-            value={u.body}
-            errors={props.update?.errors}
-            required
-          />
-          <TextArea
-            name="body_en"
-            label={t.inEnglish}
-            value={u.body_en}
-            errors={props.update?.errors}
-          />
-          <NotifyField value={u.notify} errors={props.update?.errors} />
-          <button type="submit">{t.postTheUpdate}</button>
-        </form>
-        {incident.status !== "resolved" ? (
-          <form method="post" action={`/admin/incidents/${incident.id}/updates`}>
-            <input type="hidden" name="status" value="resolved" />
-            <input type="hidden" name="body" value="Résolu. / Resolved." />
-            <button type="submit" class="secondary">
-              {t.resolveNow}
-            </button>
-          </form>
-        ) : null}
-      </section>
+      <UpdateSection incident={incident} update={props.update} />
       <section>
         <h2>{t.timeline}</h2>
         <ol reversed>
-          {updates.map((up) => (
+          {props.page.updates.map((up) => (
             <li>
               <strong>{statusText(lang, up.status)}</strong> — {time(up.createdAt, lang)}
               <pre class="source">{up.body}</pre>
@@ -293,27 +248,87 @@ function IncidentAdminPage(props: {
           ))}
         </ol>
       </section>
-      <section>
-        <h2>{t.postmortem}</h2>
-        <form method="post" action={`/admin/incidents/${incident.id}/postmortem`}>
-          <TextArea
-            name="postmortem"
-            label={t.postmortemField}
-            value={p.postmortem}
-            rows={10}
-            errors={props.postmortem?.errors}
-          />
-          <TextArea
-            name="postmortem_en"
-            label={t.inEnglish}
-            value={p.postmortem_en}
-            rows={6}
-            errors={props.postmortem?.errors}
-          />
-          <button type="submit">{t.savePostmortem}</button>
-        </form>
-      </section>
+      <PostmortemSection incident={incident} postmortem={props.postmortem} />
     </AdminLayout>
+  );
+}
+
+/** Posting an update (status, components, text in both languages), and resolving in one click. */
+function UpdateSection(props: { incident: Incident; update: AdminPageProps["update"] }) {
+  const t = useAdminText().incidents;
+  const lang = useAdminLang();
+  const { incident } = props;
+  const u = props.update?.values ?? {};
+  const errors = props.update?.errors;
+  return (
+    <section>
+      <h2>{t.postUpdate}</h2>
+      <form method="post" action={`/admin/incidents/${incident.id}/updates`}>
+        <SelectField
+          name="status"
+          label={t.newStatus}
+          value={u.status ?? incident.status}
+          options={INCIDENT_STATUSES.map((s) => ({ value: s, label: statusText(lang, s) }))}
+          errors={errors}
+        />
+        <TextField
+          name="components"
+          label={t.componentsOptional}
+          value={u.components}
+          errors={errors}
+          hint={t.componentsHint}
+        />
+        <TextArea name="body" label={t.whatChanged} value={u.body} errors={errors} required />
+        <TextArea name="body_en" label={t.inEnglish} value={u.body_en} errors={errors} />
+        <NotifyField value={u.notify} errors={errors} />
+        <button type="submit">{t.postTheUpdate}</button>
+      </form>
+      {incident.status !== "resolved" ? (
+        <form method="post" action={`/admin/incidents/${incident.id}/updates`}>
+          <input type="hidden" name="status" value="resolved" />
+          {/* One text per language: the public page shows only the reader's. */}
+          <input type="hidden" name="body" value="Résolu." />
+          <input type="hidden" name="body_en" value="Resolved." />
+          <button type="submit" class="secondary">
+            {t.resolveNow}
+          </button>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+function PostmortemSection(props: {
+  incident: Incident;
+  postmortem: AdminPageProps["postmortem"];
+}) {
+  const t = useAdminText().incidents;
+  const { incident } = props;
+  const p = props.postmortem?.values ?? {
+    postmortem: incident.postmortem ?? "",
+    postmortem_en: incident.postmortemEn ?? "",
+  };
+  return (
+    <section>
+      <h2>{t.postmortem}</h2>
+      <form method="post" action={`/admin/incidents/${incident.id}/postmortem`}>
+        <TextArea
+          name="postmortem"
+          label={t.postmortemField}
+          value={p.postmortem}
+          rows={10}
+          errors={props.postmortem?.errors}
+        />
+        <TextArea
+          name="postmortem_en"
+          label={t.inEnglish}
+          value={p.postmortem_en}
+          rows={6}
+          errors={props.postmortem?.errors}
+        />
+        <button type="submit">{t.savePostmortem}</button>
+      </form>
+    </section>
   );
 }
 
