@@ -132,6 +132,22 @@ describe("the lost-link form", () => {
     expect(await sendsOfKind("preferences_link")).toBe(0);
   });
 
+  test("a list's form that sends nothing to a member of another list leaves their daily link to the form for any list", async () => {
+    await list();
+    await listWithContacts(t, bearer, 3, "other"); // p2 is on "other" only
+    await ask("p2@example.org");
+    await dispatchUntilIdle(t.deps);
+    expect(await mailCount(t)).toBe(0);
+    const any = await t.form(
+      "/lost-link",
+      { ...shownForm(t), email: "p2@example.org" },
+      { "Accept-Language": "en", ...visitor },
+    );
+    expect(any.status).toBe(200);
+    await dispatchUntilIdle(t.deps);
+    expect(await mailsTo(t, "p2@example.org")).toHaveLength(1);
+  });
+
   test("the answer leaves before the address is looked up, where the runtime runs work afterwards", async () => {
     await list();
     const later: (() => Promise<void>)[] = [];

@@ -51,6 +51,17 @@ export async function claimWindow(
   return claimed.rowsAffected === 1;
 }
 
+/** Gives back a claim `claimWindow` made for `key` whose purpose was not served: the next may win. */
+export async function releaseWindow(
+  deps: Deps,
+  limit: Pick<Limit, "name" | "windowSeconds">,
+  key: string,
+): Promise<void> {
+  const since = deps.clock.now().getTime() - limit.windowSeconds * 1000;
+  await deps.db.run(sql`
+    DELETE FROM rate_limit_hits WHERE key = ${`${limit.name}:${key}`} AND window_start > ${since}`);
+}
+
 /** Counts one hit for the client's address: the 429 answer when it is over `limit`, else nothing. */
 export async function overLimit(c: Context<AppEnv>, limit: Limit): Promise<Response | undefined> {
   const deps = c.var.deps;

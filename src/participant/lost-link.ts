@@ -8,7 +8,7 @@ import { parseAddress } from "../contacts/address";
 import { findContactByKey } from "../contacts/queries";
 import { hmacSha256 } from "../crypto";
 import type { Deps } from "../deps";
-import { claimWindow } from "../http/rate-limit";
+import { claimWindow, releaseWindow } from "../http/rate-limit";
 import { startSend } from "../sending/outbox";
 
 /**
@@ -48,28 +48,37 @@ type Target = { id: number; purposeVersion: number };
 /**
  * Mails the preferences link of the contact with address `key`, once a day at most: through the
  * list given (its own form), else through the first of their lists that lets the message go.
- * Returns nothing on purpose.
+ * Returns nothing on purpose. A known contact nothing could be sent to keeps the day's claim free.
  */
 export async function mailPreferencesLink(deps: Deps, key: string, list?: Target): Promise<void> {
-  if (!(await claimWindow(deps, LOST_LINK_WINDOW, markOf(deps, key)))) return;
+  const mark = markOf(deps, key);
+  if (!(await claimWindow(deps, LOST_LINK_WINDOW, mark))) return;
   const contact = await findContactByKey(deps.db, key);
   if (!contact) return;
-  const targets = list ? [list] : await listsOf(deps, contact.id);
+  // A known contact the message could not go to (another list's form, say) keeps their daily link.
+  if (!(await sendThrough(deps, contact.id, list)))
+    await releaseWindow(deps, LOST_LINK_WINDOW, mark);
+}
+
+/** Starts the message through `list`, else the first of the contact's lists that lets it go. */
+async function sendThrough(deps: Deps, contactId: number, list?: Target): Promise<boolean> {
+  const targets = list ? [list] : await listsOf(deps, contactId);
   for (const target of targets) {
     // startSend applies the consent rule (state, erased, suppressed): nobody, no send.
     const report = await startSend(deps, {
       kind: "preferences_link",
       listId: target.id,
-      contactId: contact.id,
+      contactId,
       subject: "",
       textVersion: target.purposeVersion,
       actor: "lost-link form",
     });
     if (report.sendId !== null) {
       deps.dispatcher?.wake();
-      return;
+      return true;
     }
   }
+  return false;
 }
 
 /** The lists a contact is on that are not archived, oldest first. */
