@@ -137,6 +137,18 @@ describe("erase and suppress selected", () => {
     expect(erased.rows[0]?.n).toBe(0);
   });
 
+  test("an unreadable filter is refused, never widened to the whole list", async () => {
+    for (const query of ["status=confirmd", `q=${"x".repeat(201)}`]) {
+      const res = await get(`/admin/lists/${listId}/bulk?action=erase&${query}`);
+      expect(res.status, query).toBe(422);
+      const html = await res.text();
+      expect(html).toContain("This filter cannot be read");
+      expect(html).not.toContain('name="expected"');
+      const exported = await get(`/admin/lists/${listId}/export.csv?${query}`);
+      expect(exported.status, query).toBe(422);
+    }
+  });
+
   test("erase selected erases exactly those contacts of this list, audited", async () => {
     const res = await t.form(
       `/admin/lists/${listId}/bulk`,
