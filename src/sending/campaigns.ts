@@ -80,7 +80,7 @@ const contentFields = {
   ),
 };
 
-const langField = z.enum(LANGS, { error: `lang is one of ${LANGS.join(", ")}.` });
+export const langField = z.enum(LANGS, { error: `lang is one of ${LANGS.join(", ")}.` });
 
 /** A version in another language than the main one; its fields are checked as the main's. */
 const versionInput = z.object({ lang: langField, ...contentFields });
