@@ -1,6 +1,8 @@
 // Campaigns: sent once, their lifecycle, merge tags, test sends through the pipeline, failures.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { minuteJobs, runPeriodicJobs } from "../src/jobs";
+import type { List } from "../src/lists/queries";
+import { findList, setArchived } from "../src/lists/service";
 import { fillTemplate, prepareCampaign, renderCampaign } from "../src/sending/templates";
 import { XSS_PAYLOADS } from "./corpus/xss";
 import { type FakeResend, startFakeResend } from "./fake-resend";
@@ -564,5 +566,39 @@ describe("merge tags in the mail prepared once per send", () => {
         }),
       );
     });
+  });
+});
+
+describe("a scheduled campaign on an archived list", () => {
+  const archive = async (listId: number) =>
+    setArchived(t.deps, (await findList(t.deps, listId)) as List, true);
+
+  test("POST with send_at answers 409 and saves no draft", async () => {
+    const { listId } = await audience(2, 1);
+    await archive(listId);
+    const before = await count("campaigns");
+    const res = await t.api(bearer, "POST", "/api/v1/campaigns", {
+      list_id: listId,
+      subject: "Plus tard",
+      text: "Bonjour.",
+      send_at: new Date(t.deps.clock.now().getTime() + 3_600_000).toISOString(),
+    });
+    expect(res.status).toBe(409);
+    expect(await count("campaigns")).toBe(before);
+  });
+
+  test("PATCH with send_at answers 409 and leaves the draft as it was", async () => {
+    const { listId } = await audience(2, 1);
+    const id = await campaign(listId);
+    await archive(listId);
+    const res = await t.api(bearer, "PATCH", `/api/v1/campaigns/${id}`, {
+      subject: "Changé",
+      send_at: new Date(t.deps.clock.now().getTime() + 3_600_000).toISOString(),
+    });
+    expect(res.status).toBe(409);
+    const got = (await (await t.api(bearer, "GET", `/api/v1/campaigns/${id}`)).json()) as {
+      subject: string;
+    };
+    expect(got.subject).toBe("Inscriptions ouvertes");
   });
 });

@@ -122,6 +122,33 @@ describe("erase and suppress selected", () => {
     expect(erased.rows[0]?.n).toBe(0);
   });
 
+  test("a selection whose count changed since the confirmation is asked again, nothing erased", async () => {
+    const res = await t.form(
+      `/admin/lists/${listId}/bulk`,
+      { action: "erase", selection: "1", ids: `${id(6)} ${id(7)}`, expected: "1" },
+      { Cookie: cookie },
+    );
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Erase 2 selected contacts?");
+    const erased = await t.client.execute({
+      sql: "SELECT count(*) AS n FROM contacts WHERE erased_at IS NOT NULL AND id IN (?, ?)",
+      args: [id(6), id(7)],
+    });
+    expect(erased.rows[0]?.n).toBe(0);
+  });
+
+  test("an unreadable filter is refused, never widened to the whole list", async () => {
+    for (const query of ["status=confirmd", `q=${"x".repeat(201)}`]) {
+      const res = await get(`/admin/lists/${listId}/bulk?action=erase&${query}`);
+      expect(res.status, query).toBe(422);
+      const html = await res.text();
+      expect(html).toContain("This filter cannot be read");
+      expect(html).not.toContain('name="expected"');
+      const exported = await get(`/admin/lists/${listId}/export.csv?${query}`);
+      expect(exported.status, query).toBe(422);
+    }
+  });
+
   test("erase selected erases exactly those contacts of this list, audited", async () => {
     const res = await t.form(
       `/admin/lists/${listId}/bulk`,

@@ -61,6 +61,15 @@ function readFilter(c: Context<AppEnv>) {
   return parsed.success ? parsed.data : { status: undefined, q: undefined, cursor: undefined };
 }
 
+/**
+ * The filter an export or a bulk action applies: undefined when unreadable, which is refused
+ * (`badFilter`) rather than ignored as the table does, since ignored it would be the whole list.
+ */
+function actionFilter(c: Context<AppEnv>): ContactFilter | undefined {
+  const parsed = pageQuery.safeParse({ status: c.req.query("status"), q: c.req.query("q") });
+  return parsed.success ? { status: parsed.data.status, q: parsed.data.q } : undefined;
+}
+
 /** The table's order from `sort` and `dir`; an unknown sort is the default order. */
 const readOrder = (c: Context<AppEnv>): ContactOrder =>
   readSort(c.req.query(), CONTACT_SORTS, DEFAULT_ORDER);
@@ -442,13 +451,20 @@ const selectionOfQuery = (c: Context<AppEnv>) =>
 const noSelection = (c: Context<AppEnv>, list: List) =>
   c.html(<NoSelectionPage email={c.var.admin.email} back={`/admin/lists/${list.id}`} />, 422);
 
+/** An export or action whose filter cannot be read: nothing is done. */
+const badFilter = (c: Context<AppEnv>, list: List) =>
+  c.html(
+    <NoSelectionPage email={c.var.admin.email} back={`/admin/lists/${list.id}`} badFilter />,
+    422,
+  );
+
 contactsAdmin.get("/admin/lists/:id/export.csv", async (c) => {
   const list = await loadList(c);
   if (!list) return errorPage(c, 404);
   const selected = selectionOfQuery(c);
   if (selected?.length === 0) return noSelection(c, list);
-  const { status, q } = readFilter(c);
-  const filter = selected ? { ids: selected } : { status, q };
+  const filter = selected ? { ids: selected } : actionFilter(c);
+  if (!filter) return badFilter(c, list);
   const stream = await exportCsv(c.var.deps, list, c.var.admin.email, filter);
   return c.body(stream, 200, {
     "Content-Type": "text/csv; charset=utf-8",
@@ -490,7 +506,9 @@ contactsAdmin.get("/admin/lists/:id/bulk", async (c) => {
   const selected = selectionOfQuery(c);
   if (selected?.length === 0) return noSelection(c, list);
   if (selected) return confirmSelected(c, list, action, selected);
-  const { status, q } = readFilter(c);
+  const filter = actionFilter(c);
+  if (!filter) return badFilter(c, list);
+  const { status, q } = filter;
   const count = await countFiltered(c.var.deps, list.id, { status, q });
   const t = messages(c.var.adminLang).tables;
   return c.html(

@@ -77,13 +77,14 @@ export function SelectionBar(props: { listId: number; pageIds: number[] }) {
 }
 
 /** An action asked on an empty selection: says so, changes nothing. */
-export function NoSelectionPage(props: { email: string; back: string }) {
+export function NoSelectionPage(props: { email: string; back: string; badFilter?: boolean }) {
   const t = useAdminText().tables;
+  const title = props.badFilter ? t.badFilter : t.noSelection;
   return (
-    <AdminLayout title={t.noSelection} email={props.email}>
+    <AdminLayout title={title} email={props.email}>
       <article class="narrow">
-        <h1>{t.noSelection}</h1>
-        <p role="alert">{t.noSelectionHelp}</p>
+        <h1>{title}</h1>
+        <p role="alert">{props.badFilter ? t.badFilterHelp : t.noSelectionHelp}</p>
         <a href={props.back}>{t.back}</a>
       </article>
     </AdminLayout>

@@ -132,6 +132,9 @@ export const en: Messages = {
     noSelection: "No contact selected",
     noSelectionHelp:
       "Tick at least one contact in the table (or “select all on this page”), then choose the action. Nothing was changed.",
+    badFilter: "This filter cannot be read",
+    badFilterHelp:
+      "The state is not one the table offers, or the search is over 200 characters. Choose the filter again in the table. Nothing was changed.",
     back: "Back to the list",
     selectedTitle: (action: "erase" | "suppress", n: number) =>
       `${action === "erase" ? "Erase" : "Suppress"} ${n} selected ${n === 1 ? "contact" : "contacts"}?`,

@@ -143,6 +143,9 @@ export const fr = {
     noSelection: "Aucun contact sélectionné",
     noSelectionHelp:
       "Cochez au moins un contact dans le tableau (ou « tout sélectionner sur cette page »), puis choisissez l'action. Rien n'a été modifié.",
+    badFilter: "Ce filtre est illisible",
+    badFilterHelp:
+      "L'état n'est pas l'un de ceux du tableau, ou la recherche dépasse 200 caractères. Choisissez à nouveau le filtre dans le tableau. Rien n'a été modifié.",
     back: "Retour à la liste",
     selectedTitle: (action: "erase" | "suppress", n: number) =>
       `${action === "erase" ? "Effacer" : "Mettre en liste d'exclusion"} ${n} ${n === 1 ? "contact sélectionné" : "contacts sélectionnés"} ?`,

@@ -5,7 +5,6 @@ import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
 import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
-import { LANGS } from "../i18n";
 import { listFromParam } from "../lists/load";
 import { findList } from "../lists/service";
 import { approveSend, cancelSend, rejectSend, type SendDecisionRefusal } from "./approval";
@@ -20,6 +19,7 @@ import {
   createCampaign,
   duplicateCampaign,
   findCampaign,
+  langField,
   scheduleCampaign,
   scheduleInput,
   sendCampaign,
@@ -182,7 +182,7 @@ sendingApi.post("/api/v1/campaigns/:id/test", async (c) => {
     c,
     z.object({
       to: testAddress.optional(),
-      lang: z.enum(LANGS, { error: `lang is one of ${LANGS.join(", ")}.` }).optional(),
+      lang: langField.optional(),
     }),
   );
   if (!body.ok) return body.response;

@@ -80,7 +80,7 @@ const contentFields = {
   ),
 };
 
-const langField = z.enum(LANGS, { error: `lang is one of ${LANGS.join(", ")}.` });
+export const langField = z.enum(LANGS, { error: `lang is one of ${LANGS.join(", ")}.` });
 
 /** A version in another language than the main one; its fields are checked as the main's. */
 const versionInput = z.object({ lang: langField, ...contentFields });
@@ -117,6 +117,16 @@ function pastSendAt(deps: Deps, sendAt: string | null | undefined) {
   return invalid("send_at", "send_at must be in the future.");
 }
 
+const archivedList: CampaignRefusal = {
+  ok: false,
+  reason: "archived",
+  detail: "This list is archived: nothing can be sent to it.",
+};
+
+/** A send time on an archived list is refused before anything is saved (scheduling would be). */
+const scheduledOnArchived = (list: List | undefined, sendAt: string | null | undefined) =>
+  sendAt && list?.archivedAt ? archivedList : undefined;
+
 /** Scheduling is sending later: only a sender (or an owner) may, whatever route asks. */
 function mayNotSchedule(
   admin: Admin,
@@ -140,7 +150,10 @@ export async function createCampaign(
   const versions = input.versions ?? [];
   const wrongVersion = versionsRefusal(input.lang ?? "fr", versions);
   if (wrongVersion) return invalid(wrongVersion.field, wrongVersion.message);
-  const refused = pastSendAt(deps, input.send_at) ?? mayNotSchedule(admin, input.send_at);
+  const refused =
+    pastSendAt(deps, input.send_at) ??
+    mayNotSchedule(admin, input.send_at) ??
+    scheduledOnArchived(list, input.send_at);
   if (refused) return refused;
   const actor = admin.email;
   const at = deps.clock.now().toISOString();
@@ -187,7 +200,11 @@ export async function updateCampaign(
     return invalid("list_id", `No list with id ${patch.list_id}.`);
   const wrongVersion = await patchedVersionsRefusal(deps, campaign, patch);
   if (wrongVersion) return wrongVersion;
-  const past = pastSendAt(deps, patch.send_at);
+  const past =
+    pastSendAt(deps, patch.send_at) ??
+    (patch.send_at
+      ? scheduledOnArchived(list ?? (await findList(deps, campaign.listId)), patch.send_at)
+      : undefined);
   if (past) return past;
   // Only while still a draft: a send started meanwhile keeps what it started with.
   const stillDraft = and(eq(campaigns.id, campaign.id), isNull(campaigns.cancelledAt), noSendYet);
@@ -367,12 +384,7 @@ export async function sendCampaign(
       reason: "already_sent",
       detail: `Campaign ${campaign.id} is scheduled for ${campaign.sendAt} (send #${send.id}): it goes then; cancel it to change it.`,
     };
-  if (list.archivedAt)
-    return {
-      ok: false,
-      reason: "archived",
-      detail: "This list is archived: nothing can be sent to it.",
-    };
+  if (list.archivedAt) return archivedList;
   let report: SendReport;
   try {
     report = await startSend(deps, {
@@ -427,12 +439,7 @@ export async function scheduleCampaign(
     };
   const list = await findList(deps, campaign.listId);
   if (!list) return invalid("list_id", `No list with id ${campaign.listId}.`);
-  if (list.archivedAt)
-    return {
-      ok: false,
-      reason: "archived",
-      detail: "This list is archived: nothing can be sent to it.",
-    };
+  if (list.archivedAt) return archivedList;
   const [row] = await deps.db
     .update(campaigns)
     .set({ sendAt, updatedAt: deps.clock.now().toISOString() })
