@@ -177,6 +177,12 @@ describe("PATCH /api/v1/maintenances/:id", () => {
     ]);
     expect(await fieldsOf(await patch(m.id, { components: ["nope"] }))).toEqual(["components"]);
     expect(await fieldsOf(await patch(m.id, { notify: "yes" }))).toEqual(["notify"]);
+    // A field an edit cannot take (a status is the clock's; a misspelt end) is refused, not ignored.
+    for (const wrong of [{ status: "completed" }, { end_at: "2026-01-24T12:00:00Z" }]) {
+      const res = await patch(m.id, wrong);
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as Json).detail).toContain(Object.keys(wrong)[0]);
+    }
     expect((await patch(m.id, "{not json")).status).toBe(400);
     const listed = (await (await t.api(bearer, "GET", "/api/v1/maintenances")).json()) as {
       maintenances: Json[];

@@ -92,7 +92,7 @@ const refused = (c: Parameters<typeof problem>[0], error: unknown) => {
 statusApi.patch("/api/v1/maintenances/:id", async (c) => {
   const id = maintenanceId(c);
   if (id === undefined) return problem(c, 404, "No maintenance has this id.");
-  const body = await parseJson(c, maintenanceChangesSchema);
+  const body = await parseJson(c, maintenanceChangesSchema.strict());
   if (!body.ok) return body.response;
   try {
     const edited = await editMaintenance(c.var.deps, id, body.value, c.var.admin.email);
