@@ -302,6 +302,21 @@ describe("POST /api/v1/maintenances/:id/cancel", () => {
   test("an unknown one is 404", async () => {
     expect((await cancel(99999)).status).toBe(404);
   });
+
+  test("a misspelt notify is a 422 and cancels nothing (not cancelled on the setting it meant to override)", async () => {
+    t.clock.set("2026-01-27T08:00:00.000Z");
+    const m = await schedule({
+      starts_at: "2026-01-28T09:00:00Z",
+      ends_at: "2026-01-28T10:00:00Z",
+    });
+    const res = await t.api(bearer, "POST", `/api/v1/maintenances/${m.id}/cancel`, {
+      notfy: false,
+    });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as Json).detail).toContain("notfy");
+    expect((await events(m.id)).map((e) => e.type)).toEqual(["maintenance.created"]);
+    expect((await cancel(m.id)).status).toBe(200);
+  });
 });
 
 describe("notices", () => {

@@ -109,7 +109,7 @@ statusApi.post("/api/v1/maintenances/:id/cancel", async (c) => {
   const empty = !(await c.req.text()).trim();
   const body = empty
     ? { ok: true as const, value: {} }
-    : await parseJson(c, cancelMaintenanceSchema);
+    : await parseJson(c, cancelMaintenanceSchema.strict());
   if (!body.ok) return body.response;
   try {
     const done = await cancelMaintenance(c.var.deps, id, body.value, c.var.admin.email);
