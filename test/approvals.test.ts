@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
+import { newPoll } from "./poll-helpers";
 import { dispatchUntilIdle, listWithContacts, moveTo, resendTestApp } from "./sending-helpers";
 import { addMember, type Member } from "./team-helpers";
 
@@ -169,6 +170,25 @@ describe("a resend to the failed", () => {
     await dispatchUntilIdle(t.deps);
     expect(fake.delivered).toHaveLength(0);
     await t.api(sender.token, "POST", `/api/v1/sends/${report.send_id}/approve`);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(6);
+  });
+});
+
+describe("a poll invitation", () => {
+  test("of that size waits for approval with no provider call, then goes", async () => {
+    const { listId, contacts } = await listWithContacts(t, owner, 6);
+    for (const contactId of contacts.values())
+      await moveTo(t.deps, listId, contactId, ["invited", "confirmed"]);
+    const poll = await newPoll(t, owner, { audience: "list", list_id: listId });
+    const invited = await t.api(owner, "POST", `/api/v1/polls/${poll.id}/invite`);
+    expect(invited.status).toBe(202);
+    const { send_id: sendId } = (await invited.json()) as { send_id: number };
+    expect((await send(sendId)).status).toBe("awaiting_approval");
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls).toHaveLength(0);
+    expect((await t.api(owner, "POST", `/api/v1/sends/${sendId}/approve`)).status).toBe(403);
+    expect((await t.api(sender.token, "POST", `/api/v1/sends/${sendId}/approve`)).status).toBe(200);
     await dispatchUntilIdle(t.deps);
     expect(fake.delivered).toHaveLength(6);
   });
