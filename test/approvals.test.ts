@@ -213,6 +213,12 @@ describe("cancelling a send", () => {
     );
     expect((await t.api(sender.token, "POST", `/api/v1/sends/${id}/cancel`)).status).toBe(409);
     expect((await t.api(sender.token, "POST", "/api/v1/sends/9999/cancel")).status).toBe(404);
+    // An id that is no number is named as given (not as "send 0").
+    for (const action of ["approve", "cancel"]) {
+      const wrong = await t.api(sender.token, "POST", `/api/v1/sends/abc/${action}`);
+      expect(wrong.status).toBe(404);
+      expect(((await wrong.json()) as { detail: string }).detail).toBe("No send with id abc.");
+    }
   });
 
   test("a send awaiting approval can be cancelled by its starter, and then never goes", async () => {
