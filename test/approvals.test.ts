@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
+import { newPoll } from "./poll-helpers";
 import { dispatchUntilIdle, listWithContacts, moveTo, resendTestApp } from "./sending-helpers";
 import { addMember, type Member } from "./team-helpers";
 
@@ -174,6 +175,25 @@ describe("a resend to the failed", () => {
   });
 });
 
+describe("a poll invitation", () => {
+  test("of that size waits for approval with no provider call, then goes", async () => {
+    const { listId, contacts } = await listWithContacts(t, owner, 6);
+    for (const contactId of contacts.values())
+      await moveTo(t.deps, listId, contactId, ["invited", "confirmed"]);
+    const poll = await newPoll(t, owner, { audience: "list", list_id: listId });
+    const invited = await t.api(owner, "POST", `/api/v1/polls/${poll.id}/invite`);
+    expect(invited.status).toBe(202);
+    const { send_id: sendId } = (await invited.json()) as { send_id: number };
+    expect((await send(sendId)).status).toBe("awaiting_approval");
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls).toHaveLength(0);
+    expect((await t.api(owner, "POST", `/api/v1/sends/${sendId}/approve`)).status).toBe(403);
+    expect((await t.api(sender.token, "POST", `/api/v1/sends/${sendId}/approve`)).status).toBe(200);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(6);
+  });
+});
+
 describe("cancelling a send", () => {
   test("a running send cancelled midway calls nobody more, is audited, and cannot be cancelled twice", async () => {
     const { listId } = await listWithContacts(t, owner, 4);
@@ -193,6 +213,12 @@ describe("cancelling a send", () => {
     );
     expect((await t.api(sender.token, "POST", `/api/v1/sends/${id}/cancel`)).status).toBe(409);
     expect((await t.api(sender.token, "POST", "/api/v1/sends/9999/cancel")).status).toBe(404);
+    // An id that is no number is named as given (not as "send 0").
+    for (const action of ["approve", "cancel"]) {
+      const wrong = await t.api(sender.token, "POST", `/api/v1/sends/abc/${action}`);
+      expect(wrong.status).toBe(404);
+      expect(((await wrong.json()) as { detail: string }).detail).toBe("No send with id abc.");
+    }
   });
 
   test("a send awaiting approval can be cancelled by its starter, and then never goes", async () => {

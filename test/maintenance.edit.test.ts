@@ -177,6 +177,12 @@ describe("PATCH /api/v1/maintenances/:id", () => {
     ]);
     expect(await fieldsOf(await patch(m.id, { components: ["nope"] }))).toEqual(["components"]);
     expect(await fieldsOf(await patch(m.id, { notify: "yes" }))).toEqual(["notify"]);
+    // A field an edit cannot take (a status is the clock's; a misspelt end) is refused, not ignored.
+    for (const wrong of [{ status: "completed" }, { end_at: "2026-01-24T12:00:00Z" }]) {
+      const res = await patch(m.id, wrong);
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as Json).detail).toContain(Object.keys(wrong)[0]);
+    }
     expect((await patch(m.id, "{not json")).status).toBe(400);
     const listed = (await (await t.api(bearer, "GET", "/api/v1/maintenances")).json()) as {
       maintenances: Json[];
@@ -295,6 +301,21 @@ describe("POST /api/v1/maintenances/:id/cancel", () => {
 
   test("an unknown one is 404", async () => {
     expect((await cancel(99999)).status).toBe(404);
+  });
+
+  test("a misspelt notify is a 422 and cancels nothing (not cancelled on the setting it meant to override)", async () => {
+    t.clock.set("2026-01-27T08:00:00.000Z");
+    const m = await schedule({
+      starts_at: "2026-01-28T09:00:00Z",
+      ends_at: "2026-01-28T10:00:00Z",
+    });
+    const res = await t.api(bearer, "POST", `/api/v1/maintenances/${m.id}/cancel`, {
+      notfy: false,
+    });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as Json).detail).toContain("notfy");
+    expect((await events(m.id)).map((e) => e.type)).toEqual(["maintenance.created"]);
+    expect((await cancel(m.id)).status).toBe(200);
   });
 });
 

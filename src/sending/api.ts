@@ -248,20 +248,28 @@ async function decided(c: Context<AppEnv>, decision: Awaited<ReturnType<typeof a
   return c.json(progress ? sendJson(progress) : { id: decision.send.id });
 }
 
-const sendIdOf = (c: Context<AppEnv>) => idParam(c.req.param("id")) ?? 0;
+/** The decision on the send the path names; an id that is no number is a 404 naming it as given. */
+async function decideOn(
+  c: Context<AppEnv>,
+  decide: (id: number) => ReturnType<typeof approveSend>,
+) {
+  const id = idParam(c.req.param("id"));
+  if (id === undefined) return problem(c, 404, `No send with id ${c.req.param("id")}.`);
+  return decided(c, await decide(id));
+}
 
-sendingApi.post("/api/v1/sends/:id/approve", async (c) =>
-  decided(c, await approveSend(c.var.deps, c.var.admin, sendIdOf(c))),
+sendingApi.post("/api/v1/sends/:id/approve", (c) =>
+  decideOn(c, (id) => approveSend(c.var.deps, c.var.admin, id)),
 );
 
 sendingApi.post("/api/v1/sends/:id/reject", async (c) => {
   const body = await parseJson(c, rejectInput);
   if (!body.ok) return body.response;
-  return decided(c, await rejectSend(c.var.deps, c.var.admin, sendIdOf(c), body.value.reason));
+  return decideOn(c, (id) => rejectSend(c.var.deps, c.var.admin, id, body.value.reason));
 });
 
-sendingApi.post("/api/v1/sends/:id/cancel", async (c) =>
-  decided(c, await cancelSend(c.var.deps, c.var.admin, sendIdOf(c))),
+sendingApi.post("/api/v1/sends/:id/cancel", (c) =>
+  decideOn(c, (id) => cancelSend(c.var.deps, c.var.admin, id)),
 );
 
 sendingApi.get("/api/v1/sending", async (c) => {

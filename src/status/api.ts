@@ -92,7 +92,7 @@ const refused = (c: Parameters<typeof problem>[0], error: unknown) => {
 statusApi.patch("/api/v1/maintenances/:id", async (c) => {
   const id = maintenanceId(c);
   if (id === undefined) return problem(c, 404, "No maintenance has this id.");
-  const body = await parseJson(c, maintenanceChangesSchema);
+  const body = await parseJson(c, maintenanceChangesSchema.strict());
   if (!body.ok) return body.response;
   try {
     const edited = await editMaintenance(c.var.deps, id, body.value, c.var.admin.email);
@@ -109,7 +109,7 @@ statusApi.post("/api/v1/maintenances/:id/cancel", async (c) => {
   const empty = !(await c.req.text()).trim();
   const body = empty
     ? { ok: true as const, value: {} }
-    : await parseJson(c, cancelMaintenanceSchema);
+    : await parseJson(c, cancelMaintenanceSchema.strict());
   if (!body.ok) return body.response;
   try {
     const done = await cancelMaintenance(c.var.deps, id, body.value, c.var.admin.email);
