@@ -1,13 +1,16 @@
 // `npm run bench -- idle`: the built server (`npm run build`) started as `npm run start:prod`
 // starts it (its node flags and environment settings), on a new database with the demo seeded,
 // left alone; its memory is sampled from /proc/PID/smaps_rollup after 60 s (target: RSS ≤ 100 MB).
+// It runs under two Node.js executables when they differ: the one a production install runs (the
+// first `node` on PATH outside node_modules/.bin: after `npm ci --omit=dev` there is no other),
+// and the development one the bench runs on (the `node` devDependency, Node 22).
 // BENCH_IDLE_SECONDS changes the wait; BENCH_IDLE_FLAGS replaces the node flags (to try others).
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { productionNodeCommand } from "./bundle";
@@ -55,13 +58,31 @@ function smapsRollup(pid: number) {
   };
 }
 
+/** The `node` a production install runs: the first on PATH outside any node_modules/.bin. */
+function productionNode(): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir || dir.includes(`${sep}node_modules${sep}`)) continue;
+    try {
+      accessSync(join(dir, "node"), constants.X_OK);
+      return join(dir, "node");
+    } catch {}
+  }
+  return undefined;
+}
+
 export default async function run() {
   await promisify(execFile)(process.execPath, ["scripts/build.mjs"], { cwd: ROOT });
+  const nodes = [productionNode(), process.execPath].filter((n): n is string => Boolean(n));
+  for (const node of new Set(nodes)) await measure(node);
+}
+
+async function measure(node: string) {
+  const version = (await promisify(execFile)(node, ["--version"])).stdout.trim();
   const production = productionNodeCommand();
   const flags = process.env.BENCH_IDLE_FLAGS?.split(/\s+/).filter(Boolean) ?? production.flags;
   const dir = mkdtempSync(join(tmpdir(), "relance-bench-idle-"));
   const port = await freePort();
-  const child = spawn(process.execPath, [...flags, join(ROOT, "dist", "server.mjs")], {
+  const child = spawn(node, [...flags, join(ROOT, "dist", "server.mjs")], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? "",
@@ -82,7 +103,7 @@ export default async function run() {
     const m = smapsRollup(child.pid as number);
     const fmt = (n: number) => `${n.toFixed(1)} MB`;
     console.log(
-      `node ${flags.join(" ")}, ${Object.entries(production.env)
+      `${node} (${version}) ${flags.join(" ")}, ${Object.entries(production.env)
         .map(([k, v]) => `${k}=${v}`)
         .join(" ")}; sampled ${IDLE_SECONDS} s after start`,
     );
