@@ -43,7 +43,7 @@ import { sendingApi } from "./sending/api";
 import { sendingPages } from "./sending/routes";
 import { statusAdmin } from "./status/admin";
 import { statusApi } from "./status/api";
-import { statusPagesFromMemory } from "./status/page-routes";
+import { statusPageFromMemory } from "./status/page-routes";
 import { statusPages } from "./status/routes";
 import { subscriptionAdmin } from "./subscriptions/admin";
 import { subscriptionPages } from "./subscriptions/routes";
@@ -71,10 +71,6 @@ export type AppOptions = {
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
-  // The status home and incident pages rendered within the last second, first of all: their
-  // response carries the security headers already, and needs no view context (bench/RESULTS.md).
-  app.get("/", statusPagesFromMemory(deps));
-  app.get("/incidents/:slug", statusPagesFromMemory(deps));
   app.use(securityHeaders(deps.config.embedFrameAncestors));
   // A spike on a poll page (everyone arrives at once) is answered from memory, before the rest.
   app.get("/polls/:slug", pollPageFromMemory(deps));
@@ -111,6 +107,11 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 
   app.onError(answerError);
 
+  // The status home and incident pages rendered within the last second are answered before the
+  // router, whose matching would cost a spike more than the answer (bench/RESULTS.md); their
+  // response carries the security headers already. `app.request` goes through here too.
+  const route = app.fetch;
+  app.fetch = (request, ...rest) => statusPageFromMemory(deps, request) ?? route(request, ...rest);
   return app;
 }
 

@@ -59,7 +59,10 @@ export async function boot(
     passwords: createPasswords(randomBytes),
     mail: options.mail ?? mailProviderFor(config, db, clock),
     polls: createPollRuntime(db, clock, config.runtime),
-    statusPages: createPageMemory(clock, { shareLoads: config.runtime === "node" }),
+    statusPages: createPageMemory(clock, {
+      shareLoads: config.runtime === "node",
+      gzip: config.runtime === "node",
+    }),
     webhooks: config.runtime === "node" ? groupCommitIngestor() : directIngestor,
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   };

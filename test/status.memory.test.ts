@@ -103,10 +103,46 @@ test("an answer from memory carries exactly the headers and bytes of the rendere
       expect(all(remembered)).toEqual(all(rendered));
       expect(await remembered.text()).toBe(await rendered.text());
       expect(remembered.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
-      expect(remembered.headers.get("vary")).toBe("Accept-Language, Cookie");
+      expect(remembered.headers.get("vary")).toBe("Accept-Language, Cookie, Accept-Encoding");
       expect(remembered.headers.get("x-powered-by")).toBeNull();
     }
   }
   const fr = await t.request("/", { headers: { Cookie: "lang=fr", "Accept-Language": "en" } });
   expect(await fr.text()).toContain('lang="fr"');
+});
+
+test("browsers that take gzip get the same page gzipped, with its own ETag; others get it plain", async () => {
+  const { gunzipSync } = await import("node:zlib");
+  const browser = { ...en, "Accept-Encoding": "gzip, deflate, br, zstd" };
+  for (const path of ["/", "/incidents/slow"]) {
+    const plain = await t.request(path, { headers: en });
+    const plainBytes = Buffer.from(await plain.arrayBuffer());
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(plain.headers.get("vary")).toContain("Accept-Encoding");
+
+    // Twice: the first render (the router's path), then the memory's answer before the router.
+    for (let i = 0; i < 2; i++) {
+      const zipped = await t.request(path, { headers: browser });
+      expect(zipped.headers.get("content-encoding")).toBe("gzip");
+      expect(zipped.headers.get("vary")).toContain("Accept-Encoding");
+      expect(zipped.headers.get("x-frame-options")).toBe("DENY");
+      const tag = zipped.headers.get("etag") ?? "";
+      expect(tag).toBe(`${plain.headers.get("etag")?.slice(0, -1)}-gzip"`);
+      const bytes = Buffer.from(await zipped.arrayBuffer());
+      expect(bytes.length).toBeLessThan(plainBytes.length / 2);
+      expect(gunzipSync(bytes).equals(plainBytes)).toBe(true);
+      const revalidated = await t.request(path, { headers: { ...browser, "If-None-Match": tag } });
+      expect(revalidated.status).toBe(304);
+    }
+    for (const offer of ["GZIP", "br;q=1.0, gzip;q=0.8", "gzip"]) {
+      const res = await t.request(path, { headers: { ...en, "Accept-Encoding": offer } });
+      expect(res.headers.get("content-encoding")).toBe("gzip");
+    }
+    // gzip refused by its q-value, or not offered: the plain bytes.
+    for (const refusal of ["gzip;q=0, br", "identity", "br", "x-gzip-ish", "GZIP;q=0"]) {
+      const res = await t.request(path, { headers: { ...en, "Accept-Encoding": refusal } });
+      expect(res.headers.get("content-encoding")).toBeNull();
+      expect(Buffer.from(await res.arrayBuffer()).equals(plainBytes)).toBe(true);
+    }
+  }
 });

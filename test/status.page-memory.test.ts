@@ -61,3 +61,15 @@ test("on Workers (no shared loads) an expired page is never answered", async () 
   next.finish();
   await loading;
 });
+
+test("pages are kept gzipped only where asked (Node); Workers leaves it to the edge", async () => {
+  const clock = new TestClock();
+  const node = createPageMemory(clock, { shareLoads: true, gzip: true });
+  const workers = createPageMemory(clock, { shareLoads: false });
+  const html = "<p>bonjour</p>".repeat(100);
+  const kept = await node.remember("/:fr", async () => html);
+  const { gunzipSync } = await import("node:zlib");
+  expect(new TextDecoder().decode(gunzipSync(kept?.gzip?.body ?? new Uint8Array()))).toBe(html);
+  expect(kept?.gzip?.etag).toBe(`${kept?.etag.slice(0, -1)}-gzip"`);
+  expect((await workers.remember("/:fr", async () => html))?.gzip).toBeUndefined();
+});
