@@ -72,8 +72,6 @@ export type AppOptions = {
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.use(securityHeaders(deps.config.embedFrameAncestors));
-  // A spike on a poll page (everyone arrives at once) is answered from memory, before the rest.
-  app.get("/polls/:slug", pollPageFromMemory(deps));
   // Provider webhooks arrive at the sending rate and need nothing of what follows (session, Origin
   // check, language, page context): their route answers here, with its own body limit.
   app.post("/webhooks/resend", provideDeps(deps, options));
@@ -107,11 +105,18 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
 
   app.onError(answerError);
 
-  // The status home and incident pages rendered within the last second are answered before the
-  // router, whose matching would cost a spike more than the answer (bench/RESULTS.md); their
-  // response carries the security headers already. `app.request` goes through here too.
+  // A spike (everyone opens the status page or a poll at once) is answered from memory before the
+  // router, whose matching would cost more than the answer (bench/RESULTS.md); these responses
+  // carry the security headers already. `app.request` goes through here too.
+  const fromMemory = [statusPageFromMemory(deps), pollPageFromMemory(deps)];
   const route = app.fetch;
-  app.fetch = (request, ...rest) => statusPageFromMemory(deps, request) ?? route(request, ...rest);
+  app.fetch = (request, ...rest) => {
+    for (const answer of fromMemory) {
+      const response = answer(request);
+      if (response) return response;
+    }
+    return route(request, ...rest);
+  };
   return app;
 }
 

@@ -1,10 +1,11 @@
 // Public poll pages, the vote endpoint, live results (HTML fragment or JSON), and the polls API.
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { generateCookie, getCookie, setCookie } from "hono/cookie";
 import { etag } from "hono/etag";
 import { streamSSE } from "hono/streaming";
 import { parse as parseCookie } from "hono/utils/cookie";
+import { getPath } from "hono/utils/url";
 import type { Deps } from "../deps";
 import { hashClientAddress } from "../http/client-address";
 import type { AppEnv } from "../http/env";
@@ -135,30 +136,33 @@ function newVisitorResponse(
 
 /** `/polls/slug`, exactly: anything else (a trailing slash, an encoded character) takes the app. */
 const POLL_SLUG = /^[a-z0-9-]+$/;
+/** `/polls/slug` exactly: the page, not its results or vote. */
+const POLL_PAGE_PATH = /^\/polls\/([^/]+)$/;
 
 /**
- * The first middleware of the app after the security headers: a new visitor's GET of a poll page
- * rendered within the last second is answered from memory, synchronously, skipping the rest (which
- * a GET of this page does not need: no session, no form, no body, no rate limit). Anything else,
- * including the first visitor of each second, goes on to the router.
+ * Before the router: a new visitor's GET of a poll page rendered within the last second is
+ * answered from memory, synchronously, skipping the rest (which a GET of this page does not need:
+ * no session, no form, no body, no rate limit). Anything else, including the first visitor of
+ * each second, goes on to the app.
  */
-export function pollPageFromMemory(deps: Deps): MiddlewareHandler {
+export function pollPageFromMemory(deps: Deps): (request: Request) => Response | undefined {
   const attributes = voterCookieAttributes(deps);
-  return (c, next) => {
-    const slug = c.req.param("slug");
-    if (!slug || !POLL_SLUG.test(slug)) return next();
-    const cookies = c.req.header("cookie");
+  return (request) => {
+    if (request.method !== "GET") return undefined;
+    const slug = POLL_PAGE_PATH.exec(getPath(request))?.[1];
+    if (!slug || !POLL_SLUG.test(slug)) return undefined;
+    const cookies = request.headers.get("cookie");
     if (cookies && verifyVoter(deps, parseCookie(cookies, VOTER_COOKIE)[VOTER_COOKIE])) {
-      return next();
+      return undefined;
     }
     const lang = pickLang(
       cookies ? parseCookie(cookies, LANG_COOKIE)[LANG_COOKIE] : undefined,
-      c.req.header("accept-language"),
+      request.headers.get("accept-language") ?? undefined,
     );
     const page = deps.polls.cache.peek<Uint8Array<ArrayBuffer> | null>(
       newVisitorPageKey(slug, lang),
     );
-    return page ? Promise.resolve(newVisitorResponse(deps, page, attributes)) : next();
+    return page ? newVisitorResponse(deps, page, attributes) : undefined;
   };
 }
 

@@ -65,16 +65,18 @@ export async function rememberedPage(
  * answered synchronously, skipping everything else (which such a GET does not need: no session,
  * no form, no body). Conditional requests and the rest go on to the app.
  */
-export function statusPageFromMemory(deps: Deps, request: Request): Response | undefined {
-  if (request.method !== "GET") return undefined;
-  const path = getPath(request);
-  const headers = request.headers;
-  if (!REMEMBERED_PATH.test(path) || headers.get("if-none-match")) return undefined;
-  const cookies = headers.get("cookie");
-  const lang = pickLang(
-    cookies ? parseCookie(cookies, LANG_COOKIE)[LANG_COOKIE] : undefined,
-    headers.get("accept-language") ?? undefined,
-  );
-  const page = deps.statusPages.peek(pageKey(path, lang));
-  return page ? pageResponse(page, headers.get("accept-encoding")) : undefined;
-}
+export const statusPageFromMemory =
+  (deps: Deps) =>
+  (request: Request): Response | undefined => {
+    if (request.method !== "GET") return undefined;
+    const path = getPath(request);
+    const headers = request.headers;
+    if (!REMEMBERED_PATH.test(path) || headers.get("if-none-match")) return undefined;
+    const cookies = headers.get("cookie");
+    const lang = pickLang(
+      cookies ? parseCookie(cookies, LANG_COOKIE)[LANG_COOKIE] : undefined,
+      headers.get("accept-language") ?? undefined,
+    );
+    const page = deps.statusPages.peek(pageKey(path, lang));
+    return page ? pageResponse(page, headers.get("accept-encoding")) : undefined;
+  };
