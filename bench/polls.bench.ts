@@ -65,6 +65,9 @@ async function serveAll(): Promise<void> {
       DATABASE_URL: url,
       SEED: "none",
       SECRET_KEY,
+      // Voters come through a proxy on this machine: X-Forwarded-For names each one (otherwise
+      // every vote is 127.0.0.1's, and the per-address limit refuses all but the first 120).
+      TRUSTED_PROXIES: "127.0.0.1",
       ADMIN_EMAIL: "admin@bench.example",
       ADMIN_PASSWORD: "bench password",
     },
