@@ -19,7 +19,7 @@ export type LoadResult = { ms: number; statuses: Record<string, number>; firstFa
 
 type Signed = { body: string; headers: Record<string, string> };
 
-function sign(secret: string, id: string, body: string): Signed {
+export function sign(secret: string, id: string, body: string): Signed {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const key = Buffer.from(secret.slice("whsec_".length), "base64");
   const mac = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
@@ -36,7 +36,7 @@ function sign(secret: string, id: string, body: string): Signed {
 }
 
 /** One POST; resolves with the status and, for a refusal, the body. */
-function post(url: URL, agent: Agent, signed: Signed) {
+export function post(url: URL, agent: Agent, signed: Signed) {
   return new Promise<{ status: number; text: string }>((resolve, reject) => {
     const req = request(url, { method: "POST", agent, headers: signed.headers }, (res) => {
       let text = "";
