@@ -80,25 +80,7 @@ export async function importCsv(
 ): Promise<ImportResult> {
   // 48 random bits: two imports running at once never share staging rows.
   const importId = deps.randomBytes(6).reduce((n, byte) => n * 256 + byte, 0);
-  const rejected: ImportReport["rejected"] = [];
-  let duplicatesInFile = 0;
-  let pending: (q.StagedRow & { key: string })[] = [];
-
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    // Staged rows are checked against suppressions by their current-key hash.
-    await adoptPreviousHashes(
-      deps,
-      batch.map((row) => row.key),
-    );
-    const hash = addressHasher(deps.config.secretKey);
-    const rows = batch.map(({ key, ...row }) => ({ ...row, emailHash: hash(key) }));
-    const kept = await q.stageRows(deps.client, rows);
-    duplicatesInFile += rows.length - kept.length;
-  };
-
+  const stage = stager(deps, importId);
   let parser: ReturnType<typeof parse> | undefined;
   try {
     const guarded = body.pipeThrough(guardBytes(options.maxBytes ?? MAX_IMPORT_BYTES));
@@ -110,95 +92,10 @@ export async function importCsv(
       max_record_size: 1 << 20,
     });
     void feed(stream, parser);
-
-    let header: Header | undefined;
-    let width = 0;
-    let nextLine = 1;
-    let dataRows = 0;
-    for await (const record of records(parser)) {
-      const line = nextLine;
-      nextLine += 1 + breaksIn(record);
-      if (record.length === 1 && record[0]?.trim() === "") continue; // a blank line
-      if (!header) {
-        header = readHeader(record);
-        width = record.length;
-        continue;
-      }
-      dataRows++;
-      const extra = record.slice(width);
-      if (record.length < width || extra.some((v) => v.trim() !== "")) {
-        rejected.push({ line, reason: "wrong_column_count" });
-        continue;
-      }
-      if (record.some((v) => v.length > MAX_FIELD_LENGTH)) {
-        rejected.push({ line, reason: "too_long" });
-        continue;
-      }
-      // A name may reach a subject through a merge tag (finding 3).
-      if (header.name !== undefined && hasControlCharacters(record[header.name] ?? "")) {
-        rejected.push({ line, reason: "control_characters" });
-        continue;
-      }
-      const address = parseAddress(record[header.email] ?? "");
-      if ("error" in address) {
-        rejected.push({ line, reason: "invalid_email" });
-        continue;
-      }
-      const attributes: Record<string, string> = {};
-      for (const [i, key] of header.attributes) {
-        const value = record[i]?.trim();
-        if (value) attributes[key] = value;
-      }
-      const name = header.name === undefined ? "" : (record[header.name]?.trim() ?? "");
-      pending.push({
-        importId,
-        key: address.key,
-        emailKey: address.key,
-        line,
-        email: address.email,
-        emailHash: "",
-        name: name || null,
-        attributes: JSON.stringify(attributes),
-      });
-      if (pending.length >= STAGE_BATCH) await flush();
-    }
-    if (!header) {
-      throw new MalformedFile(
-        "The file is empty. Its first line must be a header naming the columns, one of them “email”.",
-      );
-    }
-    if (dataRows === 0) {
-      throw new MalformedFile(
-        "The file has a header but no rows: add one contact per line under it.",
-        422,
-      );
-    }
-    await flush();
-
-    const at = deps.clock.now().toISOString();
-    const results = await deps.db.batch(
-      q.applyImport(deps.db, {
-        importId,
-        listId: target.listId,
-        at,
-        source: target.source,
-        actor: target.actor,
-        rejectedInFile: rejected.length,
-        duplicatesInFile,
-      }),
-    );
-    const counts = new Map(results[7].map((r) => [r.outcome, Number(r.n)]));
-    for (const { line } of results[8]) rejected.push({ line: Number(line), reason: "suppressed" });
-    rejected.sort((a, b) => a.line - b.line);
-    return {
-      ok: true,
-      report: {
-        imported: counts.get("imported") ?? 0,
-        updated: counts.get("updated") ?? 0,
-        duplicates: (counts.get("duplicate") ?? 0) + duplicatesInFile,
-        rejected,
-      },
-    };
+    const rejected = await stageRecords(records(parser), stage);
+    await stage.flush();
+    const report = await applyStaged(deps, target, importId, rejected, stage.duplicatesInFile());
+    return { ok: true, report };
   } catch (error) {
     parser?.destroy(); // stops reading the upload
     await q.discardStaged(deps.db, importId);
@@ -206,6 +103,140 @@ export async function importCsv(
     if (malformed) return { ok: false, status: malformed.status, message: malformed.message };
     throw withoutContent(error);
   }
+}
+
+/** A row ready to stage, or why the row is refused. */
+type Checked =
+  | { reason: RejectReason }
+  | { key: string; email: string; name: string | null; attributes: string };
+
+/** One data row against the header: its address, name and attributes, or why it is refused. */
+function checkRecord(record: string[], header: Header, width: number): Checked {
+  const extra = record.slice(width);
+  if (record.length < width || extra.some((v) => v.trim() !== "")) {
+    return { reason: "wrong_column_count" };
+  }
+  if (record.some((v) => v.length > MAX_FIELD_LENGTH)) return { reason: "too_long" };
+  // A name may reach a subject through a merge tag (finding 3).
+  if (header.name !== undefined && hasControlCharacters(record[header.name] ?? "")) {
+    return { reason: "control_characters" };
+  }
+  const address = parseAddress(record[header.email] ?? "");
+  if ("error" in address) return { reason: "invalid_email" };
+  const attributes: Record<string, string> = {};
+  for (const [i, key] of header.attributes) {
+    const value = record[i]?.trim();
+    if (value) attributes[key] = value;
+  }
+  const name = header.name === undefined ? "" : (record[header.name]?.trim() ?? "");
+  return {
+    key: address.key,
+    email: address.email,
+    name: name || null,
+    attributes: JSON.stringify(attributes),
+  };
+}
+
+/**
+ * Reads the header, then checks and stages each data row; returns the rows refused. A file with
+ * no header or no rows is malformed (nothing is applied).
+ */
+async function stageRecords(rows: AsyncGenerator<string[]>, stage: Stager) {
+  const rejected: ImportReport["rejected"] = [];
+  let header: Header | undefined;
+  let width = 0;
+  let nextLine = 1;
+  let dataRows = 0;
+  for await (const record of rows) {
+    const line = nextLine;
+    nextLine += 1 + breaksIn(record);
+    if (record.length === 1 && record[0]?.trim() === "") continue; // a blank line
+    if (!header) {
+      header = readHeader(record);
+      width = record.length;
+      continue;
+    }
+    dataRows++;
+    const checked = checkRecord(record, header, width);
+    if ("reason" in checked) rejected.push({ line, reason: checked.reason });
+    else await stage.add(line, checked);
+  }
+  if (!header) {
+    throw new MalformedFile(
+      "The file is empty. Its first line must be a header naming the columns, one of them “email”.",
+    );
+  }
+  if (dataRows === 0) {
+    throw new MalformedFile(
+      "The file has a header but no rows: add one contact per line under it.",
+      422,
+    );
+  }
+  return rejected;
+}
+
+type Stager = ReturnType<typeof stager>;
+
+/**
+ * Staging rows by batches of STAGE_BATCH: each batch's addresses are hashed under the current
+ * key (rows are checked against suppressions by that hash), and repeats within the file dropped.
+ */
+function stager(deps: Deps, importId: number) {
+  let pending: (q.StagedRow & { key: string })[] = [];
+  let duplicatesInFile = 0;
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    await adoptPreviousHashes(
+      deps,
+      batch.map((row) => row.key),
+    );
+    const hash = addressHasher(deps.config.secretKey);
+    const rows = batch.map(({ key, ...row }) => ({ ...row, emailHash: hash(key) }));
+    const kept = await q.stageRows(deps.client, rows);
+    duplicatesInFile += rows.length - kept.length;
+  };
+  return {
+    async add(line: number, row: Exclude<Checked, { reason: RejectReason }>) {
+      pending.push({ importId, line, emailKey: row.key, emailHash: "", ...row });
+      if (pending.length >= STAGE_BATCH) await flush();
+    },
+    flush,
+    duplicatesInFile: () => duplicatesInFile,
+  };
+}
+
+/** The staged rows applied in one batch; the report counts each data row once. */
+async function applyStaged(
+  deps: Deps,
+  target: { listId: number; source: string; actor: string },
+  importId: number,
+  rejected: ImportReport["rejected"],
+  duplicatesInFile: number,
+): Promise<ImportReport> {
+  const results = await deps.db.batch(
+    q.applyImport(deps.db, {
+      importId,
+      listId: target.listId,
+      at: deps.clock.now().toISOString(),
+      source: target.source,
+      actor: target.actor,
+      rejectedInFile: rejected.length,
+      duplicatesInFile,
+    }),
+  );
+  const counts = new Map(results[7].map((r) => [r.outcome, Number(r.n)]));
+  const all = [
+    ...rejected,
+    ...results[8].map(({ line }) => ({ line: Number(line), reason: "suppressed" as const })),
+  ].sort((a, b) => a.line - b.line);
+  return {
+    imported: counts.get("imported") ?? 0,
+    updated: counts.get("updated") ?? 0,
+    duplicates: (counts.get("duplicate") ?? 0) + duplicatesInFile,
+    rejected: all,
+  };
 }
 
 const CSV_PROBLEMS: Record<string, string> = {
