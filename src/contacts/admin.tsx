@@ -15,6 +15,7 @@ import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "../mail/provid
 import { messages } from "../messages";
 import { errorPage } from "../views/errors";
 import { readSort } from "../views/sort";
+import { ContactPage } from "./contact-page";
 import { MAX_IMPORT_BYTES } from "./csv-stream";
 import { type ImportReport, importCsv } from "./import";
 import {
@@ -44,7 +45,6 @@ import {
   ConfirmPage,
   ContactDisplayRow,
   ContactEditRow,
-  ContactPage,
   type ContactsSectionProps,
   ImportForm,
   type ImportFormErrors,

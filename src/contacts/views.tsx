@@ -1,12 +1,10 @@
 // Admin views of a list's contacts: the filterable, pageable table (htmx fragment or full page),
-// click-to-edit rows, add and import forms, a contact's consent history, confirmations.
+// click-to-edit rows, add and import forms, confirmations (a contact's own page: contact-page.tsx).
 
-import { SIMULATED_SOURCE } from "../consent/eligibility";
-import type { ConsentHistoryEntry } from "../consent/service";
 import { CONSENT_STATES, type ConsentState } from "../consent/states";
 import type { List } from "../lists/service";
 import { languageOf } from "../sending/render";
-import { formatCount, labelOf } from "../views/format";
+import { formatCount } from "../views/format";
 import { AdminLayout } from "../views/layout";
 import { useAdminLang, useAdminText } from "../views/org";
 import { SortHeader } from "../views/sort";
@@ -41,7 +39,7 @@ export function listUrl(
   return `/admin/lists/${listId}${suffix}${query ? `?${query}` : ""}`;
 }
 
-const contactUrl = (listId: number, contactId: number, suffix = "") =>
+export const contactUrl = (listId: number, contactId: number, suffix = "") =>
   `/admin/lists/${listId}/contacts/${contactId}${suffix}`;
 
 /** Attributes as editable `name: value` lines. */
@@ -90,7 +88,7 @@ export function ContactDisplayRow(props: { listId: number; row: ContactRow }) {
 }
 
 /** The editable part of a contact (the address is never edited), with its error in place. */
-function ContactFields(props: {
+export function ContactFields(props: {
   name: string;
   attributes: string;
   rows: number;
@@ -216,6 +214,9 @@ function ConsentCounts(props: { listId: number; counts: Record<ConsentState, num
   );
 }
 
+/** Pushed to the address bar, so Back and reload keep the filter, search, order and page. */
+const SECTION_SWAP = { "hx-target": "#contacts", "hx-swap": "outerHTML", "hx-push-url": "true" };
+
 /** "51–100 of 3,800", with previous and next pages; every link keeps the filter. */
 const fmt = (n: number) => n.toLocaleString("en");
 
@@ -228,7 +229,6 @@ const attributesLine = (attributes: Attributes | null) =>
 function Pager(props: ContactsSectionProps) {
   const { list, filter, order } = props;
   const t = useAdminText().tables;
-  const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML", "hx-push-url": "true" };
   const first = (props.before ?? 0) + (props.rows.length > 0 ? 1 : 0);
   const last = (props.before ?? 0) + props.rows.length;
   const previous =
@@ -242,12 +242,12 @@ function Pager(props: ContactsSectionProps) {
         {fmt(first)}–{fmt(last)} {t.of} {fmt(props.total)}
       </span>
       {previous ? (
-        <a href={previous} hx-get={previous} {...swap} rel="prev">
+        <a href={previous} hx-get={previous} {...SECTION_SWAP} rel="prev">
           {t.previous}
         </a>
       ) : null}
       {next ? (
-        <a href={next} hx-get={next} {...swap} rel="next">
+        <a href={next} hx-get={next} {...SECTION_SWAP} rel="next">
           {t.next}
         </a>
       ) : null}
@@ -255,16 +255,10 @@ function Pager(props: ContactsSectionProps) {
   );
 }
 
-/** The filter form, the table and the pager: swapped as one piece by htmx. */
-export function ContactsSection(props: ContactsSectionProps) {
+/** The page of contacts; the state and last-change headers sort. */
+function ContactsTable(props: ContactsSectionProps) {
   const { list, filter, order } = props;
   const t = useAdminText().tables;
-  // Pushed to the address bar, so Back and reload keep the filter, search, order and page.
-  const swap = { "hx-target": "#contacts", "hx-swap": "outerHTML", "hx-push-url": "true" };
-  // An import elsewhere on the page says "contacts-changed": counts and table reload in place.
-  const here = listUrl(list.id, filter, props.currentCursor, "", order);
-  const bulk = (action: string) =>
-    `${listUrl(list.id, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=${action}`;
   const sortable = (label: string, column: string) => (
     <SortHeader
       label={label}
@@ -272,9 +266,65 @@ export function ContactsSection(props: ContactsSectionProps) {
       current={order}
       path={`/admin/lists/${list.id}`}
       params={{ status: filter.status, q: filter.q }}
-      swap={swap}
+      swap={SECTION_SWAP}
     />
   );
+  return (
+    <div class="table-scroll">
+      <table class="contacts">
+        <thead>
+          <tr>
+            <SelectAllHeader />
+            <th scope="col">{t.email}</th>
+            <th scope="col">{t.name}</th>
+            {sortable(t.state, "state")}
+            <th scope="col">{t.language}</th>
+            {sortable(t.lastChange, "changed")}
+            <th scope="col">{t.attributes}</th>
+            <th scope="col">
+              <span class="visually-hidden">{t.history}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <ContactDisplayRow listId={list.id} row={row} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** What may be done with every contact the filter matches: export, suppress, erase. */
+function FilteredActions(props: { listId: number; filter: ContactFilter; total: number }) {
+  const { listId, filter } = props;
+  const t = useAdminText().tables;
+  const bulk = (action: string) =>
+    `${listUrl(listId, filter, undefined, "/bulk")}${filter.status || filter.q ? "&" : "?"}action=${action}`;
+  return (
+    <p class="section-actions">
+      <a href={listUrl(listId, filter, undefined, "/export.csv")} download>
+        {t.exportThese} ({fmt(props.total)})
+      </a>
+      {props.total > 0 ? (
+        <>
+          {" · "}
+          <a href={bulk("suppress")}>{t.suppressThese}</a>
+          {" · "}
+          <a href={bulk("erase")}>{t.eraseThese}</a>
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+/** The filter form, the table and the pager: swapped as one piece by htmx. */
+export function ContactsSection(props: ContactsSectionProps) {
+  const { list, filter, order } = props;
+  const t = useAdminText().tables;
+  // An import elsewhere on the page says "contacts-changed": counts and table reload in place.
+  const here = listUrl(list.id, filter, props.currentCursor, "", order);
   return (
     <section
       id="contacts"
@@ -287,49 +337,15 @@ export function ContactsSection(props: ContactsSectionProps) {
       {props.counts ? <ConsentCounts listId={list.id} counts={props.counts} /> : null}
       <div>
         <h2 id="contacts-title">{t.contacts}</h2>
-        <ContactsFilterForm listId={list.id} filter={filter} order={order} swap={swap} />
+        <ContactsFilterForm listId={list.id} filter={filter} order={order} swap={SECTION_SWAP} />
         <p role="status" id="contacts-count">
           {fmt(props.total)} {props.total === 1 ? t.matchOne : t.matchMany}
           {filter.status || filter.q ? t.thisFilter : ""}.
         </p>
         <SelectionBar listId={list.id} pageIds={props.rows.map((r) => r.id)} />
-        <div class="table-scroll">
-          <table class="contacts">
-            <thead>
-              <tr>
-                <SelectAllHeader />
-                <th scope="col">{t.email}</th>
-                <th scope="col">{t.name}</th>
-                {sortable(t.state, "state")}
-                <th scope="col">{t.language}</th>
-                {sortable(t.lastChange, "changed")}
-                <th scope="col">{t.attributes}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{t.history}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((row) => (
-                <ContactDisplayRow listId={list.id} row={row} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ContactsTable {...props} />
         <Pager {...props} />
-        <p class="section-actions">
-          <a href={listUrl(list.id, filter, undefined, "/export.csv")} download>
-            {t.exportThese} ({fmt(props.total)})
-          </a>
-          {props.total > 0 ? (
-            <>
-              {" · "}
-              <a href={bulk("suppress")}>{t.suppressThese}</a>
-              {" · "}
-              <a href={bulk("erase")}>{t.eraseThese}</a>
-            </>
-          ) : null}
-        </p>
+        <FilteredActions listId={list.id} filter={filter} total={props.total} />
       </div>
     </section>
   );
@@ -408,6 +424,47 @@ export function ImportResult(props: { report?: ImportReport }) {
 
 export type ImportFormErrors = { file?: string; source?: string };
 
+/** The file and the source it came from, each with its error. */
+function ImportFields(props: { source?: string; errors: ImportFormErrors }) {
+  const t = useAdminText().contacts;
+  const e = props.errors;
+  const aria = (field: keyof ImportFormErrors) =>
+    e[field] ? { "aria-invalid": "true" as const, "aria-describedby": `${field}-error` } : {};
+  return (
+    <div class="grid">
+      <div>
+        <label>
+          {t.file}
+          <input type="file" name="file" accept=".csv,text/csv" required {...aria("file")} />
+        </label>
+        {e.file ? (
+          <small class="field-error" id="file-error">
+            {e.file}
+          </small>
+        ) : null}
+      </div>
+      <div>
+        <label>
+          {t.source}
+          <input
+            name="source"
+            required
+            maxlength={500}
+            value={props.source ?? ""}
+            placeholder={t.sourcePlaceholder}
+            {...aria("source")}
+          />
+        </label>
+        {e.source ? (
+          <small class="field-error" id="source-error">
+            {e.source}
+          </small>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
 /** The upload form; htmx swaps the whole form, so an error lands next to its field. */
 export function ImportForm(props: {
   listId: number;
@@ -419,8 +476,6 @@ export function ImportForm(props: {
   const text = useAdminText();
   const t = text.contacts;
   const e = props.errors ?? {};
-  const aria = (field: keyof ImportFormErrors) =>
-    e[field] ? { "aria-invalid": "true" as const, "aria-describedby": `${field}-error` } : {};
   return (
     <form
       method="post"
@@ -443,125 +498,11 @@ export function ImportForm(props: {
         <strong>{text.states.consent.legacy}</strong>
         {t.importHint4}
       </p>
-      <div class="grid">
-        <div>
-          <label>
-            {t.file}
-            <input type="file" name="file" accept=".csv,text/csv" required {...aria("file")} />
-          </label>
-          {e.file ? (
-            <small class="field-error" id="file-error">
-              {e.file}
-            </small>
-          ) : null}
-        </div>
-        <div>
-          <label>
-            {t.source}
-            <input
-              name="source"
-              required
-              maxlength={500}
-              value={props.source ?? ""}
-              placeholder={t.sourcePlaceholder}
-              {...aria("source")}
-            />
-          </label>
-          {e.source ? (
-            <small class="field-error" id="source-error">
-              {e.source}
-            </small>
-          ) : null}
-        </div>
-      </div>
+      <ImportFields source={props.source} errors={e} />
       <button type="submit">{t.import}</button>
       <progress id="import-progress" class="htmx-indicator" aria-label={t.importing} />
       <ImportResult report={props.report} />
     </form>
-  );
-}
-
-export function ContactPage(props: {
-  email: string;
-  list: List;
-  contact: ContactRow;
-  history: ConsentHistoryEntry[];
-  name: string;
-  attributes: string;
-  error?: { field: string; message: string };
-  saved?: boolean;
-}) {
-  const { list, contact, error } = props;
-  const text = useAdminText();
-  const t = text.contacts;
-  const url = contactUrl(list.id, contact.id);
-  const erased = contact.email === null;
-  return (
-    <AdminLayout title={erased ? t.erasedContact : (contact.email ?? "")} email={props.email}>
-      <nav aria-label={text.lists.breadcrumb}>
-        <ul>
-          <li>
-            <a href="/admin/lists">{text.lists.title}</a>
-          </li>
-          <li>
-            <a href={`/admin/lists/${list.id}`}>{list.name}</a>
-          </li>
-          <li>{erased ? t.erasedCrumb : contact.email}</li>
-        </ul>
-      </nav>
-      <h1>{erased ? t.erasedContact : contact.email}</h1>
-      <p>
-        {t.stateOnList}{" "}
-        <span class={`state state-${contact.status}`}>
-          {labelOf(text.states.consent, contact.status)}
-        </span>
-      </p>
-      {props.saved ? (
-        <p class="notice" role="status">
-          {t.saved}
-        </p>
-      ) : null}
-      {erased ? (
-        <p class="muted">{t.erasedHint}</p>
-      ) : (
-        <form method="post" action={url}>
-          <ContactFields name={props.name} attributes={props.attributes} error={error} rows={6} />
-          <button type="submit">{t.save}</button>{" "}
-          <a href={contactUrl(list.id, contact.id, "/erase")} class="secondary outline">
-            {t.erase}
-          </a>
-        </form>
-      )}
-      <h2>{t.history}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t.time}</th>
-            <th scope="col">{t.event}</th>
-            <th scope="col">{t.sourceColumn}</th>
-            <th scope="col">{t.textVersion}</th>
-            <th scope="col">{t.actor}</th>
-            <th scope="col">{t.ipHash}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.history.map((e) => (
-            <tr>
-              <td>
-                <Time at={e.at} />
-              </td>
-              <td data-event={e.event}>{labelOf(text.states.event, e.event)}</td>
-              <td>{e.source === SIMULATED_SOURCE ? <mark>{t.simulated}</mark> : e.source}</td>
-              <td>v{e.textVersion}</td>
-              <td>{e.actor}</td>
-              <td>
-                <code>{e.ipHash ? `${e.ipHash.slice(0, 12)}…` : "—"}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </AdminLayout>
   );
 }
 

@@ -24,6 +24,90 @@ function Time(props: { iso: string; lang: Lang }) {
   return <time datetime={props.iso}>{formatInstant(props.iso, props.lang)}</time>;
 }
 
+/** Title, status and impact badges, start time, services and the components it touches. */
+function IncidentHeader(props: { page: IncidentPage; lang: Lang; title: string }) {
+  const { incident } = props.page;
+  const t = messages(props.lang).incidentsPublic;
+  const services = servicesOf(incident);
+  return (
+    <header>
+      <h1>{props.title}</h1>
+      <p>
+        <span class={`badge status-${incident.status}`}>
+          {t.statusLabel} : {statusText(props.lang, incident.status)}
+        </span>{" "}
+        <span class={`badge impact-${incident.impact}`}>
+          {t.impactLabel} : {t.impact[incident.impact as Impact] ?? incident.impact}
+        </span>
+      </p>
+      <p class="muted">
+        {t.started} <Time iso={incident.createdAt} lang={props.lang} />
+        {services.length ? (
+          <>
+            {" · "}
+            {t.services} : {services.join(", ")}
+          </>
+        ) : null}
+      </p>
+      {props.page.components.length ? (
+        <ul class="incident-components">
+          {props.page.components.map((c) => (
+            <li>
+              {c.name} :{" "}
+              <span class={`component-status s-${c.status}`}>
+                {componentStatusText(props.lang, c.status as ComponentStatus)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </header>
+  );
+}
+
+/** The updates, newest first. */
+function IncidentTimeline(props: { updates: IncidentPage["updates"]; lang: Lang }) {
+  const t = messages(props.lang).incidentsPublic;
+  return (
+    <section aria-labelledby="timeline-title">
+      <h2 id="timeline-title">{t.timeline}</h2>
+      {props.updates.length ? (
+        <ol class="timeline" reversed>
+          {props.updates.map((u) => (
+            <li class="timeline-entry">
+              <p>
+                <strong class={`status-${u.status}`}>{statusText(props.lang, u.status)}</strong>
+                {" — "}
+                <Time iso={u.createdAt} lang={props.lang} />
+              </p>
+              <Markdown source={inLang(props.lang, u.body, u.bodyEn)} />
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p class="muted">{t.noUpdates}</p>
+      )}
+    </section>
+  );
+}
+
+function IncidentPolls(props: { polls: IncidentPage["polls"]; lang: Lang }) {
+  const t = messages(props.lang).incidentsPublic;
+  if (!props.polls.length) return null;
+  return (
+    <section aria-labelledby="polls-title">
+      <h2 id="polls-title">{t.polls}</h2>
+      <ul>
+        {props.polls.map((p) => (
+          <li>
+            <a href={`/polls/${p.slug}`}>{inLang(props.lang, p.question, p.questionEn)}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function IncidentPublicPage(props: {
   page: IncidentPage;
   lang: Lang;
@@ -31,82 +115,21 @@ export function IncidentPublicPage(props: {
   /** The follow form's bot checks. */
   guard: FormGuard;
 }) {
-  const { incident, updates, polls } = props.page;
+  const { incident } = props.page;
   const t = messages(props.lang).incidentsPublic;
-  const services = servicesOf(incident);
   const title = inLang(props.lang, incident.title, incident.titleEn);
   const postmortem = inLang(props.lang, incident.postmortem ?? "", incident.postmortemEn);
   return (
     <PublicLayout title={title} lang={props.lang} path={props.path}>
       <article class="incident">
-        <header>
-          <h1>{title}</h1>
-          <p>
-            <span class={`badge status-${incident.status}`}>
-              {t.statusLabel} : {statusText(props.lang, incident.status)}
-            </span>{" "}
-            <span class={`badge impact-${incident.impact}`}>
-              {t.impactLabel} : {t.impact[incident.impact as Impact] ?? incident.impact}
-            </span>
-          </p>
-          <p class="muted">
-            {t.started} <Time iso={incident.createdAt} lang={props.lang} />
-            {services.length ? (
-              <>
-                {" · "}
-                {t.services} : {services.join(", ")}
-              </>
-            ) : null}
-          </p>
-          {props.page.components.length ? (
-            <ul class="incident-components">
-              {props.page.components.map((c) => (
-                <li>
-                  {c.name} :{" "}
-                  <span class={`component-status s-${c.status}`}>
-                    {componentStatusText(props.lang, c.status as ComponentStatus)}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </header>
+        <IncidentHeader page={props.page} lang={props.lang} title={title} />
         <Markdown source={inLang(props.lang, incident.body, incident.bodyEn)} />
-        <section aria-labelledby="timeline-title">
-          <h2 id="timeline-title">{t.timeline}</h2>
-          {updates.length ? (
-            <ol class="timeline" reversed>
-              {updates.map((u) => (
-                <li class="timeline-entry">
-                  <p>
-                    <strong class={`status-${u.status}`}>{statusText(props.lang, u.status)}</strong>
-                    {" — "}
-                    <Time iso={u.createdAt} lang={props.lang} />
-                  </p>
-                  <Markdown source={inLang(props.lang, u.body, u.bodyEn)} />
-                </li>
-              ))}
-            </ol>
-          ) : (
-            <p class="muted">{t.noUpdates}</p>
-          )}
-        </section>
+        <IncidentTimeline updates={props.page.updates} lang={props.lang} />
         <section aria-labelledby="postmortem-title">
           <h2 id="postmortem-title">{t.postmortem}</h2>
           {postmortem ? <Markdown source={postmortem} /> : <p class="muted">{t.noPostmortem}</p>}
         </section>
-        {polls.length ? (
-          <section aria-labelledby="polls-title">
-            <h2 id="polls-title">{t.polls}</h2>
-            <ul>
-              {polls.map((p) => (
-                <li>
-                  <a href={`/polls/${p.slug}`}>{inLang(props.lang, p.question, p.questionEn)}</a>
-                </li>
-              ))}
-            </ul>
-          </section>
-        ) : null}
+        <IncidentPolls polls={props.page.polls} lang={props.lang} />
         <FollowIncidentForm lang={props.lang} slug={props.page.incident.slug} guard={props.guard} />
         <footer>
           <a href="/incidents.atom" type="application/atom+xml">

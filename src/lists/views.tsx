@@ -115,6 +115,36 @@ export function ListFormPage(props: {
   );
 }
 
+/** Edit, archive, the audit trail, registrations, the evidence, and the public subscribe form. */
+function ListLinks(props: { list: List }) {
+  const { list } = props;
+  const t = useAdminText().lists;
+  return (
+    <p class="section-actions">
+      <a href={`/admin/lists/${list.id}/edit`}>{t.editNamePurpose}</a>
+      {" · "}
+      <form method="post" action={`/admin/lists/${list.id}/archive`} class="inline">
+        <input type="hidden" name="archived" value={list.archivedAt ? "0" : "1"} />
+        <button type="submit" class="outline secondary">
+          {list.archivedAt ? t.unarchive : t.archive}
+        </button>
+      </form>
+      {" · "}
+      <a href={`/admin/audit?list=${list.id}`}>{t.audit}</a>
+      {" · "}
+      <a href={`/admin/lists/${list.id}/registrations`}>{t.registrations}</a>
+      {" · "}
+      <a href={`/admin/lists/${list.id}/consent-evidence.json`} download>
+        {t.evidence}
+      </a>
+      {" · "}
+      <a href={`/admin/lists/${list.id}/verify-ip`}>{t.verifyIp}</a>
+      {" · "}
+      <a href={`/lists/${list.slug}/subscribe`}>{t.subscribeForm}</a>
+    </p>
+  );
+}
+
 export function ListPage(props: {
   email: string;
   list: List;
@@ -154,28 +184,7 @@ export function ListPage(props: {
           </a>
         </p>
       )}
-      <p class="section-actions">
-        <a href={`/admin/lists/${list.id}/edit`}>{t.editNamePurpose}</a>
-        {" · "}
-        <form method="post" action={`/admin/lists/${list.id}/archive`} class="inline">
-          <input type="hidden" name="archived" value={list.archivedAt ? "0" : "1"} />
-          <button type="submit" class="outline secondary">
-            {list.archivedAt ? t.unarchive : t.archive}
-          </button>
-        </form>
-        {" · "}
-        <a href={`/admin/audit?list=${list.id}`}>{t.audit}</a>
-        {" · "}
-        <a href={`/admin/lists/${list.id}/registrations`}>{t.registrations}</a>
-        {" · "}
-        <a href={`/admin/lists/${list.id}/consent-evidence.json`} download>
-          {t.evidence}
-        </a>
-        {" · "}
-        <a href={`/admin/lists/${list.id}/verify-ip`}>{t.verifyIp}</a>
-        {" · "}
-        <a href={`/lists/${list.slug}/subscribe`}>{t.subscribeForm}</a>
-      </p>
+      <ListLinks list={list} />
       {list.archivedAt ? (
         <p class="muted">{t.archivedHint}</p>
       ) : (

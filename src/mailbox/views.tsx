@@ -23,6 +23,58 @@ function LinkedText(props: { text: string; publicUrl: string }) {
   );
 }
 
+/** One mail as sent: its envelope and headers, then its text as the recipient reads it. */
+function MailItem(props: { message: OutboxMessage; publicUrl: string }) {
+  const text = useAdminText();
+  const t = text.mailbox;
+  const m = props.message;
+  return (
+    <details>
+      <summary>
+        <Time at={m.createdAt} /> — {t.to} <strong>{m.to}</strong>
+        {text.sendingBar.colon}
+        <span translate="no">{m.subject}</span>
+      </summary>
+      <dl>
+        <dt>{t.from}</dt>
+        <dd>{m.from}</dd>
+        <dt>Reply-To</dt>
+        <dd>{m.replyTo}</dd>
+        {Object.entries(m.headers).map(([name, value]) => (
+          <>
+            <dt>{name}</dt>
+            <dd>
+              <code>{value}</code>
+            </dd>
+          </>
+        ))}
+      </dl>
+      {/* The mail as its recipient reads it, in their language: not the interface's text. */}
+      <pre class="mail-text" translate="no">
+        <LinkedText text={m.text} publicUrl={props.publicUrl} />
+      </pre>
+    </details>
+  );
+}
+
+/** Where mail goes now: kept here (outbox) or sent for real through Resend. */
+function TransportNote(props: { transport: "outbox" | "resend" }) {
+  const t = useAdminText().mailbox;
+  return props.transport === "outbox" ? (
+    <p>
+      {t.outboxStart}
+      <code>MAIL_TRANSPORT=outbox</code>
+      {t.outboxEnd}
+    </p>
+  ) : (
+    <p class="notice">
+      {t.resendStart}
+      <code>MAIL_TRANSPORT=resend</code>
+      {t.resendEnd}
+    </p>
+  );
+}
+
 export function MailboxPage(props: {
   email: string;
   transport: "outbox" | "resend";
@@ -35,19 +87,7 @@ export function MailboxPage(props: {
   return (
     <AdminLayout title={t.title} email={props.email}>
       <h1>{t.title}</h1>
-      {props.transport === "outbox" ? (
-        <p>
-          {t.outboxStart}
-          <code>MAIL_TRANSPORT=outbox</code>
-          {t.outboxEnd}
-        </p>
-      ) : (
-        <p class="notice">
-          {t.resendStart}
-          <code>MAIL_TRANSPORT=resend</code>
-          {t.resendEnd}
-        </p>
-      )}
+      <TransportNote transport={props.transport} />
       <search>
         <form method="get" action="/admin/mailbox">
           <input
@@ -63,33 +103,7 @@ export function MailboxPage(props: {
       {props.messages.length === 0 ? (
         <p class="muted">{props.to ? t.noneTo(props.to) : t.none}</p>
       ) : (
-        props.messages.map((m) => (
-          <details>
-            <summary>
-              <Time at={m.createdAt} /> — {t.to} <strong>{m.to}</strong>
-              {useAdminText().sendingBar.colon}
-              <span translate="no">{m.subject}</span>
-            </summary>
-            <dl>
-              <dt>{t.from}</dt>
-              <dd>{m.from}</dd>
-              <dt>Reply-To</dt>
-              <dd>{m.replyTo}</dd>
-              {Object.entries(m.headers).map(([name, value]) => (
-                <>
-                  <dt>{name}</dt>
-                  <dd>
-                    <code>{value}</code>
-                  </dd>
-                </>
-              ))}
-            </dl>
-            {/* The mail as its recipient reads it, in their language: not the interface's text. */}
-            <pre class="mail-text" translate="no">
-              <LinkedText text={m.text} publicUrl={props.publicUrl} />
-            </pre>
-          </details>
-        ))
+        props.messages.map((m) => <MailItem message={m} publicUrl={props.publicUrl} />)
       )}
       {props.nextBefore ? (
         <p>

@@ -28,6 +28,73 @@ function closeTimeFrom(value: unknown): string | null | "invalid" {
   return Number.isNaN(ms) ? "invalid" : new Date(ms).toISOString();
 }
 
+/** When entries close: a UTC date and time, and whether they are open now. */
+function CloseForm(props: { list: List; error?: string; open: boolean }) {
+  const t = useAdminText().registrationsAdmin;
+  const { list } = props;
+  const closeValue = list.registrationsCloseAt?.slice(0, 16) ?? "";
+  return (
+    <form method="post" action={`/admin/lists/${list.id}/registrations/close`}>
+      <label>
+        {t.closeAt}
+        <input
+          type="datetime-local"
+          name="closes_at"
+          value={closeValue}
+          aria-invalid={props.error ? "true" : undefined}
+          aria-describedby={props.error ? "closes_at-error" : undefined}
+        />
+        {props.error ? (
+          <small class="field-error" id="closes_at-error">
+            {props.error}
+          </small>
+        ) : null}
+      </label>
+      <button type="submit" class="outline">
+        {t.save}
+      </button>{" "}
+      <span class="muted">{props.open ? t.open : t.closed}</span>
+    </form>
+  );
+}
+
+function RegistrationsTable(props: { listId: number; registrations: Registration[] }) {
+  const t = useAdminText().registrationsAdmin;
+  if (props.registrations.length === 0) return <p class="muted">{t.none}</p>;
+  return (
+    <div class="overflow-auto">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">{t.contact}</th>
+            {REGISTRATION_FIELDS.map((f) => (
+              <th scope="col">{t.headings[f]}</th>
+            ))}
+            <th scope="col">{t.updated}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.registrations.map((r) => (
+            <tr>
+              <td>{r.id}</td>
+              <td>
+                <a href={`/admin/lists/${props.listId}/contacts/${r.contactId}`}>#{r.contactId}</a>
+              </td>
+              {REGISTRATION_FIELDS.map((f) => (
+                <td>{r.data[f] ?? ""}</td>
+              ))}
+              <td>
+                <Time at={r.updatedAt} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function RegistrationsPage(props: {
   email: string;
   list: List;
@@ -39,7 +106,6 @@ function RegistrationsPage(props: {
   const text = useAdminText();
   const t = text.registrationsAdmin;
   const fmt = formatCount(useAdminLang());
-  const closeValue = list.registrationsCloseAt?.slice(0, 16) ?? "";
   const open =
     list.registrationsCloseAt === null ||
     props.now.getTime() < Date.parse(list.registrationsCloseAt);
@@ -61,61 +127,8 @@ function RegistrationsPage(props: {
         {t.intro}
         <code>GET /api/v1/lists/{list.id}/registrations</code>.
       </p>
-      <form method="post" action={`/admin/lists/${list.id}/registrations/close`}>
-        <label>
-          {t.closeAt}
-          <input
-            type="datetime-local"
-            name="closes_at"
-            value={closeValue}
-            aria-invalid={props.error ? "true" : undefined}
-            aria-describedby={props.error ? "closes_at-error" : undefined}
-          />
-          {props.error ? (
-            <small class="field-error" id="closes_at-error">
-              {props.error}
-            </small>
-          ) : null}
-        </label>
-        <button type="submit" class="outline">
-          {t.save}
-        </button>{" "}
-        <span class="muted">{open ? t.open : t.closed}</span>
-      </form>
-      {props.registrations.length === 0 ? (
-        <p class="muted">{t.none}</p>
-      ) : (
-        <div class="overflow-auto">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t.contact}</th>
-                {REGISTRATION_FIELDS.map((f) => (
-                  <th scope="col">{t.headings[f]}</th>
-                ))}
-                <th scope="col">{t.updated}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.registrations.map((r) => (
-                <tr>
-                  <td>{r.id}</td>
-                  <td>
-                    <a href={`/admin/lists/${list.id}/contacts/${r.contactId}`}>#{r.contactId}</a>
-                  </td>
-                  {REGISTRATION_FIELDS.map((f) => (
-                    <td>{r.data[f] ?? ""}</td>
-                  ))}
-                  <td>
-                    <Time at={r.updatedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <CloseForm list={list} error={props.error} open={open} />
+      <RegistrationsTable listId={list.id} registrations={props.registrations} />
     </AdminLayout>
   );
 }

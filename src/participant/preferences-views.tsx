@@ -47,6 +47,94 @@ export function UnsubscribePage(props: {
 
 export type PreferencesMessage = "left" | "pending" | "language";
 
+type PreferencesText = ReturnType<typeof messages>["preferences"];
+
+/** One list the participant is on, with the button that leaves it or joins it again. */
+function MembershipItem(props: { t: PreferencesText; base: string; membership: Membership }) {
+  const { t, membership: m } = props;
+  // States the catalogue does not name are shown by their code.
+  const labels: Record<string, string | undefined> = t.stateLabels;
+  return (
+    <li data-list={m.slug}>
+      <strong>{m.name}</strong> — {t.state}{" "}
+      <span class={`state state-${m.status}`}>{labels[m.status] ?? m.status}</span>
+      {isActive(m.status) ? (
+        <form method="post" action={`${props.base}/lists/${m.listId}/leave`} class="inline">
+          <button type="submit" class="outline secondary" aria-label={`${t.leave} : ${m.name}`}>
+            {t.leave}
+          </button>
+        </form>
+      ) : m.status === "unsubscribed" ? (
+        <form method="post" action={`${props.base}/lists/${m.listId}/rejoin`} class="inline">
+          <button type="submit" class="outline" aria-label={`${t.rejoin} : ${m.name}`}>
+            {t.rejoin}
+          </button>
+          <small class="muted"> {t.rejoinNote}</small>
+        </form>
+      ) : null}
+    </li>
+  );
+}
+
+function ListsSection(props: { t: PreferencesText; base: string; memberships: Membership[] }) {
+  const { t } = props;
+  return (
+    <section aria-labelledby="lists-title">
+      <h2 id="lists-title">{t.yourLists}</h2>
+      {props.memberships.length === 0 ? <p>{t.noLists}</p> : null}
+      <ul class="memberships">
+        {props.memberships.map((m) => (
+          <MembershipItem t={t} base={props.base} membership={m} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function LanguageSection(props: { t: PreferencesText; base: string; contactLang: Lang }) {
+  const { t } = props;
+  return (
+    <section aria-labelledby="language-title">
+      <h2 id="language-title">{t.language}</h2>
+      <form method="post" action={`${props.base}/language`}>
+        <label>
+          {t.languageLabel}
+          <select name="language">
+            {LANGS.map((lang) => (
+              <option value={lang} selected={props.contactLang === lang} lang={lang}>
+                {LANGUAGE_NAMES[lang]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" class="outline">
+          {t.saveLanguage}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** The participant's own data: take a copy, or erase it all. */
+function DataSection(props: { t: PreferencesText; base: string }) {
+  const { t } = props;
+  return (
+    <section aria-labelledby="data-title">
+      <h2 id="data-title">{t.yourData}</h2>
+      <p>{t.exportIntro}</p>
+      <form method="post" action={`${props.base}/export`}>
+        <button type="submit" class="outline">
+          {t.exportButton}
+        </button>
+      </form>
+      <p>{t.eraseIntro}</p>
+      <p>
+        <a href={`${props.base}/erase`}>{t.eraseLink}</a>
+      </p>
+    </section>
+  );
+}
+
 export function PreferencesPage(props: {
   lang: Lang;
   path: string;
@@ -56,8 +144,6 @@ export function PreferencesPage(props: {
   message?: PreferencesMessage;
 }) {
   const t = messages(props.lang).preferences;
-  // States the catalogue does not name are shown by their code.
-  const labels: Record<string, string | undefined> = t.stateLabels;
   const message =
     props.message === "left"
       ? t.left
@@ -75,75 +161,9 @@ export function PreferencesPage(props: {
             {message}
           </p>
         ) : null}
-        <section aria-labelledby="lists-title">
-          <h2 id="lists-title">{t.yourLists}</h2>
-          {props.memberships.length === 0 ? <p>{t.noLists}</p> : null}
-          <ul class="memberships">
-            {props.memberships.map((m) => (
-              <li data-list={m.slug}>
-                <strong>{m.name}</strong> — {t.state}{" "}
-                <span class={`state state-${m.status}`}>{labels[m.status] ?? m.status}</span>
-                {isActive(m.status) ? (
-                  <form
-                    method="post"
-                    action={`${props.base}/lists/${m.listId}/leave`}
-                    class="inline"
-                  >
-                    <button
-                      type="submit"
-                      class="outline secondary"
-                      aria-label={`${t.leave} : ${m.name}`}
-                    >
-                      {t.leave}
-                    </button>
-                  </form>
-                ) : m.status === "unsubscribed" ? (
-                  <form
-                    method="post"
-                    action={`${props.base}/lists/${m.listId}/rejoin`}
-                    class="inline"
-                  >
-                    <button type="submit" class="outline" aria-label={`${t.rejoin} : ${m.name}`}>
-                      {t.rejoin}
-                    </button>
-                    <small class="muted"> {t.rejoinNote}</small>
-                  </form>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </section>
-        <section aria-labelledby="language-title">
-          <h2 id="language-title">{t.language}</h2>
-          <form method="post" action={`${props.base}/language`}>
-            <label>
-              {t.languageLabel}
-              <select name="language">
-                {LANGS.map((lang) => (
-                  <option value={lang} selected={props.contactLang === lang} lang={lang}>
-                    {LANGUAGE_NAMES[lang]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="submit" class="outline">
-              {t.saveLanguage}
-            </button>
-          </form>
-        </section>
-        <section aria-labelledby="data-title">
-          <h2 id="data-title">{t.yourData}</h2>
-          <p>{t.exportIntro}</p>
-          <form method="post" action={`${props.base}/export`}>
-            <button type="submit" class="outline">
-              {t.exportButton}
-            </button>
-          </form>
-          <p>{t.eraseIntro}</p>
-          <p>
-            <a href={`${props.base}/erase`}>{t.eraseLink}</a>
-          </p>
-        </section>
+        <ListsSection t={t} base={props.base} memberships={props.memberships} />
+        <LanguageSection t={t} base={props.base} contactLang={props.contactLang} />
+        <DataSection t={t} base={props.base} />
       </article>
     </PublicLayout>
   );

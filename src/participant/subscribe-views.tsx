@@ -17,30 +17,100 @@ import type { ConfirmView, SubscribeField, SubscribeValues } from "./subscribe";
 export const subscribeAgainLabel = (lang: Lang) => messages(lang).subscribe.again;
 export const subscribeExpiredBody = (lang: Lang) => messages(lang).subscribe.expiredBody;
 
+type SubscribeErrors = Partial<Record<SubscribeField, string>>;
+
+const invalidAttributes = (errors: SubscribeErrors, f: SubscribeField) =>
+  errors[f] ? { "aria-invalid": "true" as const, "aria-describedby": `${f}-error` } : {};
+
+function SubscribeFieldError(props: {
+  lang: Lang;
+  errors: SubscribeErrors;
+  field: SubscribeField;
+}) {
+  const t = messages(props.lang).subscribe;
+  const code = props.errors[props.field];
+  // The codes are the service's; one the catalogue does not name reads as a missing value.
+  const errorTexts: Record<string, string | undefined> = t.errors;
+  return code ? (
+    <small class="field-error" id={`${props.field}-error`}>
+      {errorTexts[code] ?? t.errors.required}
+    </small>
+  ) : null;
+}
+
+/** The form itself: address, name, the consent box; the first field in error takes the focus. */
+function SubscribeForm(props: {
+  lang: Lang;
+  path: string;
+  values: SubscribeValues;
+  errors: SubscribeErrors;
+  guard: FormGuard;
+  first?: SubscribeField;
+}) {
+  const t = messages(props.lang).subscribe;
+  const { values, errors, guard, first, lang } = props;
+  return (
+    <form method="post" action={props.path} novalidate {...powAttributes(guard)}>
+      <BotFields lang={lang} guard={guard} />
+      <label>
+        {t.email}
+        <input
+          type="email"
+          name="email"
+          autocomplete="email"
+          required
+          maxlength={254}
+          value={values.email}
+          autofocus={first === "email" ? true : undefined}
+          {...invalidAttributes(errors, "email")}
+        />
+        <SubscribeFieldError lang={lang} errors={errors} field="email" />
+      </label>
+      <label>
+        {t.name} <span class="muted">{t.optional}</span>
+        <input
+          type="text"
+          name="name"
+          autocomplete="name"
+          maxlength={200}
+          value={values.name}
+          autofocus={first === "name" ? true : undefined}
+          {...invalidAttributes(errors, "name")}
+        />
+        <SubscribeFieldError lang={lang} errors={errors} field="name" />
+      </label>
+      <fieldset>
+        <label>
+          <input
+            type="checkbox"
+            name="consent"
+            value="yes"
+            checked={values.consent}
+            autofocus={first === "consent" ? true : undefined}
+            {...invalidAttributes(errors, "consent")}
+          />{" "}
+          {t.consent}
+        </label>
+        <SubscribeFieldError lang={lang} errors={errors} field="consent" />
+      </fieldset>
+      <button type="submit">{t.submit}</button>
+    </form>
+  );
+}
+
 export function SubscribePage(props: {
   lang: Lang;
   path: string;
   list: { name: string; slug: string; purpose: string };
   values: SubscribeValues;
-  errors: Partial<Record<SubscribeField, string>>;
+  errors: SubscribeErrors;
   /** The bot checks the form carries (subscriptions/bot-fields.tsx). */
   guard: FormGuard;
   /** Why the last sending was refused, if it was. */
   refused?: BotRefusal;
 }) {
   const t = messages(props.lang).subscribe;
-  const { values, errors, guard } = props;
-  const first = (["email", "name", "consent"] as const).find((f) => errors[f]);
-  const invalid = (f: SubscribeField) =>
-    errors[f] ? { "aria-invalid": "true" as const, "aria-describedby": `${f}-error` } : {};
-  // The codes are the service's; one the catalogue does not name reads as a missing value.
-  const errorTexts: Record<string, string | undefined> = t.errors;
-  const error = (f: SubscribeField) =>
-    errors[f] ? (
-      <small class="field-error" id={`${f}-error`}>
-        {errorTexts[errors[f] as string] ?? t.errors.required}
-      </small>
-    ) : null;
+  const first = (["email", "name", "consent"] as const).find((f) => props.errors[f]);
   return (
     <PublicLayout title={t.title(props.list.name)} lang={props.lang} path={props.path}>
       <article class="participant">
@@ -63,51 +133,14 @@ export function SubscribePage(props: {
         <blockquote class="purpose" id="purpose">
           {props.list.purpose}
         </blockquote>
-        <form method="post" action={props.path} novalidate {...powAttributes(guard)}>
-          <BotFields lang={props.lang} guard={guard} />
-          <label>
-            {t.email}
-            <input
-              type="email"
-              name="email"
-              autocomplete="email"
-              required
-              maxlength={254}
-              value={values.email}
-              autofocus={first === "email" ? true : undefined}
-              {...invalid("email")}
-            />
-            {error("email")}
-          </label>
-          <label>
-            {t.name} <span class="muted">{t.optional}</span>
-            <input
-              type="text"
-              name="name"
-              autocomplete="name"
-              maxlength={200}
-              value={values.name}
-              autofocus={first === "name" ? true : undefined}
-              {...invalid("name")}
-            />
-            {error("name")}
-          </label>
-          <fieldset>
-            <label>
-              <input
-                type="checkbox"
-                name="consent"
-                value="yes"
-                checked={values.consent}
-                autofocus={first === "consent" ? true : undefined}
-                {...invalid("consent")}
-              />{" "}
-              {t.consent}
-            </label>
-            {error("consent")}
-          </fieldset>
-          <button type="submit">{t.submit}</button>
-        </form>
+        <SubscribeForm
+          lang={props.lang}
+          path={props.path}
+          values={props.values}
+          errors={props.errors}
+          guard={props.guard}
+          first={first}
+        />
         <p>
           <a href={lostLinkPath(props.list.slug)}>{messages(props.lang).lostLink.formLink}</a>
         </p>

@@ -53,15 +53,84 @@ export type RegistrationState = {
   open: boolean;
 };
 
-/** The entry form: swapped whole by htmx on submit, or rendered in the page without JS. */
-export function RegistrationForm(props: { lang: Lang; state: RegistrationState }) {
+/** One field of the entry form, with its hint and its error, described by both. */
+function RegistrationInput(props: {
+  lang: Lang;
+  field: RegistrationField;
+  value: string;
+  error?: string;
+  autofocus: boolean;
+}) {
   const t = messages(props.lang).participant;
   // The catalogue holds hints for some fields only, and texts for the error codes it knows.
   const hints: Partial<Record<RegistrationField, string>> = t.hints;
   const errorTexts: Record<string, ((limit: number) => string) | undefined> = t.errors;
+  const { field: f, error } = props;
+  const hint = hints[f];
+  const described = [error ? `${f}-error` : "", hint ? `${f}-hint` : ""].filter(Boolean).join(" ");
+  return (
+    <label>
+      {t.labels[f]}
+      <input
+        name={f}
+        type={f === "url" ? "url" : "text"}
+        value={props.value}
+        required
+        maxlength={LIMITS[f]}
+        autocomplete={f === "name" ? "name" : f === "url" ? "url" : undefined}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={described || undefined}
+        autofocus={props.autofocus ? true : undefined}
+      />
+      {hint ? (
+        <small class="muted" id={`${f}-hint`}>
+          {hint}
+        </small>
+      ) : null}
+      {error ? (
+        <small class="field-error" id={`${f}-error`}>
+          {(errorTexts[error] ?? t.errors.required)(LIMITS[f])}
+        </small>
+      ) : null}
+    </label>
+  );
+}
+
+/** While entries are open: the form, posted by htmx (which swaps the section) or plainly. */
+function RegistrationEntryForm(props: { lang: Lang; state: RegistrationState }) {
+  const t = messages(props.lang).participant;
+  const { values, errors, closeAt, action } = props.state;
+  const first = REGISTRATION_FIELDS.find((f) => errors[f]);
+  return (
+    <form
+      method="post"
+      action={action}
+      hx-post={action}
+      hx-target="#registration"
+      hx-swap="outerHTML"
+      novalidate
+    >
+      <p>{t.registrationIntro}</p>
+      {REGISTRATION_FIELDS.map((f) => (
+        <RegistrationInput
+          lang={props.lang}
+          field={f}
+          value={values[f]}
+          error={errors[f]}
+          autofocus={f === first}
+        />
+      ))}
+      <button type="submit">{t.save}</button>
+      {closeAt ? <p class="muted">{t.closesAt(formatInstant(closeAt, props.lang))}</p> : null}
+    </form>
+  );
+}
+
+/** The entry form: swapped whole by htmx on submit, or rendered in the page without JS. */
+export function RegistrationForm(props: { lang: Lang; state: RegistrationState }) {
+  const t = messages(props.lang).participant;
   const { values, errors, saved, open, closeAt } = props.state;
   const failed = REGISTRATION_FIELDS.filter((f) => errors[f]);
-  const first = failed[0];
   return (
     <section id="registration" aria-labelledby="registration-title">
       <h2 id="registration-title">{t.registrationTitle}</h2>
@@ -79,51 +148,7 @@ export function RegistrationForm(props: { lang: Lang; state: RegistrationState }
         <p class="notice">{t.closedRegistrations(formatInstant(closeAt, props.lang))}</p>
       ) : null}
       {open ? (
-        <form
-          method="post"
-          action={props.state.action}
-          hx-post={props.state.action}
-          hx-target="#registration"
-          hx-swap="outerHTML"
-          novalidate
-        >
-          <p>{t.registrationIntro}</p>
-          {REGISTRATION_FIELDS.map((f) => {
-            const error = errors[f];
-            const hint = hints[f];
-            const described = [error ? `${f}-error` : "", hint ? `${f}-hint` : ""]
-              .filter(Boolean)
-              .join(" ");
-            return (
-              <label>
-                {t.labels[f]}
-                <input
-                  name={f}
-                  type={f === "url" ? "url" : "text"}
-                  value={values[f]}
-                  required
-                  maxlength={LIMITS[f]}
-                  autocomplete={f === "name" ? "name" : f === "url" ? "url" : undefined}
-                  aria-invalid={error ? "true" : undefined}
-                  aria-describedby={described || undefined}
-                  autofocus={f === first ? true : undefined}
-                />
-                {hint ? (
-                  <small class="muted" id={`${f}-hint`}>
-                    {hint}
-                  </small>
-                ) : null}
-                {error ? (
-                  <small class="field-error" id={`${f}-error`}>
-                    {(errorTexts[error] ?? t.errors.required)(LIMITS[f])}
-                  </small>
-                ) : null}
-              </label>
-            );
-          })}
-          <button type="submit">{t.save}</button>
-          {closeAt ? <p class="muted">{t.closesAt(formatInstant(closeAt, props.lang))}</p> : null}
-        </form>
+        <RegistrationEntryForm lang={props.lang} state={props.state} />
       ) : (
         <dl>
           {REGISTRATION_FIELDS.map((f) => (
@@ -135,6 +160,35 @@ export function RegistrationForm(props: { lang: Lang; state: RegistrationState }
         </dl>
       )}
     </section>
+  );
+}
+
+/** The invitation itself: who asks, for what purpose, until when, and the two answers. */
+function InvitationQuestion(props: { lang: Lang; action: string; invitation: Invitation }) {
+  const t = messages(props.lang).participant;
+  const inv = props.invitation;
+  return (
+    <>
+      <p>{t.hello(inv.contact.name)}</p>
+      <p>{t.asker(inv.list.name)}</p>
+      <p>
+        <strong>{t.purpose(inv.textVersion)}</strong>
+      </p>
+      <blockquote class="purpose">{inv.purpose}</blockquote>
+      <p>{t.deadline(formatInstant(inv.deadline, props.lang))}</p>
+      <p>
+        <strong>{t.question}</strong>
+      </p>
+      <form method="post" action={props.action} class="consent-answers">
+        <button type="submit" name="answer" value="confirm">
+          {t.confirm}
+        </button>
+        <button type="submit" name="answer" value="decline" class="secondary outline">
+          {t.decline}
+        </button>
+      </form>
+      <p class="muted">{t.declineNote}</p>
+    </>
   );
 }
 
@@ -162,27 +216,7 @@ export function ConsentPage(props: {
       <article class="participant">
         <h1>{title}</h1>
         {props.view === "question" ? (
-          <>
-            <p>{t.hello(inv.contact.name)}</p>
-            <p>{t.asker(inv.list.name)}</p>
-            <p>
-              <strong>{t.purpose(inv.textVersion)}</strong>
-            </p>
-            <blockquote class="purpose">{inv.purpose}</blockquote>
-            <p>{t.deadline(deadline)}</p>
-            <p>
-              <strong>{t.question}</strong>
-            </p>
-            <form method="post" action={props.action} class="consent-answers">
-              <button type="submit" name="answer" value="confirm">
-                {t.confirm}
-              </button>
-              <button type="submit" name="answer" value="decline" class="secondary outline">
-                {t.decline}
-              </button>
-            </form>
-            <p class="muted">{t.declineNote}</p>
-          </>
+          <InvitationQuestion lang={props.lang} action={props.action} invitation={inv} />
         ) : props.view === "confirmed" ? (
           <p role="status">{t.confirmedBody(inv.list.name)}</p>
         ) : props.view === "erased" ? (

@@ -31,6 +31,7 @@ import {
   votesPerHourCsv,
 } from "./service";
 import { ShareBlock } from "./share";
+import { type ChartData, VotesChart } from "./votes-chart";
 
 type Values = Record<string, string>;
 
@@ -177,92 +178,6 @@ function PollListPage(props: {
   );
 }
 
-const PALETTE = [
-  "#1f77b4",
-  "#d62728",
-  "#2ca02c",
-  "#ff7f0e",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#7f7f7f",
-  "#bcbd22",
-  "#17becf",
-];
-
-/** Cumulative votes per answer, hour by hour: a small server-drawn SVG (no script, no inline style). */
-function VotesChart(props: Awaited<ReturnType<typeof resultsOverTime>>) {
-  const t = useAdminText().polls;
-  const { options, series } = props;
-  if (!series.length) return <p class="muted">{t.noVote}</p>;
-  const width = 640;
-  const height = 220;
-  const pad = 30;
-  const max = Math.max(1, ...series.flatMap((s) => s.counts));
-  // A time axis: each hour sits at its distance from the first, so an hour and 26 years never
-  // look the same width.
-  const times = series.map((s) => Date.parse(s.hour));
-  const start = times[0] ?? 0;
-  const span = (times[times.length - 1] ?? start) - start;
-  const x = (i: number) =>
-    pad +
-    (span === 0
-      ? (width - 2 * pad) / 2
-      : (((times[i] ?? start) - start) * (width - 2 * pad)) / span);
-  const y = (n: number) => height - pad - (n * (height - 2 * pad)) / max;
-  const first = series[0]?.hour ?? "";
-  const last = series[series.length - 1]?.hour ?? "";
-  return (
-    <figure>
-      <svg
-        class="chart"
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-labelledby="chart-title"
-        xmlns="http://www.w3.org/2000/svg"
-      >
-        <title id="chart-title">{t.chartTitle(first, last)}</title>
-        <line x1={pad} y1={height - pad} x2={width - pad} y2={height - pad} stroke="currentColor" />
-        <line x1={pad} y1={pad} x2={pad} y2={height - pad} stroke="currentColor" />
-        <text x={pad - 4} y={pad + 4} text-anchor="end" font-size="10" fill="currentColor">
-          {max}
-        </text>
-        <text x={pad} y={height - 8} font-size="10" fill="currentColor">
-          {first.slice(0, 13)}h
-        </text>
-        <text x={width - pad} y={height - 8} text-anchor="end" font-size="10" fill="currentColor">
-          {last.slice(0, 13)}h
-        </text>
-        {options.map((o, k) => {
-          const points = series.map((s, i) => `${x(i)},${y(s.counts[k] ?? 0)}`).join(" ");
-          const color = PALETTE[k % PALETTE.length];
-          return series.length === 1 ? (
-            <circle cx={x(0)} cy={y(series[0]?.counts[k] ?? 0)} r="4" fill={color}>
-              <title>{o.label}</title>
-            </circle>
-          ) : (
-            <polyline points={points} fill="none" stroke={color} stroke-width="2">
-              <title>{o.label}</title>
-            </polyline>
-          );
-        })}
-      </svg>
-      <figcaption>
-        <ul class="legend">
-          {options.map((o, k) => (
-            <li>
-              <svg width="12" height="12" aria-hidden="true">
-                <rect width="12" height="12" fill={PALETTE[k % PALETTE.length]} />
-              </svg>{" "}
-              {o.label}
-            </li>
-          ))}
-        </ul>
-      </figcaption>
-    </figure>
-  );
-}
-
 type InvitationFacts = Awaited<ReturnType<typeof pollInvitation>>;
 
 /**
@@ -309,12 +224,45 @@ function InvitationBlock(props: {
   );
 }
 
+/** Votes and share per answer; with several answers allowed, the total counts voters. */
+function ResultsTable(props: { poll: Poll; results: Results }) {
+  const t = useAdminText().polls;
+  const { poll, results } = props;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>{t.answer}</th>
+          <th>{t.votes}</th>
+          <th>{t.percent}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {results.options.map((o) => (
+          <tr>
+            <td>{o.label}</td>
+            <td>{o.votes}</td>
+            <td>{t.percentValue(o.percent)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th>{poll.maxChoices === 1 ? t.total : t.voters(poll.maxChoices)}</th>
+          <th>{results.total}</th>
+          <th>{results.total && poll.maxChoices === 1 ? t.percentValue(100) : "—"}</th>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
 function PollAdminPage(props: {
   email: string;
   poll: Poll;
   closed: boolean;
   results: Results;
-  chart: Awaited<ReturnType<typeof resultsOverTime>>;
+  chart: ChartData;
   publicUrl: string;
   invitation: InvitationFacts;
   inviteError?: string;
@@ -351,31 +299,7 @@ function PollAdminPage(props: {
         error={props.inviteError}
       />
       <h2>{t.results}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>{t.answer}</th>
-            <th>{t.votes}</th>
-            <th>{t.percent}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {results.options.map((o) => (
-            <tr>
-              <td>{o.label}</td>
-              <td>{o.votes}</td>
-              <td>{t.percentValue(o.percent)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th>{poll.maxChoices === 1 ? t.total : t.voters(poll.maxChoices)}</th>
-            <th>{results.total}</th>
-            <th>{results.total && poll.maxChoices === 1 ? t.percentValue(100) : "—"}</th>
-          </tr>
-        </tfoot>
-      </table>
+      <ResultsTable poll={poll} results={results} />
       <h2>{t.overTime}</h2>
       <VotesChart {...props.chart} />
       {poll.audience === "public" ? (

@@ -480,23 +480,58 @@ function FailuresSection(props: { p: ProgressView; failures: Failure[] }) {
   );
 }
 
+type SendRowData = {
+  id: number;
+  kind: string;
+  status: string;
+  total: number;
+  createdAt: string;
+  createdBy: string;
+};
+
+/** No send yet: where to start one. */
+function NothingSent() {
+  const t = useAdminText().sending;
+  return (
+    <p class="muted">
+      {t.nothingSent} <a href="/admin/lists">{t.askConsent}</a>
+      {t.orSendA}
+      <a href="/admin/campaigns">{t.campaignLink}</a>.
+    </p>
+  );
+}
+
+function SendRow(props: { send: SendRowData; paused?: boolean }) {
+  const t = useAdminText().sending;
+  const lang = useAdminLang();
+  const n = useCount();
+  const s = props.send;
+  const status =
+    props.paused && (s.status === "queued" || s.status === "sending") ? "paused" : s.status;
+  return (
+    <tr>
+      <td>
+        <a href={`/admin/sends/${s.id}`}>#{s.id}</a>
+      </td>
+      <td>{t.kindName(s.kind)}</td>
+      <td>{t.statusName(status)}</td>
+      <td>{n(s.total)}</td>
+      <td>
+        <Time at={s.createdAt} lang={lang} />
+        {t.by(s.createdBy)}
+      </td>
+    </tr>
+  );
+}
+
 export function SendsTable(props: {
-  rows: {
-    id: number;
-    kind: string;
-    status: string;
-    total: number;
-    createdAt: string;
-    createdBy: string;
-  }[];
+  rows: SendRowData[];
   /** While all sending is paused, unfinished sends read `paused`, as on their own page. */
   paused?: boolean;
   /** Where the table sorts (the sending page): its headers are then links. */
   sort?: Sort<string>;
 }) {
   const t = useAdminText().sending;
-  const lang = useAdminLang();
-  const n = useCount();
   const header = (label: string, column: string) =>
     props.sort ? (
       <SortHeader
@@ -509,15 +544,7 @@ export function SendsTable(props: {
     ) : (
       <th>{label}</th>
     );
-  if (props.rows.length === 0) {
-    return (
-      <p class="muted">
-        {t.nothingSent} <a href="/admin/lists">{t.askConsent}</a>
-        {t.orSendA}
-        <a href="/admin/campaigns">{t.campaignLink}</a>.
-      </p>
-    );
-  }
+  if (props.rows.length === 0) return <NothingSent />;
   return (
     <table>
       <thead>
@@ -530,24 +557,9 @@ export function SendsTable(props: {
         </tr>
       </thead>
       <tbody>
-        {props.rows.map((s) => {
-          const status =
-            props.paused && (s.status === "queued" || s.status === "sending") ? "paused" : s.status;
-          return (
-            <tr>
-              <td>
-                <a href={`/admin/sends/${s.id}`}>#{s.id}</a>
-              </td>
-              <td>{t.kindName(s.kind)}</td>
-              <td>{t.statusName(status)}</td>
-              <td>{n(s.total)}</td>
-              <td>
-                <Time at={s.createdAt} lang={lang} />
-                {t.by(s.createdBy)}
-              </td>
-            </tr>
-          );
-        })}
+        {props.rows.map((s) => (
+          <SendRow send={s} paused={props.paused} />
+        ))}
       </tbody>
     </table>
   );
