@@ -64,7 +64,7 @@ async function fates(listId: number, ids: number[]) {
 }
 
 const suppressions = async () =>
-  Number((await rows("SELECT count(*) AS n FROM suppression_reasons"))[0]?.n);
+  Number((await rows("SELECT count(DISTINCT address_hash) AS n FROM suppression_reasons"))[0]?.n);
 
 const afterDeadline = async (deadline = DEADLINE) => {
   t.clock.set(new Date(Date.parse(deadline) + 1000).toISOString());

@@ -10,6 +10,7 @@ import type { Deps } from "../deps";
 import { enqueueOf, planOf, type SendStatus } from "./outbox";
 import { inviteApproved, invites, type PrepareOptions, prepareSend } from "./prepare";
 import * as q from "./queries";
+import { withdrawUnsentInvitations } from "./uninvite";
 
 export type SendDecisionRefusal = {
   ok: false;
@@ -139,7 +140,8 @@ export async function rejectSend(
 
 /**
  * Cancels an unfinished send: its queued messages and the batches nobody is calling now are never
- * called (a call already under way finishes). A scheduled campaign's send takes its campaign with it.
+ * called (a call already under way finishes). A re-consent's members whose invitation never left
+ * go back to `legacy`. A scheduled campaign's send takes its campaign with it.
  */
 export async function cancelSend(deps: Deps, admin: Admin, id: number): Promise<Decision> {
   const forbidden = mayDecide(admin, "cancel");
@@ -158,6 +160,8 @@ export async function cancelSend(deps: Deps, admin: Admin, id: number): Promise<
         stoppedAt: at,
         stopReason: "cancelled",
         finishedAt: at,
+        // A re-consent's invitations that never left are withdrawn from the start (uninvite.ts).
+        invitedThrough: sql`CASE WHEN ${sends.kind} = 'reconsent' THEN 0 END`,
       })
       .where(and(eq(sends.id, id), inArray(sends.status, [...UNFINISHED]))),
     // Batches claimed but not being called: they fail, their messages with them.
@@ -185,6 +189,7 @@ export async function cancelSend(deps: Deps, admin: Admin, id: number): Promise<
     }),
   ]);
   if (cancelled.rowsAffected === 0) return refuse("conflict", `Send #${id} finished meanwhile.`);
+  if (send.kind === "reconsent") await withdrawUnsentInvitations(deps, send, "cancelled");
   return { ok: true, send: (await q.findSend(deps.db, id)) ?? send };
 }
 
