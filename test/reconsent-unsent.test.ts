@@ -3,6 +3,7 @@
 // to `legacy`, with a ledger event saying why, so that a later re-consent send can invite them.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { runPeriodicJobs } from "../src/jobs";
+import { cancelSend } from "../src/sending/approval";
 import { createDispatcher } from "../src/sending/dispatcher";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import type { TestApp } from "./helpers";
@@ -192,5 +193,66 @@ describe("a re-consent send cancelled half-way", () => {
       never.map((id) => ({ id, state: "legacy", erased: false })),
     );
     expect(await suppressions()).toBe(mailed.length);
+  });
+});
+
+describe("withdrawing a large cancelled send's invitations", () => {
+  test("goes in chunks; a crash midway is finished by the periodic job, each member withdrawn once", async () => {
+    const { listId, contacts } = await listWithContacts(t, owner, 4);
+    const ids = [...contacts.values()];
+    const started = await reconsent(listId);
+    const admin = { adminId: sender.id, email: sender.email, role: sender.role };
+    const chunks: number[] = [];
+    const crash = cancelSend(t.deps, admin, started.send_id, {
+      chunkSize: 1,
+      afterChunk: (through) => {
+        chunks.push(through);
+        if (chunks.length === 2) throw new Error("the process stops here");
+      },
+    });
+    await expect(crash).rejects.toThrow("the process stops here");
+    const states = [];
+    for (const id of ids) states.push(await memberState(t, listId, id));
+    expect(states).toEqual(["legacy", "legacy", "invited", "invited"]);
+
+    await runPeriodicJobs(t.deps);
+    for (const id of ids) {
+      expect(await memberState(t, listId, id)).toBe("legacy");
+      const events = (await eventsOf(t, id)).map((e) => e.event);
+      expect(events).toEqual(["imported", "invited", "uninvited"]);
+    }
+    const [send] = await rows("SELECT invited_through FROM sends WHERE id = ?", started.send_id);
+    expect(send?.invited_through).toBeNull();
+    // Done: a second run, and a new send that invites them again, leave the new invitations be.
+    const again = await reconsent(listId, LATER_DEADLINE);
+    expect(again.recipients).toBe(4);
+    await runPeriodicJobs(t.deps);
+    for (const id of ids) expect(await memberState(t, listId, id)).toBe("invited");
+  });
+});
+
+describe("a re-consent send paused half-way when its deadline passes", () => {
+  test("expires those it mailed; the others, never mailed, are legacy again and not mailed later", async () => {
+    const { listId, contacts } = await listWithContacts(t, owner, 4);
+    const ids = [...contacts.values()];
+    await reconsent(listId);
+    const d = createDispatcher(t.deps, { limiter: fastLimiter() });
+    for (let i = 0; i < 10 && fake.calls.length === 0; i++) await d.step();
+    await d.stop();
+    const pause = await t.api(owner, "POST", "/api/v1/sending/pause", { reason: "half-way" });
+    expect(pause.status).toBe(200);
+    const sent = (await rows("SELECT contact_id FROM outbox_messages WHERE status = 'sent'")).map(
+      (r) => Number(r.contact_id),
+    );
+    expect(sent).toHaveLength(2);
+    await afterDeadline();
+    for (const id of ids)
+      expect(await memberState(t, listId, id)).toBe(sent.includes(id) ? "expired" : "legacy");
+
+    // Resumed after the deadline: nothing more goes out to those it no longer invites.
+    const resume = await t.api(await t.token(), "POST", "/api/v1/sending/resume");
+    expect(resume.status).toBe(200);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(2);
   });
 });

@@ -143,7 +143,12 @@ export async function rejectSend(
  * called (a call already under way finishes). A re-consent's members whose invitation never left
  * go back to `legacy`. A scheduled campaign's send takes its campaign with it.
  */
-export async function cancelSend(deps: Deps, admin: Admin, id: number): Promise<Decision> {
+export async function cancelSend(
+  deps: Deps,
+  admin: Admin,
+  id: number,
+  options: PrepareOptions = {},
+): Promise<Decision> {
   const forbidden = mayDecide(admin, "cancel");
   if (forbidden) return forbidden;
   const send = await q.findSend(deps.db, id);
@@ -189,7 +194,7 @@ export async function cancelSend(deps: Deps, admin: Admin, id: number): Promise<
     }),
   ]);
   if (cancelled.rowsAffected === 0) return refuse("conflict", `Send #${id} finished meanwhile.`);
-  if (send.kind === "reconsent") await withdrawUnsentInvitations(deps, send, "cancelled");
+  if (send.kind === "reconsent") await withdrawUnsentInvitations(deps, send, "cancelled", options);
   return { ok: true, send: (await q.findSend(deps.db, id)) ?? send };
 }
 
