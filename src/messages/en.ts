@@ -621,6 +621,7 @@ export const en: Messages = {
       added: "added",
       subscribed: "subscribed",
       invited: "invited",
+      uninvited: "invitation withdrawn (never sent)",
       confirmed: "confirmed",
       declined: "declined",
       expired: "expired",

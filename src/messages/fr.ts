@@ -718,6 +718,7 @@ export const fr = {
       added: "ajouté",
       subscribed: "inscrit",
       invited: "invité",
+      uninvited: "invitation retirée (jamais partie)",
       confirmed: "confirmé",
       declined: "refusé",
       expired: "expiré",
