@@ -256,3 +256,30 @@ describe("a re-consent send paused half-way when its deadline passes", () => {
     expect(fake.delivered).toHaveLength(2);
   });
 });
+
+describe("a re-consent send cancelled while a call's outcome is unknown", () => {
+  test("a batch the provider answered 5xx (may have been accepted), then cancelled: its people stay invited and expire", async () => {
+    const { listId, contacts } = await listWithContacts(t, owner, 4);
+    const ids = [...contacts.values()];
+    const started = await reconsent(listId);
+    fake.failNext(1, 500);
+    const d = createDispatcher(t.deps, { limiter: fastLimiter() });
+    for (let i = 0; i < 10 && fake.calls.length === 0; i++) await d.step();
+    await d.stop();
+    expect(fake.calls).toHaveLength(1);
+    const called = (
+      await rows(
+        "SELECT contact_id FROM outbox_messages WHERE send_id = ? AND status = 'claimed'",
+        started.send_id,
+      )
+    ).map((r) => Number(r.contact_id));
+    expect(called).toHaveLength(2);
+    await decide(started.send_id, "cancel");
+    // The cancel fails the batch nobody is calling now; its call may still have delivered.
+    for (const id of ids)
+      expect(await memberState(t, listId, id)).toBe(called.includes(id) ? "invited" : "legacy");
+    await afterDeadline();
+    for (const id of ids)
+      expect(await memberState(t, listId, id)).toBe(called.includes(id) ? "expired" : "legacy");
+  });
+});

@@ -10,6 +10,7 @@ import type { Deps } from "../deps";
 import { enqueueOf, planOf, type SendStatus } from "./outbox";
 import { inviteApproved, invites, type PrepareOptions, prepareSend } from "./prepare";
 import * as q from "./queries";
+import { CANCELLED_ERROR } from "./store";
 import { withdrawUnsentInvitations } from "./uninvite";
 
 export type SendDecisionRefusal = {
@@ -171,13 +172,13 @@ export async function cancelSend(
       .where(and(eq(sends.id, id), inArray(sends.status, [...UNFINISHED]))),
     // Batches claimed but not being called: they fail, their messages with them.
     deps.db.run(sql`
-      UPDATE outbox_messages SET status = 'failed', error = 'send cancelled', updated_at = ${at}
+      UPDATE outbox_messages SET status = 'failed', error = ${CANCELLED_ERROR}, updated_at = ${at}
       WHERE status = 'claimed' AND batch_id IN (
         SELECT id FROM send_batches WHERE send_id = ${id} AND status = 'pending'
           AND (lease_until IS NULL OR lease_until <= ${at}))`),
     deps.db
       .update(sendBatches)
-      .set({ status: "failed", lastError: "send cancelled" })
+      .set({ status: "failed", lastError: CANCELLED_ERROR })
       .where(
         and(
           eq(sendBatches.sendId, id),

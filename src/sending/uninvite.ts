@@ -6,15 +6,22 @@ import { type SQL, sql } from "drizzle-orm";
 import { moveMembers } from "../consent/transitions";
 import type { Deps } from "../deps";
 import { inChunks, type PrepareOptions } from "./prepare";
+import { CANCELLED_ERROR, GAVE_UP_ERROR } from "./store";
 
 /**
- * Over `outbox_messages o`: the message may have reached its recipient. `sent` did; `claimed` is a
- * provider call possibly under way (or cut short by a crash) that may have delivered it. For
- * consent the safe reading of `claimed` is "may have been mailed": withdrawing it could invite a
- * person twice, which the brief forbids. It stays `invited`, may answer, and expires at the
- * deadline like a sent one. `queued`, `failed` and `suppressed` never reached anyone.
+ * Over `outbox_messages o`: the message may have reached its recipient. `sent` did. For consent
+ * the safe reading of a call whose outcome is unknown is "may have been mailed": withdrawing the
+ * invitation could invite a person twice, which the brief forbids; they stay `invited`, may
+ * answer, and expire at the deadline like a sent one. Unknown are: `claimed` (a call possibly under
+ * way, or cut short by a crash); `failed` by a cancel in a batch that had been leased for a call
+ * (a crash mid-call leaves its lease) or called with no definite answer (a retry was due); and
+ * `failed` after 24 hours of retries (a timeout may hide an acceptance). A definite refusal (a
+ * 4xx, or a refused message in an answered batch), `queued` and `suppressed` reached nobody.
  */
-export const mayHaveLeft = sql`o.status IN ('sent', 'claimed')`;
+export const mayHaveLeft = sql`(o.status IN ('sent', 'claimed')
+  OR (o.status = 'failed' AND EXISTS (SELECT 1 FROM send_batches b WHERE b.id = o.batch_id
+    AND ((b.last_error = ${CANCELLED_ERROR} AND (b.attempts > 0 OR b.lease_until IS NOT NULL))
+      OR b.last_error LIKE ${`${GAVE_UP_ERROR}%`}))))`;
 
 type ReconsentSend = { id: number; listId: number; textVersion: number };
 
