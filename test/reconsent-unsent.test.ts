@@ -85,6 +85,11 @@ describe("a re-consent send stopped before any provider call", () => {
 
     // Released at once, so a new re-consent send can invite them before the old deadline.
     for (const id of ids) expect(await memberState(t, listId, id)).toBe("legacy");
+    // The list's counts no longer show them invited.
+    const list = await t.api(owner, "GET", `/api/v1/lists/${listId}`);
+    const { counts } = (await list.json()) as { counts: Record<string, number> };
+    expect(counts.invited ?? 0).toBe(0);
+    expect(counts.legacy).toBe(4);
     const [first] = ids;
     const events = await eventsOf(t, first as number);
     expect(events.map((e) => e.event)).toEqual(["imported", "invited", "uninvited"]);
