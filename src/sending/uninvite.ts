@@ -64,6 +64,13 @@ export async function withdrawUnsentInvitations(
 ): Promise<number> {
   let through = why === "deadline" ? 0 : await cursorOf(deps, send.id);
   if (through === null) return 0;
+  // A send whose every message left (most of them, at their deadline) has nothing to walk through.
+  if (!(await anyUnsent(deps, send.id))) {
+    if (why === "cancelled")
+      await deps.db.run(sql`
+      UPDATE sends SET invited_through = NULL WHERE id = ${send.id} AND status = 'cancelled'`);
+    return 0;
+  }
   let withdrawn = 0;
   await inChunks(deps, options, async (size) => {
     const [row] = await deps.db.all<{ id: number }>(sql`
@@ -78,6 +85,14 @@ export async function withdrawUnsentInvitations(
     return through;
   });
   return withdrawn;
+}
+
+/** Whether any message of the send surely never left (the status index answers at once). */
+async function anyUnsent(deps: Deps, sendId: number): Promise<boolean> {
+  const [row] = await deps.db.all<{ one: number }>(sql`
+    SELECT 1 AS one FROM outbox_messages
+    WHERE send_id = ${sendId} AND status IN ('queued', 'failed', 'suppressed') LIMIT 1`);
+  return row !== undefined;
 }
 
 async function cursorOf(deps: Deps, sendId: number): Promise<number | null> {
