@@ -90,6 +90,10 @@ describe("a re-consent send stopped before any provider call", () => {
     const { counts } = (await list.json()) as { counts: Record<string, number> };
     expect(counts.invited ?? 0).toBe(0);
     expect(counts.legacy).toBe(4);
+    const page = await t.request(`/admin/sends/${started.send_id}`, {
+      headers: { Cookie: await t.signIn() },
+    });
+    expect(await page.text()).toContain("Contacts whose invitation had not left are legacy again");
     const [first] = ids;
     const events = await eventsOf(t, first as number);
     expect(events.map((e) => e.event)).toEqual(["imported", "invited", "uninvited"]);

@@ -1393,4 +1393,8 @@ export const en: Messages = {
     },
   },
   statusEmbed: { details: "See the status page" },
+  uninvite: {
+    withdrawnNotice:
+      "Contacts whose invitation had not left are legacy again: they will not expire for this send, and a new re-consent send can invite them.",
+  },
 };
