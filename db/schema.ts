@@ -503,6 +503,8 @@ export const sends = sqliteTable(
     /**
      * While an approved send is `preparing` its invitations (a re-consent or reminder that waited
      * for approval, its rows already written): the outbox row id up to which they are recorded.
+     * Once a re-consent send is `cancelled`: the outbox row id up to which the invitations that
+     * never left have been withdrawn (sending/uninvite.ts); null when that is finished.
      */
     invitedThrough: integer("invited_through"),
   },

@@ -8,6 +8,7 @@ import { forgetFinishedTestSends, startDueCampaigns } from "./sending/campaigns"
 import { resumePreparingSends } from "./sending/outbox";
 import { sendDueReminders } from "./sending/reminder";
 import { expireUnansweredInvitations } from "./sending/service";
+import { resumeWithdrawals } from "./sending/uninvite";
 import { advanceMaintenances } from "./status/maintenance";
 import { endFollowsOfResolvedIncidents } from "./subscriptions/expiry";
 import { pruneOldWebhookEvents } from "./webhooks/service";
@@ -17,6 +18,10 @@ export type Job = { name: string; run(deps: Deps): Promise<unknown> };
 
 export const periodicJobs: Job[] = [
   { name: "send due re-consent reminders", run: sendDueReminders },
+  {
+    name: "withdraw the unsent invitations of cancelled re-consent sends",
+    run: resumeWithdrawals,
+  },
   { name: "expire unanswered re-consent invitations", run: expireUnansweredInvitations },
   {
     name: "erase pending subscriptions not confirmed within 7 days",

@@ -37,6 +37,7 @@ const withTransport = (deps: Deps, transport: "outbox" | "resend"): Deps => ({
 
 const LATER_EVENTS: ConsentEventName[] = [
   "invited",
+  "uninvited",
   "confirmed",
   "declined",
   "expired",
@@ -114,6 +115,8 @@ describe("the one consent rule", () => {
       if (next instanceof InvalidTransition) continue;
       state = next;
       if (event === "invited") facts.invitedBefore = true;
+      // An invitation withdrawn because it never left is no invitation.
+      if (event === "uninvited") facts.invitedBefore = false;
       if (event === "confirmed") facts.simulatedConfirmation = outbox;
     }
     if (h.suppressed) await suppressAddress(t.deps, key, "bounced");

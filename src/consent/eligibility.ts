@@ -32,7 +32,7 @@ export type MemberFacts = {
   hasAddress: boolean;
   /** The address's hash is on the suppression list. */
   suppressed: boolean;
-  /** The ledger already holds an `invited` event for this list. */
+  /** The ledger holds an `invited` event for this list, not withdrawn since (`uninvited`). */
   invitedBefore: boolean;
   /** The member's latest confirmation was given while mail never left the machine. */
   simulatedConfirmation: boolean;
@@ -50,7 +50,8 @@ export const mailModeOf = (deps: Pick<Deps, "config">): MailMode => ({
  * 1. a state whose row in `RECEIVES` lacks the purpose is itself the reason;
  * 2. no address left (the person was erased through another list) counts as `erased`;
  * 3. a suppressed address is `suppressed`;
- * 4. re-consent: a past invitation on this list counts as `invited` (one invitation, ever);
+ * 4. re-consent: a past invitation on this list counts as `invited` (one invitation, ever; one
+ *    withdrawn because it never left does not count);
  * 5. when mail leaves the machine, a simulated confirmation is no consent: the member counts in
  *    the state the simulated answer moved them from, `invited` after an invitation, otherwise
  *    `pending` (a web subscriber whose confirmation mail never really went out).
@@ -99,8 +100,11 @@ export const stillEligible = (
   );
 
 const suppressedSql = sql`EXISTS (SELECT 1 FROM suppressions s WHERE s.address_hash = c.email_hash)`;
-const invitedBeforeSql = sql`EXISTS (SELECT 1 FROM consent_events e
-  WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id AND e.event = 'invited')`;
+// An invitation counts unless withdrawn since (`uninvited`: it never left, sending/uninvite.ts).
+const invitedBeforeSql = sql`coalesce((SELECT e.event = 'invited' FROM consent_events e
+  WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id
+    AND e.event IN ('invited', 'uninvited')
+  ORDER BY e.id DESC LIMIT 1), 0)`;
 const simulatedConfirmationSql = sql`coalesce((SELECT e.source = ${SIMULATED_SOURCE}
   FROM consent_events e
   WHERE e.list_id = m.list_id AND e.contact_id = m.contact_id AND e.event = 'confirmed'

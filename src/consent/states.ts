@@ -22,6 +22,7 @@ export const CONSENT_EVENTS = [
   "added",
   "subscribed",
   "invited",
+  "uninvited",
   "confirmed",
   "declined",
   "expired",
@@ -92,6 +93,9 @@ export const TRANSITIONS: Record<ConsentEventName, Transition> = {
   subscribed: { from: [null, "unsubscribed"], to: "pending", by: ["participant"] },
   // A reminder is a second `invited` while still invited.
   invited: { from: ["legacy", "invited"], to: "invited", by: ["admin", "system"] },
+  // An invitation that never left (its send cancelled, or its deadline passed, before its message
+  // was sent): the member was never asked, so is `legacy` again and a later send may ask them.
+  uninvited: { from: ["invited"], to: "legacy", by: ["system"] },
   confirmed: { from: ["invited", "pending"], to: "confirmed", by: ["participant"] },
   declined: { from: ["invited"], to: "declined", by: ["participant"] },
   // A confirmed member expires only where the list's purpose says so (an incident's followers).

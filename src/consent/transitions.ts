@@ -130,7 +130,8 @@ export function enterList(
 }
 
 /**
- * The deadline of a re-consent send: its recipients still `invited` on its list become `expired`.
+ * The deadline of a re-consent send: its recipients still `invited` on its list, whose message may
+ * have reached them (sent, or claimed: a call possibly under way), become `expired`.
  * (Erasing them, where no other membership holds them, is the caller's business.)
  */
 export const expireInvitations = (
@@ -141,7 +142,8 @@ export const expireInvitations = (
   moveMembers(
     db,
     sql`m.list_id = ${send.listId}
-      AND m.contact_id IN (SELECT contact_id FROM outbox_messages WHERE send_id = ${send.id})`,
+      AND m.contact_id IN (SELECT contact_id FROM outbox_messages
+        WHERE send_id = ${send.id} AND status IN ('sent', 'claimed'))`,
     "expired",
     ctx,
     ["invited"],

@@ -621,6 +621,7 @@ export const en: Messages = {
       added: "added",
       subscribed: "subscribed",
       invited: "invited",
+      uninvited: "invitation withdrawn (never sent)",
       confirmed: "confirmed",
       declined: "declined",
       expired: "expired",
@@ -1392,4 +1393,8 @@ export const en: Messages = {
     },
   },
   statusEmbed: { details: "See the status page" },
+  uninvite: {
+    withdrawnNotice:
+      "Contacts whose invitation had not left are legacy again: they will not expire for this send, and a new re-consent send can invite them.",
+  },
 };

@@ -718,6 +718,7 @@ export const fr = {
       added: "ajouté",
       subscribed: "inscrit",
       invited: "invité",
+      uninvited: "invitation retirée (jamais partie)",
       confirmed: "confirmé",
       declined: "refusé",
       expired: "expiré",
@@ -1529,6 +1530,10 @@ export const fr = {
     },
   },
   statusEmbed: { details: "Voir la page d'état" },
+  uninvite: {
+    withdrawnNotice:
+      "Les contacts dont l'invitation n'était pas partie sont de nouveau « hérité » : ils n'expireront pas pour cet envoi, et un nouvel envoi de reconsentement pourra les inviter.",
+  },
 };
 
 export type Messages = typeof fr;

@@ -10,6 +10,8 @@ import type { Deps } from "../deps";
 import { enqueueOf, planOf, type SendStatus } from "./outbox";
 import { inviteApproved, invites, type PrepareOptions, prepareSend } from "./prepare";
 import * as q from "./queries";
+import { CANCELLED_ERROR } from "./store";
+import { withdrawUnsentInvitations } from "./uninvite";
 
 export type SendDecisionRefusal = {
   ok: false;
@@ -139,9 +141,15 @@ export async function rejectSend(
 
 /**
  * Cancels an unfinished send: its queued messages and the batches nobody is calling now are never
- * called (a call already under way finishes). A scheduled campaign's send takes its campaign with it.
+ * called (a call already under way finishes). A re-consent's members whose invitation never left
+ * go back to `legacy`. A scheduled campaign's send takes its campaign with it.
  */
-export async function cancelSend(deps: Deps, admin: Admin, id: number): Promise<Decision> {
+export async function cancelSend(
+  deps: Deps,
+  admin: Admin,
+  id: number,
+  options: PrepareOptions = {},
+): Promise<Decision> {
   const forbidden = mayDecide(admin, "cancel");
   if (forbidden) return forbidden;
   const send = await q.findSend(deps.db, id);
@@ -158,17 +166,19 @@ export async function cancelSend(deps: Deps, admin: Admin, id: number): Promise<
         stoppedAt: at,
         stopReason: "cancelled",
         finishedAt: at,
+        // A re-consent's invitations that never left are withdrawn from the start (uninvite.ts).
+        invitedThrough: sql`CASE WHEN ${sends.kind} = 'reconsent' THEN 0 END`,
       })
       .where(and(eq(sends.id, id), inArray(sends.status, [...UNFINISHED]))),
     // Batches claimed but not being called: they fail, their messages with them.
     deps.db.run(sql`
-      UPDATE outbox_messages SET status = 'failed', error = 'send cancelled', updated_at = ${at}
+      UPDATE outbox_messages SET status = 'failed', error = ${CANCELLED_ERROR}, updated_at = ${at}
       WHERE status = 'claimed' AND batch_id IN (
         SELECT id FROM send_batches WHERE send_id = ${id} AND status = 'pending'
           AND (lease_until IS NULL OR lease_until <= ${at}))`),
     deps.db
       .update(sendBatches)
-      .set({ status: "failed", lastError: "send cancelled" })
+      .set({ status: "failed", lastError: CANCELLED_ERROR })
       .where(
         and(
           eq(sendBatches.sendId, id),
@@ -185,6 +195,7 @@ export async function cancelSend(deps: Deps, admin: Admin, id: number): Promise<
     }),
   ]);
   if (cancelled.rowsAffected === 0) return refuse("conflict", `Send #${id} finished meanwhile.`);
+  if (send.kind === "reconsent") await withdrawUnsentInvitations(deps, send, "cancelled", options);
   return { ok: true, send: (await q.findSend(deps.db, id)) ?? send };
 }
 

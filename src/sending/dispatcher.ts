@@ -26,6 +26,7 @@ import {
   type Change,
   type Claimed,
   type ClaimPlan,
+  GAVE_UP_ERROR,
   type Gate,
   type PipelineStore,
   pipelineStore,
@@ -463,7 +464,7 @@ function recordOutcome(
   }
   if (outcome.kind === "rejected") return { kind: "failed", ...base, reason: outcome.reason };
   if (t.started - Date.parse(attempt.firstAttemptAt) >= GIVE_UP_AFTER_MS)
-    return { kind: "failed", ...base, reason: `gave up after 24 hours: ${outcome.reason}` };
+    return { kind: "failed", ...base, reason: `${GAVE_UP_ERROR}: ${outcome.reason}` };
   const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(attempt.attempts, t.random));
   const holdUntil = outcome.retryAfterMs ? iso(t.at + outcome.retryAfterMs) : null;
   return {

@@ -109,7 +109,7 @@ export async function prepareSend(
  * from `options`; between chunks, `afterChunk` with where the work stands, and a turn of the event
  * loop so that requests waiting meanwhile run.
  */
-async function inChunks(
+export async function inChunks(
   deps: Deps,
   options: PrepareOptions,
   write: (size: number) => Promise<number | "done" | "stopped">,

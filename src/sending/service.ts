@@ -17,6 +17,7 @@ import { type BreakerVerdict, judgeOutcomes, type Outcome } from "./breaker";
 import { isPaused, pauseSending } from "./kill-switch";
 import { type SendReport, type SendStatus, startSend } from "./outbox";
 import * as q from "./queries";
+import { mayHaveLeft, withdrawUnsentInvitations } from "./uninvite";
 
 /** A one-line header text (a subject): no line break nor any other control character (finding 3). */
 export const noLineBreak = (what: string) =>
@@ -263,7 +264,8 @@ export async function checkBreaker(deps: Deps, sendId: number): Promise<BreakerV
 }
 
 /**
- * After a re-consent deadline: contacts still `invited` by that send become `expired` on its list
+ * After a re-consent deadline: contacts still `invited` by that send, whose invitation may have
+ * reached them (uninvite.ts `mayHaveLeft`), become `expired` on its list
  * and their address is suppressed for that list, so no re-import into it brings them back. A
  * person with no other membership `confirmed`, `pending` or `invited` is erased (and suppressed
  * for every list); the others keep their other lists untouched. Idempotent; returns how many
@@ -286,6 +288,8 @@ export async function expireUnansweredInvitations(deps: Deps): Promise<number> {
       );
       expired += members.length;
     }
+    // Those whose message never left (cancelled, failed, still queued) were never asked.
+    await withdrawUnsentInvitations(deps, send, "deadline");
     await deps.db.batch([
       deps.db.update(sends).set({ expiredAt: now }).where(eq(sends.id, send.id)),
       auditStatement(deps, {
@@ -306,7 +310,10 @@ type UnansweredInvitation = {
   activeElsewhere: boolean;
 };
 
-/** Members still `invited` by a re-consent send (kept here: only expiry reads them). */
+/**
+ * Members still `invited` by a re-consent send whose message may have reached them (kept here:
+ * only expiry reads them). Nobody expires for not answering a mail they never received.
+ */
 async function unansweredInvitations(
   deps: Deps,
   send: typeof sends.$inferSelect,
@@ -324,6 +331,7 @@ async function unansweredInvitations(
     FROM list_members m
     JOIN contacts c ON c.id = m.contact_id
     JOIN outbox_messages o ON o.send_id = ${send.id} AND o.contact_id = m.contact_id
+      AND ${mayHaveLeft}
     WHERE m.list_id = ${send.listId} AND m.status = 'invited'
     LIMIT ${limit}`);
   return rows.map((r) => ({

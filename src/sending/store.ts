@@ -50,6 +50,12 @@ export type SendMaterial = {
 export type Gate = { paused: boolean; holdUntil: string | null };
 
 /** A batch's attempt count and first attempt, as the outcome of a call records them. */
+/** A batch's error when its send was cancelled before (or while) it was called. */
+export const CANCELLED_ERROR = "send cancelled";
+
+/** How a batch's error starts when its retries ran out (every answer was a 5xx, 429 or timeout). */
+export const GAVE_UP_ERROR = "gave up after 24 hours";
+
 export type Attempt = { attempts: number; firstAttemptAt: string };
 
 /** A new batch: the rows it takes, their messages, and the rows dropped before it. */

@@ -277,6 +277,11 @@ export function ProgressFragment(props: { p: ProgressView }) {
           {p.stoppedBy && p.stoppedBy !== "system" ? t.stoppedBy(p.stoppedBy) : ""}: {p.stopReason}
         </p>
       ) : null}
+      {p.kind === "reconsent" && p.status === "cancelled" ? (
+        <p class="notice" id="withdrawn">
+          {useAdminText().uninvite.withdrawnNotice}
+        </p>
+      ) : null}
       <ProgressCounts p={p} />
     </section>
   );
