@@ -2,6 +2,7 @@
 // another sender approves it; a rejection calls nobody and leaves nobody half-invited. Any
 // unfinished send can be cancelled.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { runPeriodicJobs } from "../src/jobs";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
 import { newPoll } from "./poll-helpers";
@@ -40,8 +41,18 @@ async function reconsent(listId: number, bearer = owner) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const send = async (id: number) =>
-  (await (await t.api(owner, "GET", `/api/v1/sends/${id}`)).json()) as SendJson;
+const send = async (id: number, bearer = owner) =>
+  (await (await t.api(bearer, "GET", `/api/v1/sends/${id}`)).json()) as SendJson;
+
+/** A fresh token for `member` (after the clock moved past their first one's life). */
+async function tokenOf(member: Member) {
+  const issued = await t.request("/api/v1/tokens", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: member.email, password: member.password }),
+  });
+  return ((await issued.json()) as { token: string }).token;
+}
 
 describe("a send that reaches APPROVAL_THRESHOLD", () => {
   test("waits with no provider call; its starter gets 403; another sender approves, then it goes", async () => {
@@ -108,6 +119,37 @@ describe("a send that reaches APPROVAL_THRESHOLD", () => {
     const again = await reconsent(listId, sender.token);
     expect(again.body.recipients).toBe(6);
     expect(again.body.status).toBe("awaiting_approval");
+  });
+
+  test("a re-consent whose deadline came too close while it waited cannot be approved; nobody is invited", async () => {
+    const { listId } = await listWithContacts(t, owner, 6);
+    const id = (await reconsent(listId)).body.send_id as number;
+    // RECONSENT_MIN_DAYS (7) before the deadline, approving would leave people too little time.
+    t.clock.set("2026-02-23T00:00:00Z");
+    const token = await tokenOf(sender); // tokens issued five weeks earlier have expired
+    const close = await t.api(token, "POST", `/api/v1/sends/${id}/approve`);
+    expect(close.status).toBe(409);
+    expect(JSON.stringify(await close.json())).toMatch(/deadline/);
+    // Past the deadline (its expiry has run): still refused, and nobody is invited or erased.
+    t.clock.set("2026-03-02T00:00:00Z");
+    await runPeriodicJobs(t.deps);
+    const late = await t.api(await tokenOf(sender), "POST", `/api/v1/sends/${id}/approve`);
+    expect(late.status).toBe(409);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.calls).toHaveLength(0);
+    expect(await count("SELECT count(*) AS n FROM consent_events WHERE event = 'invited'")).toBe(0);
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM list_members WHERE status = 'legacy' AND list_id = ?",
+        listId,
+      ),
+    ).toBe(6);
+    expect((await send(id, await tokenOf(sender))).status).toBe("awaiting_approval");
+    // It can still be rejected, and the list asked again with a later deadline.
+    const rejected = await t.api(await tokenOf(sender), "POST", `/api/v1/sends/${id}/reject`, {
+      reason: "Deadline passed",
+    });
+    expect(rejected.status).toBe(200);
   });
 
   test("a second re-consent of the list is refused while one awaits approval (it would invite twice)", async () => {

@@ -10,6 +10,7 @@ import type { Deps } from "../deps";
 import { enqueueOf, planOf, type SendStatus } from "./outbox";
 import { inviteApproved, invites, type PrepareOptions, prepareSend } from "./prepare";
 import * as q from "./queries";
+import { reconsentTimingErrors } from "./service";
 import { CANCELLED_ERROR } from "./store";
 import { withdrawUnsentInvitations } from "./uninvite";
 
@@ -76,6 +77,8 @@ export async function approveSend(
       "forbidden",
       `You started send #${id}: another admin who may send must approve it.`,
     );
+  const tooLate = deadlineTooClose(deps, send);
+  if (tooLate) return refuse("conflict", tooLate);
   const at = deps.clock.now().toISOString();
   const later = send.sendAt !== null && send.sendAt > at;
   // A scheduled send has no rows yet: its invitations come with its enqueue.
@@ -103,6 +106,19 @@ export async function approveSend(
   if (inviting) await inviteApproved(deps, requestOf(send), id, options);
   if (send.sendAt !== null && !later) await enqueueDueSend(deps, { ...send, status: next });
   return { ok: true, send: (await q.findSend(deps.db, id)) ?? send };
+}
+
+/**
+ * A re-consent's invitations are recorded at its approval, and whoever has not answered by the
+ * deadline is erased: approved while it waited past RECONSENT_MIN_DAYS before it (or past it, when
+ * its expiry has already run and would never come back for them), people would be invited with too
+ * little time to answer, or for ever.
+ */
+function deadlineTooClose(deps: Deps, send: q.Send): string | undefined {
+  if (send.kind !== "reconsent" || send.deadline === null) return undefined;
+  const [error] = reconsentTimingErrors(deps, { deadline: send.deadline });
+  if (!error) return undefined;
+  return `Send #${send.id} can no longer be approved: ${error.message} Reject it, then ask the list again with a later deadline.`;
 }
 
 /** Rejects a send awaiting approval: nobody is called, and no re-consent invitation was recorded. */
