@@ -3,11 +3,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { minuteJobs, runPeriodicJobs } from "../src/jobs";
 import type { List } from "../src/lists/queries";
 import { findList, setArchived } from "../src/lists/service";
+import { createDispatcher } from "../src/sending/dispatcher";
 import { fillTemplate, prepareCampaign, renderCampaign } from "../src/sending/templates";
 import { XSS_PAYLOADS } from "./corpus/xss";
 import { type FakeResend, startFakeResend } from "./fake-resend";
 import { createTestApp, type TestApp } from "./helpers";
-import { dispatchUntilIdle, listWithContacts, moveTo, resendTestApp } from "./sending-helpers";
+import {
+  dispatchUntilIdle,
+  fastLimiter,
+  listWithContacts,
+  moveTo,
+  resendTestApp,
+} from "./sending-helpers";
 
 /** What a start runs: the hourly jobs, then the minute ones (scheduled campaigns start there). */
 const runAllJobs = async (deps: Parameters<typeof runPeriodicJobs>[0]) => {
@@ -487,6 +494,30 @@ describe("failed recipients", () => {
     expect(again.excluded.delivered).toBe(9);
     await dispatchUntilIdle(t.deps);
     expect(fake.delivered).toHaveLength(10);
+  });
+
+  test("retry-failed leaves out those a call may have reached (no definite answer), so nobody gets it twice", async () => {
+    const { listId } = await audience(12, 12);
+    const id = await campaign(listId);
+    const report = (await (
+      await t.api(bearer, "POST", `/api/v1/campaigns/${id}/send`)
+    ).json()) as Report;
+    // The first batch's call gets a 500: the provider may have accepted it. Then the send is cancelled.
+    fake.failNext(1, 500);
+    const d = createDispatcher(t.deps, { limiter: fastLimiter() });
+    for (let i = 0; i < 10 && fake.calls.length === 0; i++) await d.step();
+    await d.stop();
+    expect(fake.calls).toHaveLength(1);
+    const cancelled = await t.api(bearer, "POST", `/api/v1/sends/${report.send_id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    const retry = (await (
+      await t.api(bearer, "POST", `/api/v1/sends/${report.send_id}/retry-failed`)
+    ).json()) as Report;
+    // The second batch was never called: it stays queued with its cancelled send, not failed.
+    expect(retry).toMatchObject({ send_id: null, recipients: 0 });
+    expect(retry.excluded.uncertain).toBe(10);
+    await dispatchUntilIdle(t.deps);
+    expect(fake.delivered).toHaveLength(0);
   });
 
   test("retry-failed refuses a send still in progress and one that is no campaign's", async () => {

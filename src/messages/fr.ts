@@ -213,6 +213,7 @@ export const fr = {
           erased: "effacés",
           suppressed: "sur la liste d'exclusion",
           delivered: "déjà atteints par un autre envoi",
+          uncertain: "peut-être déjà atteints (réponse du fournisseur inconnue)",
         }) as Record<string, string>
       )[reason] ?? reason,
     verbQueued: "mis en file d'attente",

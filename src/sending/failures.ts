@@ -10,6 +10,7 @@ import { findList } from "../lists/service";
 import { emptyExcluded, exclusionReason, mailModeOf } from "./eligibility";
 import { type SendReport, startRetrySend } from "./outbox";
 import type * as q from "./queries";
+import { mayHaveLeft } from "./uninvite";
 
 export type Failure = {
   contactId: number | null;
@@ -65,14 +66,17 @@ export type RetryRefusal = {
 };
 
 /**
- * Why each failed recipient of a send may not be mailed again now: the one rule's reason, or
- * `delivered` when another send of the campaign reached them since.
+ * Why each failed recipient of a send may not be mailed again now: the one rule's reason,
+ * `delivered` when another send of the campaign reached them since, or `uncertain` when the call
+ * that carried their message had no definite answer (it may have been delivered: sending it again
+ * could mail them twice; uninvite.ts `mayHaveLeft`).
  */
 async function retryExclusions(deps: Deps, send: q.Send) {
   const rows = await deps.db.all<{
     state: string | null;
     suppressed: number;
     reached: number;
+    uncertain: number;
     n: number;
   }>(sql`
     SELECT m.status AS state,
@@ -81,27 +85,30 @@ async function retryExclusions(deps: Deps, send: q.Send) {
                    WHERE s.campaign_id = ${send.campaignId} AND s.kind = 'campaign'
                      AND o.contact_id = f.contact_id
                      AND o.status IN ('sent', 'queued', 'claimed')) AS reached,
+           EXISTS (SELECT 1 FROM outbox_messages o WHERE o.id = f.id AND ${mayHaveLeft}) AS uncertain,
            count(*) AS n
     FROM outbox_messages f
     LEFT JOIN list_members m ON m.list_id = ${send.listId} AND m.contact_id = f.contact_id
     LEFT JOIN contacts c ON c.id = f.contact_id
     WHERE f.send_id = ${send.id} AND f.status = 'failed'
-    GROUP BY 1, 2, 3`);
+    GROUP BY 1, 2, 3, 4`);
   const excluded: Record<string, number> = emptyExcluded();
   for (const row of rows) {
     const reason = row.reached
       ? "delivered"
-      : exclusionReason(
-          "campaign",
-          {
-            state: (row.state ?? "erased") as ConsentState,
-            hasAddress: row.state !== null && row.state !== "erased",
-            suppressed: Boolean(row.suppressed),
-            invitedBefore: false,
-            simulatedConfirmation: false,
-          },
-          mailModeOf(deps),
-        );
+      : row.uncertain
+        ? "uncertain"
+        : exclusionReason(
+            "campaign",
+            {
+              state: (row.state ?? "erased") as ConsentState,
+              hasAddress: row.state !== null && row.state !== "erased",
+              suppressed: Boolean(row.suppressed),
+              invitedBefore: false,
+              simulatedConfirmation: false,
+            },
+            mailModeOf(deps),
+          );
     if (reason !== null) excluded[reason] = (excluded[reason] ?? 0) + Number(row.n);
   }
   return excluded;

@@ -22,6 +22,7 @@ import {
   sentBySend,
 } from "./prepare";
 import * as q from "./queries";
+import { mayHaveLeft } from "./uninvite";
 
 export { recordInvitations, sentBySend };
 
@@ -277,6 +278,7 @@ export async function startRetrySend(
       JOIN list_members m ON m.list_id = ${original.listId} AND m.contact_id = f.contact_id
       JOIN contacts c ON c.id = m.contact_id
       WHERE f.send_id = ${original.id} AND f.status = 'failed'
+        AND NOT EXISTS (SELECT 1 FROM outbox_messages o WHERE o.id = f.id AND ${mayHaveLeft})
         AND ${eligibleMemberSql("campaign", mailModeOf(deps))}
         AND NOT EXISTS (
           SELECT 1 FROM outbox_messages o JOIN sends s ON s.id = o.send_id
