@@ -93,7 +93,12 @@ describe("a re-consent send stopped before any provider call", () => {
     const page = await t.request(`/admin/sends/${started.send_id}`, {
       headers: { Cookie: await t.signIn() },
     });
-    expect(await page.text()).toContain("Contacts whose invitation had not left are legacy again");
+    const html = await page.text();
+    expect(html).toContain("Contacts whose invitation had not left are legacy again");
+    // Its four messages will never leave: counted as never sent, not as queued.
+    expect(html).toMatch(/<dt>Never sent \(send stopped\)<\/dt>\s*<dd>4<\/dd>/);
+    expect(html).toContain("+ 4 never sent");
+    expect(html).not.toMatch(/<dt>Queued<\/dt>/);
     const [first] = ids;
     const events = await eventsOf(t, first as number);
     expect(events.map((e) => e.event)).toEqual(["imported", "invited", "uninvited"]);

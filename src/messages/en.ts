@@ -1397,4 +1397,15 @@ export const en: Messages = {
     withdrawnNotice:
       "Contacts whose invitation had not left are legacy again: they will not expire for this send, and a new re-consent send can invite them.",
   },
+  stoppedSend: {
+    neverSent: "Never sent (send stopped)",
+    reconciliation: (
+      total: string,
+      sent: string,
+      failed: string,
+      suppressed: string,
+      never: string,
+    ) =>
+      `Total ${total} = ${sent} sent + ${failed} failed + ${suppressed} suppressed + ${never} never sent`,
+  },
 };

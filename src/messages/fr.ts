@@ -1535,6 +1535,17 @@ export const fr = {
     withdrawnNotice:
       "Les contacts dont l'invitation n'était pas partie sont de nouveau « hérité » : ils n'expireront pas pour cet envoi, et un nouvel envoi de reconsentement pourra les inviter.",
   },
+  stoppedSend: {
+    neverSent: "Jamais envoyés (envoi arrêté)",
+    reconciliation: (
+      total: string,
+      sent: string,
+      failed: string,
+      suppressed: string,
+      never: string,
+    ) =>
+      `Total ${total} = ${sent} envoyés + ${failed} en échec + ${suppressed} exclus + ${never} jamais envoyés`,
+  },
 };
 
 export type Messages = typeof fr;

@@ -293,6 +293,10 @@ function ProgressCounts(props: { p: ProgressView }) {
   const n = useCount();
   const p = props.p;
   const done = p.sent + p.failed + p.suppressed;
+  // A stopped send's queued messages will never leave: they are said so, not "queued".
+  const stopped = p.status === "cancelled" || p.status === "rejected";
+  const never = useAdminText().stoppedSend;
+  const reconciliation = stopped ? never.reconciliation : t.reconciliation;
   return (
     <>
       {p.status === "preparing" ? (
@@ -304,7 +308,7 @@ function ProgressCounts(props: { p: ProgressView }) {
       <progress value={done} max={Math.max(1, p.total)} aria-label={t.progress} />
       {/* Always shown, so that a message unaccounted for is seen. */}
       <p class="reconciliation">
-        {t.reconciliation(n(p.total), n(p.sent), n(p.failed), n(p.suppressed), n(p.queued))}
+        {reconciliation(n(p.total), n(p.sent), n(p.failed), n(p.suppressed), n(p.queued))}
         {/* While preparing, the total is the count made at the start: the rest is still to come. */}
         {p.status === "preparing" ? (
           t.stillToEnqueue(n(Math.max(0, p.total - done - p.queued)))
@@ -315,7 +319,7 @@ function ProgressCounts(props: { p: ProgressView }) {
       <dl class="counters">
         <dt>{t.total}</dt>
         <dd>{n(p.total)}</dd>
-        <dt>{t.queued}</dt>
+        <dt>{stopped ? never.neverSent : t.queued}</dt>
         <dd>{n(p.queued)}</dd>
         <dt>{t.sent}</dt>
         <dd>{n(p.sent)}</dd>
