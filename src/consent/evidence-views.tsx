@@ -1,4 +1,6 @@
 // The "verify an IP" page: the form, and which events the typed address matches.
+
+import { ListCrumbs } from "../lists/views";
 import type { FormErrors } from "../views/fields";
 import { labelOf } from "../views/format";
 import { AdminLayout } from "../views/layout";
@@ -24,14 +26,7 @@ export function VerifyIpPage(props: {
     e[field] ? { "aria-invalid": "true" as const, "aria-describedby": `${field}-error` } : {};
   return (
     <AdminLayout title={t.title} email={props.email}>
-      <nav aria-label={text.lists.breadcrumb}>
-        <ul>
-          <li>
-            <a href={`/admin/lists/${props.list.id}`}>{props.list.name}</a>
-          </li>
-          <li>{t.title}</li>
-        </ul>
-      </nav>
+      <ListCrumbs list={props.list} here={t.title} />
       <h1>{t.title}</h1>
       <p>{t.intro}</p>
       {props.matches ? (

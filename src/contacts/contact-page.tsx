@@ -2,6 +2,7 @@
 import { SIMULATED_SOURCE } from "../consent/eligibility";
 import type { ConsentHistoryEntry } from "../consent/service";
 import type { List } from "../lists/service";
+import { ListCrumbs } from "../lists/views";
 import { labelOf } from "../views/format";
 import { AdminLayout } from "../views/layout";
 import { useAdminText } from "../views/org";
@@ -65,17 +66,7 @@ export function ContactPage(props: {
   const erased = contact.email === null;
   return (
     <AdminLayout title={erased ? t.erasedContact : (contact.email ?? "")} email={props.email}>
-      <nav aria-label={text.lists.breadcrumb}>
-        <ul>
-          <li>
-            <a href="/admin/lists">{text.lists.title}</a>
-          </li>
-          <li>
-            <a href={`/admin/lists/${list.id}`}>{list.name}</a>
-          </li>
-          <li>{erased ? t.erasedCrumb : contact.email}</li>
-        </ul>
-      </nav>
+      <ListCrumbs list={list} here={erased ? t.erasedCrumb : (contact.email ?? "")} />
       <h1>{erased ? t.erasedContact : contact.email}</h1>
       <p>
         {t.stateOnList}{" "}

@@ -1,6 +1,7 @@
 // Public incident pages: the incident, its timeline newest first, its postmortem and its polls.
 import type { Lang } from "../i18n";
 import { messages } from "../messages";
+import { PollsSection } from "../polls/views";
 import type { ComponentStatus } from "../status/queries";
 import { componentStatusText } from "../status/views";
 import type { FormGuard } from "../subscriptions/bot-fields";
@@ -92,20 +93,8 @@ function IncidentTimeline(props: { updates: IncidentPage["updates"]; lang: Lang 
 }
 
 function IncidentPolls(props: { polls: IncidentPage["polls"]; lang: Lang }) {
-  const t = messages(props.lang).incidentsPublic;
-  if (!props.polls.length) return null;
-  return (
-    <section aria-labelledby="polls-title">
-      <h2 id="polls-title">{t.polls}</h2>
-      <ul>
-        {props.polls.map((p) => (
-          <li>
-            <a href={`/polls/${p.slug}`}>{inLang(props.lang, p.question, p.questionEn)}</a>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
+  const title = messages(props.lang).incidentsPublic.polls;
+  return <PollsSection polls={props.polls} lang={props.lang} title={title} />;
 }
 
 export function IncidentPublicPage(props: {

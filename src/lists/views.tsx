@@ -158,14 +158,7 @@ export function ListPage(props: {
   const t = useAdminText().lists;
   return (
     <AdminLayout title={list.name} email={props.email}>
-      <nav aria-label={t.breadcrumb}>
-        <ul>
-          <li>
-            <a href="/admin/lists">{t.title}</a>
-          </li>
-          <li>{list.name}</li>
-        </ul>
-      </nav>
+      <ListCrumbs list={list} />
       <hgroup>
         <h1>{list.name}</h1>
         <p>
@@ -199,5 +192,29 @@ export function ListPage(props: {
       )}
       <ContactsSection {...props.contacts} />
     </AdminLayout>
+  );
+}
+
+/** The breadcrumb of a list's pages: Lists › the list (its own page) › the page within it. */
+export function ListCrumbs(props: { list: { id: number; name: string }; here?: Child }) {
+  const t = useAdminText().lists;
+  return (
+    <nav aria-label={t.breadcrumb}>
+      <ul>
+        <li>
+          <a href="/admin/lists">{t.title}</a>
+        </li>
+        {props.here === undefined ? (
+          <li>{props.list.name}</li>
+        ) : (
+          <>
+            <li>
+              <a href={`/admin/lists/${props.list.id}`}>{props.list.name}</a>
+            </li>
+            <li>{props.here}</li>
+          </>
+        )}
+      </ul>
+    </nav>
   );
 }

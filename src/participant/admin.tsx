@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env";
 import { listFromParam } from "../lists/load";
 import type { List } from "../lists/service";
+import { ListCrumbs } from "../lists/views";
 import { messages } from "../messages";
 import { errorPage } from "../views/errors";
 import { formatCount } from "../views/format";
@@ -111,17 +112,7 @@ function RegistrationsPage(props: {
     props.now.getTime() < Date.parse(list.registrationsCloseAt);
   return (
     <AdminLayout title={t.title(list.name)} email={props.email}>
-      <nav aria-label={text.lists.breadcrumb}>
-        <ul>
-          <li>
-            <a href="/admin/lists">{text.lists.title}</a>
-          </li>
-          <li>
-            <a href={`/admin/lists/${list.id}`}>{list.name}</a>
-          </li>
-          <li>{t.crumb}</li>
-        </ul>
-      </nav>
+      <ListCrumbs list={list} here={t.crumb} />
       <h1>{t.heading(fmt(props.registrations.length))}</h1>
       <p>
         {t.intro}

@@ -302,12 +302,17 @@ export function PollPage(props: {
   );
 }
 
-export function PollsSection(props: { polls: Poll[]; lang: Lang }) {
+/** Links to polls, under "Open polls" (the status home) or the caller's own title. */
+export function PollsSection(props: {
+  polls: Pick<Poll, "slug" | "question" | "questionEn">[];
+  lang: Lang;
+  title?: string;
+}) {
   const t = messages(props.lang).pollsPublic;
   if (!props.polls.length) return null;
   return (
     <section aria-labelledby="polls-title">
-      <h2 id="polls-title">{t.openPolls}</h2>
+      <h2 id="polls-title">{props.title ?? t.openPolls}</h2>
       <ul>
         {props.polls.map((p) => (
           <li>
