@@ -44,6 +44,19 @@ async function reconsent(listId: number, bearer = owner) {
 const send = async (id: number, bearer = owner) =>
   (await (await t.api(bearer, "GET", `/api/v1/sends/${id}`)).json()) as SendJson;
 
+/** Nothing was called, and the list's `n` contacts are all still `legacy`, none ever invited. */
+async function expectNobodyInvited(listId: number, n: number) {
+  await dispatchUntilIdle(t.deps);
+  expect(fake.calls).toHaveLength(0);
+  expect(await count("SELECT count(*) AS n FROM consent_events WHERE event = 'invited'")).toBe(0);
+  expect(
+    await count(
+      "SELECT count(*) AS n FROM list_members WHERE status = 'legacy' AND list_id = ?",
+      listId,
+    ),
+  ).toBe(n);
+}
+
 /** A fresh token for `member` (after the clock moved past their first one's life). */
 async function tokenOf(member: Member) {
   const issued = await t.request("/api/v1/tokens", {
@@ -103,15 +116,7 @@ describe("a send that reaches APPROVAL_THRESHOLD", () => {
     });
     expect(rejected.status).toBe(200);
     expect(((await rejected.json()) as SendJson).status).toBe("rejected");
-    await dispatchUntilIdle(t.deps);
-    expect(fake.calls).toHaveLength(0);
-    expect(await count("SELECT count(*) AS n FROM consent_events WHERE event = 'invited'")).toBe(0);
-    expect(
-      await count(
-        "SELECT count(*) AS n FROM list_members WHERE status = 'legacy' AND list_id = ?",
-        listId,
-      ),
-    ).toBe(6);
+    await expectNobodyInvited(listId, 6);
     expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'send.rejected'")).toBe(
       1,
     );
@@ -135,15 +140,7 @@ describe("a send that reaches APPROVAL_THRESHOLD", () => {
     await runPeriodicJobs(t.deps);
     const late = await t.api(await tokenOf(sender), "POST", `/api/v1/sends/${id}/approve`);
     expect(late.status).toBe(409);
-    await dispatchUntilIdle(t.deps);
-    expect(fake.calls).toHaveLength(0);
-    expect(await count("SELECT count(*) AS n FROM consent_events WHERE event = 'invited'")).toBe(0);
-    expect(
-      await count(
-        "SELECT count(*) AS n FROM list_members WHERE status = 'legacy' AND list_id = ?",
-        listId,
-      ),
-    ).toBe(6);
+    await expectNobodyInvited(listId, 6);
     expect((await send(id, await tokenOf(sender))).status).toBe("awaiting_approval");
     // It can still be rejected, and the list asked again with a later deadline.
     const rejected = await t.api(await tokenOf(sender), "POST", `/api/v1/sends/${id}/reject`, {
