@@ -284,7 +284,17 @@ async function planEvent(
       statements: [],
     };
   }
-  const base = { kind, message };
+  return planMessageEvent(deps, event, { kind, message }, at);
+}
+
+/** What an event about a message Relance sent does: an outcome, a failure, or nothing but storing. */
+function planMessageEvent(
+  deps: Deps,
+  event: WebhookEnvelope,
+  base: { kind: Plan["kind"]; message: q.KnownMessage },
+  at: string,
+): Plan | Promise<Plan> {
+  const { message } = base;
   switch (event.type) {
     case "email.delivered":
       return {
