@@ -67,24 +67,7 @@ export function TeamPage(props: {
           </thead>
           <tbody>
             {props.admins.map((admin) => (
-              <tr>
-                <td>{admin.email}</td>
-                <td>
-                  <form method="post" action={`/admin/admins/${admin.id}/role`} class="inline">
-                    <RoleSelect name="role" value={admin.role} />
-                    <button type="submit" class="outline">
-                      {t.changeRole}
-                    </button>
-                  </form>
-                </td>
-                <td>
-                  <form method="post" action={`/admin/admins/${admin.id}/remove`} class="inline">
-                    <button type="submit" class="outline secondary">
-                      {t.removeAdmin(admin.email)}
-                    </button>
-                  </form>
-                </td>
-              </tr>
+              <AdminRow admin={admin} />
             ))}
           </tbody>
         </table>
@@ -100,6 +83,32 @@ export function TeamPage(props: {
         <button type="submit">{t.inviteButton}</button>
       </form>
     </AdminLayout>
+  );
+}
+
+/** One admin of the team: their role to change, and the button that removes them. */
+function AdminRow(props: { admin: AdminSummary }) {
+  const t = useAdminText().team;
+  const { admin } = props;
+  return (
+    <tr>
+      <td>{admin.email}</td>
+      <td>
+        <form method="post" action={`/admin/admins/${admin.id}/role`} class="inline">
+          <RoleSelect name="role" value={admin.role} />
+          <button type="submit" class="outline">
+            {t.changeRole}
+          </button>
+        </form>
+      </td>
+      <td>
+        <form method="post" action={`/admin/admins/${admin.id}/remove`} class="inline">
+          <button type="submit" class="outline secondary">
+            {t.removeAdmin(admin.email)}
+          </button>
+        </form>
+      </td>
+    </tr>
   );
 }
 
