@@ -1,4 +1,6 @@
 // Public pages speak French and English: a `lang` cookie (the visible switch) wins over Accept-Language.
+import { parse as parseCookie } from "hono/utils/cookie";
+
 export const LANGS = ["fr", "en"] as const;
 export type Lang = (typeof LANGS)[number];
 export const LANG_COOKIE = "lang";
@@ -7,6 +9,15 @@ export const LANG_COOKIE = "lang";
 export const LANGUAGE_NAMES: Record<Lang, string> = { fr: "Français", en: "English" };
 
 export const isLang = (value: unknown): value is Lang => LANGS.includes(value as Lang);
+
+/** A public page's language from a bare request's headers (the answers given before the router). */
+export function publicLangOf(headers: Headers): Lang {
+  const cookies = headers.get("cookie");
+  return pickLang(
+    cookies ? parseCookie(cookies, LANG_COOKIE)[LANG_COOKIE] : undefined,
+    headers.get("accept-language") ?? undefined,
+  );
+}
 
 /**
  * Picks the language from the cookie, else the best Accept-Language match, else the fallback

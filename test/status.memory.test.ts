@@ -35,6 +35,11 @@ test("the home is kept with its ETag, revalidates with 304, and a write shows at
   expect(await (await t.request("/", { headers: { "Accept-Language": "fr" } })).text()).toContain(
     "Panne majeure en cours",
   );
+  // The language cookie (the visible switch) wins over Accept-Language, before the router too.
+  for (let i = 0; i < 2; i++) {
+    const chosen = await t.request("/", { headers: { ...en, Cookie: "lang=fr" } });
+    expect(await chosen.text()).toContain("Panne majeure en cours");
+  }
 });
 
 test("an incident page is kept per language; an update shows at once; unknown is 404", async () => {

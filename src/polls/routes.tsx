@@ -13,7 +13,7 @@ import { idParam } from "../http/params";
 import { parseJson, problem } from "../http/problem";
 import { issueChallenge, POW_FIELD } from "../http/proof-of-work";
 import { securedResponse } from "../http/security-headers";
-import { isLang, LANG_COOKIE, type Lang, pickLang } from "../i18n";
+import { isLang, type Lang, publicLangOf } from "../i18n";
 import { errorPage } from "../views/errors";
 import { siteOf, withOrgName } from "../views/org";
 import { HONEYPOT_FIELD, honeypotOf, STARTED_FIELD } from "./bot-check";
@@ -155,12 +155,8 @@ export function pollPageFromMemory(deps: Deps): (request: Request) => Response |
     if (cookies && verifyVoter(deps, parseCookie(cookies, VOTER_COOKIE)[VOTER_COOKIE])) {
       return undefined;
     }
-    const lang = pickLang(
-      cookies ? parseCookie(cookies, LANG_COOKIE)[LANG_COOKIE] : undefined,
-      request.headers.get("accept-language") ?? undefined,
-    );
     const page = deps.polls.cache.peek<Uint8Array<ArrayBuffer> | null>(
-      newVisitorPageKey(slug, lang),
+      newVisitorPageKey(slug, publicLangOf(request.headers)),
     );
     return page ? newVisitorResponse(deps, page, attributes) : undefined;
   };

@@ -1,12 +1,11 @@
 // The status home and incident pages answered from memory, before the router (a spike's path).
 import type { Context } from "hono";
 import { parseAccept } from "hono/utils/accept";
-import { parse as parseCookie } from "hono/utils/cookie";
 import { getPath } from "hono/utils/url";
 import type { Deps } from "../deps";
 import type { AppEnv } from "../http/env";
 import { securedResponse } from "../http/security-headers";
-import { LANG_COOKIE, type Lang, pickLang } from "../i18n";
+import { type Lang, publicLangOf } from "../i18n";
 import type { RememberedPage } from "./page-memory";
 
 /**
@@ -72,11 +71,6 @@ export const statusPageFromMemory =
     const path = getPath(request);
     const headers = request.headers;
     if (!REMEMBERED_PATH.test(path) || headers.get("if-none-match")) return undefined;
-    const cookies = headers.get("cookie");
-    const lang = pickLang(
-      cookies ? parseCookie(cookies, LANG_COOKIE)[LANG_COOKIE] : undefined,
-      headers.get("accept-language") ?? undefined,
-    );
-    const page = deps.statusPages.peek(pageKey(path, lang));
+    const page = deps.statusPages.peek(pageKey(path, publicLangOf(headers)));
     return page ? pageResponse(page, headers.get("accept-encoding")) : undefined;
   };
